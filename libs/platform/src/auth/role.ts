@@ -1,0 +1,19 @@
+import { registerEnumType } from '@nestjs/graphql';
+import { OrganisationKind } from '../organisations/organisation.entity';
+
+/** What a user may do; every GraphQL operation names the roles allowed to call it. */
+export enum Role {
+  PROCURATOR = 'PROCURATOR',
+  ASSOCIATION_STAFF = 'ASSOCIATION_STAFF',
+  JUDGE = 'JUDGE',
+  ADMIN = 'ADMIN',
+}
+registerEnumType(Role, { name: 'Role' });
+
+/** The organisation kinds a role may belong to (an ADMIN belongs to any). */
+export const ROLE_ORGANISATION_KINDS: Record<Role, readonly OrganisationKind[]> = {
+  [Role.PROCURATOR]: [OrganisationKind.PROCURATORATE],
+  [Role.ASSOCIATION_STAFF]: [OrganisationKind.CONSUMER_ASSOCIATION, OrganisationKind.DESIGNATED_ORGANISATION],
+  [Role.JUDGE]: [OrganisationKind.COURT],
+  [Role.ADMIN]: Object.values(OrganisationKind),
+};

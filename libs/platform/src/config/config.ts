@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every environment variable leakcase reads, validated once at start-up.
+ * The README's configuration table mirrors this schema.
+ */
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.string().url().optional(),
+  LEAKCASE_DATA_DIR: z.string().min(1).default('./.leakcase'),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_TTL_SECONDS: z.coerce.number().int().positive().default(8 * 3600),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(10),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().positive().default(30),
+  GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(5000),
+  SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
+  JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).default(30),
+  JOB_SUPERVISE_SECONDS: z.coerce.number().int().min(1).default(15),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export interface AppConfig {
+  env: Env['NODE_ENV'];
+  production: boolean;
+  port: number;
+  /** Absolute path of the data directory (embedded PostgreSQL cluster, generated development keys). */
+  dataDir: string;
+  /** Set when an external PostgreSQL is used; otherwise the embedded engine is started. */
+  databaseUrl?: string;
+  embeddedPgPort: number;
+  jwtSecret: string;
+  jwtTtlSeconds: number;
+  logLevel: Env['LOG_LEVEL'];
+  graphql: { maxDepth: number; maxAliases: number; maxCost: number };
+  seedDemo: boolean;
+  jobHeartbeatSeconds: number;
+  jobSuperviseSeconds: number;
+  /** Human-readable warnings to log once the logger exists (e.g. a generated development secret). */
+  warnings: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads and validates the environment. Throws ConfigError naming the bad variable.
+ * In production every secret must be given explicitly; in development a missing secret is
+ * generated once into the data directory (with a warning) so that restarts keep tokens valid.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`Invalid configuration: ${issue.path.join('.')} ${issue.message}`);
+  }
+  const env = parsed.data;
+  const production = env.NODE_ENV === 'production';
+  const dataDir = resolve(env.LEAKCASE_DATA_DIR);
+  const warnings: string[] = [];
+
+  if (production && !env.JWT_SECRET) {
+    throw new ConfigError('Invalid configuration: JWT_SECRET is required when NODE_ENV=production');
+  }
+  const jwtSecret = env.JWT_SECRET ?? developmentSecret(dataDir, 'jwt-secret', warnings);
+
+  return {
+    env: env.NODE_ENV,
+    production,
+    port: env.PORT,
+    dataDir,
+    databaseUrl: env.DATABASE_URL,
+    embeddedPgPort: env.EMBEDDED_PG_PORT,
+    jwtSecret,
+    jwtTtlSeconds: env.JWT_TTL_SECONDS,
+    logLevel: env.LOG_LEVEL,
+    graphql: { maxDepth: env.GRAPHQL_MAX_DEPTH, maxAliases: env.GRAPHQL_MAX_ALIASES, maxCost: env.GRAPHQL_MAX_COST },
+    seedDemo: !production && env.SEED_DEMO === 'auto',
+    jobHeartbeatSeconds: env.JOB_HEARTBEAT_SECONDS,
+    jobSuperviseSeconds: env.JOB_SUPERVISE_SECONDS,
+    warnings,
+  };
+}
+
+/** A random secret kept in DATA_DIR/secrets/NAME, created on first use (development only). */
+export function developmentSecret(dataDir: string, name: string, warnings: string[]): string {
+  const dir = join(dataDir, 'secrets');
+  const file = join(dir, name);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  // The data directory itself stays traversable: the embedded server runs as user `postgres`.
+  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  warnings.push(`Generated a development secret in ${file}; set it explicitly in production`);
+  return secret;
+}
+
+/** Nest injection token for AppConfig. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,64 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { Logger } from 'pino';
+import { currentRequest } from '../logging/request-context';
+import { DomainError, ErrorCode } from './domain-error';
+
+/** Codes that GraphQL itself or our query limits produce; their messages are safe to show. */
+const GRAPHQL_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+]);
+
+const HTTP_STATUS_CODES: Partial<Record<number, ErrorCode>> = {
+  [HttpStatus.BAD_REQUEST]: ErrorCode.BAD_USER_INPUT,
+  [HttpStatus.UNAUTHORIZED]: ErrorCode.UNAUTHENTICATED,
+  [HttpStatus.FORBIDDEN]: ErrorCode.FORBIDDEN,
+  [HttpStatus.NOT_FOUND]: ErrorCode.NOT_FOUND,
+  [HttpStatus.CONFLICT]: ErrorCode.CONFLICT,
+};
+
+/**
+ * The one place where errors become GraphQL responses: a DomainError keeps its code and facts;
+ * GraphQL's own validation errors pass through; anything else is logged (class, SQLSTATE and
+ * constraint only, never values) and answered with INTERNAL_SERVER_ERROR and the request id.
+ * No stack trace, SQL or personal data ever reaches the client.
+ */
+export function formatGraphqlError(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+    const path = formatted.path;
+
+    if (original instanceof DomainError) {
+      return { message: original.message, path, extensions: { code: original.code, ...original.facts } };
+    }
+    if (original instanceof HttpException) {
+      const code = HTTP_STATUS_CODES[original.getStatus()];
+      if (code) return { message: original.message, path, extensions: { code } };
+    }
+    const code = formatted.extensions?.code;
+    if (original instanceof GraphQLError && typeof code === 'string' && GRAPHQL_CODES.has(code)) {
+      return { message: formatted.message, locations: formatted.locations, path, extensions: { code } };
+    }
+    if (original instanceof GraphQLError && !original.originalError && !path) {
+      // Rejections raised during validation (query depth, aliases, cost) carry no original error.
+      return { message: formatted.message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
+    }
+
+    const requestId = currentRequest()?.requestId;
+    const pg = original as { code?: string; constraint?: string; name?: string };
+    logger.error(
+      { err: { name: pg.name, sqlState: pg.code, constraint: pg.constraint }, path },
+      'Unhandled error in a GraphQL operation',
+    );
+    return {
+      message: `Internal error (request ${requestId ?? 'unknown'})`,
+      path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
+    };
+  };
+}

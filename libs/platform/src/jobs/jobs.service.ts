@@ -1,0 +1,192 @@
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { PgBoss } from 'pg-boss';
+import type { Actor } from '../auth/actor';
+import { DomainError, NotFoundError } from '../errors/domain-error';
+import { runWithRequestId } from '../logging/request-context';
+import { Job, JobStatus } from './job.model';
+
+/** What a handler sees of its job. */
+export interface JobContext<P> {
+  id: string;
+  organisationId: string;
+  payload: P;
+  /** Progress recorded by an earlier attempt: where a resumable handler picks up. */
+  done: number;
+  /**
+   * Records progress. Pass the manager of the transaction that did the work, so the work and the
+   * checkpoint commit together and a restart neither loses nor repeats a step.
+   */
+  progress(done: number, total?: number | null, manager?: EntityManager): Promise<void>;
+}
+
+/** Runs one job kind. Must be resumable from `ctx.done`; returns the result to store (JSON). */
+export type JobHandler<P = unknown> = (ctx: JobContext<P>) => Promise<Record<string, unknown>>;
+
+export interface JobKindOptions {
+  /** Attempts after the first, on error or after a crash. */
+  retryLimit?: number;
+  /** Longest an attempt may run before it is failed and retried. */
+  expireInSeconds?: number;
+}
+
+interface JobRow {
+  id: string;
+  kind: string;
+  status: JobStatus;
+  organisation_id: string;
+  payload: unknown;
+  progress_done: string;
+  progress_total: string | null;
+  attempts: number;
+  error: string | null;
+  result: unknown;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+/**
+ * Durable jobs on pg-boss: our `job` table holds what users see (status, progress, result,
+ * organisation) and pg-boss delivers the work, with heartbeats so that a job whose server died
+ * is retried on another (or the restarted) server. pg-boss keeps its own schema `pgboss`,
+ * created and migrated by pg-boss itself.
+ */
+@Injectable()
+export class JobsService implements OnApplicationShutdown {
+  private readonly logger = new Logger('Jobs');
+  private readonly handlers = new Map<string, { handler: JobHandler<never>; options: JobKindOptions }>();
+  private boss?: PgBoss;
+  private working = false;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Registers the handler of a job kind; libraries call this in onModuleInit. */
+  register<P>(kind: string, handler: JobHandler<P>, options: JobKindOptions = {}): void {
+    this.handlers.set(kind, { handler: handler as JobHandler<never>, options });
+  }
+
+  /** Connects to the queue (creating pg-boss's schema on first use) and the kinds' queues. */
+  async start(options: { url: string; heartbeatSeconds: number; superviseSeconds: number; work: boolean }): Promise<void> {
+    const { PgBoss } = await import('pg-boss');
+    const boss = new PgBoss({
+      connectionString: options.url,
+      max: 4,
+      superviseIntervalSeconds: options.superviseSeconds,
+      monitorIntervalSeconds: options.superviseSeconds,
+      application_name: 'leakcase-jobs',
+    });
+    boss.on('error', (error: Error) => this.logger.error(`queue error: ${error.name}: ${error.message}`));
+    await boss.start();
+    for (const [kind, { options: kindOptions }] of this.handlers) {
+      await boss.createQueue(kind, {
+        retryLimit: kindOptions.retryLimit ?? 3,
+        retryDelay: 5,
+        retryBackoff: true,
+        expireInSeconds: kindOptions.expireInSeconds ?? 24 * 3600,
+        heartbeatSeconds: options.heartbeatSeconds,
+      });
+    }
+    this.boss = boss;
+    if (!options.work) return;
+    this.working = true;
+    for (const kind of this.handlers.keys()) {
+      await boss.work(kind, { batchSize: 1 }, async ([job]) => this.execute(job.id, kind));
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // A graceful stop lets a running step finish; work not done is resumed by the next start.
+    await this.boss?.stop({ graceful: this.working, timeout: 10_000 });
+  }
+
+  /**
+   * Queues a job in the caller's transaction: the job row and the queue entry commit together.
+   * The payload must not contain personal data (it is stored as it is).
+   */
+  async enqueue(manager: EntityManager, actor: Actor, kind: string, payload: Record<string, unknown>): Promise<Job> {
+    if (!this.boss) throw new Error('The job queue is not started');
+    if (!this.handlers.has(kind)) throw new Error(`No handler for job kind ${kind}`);
+    const [row]: JobRow[] = await manager.query(
+      `INSERT INTO job (kind, organisation_id, created_by, payload) VALUES ($1, $2, $3, $4) RETURNING *`,
+      [kind, actor.organisationId, actor.userId, JSON.stringify(payload)],
+    );
+    await this.boss.send(kind, { jobId: row.id }, {
+      id: row.id,
+      db: { executeSql: async (text: string, values?: unknown[]) => ({ rows: await manager.query(text, values) }) },
+    });
+    return toJob(row);
+  }
+
+  /** A job of the caller's organisation; NOT_FOUND for anyone else's. */
+  async get(actor: Actor, id: string): Promise<Job> {
+    const [row]: JobRow[] = await this.dataSource.query(
+      `SELECT * FROM job WHERE id = $1 AND organisation_id = $2`,
+      [id, actor.organisationId],
+    );
+    if (!row) throw new NotFoundError('Job', id);
+    return toJob(row);
+  }
+
+  private async execute(id: string, kind: string): Promise<void> {
+    const entry = this.handlers.get(kind);
+    if (!entry) throw new Error(`No handler for job kind ${kind}`);
+    const [row]: JobRow[] = await this.dataSource.query(
+      `UPDATE job SET status = 'RUNNING', attempts = attempts + 1, started_at = coalesce(started_at, now()),
+              error = NULL, updated_at = now()
+        WHERE id = $1 AND status <> 'COMPLETED' RETURNING *`,
+      [id],
+    );
+    if (!row) return; // already completed by an earlier attempt: finish once
+    const ctx: JobContext<never> = {
+      id,
+      organisationId: row.organisation_id,
+      payload: row.payload as never,
+      done: Number(row.progress_done),
+      progress: (done, total, manager) =>
+        (manager ?? this.dataSource.manager)
+          .query(
+            `UPDATE job SET progress_done = $2, progress_total = coalesce($3, progress_total), updated_at = now() WHERE id = $1`,
+            [id, done, total ?? null],
+          )
+          .then(() => undefined),
+    };
+    try {
+      const result = await runWithRequestId(`job:${id}`, () => entry.handler(ctx));
+      await this.dataSource.query(
+        `UPDATE job SET status = 'COMPLETED', result = $2, finished_at = now(), updated_at = now()
+          WHERE id = $1 AND status <> 'COMPLETED'`,
+        [id, JSON.stringify(result)],
+      );
+    } catch (error) {
+      // Only our own errors have messages fit to show; anything else may carry data.
+      const message = error instanceof DomainError ? error.message : 'Internal error; see the server log';
+      const retryLimit = entry.options.retryLimit ?? 3;
+      const final = Number(row.attempts) > retryLimit;
+      this.logger.error(`job ${id} (${kind}) attempt ${row.attempts} failed: ${(error as Error).name}`);
+      await this.dataSource.query(
+        `UPDATE job SET status = $2, error = $3, finished_at = CASE WHEN $2 = 'FAILED' THEN now() END,
+                updated_at = now() WHERE id = $1`,
+        [id, final ? JobStatus.FAILED : JobStatus.QUEUED, message],
+      );
+      throw error;
+    }
+  }
+}
+
+function toJob(row: JobRow): Job {
+  return {
+    id: row.id,
+    kind: row.kind,
+    status: row.status,
+    done: Number(row.progress_done),
+    total: row.progress_total === null ? null : Number(row.progress_total),
+    attempts: row.attempts,
+    error: row.error,
+    result: row.result === null ? null : JSON.stringify(row.result),
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+}

@@ -1,0 +1,26 @@
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import type { Actor } from '../auth/actor';
+import { Allow, ANY_ROLE, CurrentActor } from '../auth/auth.decorators';
+import { Role } from '../auth/role';
+import { ConnectionType, type Connection } from '../pagination/pagination';
+import { Organisation } from './organisation.entity';
+import { CreateOrganisationInput, OrganisationsArgs, OrganisationsService } from './organisations.service';
+
+const OrganisationConnection = ConnectionType(Organisation);
+
+@Resolver(() => Organisation)
+export class OrganisationsResolver {
+  constructor(private readonly service: OrganisationsService) {}
+
+  @Allow(...ANY_ROLE)
+  @Query(() => OrganisationConnection)
+  organisations(@Args() args: OrganisationsArgs): Promise<Connection<Organisation>> {
+    return this.service.list(args);
+  }
+
+  @Allow(Role.ADMIN)
+  @Mutation(() => Organisation)
+  createOrganisation(@CurrentActor() actor: Actor, @Args('input') input: CreateOrganisationInput): Promise<Organisation> {
+    return this.service.create(input, actor);
+  }
+}

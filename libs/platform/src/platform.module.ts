@@ -1,0 +1,90 @@
+import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditChainJob } from './audit/audit-chain.job';
+import { AuditResolver } from './audit/audit.resolver';
+import { AuditService } from './audit/audit.service';
+import { AuthGuard } from './auth/auth.guard';
+import { AuthResolver } from './auth/auth.resolver';
+import { AuthService } from './auth/auth.service';
+import { User } from './auth/user.entity';
+import { UsersService } from './auth/users.service';
+import { APP_CONFIG, type AppConfig } from './config/config';
+import { resolveDatabaseUrl } from './database/database-url';
+import { dataSourceOptions } from './database/data-source-options';
+import { DemoSeed } from './demo/demo-seed';
+import { JobsResolver } from './jobs/jobs.resolver';
+import { JobsService } from './jobs/jobs.service';
+import { Organisation } from './organisations/organisation.entity';
+import { OrganisationsResolver } from './organisations/organisations.resolver';
+import { OrganisationsService } from './organisations/organisations.service';
+
+/** How the process that imports the platform uses it. */
+export interface PlatformOptions {
+  config: AppConfig;
+  /** The API works jobs and seeds demo data; the CLI only queues jobs. */
+  role: 'api' | 'cli';
+}
+
+const PLATFORM_OPTIONS = Symbol('PLATFORM_OPTIONS');
+
+/**
+ * Config, database (migrations run on connect), auth with the deny-by-default guard, the audit
+ * log, organisations and users, and the job queue. Global: every library uses these.
+ */
+@Global()
+@Module({})
+export class PlatformModule implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Platform');
+
+  static forRoot(options: PlatformOptions): DynamicModule {
+    const { config } = options;
+    return {
+      module: PlatformModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: async () => ({
+            ...dataSourceOptions(await resolveDatabaseUrl(config, (m) => new Logger('Database').log(m))),
+            migrationsRun: true,
+            autoLoadEntities: true,
+          }),
+        }),
+        TypeOrmModule.forFeature([Organisation, User]),
+        JwtModule.register({ secret: config.jwtSecret, signOptions: { expiresIn: config.jwtTtlSeconds, algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
+      ],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: PLATFORM_OPTIONS, useValue: options },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        AuditService,
+        AuditChainJob,
+        AuthService,
+        UsersService,
+        OrganisationsService,
+        JobsService,
+        DemoSeed,
+        ...(options.role === 'api' ? [AuthResolver, OrganisationsResolver, AuditResolver, JobsResolver] : []),
+      ],
+      exports: [APP_CONFIG, AuditService, AuthService, UsersService, OrganisationsService, JobsService, DemoSeed, TypeOrmModule, JwtModule],
+    };
+  }
+
+  constructor(
+    @Inject(PLATFORM_OPTIONS) private readonly options: PlatformOptions,
+    private readonly jobs: JobsService,
+    private readonly demo: DemoSeed,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { config, role } = this.options;
+    for (const warning of config.warnings) this.logger.warn(warning);
+    if (role === 'api' && config.seedDemo) await this.demo.seedIfEmpty();
+    await this.jobs.start({
+      url: await resolveDatabaseUrl(config, () => undefined),
+      heartbeatSeconds: config.jobHeartbeatSeconds,
+      superviseSeconds: config.jobSuperviseSeconds,
+      work: role === 'api',
+    });
+  }
+}
