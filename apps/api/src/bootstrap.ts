@@ -13,6 +13,5 @@ export async function createApi(config: AppConfig): Promise<NestExpressApplicati
   });
   app.use(requestContextMiddleware);
   serveGraphiqlAssets(app.getHttpAdapter().getInstance());
-  app.enableShutdownHooks();
   return app;
 }

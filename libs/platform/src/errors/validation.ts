@@ -1,4 +1,6 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { plainToInstance, type ClassConstructor } from 'class-transformer';
+import { validate } from 'class-validator';
 import { InputError } from './domain-error';
 
 /** The first failing constraint, with its dotted field path (e.g. `input.defendants.0.name`). */
@@ -28,4 +30,15 @@ export function createValidationPipe(): ValidationPipe {
       return new InputError(failure.field, failure.reason);
     },
   });
+}
+
+/**
+ * Validates a plain object against an input class outside GraphQL (the CLI, jobs), with the
+ * same rules and the same BAD_USER_INPUT error as the API.
+ */
+export async function validateInput<T extends object>(type: ClassConstructor<T>, plain: unknown): Promise<T> {
+  const value = plainToInstance(type, plain);
+  const failure = firstFailure(await validate(value, { whitelist: true, forbidNonWhitelisted: true }));
+  if (failure) throw new InputError(failure.field, failure.reason);
+  return value;
 }

@@ -4,9 +4,9 @@ import { currentRequest } from './request-context';
 
 /**
  * Structured JSON logs on stdout, one object per line, with the request id of the request being
- * served. Never pass personal data or SQL parameters to a log call.
+ * served (stdout for the API, stderr for the CLI). Never pass personal data or SQL parameters to a log call.
  */
-export function createLogger(level: string): Logger {
+export function createLogger(level: string, destination: 1 | 2 = 1): Logger {
   return pino({
     level,
     base: { service: 'leakcase' },
@@ -15,7 +15,7 @@ export function createLogger(level: string): Logger {
       const request = currentRequest();
       return request ? { requestId: request.requestId } : {};
     },
-  });
+  }, pino.destination({ fd: destination, sync: destination === 2 }));
 }
 
 /** Adapts pino to Nest's LoggerService so framework messages are JSON lines too. */

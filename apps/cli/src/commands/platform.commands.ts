@@ -1,0 +1,119 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { DataSource } from 'typeorm';
+import { AuditService, CreateUserInput, DemoSeed, DEMO_ACCOUNTS, DEMO_PASSWORD, OrganisationsService, Role, UsersService, validateInput } from '@app/platform';
+import { withApp } from '../context';
+import { readSecretFromStdin } from '../stdin';
+
+/** `leakcase migrate`: applies pending migrations and lists what the schema has. */
+export function migrateCommand(): Command {
+  return new Command('migrate')
+    .description('Apply pending database migrations (the API also does this at start-up)')
+    .action(() =>
+      withApp(async (app) => {
+        const rows: { name: string }[] = await app.get(DataSource).query(`SELECT name FROM migrations ORDER BY id`);
+        process.stdout.write(`Schema up to date: ${rows.length} migration(s) applied\n`);
+        for (const { name } of rows) process.stdout.write(`  ${name}\n`);
+      }),
+    );
+}
+
+/** `leakcase seed-demo`: the demo organisations and users, into an empty database only. */
+export function seedDemoCommand(): Command {
+  return new Command('seed-demo')
+    .description('Create the demo organisations and users (only into an empty database, never in production)')
+    .action(() =>
+      withApp(async (app, config) => {
+        if (config.production) throw new Error('seed-demo refuses to run with NODE_ENV=production');
+        const seeded = await app.get(DemoSeed).seedIfEmpty();
+        if (!seeded) {
+          process.stdout.write('The database already has organisations; nothing seeded\n');
+          return;
+        }
+        process.stdout.write(`Seeded, all with the password "${DEMO_PASSWORD}":\n`);
+        for (const a of DEMO_ACCOUNTS) process.stdout.write(`  ${a.email.padEnd(26)} ${a.role}\n`);
+      }),
+    );
+}
+
+/** `leakcase users create`: a user in an existing organisation (the first ADMIN, typically). */
+export function usersCommand(): Command {
+  const users = new Command('users').description('Manage users');
+  users
+    .command('create')
+    .description('Create a user; give the password on standard input (--password-stdin) to keep it out of shell history')
+    .requiredOption('--email <email>', 'login email')
+    .requiredOption('--name <name>', 'display name')
+    .addOption(new Option('--role <role>', 'role').choices(Object.values(Role)).makeOptionMandatory())
+    .requiredOption('--organisation <name>', 'exact name of the organisation the user belongs to')
+    .option('--password <password>', 'password (12+ characters); prefer --password-stdin')
+    .option('--password-stdin', 'read the password from standard input')
+    .action((options: { email: string; name: string; role: Role; organisation: string; password?: string; passwordStdin?: boolean }) =>
+      withApp(async (app) => {
+        const password = options.passwordStdin ? await readSecretFromStdin() : options.password;
+        if (!password) throw new InvalidArgumentError('give --password-stdin or --password');
+        const organisation = await app.get(DataSource).query(`SELECT id FROM organisation WHERE name = $1`, [options.organisation]);
+        if (!organisation.length) throw new InvalidArgumentError(`no organisation named "${options.organisation}"`);
+        const input = await validateInput(CreateUserInput, {
+          email: options.email,
+          displayName: options.name,
+          password,
+          role: options.role,
+          organisationId: organisation[0].id,
+        });
+        const user = await app.get(UsersService).create(input, null);
+        process.stdout.write(`Created ${user.role} ${user.email} (${user.id}) in ${user.organisation.name}\n`);
+      }),
+    );
+  users
+    .command('organisations')
+    .description('List organisations (name, kind, id)')
+    .action(() =>
+      withApp(async (app) => {
+        let after: string | undefined;
+        do {
+          const page = await app.get(OrganisationsService).list({ first: 200, after });
+          for (const o of page.nodes) process.stdout.write(`${o.id}  ${o.kind.padEnd(24)} ${o.name}\n`);
+          after = page.pageInfo.hasNextPage ? (page.pageInfo.endCursor ?? undefined) : undefined;
+        } while (after);
+      }),
+    );
+  return users;
+}
+
+/** `leakcase audit verify`: checks the whole audit hash chain, with a progress bar. */
+export function auditCommand(): Command {
+  const audit = new Command('audit').description('The tamper-evident audit log');
+  audit
+    .command('verify')
+    .description('Recompute the audit log hash chain and report the first broken row, if any')
+    .option('--batch <rows>', 'rows per batch', (v) => positiveInt(v, '--batch'), 10_000)
+    .action((options: { batch: number }) =>
+      withApp(async (app) => {
+        const service = app.get(AuditService);
+        const last = await service.lastSeq();
+        const bar = new SingleBar({ format: 'audit chain [{bar}] {value}/{total} rows', stream: process.stderr }, Presets.shades_classic);
+        bar.start(last, 0);
+        for (let from = 1; from <= last; from += options.batch) {
+          const to = Math.min(from + options.batch - 1, last);
+          const report = await service.verifyRange(from, to);
+          if (!report.intact) {
+            bar.stop();
+            process.stdout.write(`BROKEN: the chain does not hold at seq ${report.firstBrokenSeq}\n`);
+            process.exitCode = 2;
+            return;
+          }
+          bar.update(to);
+        }
+        bar.stop();
+        process.stdout.write(`Intact: ${last} rows checked\n`);
+      }),
+    );
+  return audit;
+}
+
+function positiveInt(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} must be a positive integer`);
+  return n;
+}

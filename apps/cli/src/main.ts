@@ -1,0 +1,20 @@
+import 'reflect-metadata';
+import { Command } from 'commander';
+import { ConfigError, DomainError } from '@app/platform';
+import { auditCommand, migrateCommand, seedDemoCommand, usersCommand } from './commands/platform.commands';
+
+/** `leakcase <command>`: the same services as the API, from a terminal. */
+const program = new Command('leakcase')
+  .description('leakcase: case manager for personal-information leak litigation')
+  .showHelpAfterError()
+  .addCommand(migrateCommand())
+  .addCommand(seedDemoCommand())
+  .addCommand(usersCommand())
+  .addCommand(auditCommand());
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  // Our own errors and configuration errors are for the user; anything else is a bug report.
+  const known = error instanceof DomainError || error instanceof ConfigError || (error as Error)?.name === 'InvalidArgumentError';
+  process.stderr.write(`leakcase: ${known ? (error as Error).message : `unexpected error: ${(error as Error)?.name}: ${(error as Error)?.message}`}\n`);
+  process.exit(1);
+});

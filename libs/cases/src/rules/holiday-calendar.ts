@@ -1,0 +1,260 @@
+import { DomainError, ErrorCode } from '@app/platform/errors/domain-error';
+import {
+  type CalendarDate,
+  dateParts,
+  fromDayNumber,
+  isCalendarDate,
+  isWeekend,
+  toDayNumber,
+  weekdayName,
+} from './calendar-date';
+import officialData from './cn-public-holidays.json';
+
+/**
+ * One year's official holiday arrangement, as the State Council General Office notice
+ * (国务院办公厅关于…部分节假日安排的通知) publishes it between late October and early December of
+ * the year before. Shape of one entry of `years` in cn-public-holidays.json.
+ */
+export interface CalendarYearData {
+  /** The Gregorian year the notice arranges. */
+  readonly year: number;
+  /** The notice it comes from (document number and date), so every rest day has a source. */
+  readonly notice: string;
+  /**
+   * Statutory holiday periods (放假), each an inclusive [first day, last day] pair of Asia/Shanghai
+   * calendar dates; weekend days inside a period are part of it.
+   */
+  readonly holidays: ReadonlyArray<readonly [CalendarDate, CalendarDate]>;
+  /** Saturdays and Sundays made working days (调休上班); courts sit on them, so not rest days. */
+  readonly workdays: readonly CalendarDate[];
+}
+
+/** Shape of the whole calendar file: `{ about?, years: CalendarYearData[] }`. */
+export interface HolidayCalendarFile {
+  readonly about?: string;
+  readonly years: readonly CalendarYearData[];
+}
+
+/**
+ * Calendar data refused on load or upload. Names the year (null when the year itself is
+ * unreadable) and the entry, e.g. `workdays[1] "2026-02-16"`; holds no personal data.
+ */
+export class HolidayCalendarError extends DomainError {
+  constructor(
+    readonly year: number | null,
+    readonly entry: string,
+    readonly reason: string,
+  ) {
+    super(ErrorCode.BAD_USER_INPUT, `Holiday calendar ${year ?? '(year unreadable)'}: ${entry}: ${reason}`, {
+      year,
+      entry,
+      reason,
+    });
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function show(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/**
+ * Checks one year's arrangement (typically an ADMIN's upload) and returns it typed and frozen,
+ * or throws HolidayCalendarError naming the year and the entry. Rules:
+ * - `year` is a four-digit integer; `notice` a non-empty string naming the source;
+ * - `holidays` is a non-empty list of [first, last] pairs of real 'YYYY-MM-DD' dates, last >= first,
+ *   no two periods sharing a day;
+ * - `workdays` are real dates, each a Saturday or Sunday (an adjusted working day replaces a
+ *   weekend day), none inside a holiday period, none listed twice;
+ * - every date lies in `year` or in December of the year before: a notice sometimes arranges the
+ *   last days of the previous December around New Year's Day (the 2019 notice made 2018-12-29 a
+ *   working day; the 2023 notice's New Year holiday began on 2022-12-31).
+ */
+export function validateCalendarYear(data: unknown): CalendarYearData {
+  if (!isRecord(data)) {
+    throw new HolidayCalendarError(null, 'entry', 'must be an object with year, notice, holidays and workdays');
+  }
+  const year = data.year;
+  if (typeof year !== 'number' || !Number.isInteger(year) || year < 1000 || year > 9999) {
+    throw new HolidayCalendarError(null, `year ${show(year)}`, 'must be a four-digit integer');
+  }
+  const fail: (entry: string, reason: string) => never = (entry, reason) => {
+    throw new HolidayCalendarError(year, entry, reason);
+  };
+
+  const notice = data.notice;
+  if (typeof notice !== 'string' || notice.trim() === '') {
+    fail('notice', 'must name the notice the arrangement comes from');
+  }
+
+  const earliest = toDayNumber(`${year - 1}-12-01`);
+  const latest = toDayNumber(`${year}-12-31`);
+  const checkDate = (entry: string, value: unknown): number => {
+    if (!isCalendarDate(value)) return fail(entry, `${show(value)} is not a calendar date of the form YYYY-MM-DD`);
+    const day = toDayNumber(value);
+    if (day < earliest || day > latest) {
+      fail(entry, `${value} lies outside ${year} (only December ${year - 1} may also be arranged)`);
+    }
+    return day;
+  };
+
+  if (!Array.isArray(data.holidays) || data.holidays.length === 0) {
+    fail('holidays', 'must be a non-empty list of [first day, last day] periods');
+  }
+  const holidays: Array<readonly [CalendarDate, CalendarDate]> = [];
+  const holidayOwner = new Map<number, string>();
+  (data.holidays as unknown[]).forEach((period, index) => {
+    const entry = `holidays[${index}] ${show(period)}`;
+    if (!Array.isArray(period) || period.length !== 2) fail(entry, 'must be a [first day, last day] pair');
+    const [first, last] = period as unknown[];
+    const from = checkDate(entry, first);
+    const to = checkDate(entry, last);
+    if (to < from) fail(entry, `ends (${last}) before it starts (${first})`);
+    for (let day = from; day <= to; day++) {
+      const other = holidayOwner.get(day);
+      if (other) fail(entry, `overlaps ${other} on ${fromDayNumber(day)}`);
+      holidayOwner.set(day, `holidays[${index}]`);
+    }
+    holidays.push(Object.freeze([first, last] as [CalendarDate, CalendarDate]));
+  });
+
+  if (!Array.isArray(data.workdays)) fail('workdays', 'must be a list of dates (empty when none)');
+  const workdays: CalendarDate[] = [];
+  const seen = new Set<number>();
+  (data.workdays as unknown[]).forEach((value, index) => {
+    const entry = `workdays[${index}] ${show(value)}`;
+    const day = checkDate(entry, value);
+    const date = value as CalendarDate;
+    if (!isWeekend(date)) {
+      fail(entry, `is a ${weekdayName(date)}; an adjusted working day (调休上班) must be a Saturday or Sunday`);
+    }
+    const period = holidayOwner.get(day);
+    if (period) fail(entry, `lies inside ${period}; a day cannot be both a holiday and a working day`);
+    if (seen.has(day)) fail(entry, 'is listed twice');
+    seen.add(day);
+    workdays.push(date);
+  });
+
+  return Object.freeze({
+    year,
+    notice: (notice as string).trim(),
+    holidays: Object.freeze(holidays),
+    workdays: Object.freeze(workdays),
+  });
+}
+
+/**
+ * Which days are legal rest days (法定休假日) in mainland China, for Civil Code art. 203 and
+ * Civil Procedure Law (2023) art. 85: statutory holidays, and Saturdays and Sundays unless the
+ * year's notice made them working days. Built from per-year official data; immutable.
+ *
+ * For a year that is not loaded, `isRestDay` falls back to the weekday rule (Saturday and Sunday
+ * rest, nothing else); callers must treat such answers as provisional (`unloadedYearsFor`).
+ */
+export class HolidayCalendar {
+  private static officialCalendar?: HolidayCalendar;
+
+  private readonly years: ReadonlyMap<number, CalendarYearData>;
+  /** Day numbers (see toDayNumber) of statutory holiday days and of adjusted working days. */
+  private readonly holidayDays = new Set<number>();
+  private readonly workingDays = new Set<number>();
+
+  /** Validates every year (validateCalendarYear) and refuses a year given twice, or a date one
+   * year calls a holiday and another a working day. */
+  constructor(years: readonly unknown[]) {
+    const byYear = new Map<number, CalendarYearData>();
+    const claimedBy = new Map<number, { year: number; kind: 'holiday' | 'working day' }>();
+    for (const raw of years) {
+      const data = validateCalendarYear(raw);
+      if (byYear.has(data.year)) {
+        throw new HolidayCalendarError(data.year, 'year', `overlaps: ${data.year} is already loaded`);
+      }
+      const claim = (date: CalendarDate, kind: 'holiday' | 'working day', entry: string) => {
+        const day = toDayNumber(date);
+        const other = claimedBy.get(day);
+        if (other && other.kind !== kind) {
+          throw new HolidayCalendarError(
+            data.year,
+            entry,
+            `overlaps year ${other.year}, which makes ${date} a ${other.kind}, not a ${kind}`,
+          );
+        }
+        claimedBy.set(day, { year: data.year, kind });
+        (kind === 'holiday' ? this.holidayDays : this.workingDays).add(day);
+      };
+      data.holidays.forEach(([first, last], index) => {
+        for (let day = toDayNumber(first); day <= toDayNumber(last); day++) {
+          claim(fromDayNumber(day), 'holiday', `holidays[${index}] ${show([first, last])}`);
+        }
+      });
+      data.workdays.forEach((date, index) => claim(date, 'working day', `workdays[${index}] ${show(date)}`));
+      byYear.set(data.year, data);
+    }
+    this.years = byYear;
+  }
+
+  /** A calendar from data of the file's shape `{ years: [...] }`, validated. */
+  static fromFile(file: unknown): HolidayCalendar {
+    if (!isRecord(file) || !Array.isArray(file.years)) {
+      throw new HolidayCalendarError(null, 'file', 'must be an object with a "years" list');
+    }
+    return new HolidayCalendar(file.years);
+  }
+
+  /** The official arrangements bundled with this library (cn-public-holidays.json, 2024-2026). */
+  static official(): HolidayCalendar {
+    HolidayCalendar.officialCalendar ??= HolidayCalendar.fromFile(officialData);
+    return HolidayCalendar.officialCalendar;
+  }
+
+  /** A new calendar with one more year (an ADMIN's upload), validated; this one is unchanged. */
+  withYear(data: unknown): HolidayCalendar {
+    return new HolidayCalendar([...this.years.values(), data]);
+  }
+
+  /** True when `year`'s official arrangement is loaded. */
+  hasYear(year: number): boolean {
+    return this.years.has(year);
+  }
+
+  /** The loaded years, ascending. */
+  loadedYears(): number[] {
+    return [...this.years.keys()].sort((a, b) => a - b);
+  }
+
+  /** The loaded data of one year, or undefined. */
+  yearData(year: number): CalendarYearData | undefined {
+    return this.years.get(year);
+  }
+
+  /**
+   * True when `date` (Asia/Shanghai calendar date) is a legal rest day: a statutory holiday, or a
+   * Saturday or Sunday that is not an adjusted working day. Weekday rule only for unloaded years.
+   */
+  isRestDay(date: CalendarDate): boolean {
+    const day = toDayNumber(date);
+    if (this.holidayDays.has(day)) return true;
+    if (this.workingDays.has(day)) return false;
+    return isWeekend(date);
+  }
+
+  /** The opposite of isRestDay: courts sit and periods may end on it. */
+  isWorkingDay(date: CalendarDate): boolean {
+    return !this.isRestDay(date);
+  }
+
+  /**
+   * Years whose arrangement decides whether `date` is a rest day but are not loaded: its own
+   * year, and for a December date also the next year, whose notice may arrange the last days of
+   * December around New Year's Day (see validateCalendarYear). Empty when the answer is final.
+   */
+  unloadedYearsFor(date: CalendarDate): number[] {
+    const { year, month } = dateParts(date);
+    const needed = month === 12 ? [year, year + 1] : [year];
+    return needed.filter((y) => !this.years.has(y));
+  }
+}

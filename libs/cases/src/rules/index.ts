@@ -1,0 +1,5 @@
+// Pure legal-deadline logic of the cases library: no database, no Nest.
+export * from './calendar-date';
+export * from './deadline-rules';
+export * from './holiday-calendar';
+export * from './periods';
