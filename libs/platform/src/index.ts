@@ -24,3 +24,4 @@ export * from './organisations/organisation.entity';
 export * from './organisations/organisations.service';
 export * from './pagination/pagination';
 export * from './platform.module';
+export * from './database/returning';

@@ -3,11 +3,16 @@ import { type JobContext, JobsService } from '../jobs/jobs.service';
 import { AuditService } from './audit.service';
 
 export const AUDIT_VERIFY_CHAIN = 'audit.verify-chain';
-const BATCH = 10_000;
+
+/** The chain is checked up to the last seq at the time the job was queued. */
+export interface AuditChainPayload {
+  toSeq: number;
+  batchSize: number;
+}
 
 /**
- * Checks the chain up to the seq that was last when the job was queued, BATCH rows at a time,
- * checkpointing after each batch so a restarted server resumes where it stopped.
+ * Checks the audit hash chain batch by batch, checkpointing after each batch so that a
+ * restarted server resumes where the previous attempt stopped.
  */
 @Injectable()
 export class AuditChainJob implements OnModuleInit {
@@ -17,16 +22,18 @@ export class AuditChainJob implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.jobs.register(AUDIT_VERIFY_CHAIN, (ctx: JobContext<{ toSeq: number }>) => this.run(ctx));
+    this.jobs.register(AUDIT_VERIFY_CHAIN, (ctx: JobContext<AuditChainPayload>) => this.run(ctx));
   }
 
-  async run(ctx: JobContext<{ toSeq: number }>): Promise<Record<string, unknown>> {
-    const { toSeq } = ctx.payload;
+  async run(ctx: JobContext<AuditChainPayload>): Promise<Record<string, unknown>> {
+    const { toSeq, batchSize } = ctx.payload;
     await ctx.progress(ctx.done, toSeq);
-    for (let from = ctx.done + 1; from <= toSeq; from += BATCH) {
-      const to = Math.min(from + BATCH - 1, toSeq);
+    for (let from = ctx.done + 1; from <= toSeq; from += batchSize) {
+      const to = Math.min(from + batchSize - 1, toSeq);
       const report = await this.audit.verifyRange(from, to);
-      if (!report.intact) return { intact: false, checked: Number(report.firstBrokenSeq) - 1, firstBrokenSeq: report.firstBrokenSeq };
+      if (!report.intact) {
+        return { intact: false, checked: Number(report.firstBrokenSeq) - 1, firstBrokenSeq: report.firstBrokenSeq };
+      }
       await ctx.progress(to);
     }
     return { intact: true, checked: toSeq, firstBrokenSeq: null };

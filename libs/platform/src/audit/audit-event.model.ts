@@ -1,5 +1,5 @@
-import { ArgsType, Field, ID, InputType, ObjectType } from '@nestjs/graphql';
-import { IsDate, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { ArgsType, Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
+import { IsDate, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
 import { ConnectionType, PageArgs } from '../pagination/pagination';
 
@@ -80,4 +80,13 @@ export class AuditChainReport {
 
   @Field(() => String, { nullable: true, description: 'seq of the first row whose link does not hold' })
   firstBrokenSeq: string | null;
+}
+
+@ArgsType()
+export class VerifyAuditChainArgs {
+  @Field(() => Int, { defaultValue: 10_000, description: 'Rows checked between two progress checkpoints' })
+  @IsInt()
+  @Min(100)
+  @Max(1_000_000)
+  batchSize: number = 10_000;
 }

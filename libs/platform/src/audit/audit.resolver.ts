@@ -9,8 +9,8 @@ import { InputError, NotFoundError } from '../errors/domain-error';
 import { Job } from '../jobs/job.model';
 import { JobsService } from '../jobs/jobs.service';
 import type { Connection } from '../pagination/pagination';
-import { AuditEvent, AuditEventConnection, AuditEventsArgs } from './audit-event.model';
-import { AUDIT_VERIFY_CHAIN } from './audit-chain.job';
+import { AuditEvent, AuditEventConnection, AuditEventsArgs, VerifyAuditChainArgs } from './audit-event.model';
+import { AUDIT_VERIFY_CHAIN, type AuditChainPayload } from './audit-chain.job';
 import { AuditService } from './audit.service';
 import { CASE_VISIBILITY, type CaseVisibility } from './case-visibility';
 
@@ -38,9 +38,10 @@ export class AuditResolver {
   /** Starts a background check of the whole hash chain; the outcome is in `job(id).result`. */
   @Allow(Role.ADMIN, Role.JUDGE)
   @Mutation(() => Job)
-  verifyAuditChain(@CurrentActor() actor: Actor): Promise<Job> {
+  verifyAuditChain(@CurrentActor() actor: Actor, @Args() { batchSize }: VerifyAuditChainArgs): Promise<Job> {
     return this.dataSource.transaction(async (manager) => {
-      const job = await this.jobs.enqueue(manager, actor, AUDIT_VERIFY_CHAIN, { toSeq: await this.audit.lastSeq() });
+      const toSeq = await this.audit.lastSeq();
+      const job = await this.jobs.enqueue(manager, actor, AUDIT_VERIFY_CHAIN, { toSeq, batchSize } satisfies AuditChainPayload);
       await this.audit.record(manager, actor, { action: 'audit.verify-chain', subjectType: 'Job', subjectId: job.id });
       return job;
     });

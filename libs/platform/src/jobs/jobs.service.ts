@@ -4,6 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { PgBoss } from 'pg-boss';
 import type { Actor } from '../auth/actor';
 import { DomainError, NotFoundError } from '../errors/domain-error';
+import { returningRows } from '../database/returning';
 import { runWithRequestId } from '../logging/request-context';
 import { Job, JobStatus } from './job.model';
 
@@ -132,7 +133,8 @@ export class JobsService implements OnApplicationShutdown {
   private async execute(id: string, kind: string): Promise<void> {
     const entry = this.handlers.get(kind);
     if (!entry) throw new Error(`No handler for job kind ${kind}`);
-    const [row]: JobRow[] = await this.dataSource.query(
+    const [row] = await returningRows<JobRow>(
+      this.dataSource.manager,
       `UPDATE job SET status = 'RUNNING', attempts = attempts + 1, started_at = coalesce(started_at, now()),
               error = NULL, updated_at = now()
         WHERE id = $1 AND status <> 'COMPLETED' RETURNING *`,
@@ -166,7 +168,8 @@ export class JobsService implements OnApplicationShutdown {
       const final = Number(row.attempts) > retryLimit;
       this.logger.error(`job ${id} (${kind}) attempt ${row.attempts} failed: ${(error as Error).name}`);
       await this.dataSource.query(
-        `UPDATE job SET status = $2, error = $3, finished_at = CASE WHEN $2 = 'FAILED' THEN now() END,
+        `UPDATE job SET status = $2::job_status, error = $3,
+                finished_at = CASE WHEN $2::job_status = 'FAILED' THEN now() END,
                 updated_at = now() WHERE id = $1`,
         [id, final ? JobStatus.FAILED : JobStatus.QUEUED, message],
       );
