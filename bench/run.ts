@@ -1,0 +1,38 @@
+import 'reflect-metadata';
+import type { BenchFigure } from './harness';
+import { graphqlRps } from './graphql-rps.bench';
+
+/** Every benchmark, in order. Each returns figures with a baseline measured in the same run. */
+const BENCHMARKS: Record<string, () => Promise<BenchFigure[]>> = {
+  'graphql-rps': graphqlRps,
+};
+
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  const figures: BenchFigure[] = [];
+  for (const [name, bench] of Object.entries(BENCHMARKS)) {
+    if (only && name !== only) continue;
+    process.stderr.write(`running ${name}...\n`);
+    figures.push(...(await bench()));
+  }
+  const rows = figures.map((f) => [
+    f.benchmark,
+    f.measure,
+    `${f.value.toFixed(1)} ${f.unit}`,
+    `${f.baseline}: ${f.baselineValue.toFixed(1)} ${f.unit}`,
+    f.ratio.toFixed(3),
+  ]);
+  const header = ['benchmark', 'measure', 'value', 'baseline (same run)', 'ratio'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(' | ');
+  process.stdout.write(`${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('-|-')}\n`);
+  for (const row of rows) process.stdout.write(`${line(row)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${(error as Error)?.stack ?? error}\n`);
+    process.exit(1);
+  },
+);
