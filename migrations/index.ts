@@ -1,4 +1,5 @@
 import { PlatformFoundation1764400000000 } from './1764400000000-platform-foundation';
+import { CasesAndIncidents1764400001000 } from './1764400001000-cases-and-incidents';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet recorded in `migrations`. */
-export const MIGRATIONS = [PlatformFoundation1764400000000];
+export const MIGRATIONS = [PlatformFoundation1764400000000, CasesAndIncidents1764400001000];

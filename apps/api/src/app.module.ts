@@ -5,6 +5,8 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { Logger } from 'pino';
 import { type AppConfig, createValidationPipe, formatGraphqlError, type GraphqlContext, Loaders, PlatformModule } from '@app/platform';
+import { CasesModule } from '@app/cases';
+import { LeaksModule } from '@app/leaks';
 import { offlineLandingPage } from './graphiql';
 import { HealthController } from './health.controller';
 
@@ -43,6 +45,8 @@ export class AppModule {
           context: ({ req }: { req: GraphqlContext['req'] }): GraphqlContext => ({ req, loaders: new Loaders() }),
           formatError: formatGraphqlError(logger),
         }),
+        LeaksModule,
+        CasesModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_PIPE, useFactory: createValidationPipe }],

@@ -1,0 +1,290 @@
+import { ArgsType, Field, ID, InputType, Int, registerEnumType } from '@nestjs/graphql';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsBoolean,
+  IsEnum,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
+import { PageArgs } from '@app/platform';
+import { CREDIT_CODE, HandlerRole } from '@app/leaks';
+import { IsCalendarDate } from './calendar-date.validator';
+import { FirstInstanceProcedure } from './case.model';
+import { CaseStage, CaseType } from './rules/case-types';
+import { LiabilityBasis } from './rules/liability';
+
+const CREDIT_CODE_MESSAGE = 'must be an 18-character unified social credit code';
+
+@InputType()
+export class DefendantInput {
+  @Field({ description: 'The handler or provider sued (an operator)' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @Matches(CREDIT_CODE, { message: CREDIT_CODE_MESSAGE })
+  unifiedSocialCreditCode?: string;
+
+  @Field(() => HandlerRole)
+  @IsEnum(HandlerRole)
+  role: HandlerRole;
+
+  @Field(() => LiabilityBasis)
+  @IsEnum(LiabilityBasis)
+  liabilityBasis: LiabilityBasis;
+}
+
+@InputType()
+export class AgencyInput {
+  @Field({ description: 'The administrative agency that failed to supervise the handler' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @Matches(CREDIT_CODE, { message: CREDIT_CODE_MESSAGE })
+  unifiedSocialCreditCode?: string;
+}
+
+@InputType()
+export class OpenCaseInput {
+  @Field(() => CaseType)
+  @IsEnum(CaseType)
+  type: CaseType;
+
+  @Field()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(300)
+  title: string;
+
+  @Field(() => ID, { description: 'A COURT organisation' })
+  @IsUUID()
+  courtId: string;
+
+  @Field(() => [ID], {
+    nullable: true,
+    description: "Plaintiff organisations; defaults to the caller's organisation, except for a representative action (none)",
+  })
+  @IsOptional()
+  @ArrayMaxSize(10)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  plaintiffOrganisationIds?: string[];
+
+  @Field(() => ID, { nullable: true, description: "Supporting organisation; defaults to the caller's for a representative action" })
+  @IsOptional()
+  @IsUUID()
+  supportingOrganisationId?: string;
+
+  @Field(() => [DefendantInput], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => DefendantInput)
+  defendants?: DefendantInput[];
+
+  @Field(() => AgencyInput, { nullable: true, description: 'Administrative public-interest cases only' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AgencyInput)
+  agency?: AgencyInput;
+
+  @Field(() => [ID], { nullable: true, description: "Leak incidents the caller's organisation registered" })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  incidentIds?: string[];
+
+  @Field({ nullable: true, description: 'Representative actions: the number of claimants is uncertain (CPL (2023) art. 57)' })
+  @IsOptional()
+  @IsBoolean()
+  claimantsNumberUncertain?: boolean;
+}
+
+/** The roles an organisation can take in a case. */
+export enum OrganisationPartyRole {
+  PLAINTIFF = 'PLAINTIFF',
+  SUPPORTER = 'SUPPORTER',
+}
+registerEnumType(OrganisationPartyRole, { name: 'OrganisationPartyRole' });
+
+@InputType()
+export class AddCaseOrganisationInput {
+  @Field(() => ID) @IsUUID() caseId: string;
+  @Field(() => ID) @IsUUID() organisationId: string;
+  @Field(() => OrganisationPartyRole) @IsEnum(OrganisationPartyRole) role: OrganisationPartyRole;
+}
+
+@InputType()
+export class AddDefendantInput {
+  @Field(() => ID) @IsUUID() caseId: string;
+
+  @Field(() => DefendantInput)
+  @ValidateNested()
+  @Type(() => DefendantInput)
+  defendant: DefendantInput;
+}
+
+@InputType()
+export class AddAgencyInput {
+  @Field(() => ID) @IsUUID() caseId: string;
+
+  @Field(() => AgencyInput)
+  @ValidateNested()
+  @Type(() => AgencyInput)
+  agency: AgencyInput;
+}
+
+@InputType()
+export class ElectRepresentativesInput {
+  @Field(() => ID) @IsUUID() caseId: string;
+
+  @Field(() => [String], {
+    description: 'Claimant references of the elected representatives (e.g. enrolment numbers), 2 to 5; never names',
+  })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(10)
+  @ArrayUnique()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9-]{0,39}$/, { each: true, message: 'each must be a claimant reference of letters, digits and dashes' })
+  references: string[];
+}
+
+@InputType()
+export class LinkLeakIncidentInput {
+  @Field(() => ID) @IsUUID() caseId: string;
+  @Field(() => ID) @IsUUID() incidentId: string;
+}
+
+@InputType()
+export class TransitionCaseInput {
+  @Field(() => ID)
+  @IsUUID()
+  caseId: string;
+
+  @Field(() => CaseStage)
+  @IsEnum(CaseStage)
+  to: CaseStage;
+
+  @Field({
+    description:
+      'Date of the event (YYYY-MM-DD, Asia/Shanghai): publication of the announcement, receipt of the recommendation, filing, service of the evidence notice or judgment; not in the future',
+  })
+  @IsCalendarDate()
+  on: string;
+
+  @Field({ nullable: true, description: 'RECOMMENDATION: the harm is ongoing and urgent (15-day response)' })
+  @IsOptional()
+  @IsBoolean()
+  urgent?: boolean;
+
+  @Field(() => Int, { nullable: true, description: 'REGISTRATION and EVIDENCE_EXCHANGE: the period in days the court set' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(366)
+  days?: number;
+
+  @Field(() => FirstInstanceProcedure, { nullable: true, description: 'EVIDENCE_EXCHANGE: the first-instance procedure' })
+  @IsOptional()
+  @IsEnum(FirstInstanceProcedure)
+  procedure?: FirstInstanceProcedure;
+}
+
+@InputType()
+export class RecordAgencyResponseInput {
+  @Field(() => ID) @IsUUID() caseId: string;
+
+  @Field({ description: 'Date of the written response (YYYY-MM-DD)' })
+  @IsCalendarDate()
+  respondedOn: string;
+
+  @Field({ description: 'Whether the agency acted on the recommendation adequately' })
+  @IsBoolean()
+  adequate: boolean;
+}
+
+@InputType()
+export class CaseFilter {
+  @Field(() => CaseType, { nullable: true }) @IsOptional() @IsEnum(CaseType) type?: CaseType;
+  @Field(() => CaseStage, { nullable: true }) @IsOptional() @IsEnum(CaseStage) stage?: CaseStage;
+  @Field(() => ID, { nullable: true }) @IsOptional() @IsUUID() courtId?: string;
+  @Field(() => ID, { nullable: true, description: 'Cases linked to this leak incident' }) @IsOptional() @IsUUID() incidentId?: string;
+
+  @Field({ nullable: true, description: 'Only cases with (true) or without (false) an overdue open deadline' })
+  @IsOptional()
+  @IsBoolean()
+  hasOverdueDeadline?: boolean;
+}
+
+@ArgsType()
+export class CasesArgs extends PageArgs {
+  @Field(() => CaseFilter, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CaseFilter)
+  filter?: CaseFilter;
+}
+
+@ArgsType()
+export class UpcomingDeadlinesArgs extends PageArgs {
+  @Field({ nullable: true, description: 'Only deadlines whose last day is on or before this date' })
+  @IsOptional()
+  @IsCalendarDate()
+  dueBy?: string;
+
+  @Field({ nullable: true, description: 'Only overdue deadlines' })
+  @IsOptional()
+  @IsBoolean()
+  overdueOnly?: boolean;
+}
+
+@InputType()
+export class HolidayPeriodInput {
+  @Field() @IsCalendarDate() first: string;
+  @Field() @IsCalendarDate() last: string;
+}
+
+@InputType()
+export class LoadHolidayCalendarYearInput {
+  @Field(() => Int)
+  @IsInt()
+  @Min(1000)
+  @Max(9999)
+  year: number;
+
+  @Field({ description: 'The notice it comes from (document number and date)' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(300)
+  notice: string;
+
+  @Field(() => [HolidayPeriodInput])
+  @ArrayMinSize(1)
+  @ArrayMaxSize(60)
+  @ValidateNested({ each: true })
+  @Type(() => HolidayPeriodInput)
+  holidays: HolidayPeriodInput[];
+
+  @Field(() => [String])
+  @ArrayMaxSize(60)
+  @IsCalendarDate({ each: true })
+  workdays: string[];
+}

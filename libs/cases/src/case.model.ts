@@ -1,0 +1,200 @@
+import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ConnectionType } from '@app/platform';
+import { HandlerRole } from '@app/leaks';
+import { CasePartyRole, CaseStage, CaseType } from './rules/case-types';
+import { DeadlineRule } from './rules/deadline-rules';
+import { LiabilityBasis } from './rules/liability';
+
+registerEnumType(CaseType, { name: 'CaseType' });
+registerEnumType(CaseStage, { name: 'CaseStage' });
+registerEnumType(CasePartyRole, { name: 'CasePartyRole' });
+registerEnumType(LiabilityBasis, { name: 'LiabilityBasis' });
+registerEnumType(DeadlineRule, { name: 'DeadlineRule' });
+
+/** First-instance procedure, which bounds the evidence period the court sets. */
+export enum FirstInstanceProcedure {
+  ORDINARY = 'ORDINARY',
+  SIMPLIFIED = 'SIMPLIFIED',
+}
+registerEnumType(FirstInstanceProcedure, { name: 'CourtProcedure' });
+
+/** A party as the API shows it; `organisationId` for plaintiffs and supporters, `name` otherwise. */
+@ObjectType()
+export class CaseParty {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => ID)
+  caseId: string;
+
+  @Field(() => CasePartyRole)
+  role: CasePartyRole;
+
+  @Field(() => ID, { nullable: true })
+  organisationId: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Defendant or agency name; for a representative, the claimant reference (never a personal name)' })
+  name: string | null;
+
+  @Field(() => String, { nullable: true })
+  unifiedSocialCreditCode: string | null;
+
+  @Field(() => HandlerRole, { nullable: true, description: 'Defendants only' })
+  handlerRole: HandlerRole | null;
+
+  @Field(() => LiabilityBasis, { nullable: true, description: 'Defendants only' })
+  liabilityBasis: LiabilityBasis | null;
+
+  @Field(() => String, { nullable: true, description: 'The article the liability basis rests on' })
+  liabilitySource: string | null;
+
+  position: number;
+}
+
+/** One stage change, with who made it and when. */
+@ObjectType()
+export class CaseStageTransition {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => CaseStage)
+  from: CaseStage;
+
+  @Field(() => CaseStage)
+  to: CaseStage;
+
+  @Field({ description: 'Date of the event (YYYY-MM-DD, Asia/Shanghai)' })
+  occurredOn: string;
+
+  @Field(() => ID)
+  actorId: string;
+
+  @Field(() => ID)
+  organisationId: string;
+
+  @Field()
+  recordedAt: Date;
+}
+
+@ObjectType()
+export class PeriodLengthModel {
+  @Field()
+  unit: string;
+
+  @Field(() => Int)
+  length: number;
+}
+
+/** A legal deadline computed by a named rule from an event of the case. */
+@ObjectType()
+export class CaseDeadline {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => ID)
+  caseId: string;
+
+  @Field(() => DeadlineRule)
+  rule: DeadlineRule;
+
+  @Field({ description: 'The article that sets the period' })
+  source: string;
+
+  @Field({ description: 'The day the period starts from (not counted)' })
+  triggerDate: string;
+
+  @Field(() => PeriodLengthModel)
+  period: PeriodLengthModel;
+
+  @Field()
+  urgent: boolean;
+
+  @Field({ description: 'Last day of the period (to 24:00, Asia/Shanghai), after moving off rest days' })
+  due: string;
+
+  @Field({ description: 'Last day by counting alone; the safe date to act by while provisional' })
+  nominalDue: string;
+
+  @Field()
+  shiftedForRestDays: boolean;
+
+  @Field({ description: 'True when a year the result depends on has no loaded holiday calendar' })
+  provisional: boolean;
+
+  @Field(() => String, { nullable: true })
+  provisionalReason: string | null;
+
+  @Field(() => String, { nullable: true, description: 'When the case moved past the stage that opened it' })
+  closedOn: string | null;
+
+  @Field({ description: 'Still open and its last day is before today' })
+  overdue: boolean;
+}
+
+@ObjectType()
+export class AgencyResponse {
+  @Field()
+  respondedOn: string;
+
+  @Field()
+  adequate: boolean;
+}
+
+/** A case. Parties, incidents, court, history and deadlines resolve through per-request loaders. */
+@ObjectType('Case')
+export class CaseModel {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => CaseType)
+  type: CaseType;
+
+  @Field()
+  title: string;
+
+  @Field(() => CaseStage)
+  stage: CaseStage;
+
+  @Field(() => ID)
+  courtId: string;
+
+  @Field(() => ID)
+  openedByOrganisationId: string;
+
+  @Field({ description: 'Representative actions: the number of claimants is uncertain (CPL (2023) art. 57)' })
+  claimantsNumberUncertain: boolean;
+
+  @Field(() => String, { nullable: true })
+  filedOn: string | null;
+
+  @Field(() => AgencyResponse, { nullable: true })
+  agencyResponse: AgencyResponse | null;
+
+  @Field()
+  createdAt: Date;
+
+  @Field()
+  updatedAt: Date;
+}
+
+export const CaseConnection = ConnectionType(CaseModel);
+export const CaseDeadlineConnection = ConnectionType(CaseDeadline);
+
+/** One loaded year of the official holiday arrangement. */
+@ObjectType()
+export class HolidayCalendarYear {
+  @Field(() => Int)
+  year: number;
+
+  @Field({ description: 'The State Council notice the arrangement comes from' })
+  notice: string;
+
+  @Field(() => [[String]], { description: 'Holiday periods, each [first day, last day]' })
+  holidays: string[][];
+
+  @Field(() => [String], { description: 'Weekend days made working days (调休上班)' })
+  workdays: string[];
+
+  @Field()
+  loadedAt: Date;
+}

@@ -1,0 +1,36 @@
+import { Global, Module } from '@nestjs/common';
+import { CASE_VISIBILITY } from '@app/platform';
+import { LeaksModule } from '@app/leaks';
+import { CaseLoaders } from './case.loaders';
+import { CaseVisibilityProvider } from './case-visibility.provider';
+import { CasesRepository } from './cases.repository';
+import { CaseDeadlineResolver, CasePartyResolver, CasesResolver } from './cases.resolver';
+import { CasesService } from './cases.service';
+import { Clock } from './clock';
+import { DeadlinesRepository } from './deadlines.repository';
+import { DeadlinesService } from './deadlines.service';
+import { HolidayCalendarResolver } from './holiday-calendar.resolver';
+
+/**
+ * Cases, parties, standing, stages and deadlines. Global only so that the platform's audit log
+ * can reach CASE_VISIBILITY (the platform sits below this library and cannot import it).
+ */
+@Global()
+@Module({
+  imports: [LeaksModule],
+  providers: [
+    Clock,
+    CasesRepository,
+    DeadlinesRepository,
+    CasesService,
+    DeadlinesService,
+    CaseLoaders,
+    CasesResolver,
+    CasePartyResolver,
+    CaseDeadlineResolver,
+    HolidayCalendarResolver,
+    { provide: CASE_VISIBILITY, useClass: CaseVisibilityProvider },
+  ],
+  exports: [CASE_VISIBILITY, CasesService, DeadlinesService, Clock],
+})
+export class CasesModule {}

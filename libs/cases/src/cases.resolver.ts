@@ -1,0 +1,161 @@
+import { ParseUUIDPipe } from '@nestjs/common';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { type Actor, Allow, type Connection, CurrentActor, type Loaders, Organisation, Role } from '@app/platform';
+import { LeakIncident } from '@app/leaks';
+import {
+  AddAgencyInput,
+  AddCaseOrganisationInput,
+  AddDefendantInput,
+  CasesArgs,
+  ElectRepresentativesInput,
+  LinkLeakIncidentInput,
+  OpenCaseInput,
+  RecordAgencyResponseInput,
+  TransitionCaseInput,
+  UpcomingDeadlinesArgs,
+} from './case.inputs';
+import { CaseConnection, CaseDeadline, CaseDeadlineConnection, CaseModel, CaseParty, CaseStageTransition } from './case.model';
+import { CaseLoaders } from './case.loaders';
+import { CasesService } from './cases.service';
+import { Clock } from './clock';
+import { toCaseDeadline } from './deadlines.repository';
+import { DeadlinesService } from './deadlines.service';
+import { CasePartyRole, CaseStage } from './rules/case-types';
+import { transitionsFrom } from './rules/stages';
+
+/** Who works on cases; what each may see is decided per case (see visibleCase). */
+const CASE_ROLES = [Role.PROCURATOR, Role.ASSOCIATION_STAFF, Role.JUDGE];
+/** The plaintiff side shapes a case before filing. */
+const PLAINTIFF_SIDE = [Role.PROCURATOR, Role.ASSOCIATION_STAFF];
+
+@Resolver(() => CaseModel)
+export class CasesResolver {
+  constructor(
+    private readonly service: CasesService,
+    private readonly deadlineService: DeadlinesService,
+    private readonly loaders: CaseLoaders,
+    private readonly clock: Clock,
+  ) {}
+
+  @Allow(...CASE_ROLES)
+  @Query(() => CaseModel, { description: 'A case the caller may see; NOT_FOUND otherwise' })
+  case(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string): Promise<CaseModel> {
+    return this.service.get(actor, id);
+  }
+
+  @Allow(...CASE_ROLES)
+  @Query(() => CaseConnection, { description: 'The cases the caller may see, newest first' })
+  cases(@CurrentActor() actor: Actor, @Args() args: CasesArgs): Promise<Connection<CaseModel>> {
+    return this.service.list(actor, args);
+  }
+
+  @Allow(...CASE_ROLES)
+  @Query(() => CaseDeadlineConnection, { description: 'Open deadlines across the caller\'s cases, soonest first, overdue ones flagged' })
+  upcomingDeadlines(@CurrentActor() actor: Actor, @Args() args: UpcomingDeadlinesArgs): Promise<Connection<CaseDeadline>> {
+    return this.deadlineService.upcoming(actor, args);
+  }
+
+  @Allow(...PLAINTIFF_SIDE)
+  @Mutation(() => CaseModel, { description: 'Opens a case at CLUE; standing is checked for every plaintiff and the supporter' })
+  openCase(@CurrentActor() actor: Actor, @Args('input') input: OpenCaseInput): Promise<CaseModel> {
+    return this.service.open(actor, input);
+  }
+
+  @Allow(...PLAINTIFF_SIDE)
+  @Mutation(() => CaseModel, { description: 'Adds a plaintiff or supporting organisation before filing; standing is checked' })
+  addCaseOrganisation(@CurrentActor() actor: Actor, @Args('input') input: AddCaseOrganisationInput): Promise<CaseModel> {
+    return this.service.addOrganisation(actor, input);
+  }
+
+  @Allow(...PLAINTIFF_SIDE)
+  @Mutation(() => CaseModel, { description: 'Adds a defendant (with its role and basis of liability) before filing' })
+  addDefendant(@CurrentActor() actor: Actor, @Args('input') input: AddDefendantInput): Promise<CaseModel> {
+    return this.service.addDefendant(actor, input);
+  }
+
+  @Allow(Role.PROCURATOR)
+  @Mutation(() => CaseModel, { description: 'Names the agency an administrative public-interest case is brought against' })
+  addAgency(@CurrentActor() actor: Actor, @Args('input') input: AddAgencyInput): Promise<CaseModel> {
+    return this.service.addAgency(actor, input);
+  }
+
+  @Allow(Role.ASSOCIATION_STAFF)
+  @Mutation(() => CaseModel, { description: 'Records the 2 to 5 elected representatives of a representative action (replaces any earlier election)' })
+  electRepresentatives(@CurrentActor() actor: Actor, @Args('input') input: ElectRepresentativesInput): Promise<CaseModel> {
+    return this.service.electRepresentatives(actor, input);
+  }
+
+  @Allow(...PLAINTIFF_SIDE)
+  @Mutation(() => CaseModel, { description: "Links a leak incident the caller's organisation registered" })
+  linkLeakIncident(@CurrentActor() actor: Actor, @Args('input') input: LinkLeakIncidentInput): Promise<CaseModel> {
+    return this.service.linkIncident(actor, input);
+  }
+
+  @Allow(...CASE_ROLES)
+  @Mutation(() => CaseModel, { description: "Moves a case to its next stage as its type's stage machine allows, recording the event date" })
+  transitionCase(@CurrentActor() actor: Actor, @Args('input') input: TransitionCaseInput): Promise<CaseModel> {
+    return this.service.transition(actor, input);
+  }
+
+  @Allow(Role.PROCURATOR)
+  @Mutation(() => CaseModel, { description: "Records the agency's written response to the procuratorial recommendation" })
+  recordAgencyResponse(@CurrentActor() actor: Actor, @Args('input') input: RecordAgencyResponseInput): Promise<CaseModel> {
+    return this.service.recordAgencyResponse(actor, input);
+  }
+
+  @ResolveField(() => Organisation)
+  async court(@Parent() c: CaseModel, @Context('loaders') loaders: Loaders): Promise<Organisation> {
+    return (await this.loaders.organisation(loaders).load(c.courtId))!;
+  }
+
+  @ResolveField(() => [CaseParty], { description: 'In the order they were added' })
+  async parties(
+    @Parent() c: CaseModel,
+    @Context('loaders') loaders: Loaders,
+    @Args('role', { type: () => CasePartyRole, nullable: true }) role?: CasePartyRole,
+  ): Promise<CaseParty[]> {
+    const parties = (await this.loaders.parties(loaders).load(c.id))?.items ?? [];
+    return role ? parties.filter((p) => p.role === role) : parties;
+  }
+
+  @ResolveField(() => [LeakIncident])
+  async incidents(@Parent() c: CaseModel, @Context('loaders') loaders: Loaders): Promise<LeakIncident[]> {
+    return (await this.loaders.incidents(loaders).load(c.id))?.items ?? [];
+  }
+
+  @ResolveField(() => [CaseStageTransition], { description: 'Every stage change, oldest first' })
+  async transitions(@Parent() c: CaseModel, @Context('loaders') loaders: Loaders): Promise<CaseStageTransition[]> {
+    return (await this.loaders.transitions(loaders).load(c.id))?.items ?? [];
+  }
+
+  @ResolveField(() => [CaseDeadline], { description: 'Every deadline computed for the case, open and closed' })
+  async deadlines(@Parent() c: CaseModel, @Context('loaders') loaders: Loaders): Promise<CaseDeadline[]> {
+    const today = this.clock.today();
+    return ((await this.loaders.deadlines(loaders).load(c.id))?.items ?? []).map((row) => toCaseDeadline(row, today));
+  }
+
+  @ResolveField(() => [CaseStage], { description: "The stages its type's stage machine allows next" })
+  nextStages(@Parent() c: CaseModel): CaseStage[] {
+    return transitionsFrom(c.type, c.stage).map((t) => t.to);
+  }
+}
+
+@Resolver(() => CaseParty)
+export class CasePartyResolver {
+  constructor(private readonly loaders: CaseLoaders) {}
+
+  @ResolveField(() => Organisation, { nullable: true, description: 'Plaintiffs and supporters' })
+  organisation(@Parent() party: CaseParty, @Context('loaders') loaders: Loaders): Promise<Organisation | null> | null {
+    return party.organisationId ? this.loaders.organisation(loaders).load(party.organisationId) : null;
+  }
+}
+
+@Resolver(() => CaseDeadline)
+export class CaseDeadlineResolver {
+  constructor(private readonly loaders: CaseLoaders) {}
+
+  @ResolveField(() => CaseModel, { name: 'case' })
+  async caseOf(@Parent() deadline: CaseDeadline, @Context('loaders') loaders: Loaders): Promise<CaseModel> {
+    return (await this.loaders.caseById(loaders).load(deadline.caseId))!;
+  }
+}

@@ -1,0 +1,152 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { type Actor, type Connection, decodeCursor, toConnection } from '@app/platform';
+import { Params, visibleCase } from './cases.repository';
+import type { CaseDeadline, HolidayCalendarYear } from './case.model';
+import type { CalendarYearData } from './rules/holiday-calendar';
+import type { Deadline, DeadlineRule } from './rules/deadline-rules';
+
+const DEADLINE_COLUMNS = `d.id, d.case_id, d.rule, d.source, d.trigger_date::text AS trigger_date, d.urgent, d.court_set_days,
+  d.procedure, d.period_unit, d.period_length, d.nominal_due::text AS nominal_due, d.due::text AS due, d.provisional,
+  d.provisional_reason, d.closed_on::text AS closed_on`;
+
+export interface DeadlineRow {
+  id: string;
+  case_id: string;
+  rule: DeadlineRule;
+  source: string;
+  trigger_date: string;
+  urgent: boolean;
+  court_set_days: number | null;
+  procedure: 'ORDINARY' | 'SIMPLIFIED' | null;
+  period_unit: 'DAYS' | 'MONTHS';
+  period_length: number;
+  nominal_due: string;
+  due: string;
+  provisional: boolean;
+  provisional_reason: string | null;
+  closed_on: string | null;
+}
+
+/** A stored deadline as the API shows it; `overdue` is judged against `today`. */
+export function toCaseDeadline(row: DeadlineRow, today: string): CaseDeadline {
+  return {
+    id: row.id,
+    caseId: row.case_id,
+    rule: row.rule,
+    source: row.source,
+    triggerDate: row.trigger_date,
+    period: { unit: row.period_unit, length: row.period_length },
+    urgent: row.urgent,
+    due: row.due,
+    nominalDue: row.nominal_due,
+    shiftedForRestDays: row.due !== row.nominal_due,
+    provisional: row.provisional,
+    provisionalReason: row.provisional_reason,
+    closedOn: row.closed_on,
+    overdue: row.closed_on === null && row.due < today,
+  };
+}
+
+/** The SQL of case deadlines and of the holiday calendar they are counted with. */
+@Injectable()
+export class DeadlinesRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async insert(
+    manager: EntityManager,
+    caseId: string,
+    deadline: Deadline,
+    options: { urgent: boolean; days: number | null; procedure: string | null },
+  ): Promise<void> {
+    await manager.query(
+      `INSERT INTO case_deadline (case_id, rule, trigger_date, urgent, court_set_days, procedure, period_unit, period_length,
+         source, nominal_due, due, provisional, provisional_reason)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+      [
+        caseId, deadline.rule, deadline.triggerDate, options.urgent, options.days, options.procedure, deadline.period.unit,
+        deadline.period.length, deadline.source, deadline.nominalDue, deadline.due, deadline.provisional, deadline.provisionalReason ?? null,
+      ],
+    );
+  }
+
+  /** The case's open deadlines (those of the stage it is in). */
+  async open(manager: EntityManager, caseId: string): Promise<DeadlineRow[]> {
+    return manager.query(`SELECT ${DEADLINE_COLUMNS} FROM case_deadline d WHERE d.case_id = $1 AND d.closed_on IS NULL`, [caseId]);
+  }
+
+  async closeOpen(manager: EntityManager, caseId: string, on: string): Promise<void> {
+    await manager.query(`UPDATE case_deadline SET closed_on = $2 WHERE case_id = $1 AND closed_on IS NULL`, [caseId, on]);
+  }
+
+  async byCaseIds(caseIds: readonly string[]): Promise<DeadlineRow[]> {
+    return this.dataSource.query(
+      `SELECT ${DEADLINE_COLUMNS} FROM case_deadline d WHERE d.case_id = ANY($1::uuid[]) ORDER BY d.case_id, d.created_at, d.id`,
+      [caseIds],
+    );
+  }
+
+  /** Open deadlines of the cases `actor` may see, soonest first, keyset-paginated on (due, id). */
+  async upcoming(
+    actor: Actor,
+    args: { first: number; after?: string; dueBy?: string; overdueOnly?: boolean },
+    today: string,
+  ): Promise<Connection<DeadlineRow>> {
+    const p = new Params();
+    const where = ['d.closed_on IS NULL', visibleCase(actor, 'c', p)];
+    if (args.dueBy) where.push(`d.due <= ${p.add(args.dueBy)}::date`);
+    if (args.overdueOnly) where.push(`d.due < ${p.add(today)}::date`);
+    const from = 'case_deadline d JOIN legal_case c ON c.id = d.case_id';
+    const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM ${from} WHERE ${where.join(' AND ')}`, p.values);
+    if (args.after) {
+      const [due, id] = decodeCursor(args.after, 2);
+      where.push(`(d.due, d.id) > (${p.add(due)}::date, ${p.add(id)}::uuid)`);
+    }
+    const rows: DeadlineRow[] = await this.dataSource.query(
+      `SELECT ${DEADLINE_COLUMNS} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY d.due, d.id LIMIT ${p.add(args.first + 1)}`,
+      p.values,
+    );
+    return toConnection(rows, args.first, count, (d) => [d.due, d.id]);
+  }
+
+  /**
+   * Deadlines whose answer may depend on `year`'s arrangement: those ending in it, in the
+   * December before (a notice may arrange it), or shortly before it (a shift can walk into it).
+   */
+  async dependingOnYear(manager: EntityManager, year: number): Promise<DeadlineRow[]> {
+    return manager.query(
+      `SELECT ${DEADLINE_COLUMNS} FROM case_deadline d
+        WHERE d.nominal_due BETWEEN make_date($1, 1, 1) - 45 AND make_date($1, 12, 31) FOR UPDATE`,
+      [year],
+    );
+  }
+
+  async updateComputed(manager: EntityManager, id: string, deadline: Deadline): Promise<void> {
+    await manager.query(
+      `UPDATE case_deadline SET due = $2, provisional = $3, provisional_reason = $4 WHERE id = $1`,
+      [id, deadline.due, deadline.provisional, deadline.provisionalReason ?? null],
+    );
+  }
+
+  async calendarYears(manager: EntityManager = this.dataSource.manager): Promise<(CalendarYearData & { loadedAt: Date })[]> {
+    const rows = await manager.query(`SELECT year, notice, holidays, workdays, loaded_at FROM holiday_calendar_year ORDER BY year`);
+    return rows.map((r: Record<string, any>) => ({ year: r.year, notice: r.notice, holidays: r.holidays, workdays: r.workdays, loadedAt: r.loaded_at }));
+  }
+
+  async upsertCalendarYear(manager: EntityManager, data: CalendarYearData, loadedBy: string): Promise<HolidayCalendarYear> {
+    const [row] = await manager.query(
+      `INSERT INTO holiday_calendar_year (year, notice, holidays, workdays, loaded_by) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (year) DO UPDATE SET notice = EXCLUDED.notice, holidays = EXCLUDED.holidays, workdays = EXCLUDED.workdays,
+         loaded_by = EXCLUDED.loaded_by, loaded_at = now()
+       RETURNING year, notice, holidays, workdays, loaded_at`,
+      [data.year, data.notice, JSON.stringify(data.holidays), JSON.stringify(data.workdays), loadedBy],
+    );
+    return { year: row.year, notice: row.notice, holidays: row.holidays, workdays: row.workdays, loadedAt: row.loaded_at };
+  }
+
+  /** Serialises calendar uploads so two ADMINs cannot interleave a replace and a recompute. */
+  async lockCalendar(manager: EntityManager): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('leakcase.holiday_calendar'))`);
+  }
+}

@@ -1,0 +1,31 @@
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { ParseUUIDPipe } from '@nestjs/common';
+import { type Actor, Allow, type Connection, CurrentActor, Role } from '@app/platform';
+import { LeakIncident, LeakIncidentConnection, LeakIncidentsArgs, RegisterLeakIncidentInput } from './leak-incident.model';
+import { LeakIncidentsService } from './leak-incidents.service';
+
+/** Procurators register clues; associations register the leaks their representative actions rest on. */
+const REGISTRARS = [Role.PROCURATOR, Role.ASSOCIATION_STAFF];
+
+@Resolver(() => LeakIncident)
+export class LeakIncidentsResolver {
+  constructor(private readonly service: LeakIncidentsService) {}
+
+  @Allow(...REGISTRARS)
+  @Mutation(() => LeakIncident, { description: 'Registers a leak incident as a clue of the caller\'s organisation' })
+  registerLeakIncident(@CurrentActor() actor: Actor, @Args('input') input: RegisterLeakIncidentInput): Promise<LeakIncident> {
+    return this.service.register(actor, input);
+  }
+
+  @Allow(...REGISTRARS)
+  @Query(() => LeakIncident, { description: 'An incident the caller\'s organisation registered' })
+  leakIncident(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string): Promise<LeakIncident> {
+    return this.service.get(actor, id);
+  }
+
+  @Allow(...REGISTRARS)
+  @Query(() => LeakIncidentConnection, { description: 'The incidents the caller\'s organisation registered, newest first' })
+  leakIncidents(@CurrentActor() actor: Actor, @Args() args: LeakIncidentsArgs): Promise<Connection<LeakIncident>> {
+    return this.service.list(actor, args);
+  }
+}

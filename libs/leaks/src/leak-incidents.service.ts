@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { type Actor, AuditService, type Connection, InputError, NotFoundError } from '@app/platform';
+import { involvesSensitiveData } from './rules/data-categories';
+import type { LeakIncident, LeakIncidentsArgs, RegisterLeakIncidentInput } from './leak-incident.model';
+import { LeakIncidentsRepository } from './leak-incidents.repository';
+
+/** Registering and finding leak incidents; an organisation sees the incidents it registered. */
+@Injectable()
+export class LeakIncidentsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: LeakIncidentsRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  register(actor: Actor, input: RegisterLeakIncidentInput): Promise<LeakIncident> {
+    if (input.exposureEnd && input.exposureEnd < input.exposureStart) {
+      throw new InputError('input.exposureEnd', 'must not be before exposureStart');
+    }
+    return this.dataSource.transaction(async (manager) => {
+      const incident = await this.repository.insert(manager, {
+        organisation_id: actor.organisationId,
+        created_by: actor.userId,
+        handler_name: input.handler.name,
+        handler_credit_code: input.handler.unifiedSocialCreditCode ?? null,
+        handler_role: input.handler.role,
+        data_categories: input.dataCategories,
+        involves_sensitive_data: involvesSensitiveData(input.dataCategories),
+        exposure_start: input.exposureStart,
+        exposure_end: input.exposureEnd ?? null,
+        discovered_on: input.discoveredOn,
+        discovery_channel: input.discoveryChannel,
+        estimated_records: input.estimatedRecords === undefined ? null : String(input.estimatedRecords),
+        estimated_people: input.estimatedPeople === undefined ? null : String(input.estimatedPeople),
+      });
+      await this.audit.record(manager, actor, {
+        action: 'leak-incident.register',
+        subjectType: 'LeakIncident',
+        subjectId: incident.id,
+        details: { handlerRole: incident.handler.role, discoveryChannel: incident.discoveryChannel, categories: input.dataCategories },
+      });
+      return incident;
+    });
+  }
+
+  /** NOT_FOUND unless the caller's organisation registered it. */
+  async get(actor: Actor, id: string): Promise<LeakIncident> {
+    const incident = await this.repository.findOwned(actor.organisationId, id);
+    if (!incident) throw new NotFoundError('LeakIncident', id);
+    return incident;
+  }
+
+  list(actor: Actor, args: LeakIncidentsArgs): Promise<Connection<LeakIncident>> {
+    return this.repository.list(actor.organisationId, args.filter ?? {}, args.first, args.after);
+  }
+}
