@@ -27,7 +27,42 @@ describe('loadConfig', () => {
   });
 
   it('never seeds demo data in production', () => {
-    const config = loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), LEAKCASE_DATA_DIR: dataDir() });
+    const key = Buffer.alloc(32, 5).toString('base64');
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'x'.repeat(32),
+      PII_ENCRYPTION_KEY: key,
+      BLIND_INDEX_KEY: key,
+      LEAKCASE_DATA_DIR: dataDir(),
+    });
     expect(config.seedDemo).toBe(false);
+  });
+
+  it('refuses to start in production without the vault keys, naming each one', () => {
+    const base = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), LEAKCASE_DATA_DIR: dataDir() };
+    expect(() => loadConfig(base)).toThrow(/PII_ENCRYPTION_KEY is required/);
+    const pii = Buffer.alloc(32, 1).toString('base64');
+    expect(() => loadConfig({ ...base, PII_ENCRYPTION_KEY: pii })).toThrow(/BLIND_INDEX_KEY is required/);
+    const config = loadConfig({ ...base, PII_ENCRYPTION_KEY: pii, BLIND_INDEX_KEY: Buffer.alloc(32, 2).toString('base64') });
+    expect(config.vault.encryptionKey).toEqual(Buffer.alloc(32, 1));
+    expect(config.vault.blindIndexKey).toEqual(Buffer.alloc(32, 2));
+  });
+
+  it('refuses a vault key that is not 32 bytes of base64', () => {
+    expect(() => loadConfig({ LEAKCASE_DATA_DIR: dataDir(), PII_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') })).toThrow(
+      /PII_ENCRYPTION_KEY must be base64 of exactly 32 bytes/,
+    );
+  });
+
+  it('generates distinct development vault keys once, with a warning, and keeps them', () => {
+    const dir = dataDir();
+    const first = loadConfig({ LEAKCASE_DATA_DIR: dir });
+    const second = loadConfig({ LEAKCASE_DATA_DIR: dir });
+    expect(first.warnings.join('\n')).toMatch(/pii-encryption-key/);
+    expect(first.warnings.join('\n')).toMatch(/blind-index-key/);
+    expect(first.vault.encryptionKey.length).toBe(32);
+    expect(first.vault.encryptionKey.equals(first.vault.blindIndexKey)).toBe(false);
+    expect(second.vault.encryptionKey.equals(first.vault.encryptionKey)).toBe(true);
+    expect(second.vault.blindIndexKey.equals(first.vault.blindIndexKey)).toBe(true);
   });
 });

@@ -22,6 +22,8 @@ const EnvSchema = z.object({
   SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
   JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).default(30),
   JOB_SUPERVISE_SECONDS: z.coerce.number().int().min(1).default(15),
+  PII_ENCRYPTION_KEY: z.string().optional(),
+  BLIND_INDEX_KEY: z.string().optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -42,6 +44,12 @@ export interface AppConfig {
   seedDemo: boolean;
   jobHeartbeatSeconds: number;
   jobSuperviseSeconds: number;
+  /**
+   * Keys of the claimants' personal-data vault, 32 bytes each: AES-256-GCM for the identifiers
+   * and HMAC-SHA256 for their blind indexes. Two keys, so that whoever only hashes (the CLI that
+   * imports a seized dataset) never needs the key that decrypts.
+   */
+  vault: { encryptionKey: Buffer; blindIndexKey: Buffer };
   /** Human-readable warnings to log once the logger exists (e.g. a generated development secret). */
   warnings: string[];
 }
@@ -73,6 +81,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError('Invalid configuration: JWT_SECRET is required when NODE_ENV=production');
   }
   const jwtSecret = env.JWT_SECRET ?? developmentSecret(dataDir, 'jwt-secret', warnings);
+  const vault = {
+    encryptionKey: vaultKey('PII_ENCRYPTION_KEY', env.PII_ENCRYPTION_KEY, production, dataDir, 'pii-encryption-key', warnings),
+    blindIndexKey: vaultKey('BLIND_INDEX_KEY', env.BLIND_INDEX_KEY, production, dataDir, 'blind-index-key', warnings),
+  };
 
   return {
     env: env.NODE_ENV,
@@ -88,6 +100,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     seedDemo: !production && env.SEED_DEMO === 'auto',
     jobHeartbeatSeconds: env.JOB_HEARTBEAT_SECONDS,
     jobSuperviseSeconds: env.JOB_SUPERVISE_SECONDS,
+    vault,
     warnings,
   };
 }
@@ -104,6 +117,22 @@ export function developmentSecret(dataDir: string, name: string, warnings: strin
   writeFileSync(file, secret, { mode: 0o600 });
   warnings.push(`Generated a development secret in ${file}; set it explicitly in production`);
   return secret;
+}
+
+/**
+ * A 32-byte key given as base64 (or base64url). Required in production; in development generated
+ * once into the data directory, with a warning.
+ */
+function vaultKey(variable: string, given: string | undefined, production: boolean, dataDir: string, file: string, warnings: string[]): Buffer {
+  if (production && !given) {
+    throw new ConfigError(`Invalid configuration: ${variable} is required when NODE_ENV=production (base64 of 32 random bytes)`);
+  }
+  const encoded = given ?? developmentSecret(dataDir, file, warnings);
+  const key = Buffer.from(encoded.trim(), 'base64');
+  if (key.length !== 32 || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(encoded.trim())) {
+    throw new ConfigError(`Invalid configuration: ${variable} must be base64 of exactly 32 bytes`);
+  }
+  return key;
 }
 
 /** Nest injection token for AppConfig. */

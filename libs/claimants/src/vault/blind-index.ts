@@ -1,0 +1,29 @@
+import { createHmac } from 'node:crypto';
+
+/** The identifier kinds that have a blind index. */
+export enum IdentifierKind {
+  ID_NUMBER = 'ID_NUMBER',
+  PHONE = 'PHONE',
+}
+
+/**
+ * Domain separation: each kind hashes under its own prefix, so an ID number's index can never
+ * equal a phone number's index even if the two strings were equal. Changing a prefix changes
+ * every index: it is part of the stored format (v1).
+ */
+const PREFIX: Record<IdentifierKind, Buffer> = {
+  [IdentifierKind.ID_NUMBER]: Buffer.from('leakcase/blind-index/v1/id-number\0', 'utf8'),
+  [IdentifierKind.PHONE]: Buffer.from('leakcase/blind-index/v1/phone\0', 'utf8'),
+};
+
+export const BLIND_INDEX_BYTES = 32;
+
+/**
+ * The keyed blind index (HMAC-SHA256 with the blind-index key) of an identifier already
+ * normalised (normaliseIdNumber, normalisePhone). Equal identifiers give equal indexes; without
+ * the key, an index reveals nothing about the identifier, even for the small space of phone
+ * numbers. The CLI uses this very function to hash seized datasets locally.
+ */
+export function blindIndex(key: Buffer, kind: IdentifierKind, normalised: string): Buffer {
+  return createHmac('sha256', key).update(PREFIX[kind]).update(normalised, 'utf8').digest();
+}
