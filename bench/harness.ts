@@ -1,8 +1,10 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { startEmbeddedPostgres } from '../libs/platform/src/database/embedded-postgres';
+import { withClient } from '../libs/platform/src/database/with-client';
+
+export { withClient };
 
 /** One figure a benchmark prints: a measurement and the baseline it is read against. */
 export interface BenchFigure {
@@ -36,14 +38,4 @@ export async function benchDatabase(): Promise<{ url: string; close(): Promise<v
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-export async function withClient<T>(url: string, fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
 }

@@ -25,3 +25,5 @@ export * from './organisations/organisations.service';
 export * from './pagination/pagination';
 export * from './platform.module';
 export * from './database/returning';
+export * from './database/with-client';
+export { freePort, startEmbeddedPostgres } from './database/embedded-postgres';

@@ -88,7 +88,8 @@ function runningPostmasterPort(databaseDir: string): number | undefined {
   return Number(portLine);
 }
 
-function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 right now. */
+export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
     const probe = createServer();
     probe.once('error', reject);
