@@ -362,7 +362,7 @@ describe('case procedure: the four case types from clue to judgment', () => {
     it('refuses an event dated in the future', async () => {
       const c = await openCase(procurator, { type: 'CIVIL_PUBLIC_INTEREST', title: 'future', courtId: ids.court });
       const res = await transition(procurator, c.id, 'INVESTIGATION', '2099-01-01');
-      expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.on' });
+      expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'on' });
     });
   });
 });

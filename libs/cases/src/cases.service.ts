@@ -96,10 +96,10 @@ export class CasesService {
     const plaintiffIds = input.plaintiffOrganisationIds ?? (representative ? [] : [actor.organisationId]);
     const supporterId = input.supportingOrganisationId ?? (representative ? actor.organisationId : undefined);
     if (input.claimantsNumberUncertain && !representative) {
-      throw new InputError('input.claimantsNumberUncertain', 'applies to representative actions only');
+      throw new InputError('claimantsNumberUncertain', 'applies to representative actions only');
     }
     if (input.type === CaseType.ADMINISTRATIVE_PUBLIC_INTEREST && input.defendants?.length) {
-      throw new InputError('input.defendants', 'an administrative public-interest case is brought against the agency: give it as agency');
+      throw new InputError('defendants', 'an administrative public-interest case is brought against the agency: give it as agency');
     }
     if (!plaintiffIds.includes(actor.organisationId) && supporterId !== actor.organisationId) {
       throw new ForbiddenError('Your organisation must be a plaintiff or the supporter of a case it opens');
@@ -107,7 +107,7 @@ export class CasesService {
 
     return this.dataSource.transaction(async (manager) => {
       const organisations = await this.organisations(manager, [input.courtId, ...plaintiffIds, ...(supporterId ? [supporterId] : [])]);
-      if (organisations.get(input.courtId)!.kind !== OrganisationKind.COURT) throw new InputError('input.courtId', 'must be a court');
+      if (organisations.get(input.courtId)!.kind !== OrganisationKind.COURT) throw new InputError('courtId', 'must be a court');
       plaintiffIds.forEach((id) => checkPlaintiff(input.type, organisations.get(id)!));
       if (supporterId) checkSupporter(input.type, organisations.get(supporterId)!);
       if (input.agency) checkAgencyAllowed(input.type, 0);
@@ -172,7 +172,7 @@ export class CasesService {
   addDefendant(actor: Actor, input: AddDefendantInput): Promise<CaseModel> {
     return this.changeParties(actor, input.caseId, 'case.add-defendant', async (manager, found) => {
       if (found.type === CaseType.ADMINISTRATIVE_PUBLIC_INTEREST) {
-        throw new InputError('input.defendant', 'an administrative public-interest case is brought against the agency: use addAgency');
+        throw new InputError('defendant', 'an administrative public-interest case is brought against the agency: use addAgency');
       }
       await this.cases.insertParties(manager, found.id, [defendantParty(input.defendant)]);
       return { handlerRole: input.defendant.role, liabilityBasis: input.defendant.liabilityBasis };
@@ -232,10 +232,9 @@ export class CasesService {
       if (!TRANSITION_ROLES[transition.by].includes(actor.role)) {
         throw new ForbiddenError(`Moving a ${found.type} case from ${found.stage} to ${input.to} is for ${TRANSITION_ROLES[transition.by].join(' or ')}`);
       }
-      await this.checkEventDate(manager, found.id, input.on, 'input.on');
-      if (!transition.opens && (input.urgent !== undefined || input.days !== undefined || input.procedure !== undefined)) {
-        throw new InputError('input', `urgent, days and procedure do not apply to a move to ${input.to}: it starts no deadline`);
-      }
+      await this.checkEventDate(manager, found.id, input.on, 'on');
+      const given = (['urgent', 'days', 'procedure'] as const).find((option) => input[option] !== undefined && input[option] !== null);
+      if (!transition.opens && given) throw new InputError(given, `does not apply to a move to ${input.to}: it starts no deadline`);
 
       const open = await this.deadlineRows.open(manager, found.id);
       const facts = {
@@ -287,7 +286,7 @@ export class CasesService {
           stage: found.stage,
         });
       }
-      await this.checkEventDate(manager, found.id, input.respondedOn, 'input.respondedOn');
+      await this.checkEventDate(manager, found.id, input.respondedOn, 'respondedOn');
       await this.cases.recordAgencyResponse(manager, found.id, input.respondedOn, input.adequate);
       await this.audit.record(manager, actor, {
         action: 'case.record-agency-response',

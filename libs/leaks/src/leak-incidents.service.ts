@@ -17,7 +17,7 @@ export class LeakIncidentsService {
 
   register(actor: Actor, input: RegisterLeakIncidentInput): Promise<LeakIncident> {
     if (input.exposureEnd && input.exposureEnd < input.exposureStart) {
-      throw new InputError('input.exposureEnd', 'must not be before exposureStart');
+      throw new InputError('exposureEnd', 'must not be before exposureStart');
     }
     return this.dataSource.transaction(async (manager) => {
       const incident = await this.repository.insert(manager, {
