@@ -155,10 +155,10 @@ export class CasesRepository {
     const p = new Params();
     const c = p.add(caseId);
     const values = parties.map(
-      (party) =>
+      (party, index) =>
         `(${c}, ${p.add(party.role)}::case_party_role, ${p.add(party.organisationId ?? null)}::uuid, ${p.add(party.name ?? null)}, ` +
         `${p.add(party.creditCode ?? null)}, ${p.add(party.handlerRole ?? null)}::handler_role, ${p.add(party.liabilityBasis ?? null)}::liability_basis, ` +
-        `(SELECT coalesce(max(position), 0) FROM case_party WHERE case_id = ${c}) + ${p.add(parties.indexOf(party) + 1)}::int)`,
+        `(SELECT coalesce(max(position), 0) FROM case_party WHERE case_id = ${c}) + ${p.add(index + 1)}::int)`,
     );
     await manager.query(
       `INSERT INTO case_party (case_id, role, organisation_id, name, credit_code, handler_role, liability_basis, position)
