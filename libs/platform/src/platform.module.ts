@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -51,7 +52,13 @@ export class PlatformModule implements OnApplicationBootstrap {
           }),
         }),
         TypeOrmModule.forFeature([Organisation, User]),
-        JwtModule.register({ secret: config.jwtSecret, signOptions: { expiresIn: config.jwtTtlSeconds, algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } }),
+        JwtModule.register({
+          // A KeyObject, not a string: jsonwebtoken would otherwise try (and fail) to parse the
+          // string as a public key on every verify, the API's largest per-request CPU cost.
+          secret: createSecretKey(Buffer.from(config.jwtSecret, 'utf8')),
+          signOptions: { expiresIn: config.jwtTtlSeconds, algorithm: 'HS256' },
+          verifyOptions: { algorithms: ['HS256'] },
+        }),
       ],
       providers: [
         { provide: APP_CONFIG, useValue: config },

@@ -76,17 +76,20 @@ export class AuditService {
     if (filter.from) add('occurred_at >= ?', filter.from);
     if (filter.to) add('occurred_at < ?', filter.to);
     const filtered = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM audit_event ${filtered}`, params);
+    const counted = this.dataSource.query(`SELECT count(*)::int AS count FROM audit_event ${filtered}`, [...params]);
 
     if (after) add('seq < ?', decodeCursor(after, 1)[0]);
     params.push(first + 1);
-    const rows: AuditRow[] = await this.dataSource.query(
-      `SELECT id, seq, occurred_at, actor_id, organisation_id, case_id, action, subject_type, subject_id,
-              request_id, details, hash
-         FROM audit_event ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY seq DESC LIMIT $${params.length}`,
-      params,
-    );
+    const [[{ count }], rows] = await Promise.all([
+      counted,
+      this.dataSource.query(
+        `SELECT id, seq, occurred_at, actor_id, organisation_id, case_id, action, subject_type, subject_id,
+                request_id, details, hash
+           FROM audit_event WHERE ${where.join(' AND ') || 'true'}
+          ORDER BY seq DESC LIMIT $${params.length}`,
+        params,
+      ) as Promise<AuditRow[]>,
+    ]);
     return toConnection(rows.map(toModel), first, count, (e) => [Number(e.seq)]);
   }
 

@@ -69,12 +69,15 @@ export class OrganisationsService {
   async list(args: OrganisationsArgs): Promise<Connection<Organisation>> {
     const query = this.dataSource.getRepository(Organisation).createQueryBuilder('o');
     if (args.kind) query.where('o.kind = :kind', { kind: args.kind });
-    const totalCount = await query.getCount();
+    const page = query.clone();
     if (args.after) {
       const [name, id] = decodeCursor(args.after, 2);
-      query.andWhere('(o.name, o.id) > (:name, :id)', { name, id });
+      page.andWhere('(o.name, o.id) > (:name, :id)', { name, id });
     }
-    const rows = await query.orderBy('o.name').addOrderBy('o.id').take(args.first + 1).getMany();
+    const [totalCount, rows] = await Promise.all([
+      query.getCount(),
+      page.orderBy('o.name').addOrderBy('o.id').limit(args.first + 1).getMany(),
+    ]);
     return toConnection(rows, args.first, totalCount, (o) => [o.name, o.id]);
   }
 
