@@ -82,8 +82,8 @@ export class CasesAndIncidents1764400001000 implements MigrationInterface {
       CREATE INDEX legal_case_opened_by_idx ON legal_case (opened_by_organisation_id, created_at, id);
       CREATE INDEX legal_case_type_idx ON legal_case (case_type, created_at, id);
       CREATE INDEX legal_case_stage_idx ON legal_case (stage, created_at, id);
-      -- Judges see the cases filed at their court: the court filter and judge visibility both use it.
-      CREATE INDEX legal_case_court_idx ON legal_case (court_id, created_at, id) WHERE filed_on IS NOT NULL;
+      -- The court filter, and judges' visibility (the cases filed at their court).
+      CREATE INDEX legal_case_court_idx ON legal_case (court_id, created_at, id);
 
       CREATE TABLE case_party (
         id uuid NOT NULL DEFAULT gen_random_uuid(),
