@@ -1,5 +1,6 @@
 import { PlatformFoundation1764400000000 } from './1764400000000-platform-foundation';
 import { CasesAndIncidents1764400001000 } from './1764400001000-cases-and-incidents';
+import { ClaimantsAndDatasets1764400002000 } from './1764400002000-claimants-and-datasets';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet recorded in `migrations`. */
-export const MIGRATIONS = [PlatformFoundation1764400000000, CasesAndIncidents1764400001000];
+export const MIGRATIONS = [PlatformFoundation1764400000000, CasesAndIncidents1764400001000, ClaimantsAndDatasets1764400002000];

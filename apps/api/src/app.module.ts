@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { type AppConfig, createValidationPipe, formatGraphqlError, type GraphqlContext, Loaders, PlatformModule } from '@app/platform';
 import { CasesModule } from '@app/cases';
 import { LeaksModule } from '@app/leaks';
+import { ClaimantsModule } from '@app/claimants';
 import { offlineLandingPage } from './graphiql';
 import { HealthController } from './health.controller';
 
@@ -47,6 +48,7 @@ export class AppModule {
         }),
         LeaksModule,
         CasesModule,
+        ClaimantsModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_PIPE, useFactory: createValidationPipe }],

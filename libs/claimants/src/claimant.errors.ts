@@ -1,0 +1,15 @@
+import { ConflictError, InputError } from '@app/platform';
+
+/** The organisation has enrolled this person already (it knows them: it may be told). */
+export class AlreadyEnrolledError extends ConflictError {
+  constructor(claimantId: string) {
+    super('This person is already enrolled by your organisation', { claimantId, rule: 'one enrolment per organisation' });
+  }
+}
+
+/** A whole import file is refused (encoding, header, truncation): nothing was imported. */
+export class ImportFileError extends InputError {
+  constructor(reason: string, facts: Record<string, string | number> = {}) {
+    super('file', reason, facts);
+  }
+}

@@ -1,0 +1,211 @@
+import { ArgsType, Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { IsOptional, IsUUID } from 'class-validator';
+import { ConnectionType, PageArgs } from '@app/platform';
+
+export enum ConsentMethod {
+  WRITTEN_SIGNATURE = 'WRITTEN_SIGNATURE',
+  ELECTRONIC_SIGNATURE = 'ELECTRONIC_SIGNATURE',
+  ONLINE_FORM = 'ONLINE_FORM',
+  RECORDED_ORAL = 'RECORDED_ORAL',
+}
+export enum ConsentScope {
+  /** Mandate to represent the claimant in the suit. */
+  REPRESENTATION = 'REPRESENTATION',
+  /** Consent to process their personal information for it (PIPL art. 13(1)). */
+  DATA_USE = 'DATA_USE',
+}
+export enum HarmType {
+  FRAUD_LOSS = 'FRAUD_LOSS',
+  SCAM_CALLS_OR_SPAM = 'SCAM_CALLS_OR_SPAM',
+  IDENTITY_MISUSE = 'IDENTITY_MISUSE',
+  ACCOUNT_TAKEOVER = 'ACCOUNT_TAKEOVER',
+  REPUTATION = 'REPUTATION',
+  MENTAL_DISTRESS = 'MENTAL_DISTRESS',
+  OTHER = 'OTHER',
+}
+export enum ExposureBasis {
+  DATASET_MATCH = 'DATASET_MATCH',
+  BREACH_NOTICE = 'BREACH_NOTICE',
+  SELF_DECLARED = 'SELF_DECLARED',
+}
+registerEnumType(ConsentMethod, { name: 'ConsentMethod' });
+registerEnumType(ConsentScope, { name: 'ConsentScope' });
+registerEnumType(HarmType, { name: 'HarmType' });
+registerEnumType(ExposureBasis, { name: 'ExposureBasis' });
+
+@ObjectType()
+export class Consent {
+  @Field()
+  givenAt: Date;
+
+  @Field(() => ConsentMethod)
+  method: ConsentMethod;
+
+  @Field(() => [ConsentScope])
+  scopes: ConsentScope[];
+}
+
+@ObjectType()
+export class HarmDeclaration {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => HarmType)
+  type: HarmType;
+
+  @Field(() => String, { nullable: true, description: 'Loss in fen (integer, as a string: may exceed 2^53)' })
+  amountFen: string | null;
+
+  @Field(() => [String])
+  evidenceRefs: string[];
+}
+
+@ObjectType()
+export class Exposure {
+  @Field(() => ID)
+  incidentId: string;
+
+  @Field(() => ID)
+  claimantId: string;
+
+  @Field(() => ExposureBasis)
+  basis: ExposureBasis;
+
+  @Field(() => [String], { description: 'For DATASET_MATCH: the identifiers that matched (ID_NUMBER, PHONE)' })
+  matchedFields: string[];
+
+  @Field(() => ID, { nullable: true })
+  datasetId: string | null;
+
+  @Field()
+  firstSeen: Date;
+
+  /** Masked display forms of the claimant, for rosters. */
+  @Field()
+  nameMasked: string;
+
+  @Field()
+  idNumberMasked: string;
+}
+
+/** A claimant as the enrolling organisation sees them: masked identifiers only. */
+@ObjectType()
+export class Claimant {
+  @Field(() => ID)
+  id: string;
+
+  @Field()
+  nameMasked: string;
+
+  @Field()
+  idNumberMasked: string;
+
+  @Field()
+  phoneMasked: string;
+
+  @Field(() => String, { nullable: true })
+  emailMasked: string | null;
+
+  @Field(() => ID, { nullable: true })
+  caseId: string | null;
+
+  @Field()
+  enrolledAt: Date;
+
+  @Field(() => Consent)
+  consent: Consent;
+
+  @Field(() => [HarmDeclaration])
+  harms: HarmDeclaration[];
+
+  /** Internal: the caller's enrolment. */
+  enrolmentId: string;
+}
+
+/** Unmasked identifiers: only for the enrolling organisation, and every read is audited. */
+@ObjectType()
+export class ClaimantIdentity {
+  @Field(() => ID)
+  claimantId: string;
+
+  @Field()
+  name: string;
+
+  @Field()
+  idNumber: string;
+
+  @Field()
+  phone: string;
+
+  @Field(() => String, { nullable: true })
+  email: string | null;
+
+  @Field(() => String, { nullable: true })
+  address: string | null;
+}
+
+@ObjectType()
+export class ClaimantConnection extends ConnectionType(Claimant) {}
+
+@ObjectType()
+export class ExposureConnection extends ConnectionType(Exposure) {}
+
+/** Anonymous counts over an incident: no identifiers, so every organisation may read them. */
+@ObjectType()
+export class ExposureCounts {
+  @Field(() => ID)
+  incidentId: string;
+
+  @Field(() => Int, { description: 'Claimants whose exposure is verified (dataset match or breach notice)' })
+  matched: number;
+
+  @Field(() => Int, { description: 'Claimants who declared this incident but are not (yet) verified' })
+  declaredUnmatched: number;
+
+  @Field(() => String, { description: "Rows of this incident's seized datasets (bigint as a string)" })
+  datasetRows: string;
+
+  @Field(() => String, { description: 'Dataset rows that match no enrolled claimant: the people still to reach' })
+  datasetRowsWithoutClaimant: string;
+
+  @Field(() => Int, { description: 'Of `matched`, the claimants enrolled by your organisation' })
+  matchedEnrolledByYou: number;
+}
+
+@ObjectType()
+export class ClaimantCounts {
+  @Field(() => Int)
+  enrolledByYou: number;
+
+  @Field(() => Int, { description: 'All claimants of all organisations, as an anonymous total' })
+  total: number;
+}
+
+@ArgsType()
+export class ClaimantIdArgs {
+  @Field(() => ID)
+  @IsUUID()
+  id: string;
+}
+
+@ArgsType()
+export class ClaimantsArgs extends PageArgs {
+  @Field(() => ID, { nullable: true, description: 'Only claimants exposed to this incident' })
+  @IsOptional()
+  @IsUUID()
+  incidentId?: string;
+}
+
+@ArgsType()
+export class IncidentExposuresArgs extends PageArgs {
+  @Field(() => ID)
+  @IsUUID()
+  incidentId: string;
+}
+
+@ArgsType()
+export class IncidentIdArgs {
+  @Field(() => ID)
+  @IsUUID()
+  incidentId: string;
+}

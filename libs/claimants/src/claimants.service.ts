@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { type Actor, AuditService, type Connection, InputError, NotFoundError } from '@app/platform';
+import { AlreadyEnrolledError } from './claimant.errors';
+import type { EnrolClaimantInput } from './claimant.inputs';
+import type { Claimant, ClaimantCounts, ClaimantIdentity, Exposure, ExposureCounts } from './claimant.model';
+import { ClaimantsRepository } from './claimants.repository';
+import { MatchingJobs } from './datasets/matching.jobs';
+import { sealEnrolment, SEALED_FIELDS } from './enrolment-record';
+import { VaultService } from './vault/vault.service';
+
+/** Enrolment, the organisation's view of its claimants, and the audited unmask. */
+@Injectable()
+export class ClaimantsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: ClaimantsRepository,
+    private readonly vault: VaultService,
+    private readonly audit: AuditService,
+    private readonly matching: MatchingJobs,
+  ) {}
+
+  /**
+   * Enrols one person for the caller's organisation: the claimant is found or created by the blind
+   * index of their ID number (dedupe across organisations), the enrolment, harms and declared
+   * exposures are written in one transaction with the audit row, and a rematch against imported
+   * datasets is queued.
+   */
+  async enrol(actor: Actor, input: EnrolClaimantInput): Promise<Claimant> {
+    const result = sealEnrolment(this.vault, {
+      name: input.name,
+      idNumber: input.idNumber,
+      phone: input.phone,
+      email: input.email,
+      address: input.address,
+      consentGivenAt: input.consent.givenAt,
+      consentMethod: input.consent.method,
+      consentScopes: input.consent.scopes,
+      harms: input.harms,
+      incidentIds: input.incidentIds,
+    });
+    if ('problem' in result) throw new InputError(`input.${result.problem.field}`, result.problem.reason);
+    const sealed = result.sealed;
+
+    return this.dataSource.transaction(async (manager) => {
+      const unknown = await this.repository.unknownIncidents(manager, sealed.incidentIds);
+      if (unknown.length) throw new InputError('input.incidentIds', 'names a leak incident that does not exist', { unknown });
+      if (input.caseId) {
+        const [found] = await manager.query(`SELECT 1 FROM legal_case WHERE id = $1`, [input.caseId]);
+        if (!found) throw new NotFoundError('Case', input.caseId);
+      }
+      const claimantId = await this.repository.upsertClaimant(manager, sealed);
+      const enrolmentId = await this.repository.insertEnrolment(manager, claimantId, actor.organisationId, actor.userId, input.caseId ?? null, sealed);
+      if (!enrolmentId) throw new AlreadyEnrolledError(claimantId);
+      await this.repository.insertHarms(manager, claimantId, enrolmentId, sealed.harms);
+      await this.repository.insertDeclaredExposures(manager, claimantId, sealed.incidentIds);
+      await this.audit.record(manager, actor, {
+        action: 'claimant.enrol',
+        subjectType: 'Claimant',
+        subjectId: claimantId,
+        caseId: input.caseId ?? null,
+        details: { enrolmentId, incidents: sealed.incidentIds.length, harms: sealed.harms.map((h) => h.type) },
+      });
+      await this.matching.queueRematch(manager, actor);
+      const claimant = await this.repository.findVisible(actor.organisationId, claimantId, manager);
+      return claimant!;
+    });
+  }
+
+  /** NOT_FOUND unless the caller's organisation enrolled this claimant. */
+  async get(actor: Actor, claimantId: string): Promise<Claimant> {
+    const claimant = await this.repository.findVisible(actor.organisationId, claimantId);
+    if (!claimant) throw new NotFoundError('Claimant', claimantId);
+    return claimant;
+  }
+
+  list(actor: Actor, first: number, after?: string, incidentId?: string): Promise<Connection<Claimant>> {
+    return this.repository.list(actor.organisationId, first, after, incidentId);
+  }
+
+  /**
+   * The plaintext identifiers, decrypted from the caller's own organisation's enrolment only;
+   * the read is recorded in the audit log in the same transaction (no audit row, no data).
+   */
+  async unmask(actor: Actor, claimantId: string, reason: string): Promise<ClaimantIdentity> {
+    return this.dataSource.transaction(async (manager) => {
+      const row = await this.repository.sealedIdentity(manager, actor.organisationId, claimantId);
+      if (!row) throw new NotFoundError('Claimant', claimantId);
+      await this.audit.record(manager, actor, {
+        action: 'claimant.unmask',
+        subjectType: 'Claimant',
+        subjectId: claimantId,
+        details: { enrolmentId: row.enrolment_id, reason },
+      });
+      return {
+        claimantId,
+        name: this.vault.decrypt(row.name_enc, SEALED_FIELDS.name),
+        idNumber: this.vault.decrypt(row.id_number_enc, SEALED_FIELDS.idNumber),
+        phone: this.vault.decrypt(row.phone_enc, SEALED_FIELDS.phone),
+        email: row.email_enc ? this.vault.decrypt(row.email_enc, SEALED_FIELDS.email) : null,
+        address: row.address_enc ? this.vault.decrypt(row.address_enc, SEALED_FIELDS.address) : null,
+      };
+    });
+  }
+
+  counts(actor: Actor): Promise<ClaimantCounts> {
+    return this.repository.counts(actor.organisationId);
+  }
+
+  incidentExposures(actor: Actor, incidentId: string, first: number, after?: string): Promise<Connection<Exposure>> {
+    return this.repository.exposuresOfIncident(actor.organisationId, incidentId, first, after);
+  }
+
+  async incidentExposureCounts(actor: Actor, incidentId: string): Promise<ExposureCounts> {
+    const [exists] = await this.dataSource.query(`SELECT 1 FROM leak_incident WHERE id = $1`, [incidentId]);
+    if (!exists) throw new NotFoundError('LeakIncident', incidentId);
+    return this.repository.exposureCounts(actor.organisationId, incidentId);
+  }
+}

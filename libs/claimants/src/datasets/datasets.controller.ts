@@ -1,0 +1,58 @@
+import { Body, Controller, UseFilters, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
+import { RestErrorFilter } from '../domain-error.filter';
+import type { Request } from 'express';
+import { type Actor, Allow, CurrentActor, InputError, Role } from '@app/platform';
+import type { CompleteDatasetRequest, CreateDatasetRequest } from './dataset-protocol';
+import { DatasetsService } from './datasets.service';
+
+/** Largest chunk body accepted: MAX_CHUNK_ROWS rows of two 32-byte hashes, with room to spare. */
+const MAX_BODY = 20 * 1024 * 1024;
+
+/** Reads a binary request body (bounded), as Nest only parses JSON and forms. */
+async function readBody(req: Request): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let size = 0;
+  for await (const part of req) {
+    size += (part as Buffer).length;
+    if (size > MAX_BODY) throw new InputError('body', `exceeds ${MAX_BODY} bytes`);
+    parts.push(part as Buffer);
+  }
+  return Buffer.concat(parts);
+}
+
+/**
+ * The dataset upload protocol (REST: binary bodies are awkward in GraphQL). The CLI's
+ * `leakcase dataset import` drives it: create, send chunks (skipping those already received),
+ * complete. Procurators import seized data for incidents their organisation registered.
+ */
+@UseFilters(RestErrorFilter)
+@Controller('datasets')
+export class DatasetsController {
+  constructor(private readonly datasets: DatasetsService) {}
+
+  @Allow(Role.PROCURATOR)
+  @Post()
+  create(@CurrentActor() actor: Actor, @Body() body: CreateDatasetRequest) {
+    return this.datasets.create(actor, body);
+  }
+
+  @Allow(Role.PROCURATOR)
+  @Get(':id')
+  status(@CurrentActor() actor: Actor, @Param('id') id: string) {
+    return this.datasets.status(actor, id);
+  }
+
+  @Allow(Role.PROCURATOR)
+  @Put(':id/chunks/:n')
+  async chunk(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('n') n: string, @Req() req: Request) {
+    if (!/^\d+$/.test(n)) throw new InputError('chunk', 'must be a non-negative integer');
+    return this.datasets.putChunk(actor, id, Number(n), await readBody(req));
+  }
+
+  @Allow(Role.PROCURATOR)
+  @Post(':id/complete')
+  @HttpCode(200)
+  complete(@CurrentActor() actor: Actor, @Param('id') id: string, @Body() body: CompleteDatasetRequest) {
+    return this.datasets.complete(actor, id, body);
+  }
+}

@@ -1,0 +1,96 @@
+import { type ConsentMethod, type ConsentScope, type HarmType } from './claimant.model';
+import { consentProblem, harmProblem } from './rules/consent';
+import { idNumberProblem, maskEmail, maskIdNumber, maskName, maskPhone, normaliseIdNumber, normalisePhone } from './vault/identifiers';
+import type { VaultService } from './vault/vault.service';
+
+/** One claimant's enrolment as typed or read from a CSV row, before validation. */
+export interface RawEnrolment {
+  name: string;
+  idNumber: string;
+  phone: string;
+  email?: string | null;
+  address?: string | null;
+  consentGivenAt: Date;
+  consentMethod: ConsentMethod;
+  consentScopes: ConsentScope[];
+  harms: { type: HarmType; amountFen?: string | null; evidenceRefs: string[] }[];
+  incidentIds: string[];
+}
+
+/** A validated enrolment, its identifiers sealed: this is all that reaches the database. */
+export interface SealedEnrolment {
+  idNumberIndex: Buffer;
+  phoneIndex: Buffer;
+  nameEnc: Buffer;
+  idNumberEnc: Buffer;
+  phoneEnc: Buffer;
+  emailEnc: Buffer | null;
+  addressEnc: Buffer | null;
+  nameMasked: string;
+  idNumberMasked: string;
+  phoneMasked: string;
+  emailMasked: string | null;
+  consentGivenAt: Date;
+  consentMethod: ConsentMethod;
+  consentScopes: ConsentScope[];
+  harms: { type: HarmType; amountFen: string | null; evidenceRefs: string[] }[];
+  incidentIds: string[];
+}
+
+export interface FieldProblem {
+  field: string;
+  reason: string;
+}
+
+/** AAD contexts of the encrypted columns (a ciphertext only decrypts in its own column). */
+export const SEALED_FIELDS = {
+  name: 'claimant_enrolment.name',
+  idNumber: 'claimant_enrolment.id_number',
+  phone: 'claimant_enrolment.phone',
+  email: 'claimant_enrolment.email',
+  address: 'claimant_enrolment.address',
+} as const;
+
+/**
+ * Validates and seals one enrolment. Problems name the field and the rule, never the value.
+ * Shared by single enrolment and bulk import, so both apply the same rules.
+ */
+export function sealEnrolment(vault: VaultService, raw: RawEnrolment): { sealed: SealedEnrolment } | { problem: FieldProblem } {
+  const name = raw.name.trim();
+  if (!name) return { problem: { field: 'name', reason: 'is required' } };
+  const idNumber = normaliseIdNumber(raw.idNumber);
+  const idProblem = idNumberProblem(idNumber);
+  if (idProblem) return { problem: { field: 'idNumber', reason: idProblem } };
+  const phone = normalisePhone(raw.phone);
+  if (!phone) return { problem: { field: 'phone', reason: 'is not a mainland mobile number (11 digits starting 13-19)' } };
+  const email = raw.email?.trim() || null;
+  if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) return { problem: { field: 'email', reason: 'is not an email address' } };
+  const consent = consentProblem(raw.consentGivenAt, raw.consentScopes);
+  if (consent) return { problem: consent };
+  for (const harm of raw.harms) {
+    const problem = harmProblem(harm.type, harm.amountFen);
+    if (problem) return { problem };
+  }
+  if (raw.incidentIds.length === 0) return { problem: { field: 'incidentIds', reason: 'must name at least one leak incident' } };
+  const address = raw.address?.trim() || null;
+  return {
+    sealed: {
+      idNumberIndex: vault.idIndex(idNumber),
+      phoneIndex: vault.phoneIndex(phone),
+      nameEnc: vault.encrypt(name, SEALED_FIELDS.name),
+      idNumberEnc: vault.encrypt(idNumber, SEALED_FIELDS.idNumber),
+      phoneEnc: vault.encrypt(phone, SEALED_FIELDS.phone),
+      emailEnc: email ? vault.encrypt(email, SEALED_FIELDS.email) : null,
+      addressEnc: address ? vault.encrypt(address, SEALED_FIELDS.address) : null,
+      nameMasked: maskName(name),
+      idNumberMasked: maskIdNumber(idNumber),
+      phoneMasked: maskPhone(phone),
+      emailMasked: email ? maskEmail(email) : null,
+      consentGivenAt: raw.consentGivenAt,
+      consentMethod: raw.consentMethod,
+      consentScopes: raw.consentScopes,
+      harms: raw.harms.map((h) => ({ type: h.type, amountFen: h.amountFen || null, evidenceRefs: h.evidenceRefs })),
+      incidentIds: raw.incidentIds,
+    },
+  };
+}

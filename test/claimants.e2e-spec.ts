@@ -1,0 +1,196 @@
+import iconv from 'iconv-lite';
+import request from 'supertest';
+import { startTestApi, type TestApi } from './support/api';
+import { withClient } from './support/database';
+import { CSV_HEADER, csvRow, enrolInput, INCIDENT_INPUT, phoneFor, uniqueIdNumber, withBadChecksum } from './support/claimants';
+
+const ENROL = `mutation($i: EnrolClaimantInput!) { enrolClaimant(input: $i) { id nameMasked idNumberMasked phoneMasked
+  consent { method scopes } harms { type amountFen evidenceRefs } exposures { incidentId basis } } }`;
+const CLAIMANT = `query($id: ID!) { claimant(id: $id) { id nameMasked } }`;
+const UNMASK = `query($id: ID!) { claimantIdentity(id: $id, reason: "prepare the roster for filing") { name idNumber phone } }`;
+
+describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
+  let api: TestApi;
+  let association: string;
+  let designated: string;
+  let procurator: string;
+  let judge: string;
+  let incidentId: string;
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    [association, designated, procurator, judge] = await Promise.all(
+      ['association@demo.local', 'designated@demo.local', 'procurator@demo.local', 'judge@demo.local'].map((e) => api.login(e)),
+    );
+    const res = await api.gql(`mutation($i: RegisterLeakIncidentInput!) { registerLeakIncident(input: $i) { id } }`, { i: INCIDENT_INPUT }, procurator);
+    incidentId = res.data!.registerLeakIncident.id;
+  });
+  afterAll(() => api.close());
+
+  const upload = (token: string, body: Buffer | string, query = '') =>
+    request(api.app.getHttpServer())
+      .post(`/claimants/import${query}`)
+      .set('authorization', `Bearer ${token}`)
+      .attach('file', Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'), { filename: 'claimants.csv', contentType: 'text/csv' });
+
+  it('enrols one claimant and shows only masked identifiers', async () => {
+    const res = await api.gql(ENROL, { i: enrolInput(1, incidentId, { name: '张三' }) }, association);
+    expect(res.errors).toBeUndefined();
+    const c = res.data!.enrolClaimant;
+    expect(c.nameMasked).toBe('张*');
+    expect(c.idNumberMasked).toMatch(/^\d{3}\*{11}[\dX]{4}$/);
+    expect(c.phoneMasked).toBe('139****0001');
+    expect(c.harms).toEqual([{ type: 'FRAUD_LOSS', amountFen: '23822871', evidenceRefs: ['bank statement 2024-06'] }]);
+    expect(c.exposures).toEqual([{ incidentId, basis: 'SELF_DECLARED' }]);
+  });
+
+  it('refuses a bad checksum, a bad phone, consent without both scopes, and a loss without amount, naming the field only', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ idNumber: withBadChecksum(uniqueIdNumber(2)) }, 'input.idNumber'],
+      [{ phone: '12345' }, 'input.phone'],
+      [{ consent: { givenAt: '2025-03-01T02:00:00Z', method: 'ONLINE_FORM', scopes: ['DATA_USE'] } }, 'input.consent.scopes'],
+      [{ harms: [{ type: 'FRAUD_LOSS', evidenceRefs: [] }] }, 'input.harms.amountFen'],
+    ];
+    for (const [over, field] of cases) {
+      const res = await api.gql(ENROL, { i: enrolInput(2, incidentId, over) }, association);
+      expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
+      expect(JSON.stringify(res.errors)).not.toContain(uniqueIdNumber(2).slice(6, 14));
+    }
+  });
+
+  it('unmasks for the enrolling organisation only, writing claimant.unmask to the audit log', async () => {
+    const { data } = await api.gql(ENROL, { i: enrolInput(3, incidentId, { name: '李四' }) }, association);
+    const id = data!.enrolClaimant.id;
+    const unmasked = await api.gql(UNMASK, { id }, association);
+    expect(unmasked.data!.claimantIdentity).toEqual({ name: '李四', idNumber: uniqueIdNumber(3), phone: phoneFor(3) });
+    const rows = await withClient(api.url, (db) =>
+      db.query(`SELECT action, details FROM audit_event WHERE action = 'claimant.unmask' AND subject_id = $1`, [id]),
+    );
+    expect(rows.rows).toHaveLength(1);
+    expect(rows.rows[0].details.reason).toBe('prepare the roster for filing');
+  });
+
+  it("hides another organisation's claimant entirely: NOT_FOUND, no unmask, absent from lists, only anonymous totals", async () => {
+    const { data } = await api.gql(ENROL, { i: enrolInput(4, incidentId) }, association);
+    const id = data!.enrolClaimant.id;
+    for (const query of [CLAIMANT, UNMASK]) {
+      const res = await api.gql(query, { id }, designated);
+      expect(res.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+      expect(res.data).toBeNull();
+    }
+    const list = await api.gql(`{ claimants { totalCount nodes { id } } claimantCounts { enrolledByYou total } }`, {}, designated);
+    expect(list.data!.claimants.totalCount).toBe(0);
+    expect(list.data!.claimantCounts.enrolledByYou).toBe(0);
+    expect(list.data!.claimantCounts.total).toBeGreaterThan(0);
+    const exposures = await api.gql(`query($i: ID!) { incidentExposures(incidentId: $i) { totalCount } }`, { i: incidentId }, designated);
+    expect(exposures.data!.incidentExposures.totalCount).toBe(0);
+    const judgeRead = await api.gql(CLAIMANT, { id }, judge);
+    expect(judgeRead.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('keeps one claimant with two enrolments when two associations enrol the same person', async () => {
+    const a = await api.gql(ENROL, { i: enrolInput(5, incidentId) }, association);
+    const b = await api.gql(ENROL, { i: enrolInput(5, incidentId, { name: '张五(另录)' }) }, designated);
+    expect(b.errors).toBeUndefined();
+    expect(b.data!.enrolClaimant.id).toBe(a.data!.enrolClaimant.id);
+    const again = await api.gql(ENROL, { i: enrolInput(5, incidentId) }, association);
+    expect(again.errors?.[0].extensions?.code).toBe('CONFLICT');
+    const [counts] = (
+      await withClient(api.url, (db) =>
+        db.query(`SELECT count(DISTINCT c.id)::int AS claimants, count(e.*)::int AS enrolments
+                    FROM claimant c JOIN claimant_enrolment e ON e.claimant_id = c.id WHERE c.id = $1`, [a.data!.enrolClaimant.id]),
+      )
+    ).rows;
+    expect(counts).toEqual({ claimants: 1, enrolments: 2 });
+  });
+
+  it('never creates two claimants when the same person is enrolled concurrently', async () => {
+    const attempts = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => api.gql(ENROL, { i: enrolInput(6, incidentId) }, [association, designated, procurator][i % 3])),
+    );
+    const ids = new Set(attempts.filter((r) => r.data?.enrolClaimant).map((r) => r.data!.enrolClaimant.id));
+    expect(ids.size).toBe(1);
+    expect(attempts.filter((r) => r.data?.enrolClaimant)).toHaveLength(3);
+    expect(attempts.filter((r) => r.errors).every((r) => r.errors![0].extensions?.code === 'CONFLICT')).toBe(true);
+    const { rows } = await withClient(api.url, (db) => db.query(`SELECT count(*)::int AS n FROM claimant WHERE id = ANY($1::uuid[])`, [[...ids]]));
+    expect(rows[0].n).toBe(1);
+  });
+
+  describe('bulk import', () => {
+    const good = (from: number, count: number) => Array.from({ length: count }, (_, i) => csvRow(from + i, incidentId));
+
+    it('imports the valid rows and reports every bad one by row, field and reason, without values', async () => {
+      const bad = [
+        csvRow(101, incidentId, { id_number: withBadChecksum(uniqueIdNumber(101)) }), // row 5
+        csvRow(102, incidentId, { phone: '1234567' }), // row 6
+        csvRow(103, incidentId, { consent_given_at: '', consent_method: '', consent_scope: '' }), // row 7
+        csvRow(100, incidentId), // row 8: duplicates row 2
+        csvRow(104, incidentId, { harm_types: 'FRAUD_LOSS', loss_fen: '' }), // row 9
+        csvRow(105, incidentId, { incident_ids: '00000000-0000-4000-8000-000000000000' }), // row 10
+      ];
+      const csv = [CSV_HEADER, ...good(100, 3), ...bad].join('\n') + '\n';
+      const res = await upload(association, csv);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ rows: 9, accepted: 3, alreadyEnrolled: 0, rejected: 6, encoding: 'utf-8' });
+      expect(res.body.rejections).toEqual([
+        { row: 5, field: 'id_number', reason: 'fails the GB 11643 checksum' },
+        { row: 6, field: 'phone', reason: expect.stringMatching(/mainland mobile/) },
+        { row: 7, field: 'consent_given_at', reason: expect.stringMatching(/no consent/) },
+        { row: 9, field: 'loss_fen', reason: 'is required for a FRAUD_LOSS' },
+        { row: 8, field: 'id_number', reason: 'duplicates row 2 of this file' },
+        { row: 10, field: 'incident_ids', reason: 'names a leak incident that does not exist' },
+      ]);
+      expect(JSON.stringify(res.body)).not.toContain(uniqueIdNumber(101).slice(0, 14));
+      expect(JSON.stringify(res.body)).not.toContain('1234567');
+
+      const again = await upload(association, csv);
+      expect(again.body).toMatchObject({ rows: 9, accepted: 0, alreadyEnrolled: 3, rejected: 6 });
+      const list = await api.gql(`{ claimantCounts { enrolledByYou } }`, {}, association);
+      const before = list.data!.claimantCounts.enrolledByYou;
+      const third = await upload(association, csv);
+      expect(third.body.accepted).toBe(0);
+      expect((await api.gql(`{ claimantCounts { enrolledByYou } }`, {}, association)).data!.claimantCounts.enrolledByYou).toBe(before);
+    });
+
+    it('reads a GBK file with Chinese headers, detected without being told', async () => {
+      const header = '姓名,身份证号,手机号,同意时间,同意方式,同意范围,损害类型,泄露事件';
+      const rows = [200, 201].map((n) => `王${n},${uniqueIdNumber(n)},${phoneFor(n)},2025-03-02,ONLINE_FORM,REPRESENTATION;DATA_USE,MENTAL_DISTRESS,${incidentId}`);
+      const gbk = iconv.encode([header, ...rows].join('\r\n'), 'gbk');
+      expect(gbk.includes(Buffer.from('姓名', 'utf8'))).toBe(false);
+      const res = await upload(designated, gbk);
+      expect(res.body).toMatchObject({ rows: 2, accepted: 2, rejected: 0, encoding: 'gb18030' });
+      const list = await api.gql(`{ claimants(first: 500) { nodes { nameMasked } } }`, {}, designated);
+      expect(list.data!.claimants.nodes.map((n: { nameMasked: string }) => n.nameMasked)).toEqual(expect.arrayContaining(['王***']));
+    });
+
+    it('refuses a whole file that is empty, has a wrong header, or is truncated inside a quoted field; imports nothing', async () => {
+      const before = (await api.gql(`{ claimantCounts { enrolledByYou } }`, {}, association)).data!.claimantCounts.enrolledByYou;
+      const cases: [string, RegExp][] = [
+        ['', /empty/],
+        [`${CSV_HEADER}\n`, /no rows/],
+        [`nom,id,tel\n${good(300, 1)[0]}\n`, /unknown columns/],
+        [`name,id_number,phone\n`, /unknown columns|lacks required/],
+        [`${CSV_HEADER}\n${good(301, 2).join('\n')}\n${csvRow(303, incidentId, { evidence_refs: '"receipt' })}`, /truncated/],
+      ];
+      for (const [body, reason] of cases) {
+        const res = await upload(association, body);
+        expect(res.status).toBe(400);
+        expect(res.body.message).toMatch(reason);
+      }
+      expect((await api.gql(`{ claimantCounts { enrolledByYou } }`, {}, association)).data!.claimantCounts.enrolledByYou).toBe(before);
+    });
+
+    it('rejects a last row cut short (a truncated file without quotes) and keeps the complete rows', async () => {
+      const rows = good(400, 2);
+      const cut = csvRow(402, incidentId).split(',').slice(0, 3).join(',');
+      const res = await upload(association, `${CSV_HEADER}\n${rows.join('\n')}\n${cut}`);
+      expect(res.body).toMatchObject({ rows: 3, accepted: 2, rejected: 1 });
+      expect(res.body.rejections[0]).toEqual({ row: 4, field: 'row', reason: expect.stringMatching(/has 3 fields where the header has 11/) });
+    });
+
+    it('refuses the upload to a judge', async () => {
+      const res = await upload(judge, `${CSV_HEADER}\n${good(500, 1)[0]}\n`);
+      expect(res.status).toBe(403);
+    });
+  });
+});
