@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { ConfigError, DomainError } from '@app/platform';
 import { auditCommand, migrateCommand, seedDemoCommand, usersCommand } from './commands/platform.commands';
+import { claimantsCommand, datasetCommand, loginCommand } from './commands/claimants.commands';
 
 /** `leakcase <command>`: the same services as the API, from a terminal. */
 const program = new Command('leakcase')
@@ -10,7 +11,10 @@ const program = new Command('leakcase')
   .addCommand(migrateCommand())
   .addCommand(seedDemoCommand())
   .addCommand(usersCommand())
-  .addCommand(auditCommand());
+  .addCommand(auditCommand())
+  .addCommand(loginCommand())
+  .addCommand(claimantsCommand())
+  .addCommand(datasetCommand());
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   // Our own errors and configuration errors are for the user; anything else is a bug report.
