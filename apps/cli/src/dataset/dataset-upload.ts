@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
-import { type DatasetField, type DatasetStatus, DEFAULT_CHUNK_ROWS } from '@app/claimants';
+import { type DatasetField, type DatasetStatus, DEFAULT_CHUNK_ROWS } from '@app/claimants/datasets/dataset-protocol';
 import { hashChunk, type HashSpec } from './hash-chunk';
 
 export interface DatasetUploadOptions {

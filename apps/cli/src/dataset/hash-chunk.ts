@@ -1,6 +1,9 @@
 import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
-import { blindIndex, HASH_BYTES, IdentifierKind, idNumberProblem, normaliseIdNumber, normalisePhone, type DatasetField } from '@app/claimants';
+// Only the pure modules: this file runs in worker threads, which must not load Nest or native addons.
+import { type DatasetField, HASH_BYTES } from '@app/claimants/datasets/dataset-protocol';
+import { blindIndex, IdentifierKind } from '@app/claimants/vault/blind-index';
+import { idNumberProblem, normaliseIdNumber, normalisePhone } from '@app/claimants/vault/identifiers';
 
 /** What a hashing worker needs: the key stays on this machine. */
 export interface HashSpec {
