@@ -8,6 +8,7 @@ import { type AppConfig, createValidationPipe, formatGraphqlError, type GraphqlC
 import { CasesModule } from '@app/cases';
 import { LeaksModule } from '@app/leaks';
 import { ClaimantsModule } from '@app/claimants';
+import { ClassesModule } from '@app/classes';
 import { offlineLandingPage } from './graphiql';
 import { HealthController } from './health.controller';
 
@@ -49,6 +50,7 @@ export class AppModule {
         LeaksModule,
         CasesModule,
         ClaimantsModule,
+        ClassesModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_PIPE, useFactory: createValidationPipe }],

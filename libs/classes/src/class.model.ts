@@ -1,0 +1,348 @@
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { ConnectionType } from '@app/platform';
+import { DataCategory } from '@app/leaks';
+import { ExposureBasis, HarmType } from '@app/claimants';
+import { ClassStatus, MemberState } from './rules/membership';
+import { AdequacyWarningKind } from './rules/representatives';
+import { Subclass } from './rules/subclasses';
+
+export enum ReviewDecisionKind {
+  FORM = 'FORM',
+  REFORM = 'REFORM',
+  ADMIT = 'ADMIT',
+  EXCLUDE = 'EXCLUDE',
+  OPT_OUT = 'OPT_OUT',
+  REGISTER = 'REGISTER',
+  REASSIGN_SUBCLASS = 'REASSIGN_SUBCLASS',
+  CERTIFY = 'CERTIFY',
+  REFUSE_CERTIFICATION = 'REFUSE_CERTIFICATION',
+  REOPEN = 'REOPEN',
+  ELECT_REPRESENTATIVES = 'ELECT_REPRESENTATIVES',
+}
+registerEnumType(ReviewDecisionKind, { name: 'ReviewDecisionKind' });
+
+/** The integrity anomalies of domain.md section 6, each a paginated list of members. */
+export enum ClassAnomalyKind {
+  /** Also a current member of another class over one of this class's incidents. */
+  DUPLICATE_ACROSS_CLASSES = 'DUPLICATE_ACROSS_CLASSES',
+  /** The only basis of membership is the claimant's own declaration. */
+  SELF_DECLARED_ONLY = 'SELF_DECLARED_ONLY',
+  /** Evidence dated before the exposure window of the member's incidents opened. */
+  EVIDENCE_OUTSIDE_WINDOW = 'EVIDENCE_OUTSIDE_WINDOW',
+  /** Enrolled with a phone number that at least `threshold` members of the class share. */
+  SHARED_PHONE = 'SHARED_PHONE',
+  /** No verified basis and no evidence reference on any harm declaration. */
+  NO_EVIDENCE = 'NO_EVIDENCE',
+}
+registerEnumType(ClassAnomalyKind, { name: 'ClassAnomalyKind' });
+
+@ObjectType()
+export class ClassModel {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => ID)
+  caseId: string;
+
+  @Field()
+  name: string;
+
+  @Field({ description: 'The class definition: who belongs, on which common facts' })
+  definition: string;
+
+  @Field(() => [ID], { description: 'The leak incidents argued to be one source' })
+  incidentIds: string[];
+
+  @Field(() => [ExposureBasis], { description: 'Exposure bases that make a claimant a candidate' })
+  bases: ExposureBasis[];
+
+  @Field(() => ClassStatus)
+  status: ClassStatus;
+
+  @Field(() => String, { nullable: true })
+  statusReason: string | null;
+
+  @Field()
+  formedAt: Date;
+
+  @Field()
+  createdAt: Date;
+}
+
+@ObjectType()
+export class ClassConnection extends ConnectionType(ClassModel) {}
+
+/** A claimant as a class roster shows them: masked identifiers only. */
+@ObjectType()
+export class MaskedClaimant {
+  @Field(() => ID)
+  id: string;
+
+  @Field()
+  nameMasked: string;
+
+  @Field()
+  idNumberMasked: string;
+}
+
+@ObjectType()
+export class ClassMember {
+  @Field(() => ID)
+  classId: string;
+
+  @Field(() => ID)
+  claimantId: string;
+
+  @Field(() => MemberState)
+  state: MemberState;
+
+  @Field(() => String, { nullable: true, description: 'Why the member was excluded, opted out or readmitted' })
+  stateReason: string | null;
+
+  @Field(() => Subclass)
+  subclass: Subclass;
+
+  @Field(() => String, { nullable: true, description: 'Set when the subclass was reassigned by hand' })
+  subclassReason: string | null;
+
+  @Field(() => [ExposureBasis])
+  bases: ExposureBasis[];
+
+  @Field({ description: 'Exposure verified by a dataset match or a breach notice' })
+  verified: boolean;
+
+  @Field(() => [DataCategory])
+  dataCategories: DataCategory[];
+
+  @Field(() => [HarmType])
+  harmTypes: HarmType[];
+
+  @Field(() => String, { nullable: true, description: 'Declared loss in fen (integer as a string)' })
+  declaredLossFen: string | null;
+
+  @Field()
+  hasEvidence: boolean;
+
+  @Field()
+  evidenceOutsideWindow: boolean;
+
+  @Field()
+  joinedAt: Date;
+}
+
+@ObjectType()
+export class ClassMemberConnection extends ConnectionType(ClassMember) {}
+
+@ObjectType()
+export class ClassAnomaly {
+  @Field(() => ClassAnomalyKind)
+  kind: ClassAnomalyKind;
+
+  @Field(() => ClassMember)
+  member: ClassMember;
+
+  @Field(() => [ID], { nullable: true, description: 'DUPLICATE_ACROSS_CLASSES: the other classes' })
+  otherClassIds: string[] | null;
+
+  @Field(() => String, { nullable: true, description: 'SHARED_PHONE: the shared number, masked' })
+  sharedPhoneMasked: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'SHARED_PHONE: members of the class enrolled with that number' })
+  sharedBy: number | null;
+}
+
+@ObjectType()
+export class ClassAnomalyConnection extends ConnectionType(ClassAnomaly) {}
+
+@ObjectType()
+export class StateCount {
+  @Field(() => MemberState)
+  state: MemberState;
+
+  @Field(() => Int)
+  members: number;
+}
+
+@ObjectType()
+export class SubclassCount {
+  @Field(() => Subclass)
+  subclass: Subclass;
+
+  @Field(() => Int)
+  members: number;
+
+  @Field(() => Float, { description: 'Share of the current members' })
+  share: number;
+}
+
+@ObjectType()
+export class BasisCount {
+  @Field(() => ExposureBasis)
+  basis: ExposureBasis;
+
+  @Field(() => Int, { description: 'Current members with this basis (a member may have several)' })
+  members: number;
+}
+
+@ObjectType()
+export class CategoryCount {
+  @Field(() => DataCategory)
+  category: DataCategory;
+
+  @Field(() => Int)
+  members: number;
+}
+
+@ObjectType()
+export class HarmTypeCount {
+  @Field(() => HarmType)
+  harmType: HarmType;
+
+  @Field(() => Int)
+  members: number;
+}
+
+@ObjectType()
+export class LossSummary {
+  @Field(() => Int, { description: 'Current members who declared a loss' })
+  members: number;
+
+  @Field({ description: 'Sum in fen (integer as a string)' })
+  sumFen: string;
+
+  @Field(() => String, { nullable: true, description: 'Median in fen (may end in .5)' })
+  medianFen: string | null;
+
+  @Field(() => String, { nullable: true })
+  maxFen: string | null;
+}
+
+/**
+ * Composition of a class as the judge reviews it (domain.md section 6). Counts by state are over
+ * all members; everything else over the current members (PROPOSED, ADMITTED, REGISTERED).
+ */
+@ObjectType()
+export class ClassComposition {
+  @Field(() => ID)
+  classId: string;
+
+  @Field(() => Int)
+  totalMembers: number;
+
+  @Field(() => Int, { description: 'PROPOSED, ADMITTED or REGISTERED' })
+  currentMembers: number;
+
+  @Field(() => [StateCount])
+  byState: StateCount[];
+
+  @Field(() => [SubclassCount])
+  bySubclass: SubclassCount[];
+
+  @Field(() => [BasisCount])
+  byBasis: BasisCount[];
+
+  @Field(() => Int, { description: 'Current members verified by a dataset match or a breach notice' })
+  verifiedMembers: number;
+
+  @Field(() => Float, { description: 'verifiedMembers / currentMembers (0 when empty)' })
+  verifiedShare: number;
+
+  @Field(() => Int)
+  membersWithoutEvidence: number;
+
+  @Field(() => [CategoryCount])
+  dataCategories: CategoryCount[];
+
+  @Field(() => [HarmTypeCount])
+  harmTypes: HarmTypeCount[];
+
+  @Field(() => Int)
+  membersWithoutHarm: number;
+
+  @Field(() => LossSummary)
+  losses: LossSummary;
+}
+
+@ObjectType()
+export class ReviewDecision {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => ID)
+  classId: string;
+
+  @Field(() => ReviewDecisionKind)
+  kind: ReviewDecisionKind;
+
+  @Field(() => ID, { nullable: true })
+  claimantId: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The filter a bulk decision applied, as JSON' })
+  filter: string | null;
+
+  @Field(() => String, { nullable: true })
+  reason: string | null;
+
+  @Field(() => Int, { description: 'How many members the decision changed' })
+  touched: number;
+
+  @Field(() => ID)
+  actorId: string;
+
+  @Field(() => ID)
+  organisationId: string;
+
+  @Field()
+  decidedAt: Date;
+}
+
+@ObjectType()
+export class ReviewDecisionConnection extends ConnectionType(ReviewDecision) {}
+
+@ObjectType()
+export class FormationResult {
+  @Field(() => ClassModel)
+  class: ClassModel;
+
+  @Field(() => Int, { description: 'New candidates added by this run' })
+  added: number;
+
+  @Field(() => Int, { description: 'Existing members whose facts changed (new basis, harm or evidence)' })
+  refreshed: number;
+
+  @Field(() => ReviewDecision)
+  decision: ReviewDecision;
+}
+
+@ObjectType()
+export class AdequacyWarning {
+  @Field(() => AdequacyWarningKind)
+  kind: AdequacyWarningKind;
+
+  @Field()
+  message: string;
+}
+
+@ObjectType()
+export class ClassRepresentative {
+  @Field(() => Int)
+  position: number;
+
+  @Field(() => ClassMember)
+  member: ClassMember;
+
+  @Field(() => [AdequacyWarning])
+  warnings: AdequacyWarning[];
+}
+
+@ObjectType()
+export class ClassRepresentatives {
+  @Field(() => ID)
+  classId: string;
+
+  @Field(() => [ClassRepresentative])
+  representatives: ClassRepresentative[];
+
+  @Field(() => Int, { description: "The case's REPRESENTATIVE parties (references given at filing)" })
+  caseRepresentativeParties: number;
+}

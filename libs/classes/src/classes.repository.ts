@@ -1,0 +1,602 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { type Connection, decodeCursor, returningRows, toConnection } from '@app/platform';
+import type { DataCategory } from '@app/leaks';
+import type { ExposureBasis, HarmType } from '@app/claimants';
+import type { MemberFilterInput } from './class.inputs';
+import {
+  type ClassAnomaly,
+  ClassAnomalyKind,
+  type ClassComposition,
+  type ClassMember,
+  type ClassModel,
+  type MaskedClaimant,
+  type ReviewDecision,
+  ReviewDecisionKind,
+} from './class.model';
+import { type ClassStatus, CURRENT_STATES, MemberState } from './rules/membership';
+import { SENSITIVE_CATEGORY_LIST, Subclass, subclassSql } from './rules/subclasses';
+
+/** Collects positional parameters for hand-written SQL: `p.add(value)` returns `$n`. */
+class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/** Whose members a caller may list: all of them (the court), or those its organisation enrolled. */
+export type MemberView = { all: true } | { all: false; enrolledBy: string };
+
+const VERIFIED_BASES = `'{DATASET_MATCH,BREACH_NOTICE}'::exposure_basis[]`;
+/** The current states as a SQL literal, so the planner can match the partial loss index. */
+const CURRENT_SQL = `(${CURRENT_STATES.map((s) => `'${s}'`).join(', ')})`;
+
+const CLASS_COLUMNS = `k.id, k.case_id, k.name, k.definition, k.bases::text[] AS bases, k.status, k.status_reason, k.formed_at, k.created_at,
+  ARRAY(SELECT ci.incident_id FROM class_incident ci WHERE ci.class_id = k.id ORDER BY ci.incident_id) AS incident_ids`;
+
+interface ClassRow {
+  id: string;
+  case_id: string;
+  name: string;
+  definition: string;
+  bases: ExposureBasis[];
+  status: ClassStatus;
+  status_reason: string | null;
+  formed_at: Date;
+  created_at: Date;
+  incident_ids: string[];
+}
+
+const toClass = (r: ClassRow): ClassModel => ({
+  id: r.id,
+  caseId: r.case_id,
+  name: r.name,
+  definition: r.definition,
+  bases: r.bases,
+  status: r.status,
+  statusReason: r.status_reason,
+  formedAt: r.formed_at,
+  createdAt: r.created_at,
+  incidentIds: r.incident_ids,
+});
+
+const MEMBER_COLUMNS = `m.class_id, m.claimant_id, m.state, m.state_reason, m.subclass, m.subclass_reason, m.bases::text[] AS bases,
+  m.verified, m.data_categories::text[] AS data_categories, m.harm_types::text[] AS harm_types,
+  m.declared_loss_fen::text AS declared_loss_fen, m.has_evidence, m.evidence_outside_window, m.joined_at`;
+
+interface MemberRow {
+  class_id: string;
+  claimant_id: string;
+  state: MemberState;
+  state_reason: string | null;
+  subclass: Subclass;
+  subclass_reason: string | null;
+  bases: ExposureBasis[];
+  verified: boolean;
+  data_categories: DataCategory[];
+  harm_types: HarmType[];
+  declared_loss_fen: string | null;
+  has_evidence: boolean;
+  evidence_outside_window: boolean;
+  joined_at: Date;
+}
+
+const toMember = (r: MemberRow): ClassMember => ({
+  classId: r.class_id,
+  claimantId: r.claimant_id,
+  state: r.state,
+  stateReason: r.state_reason,
+  subclass: r.subclass,
+  subclassReason: r.subclass_reason,
+  bases: r.bases,
+  verified: r.verified,
+  dataCategories: r.data_categories,
+  harmTypes: r.harm_types,
+  declaredLossFen: r.declared_loss_fen,
+  hasEvidence: r.has_evidence,
+  evidenceOutsideWindow: r.evidence_outside_window,
+  joinedAt: r.joined_at,
+});
+
+const DECISION_COLUMNS = `d.id, d.class_id, d.kind, d.claimant_id, d.filter::text AS filter, d.reason, d.touched::text AS touched,
+  d.actor_id, d.organisation_id, d.decided_at`;
+
+const toDecision = (r: any): ReviewDecision => ({
+  id: r.id,
+  classId: r.class_id,
+  kind: r.kind,
+  claimantId: r.claimant_id,
+  filter: r.filter,
+  reason: r.reason,
+  touched: Number(r.touched),
+  actorId: r.actor_id,
+  organisationId: r.organisation_id,
+  decidedAt: r.decided_at,
+});
+
+/** The member filter as SQL conditions on alias m. */
+function filterConditions(filter: MemberFilterInput | undefined, p: Params): string[] {
+  const conditions: string[] = [];
+  if (!filter) return conditions;
+  if (filter.states?.length) conditions.push(`m.state = ANY(${p.add(filter.states)}::class_member_state[])`);
+  if (filter.subclass) conditions.push(`m.subclass = ${p.add(filter.subclass)}::class_subclass`);
+  if (filter.verified !== undefined && filter.verified !== null) conditions.push(`m.verified = ${p.add(filter.verified)}`);
+  if (filter.hasEvidence !== undefined && filter.hasEvidence !== null) conditions.push(`m.has_evidence = ${p.add(filter.hasEvidence)}`);
+  if (filter.evidenceOutsideWindow !== undefined && filter.evidenceOutsideWindow !== null) {
+    conditions.push(`m.evidence_outside_window = ${p.add(filter.evidenceOutsideWindow)}`);
+  }
+  return conditions;
+}
+
+/** Members the view may see, on alias m: the court all, an organisation those it enrolled. */
+function viewCondition(view: MemberView, p: Params): string {
+  if (view.all) return 'true';
+  return `EXISTS (SELECT 1 FROM claimant_enrolment ve WHERE ve.claimant_id = m.claimant_id AND ve.organisation_id = ${p.add(view.enrolledBy)})`;
+}
+
+/** Current members of another class over one of class `classParam`'s incidents. */
+const duplicateCondition = (classParam: string) => `EXISTS (
+  SELECT 1 FROM class_member o JOIN class_incident oi ON oi.class_id = o.class_id
+   WHERE o.claimant_id = m.claimant_id AND o.class_id <> m.class_id AND o.state IN ${CURRENT_SQL}
+     AND oi.incident_id IN (SELECT incident_id FROM class_incident WHERE class_id = ${classParam}))`;
+
+interface PageQuery {
+  prefix?: string;
+  columns: string;
+  from: string;
+}
+
+export interface FormationCounts {
+  added: number;
+  refreshed: number;
+}
+
+/** The SQL of classes, members, the tally-backed composition, anomalies and review decisions. */
+@Injectable()
+export class ClassesRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async insertClass(
+    manager: EntityManager,
+    row: { caseId: string; name: string; definition: string; bases: ExposureBasis[]; incidentIds: string[]; createdBy: string; organisationId: string },
+  ): Promise<string> {
+    const [{ id }] = await manager.query(
+      `INSERT INTO case_class (case_id, name, definition, bases, created_by, organisation_id)
+       VALUES ($1, $2, $3, $4::exposure_basis[], $5, $6) RETURNING id`,
+      [row.caseId, row.name, row.definition, row.bases, row.createdBy, row.organisationId],
+    );
+    await manager.query(`INSERT INTO class_incident (class_id, incident_id) SELECT $1, unnest($2::uuid[])`, [id, row.incidentIds]);
+    return id;
+  }
+
+  async find(id: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<ClassModel | null> {
+    const [row] = await manager.query(`SELECT ${CLASS_COLUMNS} FROM case_class k WHERE k.id = $1 ${lock ? 'FOR UPDATE OF k' : ''}`, [id]);
+    return row ? toClass(row) : null;
+  }
+
+  /** The incidents among `ids` that are not linked to the case. */
+  async unlinkedIncidents(manager: EntityManager, caseId: string, ids: string[]): Promise<string[]> {
+    const rows: { id: string }[] = await manager.query(
+      `SELECT i AS id FROM unnest($2::uuid[]) i WHERE NOT EXISTS (SELECT 1 FROM case_incident WHERE case_id = $1 AND incident_id = i)`,
+      [caseId, ids],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async listByCase(caseId: string, first: number, after?: string): Promise<Connection<ClassModel>> {
+    const p = new Params();
+    const conditions = [`k.case_id = ${p.add(caseId)}`];
+    const countValues = [...p.values];
+    if (after) {
+      const [at, id] = decodeCursor(after, 2);
+      conditions.push(`(k.created_at, k.id) > (${p.add(at)}::timestamptz, ${p.add(id)}::uuid)`);
+    }
+    const [rows, [{ total }]] = await Promise.all([
+      this.dataSource.query(
+        `SELECT ${CLASS_COLUMNS} FROM case_class k WHERE ${conditions.join(' AND ')} ORDER BY k.created_at, k.id LIMIT ${p.add(first + 1)}`,
+        p.values,
+      ),
+      this.dataSource.query(`SELECT count(*)::int AS total FROM case_class k WHERE k.case_id = $1`, countValues),
+    ]);
+    return toConnection(rows.map(toClass), first, total, (c) => [c.createdAt.toISOString(), c.id]);
+  }
+
+  /**
+   * Formation in one statement: every claimant exposed to the class's incidents on one of its
+   * bases becomes a PROPOSED candidate, with the facts the review reads; a claimant already in
+   * the class keeps its state (an EXCLUDED member stays excluded) and only has its facts
+   * refreshed, and its subclass recomputed unless someone reassigned it by hand.
+   *
+   * Facts: the bases; the data categories (its incidents' categories and its matched
+   * identifiers); harm types; the declared loss (the largest total of one enrolment, so that two
+   * organisations recording one loss do not double it); evidence (a verified basis or an
+   * evidence reference); and evidence dated before the exposure window (see the anomaly).
+   */
+  async form(manager: EntityManager, classId: string, caseId: string, bases: ExposureBasis[]): Promise<FormationCounts> {
+    const subclass = subclassSql({ dataCategories: 'f.categories', declaredLossFen: 'f.loss' }, '$4');
+    const [row] = await manager.query(
+      `WITH inc AS (
+         SELECT i.id, i.data_categories, i.exposure_start
+           FROM class_incident ci JOIN leak_incident i ON i.id = ci.incident_id WHERE ci.class_id = $1
+       ), ex AS (
+         SELECT e.claimant_id,
+                array_agg(DISTINCT e.basis ORDER BY e.basis) AS bases,
+                array_agg(DISTINCT c ORDER BY c) AS categories,
+                min(inc.exposure_start) AS window_start,
+                bool_or((e.first_seen AT TIME ZONE 'Asia/Shanghai')::date < inc.exposure_start) AS seen_before_window
+           FROM exposure e JOIN inc ON inc.id = e.incident_id
+           CROSS JOIN LATERAL unnest(inc.data_categories || ARRAY(
+             SELECT (CASE f WHEN 'PHONE' THEN 'PHONE_NUMBER' ELSE f END)::data_category FROM unnest(e.matched_fields) f)) c
+          WHERE e.basis = ANY($3::exposure_basis[])
+          GROUP BY e.claimant_id
+       ), hd AS (
+         SELECT h.claimant_id, h.enrolment_id, h.harm_type, h.amount_fen, cardinality(h.evidence_refs) > 0 AS has_refs, h.created_at
+           FROM harm_declaration h WHERE h.claimant_id IN (SELECT claimant_id FROM ex)
+       ), ht AS (
+         SELECT claimant_id, array_agg(DISTINCT harm_type ORDER BY harm_type) AS types, bool_or(has_refs) AS refs, min(created_at) AS earliest
+           FROM hd GROUP BY claimant_id
+       ), hl AS (
+         SELECT claimant_id, max(loss) AS loss
+           FROM (SELECT claimant_id, enrolment_id, sum(amount_fen) AS loss FROM hd WHERE amount_fen > 0 GROUP BY 1, 2) x
+          GROUP BY 1
+       ), f AS (
+         SELECT ex.claimant_id, ex.bases, ex.bases && ${VERIFIED_BASES} AS verified, ex.categories,
+                coalesce(ht.types, '{}') AS harm_types, hl.loss, coalesce(ht.refs, false) AS refs,
+                ex.seen_before_window OR coalesce((ht.earliest AT TIME ZONE 'Asia/Shanghai')::date < ex.window_start, false) AS outside
+           FROM ex LEFT JOIN ht USING (claimant_id) LEFT JOIN hl USING (claimant_id)
+       ), ins AS (
+         INSERT INTO class_member AS m (class_id, claimant_id, case_id, subclass, bases, verified, data_categories, harm_types,
+                                        declared_loss_fen, has_evidence, evidence_outside_window)
+         SELECT $1, f.claimant_id, $2, ${subclass}, f.bases, f.verified, f.categories, f.harm_types, f.loss, f.verified OR f.refs, f.outside
+           FROM f
+         ON CONFLICT (class_id, claimant_id) DO UPDATE
+           SET bases = EXCLUDED.bases, verified = EXCLUDED.verified, data_categories = EXCLUDED.data_categories,
+               harm_types = EXCLUDED.harm_types, declared_loss_fen = EXCLUDED.declared_loss_fen,
+               has_evidence = EXCLUDED.has_evidence, evidence_outside_window = EXCLUDED.evidence_outside_window,
+               subclass = CASE WHEN m.subclass_reason IS NULL THEN EXCLUDED.subclass ELSE m.subclass END
+         WHERE (m.bases, m.verified, m.data_categories, m.harm_types, m.declared_loss_fen, m.has_evidence, m.evidence_outside_window,
+                CASE WHEN m.subclass_reason IS NULL THEN m.subclass END)
+               IS DISTINCT FROM
+               (EXCLUDED.bases, EXCLUDED.verified, EXCLUDED.data_categories, EXCLUDED.harm_types, EXCLUDED.declared_loss_fen,
+                EXCLUDED.has_evidence, EXCLUDED.evidence_outside_window, CASE WHEN m.subclass_reason IS NULL THEN EXCLUDED.subclass END)
+         RETURNING (xmax = 0) AS inserted
+       )
+       SELECT count(*) FILTER (WHERE inserted)::int AS added, count(*) FILTER (WHERE NOT inserted)::int AS refreshed FROM ins`,
+      [classId, caseId, bases, SENSITIVE_CATEGORY_LIST],
+    );
+    await manager.query(`UPDATE case_class SET formed_at = now(), updated_at = now() WHERE id = $1`, [classId]);
+    return row;
+  }
+
+  async setStatus(manager: EntityManager, classId: string, status: ClassStatus, reason: string | null): Promise<void> {
+    await manager.query(`UPDATE case_class SET status = $2, status_reason = $3, updated_at = now() WHERE id = $1`, [classId, status, reason]);
+  }
+
+  /** One member, if the view may see it; with `lock`, locked for the transaction. */
+  async findMember(manager: EntityManager, classId: string, claimantId: string, view: MemberView, lock = false): Promise<ClassMember | null> {
+    const p = new Params();
+    const [row] = await manager.query(
+      `SELECT ${MEMBER_COLUMNS} FROM class_member m
+        WHERE m.class_id = ${p.add(classId)} AND m.claimant_id = ${p.add(claimantId)} AND ${viewCondition(view, p)}
+        ${lock ? 'FOR UPDATE OF m' : ''}`,
+      p.values,
+    );
+    return row ? toMember(row) : null;
+  }
+
+  async setMemberState(manager: EntityManager, classId: string, claimantId: string, to: MemberState, reason: string | null): Promise<void> {
+    await manager.query(
+      `UPDATE class_member SET state = $3, state_reason = $4, state_changed_at = now() WHERE class_id = $1 AND claimant_id = $2`,
+      [classId, claimantId, to, reason],
+    );
+  }
+
+  async setSubclass(manager: EntityManager, classId: string, claimantId: string, subclass: Subclass, reason: string): Promise<void> {
+    await manager.query(`UPDATE class_member SET subclass = $3, subclass_reason = $4 WHERE class_id = $1 AND claimant_id = $2`, [
+      classId,
+      claimantId,
+      subclass,
+      reason,
+    ]);
+  }
+
+  /**
+   * A decision by filter in one set-based statement: every member matching `filter` whose state
+   * is among `from` moves to `to`. Returns how many it touched.
+   */
+  async transitionByFilter(
+    manager: EntityManager,
+    classId: string,
+    filter: MemberFilterInput,
+    from: MemberState[],
+    to: MemberState,
+    reason: string,
+  ): Promise<number> {
+    const { sql, values } = this.transitionByFilterStatement(classId, filter, from, to, reason);
+    const [{ touched }] = await manager.query(sql, values);
+    return touched;
+  }
+
+  /** The statement of transitionByFilter (the benchmark EXPLAINs and times this very SQL). */
+  transitionByFilterStatement(
+    classId: string,
+    filter: MemberFilterInput,
+    from: MemberState[],
+    to: MemberState,
+    reason: string,
+  ): { sql: string; values: unknown[] } {
+    const p = new Params();
+    const conditions = [`m.class_id = ${p.add(classId)}`, `m.state = ANY(${p.add(from)}::class_member_state[])`, ...filterConditions(filter, p)];
+    const sql = `WITH u AS (
+         UPDATE class_member m SET state = ${p.add(to)}::class_member_state, state_reason = ${p.add(reason)}, state_changed_at = now()
+          WHERE ${conditions.join(' AND ')} RETURNING 1)
+       SELECT count(*)::int AS touched FROM u`;
+    return { sql, values: p.values };
+  }
+
+  async listMembers(classId: string, view: MemberView, filter: MemberFilterInput | undefined, first: number, after?: string): Promise<Connection<ClassMember>> {
+    const p = new Params();
+    const conditions = [`m.class_id = ${p.add(classId)}`, viewCondition(view, p), ...filterConditions(filter, p)];
+    return this.page({ columns: MEMBER_COLUMNS, from: 'class_member m' }, conditions, p, first, after, toMember, (m) => m.claimantId);
+  }
+
+  /** Members of one anomaly kind among the current members, keyset on claimant_id. */
+  async anomalies(
+    classId: string,
+    view: MemberView,
+    kind: ClassAnomalyKind,
+    threshold: number,
+    first: number,
+    after?: string,
+  ): Promise<Connection<ClassAnomaly>> {
+    const p = new Params();
+    const c = p.add(classId);
+    const conditions = [`m.class_id = ${c}`, `m.state IN ${CURRENT_SQL}`, viewCondition(view, p)];
+    const query: PageQuery = { columns: MEMBER_COLUMNS, from: 'class_member m' };
+    switch (kind) {
+      case ClassAnomalyKind.SELF_DECLARED_ONLY:
+        conditions.push('NOT m.verified');
+        break;
+      case ClassAnomalyKind.NO_EVIDENCE:
+        conditions.push('NOT m.has_evidence');
+        break;
+      case ClassAnomalyKind.EVIDENCE_OUTSIDE_WINDOW:
+        conditions.push('m.evidence_outside_window');
+        break;
+      case ClassAnomalyKind.DUPLICATE_ACROSS_CLASSES:
+        conditions.push(duplicateCondition(c));
+        query.columns = `${MEMBER_COLUMNS}, ARRAY(
+            SELECT DISTINCT o.class_id FROM class_member o JOIN class_incident oi ON oi.class_id = o.class_id
+             WHERE o.claimant_id = m.claimant_id AND o.class_id <> m.class_id AND o.state IN ${CURRENT_SQL}
+               AND oi.incident_id IN (SELECT incident_id FROM class_incident WHERE class_id = ${c})) AS other_class_ids`;
+        break;
+      case ClassAnomalyKind.SHARED_PHONE: {
+        // The phone's blind index on each enrolment (no address blind index exists to compare).
+        const t = p.add(threshold);
+        query.prefix = `WITH shared AS (
+            SELECT e.phone_index, count(DISTINCT e.claimant_id)::int AS n, min(e.phone_masked) AS phone_masked
+              FROM class_member cm JOIN claimant_enrolment e ON e.claimant_id = cm.claimant_id
+             WHERE cm.class_id = ${c} AND cm.state IN ${CURRENT_SQL}
+             GROUP BY e.phone_index HAVING count(DISTINCT e.claimant_id) >= ${t})`;
+        query.columns = `${MEMBER_COLUMNS}, s.n AS shared_by, s.phone_masked AS shared_phone_masked`;
+        query.from = `class_member m
+            JOIN LATERAL (SELECT s.n, s.phone_masked FROM claimant_enrolment e JOIN shared s ON s.phone_index = e.phone_index
+                           WHERE e.claimant_id = m.claimant_id ORDER BY s.n DESC LIMIT 1) s ON true`;
+        break;
+      }
+    }
+    return this.page(query, conditions, p, first, after, (r) => ({
+      kind,
+      member: toMember(r),
+      otherClassIds: r.other_class_ids ?? null,
+      sharedBy: r.shared_by ?? null,
+      sharedPhoneMasked: r.shared_phone_masked ?? null,
+    }), (a) => a.member.claimantId);
+  }
+
+  /** A keyset page on m.claimant_id with its total, the two queries in parallel. */
+  private async page<T>(
+    query: PageQuery,
+    conditions: string[],
+    p: Params,
+    first: number,
+    after: string | undefined,
+    map: (row: any) => T,
+    key: (item: T) => string,
+  ): Promise<Connection<T>> {
+    const countValues = [...p.values];
+    const prefix = query.prefix ?? '';
+    const pageConditions = [...conditions];
+    if (after) pageConditions.push(`m.claimant_id > ${p.add(String(decodeCursor(after, 1)[0]))}::uuid`);
+    const [rows, [{ total }]] = await Promise.all([
+      this.dataSource.query(
+        `${prefix} SELECT ${query.columns} FROM ${query.from} WHERE ${pageConditions.join(' AND ')} ORDER BY m.claimant_id LIMIT ${p.add(first + 1)}`,
+        p.values,
+      ),
+      this.dataSource.query(`${prefix} SELECT count(*)::int AS total FROM ${query.from} WHERE ${conditions.join(' AND ')}`, countValues),
+    ]);
+    return toConnection(rows.map(map), first, total, (item) => [key(item)]);
+  }
+
+  /**
+   * Composition from the tally (a row per combination of reviewed facts, kept by triggers), so
+   * its cost follows the number of combinations, not of members; the median and maximum loss
+   * walk the partial loss index of the current members (index-only, no sort).
+   */
+  async composition(classId: string): Promise<ClassComposition> {
+    const [row] = await this.dataSource.query(
+      `WITH t AS (SELECT * FROM class_tally WHERE class_id = $1 AND members <> 0),
+            c AS (SELECT * FROM t WHERE state IN ${CURRENT_SQL})
+       SELECT (SELECT coalesce(sum(members), 0)::bigint FROM t) AS total,
+              (SELECT coalesce(sum(members), 0)::bigint FROM c) AS current,
+              (SELECT coalesce(json_object_agg(state, n), '{}') FROM (SELECT state, sum(members) AS n FROM t GROUP BY state) x) AS by_state,
+              (SELECT coalesce(json_object_agg(subclass, n), '{}') FROM (SELECT subclass, sum(members) AS n FROM c GROUP BY subclass) x) AS by_subclass,
+              (SELECT coalesce(json_object_agg(b, n), '{}') FROM (SELECT b, sum(members) AS n FROM c, unnest(bases) b GROUP BY b) x) AS by_basis,
+              (SELECT coalesce(json_object_agg(g, n), '{}') FROM (SELECT g, sum(members) AS n FROM c, unnest(data_categories) g GROUP BY g) x) AS categories,
+              (SELECT coalesce(json_object_agg(h, n), '{}') FROM (SELECT h, sum(members) AS n FROM c, unnest(harm_types) h GROUP BY h) x) AS harms,
+              (SELECT coalesce(sum(members) FILTER (WHERE bases && ${VERIFIED_BASES}), 0)::bigint FROM c) AS verified,
+              (SELECT coalesce(sum(members) FILTER (WHERE NOT has_evidence), 0)::bigint FROM c) AS without_evidence,
+              (SELECT coalesce(sum(members) FILTER (WHERE cardinality(harm_types) = 0), 0)::bigint FROM c) AS without_harm,
+              (SELECT coalesce(sum(loss_members), 0)::bigint FROM c) AS loss_members,
+              (SELECT coalesce(sum(loss_sum_fen), 0)::text FROM c) AS loss_sum`,
+      [classId],
+    );
+    const lossMembers = Number(row.loss_members);
+    const [loss] = lossMembers
+      ? await this.dataSource.query(
+          `SELECT (SELECT trim_scale(avg(v))::text FROM (
+                    SELECT declared_loss_fen AS v FROM class_member
+                     WHERE class_id = $1 AND declared_loss_fen IS NOT NULL AND state IN ${CURRENT_SQL}
+                     ORDER BY declared_loss_fen OFFSET $2 LIMIT $3) x) AS median,
+                  (SELECT max(declared_loss_fen)::text FROM class_member
+                    WHERE class_id = $1 AND declared_loss_fen IS NOT NULL AND state IN ${CURRENT_SQL}) AS max`,
+          [classId, Math.floor((lossMembers - 1) / 2), lossMembers % 2 === 1 ? 1 : 2],
+        )
+      : [{ median: null, max: null }];
+    const current = Number(row.current);
+    const entries = (o: Record<string, number>) => Object.entries(o).map(([k, n]) => [k, Number(n)] as const);
+    return {
+      classId,
+      totalMembers: Number(row.total),
+      currentMembers: current,
+      byState: Object.values(MemberState).map((state) => ({ state, members: Number(row.by_state[state] ?? 0) })),
+      bySubclass: Object.values(Subclass).map((subclass) => {
+        const members = Number(row.by_subclass[subclass] ?? 0);
+        return { subclass, members, share: current ? members / current : 0 };
+      }),
+      byBasis: entries(row.by_basis).map(([basis, members]) => ({ basis: basis as ExposureBasis, members })),
+      verifiedMembers: Number(row.verified),
+      verifiedShare: current ? Number(row.verified) / current : 0,
+      membersWithoutEvidence: Number(row.without_evidence),
+      dataCategories: entries(row.categories).map(([category, members]) => ({ category: category as DataCategory, members })),
+      harmTypes: entries(row.harms).map(([harmType, members]) => ({ harmType: harmType as HarmType, members })),
+      membersWithoutHarm: Number(row.without_harm),
+      losses: { members: lossMembers, sumFen: row.loss_sum, medianFen: loss.median, maxFen: loss.max },
+    };
+  }
+
+  async insertDecision(
+    manager: EntityManager,
+    d: {
+      classId: string;
+      caseId: string;
+      kind: ReviewDecisionKind;
+      claimantId?: string | null;
+      filter?: object | null;
+      reason?: string | null;
+      details?: object;
+      touched: number;
+      actorId: string;
+      organisationId: string;
+    },
+  ): Promise<ReviewDecision> {
+    const [row] = await returningRows<any>(
+      manager,
+      `INSERT INTO review_decision AS d (class_id, case_id, kind, claimant_id, filter, reason, details, touched, actor_id, organisation_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${DECISION_COLUMNS}`,
+      [
+        d.classId,
+        d.caseId,
+        d.kind,
+        d.claimantId ?? null,
+        d.filter ? JSON.stringify(d.filter) : null,
+        d.reason ?? null,
+        JSON.stringify(d.details ?? {}),
+        d.touched,
+        d.actorId,
+        d.organisationId,
+      ],
+    );
+    return toDecision(row);
+  }
+
+  async decisions(classId: string, first: number, after?: string): Promise<Connection<ReviewDecision>> {
+    const params: unknown[] = [classId];
+    let keyset = '';
+    if (after) {
+      const [at, id] = decodeCursor(after, 2);
+      params.push(at, id);
+      keyset = `AND (d.decided_at, d.id) > ($2::timestamptz, $3::uuid)`;
+    }
+    params.push(first + 1);
+    const [rows, [{ total }]] = await Promise.all([
+      this.dataSource.query(
+        `SELECT ${DECISION_COLUMNS} FROM review_decision d WHERE d.class_id = $1 ${keyset} ORDER BY d.decided_at, d.id LIMIT $${params.length}`,
+        params,
+      ),
+      this.dataSource.query(`SELECT count(*)::int AS total FROM review_decision WHERE class_id = $1`, [classId]),
+    ]);
+    return toConnection(rows.map(toDecision), first, total, (d) => [d.decidedAt.toISOString(), d.id]);
+  }
+
+  /** Counts of members awaiting a decision and admitted, for certification. */
+  async reviewCounts(manager: EntityManager, classId: string): Promise<{ undecided: number; admitted: number }> {
+    const [row] = await manager.query(
+      `SELECT coalesce(sum(members) FILTER (WHERE state IN ('PROPOSED', 'REGISTERED')), 0)::int AS undecided,
+              coalesce(sum(members) FILTER (WHERE state = 'ADMITTED'), 0)::int AS admitted
+         FROM class_tally WHERE class_id = $1`,
+      [classId],
+    );
+    return row;
+  }
+
+  /** The open registration period of the case, if its court opened one (issue 3's case_deadline). */
+  async registrationPeriod(manager: EntityManager, caseId: string): Promise<{ trigger: string; due: string } | null> {
+    const [row] = await manager.query(
+      `SELECT trigger_date::text AS trigger, due::text AS due FROM case_deadline
+        WHERE case_id = $1 AND rule = 'REGISTRATION_PERIOD' ORDER BY created_at DESC, id LIMIT 1`,
+      [caseId],
+    );
+    return row ?? null;
+  }
+
+  async replaceRepresentatives(manager: EntityManager, classId: string, claimantIds: string[]): Promise<void> {
+    await manager.query(`DELETE FROM class_representative WHERE class_id = $1`, [classId]);
+    await manager.query(
+      `INSERT INTO class_representative (class_id, claimant_id, position)
+       SELECT $1, r.id, r.n FROM unnest($2::uuid[]) WITH ORDINALITY AS r (id, n)`,
+      [classId, claimantIds],
+    );
+  }
+
+  async representativeCount(manager: EntityManager, classId: string): Promise<number> {
+    const [{ n }] = await manager.query(`SELECT count(*)::int AS n FROM class_representative WHERE class_id = $1`, [classId]);
+    return n;
+  }
+
+  /** The representatives with the facts adequacy reads; `duplicate` as in the anomaly. */
+  async representatives(classId: string): Promise<{ position: number; member: ClassMember; duplicate: boolean }[]> {
+    const rows = await this.dataSource.query(
+      `SELECT r.position, ${MEMBER_COLUMNS}, ${duplicateCondition('$1')} AS duplicate
+         FROM class_representative r JOIN class_member m ON m.class_id = r.class_id AND m.claimant_id = r.claimant_id
+        WHERE r.class_id = $1 ORDER BY r.position`,
+      [classId],
+    );
+    return rows.map((r: any) => ({ position: r.position, member: toMember(r), duplicate: r.duplicate }));
+  }
+
+  async caseRepresentativeParties(caseId: string): Promise<number> {
+    const [{ n }] = await this.dataSource.query(`SELECT count(*)::int AS n FROM case_party WHERE case_id = $1 AND role = 'REPRESENTATIVE'`, [caseId]);
+    return n;
+  }
+
+  /** Members among `claimantIds` not in the class or not current. */
+  async notCurrentMembers(manager: EntityManager, classId: string, claimantIds: string[]): Promise<string[]> {
+    const rows: { id: string }[] = await manager.query(
+      `SELECT i AS id FROM unnest($2::uuid[]) i
+        WHERE NOT EXISTS (SELECT 1 FROM class_member WHERE class_id = $1 AND claimant_id = i AND state IN ${CURRENT_SQL})`,
+      [classId, claimantIds],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Masked identifiers of claimants, for the roster's DataLoader: one query per page. */
+  async maskedClaimants(ids: readonly string[]): Promise<MaskedClaimant[]> {
+    const rows = await this.dataSource.query(`SELECT id, name_masked, id_number_masked FROM claimant WHERE id = ANY($1::uuid[])`, [ids]);
+    return rows.map((r: any) => ({ id: r.id, nameMasked: r.name_masked, idNumberMasked: r.id_number_masked }));
+  }
+}
+
