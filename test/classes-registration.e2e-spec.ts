@@ -1,0 +1,233 @@
+import { calendarDateInShanghai } from '../libs/cases/src/rules/calendar-date';
+import { startTestApi, type TestApi } from './support/api';
+import { CLASS_TEST_KEY, COMPOSITION_FIELDS, DEFENDANT, enrol, MEMBER_FIELDS, ok, organisationId, registerIncident } from './support/classes';
+
+/**
+ * Representative actions: registration within the court's period (and refused after it, with
+ * the date), elected representatives with adequacy warnings, certification; and who sees what:
+ * an association sees its own enrollees' membership and only anonymous counts of the rest;
+ * another association and another court's judge get NOT_FOUND. Claimants are enrolled through
+ * the API: the consumer council enrols people 100-111 (111 also of a biometric leak), the
+ * designated organisation, not a party, enrols 120-121.
+ */
+describe('classes in representative actions: registration, representatives, visibility', () => {
+  let api: TestApi;
+  let association: string;
+  let designated: string;
+  let judge: string;
+  let otherJudge: string;
+  let court: string;
+  let caseId: string;
+  let classId: string;
+  let incidentC: string;
+  const person = new Map<number, string>();
+  const today = calendarDateInShanghai();
+
+  const move = (token: string, id: string, to: string, on: string, extra: Record<string, unknown> = {}) =>
+    ok(api, token, `mutation($i: TransitionCaseInput!) { transitionCase(input: $i) { stage } }`, { i: { caseId: id, to, on, ...extra } });
+  const openRepresentativeAction = async (title: string, incidentIds: string[]) =>
+    (await ok(api, association, `mutation($i: OpenCaseInput!) { openCase(input: $i) { id } }`, {
+      i: { type: 'REPRESENTATIVE_ACTION', title, courtId: court, defendants: [DEFENDANT], claimantsNumberUncertain: true, incidentIds },
+    })).openCase.id as string;
+  const electCaseParties = (id: string) =>
+    ok(api, association, `mutation($i: ElectRepresentativesInput!) { electRepresentatives(input: $i) { id } }`, { i: { caseId: id, references: ['R-1', 'R-2'] } });
+  const formClass = async (id: string, incidentIds: string[]) =>
+    (await ok(api, association, `mutation($i: FormClassInput!) { formClass(input: $i) { added class { id } } }`, {
+      i: { caseId: id, name: 'Registered victims', definition: 'Victims of the delivery platform leak who register', incidentIds },
+    })).formClass;
+  const register = (token: string, claimantId: string, id = classId) =>
+    api.gql(`mutation($i: RegisterMemberInput!) { registerClassMember(input: $i) { kind touched claimantId } }`, { i: { classId: id, claimantId } }, token);
+  const elect = (claimantIds: string[]) =>
+    api.gql(`mutation($i: ElectClassRepresentativesInput!) { electClassRepresentatives(input: $i) {
+        caseRepresentativeParties representatives { position member { claimantId state subclass } warnings { kind message } } } }`,
+      { i: { classId, claimantIds } }, association);
+  const members = async (token: string) =>
+    (await ok(api, token, `query($c: ID!) { classMembers(classId: $c, first: 100) { totalCount nodes { ${MEMBER_FIELDS} } } }`, { c: classId })).classMembers;
+
+  beforeAll(async () => {
+    api = await startTestApi({ BLIND_INDEX_KEY: CLASS_TEST_KEY.toString('base64') });
+    const admin = await api.login('admin@demo.local');
+    [association, designated, judge] = await Promise.all(['association@demo.local', 'designated@demo.local', 'judge@demo.local'].map((e) => api.login(e)));
+    court = await organisationId(api, judge, 'COURT');
+    const otherCourt = await ok(api, admin, `mutation($i: CreateOrganisationInput!) { createOrganisation(input: $i) { id } }`, {
+      i: { name: '另一中级人民法院', kind: 'COURT', level: 'PREFECTURAL' },
+    });
+    await ok(api, admin, `mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`, {
+      i: { email: 'judge2@demo.local', displayName: 'judge2', password: 'long-enough-password', role: 'JUDGE', organisationId: otherCourt.createOrganisation.id },
+    });
+    otherJudge = await api.login('judge2@demo.local', 'long-enough-password');
+
+    incidentC = await registerIncident(api, association);
+    const incidentD = await registerIncident(api, association, { dataCategories: ['NAME', 'BIOMETRIC'], handler: { name: '某某人脸识别服务商', role: 'INTERMEDIARY_SERVICE_PROVIDER' } });
+    caseId = await openRepresentativeAction('Victims of the delivery platform leak', [incidentC, incidentD]);
+    for (let n = 100; n <= 111; n++) person.set(n, await enrol(api, association, n, n === 111 ? [incidentC, incidentD] : [incidentC]));
+    for (const n of [120, 121]) person.set(n, await enrol(api, designated, n, [incidentC]));
+    const formed = await formClass(caseId, [incidentC, incidentD]);
+    expect(formed.added).toBe(14);
+    classId = formed.class.id;
+  });
+  afterAll(() => api.close());
+
+  it('hides the class from the court until the case is filed, then shows it', async () => {
+    const before = await api.gql(`query($c: ID!) { class(classId: $c) { id } }`, { c: classId }, judge);
+    expect(before.errors![0].extensions!.code).toBe('NOT_FOUND');
+    expect(before.data).toBeNull();
+    await electCaseParties(caseId);
+    await move(association, caseId, 'INVESTIGATION', today);
+    await move(association, caseId, 'FILED', today);
+    await move(judge, caseId, 'REGISTRATION', today, { days: 30 });
+    expect((await ok(api, judge, `query($c: ID!) { class(classId: $c) { id caseId } }`, { c: classId })).class).toEqual({ id: classId, caseId });
+  });
+
+  describe('who sees what', () => {
+    it("shows an association its own enrollees' membership and nothing of others'", async () => {
+      const own = await members(association);
+      expect(own.totalCount).toBe(12);
+      const ids = own.nodes.map((m: { claimantId: string }) => m.claimantId);
+      expect(ids).not.toContain(person.get(120));
+      expect(ids).not.toContain(person.get(121));
+      expect(own.nodes.every((m: { state: string }) => m.state === 'PROPOSED')).toBe(true);
+      const anomalies = await ok(api, association, `query($c: ID!) { classAnomalies(classId: $c, kind: SELF_DECLARED_ONLY) { totalCount } }`, { c: classId });
+      expect(anomalies.classAnomalies.totalCount).toBe(12);
+      const single = await api.gql(`mutation($i: MemberReasonInput!) { optOutClassMember(input: $i) { kind } }`, {
+        i: { classId, claimantId: person.get(120), reason: 'Asked to withdraw' },
+      }, association);
+      expect(single.errors![0].extensions!.code).toBe('NOT_FOUND');
+    });
+
+    it('gives the association anonymous counts of the whole class', async () => {
+      const c = (await ok(api, association, `query($c: ID!) { classComposition(classId: $c) { ${COMPOSITION_FIELDS} } }`, { c: classId })).classComposition;
+      expect(c).toMatchObject({ totalMembers: 14, currentMembers: 14, verifiedMembers: 0, verifiedShare: 0 });
+      expect(JSON.stringify(c)).not.toContain(person.get(120)!);
+    });
+
+    it('shows the judge of the court every member, masked', async () => {
+      const all = await members(judge);
+      expect(all.totalCount).toBe(14);
+      expect(all.nodes.every((m: any) => m.claimant.idNumberMasked.includes('*'))).toBe(true);
+    });
+
+    it('answers NOT_FOUND to an association that is not a party and to a judge of another court, with no data', async () => {
+      for (const token of [designated, otherJudge]) {
+        for (const query of [
+          `query($c: ID!) { class(classId: $c) { id } }`,
+          `query($c: ID!) { classMembers(classId: $c) { totalCount } }`,
+          `query($c: ID!) { classComposition(classId: $c) { totalMembers } }`,
+          `query($c: ID!) { classAnomalies(classId: $c, kind: NO_EVIDENCE) { totalCount } }`,
+          `query($c: ID!) { classDecisions(classId: $c) { totalCount } }`,
+        ]) {
+          const res = await api.gql(query, { c: classId }, token);
+          expect(res.errors![0].extensions!.code).toBe('NOT_FOUND');
+          expect(res.data).toBeNull();
+        }
+      }
+      const review = await api.gql(`mutation($i: ReviewMembersInput!) { reviewClassMembers(input: $i) { touched } }`, {
+        i: { classId, filter: {}, action: 'EXCLUDE', reason: 'not my court' },
+      }, otherJudge);
+      expect(review.errors![0].extensions!.code).toBe('NOT_FOUND');
+    });
+
+    it('refuses roles an operation does not allow before running it', async () => {
+      const res = await api.gql(`mutation($i: MemberReasonInput!) { optOutClassMember(input: $i) { kind } }`, {
+        i: { classId, claimantId: person.get(100), reason: 'Asked to withdraw' },
+      }, judge);
+      expect(res.errors![0].extensions!.code).toBe('FORBIDDEN');
+    });
+  });
+
+  describe('registration', () => {
+    it('registers a member within the registration period', async () => {
+      const res = await register(association, person.get(100)!);
+      expect(res.errors).toBeUndefined();
+      expect(res.data!.registerClassMember).toEqual({ kind: 'REGISTER', touched: 1, claimantId: person.get(100) });
+      const m = (await members(association)).nodes.find((x: { claimantId: string }) => x.claimantId === person.get(100));
+      expect(m.state).toBe('REGISTERED');
+    });
+
+    it('refuses to register a member twice', async () => {
+      const res = await register(association, person.get(100)!);
+      expect(res.errors![0].extensions).toMatchObject({ code: 'CONFLICT', from: 'REGISTERED', to: 'REGISTERED' });
+    });
+
+    it('refuses a registration after the period closed, naming the date', async () => {
+      const lateCase = await openRepresentativeAction('Late registrations', [incidentC]);
+      const late = await formClass(lateCase, [incidentC]);
+      await electCaseParties(lateCase);
+      await move(association, lateCase, 'INVESTIGATION', '2025-01-20');
+      await move(association, lateCase, 'FILED', '2025-02-10');
+      await move(judge, lateCase, 'REGISTRATION', '2025-02-14', { days: 30 });
+      const res = await register(association, person.get(101)!, late.class.id);
+      expect(res.errors![0].extensions).toMatchObject({ code: 'CONFLICT', rule: 'REGISTRATION_PERIOD', due: '2025-03-17', today });
+      expect(res.errors![0].message).toContain('2025-03-17');
+      expect(res.data).toBeNull();
+    });
+
+    it('refuses registration where the court opened no registration period', async () => {
+      const noPeriod = await openRepresentativeAction('Known number of claimants', [incidentC]);
+      const formed = await formClass(noPeriod, [incidentC]);
+      const res = await register(association, person.get(101)!, formed.class.id);
+      expect(res.errors![0].extensions).toMatchObject({ code: 'CONFLICT', rule: 'REGISTRATION_PERIOD' });
+      expect(res.errors![0].message).toMatch(/no registration period/);
+    });
+  });
+
+  describe('representatives', () => {
+    it('refuses one representative and six, by the case rule of 2 to 5', async () => {
+      for (const ids of [[100], [100, 101, 102, 103, 104, 105]]) {
+        const res = await elect(ids.map((n) => person.get(n)!));
+        expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'REPRESENTATIVE_COUNT' });
+        expect(res.errors![0].message).toContain('2 to 5');
+      }
+    });
+
+    it('refuses a representative who is not a current member', async () => {
+      const res = await elect([person.get(100)!, '00000000-0000-4000-8000-000000000000']);
+      expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'claimantIds' });
+    });
+
+    it('elects 2 to 5 members and warns of an atypical claim (a subclass under 10 % of the members)', async () => {
+      const res = await elect([person.get(100)!, person.get(101)!, person.get(111)!]);
+      expect(res.errors).toBeUndefined();
+      const { representatives, caseRepresentativeParties } = res.data!.electClassRepresentatives;
+      expect(caseRepresentativeParties).toBe(2);
+      expect(representatives.map((r: any) => [r.position, r.member.claimantId])).toEqual([
+        [1, person.get(100)],
+        [2, person.get(101)],
+        [3, person.get(111)],
+      ]);
+      const kinds = representatives.map((r: any) => r.warnings.map((w: { kind: string }) => w.kind));
+      // The registration tests formed two more classes over incident C: every representative is also in those.
+      expect(kinds).toEqual([
+        ['NOT_ADMITTED', 'IN_ANOTHER_CLASS'],
+        ['NOT_ADMITTED', 'IN_ANOTHER_CLASS'],
+        ['ATYPICAL_SUBCLASS', 'NOT_ADMITTED', 'IN_ANOTHER_CLASS'],
+      ]);
+      expect(representatives[2].member.subclass).toBe('SENSITIVE_DATA');
+      expect(representatives[2].warnings[0].message).toContain('1 of 14');
+    });
+  });
+
+  describe('certification', () => {
+    it('refuses to certify while members await a decision', async () => {
+      const res = await api.gql(`mutation($i: ClassDecisionInput!) { certifyClass(input: $i) { status } }`, { i: { classId } }, judge);
+      expect(res.errors![0].extensions).toMatchObject({ code: 'CONFLICT', undecided: 14 });
+    });
+
+    it('certifies once the court admitted the registered and proposed members', async () => {
+      const optOut = await ok(api, association, `mutation($i: MemberReasonInput!) { optOutClassMember(input: $i) { kind touched } }`, {
+        i: { classId, claimantId: person.get(102), reason: 'The claimant withdrew in writing' },
+      });
+      expect(optOut.optOutClassMember).toEqual({ kind: 'OPT_OUT', touched: 1 });
+      const admitted = await ok(api, judge, `mutation($i: ReviewMembersInput!) { reviewClassMembers(input: $i) { touched } }`, {
+        i: { classId, filter: { states: ['PROPOSED', 'REGISTERED'] }, action: 'ADMIT', reason: 'Registered or enrolled within the period' },
+      });
+      expect(admitted.reviewClassMembers.touched).toBe(13);
+      const certified = await ok(api, judge, `mutation($i: ClassDecisionInput!) { certifyClass(input: $i) { status } }`, { i: { classId } });
+      expect(certified.certifyClass.status).toBe('CERTIFIED');
+      const own = await members(association);
+      const states = Object.fromEntries(own.nodes.map((m: any) => [m.claimantId, m.state]));
+      expect(states[person.get(102)!]).toBe('OPTED_OUT');
+      expect(states[person.get(100)!]).toBe('ADMITTED');
+    });
+  });
+});
