@@ -10,7 +10,7 @@ export class PlatformFoundation1764400000000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
       CREATE TYPE organisation_kind AS ENUM
-        ('PROCURATORATE', 'CONSUMER_ASSOCIATION', 'DESIGNATED_ORGANISATION', 'COURT');
+        ('PROCURATORATE', 'CONSUMER_ASSOCIATION', 'DESIGNATED_ORGANISATION', 'COURT', 'OPERATOR');
       CREATE TYPE administrative_level AS ENUM ('NATIONAL', 'PROVINCIAL', 'PREFECTURAL', 'COUNTY');
       CREATE TYPE user_role AS ENUM ('PROCURATOR', 'ASSOCIATION_STAFF', 'JUDGE', 'ADMIN');
 

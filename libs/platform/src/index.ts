@@ -27,3 +27,4 @@ export * from './platform.module';
 export * from './database/returning';
 export * from './database/with-client';
 export { freePort, startEmbeddedPostgres } from './database/embedded-postgres';
+export * from './errors/domain-error.filter';

@@ -1,6 +1,6 @@
 import { createSecretKey } from 'node:crypto';
 import { type DynamicModule, Global, Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditChainJob } from './audit/audit-chain.job';
@@ -15,6 +15,7 @@ import { APP_CONFIG, type AppConfig } from './config/config';
 import { resolveDatabaseUrl } from './database/database-url';
 import { dataSourceOptions } from './database/data-source-options';
 import { DemoSeed } from './demo/demo-seed';
+import { DomainErrorFilter } from './errors/domain-error.filter';
 import { JobsResolver } from './jobs/jobs.resolver';
 import { JobsService } from './jobs/jobs.service';
 import { Organisation } from './organisations/organisation.entity';
@@ -64,6 +65,7 @@ export class PlatformModule implements OnApplicationBootstrap {
         { provide: APP_CONFIG, useValue: config },
         { provide: PLATFORM_OPTIONS, useValue: options },
         { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: DomainErrorFilter },
         AuditService,
         AuditChainJob,
         AuthService,

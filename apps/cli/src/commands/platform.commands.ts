@@ -1,9 +1,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { DataSource } from 'typeorm';
-import { AuditService, CreateUserInput, DemoSeed, DEMO_ACCOUNTS, DEMO_PASSWORD, OrganisationsService, Role, UsersService, validateInput } from '@app/platform';
+import { AdministrativeLevel, AuditService, CreateOrganisationInput, CreateUserInput, DemoSeed, DEMO_ACCOUNTS, DEMO_PASSWORD, OrganisationKind, OrganisationsService, Role, UsersService, validateInput } from '@app/platform';
 import { withApp } from '../context';
 import { readSecretFromStdin } from '../stdin';
+import { CliError } from '../cli-error';
 
 /** `leakcase migrate`: applies pending migrations and lists what the schema has. */
 export function migrateCommand(): Command {
@@ -24,7 +25,7 @@ export function seedDemoCommand(): Command {
     .description('Create the demo organisations and users (only into an empty database, never in production)')
     .action(() =>
       withApp(async (app, config) => {
-        if (config.production) throw new Error('seed-demo refuses to run with NODE_ENV=production');
+        if (config.production) throw new CliError('seed-demo refuses to run with NODE_ENV=production');
         const seeded = await app.get(DemoSeed).seedIfEmpty();
         if (!seeded) {
           process.stdout.write('The database already has organisations; nothing seeded\n');
@@ -65,9 +66,28 @@ export function usersCommand(): Command {
         process.stdout.write(`Created ${user.role} ${user.email} (${user.id}) in ${user.organisation.name}\n`);
       }),
     );
-  users
-    .command('organisations')
-    .description('List organisations (name, kind, id)')
+  return users;
+}
+
+/** `leakcase organisations`: create them (the operator's own first, on a new install) and list them. */
+export function organisationsCommand(): Command {
+  const organisations = new Command('organisations').description('Manage organisations');
+  organisations
+    .command('create')
+    .description('Create an organisation (on a new install: the OPERATOR organisation of the first ADMIN)')
+    .requiredOption('--name <name>', 'unique name, as it will appear in filings')
+    .addOption(new Option('--kind <kind>', 'kind').choices(Object.values(OrganisationKind)).makeOptionMandatory())
+    .addOption(new Option('--level <level>', 'administrative level (standing depends on it)').choices(Object.values(AdministrativeLevel)))
+    .action((options: { name: string; kind: OrganisationKind; level?: AdministrativeLevel }) =>
+      withApp(async (app) => {
+        const input = await validateInput(CreateOrganisationInput, options);
+        const organisation = await app.get(OrganisationsService).create(input, null);
+        process.stdout.write(`Created ${organisation.kind} ${organisation.name} (${organisation.id})\n`);
+      }),
+    );
+  organisations
+    .command('list')
+    .description('List organisations (id, kind, name)')
     .action(() =>
       withApp(async (app) => {
         let after: string | undefined;
@@ -78,7 +98,7 @@ export function usersCommand(): Command {
         } while (after);
       }),
     );
-  return users;
+  return organisations;
 }
 
 /** `leakcase audit verify`: checks the whole audit hash chain, with a progress bar. */

@@ -32,7 +32,9 @@ export class AuditChainJob implements OnModuleInit {
       const to = Math.min(from + batchSize - 1, toSeq);
       const report = await this.audit.verifyRange(from, to);
       if (!report.intact) {
-        return { intact: false, checked: Number(report.firstBrokenSeq) - 1, firstBrokenSeq: report.firstBrokenSeq };
+        const checked = Number(report.firstBrokenSeq) - 1;
+        await ctx.progress(checked);
+        return { intact: false, checked, firstBrokenSeq: report.firstBrokenSeq };
       }
       await ctx.progress(to);
     }

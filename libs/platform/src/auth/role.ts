@@ -10,10 +10,10 @@ export enum Role {
 }
 registerEnumType(Role, { name: 'Role' });
 
-/** The organisation kinds a role may belong to (an ADMIN belongs to any). */
+/** The organisation kinds a role may belong to. */
 export const ROLE_ORGANISATION_KINDS: Record<Role, readonly OrganisationKind[]> = {
   [Role.PROCURATOR]: [OrganisationKind.PROCURATORATE],
   [Role.ASSOCIATION_STAFF]: [OrganisationKind.CONSUMER_ASSOCIATION, OrganisationKind.DESIGNATED_ORGANISATION],
   [Role.JUDGE]: [OrganisationKind.COURT],
-  [Role.ADMIN]: Object.values(OrganisationKind),
+  [Role.ADMIN]: [OrganisationKind.OPERATOR],
 };

@@ -38,6 +38,24 @@ describe('loadConfig', () => {
     expect(config.seedDemo).toBe(false);
   });
 
+  it('lists every missing production secret in one error', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', LEAKCASE_DATA_DIR: dataDir() })).toThrow(
+      /JWT_SECRET is required[^]*PII_ENCRYPTION_KEY is required[^]*BLIND_INDEX_KEY is required/,
+    );
+  });
+
+  it('keeps its data under the checkout, not the current directory, unless told otherwise', () => {
+    const cwd = process.cwd();
+    process.chdir(tmpdir());
+    try {
+      expect(loadConfig({ NODE_ENV: 'test', JWT_SECRET: 'x'.repeat(32), PII_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'), BLIND_INDEX_KEY: Buffer.alloc(32, 2).toString('base64') }).dataDir).toBe(
+        join(__dirname, '..', '..', '..', '..', '.leakcase'),
+      );
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it('refuses to start in production without the vault keys, naming each one', () => {
     const base = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), LEAKCASE_DATA_DIR: dataDir() };
     expect(() => loadConfig(base)).toThrow(/PII_ENCRYPTION_KEY is required/);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -11,7 +11,7 @@ const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   DATABASE_URL: z.string().url().optional(),
-  LEAKCASE_DATA_DIR: z.string().min(1).default('./.leakcase'),
+  LEAKCASE_DATA_DIR: z.string().min(1).optional(),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_TTL_SECONDS: z.coerce.number().int().positive().default(8 * 3600),
@@ -69,21 +69,23 @@ export class ConfigError extends Error {
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = EnvSchema.safeParse(source);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new ConfigError(`Invalid configuration: ${issue.path.join('.')} ${issue.message}`);
+    throw configError(parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
   }
   const env = parsed.data;
   const production = env.NODE_ENV === 'production';
-  const dataDir = resolve(env.LEAKCASE_DATA_DIR);
+  // Relative to the project, not the current directory, so the CLI run from a subfolder still
+  // finds the same embedded database as the API.
+  const dataDir = env.LEAKCASE_DATA_DIR ? resolve(env.LEAKCASE_DATA_DIR) : join(projectRoot(), '.leakcase');
   const warnings: string[] = [];
 
-  if (production && !env.JWT_SECRET) {
-    throw new ConfigError('Invalid configuration: JWT_SECRET is required when NODE_ENV=production');
+  if (production) {
+    const missing = (['JWT_SECRET', 'PII_ENCRYPTION_KEY', 'BLIND_INDEX_KEY'] as const).filter((name) => !env[name]);
+    if (missing.length) throw configError(missing.map((name) => `${name} is required when NODE_ENV=production`));
   }
   const jwtSecret = env.JWT_SECRET ?? developmentSecret(dataDir, 'jwt-secret', warnings);
   const vault = {
-    encryptionKey: vaultKey('PII_ENCRYPTION_KEY', env.PII_ENCRYPTION_KEY, production, dataDir, 'pii-encryption-key', warnings),
-    blindIndexKey: vaultKey('BLIND_INDEX_KEY', env.BLIND_INDEX_KEY, production, dataDir, 'blind-index-key', warnings),
+    encryptionKey: vaultKey('PII_ENCRYPTION_KEY', env.PII_ENCRYPTION_KEY, dataDir, 'pii-encryption-key', warnings),
+    blindIndexKey: vaultKey('BLIND_INDEX_KEY', env.BLIND_INDEX_KEY, dataDir, 'blind-index-key', warnings),
   };
 
   return {
@@ -105,6 +107,22 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   };
 }
 
+/** One error listing every problem, so an operator fixes them in one go. */
+function configError(problems: string[]): ConfigError {
+  return new ConfigError(
+    problems.length === 1 ? `Invalid configuration: ${problems[0]}` : `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+  );
+}
+
+/** The folder of leakcase's package.json (the checkout), found upwards from this file. */
+function projectRoot(): string {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).name === 'leakcase') return dir;
+  }
+  return process.cwd();
+}
+
 /** A random secret kept in DATA_DIR/secrets/NAME, created on first use (development only). */
 export function developmentSecret(dataDir: string, name: string, warnings: string[]): string {
   const dir = join(dataDir, 'secrets');
@@ -120,13 +138,11 @@ export function developmentSecret(dataDir: string, name: string, warnings: strin
 }
 
 /**
- * A 32-byte key given as base64 (or base64url). Required in production; in development generated
+ * A 32-byte key given as base64 (or base64url), e.g. `openssl rand -base64 32`. Required in
+ * production (checked by loadConfig); in development generated
  * once into the data directory, with a warning.
  */
-function vaultKey(variable: string, given: string | undefined, production: boolean, dataDir: string, file: string, warnings: string[]): Buffer {
-  if (production && !given) {
-    throw new ConfigError(`Invalid configuration: ${variable} is required when NODE_ENV=production (base64 of 32 random bytes)`);
-  }
+function vaultKey(variable: string, given: string | undefined, dataDir: string, file: string, warnings: string[]): Buffer {
   const encoded = given ?? developmentSecret(dataDir, file, warnings);
   const key = Buffer.from(encoded.trim(), 'base64');
   if (key.length !== 32 || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(encoded.trim())) {

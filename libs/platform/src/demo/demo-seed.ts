@@ -14,7 +14,7 @@ export const DEMO_ACCOUNTS = [
   { email: 'association@demo.local', role: Role.ASSOCIATION_STAFF, organisation: { name: '示范省消费者权益保护委员会 (Demo Province Consumer Council)', kind: OrganisationKind.CONSUMER_ASSOCIATION, level: AdministrativeLevel.PROVINCIAL } },
   { email: 'designated@demo.local', role: Role.ASSOCIATION_STAFF, organisation: { name: '示范个人信息保护组织 (Demo Designated Organisation)', kind: OrganisationKind.DESIGNATED_ORGANISATION, level: AdministrativeLevel.NATIONAL } },
   { email: 'judge@demo.local', role: Role.JUDGE, organisation: { name: '示范市中级人民法院 (Demo City Intermediate Court)', kind: OrganisationKind.COURT, level: AdministrativeLevel.PREFECTURAL } },
-  { email: 'admin@demo.local', role: Role.ADMIN, organisation: { name: 'leakcase 运维 (leakcase Operations)', kind: OrganisationKind.DESIGNATED_ORGANISATION, level: null } },
+  { email: 'admin@demo.local', role: Role.ADMIN, organisation: { name: 'leakcase 运维 (leakcase Operations)', kind: OrganisationKind.OPERATOR, level: null } },
 ] as const;
 
 /** Seeds the demo organisations and users, in one transaction, only into an empty database. */

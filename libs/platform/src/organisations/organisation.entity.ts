@@ -8,6 +8,8 @@ export enum OrganisationKind {
   /** Designated by the national cyberspace authority (PIPL art. 70). */
   DESIGNATED_ORGANISATION = 'DESIGNATED_ORGANISATION',
   COURT = 'COURT',
+  /** Whoever runs this leakcase installation; its ADMINs manage users and have no standing. */
+  OPERATOR = 'OPERATOR',
 }
 
 /** Administrative level; consumer-association standing depends on it (CRPL art. 47). */
