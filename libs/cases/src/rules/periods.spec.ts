@@ -124,15 +124,24 @@ describe('counting a period (Civil Code arts. 200-203, Civil Procedure Law art. 
       expect(endOfPeriod('2026-11-15', days(15), official)).toMatchObject({ due: '2026-11-30', provisional: false });
     });
 
+    it('says a December day was judged with the loaded calendar, not the weekday rule, when only the next year is missing', () => {
+      const reason = endOfPeriod('2026-11-16', days(30), official).provisionalReason!;
+      expect(reason).toMatch(/computed with the loaded 2026 arrangement/);
+      expect(reason).toMatch(/arrangement for 2027, which may also move the last days of December 2026, is not loaded/);
+      expect(reason).not.toMatch(/weekday rule/);
+    });
+
     it('is provisional when the walk off a rest day reaches an unloaded year, naming every year it judged', () => {
       const fixture = new HolidayCalendar([
         { year: 2030, notice: 'test fixture', holidays: [['2030-12-31', '2030-12-31']], workdays: [] },
       ]);
       expect(moveOffRestDays('2030-12-31', fixture)).toMatchObject({ due: '2031-01-01', provisional: true });
-      expect(moveOffRestDays('2030-12-31', fixture).provisionalReason).toMatch(/arrangement for 2031 is not loaded/);
-      expect(moveOffRestDays('2031-12-31', new HolidayCalendar([])).provisionalReason).toMatch(
-        /arrangements for 2031 and 2032 are not loaded/,
+      expect(moveOffRestDays('2030-12-31', fixture).provisionalReason).toMatch(
+        /loaded 2030 arrangement for days in 2030 and by the weekday rule only for days in 2031 because the official holiday arrangement for 2031 is not loaded/,
       );
+      const reason = moveOffRestDays('2031-12-31', new HolidayCalendar([])).provisionalReason;
+      expect(reason).toMatch(/weekday rule only because the official holiday arrangement for 2031 is not loaded/);
+      expect(reason).toMatch(/arrangement for 2032, which may also move the last days of December 2031, is not loaded/);
     });
 
     it('does not judge the start day, so a period starting in an unloaded year can be final', () => {

@@ -1,4 +1,4 @@
-import { type CalendarDate, calendarDate, dateParts, daysInMonth, fromDayNumber, toDayNumber } from './calendar-date';
+import { type CalendarDate, calendarDate, dateParts, daysInMonth, fromDayNumber, toDayNumber, yearOf } from './calendar-date';
 import type { HolidayCalendar } from './holiday-calendar';
 
 /** Unit of a legal period. Hours and years are not used by any rule here. */
@@ -15,9 +15,11 @@ export interface PeriodLength {
  * - `nominalDue`: the last day by counting alone (Civil Code arts. 201-202);
  * - `due`: the last day after art. 203 moved a rest day to the next working day;
  * - `shiftedForRestDays`: due !== nominalDue;
- * - `provisional`: some day that had to be judged lies in a year whose official holiday
- *   arrangement is not loaded, so it was judged by the weekday rule only; `provisionalReason`
- *   names the year(s). Recompute once that year is loaded. While provisional, `nominalDue` is the
+ * - `provisional`: the answer for some day that had to be judged may still change: its own
+ *   year's official arrangement is not loaded (judged by the weekday rule only), or it is a
+ *   December day whose next year's arrangement is not loaded (that notice may arrange the last
+ *   days of December). `provisionalReason` says which of the two, for which year(s).
+ *   Recompute once the year is loaded. While provisional, `nominalDue` is the
  *   safe date to act by: the official arrangement can move `due` either way (a new holiday later,
  *   an adjusted working weekend day earlier) but never before `nominalDue`.
  */
@@ -79,28 +81,59 @@ export function nominalEndOfPeriod(start: CalendarDate, period: PeriodLength): C
  * judges (the last day and each day it walks to) lies in a year `calendar` has not loaded.
  */
 export function moveOffRestDays(lastDay: CalendarDate, calendar: HolidayCalendar): PeriodEnd {
-  const unloaded = new Set<number>();
+  const judged: CalendarDate[] = [];
   let day = toDayNumber(lastDay);
   for (;;) {
     const date = fromDayNumber(day);
-    calendar.unloadedYearsFor(date).forEach((year) => unloaded.add(year));
+    judged.push(date);
     // Terminates: loaded years are finite, and outside them only Saturdays and Sundays rest.
     if (!calendar.isRestDay(date)) break;
     day++;
   }
   const due = fromDayNumber(day);
   const result: PeriodEnd = { due, nominalDue: lastDay, shiftedForRestDays: due !== lastDay, provisional: false };
-  if (unloaded.size === 0) return result;
-  return { ...result, provisional: true, provisionalReason: provisionalReason([...unloaded].sort((a, b) => a - b)) };
+  const reason = provisionalReason(judged, calendar);
+  return reason ? { ...result, provisional: true, provisionalReason: reason } : result;
 }
 
-function provisionalReason(years: number[]): string {
-  const list = years.length === 1 ? String(years[0]) : `${years.slice(0, -1).join(', ')} and ${years[years.length - 1]}`;
-  const arrangement = years.length === 1 ? 'arrangement for ' + list + ' is' : 'arrangements for ' + list + ' are';
-  return (
-    `Provisional: computed by the weekday rule only because the official holiday ${arrangement} not ` +
-    `loaded (the State Council publishes each year's arrangement late in the year before); recompute once loaded.`
-  );
+const sorted = (years: Iterable<number>) => [...new Set(years)].sort((a, b) => a - b);
+
+function listYears(years: number[]): string {
+  return years.length === 1 ? String(years[0]) : `${years.slice(0, -1).join(', ')} and ${years[years.length - 1]}`;
+}
+
+/**
+ * Why the judged days may still change, or undefined when the answer is final. Two different
+ * situations (see HolidayCalendar.unloadedYearsFor): a day in a year with no loaded arrangement
+ * was judged by the weekday rule only; a December day of a loaded year was judged with that
+ * year's arrangement, but the next year's notice, not loaded yet, may still arrange it.
+ */
+function provisionalReason(judged: CalendarDate[], calendar: HolidayCalendar): string | undefined {
+  const weekdayRule = sorted(judged.map(yearOf).filter((year) => !calendar.hasYear(year)));
+  const december = judged.filter((date) => dateParts(date).month === 12 && !calendar.hasYear(yearOf(date) + 1));
+  // A next year already named as unloaded for its own days needs no second mention.
+  const nextYears = sorted(december.map((date) => yearOf(date) + 1)).filter((year) => !weekdayRule.includes(year));
+  if (weekdayRule.length === 0 && nextYears.length === 0) return undefined;
+
+  const parts: string[] = [];
+  if (weekdayRule.length > 0) {
+    const arrangement = weekdayRule.length === 1 ? 'arrangement for ' + listYears(weekdayRule) + ' is' : 'arrangements for ' + listYears(weekdayRule) + ' are';
+    const loaded = sorted(judged.map(yearOf).filter((year) => calendar.hasYear(year)));
+    const how =
+      loaded.length > 0
+        ? `computed with the loaded ${listYears(loaded)} arrangement for days in ${listYears(loaded)} and by the weekday rule only for days in ${listYears(weekdayRule)}`
+        : 'computed by the weekday rule only';
+    parts.push(`${how} because the official holiday ${arrangement} not loaded`);
+  }
+  if (nextYears.length > 0) {
+    const judgedWith = sorted(december.map(yearOf).filter((year) => calendar.hasYear(year)));
+    const withLoaded = judgedWith.length > 0 ? `computed with the loaded ${listYears(judgedWith)} arrangement, but ` : '';
+    const arrangement = nextYears.length === 1 ? 'arrangement for ' + listYears(nextYears) : 'arrangements for ' + listYears(nextYears);
+    const verb = nextYears.length === 1 ? 'is' : 'are';
+    const decembers = listYears(nextYears.map((year) => year - 1));
+    parts.push(`${withLoaded}the official holiday ${arrangement}, which may also move the last days of December ${decembers}, ${verb} not loaded`);
+  }
+  return `Provisional: ${parts.join('; ')} (the State Council publishes each year's arrangement late in the year before); recompute once loaded.`;
 }
 
 /**
