@@ -2,11 +2,13 @@ import 'reflect-metadata';
 import type { BenchFigure } from './harness';
 import { graphqlRps } from './graphql-rps.bench';
 import { classComposition } from './class-composition.bench';
+import { classComposition } from './class-composition.bench';
 import { claimantsBench } from './claimants.bench';
 
 /** Every benchmark, in order. Each returns figures with a baseline measured in the same run. */
 const BENCHMARKS: Record<string, () => Promise<BenchFigure[]>> = {
   'graphql-rps': graphqlRps,
+  'class-composition': classComposition,
   'class-composition': classComposition,
   'dataset-match': claimantsBench,
 };

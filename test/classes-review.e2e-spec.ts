@@ -1,3 +1,4 @@
+import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { startTestApi, type TestApi } from './support/api';
 import { withClient } from './support/database';
 import { CLASS_TEST_KEY, COMPOSITION_FIELDS, DEFENDANT, enrol, MEMBER_FIELDS, ok, organisationId, registerIncident, uploadPhones } from './support/classes';
@@ -215,6 +216,27 @@ describe('classes: formation, subclasses, composition, anomalies and judicial re
     expect(JSON.stringify(res.data)).not.toMatch(/张\d/);
   });
 
+  it('lists a page of 10 members with their masked claimants in as many SQL statements as a page of 2', async () => {
+    const statements = async (n: number) => {
+      const original = PostgresQueryRunner.prototype.query;
+      let count = 0;
+      PostgresQueryRunner.prototype.query = function (this: PostgresQueryRunner, ...args: Parameters<typeof original>) {
+        count++;
+        return original.apply(this, args);
+      } as typeof original;
+      try {
+        const data = await ok(api, judge, `query($c: ID!, $n: Int) { classMembers(classId: $c, first: $n) { nodes { claimant { nameMasked } } } }`, { c: classId, n });
+        expect(data.classMembers.nodes).toHaveLength(n);
+      } finally {
+        PostgresQueryRunner.prototype.query = original;
+      }
+      return count;
+    };
+    const two = await statements(2);
+    expect(await statements(10)).toBe(two);
+    expect(two).toBeLessThanOrEqual(6);
+  });
+
   describe('judicial review', () => {
     const review = (token: string, n: number, action: string, reason = 'Reviewed against the dataset') =>
       api.gql(`mutation($i: ReviewMemberInput!) { reviewClassMember(input: $i) { kind claimantId touched reason filter } }`, {
@@ -277,6 +299,13 @@ describe('classes: formation, subclasses, composition, anomalies and judicial re
       expect(c.losses).toEqual({ members: 4, sumFen: '110000', medianFen: '25000', maxFen: '50000' });
     });
 
+    it('follows each decision in the losses: an odd count of losses has the middle one as median', async () => {
+      expect((await review(judge, 7, 'EXCLUDE', 'Loss receipt predates the leak')).errors).toBeUndefined();
+      expect((await composition()).losses).toEqual({ members: 3, sumFen: '90000', medianFen: '30000', maxFen: '50000' });
+      expect((await review(judge, 7, 'ADMIT', 'The receipt was misdated by the bank')).errors).toBeUndefined();
+      expect((await composition()).losses).toEqual({ members: 4, sumFen: '110000', medianFen: '25000', maxFen: '50000' });
+    });
+
     it('certifies the class, then refuses member changes until the court reopens it', async () => {
       const certified = await ok(api, judge, `mutation($i: ClassDecisionInput!) { certifyClass(input: $i) { status } }`, { i: { classId } });
       expect(certified.certifyClass.status).toBe('CERTIFIED');
@@ -310,6 +339,8 @@ describe('classes: formation, subclasses, composition, anomalies and judicial re
         ['REFORM', 0],
         ['EXCLUDE', 4],
         ['ADMIT', 5],
+        ['EXCLUDE', 1],
+        ['ADMIT', 1],
         ['CERTIFY', 0],
         ['REOPEN', 0],
         ['ADMIT', 1],
@@ -319,7 +350,7 @@ describe('classes: formation, subclasses, composition, anomalies and judicial re
       const actions = audit.auditEvents.nodes.map((e: { action: string }) => e.action).filter((a: string) => a.startsWith('class.'));
       expect(actions.sort()).toEqual(
         ['class.form', 'class.form', 'class.reassign-subclass', 'class.reassign-subclass', 'class.review-member', 'class.review-member', 'class.reform', 'class.reform',
-          'class.review-members', 'class.review-members', 'class.certify', 'class.reopen', 'class.review-member', 'class.refuse-certification'].sort(),
+          'class.review-members', 'class.review-members', 'class.review-member', 'class.review-member', 'class.certify', 'class.reopen', 'class.review-member', 'class.refuse-certification'].sort(),
       );
       expect(JSON.stringify(audit)).not.toContain('self-declaration only');
     });

@@ -143,6 +143,42 @@ const duplicateCondition = (classParam: string) => `EXISTS (
    WHERE o.claimant_id = m.claimant_id AND o.class_id <> m.class_id AND o.state IN ${CURRENT_SQL}
      AND oi.incident_id IN (SELECT incident_id FROM class_incident WHERE class_id = ${classParam}))`;
 
+/**
+ * The composition statements (the benchmark EXPLAINs and times these very strings): the tally
+ * aggregates; then the exact median loss, located by the running count of the loss buckets and
+ * read by a short index-only walk inside its bucket, and the maximum from the end of the index.
+ */
+export const COMPOSITION_SQL = {
+  tally: `WITH t AS (SELECT * FROM class_tally WHERE class_id = $1 AND members <> 0),
+          c AS (SELECT * FROM t WHERE state IN ${CURRENT_SQL})
+     SELECT (SELECT coalesce(sum(members), 0)::bigint FROM t) AS total,
+            (SELECT coalesce(sum(members), 0)::bigint FROM c) AS current,
+            (SELECT coalesce(json_object_agg(state, n), '{}') FROM (SELECT state, sum(members) AS n FROM t GROUP BY state) x) AS by_state,
+            (SELECT coalesce(json_object_agg(subclass, n), '{}') FROM (SELECT subclass, sum(members) AS n FROM c GROUP BY subclass) x) AS by_subclass,
+            (SELECT coalesce(json_object_agg(b, n), '{}') FROM (SELECT b, sum(members) AS n FROM c, unnest(bases) b GROUP BY b) x) AS by_basis,
+            (SELECT coalesce(json_object_agg(g, n), '{}') FROM (SELECT g, sum(members) AS n FROM c, unnest(data_categories) g GROUP BY g) x) AS categories,
+            (SELECT coalesce(json_object_agg(h, n), '{}') FROM (SELECT h, sum(members) AS n FROM c, unnest(harm_types) h GROUP BY h) x) AS harms,
+            (SELECT coalesce(sum(members) FILTER (WHERE bases && ${VERIFIED_BASES}), 0)::bigint FROM c) AS verified,
+            (SELECT coalesce(sum(members) FILTER (WHERE NOT has_evidence), 0)::bigint FROM c) AS without_evidence,
+            (SELECT coalesce(sum(members) FILTER (WHERE cardinality(harm_types) = 0), 0)::bigint FROM c) AS without_harm,
+            (SELECT coalesce(sum(loss_members), 0)::bigint FROM c) AS loss_members,
+            (SELECT coalesce(sum(loss_sum_fen), 0)::text FROM c) AS loss_sum`,
+  loss: `WITH b AS (
+              SELECT bucket, members, sum(members) OVER (ORDER BY bucket) AS upto
+                FROM class_loss_bucket WHERE class_id = $1 AND members <> 0),
+            t AS (SELECT bucket, upto - members AS before FROM b WHERE upto > $2 ORDER BY bucket LIMIT 1)
+     SELECT (SELECT trim_scale(avg(v))::text FROM (
+              SELECT m.declared_loss_fen AS v FROM class_member m
+               WHERE m.class_id = $1 AND m.declared_loss_fen IS NOT NULL AND m.state IN ${CURRENT_SQL}
+                 AND m.loss_bucket >= (SELECT bucket FROM t)
+               ORDER BY m.loss_bucket, m.declared_loss_fen OFFSET $2 - (SELECT before FROM t) LIMIT $3) x) AS median,
+            (SELECT m.declared_loss_fen::text FROM class_member m
+              WHERE m.class_id = $1 AND m.declared_loss_fen IS NOT NULL AND m.state IN ${CURRENT_SQL}
+              ORDER BY m.loss_bucket DESC, m.declared_loss_fen DESC LIMIT 1) AS max`,
+  /** $2 = rows to skip to the median, $3 = one row (odd count) or the two middle rows (even). */
+  lossParams: (classId: string, lossMembers: number): unknown[] => [classId, Math.floor((lossMembers - 1) / 2), lossMembers % 2 === 1 ? 1 : 2],
+};
+
 interface PageQuery {
   prefix?: string;
   columns: string;
@@ -427,34 +463,10 @@ export class ClassesRepository {
    * walk the partial loss index of the current members (index-only, no sort).
    */
   async composition(classId: string): Promise<ClassComposition> {
-    const [row] = await this.dataSource.query(
-      `WITH t AS (SELECT * FROM class_tally WHERE class_id = $1 AND members <> 0),
-            c AS (SELECT * FROM t WHERE state IN ${CURRENT_SQL})
-       SELECT (SELECT coalesce(sum(members), 0)::bigint FROM t) AS total,
-              (SELECT coalesce(sum(members), 0)::bigint FROM c) AS current,
-              (SELECT coalesce(json_object_agg(state, n), '{}') FROM (SELECT state, sum(members) AS n FROM t GROUP BY state) x) AS by_state,
-              (SELECT coalesce(json_object_agg(subclass, n), '{}') FROM (SELECT subclass, sum(members) AS n FROM c GROUP BY subclass) x) AS by_subclass,
-              (SELECT coalesce(json_object_agg(b, n), '{}') FROM (SELECT b, sum(members) AS n FROM c, unnest(bases) b GROUP BY b) x) AS by_basis,
-              (SELECT coalesce(json_object_agg(g, n), '{}') FROM (SELECT g, sum(members) AS n FROM c, unnest(data_categories) g GROUP BY g) x) AS categories,
-              (SELECT coalesce(json_object_agg(h, n), '{}') FROM (SELECT h, sum(members) AS n FROM c, unnest(harm_types) h GROUP BY h) x) AS harms,
-              (SELECT coalesce(sum(members) FILTER (WHERE bases && ${VERIFIED_BASES}), 0)::bigint FROM c) AS verified,
-              (SELECT coalesce(sum(members) FILTER (WHERE NOT has_evidence), 0)::bigint FROM c) AS without_evidence,
-              (SELECT coalesce(sum(members) FILTER (WHERE cardinality(harm_types) = 0), 0)::bigint FROM c) AS without_harm,
-              (SELECT coalesce(sum(loss_members), 0)::bigint FROM c) AS loss_members,
-              (SELECT coalesce(sum(loss_sum_fen), 0)::text FROM c) AS loss_sum`,
-      [classId],
-    );
+    const [row] = await this.dataSource.query(COMPOSITION_SQL.tally, [classId]);
     const lossMembers = Number(row.loss_members);
     const [loss] = lossMembers
-      ? await this.dataSource.query(
-          `SELECT (SELECT trim_scale(avg(v))::text FROM (
-                    SELECT declared_loss_fen AS v FROM class_member
-                     WHERE class_id = $1 AND declared_loss_fen IS NOT NULL AND state IN ${CURRENT_SQL}
-                     ORDER BY declared_loss_fen OFFSET $2 LIMIT $3) x) AS median,
-                  (SELECT max(declared_loss_fen)::text FROM class_member
-                    WHERE class_id = $1 AND declared_loss_fen IS NOT NULL AND state IN ${CURRENT_SQL}) AS max`,
-          [classId, Math.floor((lossMembers - 1) / 2), lossMembers % 2 === 1 ? 1 : 2],
-        )
+      ? await this.dataSource.query(COMPOSITION_SQL.loss, COMPOSITION_SQL.lossParams(classId, lossMembers))
       : [{ median: null, max: null }];
     const current = Number(row.current);
     const entries = (o: Record<string, number>) => Object.entries(o).map(([k, n]) => [k, Number(n)] as const);
