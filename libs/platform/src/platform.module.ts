@@ -21,6 +21,7 @@ import { JobsService } from './jobs/jobs.service';
 import { Organisation } from './organisations/organisation.entity';
 import { OrganisationsResolver } from './organisations/organisations.resolver';
 import { OrganisationsService } from './organisations/organisations.service';
+import { setCursorSecret } from './pagination/pagination';
 
 /** How the process that imports the platform uses it. */
 export interface PlatformOptions {
@@ -42,6 +43,7 @@ export class PlatformModule implements OnApplicationBootstrap {
 
   static forRoot(options: PlatformOptions): DynamicModule {
     const { config } = options;
+    setCursorSecret(config.jwtSecret);
     return {
       module: PlatformModule,
       imports: [

@@ -1,5 +1,4 @@
-import { Body, Controller, UseFilters, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
-import { RestErrorFilter } from '../domain-error.filter';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { type Actor, Allow, CurrentActor, InputError, Role } from '@app/platform';
 import type { CompleteDatasetRequest, CreateDatasetRequest } from './dataset-protocol';
@@ -25,7 +24,6 @@ async function readBody(req: Request): Promise<Buffer> {
  * `leakcase dataset import` drives it: create, send chunks (skipping those already received),
  * complete. Procurators import seized data for incidents their organisation registered.
  */
-@UseFilters(RestErrorFilter)
 @Controller('datasets')
 export class DatasetsController {
   constructor(private readonly datasets: DatasetsService) {}

@@ -1,6 +1,5 @@
 import { Readable } from 'node:stream';
-import { Controller, UseFilters, HttpCode, Post, Query, Req } from '@nestjs/common';
-import { RestErrorFilter } from '../domain-error.filter';
+import { Controller, HttpCode, Post, Query, Req } from '@nestjs/common';
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { type Actor, Allow, CurrentActor, InputError, Role } from '@app/platform';
@@ -27,7 +26,6 @@ function multipartFile(req: Request): Promise<Readable> {
  * (text/csv). Query: `encoding` (auto, utf-8, gb18030), `map` (header=column,… for other headers).
  * Answers with the import report: counts and rejected rows (row, field, reason; never values).
  */
-@UseFilters(RestErrorFilter)
 @Controller('claimants')
 export class ClaimantImportController {
   constructor(private readonly imports: ClaimantImportService) {}

@@ -1,3 +1,4 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { type Type } from '@nestjs/common';
 import { ArgsType, Field, Int, ObjectType } from '@nestjs/graphql';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
@@ -67,22 +68,36 @@ export function ConnectionType<T>(node: Type<T>): Type<Connection<T>> {
 }
 
 /**
- * Keyset cursors: an opaque base64url of the sort key values of the last row, so a page costs
- * an index range scan however deep it is.
+ * Keyset cursors: the sort key values of the last row, signed, so a page costs an index range
+ * scan however deep it is, and a cursor the server did not issue (a crafted key that would
+ * reach SQL as a malformed uuid or date) is refused as BAD_USER_INPUT before any query runs.
  */
-export function encodeCursor(key: (string | number)[]): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
+let cursorKey: Buffer = randomBytes(32);
+
+/**
+ * Derives the cursor-signing key from the configured secret, so cursors stay valid across
+ * restarts and API instances. Called once at start-up by PlatformModule.
+ */
+export function setCursorSecret(secret: string): void {
+  cursorKey = createHmac('sha256', secret).update('leakcase/cursor/v1').digest();
 }
 
-/** Decodes a cursor made by encodeCursor; BAD_USER_INPUT on anything else. */
+function cursorTag(body: string): string {
+  return createHmac('sha256', cursorKey).update(body).digest().subarray(0, 16).toString('base64url');
+}
+
+export function encodeCursor(key: (string | number)[]): string {
+  const body = Buffer.from(JSON.stringify(key)).toString('base64url');
+  return `${body}.${cursorTag(body)}`;
+}
+
+/** Decodes a cursor made by encodeCursor with `arity` values; BAD_USER_INPUT on anything else. */
 export function decodeCursor(cursor: string, arity: number): (string | number)[] {
-  try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(key) && key.length === arity && key.every((v) => ['string', 'number'].includes(typeof v))) {
-      return key;
-    }
-  } catch {
-    // falls through to the error below
+  const [body, tag, extra] = cursor.split('.');
+  const expected = body ? Buffer.from(cursorTag(body)) : undefined;
+  if (expected && tag !== undefined && extra === undefined && tag.length === expected.length && timingSafeEqual(Buffer.from(tag), expected)) {
+    const key = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    if (Array.isArray(key) && key.length === arity) return key;
   }
   throw new InputError('after', 'is not a cursor returned by this list');
 }
