@@ -2,6 +2,7 @@ import { PlatformFoundation1764400000000 } from './1764400000000-platform-founda
 import { CasesAndIncidents1764400001000 } from './1764400001000-cases-and-incidents';
 import { ClaimantsAndDatasets1764400002000 } from './1764400002000-claimants-and-datasets';
 import { Classes1764400003000 } from './1764400003000-classes';
+import { AdministrativeAppealRules1764400004000 } from './1764400004000-administrative-appeal-rules';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet recorded in `migrations`. */
-export const MIGRATIONS = [PlatformFoundation1764400000000, CasesAndIncidents1764400001000, ClaimantsAndDatasets1764400002000, Classes1764400003000];
+export const MIGRATIONS = [PlatformFoundation1764400000000, CasesAndIncidents1764400001000, ClaimantsAndDatasets1764400002000, Classes1764400003000, AdministrativeAppealRules1764400004000];

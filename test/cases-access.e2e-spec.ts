@@ -194,41 +194,57 @@ describe('cases: visibility, lists, deadlines and the holiday calendar', () => {
   });
 
   describe('deadlines', () => {
-    let overdueCase: string;
+    let announcedCase: string;
+    let unansweredCase: string;
     let currentCase: string;
 
     beforeAll(async () => {
-      overdueCase = await openCase(tokens.procurator, { type: 'CIVIL_PUBLIC_INTEREST', title: 'Announced in 2023', courtId: ids.court, defendants: [defendant] });
-      await move(tokens.procurator, overdueCase, 'INVESTIGATION', '2023-03-01');
-      await move(tokens.procurator, overdueCase, 'ANNOUNCEMENT', '2023-03-30');
+      announcedCase = await openCase(tokens.procurator, { type: 'CIVIL_PUBLIC_INTEREST', title: 'Announced in 2023', courtId: ids.court, defendants: [defendant] });
+      await move(tokens.procurator, announcedCase, 'INVESTIGATION', '2023-03-01');
+      await move(tokens.procurator, announcedCase, 'ANNOUNCEMENT', '2023-03-30');
+
+      // The agency's two months ran out on 2024-03-11 (2024-03-10 is a Sunday) and the case was not moved on.
+      unansweredCase = await openCase(tokens.procurator, { type: 'ADMINISTRATIVE_PUBLIC_INTEREST', title: 'Recommended in 2024', courtId: ids.court });
+      await move(tokens.procurator, unansweredCase, 'INVESTIGATION', '2024-01-08');
+      await move(tokens.procurator, unansweredCase, 'RECOMMENDATION', '2024-01-10');
 
       currentCase = await openCase(tokens.procurator, { type: 'ADMINISTRATIVE_PUBLIC_INTEREST', title: 'Recommended today', courtId: ids.court });
       await move(tokens.procurator, currentCase, 'INVESTIGATION', today());
       await move(tokens.procurator, currentCase, 'RECOMMENDATION', today());
     });
 
-    const DEADLINE = `rule due nominalDue provisional provisionalReason overdue case { id title }`;
+    const DEADLINE = `rule nature due nominalDue provisional provisionalReason overdue case { id title }`;
 
-    it("lists the open deadlines of the caller's cases soonest first, flagging the overdue ones", async () => {
+    it("lists the open deadlines of the caller's cases soonest first, flagging the overdue time limits", async () => {
       const data = await ok(tokens.procurator, `{ upcomingDeadlines { totalCount nodes { ${DEADLINE} } } }`);
-      expect(data.upcomingDeadlines.totalCount).toBe(2);
-      const [first, second] = data.upcomingDeadlines.nodes;
-      expect(first).toMatchObject({ rule: 'PRE_LITIGATION_ANNOUNCEMENT', overdue: true, case: { id: overdueCase } });
-      expect(second).toMatchObject({ rule: 'PROCURATORIAL_RECOMMENDATION_RESPONSE', overdue: false, case: { id: currentCase } });
+      expect(data.upcomingDeadlines.totalCount).toBe(3);
+      const [first, second, third] = data.upcomingDeadlines.nodes;
+      expect(first).toMatchObject({ rule: 'PRE_LITIGATION_ANNOUNCEMENT', nature: 'WAITING_PERIOD', due: '2023-05-01', overdue: false, case: { id: announcedCase } });
+      expect(second).toMatchObject({ rule: 'PROCURATORIAL_RECOMMENDATION_RESPONSE', nature: 'TIME_LIMIT', due: '2024-03-11', overdue: true, case: { id: unansweredCase } });
+      expect(third).toMatchObject({ rule: 'PROCURATORIAL_RECOMMENDATION_RESPONSE', overdue: false, case: { id: currentCase } });
 
-      const overdueOnly = await ok(tokens.procurator, `{ upcomingDeadlines(overdueOnly: true) { totalCount } }`);
-      expect(overdueOnly.upcomingDeadlines.totalCount).toBe(1);
+      const overdueOnly = await ok(tokens.procurator, `{ upcomingDeadlines(overdueOnly: true) { totalCount nodes { case { id } } } }`);
+      expect(overdueOnly.upcomingDeadlines.nodes).toEqual([{ case: { id: unansweredCase } }]);
       const others = await ok(tokens.association, `{ upcomingDeadlines { totalCount } }`);
       expect(others.upcomingDeadlines.totalCount).toBe(0);
     });
 
-    it('filters cases by overdue deadline', async () => {
-      const data = await ok(tokens.procurator, `{ cases(filter: { hasOverdueDeadline: true }) { nodes { id } } }`);
-      expect(data.cases.nodes).toEqual([{ id: overdueCase }]);
+    it('never flags a pre-litigation announcement that has run out as overdue: it is a waiting period, not a duty', async () => {
+      const data = await ok(tokens.procurator, `query($id: ID!) { case(id: $id) { deadlines { rule nature due overdue closedOn } } }`, { id: announcedCase });
+      expect(data.case.deadlines).toEqual([
+        { rule: 'PRE_LITIGATION_ANNOUNCEMENT', nature: 'WAITING_PERIOD', due: '2023-05-01', overdue: false, closedOn: null },
+      ]);
+    });
+
+    it('filters cases by overdue deadline, counting time limits only', async () => {
+      const overdue = await ok(tokens.procurator, `{ cases(filter: { hasOverdueDeadline: true }) { nodes { id } } }`);
+      expect(overdue.cases.nodes).toEqual([{ id: unansweredCase }]);
+      const notOverdue = await ok(tokens.procurator, `{ cases(filter: { hasOverdueDeadline: false }) { nodes { id } } }`);
+      expect(notOverdue.cases.nodes.map((n: { id: string }) => n.id)).toContain(announcedCase);
     });
 
     it('says a deadline in a year without a loaded calendar is provisional, and why', async () => {
-      const data = await ok(tokens.procurator, `query($id: ID!) { case(id: $id) { deadlines { ${DEADLINE} } } }`, { id: overdueCase });
+      const data = await ok(tokens.procurator, `query($id: ID!) { case(id: $id) { deadlines { ${DEADLINE} } } }`, { id: announcedCase });
       // 2023-04-29 is a Saturday; by the weekday rule alone the period runs to Monday 2023-05-01.
       expect(data.case.deadlines[0]).toMatchObject({ nominalDue: '2023-04-29', due: '2023-05-01', provisional: true });
       expect(data.case.deadlines[0].provisionalReason).toMatch(/arrangement for 2023 is not loaded/);
@@ -251,7 +267,7 @@ describe('cases: visibility, lists, deadlines and the holiday calendar', () => {
       const loaded = await ok(tokens.admin, `mutation($i: LoadHolidayCalendarYearInput!) { loadHolidayCalendarYear(input: $i) { year notice holidays workdays } }`, { i: input });
       expect(loaded.loadHolidayCalendarYear).toMatchObject({ year: 2023, holidays: [['2022-12-31', '2023-01-02'], ['2023-04-29', '2023-05-03']] });
 
-      const data = await ok(tokens.procurator, `query($id: ID!) { case(id: $id) { deadlines { ${DEADLINE} } } }`, { id: overdueCase });
+      const data = await ok(tokens.procurator, `query($id: ID!) { case(id: $id) { deadlines { ${DEADLINE} } } }`, { id: announcedCase });
       expect(data.case.deadlines[0]).toMatchObject({ nominalDue: '2023-04-29', due: '2023-05-04', provisional: false, provisionalReason: null });
 
       const years = await ok(tokens.judge, `{ holidayCalendarYears { year notice } }`);

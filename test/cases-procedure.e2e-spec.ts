@@ -226,7 +226,18 @@ describe('case procedure: the four case types from clue to judgment', () => {
       await move(procurator, caseId, 'FILED', '2025-03-11');
       await move(judge, caseId, 'HEARING', '2025-04-15');
       const judged = await move(judge, caseId, 'JUDGMENT', '2025-05-20');
-      expect(judged.deadlines.find((d: { rule: string }) => d.rule === 'APPEAL_JUDGMENT').due).toBe('2025-06-04');
+      expect(judged.deadlines.find((d: { rule: string }) => d.rule === 'APPEAL_JUDGMENT')).toBeUndefined();
+    });
+
+    it('opens the appeal period of the Administrative Procedure Law (art. 85), not of the Civil Procedure Law', async () => {
+      const c = await gql(judge, `query($id: ID!) { case(id: $id) { deadlines { rule due source nature closedOn } } }`, { id: caseId });
+      expect(c.data!.case.deadlines.find((d: { rule: string }) => d.rule === 'ADMINISTRATIVE_APPEAL_JUDGMENT')).toEqual({
+        rule: 'ADMINISTRATIVE_APPEAL_JUDGMENT',
+        due: '2025-06-04',
+        source: 'Administrative Procedure Law, art. 85',
+        nature: 'TIME_LIMIT',
+        closedOn: null,
+      });
     });
 
     it('gives 15 days in the urgent variant, ending on an adjusted working Sunday', async () => {

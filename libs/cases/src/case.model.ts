@@ -2,7 +2,7 @@ import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ConnectionType } from '@app/platform';
 import { HandlerRole } from '@app/leaks';
 import { CasePartyRole, CaseStage, CaseType } from './rules/case-types';
-import { DeadlineRule } from './rules/deadline-rules';
+import { DeadlineNature, DeadlineRule } from './rules/deadline-rules';
 import { LiabilityBasis } from './rules/liability';
 
 registerEnumType(CaseType, { name: 'CaseType' });
@@ -10,6 +10,14 @@ registerEnumType(CaseStage, { name: 'CaseStage' });
 registerEnumType(CasePartyRole, { name: 'CasePartyRole' });
 registerEnumType(LiabilityBasis, { name: 'LiabilityBasis' });
 registerEnumType(DeadlineRule, { name: 'DeadlineRule' });
+registerEnumType(DeadlineNature, {
+  name: 'DeadlineNature',
+  description: 'What running out of a deadline means: a waiting period is never overdue, a time limit for a party to act can be',
+  valuesMap: {
+    WAITING_PERIOD: { description: 'Must run out before the next step (announcement, registration); nobody fails anything when it ends' },
+    TIME_LIMIT: { description: 'A party must act within it (agency reply, evidence, appeal)' },
+  },
+});
 
 /** First-instance procedure, which bounds the evidence period the court sets. */
 export enum FirstInstanceProcedure {
@@ -127,7 +135,10 @@ export class CaseDeadline {
   @Field(() => String, { nullable: true, description: 'When the case moved past the stage that opened it' })
   closedOn: string | null;
 
-  @Field({ description: 'Still open and its last day is before today' })
+  @Field(() => DeadlineNature, { description: 'Waiting period or time limit to act; decides whether it can be overdue' })
+  nature: DeadlineNature;
+
+  @Field({ description: 'A time limit (never a waiting period) still open whose last day is before today' })
   overdue: boolean;
 }
 

@@ -8,6 +8,7 @@ import type { CaseModel, CaseParty, CaseStageTransition } from './case.model';
 import { CasePartyRole, type CaseStage, type CaseType } from './rules/case-types';
 import { LIABILITY_SOURCES, type LiabilityBasis } from './rules/liability';
 import type { PartyCounts } from './rules/standing';
+import { OVERDUE_CAPABLE_RULES } from './rules/deadline-rules';
 
 /** Collects positional parameters for hand-written SQL: `p.add(value)` returns `$n`. */
 export class Params {
@@ -36,6 +37,15 @@ export function visibleCase(actor: Actor, alias: string, p: Params): string {
     default:
       return 'false';
   }
+}
+
+/**
+ * SQL for "this open deadline is overdue on `today`" on the deadline alias `d`: the same test as
+ * isOverdue (a time limit, never a waiting period, whose last day is before today). The nature is
+ * not stored: it follows from the rule, listed from DEADLINE_RULES.
+ */
+export function overdueDeadlineSql(d: string, p: Params, today: string): string {
+  return `(${d}.closed_on IS NULL AND ${d}.rule = ANY(${p.add(OVERDUE_CAPABLE_RULES)}::deadline_rule[]) AND ${d}.due < ${p.add(today)}::date)`;
 }
 
 const CASE_COLUMNS = `c.id, c.case_type, c.title, c.stage, c.court_id, c.opened_by_organisation_id,
@@ -258,7 +268,7 @@ export class CasesRepository {
     if (filter.hasOverdueDeadline !== undefined) {
       where.push(
         `${filter.hasOverdueDeadline ? '' : 'NOT '}EXISTS (SELECT 1 FROM case_deadline d
-           WHERE d.case_id = c.id AND d.closed_on IS NULL AND d.due < ${p.add(today)}::date)`,
+           WHERE d.case_id = c.id AND ${overdueDeadlineSql('d', p, today)})`,
       );
     }
     const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM legal_case c WHERE ${where.join(' AND ')}`, p.values);

@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type Actor, type Connection, decodeCursor, toConnection } from '@app/platform';
-import { Params, visibleCase } from './cases.repository';
+import { overdueDeadlineSql, Params, visibleCase } from './cases.repository';
 import type { CaseDeadline, HolidayCalendarYear } from './case.model';
 import type { CalendarYearData } from './rules/holiday-calendar';
-import type { Deadline, DeadlineRule } from './rules/deadline-rules';
+import { DEADLINE_RULES, type Deadline, type DeadlineRule, isOverdue } from './rules/deadline-rules';
 
 const DEADLINE_COLUMNS = `d.id, d.case_id, d.rule, d.source, d.trigger_date::text AS trigger_date, d.urgent, d.court_set_days,
   d.procedure, d.period_unit, d.period_length, d.nominal_due::text AS nominal_due, d.due::text AS due, d.provisional,
@@ -45,7 +45,8 @@ export function toCaseDeadline(row: DeadlineRow, today: string): CaseDeadline {
     provisional: row.provisional,
     provisionalReason: row.provisional_reason,
     closedOn: row.closed_on,
-    overdue: row.closed_on === null && row.due < today,
+    nature: DEADLINE_RULES[row.rule].nature,
+    overdue: isOverdue(row.rule, row.due, row.closed_on, today),
   };
 }
 
@@ -96,7 +97,7 @@ export class DeadlinesRepository {
     const p = new Params();
     const where = ['d.closed_on IS NULL', visibleCase(actor, 'c', p)];
     if (args.dueBy) where.push(`d.due <= ${p.add(args.dueBy)}::date`);
-    if (args.overdueOnly) where.push(`d.due < ${p.add(today)}::date`);
+    if (args.overdueOnly) where.push(overdueDeadlineSql('d', p, today));
     const from = 'case_deadline d JOIN legal_case c ON c.id = d.case_id';
     const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM ${from} WHERE ${where.join(' AND ')}`, p.values);
     if (args.after) {

@@ -1,5 +1,5 @@
 import { DomainError, ErrorCode } from '@app/platform/errors/domain-error';
-import { computeDeadline, DEADLINE_RULES, DeadlineRule, DeadlineRuleError } from './deadline-rules';
+import { computeDeadline, DEADLINE_RULES, DeadlineNature, DeadlineRule, DeadlineRuleError, isOverdue, OVERDUE_CAPABLE_RULES } from './deadline-rules';
 import { HolidayCalendar } from './holiday-calendar';
 
 const calendar = HolidayCalendar.official();
@@ -30,6 +30,7 @@ describe('deadline rules', () => {
         triggerDate: '2025-03-01',
         period: { unit: 'DAYS', length: 30 },
         source: 'SPC/SPP interpretation on procuratorial public-interest litigation, art. 13',
+        nature: DeadlineNature.WAITING_PERIOD,
         due: '2025-03-31',
         nominalDue: '2025-03-31',
         shiftedForRestDays: false,
@@ -173,6 +174,54 @@ describe('deadline rules', () => {
       const deadline = computeDeadline(DeadlineRule.APPEAL_JUDGMENT, '2026-12-20', calendar);
       expect(deadline).toMatchObject({ due: '2027-01-04', provisional: true });
       expect(deadline.provisionalReason).toMatch(/2027/);
+    });
+  });
+
+  describe('ADMINISTRATIVE_APPEAL_JUDGMENT and ADMINISTRATIVE_APPEAL_RULING (Administrative Procedure Law art. 85)', () => {
+    it('gives 15 days against an administrative judgment and 10 against a ruling, citing the Administrative Procedure Law', () => {
+      expect(computeDeadline(DeadlineRule.ADMINISTRATIVE_APPEAL_JUDGMENT, '2025-05-20', calendar)).toMatchObject({
+        period: { unit: 'DAYS', length: 15 },
+        due: '2025-06-04',
+        source: 'Administrative Procedure Law, art. 85',
+      });
+      expect(computeDeadline(DeadlineRule.ADMINISTRATIVE_APPEAL_RULING, '2026-09-15', calendar)).toMatchObject({
+        period: { unit: 'DAYS', length: 10 },
+        due: '2026-09-28',
+        source: 'Administrative Procedure Law, art. 85',
+      });
+    });
+
+    it('keeps the civil appeal rules citing the Civil Procedure Law', () => {
+      expect(DEADLINE_RULES[DeadlineRule.APPEAL_JUDGMENT].source).toBe('Civil Procedure Law (2023), art. 171');
+      expect(DEADLINE_RULES[DeadlineRule.APPEAL_RULING].source).toBe('Civil Procedure Law (2023), art. 171');
+    });
+  });
+
+  describe('nature: waiting periods are never overdue, time limits are once their last day has passed', () => {
+    it('makes the announcement and the registration period waiting periods, and the rest time limits', () => {
+      expect(Object.fromEntries(Object.entries(DEADLINE_RULES).map(([rule, def]) => [rule, def.nature]))).toEqual({
+        PRE_LITIGATION_ANNOUNCEMENT: DeadlineNature.WAITING_PERIOD,
+        REGISTRATION_PERIOD: DeadlineNature.WAITING_PERIOD,
+        PROCURATORIAL_RECOMMENDATION_RESPONSE: DeadlineNature.TIME_LIMIT,
+        EVIDENCE_PERIOD: DeadlineNature.TIME_LIMIT,
+        APPEAL_JUDGMENT: DeadlineNature.TIME_LIMIT,
+        APPEAL_RULING: DeadlineNature.TIME_LIMIT,
+        ADMINISTRATIVE_APPEAL_JUDGMENT: DeadlineNature.TIME_LIMIT,
+        ADMINISTRATIVE_APPEAL_RULING: DeadlineNature.TIME_LIMIT,
+      });
+      expect(OVERDUE_CAPABLE_RULES).not.toContain(DeadlineRule.PRE_LITIGATION_ANNOUNCEMENT);
+    });
+
+    it('never flags a pre-litigation announcement that has run out as overdue', () => {
+      expect(isOverdue(DeadlineRule.PRE_LITIGATION_ANNOUNCEMENT, '2023-05-04', null, '2025-01-01')).toBe(false);
+      expect(isOverdue(DeadlineRule.REGISTRATION_PERIOD, '2023-05-04', null, '2025-01-01')).toBe(false);
+    });
+
+    it('flags an open time limit from the day after its last day, and never a closed one', () => {
+      const rule = DeadlineRule.PROCURATORIAL_RECOMMENDATION_RESPONSE;
+      expect(isOverdue(rule, '2025-03-10', null, '2025-03-10')).toBe(false);
+      expect(isOverdue(rule, '2025-03-10', null, '2025-03-11')).toBe(true);
+      expect(isOverdue(rule, '2025-03-10', '2025-03-11', '2025-04-01')).toBe(false);
     });
   });
 

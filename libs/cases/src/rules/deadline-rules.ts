@@ -11,6 +11,21 @@ export enum DeadlineRule {
   EVIDENCE_PERIOD = 'EVIDENCE_PERIOD',
   APPEAL_JUDGMENT = 'APPEAL_JUDGMENT',
   APPEAL_RULING = 'APPEAL_RULING',
+  ADMINISTRATIVE_APPEAL_JUDGMENT = 'ADMINISTRATIVE_APPEAL_JUDGMENT',
+  ADMINISTRATIVE_APPEAL_RULING = 'ADMINISTRATIVE_APPEAL_RULING',
+}
+
+/**
+ * What running out of a period means, which decides whether an open deadline can be overdue:
+ * - WAITING_PERIOD: a period that must run out before the next step (the procuratorate may sue,
+ *   registration closes); nobody fails anything when it ends, so it is never overdue;
+ * - TIME_LIMIT: a period within which a party must act (reply, submit evidence, appeal); once it
+ *   has run out while the case is still at its stage, the time to act is gone and the case waits
+ *   on someone: flagged overdue.
+ */
+export enum DeadlineNature {
+  WAITING_PERIOD = 'WAITING_PERIOD',
+  TIME_LIMIT = 'TIME_LIMIT',
 }
 
 /** First-instance procedure, which decides the bounds of a court-set evidence period. */
@@ -29,6 +44,7 @@ export interface DayBounds {
  * counted).
  */
 export interface DeadlineRuleDefinition {
+  readonly nature: DeadlineNature;
   readonly unit: PeriodUnit;
   readonly length: number;
   /** The article that sets the period, as cited in domain.md (2023 numbering of the CPL). */
@@ -47,11 +63,14 @@ const PROCURATORIAL_PIL = 'SPC/SPP interpretation on procuratorial public-intere
 const CPL_INTERPRETATION = 'SPC interpretation of the Civil Procedure Law (2022)';
 const EVIDENCE_PROVISIONS = 'SPC provisions on evidence in civil procedure (2019)';
 const CPL = 'Civil Procedure Law (2023)';
+const APL = 'Administrative Procedure Law';
 
 /** The rules as data: one row per DeadlineRule. Periods are counted by periods.ts. */
 export const DEADLINE_RULES: Readonly<Record<DeadlineRule, DeadlineRuleDefinition>> = Object.freeze({
   // SPC/SPP interpretation on procuratorial PIL (检察公益诉讼解释) art. 13: 公告期间为三十日.
   [DeadlineRule.PRE_LITIGATION_ANNOUNCEMENT]: {
+    // Waiting: the procuratorate may sue only after it; no one has to act within it.
+    nature: DeadlineNature.WAITING_PERIOD,
     unit: 'DAYS',
     length: 30,
     source: `${PROCURATORIAL_PIL}, art. 13`,
@@ -61,6 +80,8 @@ export const DEADLINE_RULES: Readonly<Record<DeadlineRule, DeadlineRuleDefinitio
   },
   // Same interpretation art. 21: reply within 2 months of receipt; 15 days where the harm is ongoing and urgent.
   [DeadlineRule.PROCURATORIAL_RECOMMENDATION_RESPONSE]: {
+    // Time limit: the agency must reply in writing within it; past it, its failure to act stands.
+    nature: DeadlineNature.TIME_LIMIT,
     unit: 'MONTHS',
     length: 2,
     source: `${PROCURATORIAL_PIL}, art. 21`,
@@ -71,6 +92,8 @@ export const DEADLINE_RULES: Readonly<Record<DeadlineRule, DeadlineRuleDefinitio
   },
   // SPC interpretation of the CPL (2022) art. 79: the announcement period for registration is at least 30 days.
   [DeadlineRule.REGISTRATION_PERIOD]: {
+    // Waiting: claimants may register within it, none has to; the case goes on when it closes.
+    nature: DeadlineNature.WAITING_PERIOD,
     unit: 'DAYS',
     length: 30,
     source: `${CPL_INTERPRETATION}, art. 79`,
@@ -81,6 +104,8 @@ export const DEADLINE_RULES: Readonly<Record<DeadlineRule, DeadlineRuleDefinitio
   },
   // SPC evidence provisions (2019) art. 51: court-set period, ordinary procedure >= 15 days, simplified <= 15 days.
   [DeadlineRule.EVIDENCE_PERIOD]: {
+    // Time limit: the parties must submit their evidence within it (late evidence, CPL (2023) art. 68).
+    nature: DeadlineNature.TIME_LIMIT,
     unit: 'DAYS',
     length: 15,
     source: `${EVIDENCE_PROVISIONS}, art. 51`,
@@ -91,6 +116,8 @@ export const DEADLINE_RULES: Readonly<Record<DeadlineRule, DeadlineRuleDefinitio
   },
   // CPL (2023) art. 171: appeal against a first-instance judgment within 15 days of service.
   [DeadlineRule.APPEAL_JUDGMENT]: {
+    // Time limit: a party must lodge its appeal within it; unused, the judgment takes effect (CPL (2023) art. 158).
+    nature: DeadlineNature.TIME_LIMIT,
     unit: 'DAYS',
     length: 15,
     source: `${CPL}, art. 171`,
@@ -99,13 +126,49 @@ export const DEADLINE_RULES: Readonly<Record<DeadlineRule, DeadlineRuleDefinitio
   },
   // CPL (2023) art. 171: appeal against a first-instance ruling within 10 days of service.
   [DeadlineRule.APPEAL_RULING]: {
+    // Time limit: as APPEAL_JUDGMENT.
+    nature: DeadlineNature.TIME_LIMIT,
     unit: 'DAYS',
     length: 10,
     source: `${CPL}, art. 171`,
     description: 'Appeal against a first-instance ruling (裁定)',
     trigger: 'the day the ruling is served on the appealing party',
   },
+  // Administrative Procedure Law art. 85: appeal against a first-instance judgment within 15 days of service.
+  [DeadlineRule.ADMINISTRATIVE_APPEAL_JUDGMENT]: {
+    // Time limit: as APPEAL_JUDGMENT; unused, the administrative judgment takes effect.
+    nature: DeadlineNature.TIME_LIMIT,
+    unit: 'DAYS',
+    length: 15,
+    source: `${APL}, art. 85`,
+    description: 'Appeal against a first-instance judgment (判决) in an administrative case',
+    trigger: 'the day the judgment is served on the appealing party',
+  },
+  // Administrative Procedure Law art. 85: appeal against a first-instance ruling within 10 days of service.
+  [DeadlineRule.ADMINISTRATIVE_APPEAL_RULING]: {
+    // Time limit: as APPEAL_RULING.
+    nature: DeadlineNature.TIME_LIMIT,
+    unit: 'DAYS',
+    length: 10,
+    source: `${APL}, art. 85`,
+    description: 'Appeal against a first-instance ruling (裁定) in an administrative case',
+    trigger: 'the day the ruling is served on the appealing party',
+  },
 });
+
+/** The rules whose open deadline can be overdue once its last day has passed (TIME_LIMIT). */
+export const OVERDUE_CAPABLE_RULES: readonly DeadlineRule[] = Object.freeze(
+  Object.values(DeadlineRule).filter((rule) => DEADLINE_RULES[rule].nature === DeadlineNature.TIME_LIMIT),
+);
+
+/**
+ * True when a deadline of `rule` is overdue on `today`: still open, a time limit (never a
+ * waiting period), and its last day (`due`, to 24:00) is before `today`. The SQL filters use
+ * OVERDUE_CAPABLE_RULES to say the same.
+ */
+export function isOverdue(rule: DeadlineRule, due: CalendarDate, closedOn: CalendarDate | null, today: CalendarDate): boolean {
+  return closedOn === null && DEADLINE_RULES[rule].nature === DeadlineNature.TIME_LIMIT && due < today;
+}
 
 /**
  * Choices the law leaves to the facts or to the court:
@@ -129,6 +192,7 @@ export interface Deadline extends PeriodEnd {
   /** The period actually applied (e.g. 15 DAYS for an urgent recommendation). */
   readonly period: PeriodLength;
   readonly source: string;
+  readonly nature: DeadlineNature;
 }
 
 /**
@@ -243,5 +307,5 @@ export function computeDeadline(
     throw new DeadlineRuleError(rule, 'triggerDate', 'is not a calendar date of the form YYYY-MM-DD');
   }
   const { period, source } = periodFor(rule, options);
-  return { ...endOfPeriod(triggerDate, period, calendar), rule, triggerDate, period, source };
+  return { ...endOfPeriod(triggerDate, period, calendar), rule, triggerDate, period, source, nature: DEADLINE_RULES[rule].nature };
 }

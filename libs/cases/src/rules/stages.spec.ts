@@ -60,7 +60,13 @@ describe('stage machines', () => {
     );
     expect(findTransition(CaseType.REPRESENTATIVE_ACTION, FILED, REGISTRATION).opens).toBe(DeadlineRule.REGISTRATION_PERIOD);
     expect(findTransition(CaseType.SUPPORTED, FILED, EVIDENCE_EXCHANGE).opens).toBe(DeadlineRule.EVIDENCE_PERIOD);
-    for (const type of Object.values(CaseType)) expect(findTransition(type, HEARING, JUDGMENT).opens).toBe(DeadlineRule.APPEAL_JUDGMENT);
+    for (const type of [CaseType.CIVIL_PUBLIC_INTEREST, CaseType.REPRESENTATIVE_ACTION, CaseType.SUPPORTED]) {
+      expect(findTransition(type, HEARING, JUDGMENT).opens).toBe(DeadlineRule.APPEAL_JUDGMENT);
+    }
+  });
+
+  it('opens the appeal period of the Administrative Procedure Law (art. 85) for an administrative judgment', () => {
+    expect(findTransition(CaseType.ADMINISTRATIVE_PUBLIC_INTEREST, HEARING, JUDGMENT).opens).toBe(DeadlineRule.ADMINISTRATIVE_APPEAL_JUDGMENT);
   });
 
   it('refuses a move the machine does not allow, listing the allowed ones', () => {

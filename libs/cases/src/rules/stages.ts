@@ -80,7 +80,8 @@ export const STAGE_MACHINES: Readonly<Record<CaseType, StageMachine>> = Object.f
     // Administrative procedure has no court-set evidence period: the agency must produce its
     // evidence within 15 days of service (Administrative Procedure Law art. 67).
     [FILED]: [{ to: HEARING, by: 'COURT' }, withdraw('COURT')],
-    [HEARING]: [{ to: JUDGMENT, by: 'COURT', opens: DeadlineRule.APPEAL_JUDGMENT }],
+    // Administrative Procedure Law art. 85, not CPL art. 171: the appeal period of an administrative judgment.
+    [HEARING]: [{ to: JUDGMENT, by: 'COURT', opens: DeadlineRule.ADMINISTRATIVE_APPEAL_JUDGMENT }],
     [JUDGMENT]: [{ to: ENFORCEMENT, by: 'COURT' }, { to: CLOSED, by: 'COURT' }],
     [ENFORCEMENT]: [{ to: CLOSED, by: 'COURT' }],
   },
