@@ -139,11 +139,19 @@ describe('case procedure: the four case types from clue to judgment', () => {
       expect(res.errors![0].extensions!.code).toBe('NOT_FOUND');
     });
 
-    it('files once the announcement ran out unanswered, and the court takes it to judgment', async () => {
+    it('files once the announcement ran out unanswered', async () => {
       const filed = await move(procurator, caseId, 'FILED', '2025-05-07');
       expect(filed.filedOn).toBe('2025-05-07');
       expect(filed.deadlines[0].closedOn).toBe('2025-05-07');
+    });
 
+    it('refuses simplified procedure for a public-interest case, naming the rule and art. 257', async () => {
+      const res = await transition(judge, caseId, 'EVIDENCE_EXCHANGE', '2025-05-12', { days: 10, procedure: 'SIMPLIFIED' });
+      expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'procedure', rule: 'SIMPLIFIED_PROCEDURE_EXCLUDED' });
+      expect(res.errors![0].message).toContain('SPC interpretation of the Civil Procedure Law (2022), art. 257');
+    });
+
+    it('lets the court alone set the evidence period, at least 15 days in ordinary procedure', async () => {
       const notTheCourtsStep = await transition(procurator, caseId, 'EVIDENCE_EXCHANGE', '2025-05-12', { days: 15, procedure: 'ORDINARY' });
       expect(notTheCourtsStep.errors![0].extensions!.code).toBe('FORBIDDEN');
 
@@ -152,6 +160,18 @@ describe('case procedure: the four case types from clue to judgment', () => {
 
       const evidence = await move(judge, caseId, 'EVIDENCE_EXCHANGE', '2025-05-12', { days: 15, procedure: 'ORDINARY' });
       expect(evidence.deadlines.find((d: { rule: string }) => d.rule === 'EVIDENCE_PERIOD')).toMatchObject({ due: '2025-05-27', closedOn: null });
+    });
+
+    it('refuses a hearing while the evidence period runs, naming the first allowed date, and keeps the period open', async () => {
+      const res = await transition(judge, caseId, 'HEARING', '2025-05-20');
+      expect(res.errors![0].extensions).toMatchObject({ code: 'CONFLICT', gate: 'EVIDENCE_PERIOD_EXPIRED', due: '2025-05-27', earliestDate: '2025-05-28' });
+      expect(res.errors![0].message).toContain('2025-05-28');
+      const c = await gql(judge, `query($id: ID!) { case(id: $id) { stage deadlines { rule closedOn } } }`, { id: caseId });
+      expect(c.data!.case.stage).toBe('EVIDENCE_EXCHANGE');
+      expect(c.data!.case.deadlines.find((d: { rule: string }) => d.rule === 'EVIDENCE_PERIOD').closedOn).toBeNull();
+    });
+
+    it('holds the hearing after the evidence period and gives judgment, opening the 15-day appeal period', async () => {
       await move(judge, caseId, 'HEARING', '2025-06-10');
       const judged = await move(judge, caseId, 'JUDGMENT', '2025-07-01');
       expect(judged.deadlines.find((d: { rule: string }) => d.rule === 'APPEAL_JUDGMENT')).toMatchObject({ due: '2025-07-16', closedOn: null });
@@ -159,6 +179,20 @@ describe('case procedure: the four case types from clue to judgment', () => {
       expect(judged.transitions.map((t: { to: string }) => t.to)).toEqual([
         'INVESTIGATION', 'ANNOUNCEMENT', 'FILED', 'EVIDENCE_EXCHANGE', 'HEARING', 'JUDGMENT',
       ]);
+    });
+
+    it('refuses enforcement or closing while the appeal period runs, naming the date, and keeps the appeal deadline open', async () => {
+      const enforce = await transition(judge, caseId, 'ENFORCEMENT', '2025-07-02');
+      expect(enforce.errors![0].extensions).toMatchObject({ code: 'CONFLICT', gate: 'APPEAL_PERIOD_EXPIRED', due: '2025-07-16', earliestDate: '2025-07-17' });
+      expect(enforce.errors![0].message).toMatch(/appeal period runs until 2025-07-16 \(Civil Procedure Law \(2023\), art\. 171\).*2025-07-17/);
+      const close = await transition(judge, caseId, 'CLOSED', '2025-07-16');
+      expect(close.errors![0].extensions).toMatchObject({ code: 'CONFLICT', gate: 'APPEAL_PERIOD_EXPIRED', earliestDate: '2025-07-17' });
+
+      const c = await gql(judge, `query($id: ID!) { case(id: $id) { stage deadlines { rule closedOn } } }`, { id: caseId });
+      expect(c.data!.case.stage).toBe('JUDGMENT');
+      expect(c.data!.case.deadlines.find((d: { rule: string }) => d.rule === 'APPEAL_JUDGMENT').closedOn).toBeNull();
+      const upcoming = await gql(procurator, `{ upcomingDeadlines(first: 50) { nodes { rule case { id } } } }`);
+      expect(upcoming.data!.upcomingDeadlines.nodes).toContainEqual({ rule: 'APPEAL_JUDGMENT', case: { id: caseId } });
     });
 
     it('refuses a move the stage machine does not allow, listing the allowed ones', async () => {
@@ -229,6 +263,16 @@ describe('case procedure: the four case types from clue to judgment', () => {
       expect(judged.deadlines.find((d: { rule: string }) => d.rule === 'APPEAL_JUDGMENT')).toBeUndefined();
     });
 
+    it('refuses enforcement before the administrative appeal period has run out, citing Administrative Procedure Law art. 85', async () => {
+      const res = await transition(judge, caseId, 'ENFORCEMENT', '2025-06-04');
+      expect(res.errors![0].extensions).toMatchObject({
+        code: 'CONFLICT',
+        gate: 'APPEAL_PERIOD_EXPIRED',
+        earliestDate: '2025-06-05',
+        source: 'Administrative Procedure Law, art. 85',
+      });
+    });
+
     it('opens the appeal period of the Administrative Procedure Law (art. 85), not of the Civil Procedure Law', async () => {
       const c = await gql(judge, `query($id: ID!) { case(id: $id) { deadlines { rule due source nature closedOn } } }`, { id: caseId });
       expect(c.data!.case.deadlines.find((d: { rule: string }) => d.rule === 'ADMINISTRATIVE_APPEAL_JUDGMENT')).toEqual({
@@ -261,7 +305,10 @@ describe('case procedure: the four case types from clue to judgment', () => {
     });
   });
 
-  describe('representative action', () => {
+  const elect = (token: string, caseId: string, references: string[]) =>
+    gql(token, `mutation($i: ElectRepresentativesInput!) { electRepresentatives(input: $i) { id } }`, { i: { caseId, references } });
+
+  describe('representative action with an uncertain number of claimants (CPL art. 57)', () => {
     let caseId: string;
 
     beforeAll(async () => {
@@ -276,19 +323,6 @@ describe('case procedure: the four case types from clue to judgment', () => {
       expect(opened.parties[0]).toMatchObject({ role: 'SUPPORTER', organisation: { id: ids.association, kind: 'CONSUMER_ASSOCIATION' } });
     });
 
-    it('needs 2 to 5 elected representatives before filing', async () => {
-      await move(association, caseId, 'INVESTIGATION', '2025-01-20');
-      const early = await transition(association, caseId, 'FILED', '2025-02-10');
-      expect(early.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'REPRESENTATIVE_COUNT' });
-      expect(early.errors![0].message).toContain('2 to 5');
-
-      const elect = (references: string[]) =>
-        gql(association, `mutation($i: ElectRepresentativesInput!) { electRepresentatives(input: $i) { id } }`, { i: { caseId, references } });
-      expect((await elect(['C-0001'])).errors![0].extensions).toMatchObject({ rule: 'REPRESENTATIVE_COUNT' });
-      expect((await elect(['C-1', 'C-2', 'C-3', 'C-4', 'C-5', 'C-6'])).errors![0].extensions).toMatchObject({ rule: 'REPRESENTATIVE_COUNT' });
-      expect((await elect(['C-0001', 'C-0017', 'C-0042'])).errors).toBeUndefined();
-    });
-
     it('refuses an organisation as plaintiff of a representative action', async () => {
       const res = await gql(association, `mutation($i: AddCaseOrganisationInput!) { addCaseOrganisation(input: $i) { id } }`, {
         i: { caseId, organisationId: ids.association, role: 'PLAINTIFF' },
@@ -296,8 +330,13 @@ describe('case procedure: the four case types from clue to judgment', () => {
       expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'NO_ORGANISATION_PLAINTIFF_IN_REPRESENTATIVE_ACTION' });
     });
 
+    it('files before any representative is elected: the claimants who register elect them', async () => {
+      await move(association, caseId, 'INVESTIGATION', '2025-01-20');
+      const filed = await move(association, caseId, 'FILED', '2025-02-10');
+      expect(filed.parties.filter((p: { role: string }) => p.role === 'REPRESENTATIVE')).toEqual([]);
+    });
+
     it('registers claimants for at least 30 days and refuses evidence exchange before registration closes', async () => {
-      await move(association, caseId, 'FILED', '2025-02-10');
       const registration = await move(judge, caseId, 'REGISTRATION', '2025-02-14', { days: 30 });
       // 2025-03-16 is a Sunday: registration runs to Monday 2025-03-17.
       expect(registration.deadlines[0]).toMatchObject({ rule: 'REGISTRATION_PERIOD', nominalDue: '2025-03-16', due: '2025-03-17' });
@@ -306,13 +345,44 @@ describe('case procedure: the four case types from clue to judgment', () => {
       expect(early.errors![0].extensions).toMatchObject({ gate: 'REGISTRATION_CLOSED', earliestDate: '2025-03-18' });
     });
 
+    it('needs 2 to 5 representatives, elected during registration, before leaving it', async () => {
+      const none = await transition(judge, caseId, 'EVIDENCE_EXCHANGE', '2025-03-18', { days: 20, procedure: 'ORDINARY' });
+      expect(none.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'REPRESENTATIVE_COUNT' });
+      expect(none.errors![0].message).toContain('2 to 5');
+
+      expect((await elect(association, caseId, ['C-0001'])).errors![0].extensions).toMatchObject({ rule: 'REPRESENTATIVE_COUNT' });
+      expect((await elect(association, caseId, ['C-1', 'C-2', 'C-3', 'C-4', 'C-5', 'C-6'])).errors![0].extensions).toMatchObject({ rule: 'REPRESENTATIVE_COUNT' });
+      expect((await elect(association, caseId, ['C-0001', 'C-0017', 'C-0042'])).errors).toBeUndefined();
+    });
+
+    it('refuses simplified procedure for a representative action: one party has very many members', async () => {
+      const res = await transition(judge, caseId, 'EVIDENCE_EXCHANGE', '2025-03-18', { days: 15, procedure: 'SIMPLIFIED' });
+      expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'procedure', rule: 'SIMPLIFIED_PROCEDURE_EXCLUDED' });
+      expect(res.errors![0].message).toMatch(/very many members.*art\. 257/);
+    });
+
     it('goes to judgment through the court', async () => {
       await move(judge, caseId, 'EVIDENCE_EXCHANGE', '2025-03-18', { days: 20, procedure: 'ORDINARY' });
+      expect((await elect(association, caseId, ['C-0001', 'C-0002'])).errors![0].extensions).toMatchObject({ code: 'CONFLICT', stage: 'EVIDENCE_EXCHANGE' });
       await move(judge, caseId, 'HEARING', '2025-05-08');
       const judged = await move(judge, caseId, 'JUDGMENT', '2025-06-16');
       expect(judged.parties.filter((p: { role: string }) => p.role === 'REPRESENTATIVE').map((p: { name: string }) => p.name)).toEqual([
         'C-0001', 'C-0017', 'C-0042',
       ]);
+    });
+  });
+
+  describe('representative action with a known number of claimants (CPL art. 56)', () => {
+    it('needs 2 to 5 elected representatives before filing, and fixes them once filed', async () => {
+      const opened = await openCase(association, { type: 'REPRESENTATIVE_ACTION', title: 'The 40 customers of one shop', courtId: ids.court, defendants: [handler] });
+      await move(association, opened.id, 'INVESTIGATION', '2025-01-20');
+      const early = await transition(association, opened.id, 'FILED', '2025-02-10');
+      expect(early.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'REPRESENTATIVE_COUNT' });
+      expect(early.errors![0].message).toContain('2 to 5');
+
+      expect((await elect(association, opened.id, ['K-1', 'K-2'])).errors).toBeUndefined();
+      await move(association, opened.id, 'FILED', '2025-02-10');
+      expect((await elect(association, opened.id, ['K-1', 'K-3'])).errors![0].extensions).toMatchObject({ code: 'CONFLICT', stage: 'FILED' });
     });
   });
 
@@ -332,6 +402,12 @@ describe('case procedure: the four case types from clue to judgment', () => {
       await move(judge, opened.id, 'HEARING', '2025-03-31');
       const judged = await move(judge, opened.id, 'JUDGMENT', '2025-04-28');
       expect(judged.parties.map((p: { role: string }) => p.role)).toEqual(['PLAINTIFF', 'SUPPORTER', 'DEFENDANT']);
+
+      // The judgment takes effect once the 15-day appeal period (to 2025-05-13) has run out unused.
+      const early = await transition(judge, opened.id, 'ENFORCEMENT', '2025-05-13');
+      expect(early.errors![0].extensions).toMatchObject({ gate: 'APPEAL_PERIOD_EXPIRED', earliestDate: '2025-05-14' });
+      const enforced = await move(judge, opened.id, 'ENFORCEMENT', '2025-05-14');
+      expect(enforced.deadlines.find((d: { rule: string }) => d.rule === 'APPEAL_JUDGMENT')).toMatchObject({ due: '2025-05-13', closedOn: '2025-05-14' });
     });
 
     it('needs a procuratorate as supporter', async () => {

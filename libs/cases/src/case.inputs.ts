@@ -23,6 +23,7 @@ import { IsCalendarDate } from './calendar-date.validator';
 import { FirstInstanceProcedure } from './case.model';
 import { CaseStage, CaseType } from './rules/case-types';
 import { LiabilityBasis } from './rules/liability';
+import { REPRESENTATIVES } from './rules/standing';
 
 const CREDIT_CODE_MESSAGE = 'must be an 18-character unified social credit code';
 
@@ -158,7 +159,7 @@ export class ElectRepresentativesInput {
   @Field(() => ID) @IsUUID() caseId: string;
 
   @Field(() => [String], {
-    description: 'Claimant references of the elected representatives (e.g. enrolment numbers), 2 to 5; never names',
+    description: `Claimant references of the elected representatives (e.g. enrolment numbers), ${REPRESENTATIVES.min} to ${REPRESENTATIVES.max}; never names`,
   })
   @ArrayMinSize(1)
   @ArrayMaxSize(10)

@@ -22,6 +22,7 @@ import { toCaseDeadline } from './deadlines.repository';
 import { DeadlinesService } from './deadlines.service';
 import { CasePartyRole, CaseStage } from './rules/case-types';
 import { transitionsFrom } from './rules/stages';
+import { REPRESENTATIVES } from './rules/standing';
 
 /** Who works on cases; what each may see is decided per case (see visibleCase). */
 const CASE_ROLES = [Role.PROCURATOR, Role.ASSOCIATION_STAFF, Role.JUDGE];
@@ -80,7 +81,9 @@ export class CasesResolver {
   }
 
   @Allow(Role.ASSOCIATION_STAFF)
-  @Mutation(() => CaseModel, { description: 'Records the 2 to 5 elected representatives of a representative action (replaces any earlier election)' })
+  @Mutation(() => CaseModel, {
+    description: `Records the ${REPRESENTATIVES.min} to ${REPRESENTATIVES.max} elected representatives of a representative action (replaces any earlier election): before filing, or during registration when the number of claimants is uncertain`,
+  })
   electRepresentatives(@CurrentActor() actor: Actor, @Args('input') input: ElectRepresentativesInput): Promise<CaseModel> {
     return this.service.electRepresentatives(actor, input);
   }

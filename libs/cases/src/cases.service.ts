@@ -34,13 +34,16 @@ import { Clock } from './clock';
 import { DeadlinesRepository } from './deadlines.repository';
 import { DeadlinesService } from './deadlines.service';
 import { CasePartyRole, CaseStage, CaseType, PRE_FILING_STAGES } from './rules/case-types';
+import { checkFirstInstanceProcedure } from './rules/procedure';
 import { checkGate, findTransition, type TransitionActor } from './rules/stages';
 import {
   checkAgencyAllowed,
   checkPlaintiff,
+  checkReadyAfterRegistration,
   checkReadyToFile,
   checkRepresentativeCount,
   checkSupporter,
+  mayElectRepresentativesAt,
 } from './rules/standing';
 
 interface OrganisationRow {
@@ -55,6 +58,9 @@ const TRANSITION_ROLES: Record<TransitionActor, readonly Role[]> = {
   PROCURATOR: [Role.PROCURATOR],
   COURT: [Role.JUDGE],
 };
+
+/** Parties are shaped by the plaintiff side until filing (see PartiesFixedError). */
+const beforeFiling = (found: CaseModel) => PRE_FILING_STAGES.includes(found.stage);
 
 const defendantParty = (d: DefendantInput): NewParty => ({
   role: CasePartyRole.DEFENDANT,
@@ -149,7 +155,7 @@ export class CasesService {
   }
 
   addOrganisation(actor: Actor, input: AddCaseOrganisationInput): Promise<CaseModel> {
-    return this.changeParties(actor, input.caseId, 'case.add-organisation', async (manager, found) => {
+    return this.changeParties(actor, input.caseId, 'case.add-organisation', beforeFiling, async (manager, found) => {
       const organisation = (await this.organisations(manager, [input.organisationId])).get(input.organisationId)!;
       const role = input.role === 'PLAINTIFF' ? CasePartyRole.PLAINTIFF : CasePartyRole.SUPPORTER;
       if (role === CasePartyRole.PLAINTIFF) checkPlaintiff(found.type, organisation);
@@ -170,7 +176,7 @@ export class CasesService {
   }
 
   addDefendant(actor: Actor, input: AddDefendantInput): Promise<CaseModel> {
-    return this.changeParties(actor, input.caseId, 'case.add-defendant', async (manager, found) => {
+    return this.changeParties(actor, input.caseId, 'case.add-defendant', beforeFiling, async (manager, found) => {
       if (found.type === CaseType.ADMINISTRATIVE_PUBLIC_INTEREST) {
         throw new InputError('defendant', 'an administrative public-interest case is brought against the agency: use addAgency');
       }
@@ -180,7 +186,7 @@ export class CasesService {
   }
 
   addAgency(actor: Actor, input: AddAgencyInput): Promise<CaseModel> {
-    return this.changeParties(actor, input.caseId, 'case.add-agency', async (manager, found) => {
+    return this.changeParties(actor, input.caseId, 'case.add-agency', beforeFiling, async (manager, found) => {
       checkAgencyAllowed(found.type, (await this.cases.partyCounts(manager, found.id)).agencies);
       await this.cases.insertParties(manager, found.id, [
         { role: CasePartyRole.AGENCY, name: input.agency.name, creditCode: input.agency.unifiedSocialCreditCode ?? null },
@@ -189,9 +195,13 @@ export class CasesService {
     });
   }
 
-  /** Replaces the elected representatives of a representative action. */
+  /**
+   * Replaces the elected representatives of a representative action: before filing, or during
+   * registration when the number of claimants is uncertain (mayElectRepresentativesAt).
+   */
   electRepresentatives(actor: Actor, input: ElectRepresentativesInput): Promise<CaseModel> {
-    return this.changeParties(actor, input.caseId, 'case.elect-representatives', async (manager, found) => {
+    const allowedAt = (found: CaseModel) => mayElectRepresentativesAt(found.stage, found.claimantsNumberUncertain);
+    return this.changeParties(actor, input.caseId, 'case.elect-representatives', allowedAt, async (manager, found) => {
       checkRepresentativeCount(found.type, input.references.length);
       await this.cases.deleteParties(manager, found.id, CasePartyRole.REPRESENTATIVE);
       await this.cases.insertParties(
@@ -235,6 +245,7 @@ export class CasesService {
       await this.checkEventDate(manager, found.id, input.on, 'on');
       const given = (['urgent', 'days', 'procedure'] as const).find((option) => input[option] !== undefined && input[option] !== null);
       if (!transition.opens && given) throw new InputError(given, `does not apply to a move to ${input.to}: it starts no deadline`);
+      if (input.procedure) checkFirstInstanceProcedure(found.type, input.procedure);
 
       const open = await this.deadlineRows.open(manager, found.id);
       const facts = {
@@ -248,7 +259,10 @@ export class CasesService {
         agencyResponse: found.agencyResponse ? { on: found.agencyResponse.respondedOn, adequate: found.agencyResponse.adequate } : undefined,
       };
       (transition.gates ?? []).forEach((gate) => checkGate(gate, facts));
-      if (input.to === CaseStage.FILED) checkReadyToFile(found.type, await this.cases.partyCounts(manager, found.id));
+      if (input.to === CaseStage.FILED) {
+        checkReadyToFile(found.type, await this.cases.partyCounts(manager, found.id), found.claimantsNumberUncertain);
+      }
+      if (found.stage === CaseStage.REGISTRATION) checkReadyAfterRegistration(found.type, await this.cases.partyCounts(manager, found.id));
 
       await this.deadlineRows.closeOpen(manager, found.id, input.on);
       await this.cases.recordTransition(manager, found.id, {
@@ -299,16 +313,20 @@ export class CasesService {
     });
   }
 
-  /** Runs a party change before filing, audited as `action` with the facts `change` returns. */
+  /**
+   * Runs a party change while `allowedAt` holds (by default: before filing), audited as `action`
+   * with the facts `change` returns.
+   */
   private changeParties(
     actor: Actor,
     caseId: string,
     action: string,
+    allowedAt: (found: CaseModel) => boolean,
     change: (manager: EntityManager, found: CaseModel) => Promise<Record<string, unknown>>,
   ): Promise<CaseModel> {
     return this.dataSource.transaction(async (manager) => {
       const found = await this.lockVisible(manager, actor, caseId);
-      if (!PRE_FILING_STAGES.includes(found.stage)) throw new PartiesFixedError(found.stage);
+      if (!allowedAt(found)) throw new PartiesFixedError(found.stage);
       const details = await change(manager, found);
       await this.audit.record(manager, actor, { action, subjectType: 'Case', subjectId: found.id, caseId: found.id, details });
       return found;

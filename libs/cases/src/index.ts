@@ -8,5 +8,6 @@ export * from './deadlines.service';
 export * from './rules';
 export * from './rules/case-types';
 export * from './rules/liability';
+export * from './rules/procedure';
 export * from './rules/stages';
 export * from './rules/standing';

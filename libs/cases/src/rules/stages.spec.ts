@@ -78,6 +78,7 @@ describe('stage machines', () => {
 });
 
 describe('filing gates', () => {
+  const { FILED, EVIDENCE_EXCHANGE, HEARING, JUDGMENT } = CaseStage;
   const civil: GateFacts = {
     type: CaseType.CIVIL_PUBLIC_INTEREST,
     from: CaseStage.ANNOUNCEMENT,
@@ -151,6 +152,62 @@ describe('filing gates', () => {
         agencyResponse: { on: '2025-02-01', adequate: true },
       });
       expect(error!.message).toMatch(/responded adequately on 2025-02-01/);
+    });
+  });
+
+  describe('hearing after the evidence period (SPC evidence provisions (2019) art. 51)', () => {
+    const evidence: GateFacts = {
+      ...civil,
+      from: CaseStage.EVIDENCE_EXCHANGE,
+      to: CaseStage.HEARING,
+      on: '2025-11-25',
+      openDeadline: { rule: DeadlineRule.EVIDENCE_PERIOD, due: '2025-12-03', source: 'art. 51' },
+    };
+
+    it('puts the gate on every civil machine, and none on the administrative one (no evidence-exchange stage)', () => {
+      for (const type of [CaseType.CIVIL_PUBLIC_INTEREST, CaseType.REPRESENTATIVE_ACTION, CaseType.SUPPORTED]) {
+        expect(findTransition(type, EVIDENCE_EXCHANGE, HEARING).gates).toEqual([TransitionGate.EVIDENCE_PERIOD_EXPIRED]);
+      }
+      expect(findTransition(CaseType.ADMINISTRATIVE_PUBLIC_INTEREST, FILED, HEARING).gates).toBeUndefined();
+    });
+
+    it('refuses a hearing while the evidence period runs, naming the first allowed date', () => {
+      const error = gateError(TransitionGate.EVIDENCE_PERIOD_EXPIRED, evidence);
+      expect(error).toBeInstanceOf(FilingGateError);
+      expect(error!.facts).toMatchObject({ gate: 'EVIDENCE_PERIOD_EXPIRED', due: '2025-12-03', earliestDate: '2025-12-04' });
+      expect(error!.message).toContain('the evidence period runs until 2025-12-03');
+      expect(gateError(TransitionGate.EVIDENCE_PERIOD_EXPIRED, { ...evidence, on: '2025-12-03' })).toBeInstanceOf(FilingGateError);
+    });
+
+    it('allows the hearing from the day after the last day', () => {
+      expect(gateError(TransitionGate.EVIDENCE_PERIOD_EXPIRED, { ...evidence, on: '2025-12-04' })).toBeUndefined();
+    });
+  });
+
+  describe('enforcement once the judgment is in effect (CPL (2023) arts. 171, 158; APL art. 85)', () => {
+    const judged: GateFacts = {
+      ...civil,
+      from: CaseStage.JUDGMENT,
+      to: CaseStage.ENFORCEMENT,
+      on: '2025-11-29',
+      openDeadline: { rule: DeadlineRule.APPEAL_JUDGMENT, due: '2025-12-14', source: 'art. 171' },
+    };
+
+    it('gates enforcement and closing after judgment in every machine', () => {
+      for (const type of Object.values(CaseType)) {
+        expect(findTransition(type, JUDGMENT, CaseStage.ENFORCEMENT).gates).toEqual([TransitionGate.APPEAL_PERIOD_EXPIRED]);
+        expect(findTransition(type, JUDGMENT, CaseStage.CLOSED).gates).toEqual([TransitionGate.APPEAL_PERIOD_EXPIRED]);
+      }
+    });
+
+    it('refuses enforcement while the appeal period runs, naming the date the judgment can take effect', () => {
+      const error = gateError(TransitionGate.APPEAL_PERIOD_EXPIRED, judged);
+      expect(error!.facts).toMatchObject({ gate: 'APPEAL_PERIOD_EXPIRED', due: '2025-12-14', earliestDate: '2025-12-15' });
+      expect(error!.message).toContain('the appeal period runs until 2025-12-14 (art. 171); the earliest date for this is 2025-12-15, not 2025-11-29');
+    });
+
+    it('allows enforcement after the appeal period ran out', () => {
+      expect(gateError(TransitionGate.APPEAL_PERIOD_EXPIRED, { ...judged, on: '2025-12-15' })).toBeUndefined();
     });
   });
 

@@ -20,6 +20,8 @@ export enum TransitionGate {
   CLAIMANTS_NUMBER_UNCERTAIN = 'CLAIMANTS_NUMBER_UNCERTAIN',
   CLAIMANTS_NUMBER_KNOWN = 'CLAIMANTS_NUMBER_KNOWN',
   REGISTRATION_CLOSED = 'REGISTRATION_CLOSED',
+  EVIDENCE_PERIOD_EXPIRED = 'EVIDENCE_PERIOD_EXPIRED',
+  APPEAL_PERIOD_EXPIRED = 'APPEAL_PERIOD_EXPIRED',
 }
 
 /** One allowed move: to which stage, by whom, checking what, opening which deadline. */
@@ -38,12 +40,25 @@ const { CLUE, INVESTIGATION, ANNOUNCEMENT, RECOMMENDATION, FILED, REGISTRATION, 
 /** Abandoning a case before filing (the clue does not hold, someone else sues, the agency complies). */
 const withdraw = (by: TransitionActor): StageTransition => ({ to: CLOSED, by });
 
+/**
+ * After judgment: enforcement or closing only once the judgment is in effect, i.e. the appeal
+ * period ran out (APPEAL_PERIOD_EXPIRED). Appeal proceedings (second instance) are not recorded
+ * yet; until they are, a case whose judgment was appealed stays at JUDGMENT.
+ */
+const afterJudgment: StageMachine = {
+  [JUDGMENT]: [
+    { to: ENFORCEMENT, by: 'COURT', gates: [TransitionGate.APPEAL_PERIOD_EXPIRED] },
+    { to: CLOSED, by: 'COURT', gates: [TransitionGate.APPEAL_PERIOD_EXPIRED] },
+  ],
+  [ENFORCEMENT]: [{ to: CLOSED, by: 'COURT' }],
+};
+
 /** From filing on, the court runs the civil procedure; a judgment opens the appeal period (CPL (2023) art. 171). */
 const civilTrial: StageMachine = {
-  [EVIDENCE_EXCHANGE]: [{ to: HEARING, by: 'COURT' }],
+  // SPC evidence provisions (2019) art. 51: the hearing follows the evidence period, not within it.
+  [EVIDENCE_EXCHANGE]: [{ to: HEARING, by: 'COURT', gates: [TransitionGate.EVIDENCE_PERIOD_EXPIRED] }],
   [HEARING]: [{ to: JUDGMENT, by: 'COURT', opens: DeadlineRule.APPEAL_JUDGMENT }],
-  [JUDGMENT]: [{ to: ENFORCEMENT, by: 'COURT' }, { to: CLOSED, by: 'COURT' }],
-  [ENFORCEMENT]: [{ to: CLOSED, by: 'COURT' }],
+  ...afterJudgment,
 };
 
 /** The stage machine of each case type: from each stage, the moves allowed. */
@@ -82,8 +97,7 @@ export const STAGE_MACHINES: Readonly<Record<CaseType, StageMachine>> = Object.f
     [FILED]: [{ to: HEARING, by: 'COURT' }, withdraw('COURT')],
     // Administrative Procedure Law art. 85, not CPL art. 171: the appeal period of an administrative judgment.
     [HEARING]: [{ to: JUDGMENT, by: 'COURT', opens: DeadlineRule.ADMINISTRATIVE_APPEAL_JUDGMENT }],
-    [JUDGMENT]: [{ to: ENFORCEMENT, by: 'COURT' }, { to: CLOSED, by: 'COURT' }],
-    [ENFORCEMENT]: [{ to: CLOSED, by: 'COURT' }],
+    ...afterJudgment,
   },
   [CaseType.REPRESENTATIVE_ACTION]: {
     [CLUE]: [{ to: INVESTIGATION, by: 'PLAINTIFF_SIDE' }, withdraw('PLAINTIFF_SIDE')],
@@ -148,7 +162,7 @@ export interface GateFacts {
   readonly on: CalendarDate;
   readonly procuratoratePlaintiff: boolean;
   readonly claimantsNumberUncertain: boolean;
-  /** The open deadline of the stage being left (announcement, recommendation, registration), if any. */
+  /** The open deadline of the stage being left (announcement, recommendation, registration, evidence, appeal), if any. */
   readonly openDeadline?: { rule: DeadlineRule; due: CalendarDate; source: string };
   /** The agency's written response to a recommendation, once recorded. */
   readonly agencyResponse?: { on: CalendarDate; adequate: boolean };
@@ -205,6 +219,15 @@ export function checkGate(gate: TransitionGate, facts: GateFacts): void {
     case TransitionGate.REGISTRATION_CLOSED:
       // SPC interpretation of the CPL (2022) art. 79; the judgment binds those who registered.
       requirePeriodOver(gate, facts, 'the registration period');
+      return;
+    case TransitionGate.EVIDENCE_PERIOD_EXPIRED:
+      // SPC evidence provisions (2019) art. 51: a party may submit evidence until the period's last day.
+      requirePeriodOver(gate, facts, 'the evidence period');
+      return;
+    case TransitionGate.APPEAL_PERIOD_EXPIRED:
+      // CPL (2023) arts. 171, 158 (APL art. 85 for administrative cases): a first-instance judgment
+      // takes effect only once the appeal period has run out without an appeal.
+      requirePeriodOver(gate, facts, 'the appeal period');
       return;
   }
 }

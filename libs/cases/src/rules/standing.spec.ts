@@ -1,12 +1,15 @@
 import { AdministrativeLevel, OrganisationKind } from '@app/platform/organisations/organisation.entity';
-import { CaseType } from './case-types';
+import { CaseStage, CaseType } from './case-types';
 import {
   checkAgencyAllowed,
   checkPlaintiff,
+  checkReadyAfterRegistration,
   checkReadyToFile,
   checkRepresentativeCount,
   checkSupporter,
+  mayElectRepresentativesAt,
   type PartyCounts,
+  REPRESENTATIVES,
   STANDING_RULES,
   StandingError,
   StandingRule,
@@ -125,6 +128,37 @@ describe('standing rules', () => {
       [CaseType.REPRESENTATIVE_ACTION, { ...none, representatives: 2, defendants: 1 }, undefined],
     ])('%s with %o: %s', (type, counts, expected) => {
       expect(refusal(() => checkReadyToFile(type, counts))).toBe(expected);
+    });
+
+    it('files a representative action with an uncertain number of claimants before any representative is elected (CPL art. 57)', () => {
+      const noRepresentatives = { ...none, supporters: 1, defendants: 1 };
+      expect(refusal(() => checkReadyToFile(CaseType.REPRESENTATIVE_ACTION, noRepresentatives, true))).toBeUndefined();
+      expect(refusal(() => checkReadyToFile(CaseType.REPRESENTATIVE_ACTION, { ...noRepresentatives, defendants: 0 }, true))).toBe(
+        StandingRule.DEFENDANT_REQUIRED,
+      );
+      expect(refusal(() => checkReadyToFile(CaseType.REPRESENTATIVE_ACTION, noRepresentatives, false))).toBe(StandingRule.REPRESENTATIVE_COUNT);
+    });
+  });
+
+  describe('representatives of an uncertain number of claimants (CPL art. 57; SPC interpretation arts. 77-79)', () => {
+    const none: PartyCounts = { plaintiffs: 0, supporters: 1, defendants: 1, agencies: 0, representatives: 0 };
+
+    it('needs the 2 to 5 representatives when registration closes', () => {
+      expect([0, 1, 2, 5, 6].map((representatives) => refusal(() => checkReadyAfterRegistration(CaseType.REPRESENTATIVE_ACTION, { ...none, representatives })))).toEqual([
+        StandingRule.REPRESENTATIVE_COUNT,
+        StandingRule.REPRESENTATIVE_COUNT,
+        undefined,
+        undefined,
+        StandingRule.REPRESENTATIVE_COUNT,
+      ]);
+      expect(STANDING_RULES[StandingRule.REPRESENTATIVE_COUNT].requirement).toContain(`${REPRESENTATIVES.min} to ${REPRESENTATIVES.max}`);
+    });
+
+    it('lets them be elected during registration, and a known number only before filing', () => {
+      expect(mayElectRepresentativesAt(CaseStage.INVESTIGATION, false)).toBe(true);
+      expect(mayElectRepresentativesAt(CaseStage.REGISTRATION, true)).toBe(true);
+      expect(mayElectRepresentativesAt(CaseStage.FILED, false)).toBe(false);
+      expect(mayElectRepresentativesAt(CaseStage.EVIDENCE_EXCHANGE, true)).toBe(false);
     });
   });
 });

@@ -1,6 +1,9 @@
 import { DomainError, ErrorCode } from '@app/platform/errors/domain-error';
 import { AdministrativeLevel, OrganisationKind } from '@app/platform/organisations/organisation.entity';
-import { CaseType } from './case-types';
+import { CaseStage, CaseType, PRE_FILING_STAGES } from './case-types';
+
+/** SPC interpretation of the CPL (2022) art. 78: 代表人为二至五人. The one place the bounds are stated. */
+export const REPRESENTATIVES = Object.freeze({ min: 2, max: 5 });
 
 /** The named standing rules (domain.md section 2). Each error names one. */
 export enum StandingRule {
@@ -69,7 +72,7 @@ export const STANDING_RULES: Readonly<Record<StandingRule, StandingRuleDefinitio
   // SPC interpretation of the CPL (2022) art. 78: 代表人为二至五人.
   [StandingRule.REPRESENTATIVE_COUNT]: {
     source: 'Civil Procedure Law (2023) arts. 56-57; SPC interpretation of the Civil Procedure Law (2022) art. 78',
-    requirement: 'a representative action needs 2 to 5 elected representatives',
+    requirement: `a representative action needs ${REPRESENTATIVES.min} to ${REPRESENTATIVES.max} elected representatives`,
   },
   // Administrative Procedure Law art. 25(4): the agency is the defendant of an administrative case only.
   [StandingRule.AGENCY_ONLY_IN_ADMINISTRATIVE_PIL]: {
@@ -162,7 +165,18 @@ export function checkAgencyAllowed(type: CaseType, agenciesAlready: number): voi
 
 /** Throws StandingError unless `count` representatives may be elected. */
 export function checkRepresentativeCount(type: CaseType, count: number): void {
-  if (type !== CaseType.REPRESENTATIVE_ACTION || count < 2 || count > 5) throw new StandingError(StandingRule.REPRESENTATIVE_COUNT);
+  if (type !== CaseType.REPRESENTATIVE_ACTION || count < REPRESENTATIVES.min || count > REPRESENTATIVES.max) {
+    throw new StandingError(StandingRule.REPRESENTATIVE_COUNT);
+  }
+}
+
+/**
+ * When representatives may be elected: before filing; and, when the number of claimants is
+ * uncertain, also during registration, since the claimants who register elect them (CPL (2023)
+ * art. 57; SPC interpretation of the CPL (2022) arts. 77, 79).
+ */
+export function mayElectRepresentativesAt(stage: CaseStage, claimantsNumberUncertain: boolean): boolean {
+  return PRE_FILING_STAGES.includes(stage) || (claimantsNumberUncertain && stage === CaseStage.REGISTRATION);
 }
 
 /** The parties of a case as filing needs them: counts per role. */
@@ -174,8 +188,12 @@ export interface PartyCounts {
   readonly representatives: number;
 }
 
-/** Throws StandingError naming the first rule a case of `type` with these parties fails at filing. */
-export function checkReadyToFile(type: CaseType, parties: PartyCounts): void {
+/**
+ * Throws StandingError naming the first rule a case of `type` with these parties fails at filing.
+ * A representative action with an uncertain number of claimants files without representatives:
+ * they are elected by those who register (CPL (2023) art. 57), checked by checkReadyAfterRegistration.
+ */
+export function checkReadyToFile(type: CaseType, parties: PartyCounts, claimantsNumberUncertain = false): void {
   switch (type) {
     case CaseType.CIVIL_PUBLIC_INTEREST:
       if (parties.plaintiffs < 1) throw new StandingError(StandingRule.PLAINTIFF_REQUIRED);
@@ -191,8 +209,18 @@ export function checkReadyToFile(type: CaseType, parties: PartyCounts): void {
       if (parties.defendants < 1) throw new StandingError(StandingRule.DEFENDANT_REQUIRED);
       return;
     case CaseType.REPRESENTATIVE_ACTION:
-      if (parties.representatives < 2 || parties.representatives > 5) throw new StandingError(StandingRule.REPRESENTATIVE_COUNT);
+      // CPL (2023) art. 56: with a known number, the parties sue through representatives elected already.
+      if (!claimantsNumberUncertain) checkRepresentativeCount(type, parties.representatives);
       if (parties.defendants < 1) throw new StandingError(StandingRule.DEFENDANT_REQUIRED);
       return;
   }
+}
+
+/**
+ * Throws StandingError unless a case leaving REGISTRATION (a representative action with an
+ * uncertain number of claimants) has its elected representatives: the registered claimants elect
+ * them during registration (CPL (2023) art. 57; SPC interpretation of the CPL (2022) arts. 77-79).
+ */
+export function checkReadyAfterRegistration(type: CaseType, parties: PartyCounts): void {
+  checkRepresentativeCount(type, parties.representatives);
 }
