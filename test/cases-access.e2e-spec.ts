@@ -92,6 +92,18 @@ describe('cases: visibility, lists, deadlines and the holiday calendar', () => {
       expect(moveIt.errors![0].extensions!.code).toBe('NOT_FOUND');
     });
 
+    it('names the field of a case id that is not a UUID', async () => {
+      const res = await gql(tokens.judge, `{ case(id: "x") { id } }`);
+      expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
+    });
+
+    it('refuses a defendant credit code with a wrong check character (GB 32100-2015)', async () => {
+      const res = await gql(tokens.association, `mutation($i: OpenCaseInput!) { openCase(input: $i) { id } }`, {
+        i: { type: 'CIVIL_PUBLIC_INTEREST', title: 'x', courtId: ids.court, defendants: [{ ...defendant, unifiedSocialCreditCode: '91110000MA01ABCD2X' }] },
+      });
+      expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'defendants.0.unifiedSocialCreditCode' });
+    });
+
     it('refuses case operations to an ADMIN as FORBIDDEN', async () => {
       const res = await gql(tokens.admin, `{ cases { totalCount } }`);
       expect(res.errors![0].extensions!.code).toBe('FORBIDDEN');

@@ -40,7 +40,7 @@ describe('case procedure: the four case types from clue to judgment', () => {
     return res.data!.transitionCase;
   }
 
-  const handler = { name: '某某网络科技有限公司', unifiedSocialCreditCode: '91110000MA01ABCD2X', role: 'NETWORK_SERVICE_PROVIDER', liabilityBasis: 'PRESUMED_FAULT' };
+  const handler = { name: '某某网络科技有限公司', unifiedSocialCreditCode: '91110000MA01ABCD2Q', role: 'NETWORK_SERVICE_PROVIDER', liabilityBasis: 'PRESUMED_FAULT' };
 
   async function registerIncident(token: string): Promise<string> {
     const res = await gql(

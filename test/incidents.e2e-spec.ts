@@ -11,7 +11,7 @@ describe('leak incidents', () => {
     exposureStart exposureEnd discoveredOn discoveryChannel estimatedRecords estimatedPeople } }`;
 
   const incident = (overrides: Record<string, unknown> = {}) => ({
-    handler: { name: '某某快递有限公司', unifiedSocialCreditCode: '91310000MA1FL4XQ3K', role: 'OTHER_HANDLER' },
+    handler: { name: '某某快递有限公司', unifiedSocialCreditCode: '91310000MA1FL4XQ3A', role: 'OTHER_HANDLER' },
     dataCategories: ['NAME', 'PHONE_NUMBER', 'ADDRESS'],
     exposureStart: '2024-03-01',
     exposureEnd: '2024-08-31',
@@ -37,7 +37,7 @@ describe('leak incidents', () => {
   it('registers an incident with its handler, exposure window and counts, flagging sensitive categories (PIPL art. 28)', async () => {
     const created = await register(procurator, { dataCategories: ['NAME', 'ID_NUMBER', 'FINANCIAL_ACCOUNT'] });
     expect(created).toMatchObject({
-      handler: { name: '某某快递有限公司', unifiedSocialCreditCode: '91310000MA1FL4XQ3K', role: 'OTHER_HANDLER' },
+      handler: { name: '某某快递有限公司', unifiedSocialCreditCode: '91310000MA1FL4XQ3A', role: 'OTHER_HANDLER' },
       dataCategories: [
         { category: 'NAME', sensitive: false },
         { category: 'ID_NUMBER', sensitive: true },
@@ -53,6 +53,25 @@ describe('leak incidents', () => {
   it('refuses an exposure window that ends before it starts, naming the field', async () => {
     const res = await api.gql(REGISTER, { i: incident({ exposureEnd: '2024-02-01' }) }, procurator);
     expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'exposureEnd' });
+  });
+
+  it('refuses a credit code whose check character is wrong (GB 32100-2015), naming the field', async () => {
+    const res = await api.gql(REGISTER, { i: incident({ handler: { name: 'x', unifiedSocialCreditCode: '91310000MA1FL4XQ3K', role: 'OTHER_HANDLER' } }) }, procurator);
+    expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'handler.unifiedSocialCreditCode' });
+    expect(res.errors![0].message).toMatch(/check character/);
+  });
+
+  it('refuses a discovery date in the future, by the clock the cases use (Asia/Shanghai)', async () => {
+    const tomorrow = new Date(Date.now() + 86_400_000);
+    const date = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(tomorrow);
+    const res = await api.gql(REGISTER, { i: incident({ discoveredOn: date }) }, procurator);
+    expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'discoveredOn' });
+    expect(res.errors![0].message).toContain(`${date} is in the future`);
+  });
+
+  it('names the field of an id that is not a UUID', async () => {
+    const res = await api.gql(`{ leakIncident(id: "x") { id } }`, {}, procurator);
+    expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
   });
 
   it('refuses a malformed credit code and an impossible date', async () => {
@@ -71,7 +90,7 @@ describe('leak incidents', () => {
     beforeAll(async () => {
       await register(association, { handler: { name: 'Shop Alpha Ltd', role: 'CONTENT_SERVICE_PROVIDER' }, dataCategories: ['NAME', 'PURCHASE_HISTORY'], discoveryChannel: 'BREACH_NOTICE', discoveredOn: '2025-01-15' });
       await register(association, { handler: { name: 'Shop Beta Ltd', role: 'CONTENT_SERVICE_PROVIDER' }, dataCategories: ['LOCATION_WHEREABOUTS'], discoveryChannel: 'MEDIA_REPORT', discoveredOn: '2025-03-01' });
-      await register(association, { handler: { name: 'Gamma Cloud', unifiedSocialCreditCode: '91440300MA5G9BKX8N', role: 'NETWORK_SERVICE_PROVIDER' }, dataCategories: ['MEDICAL_HEALTH', 'MINOR_UNDER_14'], discoveryChannel: 'REGULATOR_FINDING', discoveredOn: '2025-06-30' });
+      await register(association, { handler: { name: 'Gamma Cloud', unifiedSocialCreditCode: '91440300MA5G9BKX8H', role: 'NETWORK_SERVICE_PROVIDER' }, dataCategories: ['MEDICAL_HEALTH', 'MINOR_UNDER_14'], discoveryChannel: 'REGULATOR_FINDING', discoveredOn: '2025-06-30' });
     });
 
     it("lists only the caller's organisation's incidents, newest first, page by page", async () => {
@@ -85,7 +104,7 @@ describe('leak incidents', () => {
 
     it('filters by handler name or credit code, role, category, sensitivity, channel and discovery date', async () => {
       expect(await count(association, { search: 'shop' })).toBe(2);
-      expect(await count(association, { search: '91440300MA5G9BKX8N' })).toBe(1);
+      expect(await count(association, { search: '91440300MA5G9BKX8H' })).toBe(1);
       expect(await count(association, { search: '%' })).toBe(0);
       expect(await count(association, { handlerRole: 'CONTENT_SERVICE_PROVIDER' })).toBe(2);
       expect(await count(association, { dataCategory: 'MINOR_UNDER_14' })).toBe(1);

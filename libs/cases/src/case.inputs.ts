@@ -18,14 +18,12 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageArgs } from '@app/platform';
-import { CREDIT_CODE, HandlerRole } from '@app/leaks';
+import { HandlerRole, IsUnifiedSocialCreditCode } from '@app/leaks';
 import { IsCalendarDate } from './calendar-date.validator';
 import { FirstInstanceProcedure } from './case.model';
 import { CaseStage, CaseType } from './rules/case-types';
 import { LiabilityBasis } from './rules/liability';
 import { REPRESENTATIVES } from './rules/standing';
-
-const CREDIT_CODE_MESSAGE = 'must be an 18-character unified social credit code';
 
 @InputType()
 export class DefendantInput {
@@ -37,7 +35,7 @@ export class DefendantInput {
 
   @Field({ nullable: true })
   @IsOptional()
-  @Matches(CREDIT_CODE, { message: CREDIT_CODE_MESSAGE })
+  @IsUnifiedSocialCreditCode()
   unifiedSocialCreditCode?: string;
 
   @Field(() => HandlerRole)
@@ -59,7 +57,7 @@ export class AgencyInput {
 
   @Field({ nullable: true })
   @IsOptional()
-  @Matches(CREDIT_CODE, { message: CREDIT_CODE_MESSAGE })
+  @IsUnifiedSocialCreditCode()
   unifiedSocialCreditCode?: string;
 }
 
@@ -233,6 +231,13 @@ export class CaseFilter {
   @IsOptional()
   @IsBoolean()
   hasOverdueDeadline?: boolean;
+}
+
+@ArgsType()
+export class CaseArgs {
+  @Field(() => ID)
+  @IsUUID()
+  id: string;
 }
 
 @ArgsType()

@@ -6,7 +6,6 @@ import { CaseVisibilityProvider } from './case-visibility.provider';
 import { CasesRepository } from './cases.repository';
 import { CaseDeadlineResolver, CasePartyResolver, CasesResolver } from './cases.resolver';
 import { CasesService } from './cases.service';
-import { Clock } from './clock';
 import { DeadlinesRepository } from './deadlines.repository';
 import { DeadlinesService } from './deadlines.service';
 import { HolidayCalendarResolver } from './holiday-calendar.resolver';
@@ -19,7 +18,6 @@ import { HolidayCalendarResolver } from './holiday-calendar.resolver';
 @Module({
   imports: [LeaksModule],
   providers: [
-    Clock,
     CasesRepository,
     DeadlinesRepository,
     CasesService,
@@ -31,6 +29,7 @@ import { HolidayCalendarResolver } from './holiday-calendar.resolver';
     HolidayCalendarResolver,
     { provide: CASE_VISIBILITY, useClass: CaseVisibilityProvider },
   ],
-  exports: [CASE_VISIBILITY, CasesService, DeadlinesService, Clock],
+  // LeaksModule is re-exported for its Clock, the one the cases use (libs/leaks/src/clock.ts).
+  exports: [CASE_VISIBILITY, CasesService, DeadlinesService, LeaksModule],
 })
 export class CasesModule {}

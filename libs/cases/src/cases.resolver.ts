@@ -1,11 +1,11 @@
-import { ParseUUIDPipe } from '@nestjs/common';
-import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { type Actor, Allow, type Connection, CurrentActor, type Loaders, Organisation, Role } from '@app/platform';
 import { LeakIncident } from '@app/leaks';
 import {
   AddAgencyInput,
   AddCaseOrganisationInput,
   AddDefendantInput,
+  CaseArgs,
   CasesArgs,
   ElectRepresentativesInput,
   LinkLeakIncidentInput,
@@ -40,8 +40,8 @@ export class CasesResolver {
 
   @Allow(...CASE_ROLES)
   @Query(() => CaseModel, { description: 'A case the caller may see; NOT_FOUND otherwise' })
-  case(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string): Promise<CaseModel> {
-    return this.service.get(actor, id);
+  case(@CurrentActor() actor: Actor, @Args() args: CaseArgs): Promise<CaseModel> {
+    return this.service.get(actor, args.id);
   }
 
   @Allow(...CASE_ROLES)

@@ -10,6 +10,7 @@ import {
   IsISO8601,
   IsOptional,
   IsString,
+  IsUUID,
   Matches,
   Max,
   MaxLength,
@@ -18,6 +19,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ConnectionType, PageArgs } from '@app/platform';
+import { IsUnifiedSocialCreditCode } from './rules/credit-code';
 import { DataCategory } from './rules/data-categories';
 
 /** The handler's position in the chain that leaked the data (Civil Code arts. 1194-1197). */
@@ -43,8 +45,6 @@ registerEnumType(DiscoveryChannel, { name: 'DiscoveryChannel' });
 export const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_MESSAGE = 'must be a calendar date of the form YYYY-MM-DD';
 
-/** Unified social credit code (统一社会信用代码, GB 32100-2015): 18 characters, no I, O, S, V, Z. */
-export const CREDIT_CODE = /^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$/;
 
 @ObjectType()
 export class ExposedDataCategory {
@@ -119,7 +119,7 @@ export class LeakHandlerInput {
 
   @Field({ nullable: true })
   @IsOptional()
-  @Matches(CREDIT_CODE, { message: 'must be an 18-character unified social credit code' })
+  @IsUnifiedSocialCreditCode()
   unifiedSocialCreditCode?: string;
 
   @Field(() => HandlerRole)
@@ -216,6 +216,13 @@ export class LeakIncidentFilter {
   @Matches(DATE_ONLY, { message: DATE_MESSAGE })
   @IsISO8601({ strict: true }, { message: DATE_MESSAGE })
   discoveredTo?: string;
+}
+
+@ArgsType()
+export class LeakIncidentArgs {
+  @Field(() => ID)
+  @IsUUID()
+  id: string;
 }
 
 @ArgsType()

@@ -1,7 +1,6 @@
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { ParseUUIDPipe } from '@nestjs/common';
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { type Actor, Allow, type Connection, CurrentActor, Role } from '@app/platform';
-import { LeakIncident, LeakIncidentConnection, LeakIncidentsArgs, RegisterLeakIncidentInput } from './leak-incident.model';
+import { LeakIncident, LeakIncidentArgs, LeakIncidentConnection, LeakIncidentsArgs, RegisterLeakIncidentInput } from './leak-incident.model';
 import { LeakIncidentsService } from './leak-incidents.service';
 
 /** Procurators register clues; associations register the leaks their representative actions rest on. */
@@ -19,8 +18,8 @@ export class LeakIncidentsResolver {
 
   @Allow(...REGISTRARS)
   @Query(() => LeakIncident, { description: 'An incident the caller\'s organisation registered' })
-  leakIncident(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string): Promise<LeakIncident> {
-    return this.service.get(actor, id);
+  leakIncident(@CurrentActor() actor: Actor, @Args() args: LeakIncidentArgs): Promise<LeakIncident> {
+    return this.service.get(actor, args.id);
   }
 
   @Allow(...REGISTRARS)

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { type Actor, AuditService, type Connection, InputError, NotFoundError } from '@app/platform';
+import { Clock } from './clock';
 import { involvesSensitiveData } from './rules/data-categories';
 import type { LeakIncident, LeakIncidentsArgs, RegisterLeakIncidentInput } from './leak-incident.model';
 import { LeakIncidentsRepository } from './leak-incidents.repository';
@@ -13,11 +14,16 @@ export class LeakIncidentsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repository: LeakIncidentsRepository,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   register(actor: Actor, input: RegisterLeakIncidentInput): Promise<LeakIncident> {
     if (input.exposureEnd && input.exposureEnd < input.exposureStart) {
       throw new InputError('exposureEnd', 'must not be before exposureStart');
+    }
+    const today = this.clock.today();
+    if (input.discoveredOn > today) {
+      throw new InputError('discoveredOn', `${input.discoveredOn} is in the future (today is ${today} in Asia/Shanghai)`);
     }
     return this.dataSource.transaction(async (manager) => {
       const incident = await this.repository.insert(manager, {
