@@ -95,6 +95,14 @@ describe('standing rules', () => {
       expect(refusal(() => checkSupporter(CaseType.REPRESENTATIVE_ACTION, cityAssociation))).toBeUndefined();
     });
 
+    it('refuses the installation operator as a party of any kind', () => {
+      const operator = org(OrganisationKind.OPERATOR, null);
+      for (const type of Object.values(CaseType)) {
+        expect(refusal(() => checkPlaintiff(type, operator))).toBeDefined();
+        expect(refusal(() => checkSupporter(type, operator))).toBeDefined();
+      }
+    });
+
     it('needs 2 to 5 representatives (SPC interpretation art. 78)', () => {
       expect([1, 2, 5, 6].map((n) => refusal(() => checkRepresentativeCount(CaseType.REPRESENTATIVE_ACTION, n)))).toEqual([
         StandingRule.REPRESENTATIVE_COUNT,

@@ -147,13 +147,20 @@ export function checkPlaintiff(type: CaseType, org: StandingOrganisation): void 
   }
 }
 
+/** Who may support the claimants' own suit (CPL (2023) art. 15); the installation's operator may not. */
+const REPRESENTATIVE_ACTION_SUPPORTER_KINDS: readonly OrganisationKind[] = [
+  OrganisationKind.PROCURATORATE,
+  OrganisationKind.CONSUMER_ASSOCIATION,
+  OrganisationKind.DESIGNATED_ORGANISATION,
+];
+
 /** Throws StandingError unless `org` may support a case of `type`. */
 export function checkSupporter(type: CaseType, org: StandingOrganisation): void {
   if (org.kind === OrganisationKind.COURT) throw new StandingError(StandingRule.COURT_NOT_A_PARTY);
   const allowed =
     type === CaseType.SUPPORTED
       ? org.kind === OrganisationKind.PROCURATORATE
-      : type === CaseType.REPRESENTATIVE_ACTION;
+      : type === CaseType.REPRESENTATIVE_ACTION && REPRESENTATIVE_ACTION_SUPPORTER_KINDS.includes(org.kind);
   if (!allowed) throw new StandingError(StandingRule.SUPPORTER_KIND);
 }
 
