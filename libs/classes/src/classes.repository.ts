@@ -459,8 +459,8 @@ export class ClassesRepository {
 
   /**
    * Composition from the tally (a row per combination of reviewed facts, kept by triggers), so
-   * its cost follows the number of combinations, not of members; the median and maximum loss
-   * walk the partial loss index of the current members (index-only, no sort).
+   * its cost follows the number of combinations, not of members; the median loss is located by
+   * the loss-bucket counts and read inside one bucket of the partial loss index (index-only).
    */
   async composition(classId: string): Promise<ClassComposition> {
     const [row] = await this.dataSource.query(COMPOSITION_SQL.tally, [classId]);

@@ -343,7 +343,7 @@ export class ClassesService {
     });
   }
 
-  private changeStatus(
+  private async changeStatus(
     actor: Actor,
     input: ClassDecisionInput,
     to: ClassStatus,
@@ -351,16 +351,15 @@ export class ClassesService {
     action: string,
     check: (manager: EntityManager, access: ClassAccess) => Promise<Record<string, unknown>>,
   ): Promise<ClassModel> {
-    return this.access(actor, input.classId).then((access) => {
-      if (access.by !== MemberActor.COURT) throw new ForbiddenError('Only the court of the case certifies, refuses or reopens a class');
-      return this.dataSource.transaction(async (manager) => {
-        const klass = await this.lock(manager, input.classId);
-        checkClassStatusTransition(klass.status, to);
-        const details = await check(manager, access);
-        await this.repository.setStatus(manager, input.classId, to, input.reason ?? null);
-        await this.decide(manager, actor, access, action, { kind, reason: input.reason ?? null, touched: 0, details: { from: klass.status, to, ...details } });
-        return (await this.repository.find(input.classId, manager))!;
-      });
+    const access = await this.access(actor, input.classId);
+    if (access.by !== MemberActor.COURT) throw new ForbiddenError('Only the court of the case certifies, refuses or reopens a class');
+    return this.dataSource.transaction(async (manager) => {
+      const klass = await this.lock(manager, input.classId);
+      checkClassStatusTransition(klass.status, to);
+      const details = await check(manager, access);
+      await this.repository.setStatus(manager, input.classId, to, input.reason ?? null);
+      await this.decide(manager, actor, access, action, { kind, reason: input.reason ?? null, touched: 0, details: { from: klass.status, to, ...details } });
+      return (await this.repository.find(input.classId, manager))!;
     });
   }
 
