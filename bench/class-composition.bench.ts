@@ -1,14 +1,10 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { loadConfig } from '@app/platform';
 import { ClassesRepository, COMPOSITION_SQL, MemberActor, MemberState, statesAllowedToByFilter } from '@app/classes';
 import { ExposureBasis } from '@app/claimants';
 import { createApi } from '../apps/api/src/bootstrap';
-import { type BenchFigure, benchDatabase, withClient } from './harness';
+import { type BenchFigure, benchConfig, benchDatabase, withClient } from './harness';
 
 const BIG = Number(process.env.BENCH_CLASS_MEMBERS ?? 1_000_000);
 const SMALL = 10_000;
@@ -85,14 +81,7 @@ async function explain(db: Client, title: string, sql: string, values: unknown[]
  */
 export async function classComposition(): Promise<BenchFigure[]> {
   const database = await benchDatabase();
-  const config = loadConfig({
-    NODE_ENV: 'development',
-    DATABASE_URL: database.url,
-    LEAKCASE_DATA_DIR: mkdtempSync(join(tmpdir(), 'leakcase-bench-data-')),
-    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-00',
-    LOG_LEVEL: 'silent',
-    PORT: '0',
-  });
+  const config = benchConfig(database.url);
   const api = await createApi(config);
   await api.init(); // runs the migrations and seeds the demo organisations and users
   try {

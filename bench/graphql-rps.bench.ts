@@ -4,12 +4,8 @@ import autocannon from 'autocannon';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '@app/platform';
 import { createApi } from '../apps/api/src/bootstrap';
-import { type BenchFigure, benchDatabase, withClient } from './harness';
+import { type BenchFigure, benchConfig, benchDatabase, withClient } from './harness';
 
 const DURATION_SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = 10;
@@ -44,14 +40,7 @@ export async function graphqlRps(): Promise<BenchFigure[]> {
     const s = bareApp.listen(0, '127.0.0.1', () => resolve(s));
   });
 
-  const config = loadConfig({
-    NODE_ENV: 'development',
-    DATABASE_URL: database.url,
-    LEAKCASE_DATA_DIR: mkdtempSync(join(tmpdir(), 'leakcase-bench-data-')),
-    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-00',
-    LOG_LEVEL: 'silent',
-    PORT: '0',
-  });
+  const config = benchConfig(database.url);
   const api = await createApi(config);
   await api.listen(0, '127.0.0.1');
   try {

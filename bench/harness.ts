@@ -1,6 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type AppConfig, loadConfig } from '../libs/platform/src/config/config';
 import { startEmbeddedPostgres } from '../libs/platform/src/database/embedded-postgres';
 import { withClient } from '../libs/platform/src/database/with-client';
 
@@ -38,4 +39,17 @@ export async function benchDatabase(): Promise<{ url: string; close(): Promise<v
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Configuration of an API started by a benchmark on `databaseUrl`: quiet, throwaway data dir. */
+export function benchConfig(databaseUrl: string, extra: Record<string, string> = {}): AppConfig {
+  return loadConfig({
+    NODE_ENV: 'development',
+    DATABASE_URL: databaseUrl,
+    LEAKCASE_DATA_DIR: mkdtempSync(join(tmpdir(), 'leakcase-bench-data-')),
+    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-00',
+    LOG_LEVEL: 'silent',
+    PORT: '0',
+    ...extra,
+  });
 }

@@ -1,5 +1,5 @@
-import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { startTestApi, type TestApi } from './support/api';
+import { countSqlStatements } from './support/sql-statements';
 
 /** Today in Asia/Shanghai, as the API's clock sees it. */
 const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
@@ -182,22 +182,12 @@ describe('cases: visibility, lists, deadlines and the holiday calendar', () => {
       const LIST = `query($n: Int!) { cases(first: $n) { totalCount nodes { id title court { name }
         parties { role name organisation { name } } incidents { id handler { name } dataCategories { category sensitive } }
         deadlines { rule due } transitions { to } } } }`;
-      const statements = async (n: number) => {
-        const original = PostgresQueryRunner.prototype.query;
-        let count = 0;
-        PostgresQueryRunner.prototype.query = function (this: PostgresQueryRunner, ...args: Parameters<typeof original>) {
-          count++;
-          return original.apply(this, args);
-        } as typeof original;
-        try {
+      const statements = (n: number) =>
+        countSqlStatements(async () => {
           const data = await ok(tokens.designated, LIST, { n });
           expect(data.cases.nodes).toHaveLength(n);
           expect(data.cases.nodes.every((c: { parties: unknown[] }) => c.parties.length >= 3)).toBe(true);
-        } finally {
-          PostgresQueryRunner.prototype.query = original;
-        }
-        return count;
-      };
+        });
       const five = await statements(5);
       const fifty = await statements(50);
       expect(fifty).toBe(five);

@@ -1,8 +1,8 @@
-import { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { startTestApi, type TestApi } from './support/api';
 import { withClient } from './support/database';
 import { CLASS_TEST_KEY, COMPOSITION_FIELDS, DEFENDANT, enrol, MEMBER_FIELDS, ok, organisationId, registerIncident, uploadPhones } from './support/classes';
 import { phoneFor } from './support/claimants';
+import { countSqlStatements } from './support/sql-statements';
 
 /**
  * A class formed from two incidents argued to be one source, on a fixture of ten claimants
@@ -217,21 +217,11 @@ describe('classes: formation, subclasses, composition, anomalies and judicial re
   });
 
   it('lists a page of 10 members with their masked claimants in as many SQL statements as a page of 2', async () => {
-    const statements = async (n: number) => {
-      const original = PostgresQueryRunner.prototype.query;
-      let count = 0;
-      PostgresQueryRunner.prototype.query = function (this: PostgresQueryRunner, ...args: Parameters<typeof original>) {
-        count++;
-        return original.apply(this, args);
-      } as typeof original;
-      try {
+    const statements = (n: number) =>
+      countSqlStatements(async () => {
         const data = await ok(api, judge, `query($c: ID!, $n: Int) { classMembers(classId: $c, first: $n) { nodes { claimant { nameMasked } } } }`, { c: classId, n });
         expect(data.classMembers.nodes).toHaveLength(n);
-      } finally {
-        PostgresQueryRunner.prototype.query = original;
-      }
-      return count;
-    };
+      });
     const two = await statements(2);
     expect(await statements(10)).toBe(two);
     expect(two).toBeLessThanOrEqual(6);
