@@ -1,7 +1,13 @@
-import { type ConsentMethod, type ConsentScope, type HarmType } from './claimant.model';
+import type { ConsentMethod, ConsentScope, HarmType } from './claimant.enums';
 import { consentProblem, harmProblem } from './rules/consent';
 import { idNumberProblem, maskEmail, maskIdNumber, maskName, maskPhone, normaliseIdNumber, normalisePhone } from './vault/identifiers';
-import type { VaultService } from './vault/vault.service';
+
+/** What sealing needs from the vault (VaultService, or the sealing worker's own). */
+export interface Sealer {
+  encrypt(plaintext: string, field: string): Buffer;
+  idIndex(normalisedId: string): Buffer;
+  phoneIndex(normalisedPhone: string): Buffer;
+}
 
 /** One claimant's enrolment as typed or read from a CSV row, before validation. */
 export interface RawEnrolment {
@@ -55,7 +61,7 @@ export const SEALED_FIELDS = {
  * Validates and seals one enrolment. Problems name the field and the rule, never the value.
  * Shared by single enrolment and bulk import, so both apply the same rules.
  */
-export function sealEnrolment(vault: VaultService, raw: RawEnrolment): { sealed: SealedEnrolment } | { problem: FieldProblem } {
+export function sealEnrolment(vault: Sealer, raw: RawEnrolment): { sealed: SealedEnrolment } | { problem: FieldProblem } {
   const name = raw.name.trim();
   if (!name) return { problem: { field: 'name', reason: 'is required' } };
   const idNumber = normaliseIdNumber(raw.idNumber);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CsvError, parse } from 'csv-parse';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -9,11 +9,15 @@ import type { PoolClient } from 'pg';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { type Actor, AuditService } from '@app/platform';
 import { ImportFileError } from '../claimant.errors';
-import { ConsentMethod, ConsentScope, HarmType } from '../claimant.model';
 import { MatchingJobs } from '../datasets/matching.jobs';
-import { type SealedEnrolment, sealEnrolment } from '../enrolment-record';
 import { VaultService } from '../vault/vault.service';
 import { type CsvEncoding, DecodeStream } from './decode';
+import { SealPool, type StagedBatch } from './seal-pool';
+
+export { parseShanghaiDateTime } from './stage-rows';
+
+/** Records per batch handed to a sealing thread. */
+const SEAL_BATCH = 1000;
 
 /** The columns an import understands, with the header names accepted for each (English, Chinese). */
 export const IMPORT_COLUMNS = {
@@ -64,33 +68,6 @@ export interface ImportReport {
   rejectionsListed: number;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const list = (value: string | undefined) => (value ?? '').split(/[;|；]/).map((s) => s.trim()).filter(Boolean);
-
-/** A date or date-time; without a zone it is read in Asia/Shanghai (UTC+8, no DST). */
-export function parseShanghaiDateTime(value: string): Date | null {
-  const v = value.trim();
-  const m = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(v);
-  if (m) {
-    const [, y, mo, d, h = '0', mi = '0', s = '0'] = m;
-    const date = new Date(Date.UTC(+y, +mo - 1, +d, +h - 8, +mi, +s));
-    return date.getUTCFullYear() > 1900 && +mo >= 1 && +mo <= 12 && +d >= 1 && +d <= 31 ? date : null;
-  }
-  if (/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/.test(v)) {
-    const date = new Date(v);
-    return Number.isNaN(date.getTime()) ? null : date;
-  }
-  return null;
-}
-
-/** COPY text-format escaping of one value. */
-function copyText(value: string | null): string {
-  if (value === null) return '\\N';
-  return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
-}
-const copyBytes = (b: Buffer | null) => (b ? `\\\\x${b.toString('hex')}` : '\\N');
-const copyArray = (items: string[]) => copyText(`{${items.map((i) => `"${i}"`).join(',')}}`);
-
 /**
  * Bulk enrolment from CSV. One streaming pass: bytes are decoded (UTF-8 or GB18030), parsed,
  * every row validated and sealed (encrypted, blind-indexed, masked) and COPY'd into a temporary
@@ -100,13 +77,28 @@ const copyArray = (items: string[]) => copyText(`{${items.map((i) => `"${i}"`).j
  * unique per (organisation, claimant). Memory stays constant: rows are never collected in Node.
  */
 @Injectable()
-export class ClaimantImportService {
+export class ClaimantImportService implements OnModuleDestroy {
+  private pool?: SealPool;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly vault: VaultService,
     private readonly audit: AuditService,
     private readonly matching: MatchingJobs,
   ) {}
+
+  /** The sealing threads, started on the first import and kept (replaced if one died). */
+  private sealPool(): SealPool {
+    if (!this.pool || this.pool.broken) {
+      void this.pool?.close();
+      this.pool = new SealPool(this.vault.keys);
+    }
+    return this.pool;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.pool?.close();
+  }
 
   async import(actor: ImportActor, input: Readable, options: ImportOptions = {}): Promise<ImportReport> {
     const maxListed = options.maxListedRejections ?? 10_000;
@@ -145,19 +137,53 @@ export class ClaimantImportService {
       let rows = 0;
       let recordNo = 0;
 
+      // Records are validated and sealed in batches on the sealing threads, a few batches in
+      // flight, and their COPY lines and rejections taken in file order.
+      const pool = this.sealPool();
+      const inFlight: Promise<StagedBatch>[] = [];
+      let batchRows: number[] = [];
+      let batchRecords: string[][] = [];
+      const send = () => {
+        const staged = pool.stage(header!, batchRows, batchRecords);
+        staged.catch(() => undefined); // awaited in order below; no unhandled rejection meanwhile
+        inFlight.push(staged);
+        batchRows = [];
+        batchRecords = [];
+      };
+      const take = (batch: StagedBatch) => {
+        for (const r of batch.rejections) reject(r);
+        if (batch.text) stage.push(batch.text);
+      };
       const stage = new Transform({
         writableObjectMode: true,
         readableObjectMode: false,
         transform: (record: string[], _e, done) => {
           recordNo++;
           if (!header) {
-            header = this.readHeader(record, options.mapping ?? {});
+            try {
+              header = this.readHeader(record, options.mapping ?? {});
+            } catch (error) {
+              return done(error as Error);
+            }
             return done();
           }
           rows++;
           if (rows % 10_000 === 0) options.onProgress?.(rows);
-          const line = this.stageRow(recordNo, record, header, reject);
-          done(null, line ?? undefined);
+          batchRows.push(recordNo);
+          batchRecords.push(record);
+          if (batchRecords.length < SEAL_BATCH) return done();
+          send();
+          if (inFlight.length < pool.size * 2) return done();
+          inFlight.shift()!.then((batch) => {
+            take(batch);
+            done();
+          }, done);
+        },
+        flush: (done) => {
+          if (batchRecords.length) send();
+          (async () => {
+            while (inFlight.length) take(await inFlight.shift()!);
+          })().then(() => done(), done);
         },
       });
 
@@ -173,6 +199,8 @@ export class ClaimantImportService {
       if (!header) throw new ImportFileError('is empty');
       if (rows === 0) throw new ImportFileError('has a header but no rows');
       options.onProgress?.(rows);
+      // Statistics for the set-based statements below (a temporary table has none until analysed).
+      await runner.query(`ANALYZE claimant_import_stage`);
 
       // Duplicates inside the file: the first occurrence stays, later ones are rejected.
       const dupes: { row_no: number; first: number }[] = await runner.query(
@@ -275,83 +303,5 @@ export class ClaimantImportService {
     return header;
   }
 
-  /** Validates and seals one row into a COPY line; on a problem records it and returns null. */
-  private stageRow(row: number, record: string[], header: (ImportColumn | null)[], reject: (r: RowRejection) => void): string | null {
-    if (record.length !== header.length) {
-      reject({ row, field: 'row', reason: `has ${record.length} fields where the header has ${header.length} (truncated?)` });
-      return null;
-    }
-    const v: Partial<Record<ImportColumn, string>> = {};
-    header.forEach((column, i) => (v[column!] = record[i]));
-
-    if (!v.consent_given_at) return reject({ row, field: 'consent_given_at', reason: 'is required (no consent recorded)' }), null;
-    const givenAt = parseShanghaiDateTime(v.consent_given_at);
-    if (!givenAt) return reject({ row, field: 'consent_given_at', reason: 'is not a date (YYYY-MM-DD[ HH:MM])' }), null;
-    const method = (v.consent_method ?? '').toUpperCase();
-    if (!method) return reject({ row, field: 'consent_method', reason: 'is required (no consent recorded)' }), null;
-    if (!(method in ConsentMethod)) return reject({ row, field: 'consent_method', reason: `must be one of ${Object.keys(ConsentMethod).join(', ')}` }), null;
-    const scopes = list(v.consent_scope).map((s) => s.toUpperCase());
-    if (scopes.some((s) => !(s in ConsentScope))) return reject({ row, field: 'consent_scope', reason: `must list ${Object.keys(ConsentScope).join(', ')}` }), null;
-    const harmTypes = list(v.harm_types).map((s) => s.toUpperCase());
-    if (harmTypes.some((s) => !(s in HarmType))) return reject({ row, field: 'harm_types', reason: `must list values of ${Object.keys(HarmType).join(', ')}` }), null;
-    const incidentIds = list(v.incident_ids);
-    if (incidentIds.some((id) => !UUID.test(id))) return reject({ row, field: 'incident_ids', reason: 'must list leak incident ids (UUIDs)' }), null;
-    const evidenceRefs = list(v.evidence_refs);
-    const loss = v.loss_fen?.trim() || null;
-
-    const result = sealEnrolment(this.vault, {
-      name: v.name ?? '',
-      idNumber: v.id_number ?? '',
-      phone: v.phone ?? '',
-      email: v.email,
-      address: v.address,
-      consentGivenAt: givenAt,
-      consentMethod: method as ConsentMethod,
-      consentScopes: scopes as ConsentScope[],
-      harms: harmTypes.map((type) => ({ type: type as HarmType, amountFen: type === HarmType.FRAUD_LOSS ? loss : null, evidenceRefs })),
-      incidentIds: [...new Set(incidentIds.map((i) => i.toLowerCase()))],
-    });
-    if ('problem' in result) {
-      reject({ row, field: CSV_FIELD[result.problem.field] ?? result.problem.field, reason: result.problem.reason });
-      return null;
-    }
-    return stageLine(row, result.sealed);
-  }
 }
 
-/** Problems from sealEnrolment name input fields; the report names the CSV column. */
-const CSV_FIELD: Record<string, string> = {
-  name: 'name',
-  idNumber: 'id_number',
-  phone: 'phone',
-  email: 'email',
-  'consent.givenAt': 'consent_given_at',
-  'consent.scopes': 'consent_scope',
-  'harms.amountFen': 'loss_fen',
-  incidentIds: 'incident_ids',
-};
-
-function stageLine(row: number, s: SealedEnrolment): string {
-  const harms = s.harms.map((h) => ({ type: h.type, amount: h.amountFen, refs: h.evidenceRefs }));
-  return (
-    [
-      String(row),
-      copyBytes(s.idNumberIndex),
-      copyBytes(s.phoneIndex),
-      copyBytes(s.nameEnc),
-      copyBytes(s.idNumberEnc),
-      copyBytes(s.phoneEnc),
-      copyBytes(s.emailEnc),
-      copyBytes(s.addressEnc),
-      copyText(s.nameMasked),
-      copyText(s.idNumberMasked),
-      copyText(s.phoneMasked),
-      copyText(s.emailMasked),
-      s.consentGivenAt.toISOString(),
-      s.consentMethod,
-      copyArray(s.consentScopes),
-      copyText(JSON.stringify(harms)),
-      copyArray(s.incidentIds),
-    ].join('\t') + '\n'
-  );
-}

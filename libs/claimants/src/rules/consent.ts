@@ -1,4 +1,4 @@
-import { ConsentScope, HarmType } from '../claimant.model';
+import { ConsentScope, HarmType } from '../claimant.enums';
 
 /**
  * Consent an enrolment needs: the mandate to represent (Civil Procedure Law arts. 56-57: a member

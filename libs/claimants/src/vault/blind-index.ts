@@ -18,6 +18,11 @@ const PREFIX: Record<IdentifierKind, Buffer> = {
 
 export const BLIND_INDEX_BYTES = 32;
 
+/** The domain prefix hashed before an identifier of this kind (for PrefixedHmac). */
+export function blindIndexPrefix(kind: IdentifierKind): Buffer {
+  return Buffer.from(PREFIX[kind]);
+}
+
 /**
  * The keyed blind index (HMAC-SHA256 with the blind-index key) of an identifier already
  * normalised (normaliseIdNumber, normalisePhone). Equal identifiers give equal indexes; without

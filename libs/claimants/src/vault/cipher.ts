@@ -29,11 +29,38 @@ export class FieldCipher {
    * data, so a ciphertext moved to another column fails to decrypt.
    */
   encrypt(plaintext: string, context: string): Buffer {
-    const iv = randomBytes(IV_BYTES);
+    const iv = this.nextIv();
     const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.current)!, iv);
-    cipher.setAAD(Buffer.from(context, 'utf8'));
-    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return Buffer.concat([Buffer.of(this.current), iv, cipher.getAuthTag(), body]);
+    cipher.setAAD(this.aad(context));
+    let body = cipher.update(plaintext, 'utf8');
+    const tail = cipher.final(); // empty for GCM, a stream mode
+    if (tail.length) body = Buffer.concat([body, tail]);
+    const sealed = Buffer.allocUnsafe(HEADER_BYTES + body.length);
+    sealed[0] = this.current;
+    iv.copy(sealed, 1);
+    cipher.getAuthTag().copy(sealed, 1 + IV_BYTES);
+    body.copy(sealed, HEADER_BYTES);
+    return sealed;
+  }
+
+  /** Fresh random IVs, drawn from the CSPRNG 4 KiB at a time (each byte used once). */
+  private ivPool = Buffer.alloc(0);
+  private ivAt = 0;
+  private nextIv(): Buffer {
+    if (this.ivAt + IV_BYTES > this.ivPool.length) {
+      this.ivPool = randomBytes(IV_BYTES * 341);
+      this.ivAt = 0;
+    }
+    const iv = this.ivPool.subarray(this.ivAt, this.ivAt + IV_BYTES);
+    this.ivAt += IV_BYTES;
+    return iv;
+  }
+
+  private readonly aads = new Map<string, Buffer>();
+  private aad(context: string): Buffer {
+    let aad = this.aads.get(context);
+    if (!aad) this.aads.set(context, (aad = Buffer.from(context, 'utf8')));
+    return aad;
   }
 
   /** Throws when the data was altered, moved to another context, or its key version is unknown. */
@@ -42,7 +69,7 @@ export class FieldCipher {
     const key = this.keys.get(sealed[0]);
     if (!key) throw new Error(`no vault key of version ${sealed[0]}`);
     const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(1, 1 + IV_BYTES));
-    decipher.setAAD(Buffer.from(context, 'utf8'));
+    decipher.setAAD(this.aad(context));
     decipher.setAuthTag(sealed.subarray(1 + IV_BYTES, HEADER_BYTES));
     return Buffer.concat([decipher.update(sealed.subarray(HEADER_BYTES)), decipher.final()]).toString('utf8');
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@app/platform';
-import { blindIndex, IdentifierKind } from './blind-index';
-import { FieldCipher } from './cipher';
+import type { Sealer } from '../enrolment-record';
+import { createSealer, type SealerKeys } from './sealer';
 
 /** Version byte of the configured PII key; bump it (keeping the old key readable) to rotate. */
 export const CURRENT_KEY_VERSION = 1;
@@ -11,28 +11,29 @@ export const CURRENT_KEY_VERSION = 1;
  * encryption of stored fields and the blind indexes used for dedupe and matching.
  */
 @Injectable()
-export class VaultService {
-  private readonly cipher: FieldCipher;
-  private readonly indexKey: Buffer;
+export class VaultService implements Sealer {
+  private readonly sealer: ReturnType<typeof createSealer>;
+  /** For sealing worker threads (in this process only: never logged or sent anywhere). */
+  readonly keys: SealerKeys;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.cipher = new FieldCipher({ [CURRENT_KEY_VERSION]: config.vault.encryptionKey }, CURRENT_KEY_VERSION);
-    this.indexKey = config.vault.blindIndexKey;
+    this.keys = { encryptionKey: config.vault.encryptionKey, keyVersion: CURRENT_KEY_VERSION, blindIndexKey: config.vault.blindIndexKey };
+    this.sealer = createSealer(this.keys);
   }
 
   encrypt(plaintext: string, field: string): Buffer {
-    return this.cipher.encrypt(plaintext, field);
+    return this.sealer.encrypt(plaintext, field);
   }
 
   decrypt(sealed: Buffer, field: string): string {
-    return this.cipher.decrypt(sealed, field);
+    return this.sealer.decrypt(sealed, field);
   }
 
   idIndex(normalisedId: string): Buffer {
-    return blindIndex(this.indexKey, IdentifierKind.ID_NUMBER, normalisedId);
+    return this.sealer.idIndex(normalisedId);
   }
 
   phoneIndex(normalisedPhone: string): Buffer {
-    return blindIndex(this.indexKey, IdentifierKind.PHONE, normalisedPhone);
+    return this.sealer.phoneIndex(normalisedPhone);
   }
 }

@@ -1,0 +1,127 @@
+/**
+ * Validating and sealing one CSV row of a bulk enrolment into a line of COPY text. Pure (no Nest,
+ * no database), so the sealing worker threads run it; the import service runs it inline when no
+ * worker script is available (tests run the TypeScript sources).
+ */
+import type { ConsentMethod as ConsentMethodType, ConsentScope as ConsentScopeType, HarmType as HarmTypeType } from '../claimant.enums';
+import { ConsentMethod, ConsentScope, HarmType } from '../claimant.enums';
+import { type SealedEnrolment, type Sealer, sealEnrolment } from '../enrolment-record';
+import type { ImportColumn, RowRejection } from './claimant-import.service';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const list = (value: string | undefined) => (value ?? '').split(/[;|；]/).map((s) => s.trim()).filter(Boolean);
+
+/** A date or date-time; without a zone it is read in Asia/Shanghai (UTC+8, no DST). */
+export function parseShanghaiDateTime(value: string): Date | null {
+  const v = value.trim();
+  const m = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(v);
+  if (m) {
+    const [, y, mo, d, h = '0', mi = '0', s = '0'] = m;
+    const date = new Date(Date.UTC(+y, +mo - 1, +d, +h - 8, +mi, +s));
+    return date.getUTCFullYear() > 1900 && +mo >= 1 && +mo <= 12 && +d >= 1 && +d <= 31 ? date : null;
+  }
+  if (/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/.test(v)) {
+    const date = new Date(v);
+    return Number.isNaN(date.getTime()) ? null : date;
+  }
+  return null;
+}
+
+/** COPY text-format escaping of one value. */
+function copyText(value: string | null): string {
+  if (value === null) return '\\N';
+  return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+}
+const copyBytes = (b: Buffer | null) => (b ? `\\\\x${b.toString('hex')}` : '\\N');
+const copyArray = (items: string[]) => copyText(`{${items.map((i) => `"${i}"`).join(',')}}`);
+
+/** Validates and seals one row into a COPY line; on a problem records it and returns null. */
+export function stageRow(sealer: Sealer, row: number, record: string[], header: readonly (ImportColumn | null)[], reject: (r: RowRejection) => void): string | null {
+  if (record.length !== header.length) {
+    reject({ row, field: 'row', reason: `has ${record.length} fields where the header has ${header.length} (truncated?)` });
+    return null;
+  }
+  const v: Partial<Record<ImportColumn, string>> = {};
+  header.forEach((column, i) => (v[column!] = record[i]));
+
+  if (!v.consent_given_at) return reject({ row, field: 'consent_given_at', reason: 'is required (no consent recorded)' }), null;
+  const givenAt = parseShanghaiDateTime(v.consent_given_at);
+  if (!givenAt) return reject({ row, field: 'consent_given_at', reason: 'is not a date (YYYY-MM-DD[ HH:MM])' }), null;
+  const method = (v.consent_method ?? '').toUpperCase();
+  if (!method) return reject({ row, field: 'consent_method', reason: 'is required (no consent recorded)' }), null;
+  if (!(method in ConsentMethod)) return reject({ row, field: 'consent_method', reason: `must be one of ${Object.keys(ConsentMethod).join(', ')}` }), null;
+  const scopes = list(v.consent_scope).map((s) => s.toUpperCase());
+  if (scopes.some((s) => !(s in ConsentScope))) return reject({ row, field: 'consent_scope', reason: `must list ${Object.keys(ConsentScope).join(', ')}` }), null;
+  const harmTypes = list(v.harm_types).map((s) => s.toUpperCase());
+  if (harmTypes.some((s) => !(s in HarmType))) return reject({ row, field: 'harm_types', reason: `must list values of ${Object.keys(HarmType).join(', ')}` }), null;
+  const incidentIds = list(v.incident_ids);
+  if (incidentIds.some((id) => !UUID.test(id))) return reject({ row, field: 'incident_ids', reason: 'must list leak incident ids (UUIDs)' }), null;
+  const evidenceRefs = list(v.evidence_refs);
+  const loss = v.loss_fen?.trim() || null;
+
+  const result = sealEnrolment(sealer, {
+    name: v.name ?? '',
+    idNumber: v.id_number ?? '',
+    phone: v.phone ?? '',
+    email: v.email,
+    address: v.address,
+    consentGivenAt: givenAt,
+    consentMethod: method as ConsentMethodType,
+    consentScopes: scopes as ConsentScopeType[],
+    harms: harmTypes.map((type) => ({ type: type as HarmTypeType, amountFen: type === HarmType.FRAUD_LOSS ? loss : null, evidenceRefs })),
+    incidentIds: [...new Set(incidentIds.map((i) => i.toLowerCase()))],
+  });
+  if ('problem' in result) {
+    reject({ row, field: CSV_FIELD[result.problem.field] ?? result.problem.field, reason: result.problem.reason });
+    return null;
+  }
+  return stageLine(row, result.sealed);
+}
+
+/** Problems from sealEnrolment name input fields; the report names the CSV column. */
+const CSV_FIELD: Record<string, string> = {
+  name: 'name',
+  idNumber: 'id_number',
+  phone: 'phone',
+  email: 'email',
+  'consent.givenAt': 'consent_given_at',
+  'consent.scopes': 'consent_scope',
+  'harms.amountFen': 'loss_fen',
+  incidentIds: 'incident_ids',
+};
+
+function stageLine(row: number, s: SealedEnrolment): string {
+  const harms = s.harms.map((h) => ({ type: h.type, amount: h.amountFen, refs: h.evidenceRefs }));
+  return (
+    [
+      String(row),
+      copyBytes(s.idNumberIndex),
+      copyBytes(s.phoneIndex),
+      copyBytes(s.nameEnc),
+      copyBytes(s.idNumberEnc),
+      copyBytes(s.phoneEnc),
+      copyBytes(s.emailEnc),
+      copyBytes(s.addressEnc),
+      copyText(s.nameMasked),
+      copyText(s.idNumberMasked),
+      copyText(s.phoneMasked),
+      copyText(s.emailMasked),
+      s.consentGivenAt.toISOString(),
+      s.consentMethod,
+      copyArray(s.consentScopes),
+      copyText(JSON.stringify(harms)),
+      copyArray(s.incidentIds),
+    ].join('\t') + '\n'
+  );
+}
+
+/** One batch of parsed records (with their record numbers) staged: COPY text and rejections, in row order. */
+export function stageBatch(sealer: Sealer, header: readonly (ImportColumn | null)[], rows: readonly number[], records: readonly string[][]): { text: string; rejections: RowRejection[] } {
+  const rejections: RowRejection[] = [];
+  let text = '';
+  for (let i = 0; i < records.length; i++) {
+    const line = stageRow(sealer, rows[i], records[i], header, (r) => rejections.push(r));
+    if (line) text += line;
+  }
+  return { text, rejections };
+}
