@@ -222,8 +222,9 @@ export class ClaimantsRepository {
   }
 
   /**
-   * Anonymous counts over an incident. Rows without a claimant are counted with hash anti-joins
-   * on the claimants' blind indexes (one scan of the incident's dataset rows).
+   * Anonymous counts over an incident. Rows without a claimant are the counts the matching job
+   * stored with each dataset (as of its last match; every enrolment queues a rematch); only a
+   * dataset completed but not yet matched is counted here, with anti-joins over its own rows.
    */
   async exposureCounts(organisationId: string, incidentId: string): Promise<ExposureCounts> {
     const [row] = await this.dataSource.query(
@@ -236,10 +237,12 @@ export class ClaimantsRepository {
               (SELECT count(*) FROM per_claimant p JOIN claimant_enrolment e ON e.claimant_id = p.claimant_id AND e.organisation_id = $1
                 WHERE p.verified)::int AS mine,
               (SELECT coalesce(sum(row_count), 0) FROM seized_dataset WHERE incident_id = $2 AND status = 'COMPLETE')::text AS dataset_rows,
-              (SELECT count(*) FROM seized_dataset_row r
-                 JOIN seized_dataset d ON d.id = r.dataset_id AND d.incident_id = $2 AND d.status = 'COMPLETE'
-                WHERE NOT EXISTS (SELECT 1 FROM claimant c WHERE c.id_number_index = r.id_number_index)
-                  AND NOT EXISTS (SELECT 1 FROM claimant_enrolment e WHERE e.phone_index = r.phone_index))::text AS without_claimant`,
+              ((SELECT coalesce(sum(unmatched_rows), 0) FROM seized_dataset
+                 WHERE incident_id = $2 AND status = 'COMPLETE' AND matched_at IS NOT NULL)
+               + (SELECT count(*) FROM seized_dataset_row r
+                    JOIN seized_dataset d ON d.id = r.dataset_id AND d.incident_id = $2 AND d.status = 'COMPLETE' AND d.matched_at IS NULL
+                   WHERE NOT EXISTS (SELECT 1 FROM claimant c WHERE c.id_number_index = r.id_number_index)
+                     AND NOT EXISTS (SELECT 1 FROM claimant_enrolment e WHERE e.phone_index = r.phone_index)))::text AS without_claimant`,
       [organisationId, incidentId],
     );
     return {

@@ -68,9 +68,13 @@ class HashPool {
     const id = this.next++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      const copy = new Uint8Array(bytes.byteLength);
-      copy.set(bytes);
-      this.workers[id % this.workers.length].postMessage({ id, bytes: copy }, [copy.buffer]);
+      // A chunk that owns its whole memory (Buffer.concat of a large chunk does) is transferred, not copied.
+      let data: Uint8Array = bytes;
+      if (bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength) {
+        data = new Uint8Array(bytes.byteLength);
+        data.set(bytes);
+      }
+      this.workers[id % this.workers.length].postMessage({ id, bytes: data }, [data.buffer as ArrayBuffer]);
     });
   }
 
@@ -122,23 +126,7 @@ function stateFile(opts: DatasetUploadOptions): string {
 export async function uploadDataset(opts: DatasetUploadOptions): Promise<DatasetUploadResult> {
   const chunkRows = opts.chunkRows ?? DEFAULT_CHUNK_ROWS;
   const encoding = opts.encoding ?? 'utf-8';
-  const wanted = opts.columns.split(',').map((c) => c.trim()).filter(Boolean).map((c) => {
-    const [kind, header] = c.split('=').map((s) => s.trim());
-    if (!KINDS[kind.toLowerCase()]) throw new Error(`--columns: unknown kind "${kind}" (id_number, phone)`);
-    return { field: KINDS[kind.toLowerCase()], header: header ?? kind };
-  });
-  if (!wanted.length) throw new Error('--columns: name at least one of id_number, phone');
-
-  // The header line decides the column positions.
-  const headerBytes = await readFirstLine(opts.file);
-  const headerText = encoding === 'utf-8' ? headerBytes.toString('utf8') : iconv.decode(headerBytes, 'gb18030');
-  const header = ((parse(headerText.replace(/^\uFEFF/, ''), { relax_column_count: true }) as string[][])[0] ?? []).map((h) => h.trim().toLowerCase());
-  const columns = wanted.map((w) => {
-    const at = header.indexOf(w.header.toLowerCase());
-    if (at < 0) throw new Error(`--columns: the header has no column "${w.header}"`);
-    return at;
-  });
-  const fields = wanted.map((w) => w.field);
+  const { columns, fields } = await resolveColumns(opts.file, opts.columns, encoding);
 
   // Find or create the dataset on the server.
   mkdirSync(join(opts.stateDir, 'dataset-uploads'), { recursive: true, mode: 0o700 });
@@ -198,40 +186,13 @@ export async function uploadDataset(opts: DatasetUploadOptions): Promise<Dataset
   };
 
   try {
-    let parts: Buffer[] = [];
-    let lines = 0;
-    let inHeader = true;
-    for await (const data of createReadStream(opts.file, { highWaterMark: 1 << 20 })) {
-      const buf = data as Buffer;
+    for await (const chunk of fileChunks(opts.file, chunkRows, (buf) => {
       sha.update(buf);
       bytesRead += buf.length;
-      let start = 0;
-      if (inHeader) {
-        const nl = buf.indexOf(10);
-        if (nl < 0) continue;
-        inHeader = false;
-        start = nl + 1;
-      }
-      let pos = start;
-      for (;;) {
-        const nl = buf.indexOf(10, pos);
-        if (nl < 0) break;
-        lines++;
-        pos = nl + 1;
-        if (lines === chunkRows) {
-          parts.push(buf.subarray(start, pos));
-          await dispatch(chunkNo++, Buffer.concat(parts), lines);
-          parts = [];
-          lines = 0;
-          start = pos;
-        }
-      }
-      if (start < buf.length) parts.push(buf.subarray(start));
       opts.onProgress?.(bytesRead, rows);
+    })) {
+      await dispatch(chunkNo++, chunk.bytes, chunk.lines);
     }
-    const rest = Buffer.concat(parts);
-    const tail = rest.length && rest.indexOf(10) < 0 ? 1 : 0; // a last line without a newline
-    if (lines + tail > 0) await dispatch(chunkNo++, rest, lines + tail);
     await Promise.all(inFlight);
     if (failure) throw failure;
   } finally {
@@ -250,6 +211,25 @@ export async function uploadDataset(opts: DatasetUploadOptions): Promise<Dataset
   return { datasetId: datasetId!, rows, chunks: chunkNo, chunksSent: sent, chunksSkipped: skipped, invalidIdentifiers: invalid, fileSha256, jobId: completed.job?.id ?? null };
 }
 
+/** The field kinds of `--columns` and their positions in the file's header line. */
+async function resolveColumns(file: string, spec: string, encoding: 'utf-8' | 'gb18030'): Promise<{ columns: number[]; fields: DatasetField[] }> {
+  const wanted = spec.split(',').map((c) => c.trim()).filter(Boolean).map((c) => {
+    const [kind, header] = c.split('=').map((s) => s.trim());
+    if (!KINDS[kind.toLowerCase()]) throw new Error(`--columns: unknown kind "${kind}" (id_number, phone)`);
+    return { field: KINDS[kind.toLowerCase()], header: header ?? kind };
+  });
+  if (!wanted.length) throw new Error('--columns: name at least one of id_number, phone');
+  const headerBytes = await readFirstLine(file);
+  const headerText = encoding === 'utf-8' ? headerBytes.toString('utf8') : iconv.decode(headerBytes, 'gb18030');
+  const header = ((parse(headerText.replace(/^\uFEFF/, ''), { relax_column_count: true }) as string[][])[0] ?? []).map((h) => h.trim().toLowerCase());
+  const columns = wanted.map((w) => {
+    const at = header.indexOf(w.header.toLowerCase());
+    if (at < 0) throw new Error(`--columns: the header has no column "${w.header}"`);
+    return at;
+  });
+  return { columns, fields: wanted.map((w) => w.field) };
+}
+
 async function readFirstLine(file: string): Promise<Buffer> {
   const parts: Buffer[] = [];
   for await (const data of createReadStream(file, { highWaterMark: 64 * 1024 })) {
@@ -262,4 +242,74 @@ async function readFirstLine(file: string): Promise<Buffer> {
     parts.push(buf);
   }
   return Buffer.concat(parts);
+}
+
+/**
+ * The file's data lines (after the header) in chunks of `chunkRows` lines, in order, read 1 MiB
+ * at a time; `onData` sees every byte read (header included), for the checksum and progress.
+ * A last line without a newline counts as a line.
+ */
+export async function* fileChunks(file: string, chunkRows: number, onData: (buf: Buffer) => void): AsyncGenerator<{ bytes: Buffer; lines: number }> {
+  let parts: Buffer[] = [];
+  let lines = 0;
+  let inHeader = true;
+  for await (const data of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    const buf = data as Buffer;
+    onData(buf);
+    let start = 0;
+    if (inHeader) {
+      const nl = buf.indexOf(10);
+      if (nl < 0) continue;
+      inHeader = false;
+      start = nl + 1;
+    }
+    let pos = start;
+    for (;;) {
+      const nl = buf.indexOf(10, pos);
+      if (nl < 0) break;
+      lines++;
+      pos = nl + 1;
+      if (lines === chunkRows) {
+        parts.push(buf.subarray(start, pos));
+        yield { bytes: Buffer.concat(parts), lines };
+        parts = [];
+        lines = 0;
+        start = pos;
+      }
+    }
+    if (start < buf.length) parts.push(buf.subarray(start));
+  }
+  const rest = Buffer.concat(parts);
+  const tail = rest.length && rest[rest.length - 1] !== 10 ? 1 : 0; // a last line without a newline
+  if (lines + tail > 0) yield { bytes: rest, lines: lines + tail };
+}
+
+/**
+ * The hashing alone, for benchmarks: reads and checksums the file and hashes every chunk with the
+ * same worker pool and the same bound on chunks in flight as an upload, and sends nothing. Its
+ * time is the floor of an upload on this machine.
+ */
+export async function hashDatasetFile(opts: { file: string; columns: string; blindIndexKey: Buffer; chunkRows?: number; workers?: number; encoding?: 'utf-8' | 'gb18030' }): Promise<{ rows: number; invalid: number; fileSha256: string }> {
+  const { columns, fields } = await resolveColumns(opts.file, opts.columns, opts.encoding ?? 'utf-8');
+  const workers = opts.workers ?? availableParallelism();
+  const pool = new HashPool({ key: opts.blindIndexKey, encoding: opts.encoding ?? 'utf-8', columns, fields }, workers);
+  const sha = createHash('sha256');
+  const inFlight = new Set<Promise<void>>();
+  let rows = 0;
+  let invalid = 0;
+  try {
+    for await (const chunk of fileChunks(opts.file, opts.chunkRows ?? DEFAULT_CHUNK_ROWS, (buf) => sha.update(buf))) {
+      const task: Promise<void> = pool.hash(chunk.bytes).then((h) => {
+        rows += h.rows;
+        invalid += h.invalid;
+      });
+      const tracked = task.finally(() => inFlight.delete(tracked));
+      inFlight.add(tracked);
+      while (inFlight.size >= Math.max(2, workers * 2)) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+  } finally {
+    await pool.close();
+  }
+  return { rows, invalid, fileSha256: sha.digest('hex') };
 }

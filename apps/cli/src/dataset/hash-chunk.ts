@@ -2,8 +2,9 @@ import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
 // Only the pure modules: this file runs in worker threads, which must not load Nest or native addons.
 import { type DatasetField, HASH_BYTES } from '@app/claimants/datasets/dataset-protocol';
-import { blindIndex, IdentifierKind } from '@app/claimants/vault/blind-index';
-import { idNumberProblem, normaliseIdNumber, normalisePhone } from '@app/claimants/vault/identifiers';
+import { blindIndexPrefix, IdentifierKind } from '@app/claimants/vault/blind-index';
+import { idNumberCheckCharacter, idNumberProblem, normaliseIdNumber, normalisePhone } from '@app/claimants/vault/identifiers';
+import { PrefixedHmac } from '@app/claimants/vault/sha256-hmac';
 
 /** What a hashing worker needs: the key stays on this machine. */
 export interface HashSpec {
@@ -24,35 +25,174 @@ function splitLine(line: string): string[] {
   }
 }
 
+const COMMA = 0x2c;
+const NL = 0x0a;
+const CR = 0x0d;
+const QUOTE = 0x22;
+const ZERO = 0x30;
+const isDigit = (b: number) => b >= ZERO && b <= ZERO + 9;
+
+/** The keyed hashers of one spec (one per kind), kept per worker: the key's pads are hashed once. */
+const hashers = new WeakMap<HashSpec, { id: PrefixedHmac; phone: PrefixedHmac; scratch: Buffer; dates: Map<number, boolean> }>();
+function hashersFor(spec: HashSpec) {
+  let h = hashers.get(spec);
+  if (!h) {
+    h = {
+      id: new PrefixedHmac(spec.key, blindIndexPrefix(IdentifierKind.ID_NUMBER)),
+      phone: new PrefixedHmac(spec.key, blindIndexPrefix(IdentifierKind.PHONE)),
+      scratch: Buffer.alloc(64),
+      dates: new Map(),
+    };
+    hashers.set(spec, h);
+  }
+  return h;
+}
+
 /**
- * Hashes the lines of one chunk: for each line, one 32-byte blind index per field, in the same
- * normalise + blindIndex functions the server uses for enrolment; zeros for a missing or invalid
+ * Hashes the lines of one chunk: for each line, one 32-byte blind index per field, with the same
+ * normalisation and validation rules the server uses for enrolment (vault/identifiers) and the
+ * same keyed hash (vault/blind-index, computed by PrefixedHmac); zeros for a missing or invalid
  * identifier. Every line is a row (a blank line is a row without identifiers), so the row count
  * is fixed by the file alone.
+ *
+ * Works on the bytes: a cell that is already in normal form (18 ASCII characters for an ID
+ * number, 11 digits for a mobile number) is validated and hashed in place, without a string or
+ * a Buffer per row. Anything else (quotes, spaces, a country prefix, non-ASCII bytes, a value
+ * the fast check does not accept) goes through the string functions, so the result is the same
+ * as decoding the line and calling normaliseIdNumber/idNumberProblem/normalisePhone.
+ * Commas, quotes and newlines never occur inside a multi-byte UTF-8 or GB18030 character, so
+ * cutting lines and cells on those bytes is safe in both encodings.
  */
 export function hashChunk(bytes: Buffer, spec: HashSpec): { body: Buffer; rows: number; invalid: number } {
-  const text = spec.encoding === 'utf-8' ? bytes.toString('utf8') : iconv.decode(bytes, 'gb18030');
-  const lines = text.split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  const body = Buffer.alloc(lines.length * spec.fields.length * HASH_BYTES);
+  const width = spec.fields.length;
+  const h = hashersFor(spec);
+  const isId = spec.fields.map((f) => f === 'ID_NUMBER');
+  const maxColumn = Math.max(...spec.columns);
+  const starts = new Int32Array(maxColumn + 1);
+  const ends = new Int32Array(maxColumn + 1);
+  const decode = (from: number, to: number) => (spec.encoding === 'utf-8' ? bytes.toString('utf8', from, to) : iconv.decode(bytes.subarray(from, to), 'gb18030'));
+
+  // Rows: one per newline, plus a last line without one.
+  let rows = 0;
+  for (let p = bytes.indexOf(NL); p >= 0; p = bytes.indexOf(NL, p + 1)) rows++;
+  if (bytes.length && bytes[bytes.length - 1] !== NL) rows++;
+  const body = Buffer.alloc(rows * width * HASH_BYTES);
   let invalid = 0;
-  let o = 0;
-  for (const raw of lines) {
-    const cells = splitLine(raw.endsWith('\r') ? raw.slice(0, -1) : raw);
-    for (let f = 0; f < spec.fields.length; f++) {
-      const value = (cells[spec.columns[f]] ?? '').trim().replace(/^"|"$/g, '');
-      let hash: Buffer | null = null;
-      if (spec.fields[f] === 'ID_NUMBER') {
-        const id = normaliseIdNumber(value);
-        if (!idNumberProblem(id)) hash = blindIndex(spec.key, IdentifierKind.ID_NUMBER, id);
-      } else {
-        const phone = normalisePhone(value);
-        if (phone) hash = blindIndex(spec.key, IdentifierKind.PHONE, phone);
+
+  /** The slow path for one value, exactly the string rules. Returns whether the value counts as invalid. */
+  const slow = (value: string, f: number, at: number): boolean => {
+    value = value.trim().replace(/^"|"$/g, '');
+    if (isId[f]) {
+      const id = normaliseIdNumber(value);
+      if (!idNumberProblem(id)) {
+        const b = Buffer.from(id, 'utf8');
+        h.id.digestInto(b, 0, b.length, body, at);
+        return false;
       }
-      if (hash) hash.copy(body, o);
-      else if (value) invalid++;
-      o += HASH_BYTES;
+    } else {
+      const phone = normalisePhone(value);
+      if (phone) {
+        const b = Buffer.from(phone, 'utf8');
+        h.phone.digestInto(b, 0, b.length, body, at);
+        return false;
+      }
     }
+    return value !== '';
+  };
+
+  let pos = 0;
+  for (let r = 0; r < rows; r++) {
+    let end = bytes.indexOf(NL, pos);
+    if (end < 0) end = bytes.length;
+    const next = end + 1;
+    if (end > pos && bytes[end - 1] === CR) end--;
+    const out = r * width * HASH_BYTES;
+
+    // Cut the cells we need; a quote anywhere sends the line to the CSV parser.
+    let quoted = false;
+    let column = 0;
+    let cellStart = pos;
+    for (let i = pos; i <= end && column <= maxColumn; i++) {
+      const b = i < end ? bytes[i] : COMMA;
+      if (b === QUOTE) {
+        quoted = true;
+        break;
+      }
+      if (b === COMMA) {
+        starts[column] = cellStart;
+        ends[column] = i;
+        column++;
+        cellStart = i + 1;
+      }
+    }
+    if (quoted) {
+      const cells = splitLine(decode(pos, end));
+      for (let f = 0; f < width; f++) if (slow(cells[spec.columns[f]] ?? '', f, out + f * HASH_BYTES)) invalid++;
+      pos = next;
+      continue;
+    }
+    for (let f = 0; f < width; f++) {
+      const c = spec.columns[f];
+      const at = out + f * HASH_BYTES;
+      if (c >= column) continue; // no such cell: empty, not invalid
+      const s = starts[c];
+      const e = ends[c];
+      if (s === e) continue;
+      if (isId[f] ? fastId(bytes, s, e, h, at, body) : fastPhone(bytes, s, e, h, at, body)) continue;
+      if (slow(decode(s, e), f, at)) invalid++;
+    }
+    pos = next;
   }
-  return { body, rows: lines.length, invalid };
+  return { body, rows, invalid };
 }
+
+/** An ID number already in normal form (17 digits and a digit or X/x) that passes idNumberProblem, hashed; false otherwise. */
+function fastId(bytes: Buffer, s: number, e: number, h: ReturnType<typeof hashersFor>, at: number, body: Buffer): boolean {
+  if (e - s !== 18) return false;
+  const scratch = h.scratch;
+  for (let i = 0; i < 17; i++) {
+    const b = bytes[s + i];
+    if (!isDigit(b)) return false;
+    scratch[i] = b;
+  }
+  let last = bytes[s + 17];
+  if (last === 0x78) last = 0x58; // x -> X, as normaliseIdNumber upper-cases
+  if (!isDigit(last) && last !== 0x58) return false;
+  scratch[17] = last;
+  if (scratch[0] === ZERO || scratch[0] === ZERO + 9) return false;
+  const d = (i: number) => scratch[i] - ZERO;
+  const date = (d(6) * 1000 + d(7) * 100 + d(8) * 10 + d(9)) * 10000 + (d(10) * 10 + d(11)) * 100 + d(12) * 10 + d(13);
+  let ok = h.dates.get(date);
+  if (ok === undefined) {
+    // The same rule as idNumberProblem, evaluated once per distinct birth date.
+    const id = scratch.toString('latin1', 0, 18);
+    const year = Number(id.slice(6, 10));
+    const month = Number(id.slice(10, 12));
+    const day = Number(id.slice(12, 14));
+    const birth = new Date(Date.UTC(year, month - 1, day));
+    ok = !(year < 1880 || birth.getUTCMonth() !== month - 1 || birth.getUTCDate() !== day || birth.getTime() > Date.now());
+    h.dates.set(date, ok);
+  }
+  if (!ok) return false;
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += d(i) * ID_WEIGHTS[i];
+  if (ID_CHECK[sum % 11] !== scratch[17]) return false;
+  h.id.digestInto(scratch, 0, 18, body, at);
+  return true;
+}
+
+/** A mainland mobile number already in normal form (11 digits, 1[3-9]…), hashed; false otherwise. */
+function fastPhone(bytes: Buffer, s: number, e: number, h: ReturnType<typeof hashersFor>, at: number, body: Buffer): boolean {
+  if (e - s !== 11 || bytes[s] !== ZERO + 1) return false;
+  const second = bytes[s + 1];
+  if (second < ZERO + 3 || second > ZERO + 9) return false;
+  for (let i = s + 2; i < e; i++) if (!isDigit(bytes[i])) return false;
+  h.phone.digestInto(bytes, s, e, body, at);
+  return true;
+}
+
+/** GB 11643-1999 weights and check characters (as bytes), as in vault/identifiers. */
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK = Buffer.from('10X98765432', 'latin1');
+// The fast path must agree with the shared rule.
+if (idNumberCheckCharacter('11010519491231002') !== 'X') throw new Error('hash-chunk: ID check table differs from vault/identifiers');

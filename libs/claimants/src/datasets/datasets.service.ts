@@ -151,32 +151,59 @@ export class DatasetsService {
 
 /**
  * COPY … FROM STDIN (FORMAT binary) of one chunk: a tuple per row of (dataset_id, id_number_index,
- * phone_index), NULL where the client sent zeros or the dataset has no such field.
+ * phone_index), NULL where the client sent zeros or the dataset has no such field. One pass over
+ * the body with plain byte loops (no Buffer or string per row), straight into one COPY.
  */
 async function copyBinary(client: PoolClient, datasetId: string, idAt: number, phoneAt: number, width: number, body: Buffer, rows: number): Promise<void> {
-  const uuid = Buffer.from(datasetId.replace(/-/g, ''), 'hex');
-  const out = Buffer.alloc(PGCOPY_HEADER.length + rows * (2 + 4 + 16 + 2 * (4 + HASH_BYTES)) + 2);
-  let o = PGCOPY_HEADER.copy(out, 0);
-  const zero = Buffer.alloc(HASH_BYTES);
-  for (let r = 0; r < rows; r++) {
-    o = out.writeInt16BE(3, o);
-    o = out.writeInt32BE(16, o);
-    o += uuid.copy(out, o);
-    for (const at of [idAt, phoneAt]) {
-      const start = (r * width + at) * HASH_BYTES;
-      if (at < 0 || body.compare(zero, 0, HASH_BYTES, start, start + HASH_BYTES) === 0) {
-        o = out.writeInt32BE(-1, o);
-      } else {
-        o = out.writeInt32BE(HASH_BYTES, o);
-        o += body.copy(out, o, start, start + HASH_BYTES);
-      }
-    }
-  }
-  o = out.writeInt16BE(-1, o);
+  const out = encodeCopyRows(datasetId, idAt, phoneAt, width, body, rows);
   const stream = client.query(copyFrom(`COPY seized_dataset_row (dataset_id, id_number_index, phone_index) FROM STDIN (FORMAT binary)`));
   await new Promise<void>((resolve, reject) => {
     stream.on('finish', resolve);
     stream.on('error', reject);
-    stream.end(out.subarray(0, o));
+    stream.end(out);
   });
+}
+
+/** The COPY binary stream (header, tuples, trailer) of one chunk body. Exported for the unit tests. */
+export function encodeCopyRows(datasetId: string, idAt: number, phoneAt: number, width: number, body: Buffer, rows: number): Buffer {
+  const uuid = Buffer.from(datasetId.replace(/-/g, ''), 'hex');
+  // Every tuple starts with the field count and the dataset id: 2 + 4 + 16 bytes.
+  const lead = Buffer.alloc(22);
+  lead.writeInt16BE(3, 0);
+  lead.writeInt32BE(16, 2);
+  uuid.copy(lead, 6);
+  const out = Buffer.allocUnsafe(PGCOPY_HEADER.length + rows * (22 + 2 * (4 + HASH_BYTES)) + 2);
+  let o = PGCOPY_HEADER.copy(out, 0);
+  const at = [idAt, phoneAt];
+  for (let r = 0; r < rows; r++) {
+    for (let i = 0; i < 22; i++) out[o + i] = lead[i];
+    o += 22;
+    for (let k = 0; k < 2; k++) {
+      const field = at[k];
+      let start = -1;
+      if (field >= 0) {
+        start = (r * width + field) * HASH_BYTES;
+        let any = 0;
+        for (let i = 0; i < HASH_BYTES; i++) any |= body[start + i];
+        if (any === 0) start = -1;
+      }
+      if (start < 0) {
+        out[o] = 0xff;
+        out[o + 1] = 0xff;
+        out[o + 2] = 0xff;
+        out[o + 3] = 0xff;
+        o += 4;
+      } else {
+        out[o] = 0;
+        out[o + 1] = 0;
+        out[o + 2] = 0;
+        out[o + 3] = HASH_BYTES;
+        o += 4;
+        for (let i = 0; i < HASH_BYTES; i++) out[o + i] = body[start + i];
+        o += HASH_BYTES;
+      }
+    }
+  }
+  o = out.writeInt16BE(-1, o);
+  return out.subarray(0, o);
 }
