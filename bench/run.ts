@@ -2,15 +2,15 @@ import 'reflect-metadata';
 import type { BenchFigure } from './harness';
 import { graphqlRps } from './graphql-rps.bench';
 import { classComposition } from './class-composition.bench';
-import { classComposition } from './class-composition.bench';
-import { claimantsBench } from './claimants.bench';
+import { datasetMatchBench } from './dataset-match.bench';
+import { enrolBench } from './enrol.bench';
 
 /** Every benchmark, in order. Each returns figures with a baseline measured in the same run. */
 const BENCHMARKS: Record<string, () => Promise<BenchFigure[]>> = {
   'graphql-rps': graphqlRps,
   'class-composition': classComposition,
-  'class-composition': classComposition,
-  'dataset-match': claimantsBench,
+  'dataset-match': datasetMatchBench,
+  enrol: enrolBench,
 };
 
 async function main(): Promise<void> {

@@ -1,0 +1,78 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { IMPORT_COLUMNS, type ImportColumn } from '@app/claimants';
+import { SealPool } from '@app/claimants/import/seal-pool';
+import { CURRENT_KEY_VERSION } from '@app/claimants/vault/vault.service';
+import { randomBytes } from 'node:crypto';
+import type { BenchFigure } from './harness';
+import { benchApi, idNumber, phone, rawCopySeconds, writeLines } from './claimants-fixture';
+
+const ENROL_ROWS = Number(process.env.BENCH_ENROL_ROWS ?? 100_000);
+
+/**
+ * bench/enrol: bulk enrolment of ENROL_ROWS claimants through the REST upload (parsing,
+ * validation, encryption, blind indexes, staging COPY, dedupe, set-based inserts), end to end.
+ * Baselines measured in the same run: a raw COPY of as many 32-byte rows into an unindexed table,
+ * and the crypto floor: the same rows validated, encrypted and blind-indexed into COPY lines on
+ * every core (the import's own sealing threads), with no HTTP, no CSV parsing and no database.
+ */
+export async function enrolBench(): Promise<BenchFigure[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'leakcase-bench-enrol-'));
+  const api = await benchApi(dir);
+  try {
+    const header = 'name,id_number,phone,consent_given_at,consent_method,consent_scope,incident_ids';
+    const file = join(dir, 'enrol.csv');
+    await writeLines(file, header, ENROL_ROWS, (i) =>
+      `测试${i},${idNumber(50_000_000 + i)},${phone(500_000_000 + i)},2025-03-01,WRITTEN_SIGNATURE,REPRESENTATION;DATA_USE,${api.incidentId}`,
+    );
+    const bytes = readFileSync(file);
+
+    const copy = await rawCopySeconds(api.url, ENROL_ROWS);
+
+    // Crypto floor: the parsed records sealed by a pool like the import's, all cores, nothing else.
+    const records = parse(bytes, { relax_column_count: true, trim: true }) as string[][];
+    const columns = records.shift()!.map((h) => (Object.keys(IMPORT_COLUMNS) as ImportColumn[]).find((c) => c === h) ?? null);
+    const pool = new SealPool({ encryptionKey: randomBytes(32), keyVersion: CURRENT_KEY_VERSION, blindIndexKey: api.key });
+    let floorSeconds: number;
+    try {
+      await pool.stage(columns, [2], [records[0]]); // threads started
+      const started = performance.now();
+      const batches: Promise<unknown>[] = [];
+      for (let i = 0; i < records.length; i += 1000) {
+        const slice = records.slice(i, i + 1000);
+        batches.push(pool.stage(columns, slice.map((_, k) => i + k + 2), slice));
+      }
+      await Promise.all(batches);
+      floorSeconds = (performance.now() - started) / 1000;
+    } finally {
+      await pool.close();
+    }
+
+    const started = performance.now();
+    const form = new FormData();
+    form.append('file', new Blob([bytes]), 'enrol.csv');
+    const res = await fetch(`${api.base}/claimants/import`, { method: 'POST', headers: { authorization: `Bearer ${api.association}` }, body: form });
+    const report = (await res.json()) as { accepted?: number };
+    const seconds = (performance.now() - started) / 1000;
+    if (report.accepted !== ENROL_ROWS) throw new Error(`enrol bench: ${JSON.stringify(report).slice(0, 300)}`);
+    process.stderr.write(
+      `enrol: ${ENROL_ROWS} rows: raw COPY ${copy.toFixed(3)} s (${Math.round(ENROL_ROWS / copy)} rows/s), crypto floor ${floorSeconds.toFixed(2)} s ` +
+        `(${Math.round(ENROL_ROWS / floorSeconds)} rows/s), bulk enrolment ${seconds.toFixed(2)} s (${Math.round(ENROL_ROWS / seconds)} rows/s)\n`,
+    );
+    const fig = (baseline: string, baselineValue: number): BenchFigure => ({
+      benchmark: 'enrol',
+      measure: `${ENROL_ROWS} claimants bulk-enrolled (REST upload)`,
+      value: seconds,
+      unit: 's',
+      baseline,
+      baselineValue,
+      ratio: seconds / baselineValue,
+    });
+    return [fig('raw COPY of as many 32-byte rows', copy), fig('crypto floor (validate + seal, all cores)', floorSeconds)];
+  } finally {
+    await api.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
