@@ -115,7 +115,7 @@ export async function benchApi(dir: string) {
  */
 export function planShape(lines: string[]): string {
   return lines
-    .filter((l, i) => i === 0 || l.includes('->') || /Batches:|Execution Time/.test(l))
+    .filter((l, i) => i === 0 || l.includes('->') || /Batches:|Execution Time|Trigger/.test(l))
     .map((l) => l.replace(/\(cost=[^)]*\)\s*/, '').replace(/\(actual time=[\d.]+\.\.([\d.]+) rows=(\d+) loops=(\d+)\)/, '(rows=$2, $1 ms, loops=$3)'))
     .join('\n');
 }

@@ -240,6 +240,7 @@ export class ClaimantImportService implements OnModuleDestroy {
            SELECT c.id, $1, $2, $3, s.name_enc, s.id_number_enc, s.phone_enc, s.email_enc, s.address_enc, s.phone_index,
                   s.name_masked, s.phone_masked, s.email_masked, s.consent_given_at, s.consent_method, s.consent_scope
              FROM claimant_import_stage s JOIN claimant c ON c.id_number_index = s.id_number_index
+            ORDER BY c.id
            ON CONFLICT (organisation_id, claimant_id) DO NOTHING
            RETURNING 1
          ) SELECT count(*)::int AS n FROM ins`,
@@ -260,6 +261,7 @@ export class ClaimantImportService implements OnModuleDestroy {
          SELECT DISTINCT i, c.id, 'SELF_DECLARED'::exposure_basis
            FROM claimant_import_stage s JOIN claimant c ON c.id_number_index = s.id_number_index
            CROSS JOIN LATERAL unnest(s.incident_ids) AS i
+          ORDER BY 1, 2
          ON CONFLICT (incident_id, claimant_id, basis) DO NOTHING`,
       );
       const alreadyEnrolled = staged - acceptedCount;

@@ -30,6 +30,7 @@ export function parseShanghaiDateTime(value: string): Date | null {
 /** COPY text-format escaping of one value. */
 function copyText(value: string | null): string {
   if (value === null) return '\\N';
+  if (!/[\\\t\n\r]/.test(value)) return value;
   return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
 const copyBytes = (b: Buffer | null) => (b ? `\\\\x${b.toString('hex')}` : '\\N');
