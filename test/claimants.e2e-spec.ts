@@ -180,6 +180,14 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
       expect((await api.gql(`{ claimantCounts { enrolledByYou } }`, {}, association)).data!.claimantCounts.enrolledByYou).toBe(before);
     });
 
+    it('refuses a file whose header row is missing without echoing the first claimant\'s data', async () => {
+      const [first] = good(310, 1);
+      const res = await upload(association, `${first}\n${good(311, 1)[0]}\n`);
+      expect(res.status).toBe(400);
+      expect(res.body.message).toMatch(/unknown columns at positions 1, 2/);
+      for (const cell of first.split(',').filter((c) => c.length > 3)) expect(JSON.stringify(res.body)).not.toContain(cell);
+    });
+
     it('rejects a last row cut short (a truncated file without quotes) and keeps the complete rows', async () => {
       const rows = good(400, 2);
       const cut = csvRow(402, incidentId).split(',').slice(0, 3).join(',');

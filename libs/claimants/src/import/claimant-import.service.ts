@@ -293,8 +293,13 @@ export class ClaimantImportService implements OnModuleDestroy {
     for (const [column, names] of Object.entries(IMPORT_COLUMNS)) for (const n of names) byName.set(n.toLowerCase(), column as ImportColumn);
     for (const [name, column] of Object.entries(mapping)) byName.set(name.toLowerCase(), column);
     const header = record.map((h) => byName.get(h.trim().toLowerCase()) ?? null);
-    const unknown = record.filter((_, i) => header[i] === null);
-    if (unknown.length) throw new ImportFileError(`header has unknown columns: ${unknown.slice(0, 5).join(', ')}`.slice(0, 200));
+    // Positions, never the cells: a file without a header row would echo a claimant's data here.
+    const unknown = header.flatMap((column, i) => (column === null ? [i + 1] : []));
+    if (unknown.length) {
+      throw new ImportFileError(
+        `header has unknown columns at positions ${unknown.slice(0, 10).join(', ')} (expected names such as ${Object.keys(IMPORT_COLUMNS).join(', ')}; map others with --map)`,
+      );
+    }
     const seen = new Set<string>();
     for (const column of header) {
       if (seen.has(column!)) throw new ImportFileError(`header names column ${column} twice`);
