@@ -104,6 +104,22 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
     expect(counts).toEqual({ claimants: 1, enrolments: 2 });
   });
 
+  it('enrols for a case only when the caller can see that case; another organisation\'s case is NOT_FOUND', async () => {
+    const court = (await api.gql(`{ organisations(first: 1, kind: COURT) { nodes { id } } }`, {}, association)).data!.organisations.nodes[0].id;
+    const opened = await api.gql(
+      `mutation($i: OpenCaseInput!) { openCase(input: $i) { id } }`,
+      { i: { type: 'CIVIL_PUBLIC_INTEREST', title: 'Council v. platform', courtId: court, defendants: [{ name: '某某平台有限公司', role: 'NETWORK_SERVICE_PROVIDER', liabilityBasis: 'PRESUMED_FAULT' }] } },
+      association,
+    );
+    const caseId = opened.data!.openCase.id;
+    const foreign = await api.gql(ENROL, { i: enrolInput(7, incidentId, { caseId }) }, designated);
+    const missing = await api.gql(ENROL, { i: enrolInput(7, incidentId, { caseId: '00000000-0000-4000-8000-000000000000' }) }, designated);
+    expect(foreign.errors![0].extensions).toMatchObject({ code: 'NOT_FOUND', subject: 'Case' });
+    expect(foreign.errors![0].message.replace(caseId, 'ID')).toBe(missing.errors![0].message.replace('00000000-0000-4000-8000-000000000000', 'ID'));
+    const own = await api.gql(ENROL, { i: enrolInput(7, incidentId, { caseId }) }, association);
+    expect(own.errors).toBeUndefined();
+  });
+
   it('never creates two claimants when the same person is enrolled concurrently', async () => {
     const attempts = await Promise.all(
       Array.from({ length: 6 }, (_, i) => api.gql(ENROL, { i: enrolInput(6, incidentId) }, [association, designated, procurator][i % 3])),

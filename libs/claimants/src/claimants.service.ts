@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { type Actor, AuditService, type Connection, InputError, NotFoundError } from '@app/platform';
+import { type Actor, AuditService, CASE_VISIBILITY, type CaseVisibility, type Connection, InputError, NotFoundError } from '@app/platform';
 import { AlreadyEnrolledError } from './claimant.errors';
 import type { EnrolClaimantInput } from './claimant.inputs';
 import type { Claimant, ClaimantCounts, ClaimantIdentity, Exposure, ExposureCounts } from './claimant.model';
@@ -19,6 +19,7 @@ export class ClaimantsService {
     private readonly vault: VaultService,
     private readonly audit: AuditService,
     private readonly matching: MatchingJobs,
+    @Inject(CASE_VISIBILITY) private readonly cases: CaseVisibility,
   ) {}
 
   /**
@@ -46,10 +47,8 @@ export class ClaimantsService {
     return this.dataSource.transaction(async (manager) => {
       const unknown = await this.repository.unknownIncidents(manager, sealed.incidentIds);
       if (unknown.length) throw new InputError('input.incidentIds', 'names a leak incident that does not exist', { unknown });
-      if (input.caseId) {
-        const [found] = await manager.query(`SELECT 1 FROM legal_case WHERE id = $1`, [input.caseId]);
-        if (!found) throw new NotFoundError('Case', input.caseId);
-      }
+      // Only a case the caller may see: another organisation's case is as unknown as a missing one.
+      if (input.caseId && !(await this.cases.canSee(actor, input.caseId))) throw new NotFoundError('Case', input.caseId);
       const claimantId = await this.repository.upsertClaimant(manager, sealed);
       const enrolmentId = await this.repository.insertEnrolment(manager, claimantId, actor.organisationId, actor.userId, input.caseId ?? null, sealed);
       if (!enrolmentId) throw new AlreadyEnrolledError(claimantId);
