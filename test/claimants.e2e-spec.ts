@@ -196,6 +196,23 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
       expect((await api.gql(`{ claimantCounts { enrolledByYou } }`, {}, association)).data!.claimantCounts.enrolledByYou).toBe(before);
     });
 
+    it('applies the GraphQL input limits to CSV rows: an over-long or control-character name is a rejected row', async () => {
+      const csv = [
+        CSV_HEADER,
+        csvRow(120, incidentId, { name: '张'.repeat(101) }),
+        csvRow(121, incidentId, { name: '李\u202e四' }),
+        csvRow(122, incidentId, { evidence_refs: 'x'.repeat(501) }),
+        csvRow(123, incidentId),
+      ].join('\n');
+      const res = await upload(association, csv);
+      expect(res.body).toMatchObject({ rows: 4, accepted: 1, rejected: 3 });
+      expect(res.body.rejections).toEqual([
+        { row: 2, field: 'name', reason: 'must be at most 100 characters' },
+        { row: 3, field: 'name', reason: 'contains control or direction-override characters' },
+        { row: 4, field: 'evidence_refs', reason: 'must be at most 500 characters' },
+      ]);
+    });
+
     it('refuses a file whose header row is missing without echoing the first claimant\'s data', async () => {
       const [first] = good(310, 1);
       const res = await upload(association, `${first}\n${good(311, 1)[0]}\n`);

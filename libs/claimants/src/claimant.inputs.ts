@@ -17,6 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ConsentMethod, ConsentScope, HarmType } from './claimant.model';
+import { ENROLMENT_LIMITS } from './enrolment-record';
 
 @InputType()
 export class ConsentInput {
@@ -49,9 +50,9 @@ export class HarmInput {
 
   @Field(() => [String], { defaultValue: [] })
   @IsArray()
-  @ArrayMaxSize(50)
+  @ArrayMaxSize(ENROLMENT_LIMITS.evidenceRefs)
   @IsString({ each: true })
-  @MaxLength(500, { each: true })
+  @MaxLength(ENROLMENT_LIMITS.evidenceRef, { each: true })
   evidenceRefs: string[] = [];
 }
 
@@ -60,7 +61,7 @@ export class EnrolClaimantInput {
   @Field()
   @IsString()
   @MinLength(1)
-  @MaxLength(100)
+  @MaxLength(ENROLMENT_LIMITS.name)
   name: string;
 
   @Field({ description: '18-character resident ID number (GB 11643)' })
@@ -76,13 +77,13 @@ export class EnrolClaimantInput {
   @Field({ nullable: true })
   @IsOptional()
   @IsEmail()
-  @MaxLength(200)
+  @MaxLength(ENROLMENT_LIMITS.email)
   email?: string;
 
   @Field({ nullable: true })
   @IsOptional()
   @IsString()
-  @MaxLength(500)
+  @MaxLength(ENROLMENT_LIMITS.address)
   address?: string;
 
   @Field(() => ConsentInput)
@@ -92,7 +93,7 @@ export class EnrolClaimantInput {
 
   @Field(() => [HarmInput], { defaultValue: [] })
   @IsArray()
-  @ArrayMaxSize(20)
+  @ArrayMaxSize(ENROLMENT_LIMITS.harms)
   @ValidateNested({ each: true })
   @Type(() => HarmInput)
   harms: HarmInput[] = [];

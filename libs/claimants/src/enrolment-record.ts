@@ -48,6 +48,19 @@ export interface FieldProblem {
   reason: string;
 }
 
+/** Length limits of an enrolment, the same for the GraphQL input and a CSV row (characters / items). */
+export const ENROLMENT_LIMITS = { name: 100, email: 200, address: 500, evidenceRef: 500, evidenceRefs: 50, harms: 20 } as const;
+
+/** Control and bidirectional-override characters: never part of a name or address, and they garble rosters. */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+function textProblem(field: string, value: string | null, max: number): FieldProblem | undefined {
+  if (value === null) return undefined;
+  if (value.length > max) return { field, reason: `must be at most ${max} characters` };
+  if (UNPRINTABLE.test(value)) return { field, reason: 'contains control or direction-override characters' };
+  return undefined;
+}
+
 /** AAD contexts of the encrypted columns (a ciphertext only decrypts in its own column). */
 export const SEALED_FIELDS = {
   name: 'claimant_enrolment.name',
@@ -64,12 +77,26 @@ export const SEALED_FIELDS = {
 export function sealEnrolment(vault: Sealer, raw: RawEnrolment): { sealed: SealedEnrolment } | { problem: FieldProblem } {
   const name = raw.name.trim();
   if (!name) return { problem: { field: 'name', reason: 'is required' } };
+  const address = raw.address?.trim() || null;
+  const email = raw.email?.trim() || null;
+  const textual =
+    textProblem('name', name, ENROLMENT_LIMITS.name) ??
+    textProblem('email', email, ENROLMENT_LIMITS.email) ??
+    textProblem('address', address, ENROLMENT_LIMITS.address);
+  if (textual) return { problem: textual };
+  if (raw.harms.length > ENROLMENT_LIMITS.harms) return { problem: { field: 'harms', reason: `at most ${ENROLMENT_LIMITS.harms}` } };
+  for (const harm of raw.harms) {
+    if (harm.evidenceRefs.length > ENROLMENT_LIMITS.evidenceRefs) return { problem: { field: 'harms.evidenceRefs', reason: `at most ${ENROLMENT_LIMITS.evidenceRefs}` } };
+    for (const ref of harm.evidenceRefs) {
+      const problem = textProblem('harms.evidenceRefs', ref, ENROLMENT_LIMITS.evidenceRef);
+      if (problem) return { problem };
+    }
+  }
   const idNumber = normaliseIdNumber(raw.idNumber);
   const idProblem = idNumberProblem(idNumber);
   if (idProblem) return { problem: { field: 'idNumber', reason: idProblem } };
   const phone = normalisePhone(raw.phone);
   if (!phone) return { problem: { field: 'phone', reason: 'is not a mainland mobile number (11 digits starting 13-19)' } };
-  const email = raw.email?.trim() || null;
   if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) return { problem: { field: 'email', reason: 'is not an email address' } };
   const consent = consentProblem(raw.consentGivenAt, raw.consentScopes);
   if (consent) return { problem: consent };
@@ -78,7 +105,6 @@ export function sealEnrolment(vault: Sealer, raw: RawEnrolment): { sealed: Seale
     if (problem) return { problem };
   }
   if (raw.incidentIds.length === 0) return { problem: { field: 'incidentIds', reason: 'must name at least one leak incident' } };
-  const address = raw.address?.trim() || null;
   return {
     sealed: {
       idNumberIndex: vault.idIndex(idNumber),
