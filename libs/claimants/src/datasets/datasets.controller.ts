@@ -44,6 +44,9 @@ export class DatasetsController {
   @Put(':id/chunks/:n')
   async chunk(@CurrentActor() actor: Actor, @Param('id') id: string, @Param('n') n: string, @Req() req: Request) {
     if (!/^\d+$/.test(n)) throw new InputError('chunk', 'must be a non-negative integer');
+    // Any other type may have been parsed (and the stream consumed) by a body parser already,
+    // which would store the chunk as empty and block the real one forever.
+    if (!req.is('application/octet-stream')) throw new InputError('content-type', 'must be application/octet-stream');
     return this.datasets.putChunk(actor, id, Number(n), await readBody(req));
   }
 

@@ -133,6 +133,12 @@ export class DatasetsService {
       if (dataset.rowsReceived !== body.rowCount) {
         throw new ConflictError('Row count differs from the rows received', { declared: body.rowCount, received: dataset.rowsReceived });
       }
+      // The same file twice would count its rows (and the people still to reach) twice.
+      const [twin] = await manager.query(
+        `SELECT id FROM seized_dataset WHERE incident_id = $1 AND status = 'COMPLETE' AND file_sha256 = decode($2, 'hex') AND id <> $3 LIMIT 1`,
+        [dataset.incidentId, body.fileSha256, id],
+      );
+      if (twin) throw new ConflictError('This file was already imported for this incident', { datasetId: twin.id });
       await manager.query(
         `UPDATE seized_dataset SET status = 'COMPLETE', row_count = $2, file_sha256 = decode($3, 'hex'), completed_at = now() WHERE id = $1`,
         [id, body.rowCount, body.fileSha256],
