@@ -120,6 +120,24 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
     expect(own.errors).toBeUndefined();
   });
 
+  it("shows an organisation only its own declarations of the same person's exposure", async () => {
+    const other = await api.gql(
+      `mutation($i: RegisterLeakIncidentInput!) { registerLeakIncident(input: $i) { id } }`,
+      { i: { ...INCIDENT_INPUT, handler: { ...INCIDENT_INPUT.handler, name: '另一平台有限公司' } } },
+      procurator,
+    );
+    const secondIncident = other.data!.registerLeakIncident.id;
+    const a = await api.gql(ENROL, { i: enrolInput(8, incidentId) }, association);
+    const b = await api.gql(ENROL, { i: enrolInput(8, secondIncident) }, designated);
+    expect(b.data!.enrolClaimant.id).toBe(a.data!.enrolClaimant.id);
+    const seen = async (token: string) =>
+      (await api.gql(`query($id: ID!) { claimant(id: $id) { exposures { incidentId basis } } }`, { id: a.data!.enrolClaimant.id }, token)).data!.claimant.exposures;
+    expect(await seen(association)).toEqual([{ incidentId, basis: 'SELF_DECLARED' }]);
+    expect(await seen(designated)).toEqual([{ incidentId: secondIncident, basis: 'SELF_DECLARED' }]);
+    const listed = (await api.gql(`query($i: ID!) { incidentExposures(incidentId: $i) { totalCount } }`, { i: secondIncident }, association)).data!;
+    expect(listed.incidentExposures.totalCount).toBe(0);
+  });
+
   it('never creates two claimants when the same person is enrolled concurrently', async () => {
     const attempts = await Promise.all(
       Array.from({ length: 6 }, (_, i) => api.gql(ENROL, { i: enrolInput(6, incidentId) }, [association, designated, procurator][i % 3])),

@@ -58,6 +58,12 @@ function toClaimant(row: EnrolmentRow): Claimant {
  * read joins claimant_enrolment on (organisation_id, claimant_id), so another organisation's
  * claimant is indistinguishable from one that does not exist.
  */
+/**
+ * A self-declared exposure (x) is shown through an enrolment (e) only if that enrolment declared
+ * it: otherwise it would reveal another organisation's enrolment of the same person.
+ */
+const OWN_DECLARATIONS_ONLY = `(x.basis <> 'SELF_DECLARED' OR x.incident_id = ANY (e.declared_incident_ids))`;
+
 @Injectable()
 export class ClaimantsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -88,13 +94,14 @@ export class ClaimantsRepository {
   ): Promise<string | null> {
     const rows = await manager.query(
       `INSERT INTO claimant_enrolment (claimant_id, organisation_id, enrolled_by, case_id, name_enc, id_number_enc, phone_enc,
-         email_enc, address_enc, phone_index, name_masked, phone_masked, email_masked, consent_given_at, consent_method, consent_scope)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::consent_scope[])
+         email_enc, address_enc, phone_index, name_masked, phone_masked, email_masked, consent_given_at, consent_method, consent_scope,
+         declared_incident_ids)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::consent_scope[], $17::uuid[])
        ON CONFLICT (organisation_id, claimant_id) DO NOTHING
        RETURNING id`,
       [
         claimantId, organisationId, userId, caseId, s.nameEnc, s.idNumberEnc, s.phoneEnc, s.emailEnc, s.addressEnc, s.phoneIndex,
-        s.nameMasked, s.phoneMasked, s.emailMasked, s.consentGivenAt, s.consentMethod, s.consentScopes,
+        s.nameMasked, s.phoneMasked, s.emailMasked, s.consentGivenAt, s.consentMethod, s.consentScopes, s.incidentIds,
       ],
     );
     return rows[0]?.id ?? null;
@@ -183,12 +190,16 @@ export class ClaimantsRepository {
     return rows.map((r: any) => ({ id: r.id, enrolmentId: r.enrolment_id, type: r.harm_type, amountFen: r.amount_fen, evidenceRefs: r.evidence_refs }));
   }
 
-  async exposuresByClaimant(claimantIds: readonly string[]): Promise<Exposure[]> {
+  /** Exposures of these claimants as `organisationId` may see them (its own declarations only). */
+  async exposuresByClaimant(organisationId: string, claimantIds: readonly string[]): Promise<Exposure[]> {
     const rows = await this.dataSource.query(
       `SELECT x.incident_id, x.claimant_id, x.basis, x.matched_fields, x.dataset_id, x.first_seen, c.name_masked, c.id_number_masked
-         FROM exposure x JOIN claimant c ON c.id = x.claimant_id
-        WHERE x.claimant_id = ANY($1::uuid[]) ORDER BY x.first_seen, x.incident_id`,
-      [claimantIds],
+         FROM exposure x
+         JOIN claimant_enrolment e ON e.claimant_id = x.claimant_id AND e.organisation_id = $2
+         JOIN claimant c ON c.id = x.claimant_id
+        WHERE x.claimant_id = ANY($1::uuid[]) AND ${OWN_DECLARATIONS_ONLY}
+        ORDER BY x.first_seen, x.incident_id`,
+      [claimantIds, organisationId],
     );
     return rows.map(toExposure);
   }
@@ -198,7 +209,7 @@ export class ClaimantsRepository {
     const [{ count }] = await this.dataSource.query(
       `SELECT count(*)::int AS count FROM exposure x
          JOIN claimant_enrolment e ON e.claimant_id = x.claimant_id AND e.organisation_id = $1
-        WHERE x.incident_id = $2`,
+        WHERE x.incident_id = $2 AND ${OWN_DECLARATIONS_ONLY}`,
       [organisationId, incidentId],
     );
     const params: unknown[] = [organisationId, incidentId];
@@ -214,7 +225,7 @@ export class ClaimantsRepository {
          FROM exposure x
          JOIN claimant_enrolment e ON e.claimant_id = x.claimant_id AND e.organisation_id = $1
          JOIN claimant c ON c.id = x.claimant_id
-        WHERE x.incident_id = $2 ${keyset}
+        WHERE x.incident_id = $2 AND ${OWN_DECLARATIONS_ONLY} ${keyset}
         ORDER BY x.claimant_id, x.basis::text LIMIT $${params.length}`,
       params,
     );

@@ -97,10 +97,10 @@ export class ClaimantsResolver {
   }
 
   @ResolveField(() => [Exposure])
-  exposures(@Parent() claimant: Claimant, @Context() ctx: GraphqlContext): Promise<Exposure[]> {
+  exposures(@Parent() claimant: Claimant, @Context() ctx: GraphqlContext, @CurrentActor() actor: Actor): Promise<Exposure[]> {
     return ctx.loaders
       .get('Claimant.exposures', async (keys) => {
-        const rows = await this.repository.exposuresByClaimant(keys);
+        const rows = await this.repository.exposuresByClaimant(actor.organisationId, keys);
         return keys.map((k) => ({ key: k, rows: rows.filter((r) => r.claimantId === k) }));
       }, (v) => v.key)
       .load(claimant.id)

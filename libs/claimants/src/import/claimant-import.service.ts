@@ -236,9 +236,10 @@ export class ClaimantImportService implements OnModuleDestroy {
       const inserted = await runner.query(
         `WITH ins AS (
            INSERT INTO claimant_enrolment (claimant_id, organisation_id, enrolled_by, import_id, name_enc, id_number_enc, phone_enc,
-             email_enc, address_enc, phone_index, name_masked, phone_masked, email_masked, consent_given_at, consent_method, consent_scope)
+             email_enc, address_enc, phone_index, name_masked, phone_masked, email_masked, consent_given_at, consent_method, consent_scope,
+             declared_incident_ids)
            SELECT c.id, $1, $2, $3, s.name_enc, s.id_number_enc, s.phone_enc, s.email_enc, s.address_enc, s.phone_index,
-                  s.name_masked, s.phone_masked, s.email_masked, s.consent_given_at, s.consent_method, s.consent_scope
+                  s.name_masked, s.phone_masked, s.email_masked, s.consent_given_at, s.consent_method, s.consent_scope, s.incident_ids
              FROM claimant_import_stage s JOIN claimant c ON c.id_number_index = s.id_number_index
             ORDER BY c.id
            ON CONFLICT (organisation_id, claimant_id) DO NOTHING
