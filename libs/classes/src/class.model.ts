@@ -133,6 +133,30 @@ export class ClassMember {
 @ObjectType()
 export class ClassMemberConnection extends ConnectionType(ClassMember) {}
 
+/**
+ * A claimant's membership of one class, as the organisation that enrolled the claimant sees it
+ * (`Claimant.classMemberships`), even when it is no party to the class's case: the class, the
+ * state and subclass, and the court's reason when it excluded the claimant. Nothing of the case
+ * nor of the class's other members.
+ */
+@ObjectType()
+export class ClaimantClassMembership {
+  @Field(() => ID)
+  classId: string;
+
+  @Field(() => MemberState)
+  state: MemberState;
+
+  @Field(() => Subclass)
+  subclass: Subclass;
+
+  @Field(() => String, { nullable: true, description: 'Why the court excluded the claimant; null unless EXCLUDED' })
+  exclusionReason: string | null;
+
+  /** Internal: the batch key. */
+  claimantId: string;
+}
+
 @ObjectType()
 export class ClassAnomaly {
   @Field(() => ClassAnomalyKind)
@@ -141,8 +165,11 @@ export class ClassAnomaly {
   @Field(() => ClassMember)
   member: ClassMember;
 
-  @Field(() => [ID], { nullable: true, description: 'DUPLICATE_ACROSS_CLASSES: the other classes' })
+  @Field(() => [ID], { nullable: true, description: 'DUPLICATE_ACROSS_CLASSES: the other classes, in cases you may see' })
   otherClassIds: string[] | null;
+
+  @Field(() => Int, { nullable: true, description: 'DUPLICATE_ACROSS_CLASSES: the other classes in cases you may not see, counted only' })
+  hiddenOtherClasses: number | null;
 
   @Field(() => String, { nullable: true, description: 'SHARED_PHONE: the shared number, masked' })
   sharedPhoneMasked: string | null;
@@ -340,8 +367,11 @@ export class ClassRepresentatives {
   @Field(() => ID)
   classId: string;
 
-  @Field(() => [ClassRepresentative])
+  @Field(() => [ClassRepresentative], { description: 'The court sees every representative; the plaintiff side those its organisation enrolled' })
   representatives: ClassRepresentative[];
+
+  @Field(() => Int, { description: 'Representatives enrolled by other organisations: counted, never shown (0 for the court)' })
+  hiddenRepresentatives: number;
 
   @Field(() => Int, { description: "The case's REPRESENTATIVE parties (references given at filing)" })
   caseRepresentativeParties: number;

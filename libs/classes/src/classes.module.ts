@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ClassesRepository } from './classes.repository';
-import { ClassesResolver, ClassMemberResolver } from './classes.resolver';
+import { ClaimantMembershipsResolver, ClassesResolver, ClassMemberResolver } from './classes.resolver';
 import { ClassesService } from './classes.service';
 
 /**
@@ -9,7 +9,7 @@ import { ClassesService } from './classes.service';
  * clock, the representative-count rule) and claimants (exposures, harms, enrolments).
  */
 @Module({
-  providers: [ClassesRepository, ClassesService, ClassesResolver, ClassMemberResolver],
+  providers: [ClassesRepository, ClassesService, ClassesResolver, ClassMemberResolver, ClaimantMembershipsResolver],
   exports: [ClassesRepository, ClassesService],
 })
 export class ClassesModule {}

@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Connection, decodeCursor, returningRows, toConnection } from '@app/platform';
+import { type Actor, type Connection, decodeCursor, returningRows, toConnection } from '@app/platform';
+// The cases library's visibility rule as SQL (the same predicate as CasesService.get), reused, not restated.
+import { visibleCase } from '@app/cases/cases.repository';
 import type { DataCategory } from '@app/leaks';
 import type { ExposureBasis, HarmType } from '@app/claimants';
 import type { MemberFilterInput } from './class.inputs';
 import {
+  type ClaimantClassMembership,
   type ClassAnomaly,
   ClassAnomalyKind,
   type ClassComposition,
@@ -131,10 +134,13 @@ function filterConditions(filter: MemberFilterInput | undefined, p: Params): str
   return conditions;
 }
 
-/** Members the view may see, on alias m: the court all, an organisation those it enrolled. */
-function viewCondition(view: MemberView, p: Params): string {
+/**
+ * Members the view may see, on the claimant column (m.claimant_id unless told): the court all, an
+ * organisation those it enrolled (claimant_enrolment.organisation_id, the visibility key).
+ */
+function viewCondition(view: MemberView, p: Params, claimantColumn = 'm.claimant_id'): string {
   if (view.all) return 'true';
-  return `EXISTS (SELECT 1 FROM claimant_enrolment ve WHERE ve.claimant_id = m.claimant_id AND ve.organisation_id = ${p.add(view.enrolledBy)})`;
+  return `EXISTS (SELECT 1 FROM claimant_enrolment ve WHERE ve.claimant_id = ${claimantColumn} AND ve.organisation_id = ${p.add(view.enrolledBy)})`;
 }
 
 /** Current members of another class over one of class `classParam`'s incidents. */
@@ -181,7 +187,8 @@ export const COMPOSITION_SQL = {
 
 interface PageQuery {
   prefix?: string;
-  columns: string;
+  /** The row query's columns; as a function, its parameters are the row query's alone (not the count's). */
+  columns: string | ((p: Params) => string);
   from: string;
 }
 
@@ -379,8 +386,13 @@ export class ClassesRepository {
     return this.page({ columns: MEMBER_COLUMNS, from: 'class_member m' }, conditions, p, first, after, toMember, (m) => m.claimantId);
   }
 
-  /** Members of one anomaly kind among the current members, keyset on claimant_id. */
+  /**
+   * Members of one anomaly kind among the current members, keyset on claimant_id. For
+   * DUPLICATE_ACROSS_CLASSES, the ids of the other classes whose case `actor` may see, and only a
+   * count of the others.
+   */
   async anomalies(
+    actor: Actor,
     classId: string,
     view: MemberView,
     kind: ClassAnomalyKind,
@@ -404,10 +416,16 @@ export class ClassesRepository {
         break;
       case ClassAnomalyKind.DUPLICATE_ACROSS_CLASSES:
         conditions.push(duplicateCondition(c));
-        query.columns = `${MEMBER_COLUMNS}, ARRAY(
-            SELECT DISTINCT o.class_id FROM class_member o JOIN class_incident oi ON oi.class_id = o.class_id
+        query.columns = (rp) => {
+          const others = `FROM class_member o JOIN case_class ok ON ok.id = o.class_id JOIN legal_case oc ON oc.id = ok.case_id
              WHERE o.claimant_id = m.claimant_id AND o.class_id <> m.class_id AND o.state IN ${CURRENT_SQL}
-               AND oi.incident_id IN (SELECT incident_id FROM class_incident WHERE class_id = ${c})) AS other_class_ids`;
+               AND EXISTS (SELECT 1 FROM class_incident oi WHERE oi.class_id = o.class_id
+                            AND oi.incident_id IN (SELECT incident_id FROM class_incident WHERE class_id = ${c}))`;
+          const visible = visibleCase(actor, 'oc', rp);
+          return `${MEMBER_COLUMNS},
+            ARRAY(SELECT o.class_id ${others} AND ${visible} ORDER BY o.class_id) AS other_class_ids,
+            (SELECT count(*)::int ${others} AND NOT ${visible}) AS hidden_other_classes`;
+        };
         break;
       case ClassAnomalyKind.SHARED_PHONE: {
         // The phone's blind index on each enrolment (no address blind index exists to compare).
@@ -428,6 +446,7 @@ export class ClassesRepository {
       kind,
       member: toMember(r),
       otherClassIds: r.other_class_ids ?? null,
+      hiddenOtherClasses: r.hidden_other_classes ?? null,
       sharedBy: r.shared_by ?? null,
       sharedPhoneMasked: r.shared_phone_masked ?? null,
     }), (a) => a.member.claimantId);
@@ -444,12 +463,13 @@ export class ClassesRepository {
     key: (item: T) => string,
   ): Promise<Connection<T>> {
     const countValues = [...p.values];
+    const columns = typeof query.columns === 'function' ? query.columns(p) : query.columns;
     const prefix = query.prefix ?? '';
     const pageConditions = [...conditions];
     if (after) pageConditions.push(`m.claimant_id > ${p.add(String(decodeCursor(after, 1)[0]))}::uuid`);
     const [rows, [{ total }]] = await Promise.all([
       this.dataSource.query(
-        `${prefix} SELECT ${query.columns} FROM ${query.from} WHERE ${pageConditions.join(' AND ')} ORDER BY m.claimant_id LIMIT ${p.add(first + 1)}`,
+        `${prefix} SELECT ${columns} FROM ${query.from} WHERE ${pageConditions.join(' AND ')} ORDER BY m.claimant_id LIMIT ${p.add(first + 1)}`,
         p.values,
       ),
       this.dataSource.query(`${prefix} SELECT count(*)::int AS total FROM ${query.from} WHERE ${conditions.join(' AND ')}`, countValues),
@@ -525,19 +545,30 @@ export class ClassesRepository {
     return toDecision(row);
   }
 
-  async decisions(classId: string, first: number, after?: string): Promise<Connection<ReviewDecision>> {
-    const params: unknown[] = [classId];
-    let keyset = '';
+  /**
+   * The decisions on the class. A decision on one member the view may not see keeps its kind,
+   * count, author and date, but not the member's id nor its reason (free text about that person).
+   */
+  async decisions(classId: string, view: MemberView, first: number, after?: string): Promise<Connection<ReviewDecision>> {
+    const p = new Params();
+    const conditions = [`d.class_id = ${p.add(classId)}`];
+    let columns = DECISION_COLUMNS;
+    if (!view.all) {
+      const visible = viewCondition(view, p, 'd.claimant_id');
+      const shown = `(d.claimant_id IS NULL OR ${visible})`;
+      columns = DECISION_COLUMNS.replace('d.claimant_id,', `CASE WHEN ${shown} THEN d.claimant_id END AS claimant_id,`).replace(
+        'd.reason,',
+        `CASE WHEN ${shown} THEN d.reason END AS reason,`,
+      );
+    }
     if (after) {
       const [at, id] = decodeCursor(after, 2);
-      params.push(at, id);
-      keyset = `AND (d.decided_at, d.id) > ($2::timestamptz, $3::uuid)`;
+      conditions.push(`(d.decided_at, d.id) > (${p.add(at)}::timestamptz, ${p.add(id)}::uuid)`);
     }
-    params.push(first + 1);
     const [rows, [{ total }]] = await Promise.all([
       this.dataSource.query(
-        `SELECT ${DECISION_COLUMNS} FROM review_decision d WHERE d.class_id = $1 ${keyset} ORDER BY d.decided_at, d.id LIMIT $${params.length}`,
-        params,
+        `SELECT ${columns} FROM review_decision d WHERE ${conditions.join(' AND ')} ORDER BY d.decided_at, d.id LIMIT ${p.add(first + 1)}`,
+        p.values,
       ),
       this.dataSource.query(`SELECT count(*)::int AS total FROM review_decision WHERE class_id = $1`, [classId]),
     ]);
@@ -579,15 +610,27 @@ export class ClassesRepository {
     return n;
   }
 
-  /** The representatives with the facts adequacy reads; `duplicate` as in the anomaly. */
-  async representatives(classId: string): Promise<{ position: number; member: ClassMember; duplicate: boolean }[]> {
-    const rows = await this.dataSource.query(
-      `SELECT r.position, ${MEMBER_COLUMNS}, ${duplicateCondition('$1')} AS duplicate
-         FROM class_representative r JOIN class_member m ON m.class_id = r.class_id AND m.claimant_id = r.claimant_id
-        WHERE r.class_id = $1 ORDER BY r.position`,
-      [classId],
-    );
-    return rows.map((r: any) => ({ position: r.position, member: toMember(r), duplicate: r.duplicate }));
+  /**
+   * The representatives the view may see, with the facts adequacy reads (`duplicate` as in the
+   * anomaly); the others only counted (`hidden`).
+   */
+  async representatives(classId: string, view: MemberView): Promise<{ rows: { position: number; member: ClassMember; duplicate: boolean }[]; hidden: number }> {
+    const p = new Params();
+    const c = p.add(classId);
+    const visible = viewCondition(view, p);
+    const [rows, [{ hidden }]] = await Promise.all([
+      this.dataSource.query(
+        `SELECT r.position, ${MEMBER_COLUMNS}, ${duplicateCondition(c)} AS duplicate
+           FROM class_representative r JOIN class_member m ON m.class_id = r.class_id AND m.claimant_id = r.claimant_id
+          WHERE r.class_id = ${c} AND ${visible} ORDER BY r.position`,
+        p.values,
+      ),
+      this.dataSource.query(
+        `SELECT count(*)::int AS hidden FROM class_representative m WHERE m.class_id = ${c} AND NOT ${visible}`,
+        p.values,
+      ),
+    ]);
+    return { rows: rows.map((r: any) => ({ position: r.position, member: toMember(r), duplicate: r.duplicate })), hidden };
   }
 
   async caseRepresentativeParties(caseId: string): Promise<number> {
@@ -595,14 +638,39 @@ export class ClassesRepository {
     return n;
   }
 
-  /** Members among `claimantIds` not in the class or not current. */
-  async notCurrentMembers(manager: EntityManager, classId: string, claimantIds: string[]): Promise<string[]> {
+  /**
+   * The ids among `claimantIds` that are not current members the view may see: not in the class,
+   * not current, or enrolled only by other organisations. One answer for all three, so that the
+   * caller cannot tell a stranger from another organisation's enrollee.
+   */
+  async notCurrentMembers(manager: EntityManager, classId: string, claimantIds: string[], view: MemberView): Promise<string[]> {
+    const p = new Params();
+    const c = p.add(classId);
+    const ids = p.add(claimantIds);
     const rows: { id: string }[] = await manager.query(
-      `SELECT i AS id FROM unnest($2::uuid[]) i
-        WHERE NOT EXISTS (SELECT 1 FROM class_member WHERE class_id = $1 AND claimant_id = i AND state IN ${CURRENT_SQL})`,
-      [classId, claimantIds],
+      `SELECT i AS id FROM unnest(${ids}::uuid[]) WITH ORDINALITY AS x (i, n)
+        WHERE NOT EXISTS (SELECT 1 FROM class_member m WHERE m.class_id = ${c} AND m.claimant_id = i AND m.state IN ${CURRENT_SQL}
+                             AND ${viewCondition(view, p)})
+        ORDER BY n`,
+      p.values,
     );
     return rows.map((r) => r.id);
+  }
+
+  /**
+   * The class memberships of those of `claimantIds` that `organisationId` enrolled, for the
+   * Claimant.classMemberships DataLoader (one query per page): whatever the class's case, since
+   * the organisation enrolled them; any other claimant gets none.
+   */
+  async membershipsOfEnrollees(organisationId: string, claimantIds: readonly string[]): Promise<ClaimantClassMembership[]> {
+    const rows = await this.dataSource.query(
+      `SELECT m.claimant_id, m.class_id, m.state, m.subclass, CASE WHEN m.state = 'EXCLUDED' THEN m.state_reason END AS exclusion_reason
+         FROM claimant_enrolment e JOIN class_member m ON m.claimant_id = e.claimant_id
+        WHERE e.organisation_id = $1 AND e.claimant_id = ANY($2::uuid[])
+        ORDER BY m.claimant_id, m.joined_at, m.class_id`,
+      [organisationId, claimantIds],
+    );
+    return rows.map((r: any) => ({ claimantId: r.claimant_id, classId: r.class_id, state: r.state, subclass: r.subclass, exclusionReason: r.exclusion_reason }));
   }
 
   /** Masked identifiers of claimants, for the roster's DataLoader: one query per page. */

@@ -1,5 +1,6 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { type Actor, Allow, type Connection, CurrentActor, type GraphqlContext, Role } from '@app/platform';
+import { Claimant } from '@app/claimants';
 import {
   ClassAnomaliesArgs,
   ClassDecisionInput,
@@ -16,6 +17,7 @@ import {
   ReviewMembersInput,
 } from './class.inputs';
 import {
+  ClaimantClassMembership,
   ClassAnomaly,
   ClassAnomalyConnection,
   ClassComposition,
@@ -160,5 +162,28 @@ export class ClassMemberResolver {
   @ResolveField(() => MaskedClaimant)
   claimant(@Parent() member: ClassMember, @Context() ctx: GraphqlContext): Promise<MaskedClaimant | null> {
     return ctx.loaders.get('ClassMember.claimant', (ids) => this.repository.maskedClaimants(ids), (c) => c.id).load(member.claimantId);
+  }
+}
+
+/**
+ * The class memberships of a claimant, for the organisation that enrolled them: a Claimant is
+ * only ever returned to its enrolling organisation, and the query is scoped to the caller's
+ * enrolments again. Batched: a page of N claimants costs one query.
+ */
+@Resolver(() => Claimant)
+export class ClaimantMembershipsResolver {
+  constructor(private readonly repository: ClassesRepository) {}
+
+  @ResolveField(() => [ClaimantClassMembership], {
+    description: "The claimant's class memberships (class, state, subclass, exclusion reason), whatever the class's case",
+  })
+  async classMemberships(@Parent() claimant: Claimant, @CurrentActor() actor: Actor, @Context() ctx: GraphqlContext): Promise<ClaimantClassMembership[]> {
+    const loaded = await ctx.loaders
+      .get(`Claimant.classMemberships:${actor.organisationId}`, async (ids) => {
+        const rows = await this.repository.membershipsOfEnrollees(actor.organisationId, ids);
+        return ids.map((id) => ({ id, rows: rows.filter((r) => r.claimantId === id) }));
+      }, (v) => v.id)
+      .load(claimant.id);
+    return loaded?.rows ?? [];
   }
 }

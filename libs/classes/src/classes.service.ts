@@ -90,7 +90,7 @@ export class ClassesService {
 
   async anomalies(actor: Actor, classId: string, kind: ClassAnomalyKind, threshold: number, first: number, after?: string): Promise<Connection<ClassAnomaly>> {
     const { view } = await this.access(actor, classId);
-    return this.repository.anomalies(classId, view, kind, threshold, first, after);
+    return this.repository.anomalies(actor, classId, view, kind, threshold, first, after);
   }
 
   /** Anonymous counts: every caller who may see the class may read them. */
@@ -99,9 +99,10 @@ export class ClassesService {
     return this.repository.composition(classId);
   }
 
+  /** Every decision; one on a member the caller did not enrol shows neither the member nor the reason. */
   async decisions(actor: Actor, classId: string, first: number, after?: string): Promise<Connection<ReviewDecision>> {
-    await this.access(actor, classId);
-    return this.repository.decisions(classId, first, after);
+    const { view } = await this.access(actor, classId);
+    return this.repository.decisions(classId, view, first, after);
   }
 
   /** Forms a class from the exposures to the given incidents (each linked to the case). */
@@ -240,15 +241,21 @@ export class ClassesService {
     return this.changeStatus(actor, input, ClassStatus.OPEN, ReviewDecisionKind.REOPEN, 'class.reopen', async () => ({}));
   }
 
-  /** Elects the representatives among the current members (replacing any before). */
+  /**
+   * Elects the representatives among the current members the caller's organisation enrolled
+   * (replacing any before). A claimant who is not a current member and one enrolled only by
+   * other organisations get the same refusal, so the call reveals no one's membership.
+   */
   async electRepresentatives(actor: Actor, input: ElectClassRepresentativesInput): Promise<ClassRepresentatives> {
     const access = await this.access(actor, input.classId);
     this.requirePlaintiffSide(actor);
     checkRepresentativeCount(access.caseModel.type, input.claimantIds.length);
     await this.dataSource.transaction(async (manager) => {
       checkClassOpen((await this.lock(manager, input.classId)).status);
-      const notMembers = await this.repository.notCurrentMembers(manager, input.classId, input.claimantIds);
-      if (notMembers.length) throw new InputError('claimantIds', 'names a claimant who is not a current member of the class', { notMembers });
+      const notMembers = await this.repository.notCurrentMembers(manager, input.classId, input.claimantIds, access.view);
+      if (notMembers.length) {
+        throw new InputError('claimantIds', 'names a claimant who is not a current member of the class enrolled by your organisation', { notMembers });
+      }
       await this.repository.replaceRepresentatives(manager, input.classId, input.claimantIds);
       await this.decide(manager, actor, access, 'class.elect-representatives', {
         kind: ReviewDecisionKind.ELECT_REPRESENTATIVES,
@@ -259,11 +266,14 @@ export class ClassesService {
     return this.representatives(actor, input.classId);
   }
 
-  /** The representatives with adequacy warnings (warnings for the judge, never refusals). */
+  /**
+   * The representatives with adequacy warnings (warnings for the judge, never refusals). The
+   * court sees them all; the plaintiff side those its organisation enrolled, the rest counted.
+   */
   async representatives(actor: Actor, classId: string): Promise<ClassRepresentatives> {
     const access = await this.access(actor, classId);
-    const [rows, composition, caseRepresentativeParties] = await Promise.all([
-      this.repository.representatives(classId),
+    const [{ rows, hidden }, composition, caseRepresentativeParties] = await Promise.all([
+      this.repository.representatives(classId, access.view),
       this.repository.composition(classId),
       this.repository.caseRepresentativeParties(access.caseModel.id),
     ]);
@@ -271,6 +281,7 @@ export class ClassesService {
     return {
       classId,
       caseRepresentativeParties,
+      hiddenRepresentatives: hidden,
       representatives: rows.map(({ position, member, duplicate }) => {
         const warnings: AdequacyWarning[] = [];
         const inSubclass = bySubclass.get(member.subclass) ?? 0;
