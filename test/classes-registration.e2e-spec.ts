@@ -1,14 +1,17 @@
 import { calendarDateInShanghai } from '../libs/cases/src/rules/calendar-date';
 import { startTestApi, type TestApi } from './support/api';
-import { CLASS_TEST_KEY, COMPOSITION_FIELDS, DEFENDANT, enrol, MEMBER_FIELDS, ok, organisationId, registerIncident } from './support/classes';
+import { withClient } from './support/database';
+import { countSqlStatements } from './support/sql-statements';
+import { CLASS_TEST_KEY, COMPOSITION_FIELDS, DEFENDANT, enrol, MEMBER_FIELDS, ok, organisationId, registerIncident, sameRefusal } from './support/classes';
 
 /**
  * Representative actions: registration within the court's period (and refused after it, with
  * the date), elected representatives with adequacy warnings, certification; and who sees what:
  * an association sees its own enrollees' membership and only anonymous counts of the rest;
- * another association and another court's judge get NOT_FOUND. Claimants are enrolled through
- * the API: the consumer council enrols people 100-111 (111 also of a biometric leak), the
- * designated organisation, not a party, enrols 120-121.
+ * another association and another court's judge get NOT_FOUND on the class, though an
+ * organisation sees the memberships of the claimants it enrolled (Claimant.classMemberships).
+ * Claimants are enrolled through the API: the consumer council enrols people 100-111 (111 also
+ * of a biometric leak), the designated organisation, not a party, enrols 120-121.
  */
 describe('classes in representative actions: registration, representatives, visibility', () => {
   let api: TestApi;
@@ -39,8 +42,14 @@ describe('classes in representative actions: registration, representatives, visi
     api.gql(`mutation($i: RegisterMemberInput!) { registerClassMember(input: $i) { kind touched claimantId } }`, { i: { classId: id, claimantId } }, token);
   const elect = (claimantIds: string[]) =>
     api.gql(`mutation($i: ElectClassRepresentativesInput!) { electClassRepresentatives(input: $i) {
-        caseRepresentativeParties representatives { position member { claimantId state subclass } warnings { kind message } } } }`,
+        caseRepresentativeParties hiddenRepresentatives
+        representatives { position member { claimantId state subclass bases harmTypes claimant { nameMasked idNumberMasked } } warnings { kind message } } } }`,
       { i: { classId, claimantIds } }, association);
+  const representatives = async (token: string) =>
+    (await ok(api, token, `query($c: ID!) { classRepresentatives(classId: $c) {
+        hiddenRepresentatives representatives { position member { claimantId state claimant { nameMasked } } } } }`, { c: classId })).classRepresentatives;
+  const memberships = `classMemberships { classId state subclass exclusionReason }`;
+  const STRANGER = '00000000-0000-4000-8000-000000000000';
   const members = async (token: string) =>
     (await ok(api, token, `query($c: ID!) { classMembers(classId: $c, first: 100) { totalCount nodes { ${MEMBER_FIELDS} } } }`, { c: classId })).classMembers;
 
@@ -181,8 +190,21 @@ describe('classes in representative actions: registration, representatives, visi
     });
 
     it('refuses a representative who is not a current member', async () => {
-      const res = await elect([person.get(100)!, '00000000-0000-4000-8000-000000000000']);
+      const res = await elect([person.get(100)!, STRANGER]);
       expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'claimantIds' });
+    });
+
+    it("refuses another organisation's enrollee exactly as a stranger, returning nothing of them", async () => {
+      // The premise: the association cannot see person 120 (enrolled by the designated organisation).
+      const hiddenClaimant = await api.gql(`query($id: ID!) { claimant(id: $id) { id } }`, { id: person.get(120) }, association);
+      expect(hiddenClaimant.errors![0].extensions!.code).toBe('NOT_FOUND');
+      const member = await elect([person.get(100)!, person.get(120)!]);
+      const stranger = await elect([person.get(100)!, STRANGER]);
+      expect(member.data).toBeNull();
+      expect(member.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'claimantIds', notMembers: [person.get(120)] });
+      sameRefusal(member, stranger, person.get(120)!, STRANGER);
+      expect(JSON.stringify(member)).not.toMatch(/\*|ORDINARY|SELF_DECLARED|PROPOSED/);
+      expect(await representatives(judge)).toEqual({ hiddenRepresentatives: 0, representatives: [] });
     });
 
     it('elects 2 to 5 members and warns of an atypical claim (a subclass under 10 % of the members)', async () => {
@@ -207,6 +229,58 @@ describe('classes in representative actions: registration, representatives, visi
     });
   });
 
+  describe("members another organisation enrolled: never shown to the association, refused as strangers", () => {
+    it('shows the association only the representatives it enrolled and a count of the others; the judge all', async () => {
+      // Elected before the rule (or by another plaintiff-side organisation): person 120 among the representatives.
+      await withClient(api.url, (db) => db.query(`INSERT INTO class_representative (class_id, claimant_id, position) VALUES ($1, $2, 4)`, [classId, person.get(120)]));
+      try {
+        const own = await representatives(association);
+        expect(own.hiddenRepresentatives).toBe(1);
+        expect(own.representatives.map((r: any) => r.member.claimantId)).toEqual([person.get(100), person.get(101), person.get(111)]);
+        expect(JSON.stringify(own)).not.toContain(person.get(120)!);
+        const all = await representatives(judge);
+        expect(all.hiddenRepresentatives).toBe(0);
+        expect(all.representatives.map((r: any) => r.member.claimantId)).toEqual([person.get(100), person.get(101), person.get(111), person.get(120)]);
+      } finally {
+        await withClient(api.url, (db) => db.query(`DELETE FROM class_representative WHERE class_id = $1 AND claimant_id = $2`, [classId, person.get(120)]));
+      }
+    });
+
+    it("answers registration, opt-out and subclass moves on another organisation's enrollee exactly as on a stranger", async () => {
+      const calls: [string, (id: string) => Record<string, unknown>][] = [
+        [`mutation($i: RegisterMemberInput!) { registerClassMember(input: $i) { kind claimantId } }`, (id) => ({ classId, claimantId: id })],
+        [`mutation($i: MemberReasonInput!) { optOutClassMember(input: $i) { kind claimantId } }`, (id) => ({ classId, claimantId: id, reason: 'Asked to withdraw' })],
+        [
+          `mutation($i: ReassignSubclassInput!) { reassignClassSubclass(input: $i) { kind claimantId } }`,
+          (id) => ({ classId, claimantId: id, subclass: 'FINANCIAL_LOSS', reason: 'Receipts filed on paper' }),
+        ],
+      ];
+      for (const [mutation, input] of calls) {
+        const member = await api.gql(mutation, { i: input(person.get(120)!) }, association);
+        const stranger = await api.gql(mutation, { i: input(STRANGER) }, association);
+        expect(member.errors![0].extensions!.code).toBe('NOT_FOUND');
+        expect(member.data).toBeNull();
+        sameRefusal(member, stranger, person.get(120)!, STRANGER);
+      }
+    });
+
+    it("keeps the court's decisions on another organisation's enrollee, without the member or the reason, from the association", async () => {
+      await ok(api, judge, `mutation($i: ReassignSubclassInput!) { reassignClassSubclass(input: $i) { kind } }`, {
+        i: { classId, claimantId: person.get(120), subclass: 'ORDINARY', reason: 'Receipts of the claimant reviewed at the hearing' },
+      });
+      const query = `query($c: ID!) { classDecisions(classId: $c, first: 50) { totalCount nodes { kind claimantId reason touched } } }`;
+      const judgeView = (await ok(api, judge, query, { c: classId })).classDecisions;
+      const associationView = (await ok(api, association, query, { c: classId })).classDecisions;
+      expect(associationView.totalCount).toBe(judgeView.totalCount);
+      expect(judgeView.nodes).toContainEqual({ kind: 'REASSIGN_SUBCLASS', claimantId: person.get(120), reason: 'Receipts of the claimant reviewed at the hearing', touched: 1 });
+      expect(associationView.nodes).toContainEqual({ kind: 'REASSIGN_SUBCLASS', claimantId: null, reason: null, touched: 1 });
+      // Its own decisions keep their member.
+      expect(associationView.nodes).toContainEqual({ kind: 'REGISTER', claimantId: person.get(100), reason: null, touched: 1 });
+      expect(JSON.stringify(associationView)).not.toContain(person.get(120)!);
+      expect(JSON.stringify(associationView)).not.toContain('hearing');
+    });
+  });
+
   describe('certification', () => {
     it('refuses to certify while members await a decision', async () => {
       const res = await api.gql(`mutation($i: ClassDecisionInput!) { certifyClass(input: $i) { status } }`, { i: { classId } }, judge);
@@ -228,6 +302,50 @@ describe('classes in representative actions: registration, representatives, visi
       const states = Object.fromEntries(own.nodes.map((m: any) => [m.claimantId, m.state]));
       expect(states[person.get(102)!]).toBe('OPTED_OUT');
       expect(states[person.get(100)!]).toBe('ADMITTED');
+    });
+  });
+
+  describe("an organisation's own enrollees' memberships, whether or not it is a party", () => {
+    it('shows the designated organisation (no party) the membership of the claimants it enrolled, and the exclusion reason', async () => {
+      await ok(api, judge, `mutation($i: ClassDecisionInput!) { reopenClass(input: $i) { status } }`, { i: { classId, reason: 'A late exclusion' } });
+      await ok(api, judge, `mutation($i: ReviewMemberInput!) { reviewClassMember(input: $i) { kind } }`, {
+        i: { classId, claimantId: person.get(121), action: 'EXCLUDE', reason: 'Enrolled twice under two numbers' },
+      });
+      const data = await ok(api, designated, `query($a: ID!, $b: ID!) { a: claimant(id: $a) { ${memberships} } b: claimant(id: $b) { ${memberships} } }`, {
+        a: person.get(120),
+        b: person.get(121),
+      });
+      const inClass = (c: { classMemberships: { classId: string }[] }) => c.classMemberships.filter((m) => m.classId === classId);
+      expect(inClass(data.a)).toEqual([{ classId, state: 'ADMITTED', subclass: 'ORDINARY', exclusionReason: null }]);
+      expect(inClass(data.b)).toEqual([{ classId, state: 'EXCLUDED', subclass: 'ORDINARY', exclusionReason: 'Enrolled twice under two numbers' }]);
+      // The registration tests formed two more classes over incident C: each claimant is a member of those too.
+      expect(data.a.classMemberships).toHaveLength(3);
+      // The class itself stays invisible to a non-party.
+      const res = await api.gql(`query($c: ID!) { classMembers(classId: $c) { totalCount } }`, { c: classId }, designated);
+      expect(res.errors![0].extensions!.code).toBe('NOT_FOUND');
+    });
+
+    it("never shows an organisation the memberships of claimants it did not enrol", async () => {
+      const own = await ok(api, association, `query($id: ID!) { claimant(id: $id) { ${memberships} } }`, { id: person.get(102) });
+      expect(own.claimant.classMemberships.filter((m: { classId: string }) => m.classId === classId)).toEqual([
+        { classId, state: 'OPTED_OUT', subclass: 'ORDINARY', exclusionReason: null },
+      ]);
+      const page = await ok(api, designated, `{ claimants(first: 50) { nodes { id ${memberships} } } }`);
+      expect(page.claimants.nodes.map((c: { id: string }) => c.id).sort()).toEqual([person.get(120), person.get(121)].sort());
+      const other = await api.gql(`query($id: ID!) { claimant(id: $id) { ${memberships} } }`, { id: person.get(100) }, designated);
+      expect(other.errors![0].extensions!.code).toBe('NOT_FOUND');
+      expect(other.data).toBeNull();
+    });
+
+    it('loads the memberships of a page of claimants in as many SQL statements as of one claimant', async () => {
+      const statements = (n: number) =>
+        countSqlStatements(async () => {
+          const data = await ok(api, association, `query($n: Int) { claimants(first: $n) { nodes { ${memberships} } } }`, { n });
+          expect(data.claimants.nodes).toHaveLength(n);
+          expect(data.claimants.nodes.every((c: { classMemberships: unknown[] }) => c.classMemberships.length > 0)).toBe(true);
+        });
+      const one = await statements(1);
+      expect(await statements(10)).toBe(one);
     });
   });
 });

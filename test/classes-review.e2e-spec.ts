@@ -42,7 +42,7 @@ describe('classes: formation, subclasses, composition, anomalies and judicial re
   const anomalies = (token: string, kind: string, extra: Record<string, unknown> = {}, id = classId) =>
     ok(api, token, `query($c: ID!, $k: ClassAnomalyKind!, $t: Int, $a: String, $n: Int) {
         classAnomalies(classId: $c, kind: $k, threshold: $t, after: $a, first: $n) {
-          totalCount pageInfo { hasNextPage endCursor } nodes { kind otherClassIds sharedPhoneMasked sharedBy member { claimantId } } } }`,
+          totalCount pageInfo { hasNextPage endCursor } nodes { kind otherClassIds hiddenOtherClasses sharedPhoneMasked sharedBy member { claimantId } } } }`,
       { c: id, k: kind, t: extra.threshold ?? 5, a: extra.after, n: extra.first ?? 50 }).then((d) => d.classAnomalies);
   const people = (nodes: { member?: { claimantId: string }; claimantId?: string }[]) =>
     nodes.map((n) => [...person].find(([, id]) => id === (n.member?.claimantId ?? n.claimantId))![0]).sort((a, b) => a - b);
@@ -204,6 +204,28 @@ describe('classes: formation, subclasses, composition, anomalies and judicial re
       const page = await anomalies(judge, 'DUPLICATE_ACROSS_CLASSES');
       expect(people(page.nodes)).toEqual([0, 1, 2, 3]);
       expect(page.nodes[0].otherClassIds).toEqual([second.formClass.class.id]);
+      expect(page.nodes[0].hiddenOtherClasses).toBe(0);
+    });
+
+    it('DUPLICATE_ACROSS_CLASSES: names only the other classes of cases the caller may see, and counts the rest', async () => {
+      const sameCase = (await anomalies(association, 'DUPLICATE_ACROSS_CLASSES')).nodes[0].otherClassIds;
+      // The procuratorate's own case over incident A: the association is no party, and it is not filed at the judge's court.
+      const court = await organisationId(api, judge, 'COURT');
+      const ownCase = await ok(api, procurator, `mutation($i: OpenCaseInput!) { openCase(input: $i) { id } }`, {
+        i: { type: 'CIVIL_PUBLIC_INTEREST', title: 'Procuratorate v. delivery platform', courtId: court, defendants: [DEFENDANT] },
+      });
+      await ok(api, procurator, `mutation($i: LinkLeakIncidentInput!) { linkLeakIncident(input: $i) { id } }`, { i: { caseId: ownCase.openCase.id, incidentId: incidentA } });
+      const hidden = await ok(api, procurator, `mutation($i: FormClassInput!) { formClass(input: $i) { added class { id } } }`, {
+        i: { caseId: ownCase.openCase.id, name: 'Matched victims', definition: 'Claimants matched in the seized dataset', incidentIds: [incidentA], bases: ['DATASET_MATCH'] },
+      });
+      expect(hidden.formClass.added).toBe(4);
+      const hiddenId = hidden.formClass.class.id;
+      for (const token of [association, judge]) {
+        const page = await anomalies(token, 'DUPLICATE_ACROSS_CLASSES');
+        expect(people(page.nodes)).toEqual([0, 1, 2, 3]);
+        for (const node of page.nodes) expect(node).toMatchObject({ otherClassIds: sameCase, hiddenOtherClasses: 1 });
+        expect(JSON.stringify(page)).not.toContain(hiddenId);
+      }
     });
   });
 

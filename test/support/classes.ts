@@ -80,3 +80,14 @@ export const COMPOSITION_FIELDS = `totalMembers currentMembers byState { state m
 export function byKey<T extends Record<string, any>>(items: T[], key: string): Record<string, T> {
   return Object.fromEntries(items.map((item) => [item[key], item]));
 }
+
+/**
+ * Asserts two GraphQL answers are the same refusal (message, extensions, no data), once each
+ * request's own claimant id is replaced by a placeholder: a refusal that tells the two apart
+ * would reveal the membership of a claimant the caller did not enrol.
+ */
+export function sameRefusal(a: { data?: unknown; errors?: unknown }, b: { data?: unknown; errors?: unknown }, idA: string, idB: string): void {
+  const norm = (res: { data?: unknown; errors?: unknown }, id: string) => JSON.parse(JSON.stringify({ data: res.data ?? null, errors: res.errors }).replaceAll(id, '<claimant>'));
+  expect(a.errors).toBeDefined();
+  expect(norm(a, idA)).toEqual(norm(b, idB));
+}
