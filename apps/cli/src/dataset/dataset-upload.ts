@@ -7,6 +7,7 @@ import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
 import { type DatasetField, type DatasetStatus, DEFAULT_CHUNK_ROWS } from '@app/claimants/datasets/dataset-protocol';
 import { hashChunk, type HashSpec } from './hash-chunk';
+import { CliError } from '../cli-error';
 
 export interface DatasetUploadOptions {
   file: string;
@@ -96,14 +97,19 @@ async function api<T>(opts: DatasetUploadOptions, method: string, path: string, 
       });
       const json = (await res.json().catch(() => ({}))) as T & { message?: string; code?: string };
       if (!res.ok) {
-        const error = new Error(`${method} ${path}: ${res.status} ${json.code ?? ''} ${json.message ?? ''}`.trim());
+        const error = new CliError(`the server refused ${method} ${path}: ${res.status} ${json.code ?? ''} ${json.message ?? ''}`.trim());
         (error as Error & { status?: number }).status = res.status;
         throw error;
       }
       return json;
     } catch (error) {
       const status = (error as { status?: number }).status;
-      if ((status !== undefined && status < 500) || attempt >= 4) throw error;
+      if (status !== undefined && status < 500) throw error;
+      if (attempt >= 4) {
+        throw status === undefined
+          ? new CliError(`cannot reach the leakcase API at ${opts.server}; run the same command again to resume`)
+          : error;
+      }
       await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
     }
   }
@@ -146,7 +152,7 @@ export async function uploadDataset(opts: DatasetUploadOptions): Promise<Dataset
     writeFileSync(state, JSON.stringify({ datasetId }), { mode: 0o600 });
   }
   if (status.chunkRows !== chunkRows || status.fields.join() !== fields.join()) {
-    throw new Error('the dataset being resumed was started with other --columns or --chunk-rows');
+    throw new CliError('the dataset being resumed was started with other --columns or --chunk-rows');
   }
   const received = new Set(status.receivedChunks);
 
@@ -215,16 +221,16 @@ export async function uploadDataset(opts: DatasetUploadOptions): Promise<Dataset
 async function resolveColumns(file: string, spec: string, encoding: 'utf-8' | 'gb18030'): Promise<{ columns: number[]; fields: DatasetField[] }> {
   const wanted = spec.split(',').map((c) => c.trim()).filter(Boolean).map((c) => {
     const [kind, header] = c.split('=').map((s) => s.trim());
-    if (!KINDS[kind.toLowerCase()]) throw new Error(`--columns: unknown kind "${kind}" (id_number, phone)`);
+    if (!KINDS[kind.toLowerCase()]) throw new CliError(`--columns: unknown kind "${kind}" (id_number, phone)`);
     return { field: KINDS[kind.toLowerCase()], header: header ?? kind };
   });
-  if (!wanted.length) throw new Error('--columns: name at least one of id_number, phone');
+  if (!wanted.length) throw new CliError('--columns: name at least one of id_number, phone');
   const headerBytes = await readFirstLine(file);
   const headerText = encoding === 'utf-8' ? headerBytes.toString('utf8') : iconv.decode(headerBytes, 'gb18030');
   const header = ((parse(headerText.replace(/^\uFEFF/, ''), { relax_column_count: true }) as string[][])[0] ?? []).map((h) => h.trim().toLowerCase());
   const columns = wanted.map((w) => {
     const at = header.indexOf(w.header.toLowerCase());
-    if (at < 0) throw new Error(`--columns: the header has no column "${w.header}"`);
+    if (at < 0) throw new CliError(`--columns: the header has no column "${w.header}"`);
     return at;
   });
   return { columns, fields: wanted.map((w) => w.field) };
