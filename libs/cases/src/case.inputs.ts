@@ -18,30 +18,16 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageArgs } from '@app/platform';
-import { HandlerRole, IsUnifiedSocialCreditCode } from '@app/leaks';
+import { IsUnifiedSocialCreditCode, LeakHandlerInput } from '@app/leaks';
 import { IsCalendarDate } from './calendar-date.validator';
 import { FirstInstanceProcedure } from './case.model';
 import { CaseStage, CaseType } from './rules/case-types';
 import { LiabilityBasis } from './rules/liability';
 import { REPRESENTATIVES } from './rules/standing';
 
+/** A defendant: the handler or provider sued (an operator), with the basis of its liability. */
 @InputType()
-export class DefendantInput {
-  @Field({ description: 'The handler or provider sued (an operator)' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  name: string;
-
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsUnifiedSocialCreditCode()
-  unifiedSocialCreditCode?: string;
-
-  @Field(() => HandlerRole)
-  @IsEnum(HandlerRole)
-  role: HandlerRole;
-
+export class DefendantInput extends LeakHandlerInput {
   @Field(() => LiabilityBasis)
   @IsEnum(LiabilityBasis)
   liabilityBasis: LiabilityBasis;

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ArgsType, Field, ID, InputType, Int, registerEnumType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import {
@@ -22,6 +23,9 @@ import { ExposureBasis } from '@app/claimants';
 import { ClassAnomalyKind } from './class.model';
 import { MemberState } from './rules/membership';
 import { Subclass } from './rules/subclasses';
+
+/** The reason every review decision and manual change carries (kept with the decision). */
+const ReasonField = () => applyDecorators(Field(), IsString(), MinLength(3), MaxLength(2000));
 
 /** A judge's decision on members. */
 export enum ReviewAction {
@@ -113,10 +117,7 @@ export class ReviewMemberInput {
   @IsEnum(ReviewAction)
   action: ReviewAction;
 
-  @Field()
-  @IsString()
-  @MinLength(3)
-  @MaxLength(2000)
+  @ReasonField()
   reason: string;
 }
 
@@ -135,10 +136,7 @@ export class ReviewMembersInput {
   @IsEnum(ReviewAction)
   action: ReviewAction;
 
-  @Field()
-  @IsString()
-  @MinLength(3)
-  @MaxLength(2000)
+  @ReasonField()
   reason: string;
 }
 
@@ -152,10 +150,7 @@ export class MemberReasonInput {
   @IsUUID()
   claimantId: string;
 
-  @Field()
-  @IsString()
-  @MinLength(3)
-  @MaxLength(2000)
+  @ReasonField()
   reason: string;
 }
 
@@ -184,10 +179,7 @@ export class ReassignSubclassInput {
   @IsEnum(Subclass)
   subclass: Subclass;
 
-  @Field()
-  @IsString()
-  @MinLength(3)
-  @MaxLength(2000)
+  @ReasonField()
   reason: string;
 }
 
