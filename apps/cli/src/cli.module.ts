@@ -1,11 +1,15 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type AppConfig, PlatformModule } from '@app/platform';
+import { CasesModule } from '@app/cases';
 import { ClaimantsCoreModule } from '@app/claimants';
 
-/** The libraries the CLI drives: the same services as the API, without GraphQL or HTTP. */
+/**
+ * The libraries the CLI drives: the same services as the API, without HTTP. CasesModule provides
+ * the case-visibility rule that enrolment checks.
+ */
 @Module({})
 export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: CliModule, imports: [PlatformModule.forRoot({ config, role: 'cli' }), ClaimantsCoreModule] };
+    return { module: CliModule, imports: [PlatformModule.forRoot({ config, role: 'cli' }), CasesModule, ClaimantsCoreModule] };
   }
 }

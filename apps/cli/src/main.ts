@@ -1,22 +1,41 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
-import { ConfigError, DomainError } from '@app/platform';
-import { auditCommand, migrateCommand, organisationsCommand, seedDemoCommand, usersCommand } from './commands/platform.commands';
+import { ConfigError } from '@app/platform/config/config';
+import { DomainError } from '@app/platform/errors/domain-error';
 import { CliError } from './cli-error';
-import { claimantsCommand, datasetCommand, loginCommand } from './commands/claimants.commands';
+
+/**
+ * Command groups, loaded only when needed: running `leakcase dataset import` loads the light
+ * dataset commands alone (the CLI's memory stays low on big files); help loads them all.
+ */
+const GROUPS: Record<string, () => Command[]> = {
+  platform: () => {
+    const m = require('./commands/platform.commands') as typeof import('./commands/platform.commands');
+    return [m.migrateCommand(), m.seedDemoCommand(), m.organisationsCommand(), m.usersCommand(), m.auditCommand()];
+  },
+  dataset: () => {
+    const m = require('./commands/dataset.commands') as typeof import('./commands/dataset.commands');
+    return [m.loginCommand(), m.datasetCommand()];
+  },
+  claimants: () => [(require('./commands/claimants.commands') as typeof import('./commands/claimants.commands')).claimantsCommand()],
+};
+const GROUP_OF: Record<string, keyof typeof GROUPS> = {
+  migrate: 'platform',
+  'seed-demo': 'platform',
+  organisations: 'platform',
+  users: 'platform',
+  audit: 'platform',
+  login: 'dataset',
+  dataset: 'dataset',
+  claimants: 'claimants',
+};
 
 /** `leakcase <command>`: the same services as the API, from a terminal. */
 const program = new Command('leakcase')
   .description('leakcase: case manager for personal-information leak litigation')
-  .showHelpAfterError()
-  .addCommand(migrateCommand())
-  .addCommand(seedDemoCommand())
-  .addCommand(organisationsCommand())
-  .addCommand(usersCommand())
-  .addCommand(auditCommand())
-  .addCommand(loginCommand())
-  .addCommand(claimantsCommand())
-  .addCommand(datasetCommand());
+  .showHelpAfterError();
+const group = GROUP_OF[process.argv[2] ?? ''];
+for (const name of group ? [group] : Object.keys(GROUPS)) for (const command of GROUPS[name]()) program.addCommand(command);
 
 // `leakcase … | head` closes the pipe early: that is the reader's choice, not an error.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

@@ -73,9 +73,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const env = parsed.data;
   const production = env.NODE_ENV === 'production';
-  // Relative to the project, not the current directory, so the CLI run from a subfolder still
-  // finds the same embedded database as the API.
-  const dataDir = env.LEAKCASE_DATA_DIR ? resolve(env.LEAKCASE_DATA_DIR) : join(projectRoot(), '.leakcase');
+  const dataDir = resolveDataDir(source);
   const warnings: string[] = [];
 
   if (production) {
@@ -105,6 +103,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     vault,
     warnings,
   };
+}
+
+/**
+ * The data directory: LEAKCASE_DATA_DIR, else `.leakcase` in the checkout. Relative to the
+ * project, not the current directory, so the CLI run from a subfolder still finds the API's
+ * embedded database and its own session.
+ */
+export function resolveDataDir(source: NodeJS.ProcessEnv = process.env): string {
+  const given = source.LEAKCASE_DATA_DIR;
+  return given ? resolve(given) : join(projectRoot(), '.leakcase');
 }
 
 /** One error listing every problem, so an operator fixes them in one go. */
