@@ -220,13 +220,6 @@ export class CaseFilter {
 }
 
 @ArgsType()
-export class CaseArgs {
-  @Field(() => ID)
-  @IsUUID()
-  id: string;
-}
-
-@ArgsType()
 export class CasesArgs extends PageArgs {
   @Field(() => CaseFilter, { nullable: true })
   @IsOptional()

@@ -1,11 +1,10 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { type Actor, Allow, type Connection, CurrentActor, type Loaders, Organisation, Role } from '@app/platform';
+import { type Actor, Allow, type Connection, CurrentActor, IdArgs, type Loaders, Organisation, Role } from '@app/platform';
 import { LeakIncident } from '@app/leaks';
 import {
   AddAgencyInput,
   AddCaseOrganisationInput,
   AddDefendantInput,
-  CaseArgs,
   CasesArgs,
   ElectRepresentativesInput,
   LinkLeakIncidentInput,
@@ -40,7 +39,7 @@ export class CasesResolver {
 
   @Allow(...CASE_ROLES)
   @Query(() => CaseModel, { description: 'A case the caller may see; NOT_FOUND otherwise' })
-  case(@CurrentActor() actor: Actor, @Args() args: CaseArgs): Promise<CaseModel> {
+  case(@CurrentActor() actor: Actor, @Args() args: IdArgs): Promise<CaseModel> {
     return this.service.get(actor, args.id);
   }
 

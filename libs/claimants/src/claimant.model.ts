@@ -159,13 +159,6 @@ export class ClaimantCounts {
 }
 
 @ArgsType()
-export class ClaimantIdArgs {
-  @Field(() => ID)
-  @IsUUID()
-  id: string;
-}
-
-@ArgsType()
 export class ClaimantsArgs extends PageArgs {
   @Field(() => ID, { nullable: true, description: 'Only claimants exposed to this incident' })
   @IsOptional()

@@ -1,12 +1,11 @@
 import { Args, ArgsType, Context, Field, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { IsString, MaxLength, MinLength } from 'class-validator';
-import { type Actor, Allow, ANY_ROLE, CurrentActor, type Connection, type GraphqlContext, Role } from '@app/platform';
+import { type Actor, Allow, ANY_ROLE, CurrentActor, type Connection, type GraphqlContext, IdArgs, Role } from '@app/platform';
 import { EnrolClaimantInput } from './claimant.inputs';
 import {
   Claimant,
   ClaimantConnection,
   ClaimantCounts,
-  ClaimantIdArgs,
   ClaimantIdentity,
   ClaimantsArgs,
   Exposure,
@@ -23,7 +22,7 @@ import { ClaimantsService } from './claimants.service';
 const ENROLLERS = [Role.ASSOCIATION_STAFF, Role.PROCURATOR];
 
 @ArgsType()
-class UnmaskArgs extends ClaimantIdArgs {
+class UnmaskArgs extends IdArgs {
   @Field({ description: 'Why the plaintext is needed; kept in the audit log' })
   @IsString()
   @MinLength(3)
@@ -48,7 +47,7 @@ export class ClaimantsResolver {
   /** A claimant the caller's organisation enrolled (masked); NOT_FOUND for anyone else's. */
   @Allow(...ENROLLERS)
   @Query(() => Claimant)
-  claimant(@CurrentActor() actor: Actor, @Args() { id }: ClaimantIdArgs): Promise<Claimant> {
+  claimant(@CurrentActor() actor: Actor, @Args() { id }: IdArgs): Promise<Claimant> {
     return this.service.get(actor, id);
   }
 

@@ -10,7 +10,6 @@ import {
   IsISO8601,
   IsOptional,
   IsString,
-  IsUUID,
   Matches,
   Max,
   MaxLength,
@@ -216,13 +215,6 @@ export class LeakIncidentFilter {
   @Matches(DATE_ONLY, { message: DATE_MESSAGE })
   @IsISO8601({ strict: true }, { message: DATE_MESSAGE })
   discoveredTo?: string;
-}
-
-@ArgsType()
-export class LeakIncidentArgs {
-  @Field(() => ID)
-  @IsUUID()
-  id: string;
 }
 
 @ArgsType()

@@ -1,6 +1,6 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { type Actor, Allow, type Connection, CurrentActor, Role } from '@app/platform';
-import { LeakIncident, LeakIncidentArgs, LeakIncidentConnection, LeakIncidentsArgs, RegisterLeakIncidentInput } from './leak-incident.model';
+import { type Actor, Allow, type Connection, CurrentActor, IdArgs, Role } from '@app/platform';
+import { LeakIncident, LeakIncidentConnection, LeakIncidentsArgs, RegisterLeakIncidentInput } from './leak-incident.model';
 import { LeakIncidentsService } from './leak-incidents.service';
 
 /** Procurators register clues; associations register the leaks their representative actions rest on. */
@@ -18,7 +18,7 @@ export class LeakIncidentsResolver {
 
   @Allow(...REGISTRARS)
   @Query(() => LeakIncident, { description: 'An incident the caller\'s organisation registered' })
-  leakIncident(@CurrentActor() actor: Actor, @Args() args: LeakIncidentArgs): Promise<LeakIncident> {
+  leakIncident(@CurrentActor() actor: Actor, @Args() args: IdArgs): Promise<LeakIncident> {
     return this.service.get(actor, args.id);
   }
 

@@ -1,16 +1,9 @@
-import { Args, ArgsType, Field, ID, Query, Resolver } from '@nestjs/graphql';
-import { IsUUID } from 'class-validator';
+import { Args, Query, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../auth/actor';
 import { Allow, ANY_ROLE, CurrentActor } from '../auth/auth.decorators';
+import { IdArgs } from '../pagination/pagination';
 import { Job } from './job.model';
 import { JobsService } from './jobs.service';
-
-@ArgsType()
-class JobArgs {
-  @Field(() => ID)
-  @IsUUID()
-  id: string;
-}
 
 @Resolver(() => Job)
 export class JobsResolver {
@@ -19,7 +12,7 @@ export class JobsResolver {
   /** A job started by the caller's organisation: status, progress, result. */
   @Allow(...ANY_ROLE)
   @Query(() => Job)
-  job(@CurrentActor() actor: Actor, @Args() { id }: JobArgs): Promise<Job> {
+  job(@CurrentActor() actor: Actor, @Args() { id }: IdArgs): Promise<Job> {
     return this.jobs.get(actor, id);
   }
 }

@@ -1,10 +1,18 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { type Type } from '@nestjs/common';
-import { ArgsType, Field, Int, ObjectType } from '@nestjs/graphql';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ArgsType, Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { InputError } from '../errors/domain-error';
 
 export const MAX_PAGE_SIZE = 500;
+
+/** The `id: ID!` argument of every single-item query; a malformed id is BAD_USER_INPUT on `id`. */
+@ArgsType()
+export class IdArgs {
+  @Field(() => ID)
+  @IsUUID()
+  id: string;
+}
 
 /** `first`/`after` arguments of every list. */
 @ArgsType()
