@@ -70,7 +70,7 @@ describe('no plaintext identifier in the database or the logs', () => {
       secrets.push(uniqueIdNumber(20));
       const form = new FormData();
       form.append('file', new Blob([rows.join('\n')]), 'c.csv');
-      const imported = await fetch(`${base}/claimants/import`, { method: 'POST', headers: { authorization: `Bearer ${association}` }, body: form });
+      const imported = await fetch(`${base}/claimants/import`, { method: 'POST', headers: { authorization: `Bearer ${association}`, prefer: 'wait=30' }, body: form });
       expect(await imported.json()).toMatchObject({ accepted: 10, rejected: 1 });
 
       // The dataset goes through the compiled CLI (worker threads), with the server's key.

@@ -2,6 +2,7 @@ import iconv from 'iconv-lite';
 import request from 'supertest';
 import { startTestApi, type TestApi } from './support/api';
 import { withClient } from './support/database';
+import { waitForJob } from './support/jobs';
 import { CSV_HEADER, csvRow, enrolInput, INCIDENT_INPUT, phoneFor, uniqueIdNumber, withBadChecksum } from './support/claimants';
 
 const ENROL = `mutation($i: EnrolClaimantInput!) { enrolClaimant(input: $i) { id nameMasked idNumberMasked phoneMasked
@@ -31,6 +32,7 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
     request(api.app.getHttpServer())
       .post(`/claimants/import${query}`)
       .set('authorization', `Bearer ${token}`)
+      .set('prefer', 'wait=30')
       .attach('file', Buffer.isBuffer(body) ? body : Buffer.from(body, 'utf8'), { filename: 'claimants.csv', contentType: 'text/csv' });
 
   it('enrols one claimant and shows only masked identifiers', async () => {
@@ -170,8 +172,8 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
         { row: 5, field: 'id_number', reason: 'fails the GB 11643 checksum' },
         { row: 6, field: 'phone', reason: expect.stringMatching(/mainland mobile/) },
         { row: 7, field: 'consent_given_at', reason: expect.stringMatching(/no consent/) },
-        { row: 9, field: 'loss_fen', reason: 'is required for a FRAUD_LOSS' },
         { row: 8, field: 'id_number', reason: 'duplicates row 2 of this file' },
+        { row: 9, field: 'loss_fen', reason: 'is required for a FRAUD_LOSS' },
         { row: 10, field: 'incident_ids', reason: 'names a leak incident that does not exist' },
       ]);
       expect(JSON.stringify(res.body)).not.toContain(uniqueIdNumber(101).slice(0, 14));
@@ -206,11 +208,14 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
         [`name,id_number,phone\n`, /unknown columns|lacks required/],
         [`${CSV_HEADER}\n${good(301, 2).join('\n')}\n${csvRow(303, incidentId, { evidence_refs: '"receipt' })}`, /truncated/],
       ];
+      const imports = () => withClient(api.url, (db) => db.query(`SELECT count(*)::int AS n FROM claimant_import`)).then((r) => r.rows[0].n);
+      const importsBefore = await imports();
       for (const [body, reason] of cases) {
         const res = await upload(association, body);
         expect(res.status).toBe(400);
         expect(res.body.message).toMatch(reason);
       }
+      expect(await imports()).toBe(importsBefore);
       expect((await api.gql(`{ claimantCounts { enrolledByYou } }`, {}, association)).data!.claimantCounts.enrolledByYou).toBe(before);
     });
 
@@ -245,6 +250,80 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
       const res = await upload(association, `${CSV_HEADER}\n${rows.join('\n')}\n${cut}`);
       expect(res.body).toMatchObject({ rows: 3, accepted: 2, rejected: 1 });
       expect(res.body.rejections[0]).toEqual({ row: 4, field: 'row', reason: expect.stringMatching(/has 3 fields where the header has 11/) });
+    });
+
+    it('stages an upload at once and enrols it in a job with progress; the report follows the import', async () => {
+      const csv = [CSV_HEADER, ...good(600, 3), csvRow(603, incidentId, { phone: '12345' }), csvRow(604, incidentId, { phone: '54321' })].join('\n');
+      const staged = await request(api.app.getHttpServer())
+        .post('/claimants/import')
+        .set('authorization', `Bearer ${association}`)
+        .attach('file', Buffer.from(csv), { filename: 'claimants.csv', contentType: 'text/csv' });
+      expect(staged.status).toBe(202);
+      expect(staged.body).toMatchObject({ status: 'STAGED', rows: 5, accepted: null, alreadyEnrolled: null, rejected: 2, rejectionsListed: 2 });
+
+      const job = await waitForJob(api.gql, association, staged.body.jobId);
+      expect(job).toMatchObject({ status: 'COMPLETED', done: 3, total: 3, attempts: 1 });
+      const report = (path: string, token = association) => request(api.app.getHttpServer()).get(path).set('authorization', `Bearer ${token}`);
+      const done = await report(`/claimants/imports/${staged.body.importId}`);
+      expect(done.status).toBe(200);
+      expect(done.body).toMatchObject({ status: 'COMPLETE', rows: 5, accepted: 3, alreadyEnrolled: 0, rejected: 2 });
+      expect(done.body.rejections.map((r: { row: number }) => r.row)).toEqual([5, 6]);
+      // Rejections page by row number.
+      const page = await report(`/claimants/imports/${staged.body.importId}?afterRow=5&limit=1`);
+      expect(page.body.rejections).toEqual([{ row: 6, field: 'phone', reason: expect.any(String) }]);
+      // The staged rows are gone once enrolled.
+      const { rows } = await withClient(api.url, (db) => db.query(`SELECT count(*)::int AS n FROM claimant_import_row WHERE import_id = $1`, [staged.body.importId]));
+      expect(rows[0].n).toBe(0);
+
+      // Another organisation's import does not exist for the caller; a judge may not ask.
+      expect((await report(`/claimants/imports/${staged.body.importId}`, designated)).status).toBe(404);
+      expect((await report(`/claimants/imports/not-a-uuid`)).status).toBe(404);
+      expect((await report(`/claimants/imports/${staged.body.importId}`, judge)).status).toBe(403);
+      expect((await report(`/claimants/imports/${staged.body.importId}?limit=0`)).status).toBe(400);
+    });
+
+    it('enrols nothing when the enrolment job fails part-way, and its retry enrols the whole file once', async () => {
+      // 3 rows, the last moved past the first batch of 20,000 and made invalid for claimant_enrolment
+      // while the job waits for the organisation's import lock, which the test holds.
+      const { rows: [{ organisation_id: org }] } = await withClient(api.url, (db) => db.query(`SELECT organisation_id FROM app_user WHERE email = 'association@demo.local'`));
+      const csv = [CSV_HEADER, ...good(700, 3)].join('\n');
+      const outcome = await withClient(api.url, async (lock) => {
+        await lock.query('BEGIN');
+        await lock.query(`SELECT pg_advisory_xact_lock(hashtext('claimant_import'), hashtext($1))`, [org]);
+        const staged = await request(api.app.getHttpServer())
+          .post('/claimants/import')
+          .set('authorization', `Bearer ${association}`)
+          .attach('file', Buffer.from(csv), { filename: 'claimants.csv', contentType: 'text/csv' });
+        expect(staged.status).toBe(202);
+        const id = staged.body.importId;
+        const [{ phone_index: phoneIndex }] = (await lock.query(`SELECT phone_index FROM claimant_import_row WHERE import_id = $1 AND row_no = 4`, [id])).rows;
+        await withClient(api.url, (db) => db.query(`UPDATE claimant_import_row SET row_no = 25000, phone_index = '\\x00' WHERE import_id = $1 AND row_no = 4`, [id]));
+        await lock.query('COMMIT');
+        return { id, jobId: staged.body.jobId, phoneIndex };
+      });
+
+      // The job fails in its second batch: the first batch's enrolments and the new claimants roll back with it.
+      const deadline = Date.now() + 30_000;
+      let job;
+      do {
+        await new Promise((r) => setTimeout(r, 100));
+        job = (await api.gql(`query($id: ID!) { job(id: $id) { status attempts error } }`, { id: outcome.jobId }, association)).data!.job;
+      } while ((job.attempts < 1 || job.status === 'RUNNING') && Date.now() < deadline);
+      expect(job).toMatchObject({ status: 'QUEUED', attempts: 1, error: 'Internal error; see the server log' });
+      const count = () =>
+        withClient(api.url, (db) =>
+          db.query(
+            `SELECT (SELECT count(*) FROM claimant_enrolment WHERE import_id = $1)::int AS enrolments,
+                    (SELECT status FROM claimant_import WHERE id = $1) AS status`,
+            [outcome.id],
+          ),
+        ).then((r) => r.rows[0]);
+      expect(await count()).toEqual({ enrolments: 0, status: 'STAGED' });
+
+      // Repaired, the retry enrols the three rows once.
+      await withClient(api.url, (db) => db.query(`UPDATE claimant_import_row SET phone_index = $2 WHERE import_id = $1 AND row_no = 25000`, [outcome.id, outcome.phoneIndex]));
+      expect(await waitForJob(api.gql, association, outcome.jobId, 60_000)).toMatchObject({ status: 'COMPLETED', attempts: 2 });
+      expect(await count()).toEqual({ enrolments: 3, status: 'COMPLETE' });
     });
 
     it('refuses the upload to a judge', async () => {

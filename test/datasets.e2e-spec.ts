@@ -32,7 +32,7 @@ describe('seized datasets: local hashing, resumable upload, matching', () => {
     // The association enrols people 0-9, the designated organisation 5-12; all declare the incident.
     const csv = (from: number, to: number) => [CSV_HEADER, ...Array.from({ length: to - from + 1 }, (_, i) => csvRow(from + i, incidentId))].join('\n');
     for (const [token, body] of [[association, csv(0, 9)], [designated, csv(5, 12)]] as const) {
-      const res = await request(api.app.getHttpServer()).post('/claimants/import').set('authorization', `Bearer ${token}`).attach('file', Buffer.from(body), 'c.csv');
+      const res = await request(api.app.getHttpServer()).post('/claimants/import').set('authorization', `Bearer ${token}`).set('prefer', 'wait=30').attach('file', Buffer.from(body), 'c.csv');
       expect(res.body.rejected).toBe(0);
     }
     // Found by blind index, as the test knows the key.

@@ -2,6 +2,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { InvalidArgumentError, Command, Option } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
 import { DataSource } from 'typeorm';
+import { JobsService } from '@app/platform';
 import { ClaimantImportService, type ImportColumn, IMPORT_COLUMNS } from '@app/claimants';
 import { withApp } from '../context';
 
@@ -10,7 +11,7 @@ export function claimantsCommand(): Command {
   const claimants = new Command('claimants').description('Claimants and their enrolment');
   claimants
     .command('import')
-    .description('Enrol claimants from a CSV file (UTF-8 or GB18030/GBK); prints the report of rejected rows')
+    .description('Enrol claimants from a CSV file (UTF-8 or GB18030/GBK): stages it, runs its enrolment job, prints the report of rejected rows')
     .argument('<file>', 'CSV file with a header row')
     .requiredOption('--org <name>', 'exact name of the enrolling organisation')
     .addOption(new Option('--encoding <encoding>', 'file encoding').choices(['auto', 'utf-8', 'gb18030', 'gbk']).default('auto'))
@@ -27,17 +28,34 @@ export function claimantsCommand(): Command {
           mapping[header] = column as ImportColumn;
         }
         const size = statSync(file).size;
-        const bar = new SingleBar({ format: 'claimants [{bar}] {percentage}% | {rows} rows read', stream: process.stderr }, Presets.shades_classic);
-        bar.start(size, 0, { rows: 0 });
+        const bar = new SingleBar({ format: 'claimants {phase} [{bar}] {percentage}% | {rows} rows', stream: process.stderr }, Presets.shades_classic);
+        bar.start(size, 0, { phase: 'staging', rows: 0 });
         const input = createReadStream(file);
-        const report = await app
-          .get(ClaimantImportService)
-          .import({ userId: null, organisationId: organisation.id }, input, {
+        const imports = app.get(ClaimantImportService);
+        const staged = await imports
+          .stage({ userId: null, organisationId: organisation.id }, input, {
             encoding: (options.encoding === 'gbk' ? 'gb18030' : options.encoding) as 'auto',
             mapping,
             onProgress: (rows) => bar.update(input.bytesRead, { rows }),
           })
-          .finally(() => bar.stop());
+          .catch((error: Error) => {
+            bar.stop();
+            throw error;
+          });
+        // No worker runs in the CLI: it runs the enrolment job itself, showing the job's progress.
+        bar.setTotal(Math.max(staged.rows - staged.rejected, 1));
+        bar.update(0, { phase: 'enrolling', rows: 0 });
+        const dataSource = app.get(DataSource);
+        const poll = setInterval(() => {
+          void dataSource
+            .query(`SELECT progress_done FROM job WHERE id = $1`, [staged.jobId])
+            .then(([job]) => job && bar.update(Number(job.progress_done), { rows: Number(job.progress_done) }), () => undefined);
+        }, 250);
+        await app.get(JobsService).runNow(staged.jobId!).finally(() => {
+          clearInterval(poll);
+          bar.stop();
+        });
+        const report = await imports.report({ userId: null, organisationId: organisation.id }, staged.importId);
         if (options.json) {
           process.stdout.write(`${JSON.stringify(report)}\n`);
           return;

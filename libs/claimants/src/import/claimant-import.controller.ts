@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
-import { Controller, HttpCode, Post, Query, Req } from '@nestjs/common';
+import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import busboy from 'busboy';
-import type { Request } from 'express';
-import { type Actor, Allow, CurrentActor, InputError, Role } from '@app/platform';
+import type { Request, Response } from 'express';
+import { type Actor, Allow, CurrentActor, InputError, JobsService, Role } from '@app/platform';
 import { type ImportColumn, ClaimantImportService, IMPORT_COLUMNS, type ImportReport } from './claimant-import.service';
 
 /** The CSV file of a multipart/form-data request (field `file`), as a stream: never buffered whole. */
@@ -21,21 +21,30 @@ function multipartFile(req: Request): Promise<Readable> {
   });
 }
 
+/** The longest `Prefer: wait=N` honoured, in seconds. */
+const MAX_WAIT_SECONDS = 60;
+
 /**
  * Bulk enrolment over HTTP: a CSV as multipart/form-data (field `file`) or as the raw body
  * (text/csv). Query: `encoding` (auto, utf-8, gb18030), `map` (header=column,… for other headers).
- * Answers with the import report: counts and rejected rows (row, field, reason; never values).
+ * The upload validates and stages every row and answers 202 with the report (rejected rows: row,
+ * field, reason; never values) and the job that enrols the valid rows; `GET /claimants/imports/:id`
+ * and `job(id)` follow it. With `Prefer: wait=N` (RFC 7240) the answer waits up to N seconds
+ * (at most 60) for the job and is 200 when the import is COMPLETE.
  */
 @Controller('claimants')
 export class ClaimantImportController {
-  constructor(private readonly imports: ClaimantImportService) {}
+  constructor(
+    private readonly imports: ClaimantImportService,
+    private readonly jobs: JobsService,
+  ) {}
 
   @Allow(Role.ASSOCIATION_STAFF, Role.PROCURATOR)
   @Post('import')
-  @HttpCode(200)
   async import(
     @CurrentActor() actor: Actor,
     @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
     @Query('encoding') encoding = 'auto',
     @Query('map') map?: string,
   ): Promise<ImportReport> {
@@ -44,9 +53,31 @@ export class ClaimantImportController {
     }
     const normalised = encoding.toLowerCase() === 'gbk' ? 'gb18030' : encoding.toLowerCase() === 'utf8' ? 'utf-8' : encoding.toLowerCase();
     const mapping = parseMapping(map);
+    const waitSeconds = preferredWait(req.get('prefer'));
     const file = req.is('multipart/form-data') ? await multipartFile(req) : (req as Readable);
-    return this.imports.import(actor, file, { encoding: normalised as 'auto', mapping });
+    let report = await this.imports.stage(actor, file, { encoding: normalised as 'auto', mapping });
+    if (waitSeconds > 0 && report.jobId) {
+      await this.jobs.waitFor(report.jobId, waitSeconds * 1000);
+      report = await this.imports.report(actor, report.importId);
+    }
+    res.status(report.status === 'COMPLETE' ? 200 : 202);
+    return report;
   }
+
+  /** An import's report: status, counts, and rejections after row `afterRow` (at most `limit`, ≤ 10,000). */
+  @Allow(Role.ASSOCIATION_STAFF, Role.PROCURATOR)
+  @Get('imports/:id')
+  report(@CurrentActor() actor: Actor, @Param('id') id: string, @Query('afterRow') afterRow = '0', @Query('limit') limit = '10000'): Promise<ImportReport> {
+    if (!/^\d{1,9}$/.test(afterRow)) throw new InputError('afterRow', 'must be a row number');
+    if (!/^\d{1,5}$/.test(limit) || Number(limit) < 1 || Number(limit) > 10_000) throw new InputError('limit', 'must be 1 to 10000');
+    return this.imports.report(actor, id, Number(afterRow), Number(limit));
+  }
+}
+
+/** The seconds of an RFC 7240 `Prefer: wait=N` header (0 when absent), capped at MAX_WAIT_SECONDS. */
+export function preferredWait(prefer: string | undefined): number {
+  const match = /(?:^|[,;\s])wait\s*=\s*"?(\d+)"?/i.exec(prefer ?? '');
+  return match ? Math.min(Number(match[1]), MAX_WAIT_SECONDS) : 0;
 }
 
 /** `身份证=id_number,电话=phone` -> { 身份证: 'id_number', 电话: 'phone' }. */

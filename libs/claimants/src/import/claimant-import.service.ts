@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { isUUID } from 'class-validator';
 import { CsvError, parse } from 'csv-parse';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
-import type { DataSource, QueryRunner } from 'typeorm';
-import { type Actor, AuditService } from '@app/platform';
+import type { DataSource, EntityManager } from 'typeorm';
+import { type Actor, AuditService, type JobContext, JobsService, NotFoundError } from '@app/platform';
 import { ImportFileError } from '../claimant.errors';
 import { MatchingJobs } from '../datasets/matching.jobs';
 import { VaultService } from '../vault/vault.service';
@@ -47,7 +48,7 @@ export interface ImportOptions {
   /** Extra header names: header text -> column. */
   mapping?: Record<string, ImportColumn>;
   onProgress?: (rowsRead: number) => void;
-  /** At most this many rejections are listed (all are counted). */
+  /** At most this many rejections are listed in the report (all are counted). */
   maxListedRejections?: number;
 }
 
@@ -57,35 +58,83 @@ export interface RowRejection {
   reason: string;
 }
 
+/** STAGED: validated and sealed, waiting for its job; COMPLETE: enrolled. */
+export type ImportStatus = 'STAGED' | 'COMPLETE';
+
+/**
+ * What an import did. `rows` counts data rows (the header excluded); `row` numbers in rejections
+ * are CSV record numbers (the header is 1). `accepted` and `alreadyEnrolled` are null until the
+ * import is COMPLETE; rejections are all known once the upload is staged.
+ */
 export interface ImportReport {
-  importId: string | null;
+  importId: string;
+  status: ImportStatus;
+  /** The job that enrols the staged rows (`job(id)` shows its progress). */
+  jobId: string | null;
   encoding: CsvEncoding;
   rows: number;
-  accepted: number;
-  alreadyEnrolled: number;
+  accepted: number | null;
+  alreadyEnrolled: number | null;
   rejected: number;
   rejections: RowRejection[];
+  /** How many rejections are listed (the first, by row); more may be counted in `rejected`. */
   rejectionsListed: number;
 }
 
+/** The job that enrols a staged import. */
+export const ENROL_STAGED_IMPORT = 'claimants.import';
+
+/** Rejections kept per import (row, field, reason); beyond this they are only counted. */
+export const MAX_RECORDED_REJECTIONS = 100_000;
+
+/** Staged rows enrolled per statement group; the job's progress advances by this many. */
+const ENROL_BATCH = 20_000;
+
+interface ImportRow {
+  id: string;
+  organisation_id: string;
+  created_by: string | null;
+  status: ImportStatus;
+  job_id: string | null;
+  encoding: CsvEncoding;
+  rows: string;
+  accepted: string | null;
+  already_enrolled: string | null;
+  rejected: string;
+}
+
 /**
- * Bulk enrolment from CSV. One streaming pass: bytes are decoded (UTF-8 or GB18030), parsed,
- * every row validated and sealed (encrypted, blind-indexed, masked) and COPY'd into a temporary
- * staging table, all inside one transaction; then duplicates inside the file and unknown
- * incidents are rejected in SQL and the valid rows are inserted set-based. A file-level error
- * (encoding, header, truncation) rolls everything back. Re-importing adds nothing: enrolments are
- * unique per (organisation, claimant). Memory stays constant: rows are never collected in Node.
+ * Bulk enrolment from CSV, in two steps.
+ *
+ * `stage` (the upload): one streaming pass decodes the bytes (UTF-8 or GB18030), parses, validates
+ * and seals every row (encrypted, blind-indexed, masked: on the sealing threads) and COPYs it
+ * into claimant_import_row; then rejects duplicates inside the file and unknown incidents in SQL,
+ * records every rejection, and queues the enrolment job, all in one transaction. A file-level
+ * error (encoding, header, truncation) rolls everything back. Memory stays constant: rows are
+ * never collected in Node.
+ *
+ * `enrolStaged` (the job): enrols the staged rows in one transaction, advancing the job's progress
+ * batch by batch, and deletes them. Re-importing adds nothing: enrolments are unique per
+ * (organisation, claimant). A job that dies is retried and starts over (its transaction rolled
+ * back); a second run of a COMPLETE import changes nothing.
  */
 @Injectable()
-export class ClaimantImportService implements OnModuleDestroy {
+export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
   private pool?: SealPool;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly vault: VaultService,
     private readonly audit: AuditService,
+    private readonly jobs: JobsService,
     private readonly matching: MatchingJobs,
   ) {}
+
+  onModuleInit(): void {
+    this.jobs.register(ENROL_STAGED_IMPORT, (ctx: JobContext<{ importId: string }>) =>
+      this.enrolStaged(ctx.payload.importId, (done, total) => ctx.progress(done, total)),
+    );
+  }
 
   /** The sealing threads, started on the first import and kept (replaced if one died). */
   private sealPool(): SealPool {
@@ -100,29 +149,22 @@ export class ClaimantImportService implements OnModuleDestroy {
     await this.pool?.close();
   }
 
-  async import(actor: ImportActor, input: Readable, options: ImportOptions = {}): Promise<ImportReport> {
-    const maxListed = options.maxListedRejections ?? 10_000;
-    const rejections: RowRejection[] = [];
+  /** Validates, seals and stages a CSV file and queues its enrolment job; see the class comment. */
+  async stage(actor: ImportActor, input: Readable, options: ImportOptions = {}): Promise<ImportReport> {
+    const recorded: RowRejection[] = [];
     let rejected = 0;
     const reject = (r: RowRejection) => {
       rejected++;
-      if (rejections.length < maxListed) rejections.push(r);
+      if (recorded.length < MAX_RECORDED_REJECTIONS) recorded.push(r);
     };
 
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    await runner.startTransaction();
-    try {
-      await runner.query(`
-        CREATE TEMP TABLE claimant_import_stage (
-          row_no integer NOT NULL, id_number_index bytea NOT NULL, phone_index bytea NOT NULL,
-          name_enc bytea NOT NULL, id_number_enc bytea NOT NULL, phone_enc bytea NOT NULL, email_enc bytea, address_enc bytea,
-          name_masked text NOT NULL, id_number_masked text NOT NULL, phone_masked text NOT NULL, email_masked text,
-          consent_given_at timestamptz NOT NULL, consent_method consent_method NOT NULL, consent_scope consent_scope[] NOT NULL,
-          harms jsonb NOT NULL, incident_ids uuid[] NOT NULL
-        ) ON COMMIT DROP`);
-      const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
-      const copy = client.query(copyFrom(`COPY claimant_import_stage FROM STDIN`));
+    return this.dataSource.transaction(async (manager) => {
+      const [{ id: importId }] = await manager.query(
+        `INSERT INTO claimant_import (organisation_id, created_by, encoding, rows, rejected) VALUES ($1, $2, 'utf-8', 0, 0) RETURNING id`,
+        [actor.organisationId, actor.userId],
+      );
+      const client = (manager.queryRunner as unknown as { databaseConnection: PoolClient }).databaseConnection;
+      const copy = client.query(copyFrom(`COPY claimant_import_row FROM STDIN`));
 
       const sha = createHash('sha256');
       const tap = new Transform({
@@ -144,7 +186,7 @@ export class ClaimantImportService implements OnModuleDestroy {
       let batchRows: number[] = [];
       let batchRecords: string[][] = [];
       const send = () => {
-        const staged = pool.stage(header!, batchRows, batchRecords);
+        const staged = pool.stage(importId, header!, batchRows, batchRecords);
         staged.catch(() => undefined); // awaited in order below; no unhandled rejection meanwhile
         inFlight.push(staged);
         batchRows = [];
@@ -199,94 +241,164 @@ export class ClaimantImportService implements OnModuleDestroy {
       if (!header) throw new ImportFileError('is empty');
       if (rows === 0) throw new ImportFileError('has a header but no rows');
       options.onProgress?.(rows);
-      // Statistics for the set-based statements below (a temporary table has none until analysed).
-      await runner.query(`ANALYZE claimant_import_stage`);
 
+      for (let i = 0; i < recorded.length; i += 10_000) {
+        const part = recorded.slice(i, i + 10_000);
+        await manager.query(
+          `INSERT INTO claimant_import_rejection (import_id, row_no, field, reason)
+           SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[])`,
+          [importId, part.map((r) => r.row), part.map((r) => r.field), part.map((r) => r.reason)],
+        );
+      }
       // Duplicates inside the file: the first occurrence stays, later ones are rejected.
-      const dupes: { row_no: number; first: number }[] = await runner.query(
-        `DELETE FROM claimant_import_stage s USING (
-           SELECT row_no, min(row_no) OVER (PARTITION BY id_number_index) AS first FROM claimant_import_stage
-         ) d WHERE s.row_no = d.row_no AND d.row_no <> d.first RETURNING s.row_no, d.first`,
-      ).then((r) => (Array.isArray(r[0]) ? r[0] : r));
-      for (const d of dupes.sort((a, b) => a.row_no - b.row_no)) {
-        reject({ row: d.row_no, field: 'id_number', reason: `duplicates row ${d.first} of this file` });
-      }
-      const unknown: { row_no: number }[] = await runner.query(
-        `DELETE FROM claimant_import_stage s
-          WHERE EXISTS (SELECT 1 FROM unnest(s.incident_ids) i WHERE NOT EXISTS (SELECT 1 FROM leak_incident l WHERE l.id = i))
-          RETURNING row_no`,
-      ).then((r) => (Array.isArray(r[0]) ? r[0] : r));
-      for (const u of unknown.sort((a, b) => a.row_no - b.row_no)) {
-        reject({ row: u.row_no, field: 'incident_ids', reason: 'names a leak incident that does not exist' });
-      }
+      const [{ n: duplicates }] = await manager.query(
+        `WITH d AS (
+           DELETE FROM claimant_import_row s USING (
+             SELECT row_no, min(row_no) OVER (PARTITION BY id_number_index) AS first FROM claimant_import_row WHERE import_id = $1
+           ) d WHERE s.import_id = $1 AND s.row_no = d.row_no AND d.row_no <> d.first RETURNING s.row_no, d.first
+         ), r AS (
+           INSERT INTO claimant_import_rejection (import_id, row_no, field, reason)
+           SELECT $1, row_no, 'id_number', format('duplicates row %s of this file', first) FROM d RETURNING 1
+         ) SELECT count(*)::int AS n FROM r`,
+        [importId],
+      );
+      const [{ n: unknownIncidents }] = await manager.query(
+        `WITH d AS (
+           DELETE FROM claimant_import_row s
+            WHERE s.import_id = $1
+              AND EXISTS (SELECT 1 FROM unnest(s.incident_ids) i WHERE NOT EXISTS (SELECT 1 FROM leak_incident l WHERE l.id = i))
+           RETURNING row_no
+         ), r AS (
+           INSERT INTO claimant_import_rejection (import_id, row_no, field, reason)
+           SELECT $1, row_no, 'incident_ids', 'names a leak incident that does not exist' FROM d RETURNING 1
+         ) SELECT count(*)::int AS n FROM r`,
+        [importId],
+      );
+      rejected += duplicates + unknownIncidents;
 
-      const [importRow] = await runner.query(
-        `INSERT INTO claimant_import (organisation_id, created_by, file_sha256, encoding, rows, accepted, already_enrolled, rejected)
-         VALUES ($1, $2, $3, $4, $5, 0, 0, 0) RETURNING id`,
-        [actor.organisationId, actor.userId, sha.digest(), decode.chosen, rows],
+      const job = await this.jobs.enqueue(manager, actor as Actor, ENROL_STAGED_IMPORT, { importId });
+      await manager.query(
+        `UPDATE claimant_import SET file_sha256 = $2, encoding = $3, rows = $4, rejected = $5, job_id = $6 WHERE id = $1`,
+        [importId, sha.digest(), decode.chosen, rows, rejected, job.id],
       );
-      const importId: string = importRow.id;
-      // Sorted so that two imports of overlapping people lock claimant keys in the same order.
-      await runner.query(
+      await this.audit.record(manager, actor as Actor, {
+        action: 'claimant.import.stage',
+        subjectType: 'ClaimantImport',
+        subjectId: importId,
+        details: { rows, rejected, encoding: decode.chosen, jobId: job.id },
+      });
+      return this.readReport(manager, importId, 0, options.maxListedRejections ?? 10_000);
+    });
+  }
+
+  /**
+   * Enrols the staged rows of an import (the job's work), in one transaction: new claimants (one
+   * statement, in blind-index order so that concurrent imports lock keys in the same order), then
+   * per batch of rows their enrolments, harm declarations and self-declared exposures. Imports of
+   * one organisation take turns (an advisory lock), so their enrolments never deadlock. Returns
+   * the counts; a COMPLETE import is left as it is.
+   */
+  async enrolStaged(importId: string, onProgress?: (done: number, total: number) => Promise<void>): Promise<{ importId: string; accepted: number; alreadyEnrolled: number }> {
+    return this.dataSource.transaction(async (manager) => {
+      const [found]: ImportRow[] = await manager.query(`SELECT * FROM claimant_import WHERE id = $1 FOR UPDATE`, [importId]);
+      if (!found) throw new Error(`claimant import ${importId} does not exist`);
+      if (found.status === 'COMPLETE') return { importId, accepted: Number(found.accepted), alreadyEnrolled: Number(found.already_enrolled) };
+      await manager.query(`SELECT pg_advisory_xact_lock(hashtext('claimant_import'), hashtext($1))`, [found.organisation_id]);
+
+      const [{ staged, last }] = await manager.query(
+        `SELECT count(*)::int AS staged, coalesce(max(row_no), 0) AS last FROM claimant_import_row WHERE import_id = $1`,
+        [importId],
+      );
+      await manager.query(
         `INSERT INTO claimant (id_number_index, id_number_masked, name_masked)
-         SELECT id_number_index, id_number_masked, name_masked FROM claimant_import_stage ORDER BY id_number_index
+         SELECT id_number_index, id_number_masked, name_masked FROM claimant_import_row WHERE import_id = $1 ORDER BY id_number_index
          ON CONFLICT (id_number_index) DO NOTHING`,
+        [importId],
       );
-      const [{ staged }] = await runner.query(`SELECT count(*)::int AS staged FROM claimant_import_stage`);
-      const inserted = await runner.query(
-        `WITH ins AS (
-           INSERT INTO claimant_enrolment (claimant_id, organisation_id, enrolled_by, import_id, name_enc, id_number_enc, phone_enc,
-             email_enc, address_enc, phone_index, name_masked, phone_masked, email_masked, consent_given_at, consent_method, consent_scope,
-             declared_incident_ids)
-           SELECT c.id, $1, $2, $3, s.name_enc, s.id_number_enc, s.phone_enc, s.email_enc, s.address_enc, s.phone_index,
-                  s.name_masked, s.phone_masked, s.email_masked, s.consent_given_at, s.consent_method, s.consent_scope, s.incident_ids
-             FROM claimant_import_stage s JOIN claimant c ON c.id_number_index = s.id_number_index
-            ORDER BY c.id
-           ON CONFLICT (organisation_id, claimant_id) DO NOTHING
-           RETURNING 1
-         ) SELECT count(*)::int AS n FROM ins`,
-        [actor.organisationId, actor.userId, importId],
+      let accepted = 0;
+      let done = 0;
+      for (let from = 0; from <= last; from += ENROL_BATCH) {
+        const range = [importId, from, from + ENROL_BATCH];
+        const [{ n, rows }] = await manager.query(
+          `WITH s AS (
+             SELECT s.*, c.id AS claimant_id FROM claimant_import_row s JOIN claimant c ON c.id_number_index = s.id_number_index
+              WHERE s.import_id = $1 AND s.row_no >= $2 AND s.row_no < $3
+           ), enrolled AS (
+             INSERT INTO claimant_enrolment (claimant_id, organisation_id, enrolled_by, import_id, name_enc, id_number_enc, phone_enc,
+               email_enc, address_enc, phone_index, name_masked, phone_masked, email_masked, consent_given_at, consent_method, consent_scope,
+               declared_incident_ids)
+             SELECT s.claimant_id, $4, $5, $1, s.name_enc, s.id_number_enc, s.phone_enc, s.email_enc, s.address_enc, s.phone_index,
+                    s.name_masked, s.phone_masked, s.email_masked, s.consent_given_at, s.consent_method, s.consent_scope, s.incident_ids
+               FROM s ORDER BY s.claimant_id
+             ON CONFLICT (organisation_id, claimant_id) DO NOTHING
+             RETURNING id, claimant_id
+           ), harms AS (
+             INSERT INTO harm_declaration (claimant_id, enrolment_id, harm_type, amount_fen, evidence_refs)
+             SELECT e.claimant_id, e.id, h.type::harm_type, h.amount::bigint, ARRAY(SELECT jsonb_array_elements_text(h.refs))
+               FROM enrolled e JOIN s ON s.claimant_id = e.claimant_id
+               CROSS JOIN LATERAL jsonb_to_recordset(s.harms) AS h(type text, amount text, refs jsonb)
+           ), exposures AS (
+             INSERT INTO exposure (incident_id, claimant_id, basis)
+             SELECT DISTINCT i, e.claimant_id, 'SELF_DECLARED'::exposure_basis
+               FROM enrolled e JOIN s ON s.claimant_id = e.claimant_id CROSS JOIN LATERAL unnest(s.incident_ids) AS i
+              ORDER BY 1, 2
+             ON CONFLICT (incident_id, claimant_id, basis) DO NOTHING
+           )
+           SELECT (SELECT count(*) FROM enrolled)::int AS n, (SELECT count(*) FROM s)::int AS rows`,
+          [...range, found.organisation_id, found.created_by],
+        );
+        accepted += n;
+        done += rows;
+        await onProgress?.(done, staged);
+      }
+      await manager.query(`DELETE FROM claimant_import_row WHERE import_id = $1`, [importId]);
+      const alreadyEnrolled = staged - accepted;
+      await manager.query(
+        `UPDATE claimant_import SET status = 'COMPLETE', accepted = $2, already_enrolled = $3, completed_at = now() WHERE id = $1`,
+        [importId, accepted, alreadyEnrolled],
       );
-      const acceptedCount: number = inserted[0].n;
-      await runner.query(
-        `INSERT INTO harm_declaration (claimant_id, enrolment_id, harm_type, amount_fen, evidence_refs)
-         SELECT e.claimant_id, e.id, h.type::harm_type, h.amount::bigint, ARRAY(SELECT jsonb_array_elements_text(h.refs))
-           FROM claimant_import_stage s
-           JOIN claimant c ON c.id_number_index = s.id_number_index
-           JOIN claimant_enrolment e ON e.claimant_id = c.id AND e.organisation_id = $1 AND e.import_id = $2
-           CROSS JOIN LATERAL jsonb_to_recordset(s.harms) AS h(type text, amount text, refs jsonb)`,
-        [actor.organisationId, importId],
-      );
-      await runner.query(
-        `INSERT INTO exposure (incident_id, claimant_id, basis)
-         SELECT DISTINCT i, c.id, 'SELF_DECLARED'::exposure_basis
-           FROM claimant_import_stage s JOIN claimant c ON c.id_number_index = s.id_number_index
-           CROSS JOIN LATERAL unnest(s.incident_ids) AS i
-          ORDER BY 1, 2
-         ON CONFLICT (incident_id, claimant_id, basis) DO NOTHING`,
-      );
-      const alreadyEnrolled = staged - acceptedCount;
-      await runner.query(`UPDATE claimant_import SET accepted = $2, already_enrolled = $3, rejected = $4 WHERE id = $1`, [
-        importId,
-        acceptedCount,
-        alreadyEnrolled,
-        rejected,
-      ]);
-      await this.audit.record(runner.manager, actor as Actor, {
+      const actor = { userId: found.created_by, organisationId: found.organisation_id } as Actor;
+      await this.audit.record(manager, actor, {
         action: 'claimant.import',
         subjectType: 'ClaimantImport',
         subjectId: importId,
-        details: { rows, accepted: acceptedCount, alreadyEnrolled, rejected, encoding: decode.chosen },
+        details: { rows: Number(found.rows), accepted, alreadyEnrolled, rejected: Number(found.rejected), encoding: found.encoding },
       });
-      if (acceptedCount > 0 && actor.userId) await this.matching.queueRematch(runner.manager, actor as Actor);
-      await runner.commitTransaction();
-      return { importId, encoding: decode.chosen!, rows, accepted: acceptedCount, alreadyEnrolled, rejected, rejections, rejectionsListed: rejections.length };
-    } catch (error) {
-      await runner.rollbackTransaction();
-      throw error;
-    } finally {
-      await runner.release();
-    }
+      if (accepted > 0) await this.matching.queueRematch(manager, actor);
+      return { importId, accepted, alreadyEnrolled };
+    });
+  }
+
+  /**
+   * The report of an import of the caller's organisation, listing up to `limit` rejections after
+   * row `afterRow`; NOT_FOUND for another organisation's import.
+   */
+  async report(actor: ImportActor, importId: string, afterRow = 0, limit = 10_000): Promise<ImportReport> {
+    if (!isUUID(importId)) throw new NotFoundError('ClaimantImport', importId);
+    const [owned] = await this.dataSource.query(`SELECT 1 FROM claimant_import WHERE id = $1 AND organisation_id = $2`, [importId, actor.organisationId]);
+    if (!owned) throw new NotFoundError('ClaimantImport', importId);
+    return this.readReport(this.dataSource.manager, importId, afterRow, limit);
+  }
+
+  private async readReport(manager: EntityManager, importId: string, afterRow: number, limit: number): Promise<ImportReport> {
+    const [row]: ImportRow[] = await manager.query(`SELECT * FROM claimant_import WHERE id = $1`, [importId]);
+    const rejections: RowRejection[] = await manager.query(
+      `SELECT row_no AS row, field, reason FROM claimant_import_rejection WHERE import_id = $1 AND row_no > $2 ORDER BY row_no LIMIT $3`,
+      [importId, afterRow, limit],
+    );
+    const count = (v: string | null) => (v === null ? null : Number(v));
+    return {
+      importId,
+      status: row.status,
+      jobId: row.job_id,
+      encoding: row.encoding,
+      rows: Number(row.rows),
+      accepted: count(row.accepted),
+      alreadyEnrolled: count(row.already_enrolled),
+      rejected: Number(row.rejected),
+      rejections,
+      rejectionsListed: rejections.length,
+    };
   }
 
   private readHeader(record: string[], mapping: Record<string, ImportColumn>): (ImportColumn | null)[] {

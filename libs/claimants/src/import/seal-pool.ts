@@ -51,10 +51,10 @@ export class SealPool {
     }
   }
 
-  stage(header: readonly (ImportColumn | null)[], rows: number[], records: string[][]): Promise<StagedBatch> {
+  stage(importId: string, header: readonly (ImportColumn | null)[], rows: number[], records: string[][]): Promise<StagedBatch> {
     if (this.inline) {
       try {
-        return Promise.resolve(stageBatch(this.inline, header, rows, records));
+        return Promise.resolve(stageBatch(this.inline, importId, header, rows, records));
       } catch (error) {
         return Promise.reject(error);
       }
@@ -62,7 +62,7 @@ export class SealPool {
     const id = this.next++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.workers[id % this.workers.length].postMessage({ id, header, rows, records });
+      this.workers[id % this.workers.length].postMessage({ id, importId, header, rows, records });
     });
   }
 

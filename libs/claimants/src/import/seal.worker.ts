@@ -6,9 +6,9 @@ import { stageBatch } from './stage-rows';
 
 /** A sealing thread of bulk enrolment: batches of parsed records in, COPY text and rejections out. */
 const sealer = createSealer(workerData as SealerKeys);
-parentPort!.on('message', ({ id, header, rows, records }: { id: number; header: (ImportColumn | null)[]; rows: number[]; records: string[][] }) => {
+parentPort!.on('message', ({ id, importId, header, rows, records }: { id: number; importId: string; header: (ImportColumn | null)[]; rows: number[]; records: string[][] }) => {
   try {
-    parentPort!.postMessage({ id, ...stageBatch(sealer, header, rows, records) });
+    parentPort!.postMessage({ id, ...stageBatch(sealer, importId, header, rows, records) });
   } catch (error) {
     parentPort!.postMessage({ id, error: `${(error as Error)?.name}: ${(error as Error)?.message}` });
   }

@@ -37,7 +37,7 @@ const copyBytes = (b: Buffer | null) => (b ? `\\\\x${b.toString('hex')}` : '\\N'
 const copyArray = (items: string[]) => copyText(`{${items.map((i) => `"${i}"`).join(',')}}`);
 
 /** Validates and seals one row into a COPY line; on a problem records it and returns null. */
-export function stageRow(sealer: Sealer, row: number, record: string[], header: readonly (ImportColumn | null)[], reject: (r: RowRejection) => void): string | null {
+export function stageRow(sealer: Sealer, importId: string, row: number, record: string[], header: readonly (ImportColumn | null)[], reject: (r: RowRejection) => void): string | null {
   if (record.length !== header.length) {
     reject({ row, field: 'row', reason: `has ${record.length} fields where the header has ${header.length} (truncated?)` });
     return null;
@@ -76,7 +76,7 @@ export function stageRow(sealer: Sealer, row: number, record: string[], header: 
     reject({ row, field: CSV_FIELD[result.problem.field] ?? result.problem.field, reason: result.problem.reason });
     return null;
   }
-  return stageLine(row, result.sealed);
+  return stageLine(importId, row, result.sealed);
 }
 
 /** Problems from sealEnrolment name input fields; the report names the CSV column. */
@@ -94,10 +94,12 @@ const CSV_FIELD: Record<string, string> = {
   incidentIds: 'incident_ids',
 };
 
-function stageLine(row: number, s: SealedEnrolment): string {
+/** A COPY line of claimant_import_row, in its column order. */
+function stageLine(importId: string, row: number, s: SealedEnrolment): string {
   const harms = s.harms.map((h) => ({ type: h.type, amount: h.amountFen, refs: h.evidenceRefs }));
   return (
     [
+      importId,
       String(row),
       copyBytes(s.idNumberIndex),
       copyBytes(s.phoneIndex),
@@ -119,12 +121,12 @@ function stageLine(row: number, s: SealedEnrolment): string {
   );
 }
 
-/** One batch of parsed records (with their record numbers) staged: COPY text and rejections, in row order. */
-export function stageBatch(sealer: Sealer, header: readonly (ImportColumn | null)[], rows: readonly number[], records: readonly string[][]): { text: string; rejections: RowRejection[] } {
+/** One batch of parsed records (with their record numbers) of an import staged: COPY text and rejections, in row order. */
+export function stageBatch(sealer: Sealer, importId: string, header: readonly (ImportColumn | null)[], rows: readonly number[], records: readonly string[][]): { text: string; rejections: RowRejection[] } {
   const rejections: RowRejection[] = [];
   let text = '';
   for (let i = 0; i < records.length; i++) {
-    const line = stageRow(sealer, rows[i], records[i], header, (r) => rejections.push(r));
+    const line = stageRow(sealer, importId, rows[i], records[i], header, (r) => rejections.push(r));
     if (line) text += line;
   }
   return { text, rejections };

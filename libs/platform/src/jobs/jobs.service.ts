@@ -54,6 +54,12 @@ interface JobRow {
  * is retried on another (or the restarted) server. pg-boss keeps its own schema `pgboss`,
  * created and migrated by pg-boss itself.
  */
+/**
+ * How often a worker looks for due jobs besides being woken by NOTIFY: retries and jobs of a
+ * dead server become due without a notification (pg-boss would wait 30 s with NOTIFY on).
+ */
+const WORKER_POLL_SECONDS = 2;
+
 @Injectable()
 export class JobsService implements OnApplicationShutdown {
   private readonly logger = new Logger('Jobs');
@@ -77,6 +83,9 @@ export class JobsService implements OnApplicationShutdown {
       superviseIntervalSeconds: options.superviseSeconds,
       monitorIntervalSeconds: options.superviseSeconds,
       application_name: 'leakcase-jobs',
+      // Workers wake on a new job at once (LISTEN/NOTIFY) instead of at their next poll: an
+      // upload waiting for its enrolment job answers sooner. Polling stays as the fallback.
+      useListenNotify: options.work,
     });
     boss.on('error', (error: Error) => this.logger.error(`queue error: ${error.name}: ${error.message}`));
     await boss.start();
@@ -87,13 +96,14 @@ export class JobsService implements OnApplicationShutdown {
         retryBackoff: true,
         expireInSeconds: kindOptions.expireInSeconds ?? 24 * 3600,
         heartbeatSeconds: options.heartbeatSeconds,
+        notify: true,
       });
     }
     this.boss = boss;
     if (!options.work) return;
     this.working = true;
     for (const kind of this.handlers.keys()) {
-      await boss.work(kind, { batchSize: 1 }, async ([job]) => this.execute(job.id, kind));
+      await boss.work(kind, { batchSize: 1, notifyPollingIntervalSeconds: WORKER_POLL_SECONDS }, async ([job]) => this.execute(job.id, kind));
     }
   }
 
@@ -128,6 +138,27 @@ export class JobsService implements OnApplicationShutdown {
     );
     if (!row) throw new NotFoundError('Job', id);
     return toJob(row);
+  }
+
+  /**
+   * Runs a queued job in this process now, exactly as a worker would (status, attempts, progress,
+   * result), for the CLI, which has no worker. Its queue entry stays: a worker that takes it
+   * later finds it COMPLETED and does nothing. Throws the job's error.
+   */
+  async runNow(id: string): Promise<void> {
+    const [row]: JobRow[] = await this.dataSource.query(`SELECT kind FROM job WHERE id = $1`, [id]);
+    if (!row) throw new NotFoundError('Job', id);
+    await this.execute(id, row.kind);
+  }
+
+  /** Waits (polling every 200 ms) until a job is COMPLETED or FAILED, or `timeoutMs` passes; returns its status. */
+  async waitFor(id: string, timeoutMs: number): Promise<JobStatus> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const [row]: JobRow[] = await this.dataSource.query(`SELECT status FROM job WHERE id = $1`, [id]);
+      if (!row || row.status === JobStatus.COMPLETED || row.status === JobStatus.FAILED || Date.now() >= deadline) return row?.status;
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
 
   private async execute(id: string, kind: string): Promise<void> {

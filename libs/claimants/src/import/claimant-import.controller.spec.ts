@@ -1,0 +1,16 @@
+import { preferredWait } from './claimant-import.controller';
+
+describe('preferredWait (RFC 7240 Prefer: wait)', () => {
+  it('reads the seconds of wait=N among other preferences', () => {
+    expect(preferredWait('wait=10')).toBe(10);
+    expect(preferredWait('respond-async, wait=5')).toBe(5);
+    expect(preferredWait('return=minimal; wait="7"')).toBe(7);
+  });
+
+  it('is 0 without a wait preference and caps at 60 seconds', () => {
+    expect(preferredWait(undefined)).toBe(0);
+    expect(preferredWait('respond-async')).toBe(0);
+    expect(preferredWait('nowait=9')).toBe(0);
+    expect(preferredWait('wait=3600')).toBe(60);
+  });
+});
