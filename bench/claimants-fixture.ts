@@ -62,7 +62,7 @@ export async function benchApi(dir: string) {
     DATABASE_URL: database.url,
     LEAKCASE_DATA_DIR: dir,
     JWT_SECRET: 'bench-secret-bench-secret-bench-secret-00',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent',
     BLIND_INDEX_KEY: key.toString('base64'),
   };
   const app = await createApi(loadConfig(env));

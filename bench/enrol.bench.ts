@@ -6,7 +6,7 @@ import { IMPORT_COLUMNS, type ImportColumn } from '@app/claimants';
 import { SealPool } from '@app/claimants/import/seal-pool';
 import { CURRENT_KEY_VERSION } from '@app/claimants/vault/vault.service';
 import { randomBytes } from 'node:crypto';
-import type { BenchFigure } from './harness';
+import { type BenchFigure, withClient } from './harness';
 import { benchApi, idNumber, phone, rawCopySeconds, writeLines } from './claimants-fixture';
 
 const ENROL_ROWS = Number(process.env.BENCH_ENROL_ROWS ?? 100_000);
@@ -61,6 +61,8 @@ export async function enrolBench(): Promise<BenchFigure[]> {
     const stagedSeconds = (performance.now() - started) / 1000;
     while (report.status === 'STAGED') {
       await new Promise((r) => setTimeout(r, 100));
+      const [job] = await withClient(api.url, (c) => c.query(`SELECT status FROM job WHERE id = (SELECT job_id FROM claimant_import WHERE id = $1)`, [report.importId])).then((r) => r.rows);
+      if (job?.status === 'FAILED') throw new Error('enrol bench: the enrolment job failed');
       report = (await (await fetch(`${api.base}/claimants/imports/${report.importId}?limit=1`, { headers: { authorization: `Bearer ${api.association}` } })).json()) as typeof report;
     }
     const seconds = (performance.now() - started) / 1000;

@@ -275,6 +275,8 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
         [importId],
       );
       rejected += duplicates + unknownIncidents;
+      // The job's statements join these rows by range: the planner must know how many there are.
+      await manager.query(`ANALYZE claimant_import_row`);
 
       const job = await this.jobs.enqueue(manager, actor as Actor, ENROL_STAGED_IMPORT, { importId });
       await manager.query(
@@ -304,6 +306,8 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
       if (!found) throw new Error(`claimant import ${importId} does not exist`);
       if (found.status === 'COMPLETE') return { importId, accepted: Number(found.accepted), alreadyEnrolled: Number(found.already_enrolled) };
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('claimant_import'), hashtext($1))`, [found.organisation_id]);
+      // A batch's staged rows are sorted by claimant and joined in memory, not in temporary files.
+      await manager.query(`SET LOCAL work_mem = '64MB'`);
 
       const [{ staged, last }] = await manager.query(
         `SELECT count(*)::int AS staged, coalesce(max(row_no), 0) AS last FROM claimant_import_row WHERE import_id = $1`,
@@ -315,6 +319,13 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
          ON CONFLICT (id_number_index) DO NOTHING`,
         [importId],
       );
+      // A large import into a young table (the first one, say): with the statistics of an empty
+      // table the planner joins each batch to claimant row by row, which takes minutes.
+      const [{ stale }] = await manager.query(
+        `SELECT reltuples < $1::float8 * 0.5 AS stale FROM pg_class WHERE oid = 'claimant'::regclass`,
+        [staged],
+      );
+      if (stale) await manager.query(`ANALYZE claimant`);
       let accepted = 0;
       let done = 0;
       for (let from = 0; from <= last; from += ENROL_BATCH) {
