@@ -4,6 +4,9 @@ import { type AppConfig, createLogger, JsonLogger, requestContextMiddleware } fr
 import { AppModule } from './app.module';
 import { serveGraphiqlAssets } from './graphiql';
 
+/** How long a request may take to arrive whole (a bulk-enrolment upload), in milliseconds: 2 hours. */
+const UPLOAD_TIMEOUT_MS = 2 * 60 * 60 * 1000;
+
 /** Builds the API application (not yet listening); used by main.ts and by the e2e tests. */
 export async function createApi(config: AppConfig): Promise<NestExpressApplication> {
   const logger = createLogger(config.logLevel);
@@ -13,5 +16,8 @@ export async function createApi(config: AppConfig): Promise<NestExpressApplicati
   });
   app.use(requestContextMiddleware);
   serveGraphiqlAssets(app.getHttpAdapter().getInstance());
+  // A bulk-enrolment upload is read as fast as its rows are sealed: a file of millions of rows
+  // takes longer than Node's default 5 minutes to receive. Headers still must arrive in 60 s.
+  app.getHttpServer().requestTimeout = UPLOAD_TIMEOUT_MS;
   return app;
 }
