@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -94,19 +96,46 @@ class HashPool {
   }
 }
 
+/**
+ * One HTTP exchange and its JSON answer ({} when it has none). node:http rather than fetch: fetch
+ * copies every request body (a chunk's hashes), which then waits for the garbage collector.
+ */
+function request(url: URL, method: string, headers: Record<string, string>, body?: Buffer | string): Promise<{ status: number; json: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => {
+        let json = {};
+        try {
+          json = JSON.parse(text);
+        } catch {
+          // not JSON: an error page, or nothing
+        }
+        resolve({ status: res.statusCode!, json });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 async function api<T>(opts: DatasetUploadOptions, method: string, path: string, body?: unknown): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const res = await fetch(`${opts.server}${path}`, {
+      const res = await request(
+        new URL(`${opts.server}${path}`),
         method,
-        headers: {
+        {
           authorization: `Bearer ${opts.token}`,
           ...(Buffer.isBuffer(body) ? { 'content-type': 'application/octet-stream' } : body ? { 'content-type': 'application/json' } : {}),
         },
-        body: (Buffer.isBuffer(body) ? body : body ? JSON.stringify(body) : undefined) as never,
-      });
-      const json = (await res.json().catch(() => ({}))) as T & { message?: string; code?: string };
-      if (!res.ok) {
+        Buffer.isBuffer(body) ? body : body ? JSON.stringify(body) : undefined,
+      );
+      const json = res.json as T & { message?: string; code?: string };
+      if (res.status < 200 || res.status >= 300) {
         const error = new CliError(`the server refused ${method} ${path}: ${res.status} ${json.code ?? ''} ${json.message ?? ''}`.trim());
         (error as Error & { status?: number }).status = res.status;
         throw error;
