@@ -165,8 +165,8 @@ function stateFile(opts: DatasetUploadOptions): string {
  * cut into chunks of `chunkRows` lines, each chunk hashed in worker threads (the same normalise +
  * blindIndex code as enrolment) and sent as keyed hashes. The upload resumes after an
  * interruption: the dataset id is kept in the state directory and the chunks the server already
- * has are skipped (read and checksummed, not hashed or sent). Memory is bounded by the chunks in
- * flight, whatever the file size.
+ * has are skipped (read and checksummed, not hashed or sent). Memory stays flat whatever the file
+ * size: the chunks in flight live in fixed pools of reused buffers (hashFileChunks).
  */
 export async function uploadDataset(opts: DatasetUploadOptions): Promise<DatasetUploadResult> {
   const chunkRows = opts.chunkRows ?? DEFAULT_CHUNK_ROWS;
