@@ -72,5 +72,6 @@ describe('fileChunks', () => {
     await next;
     expect(second!.bytes.toString()).toBe('b\n');
     expect(second!.bytes.buffer).toBe(first.bytes.buffer);
+    await chunks.return(undefined); // closes the file
   });
 });
