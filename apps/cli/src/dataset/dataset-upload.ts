@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
-import { type DatasetField, type DatasetStatus, DEFAULT_CHUNK_ROWS } from '@app/claimants/datasets/dataset-protocol';
+import { type DatasetField, type DatasetStatus, DEFAULT_CHUNK_ROWS, HASH_BYTES } from '@app/claimants/datasets/dataset-protocol';
+import { BufferPool } from './buffer-pool';
 import { hashChunk, type HashSpec } from './hash-chunk';
 import { CliError } from '../cli-error';
 
@@ -43,10 +47,20 @@ export interface DatasetUploadResult {
 
 const KINDS: Record<string, DatasetField> = { id_number: 'ID_NUMBER', phone: 'PHONE' };
 
+interface Hashed {
+  body: Buffer;
+  rows: number;
+  invalid: number;
+  /** The chunk's memory, handed back by the worker. */
+  bytes: Buffer;
+}
+
+const view = (m: Uint8Array) => Buffer.from(m.buffer, m.byteOffset, m.byteLength);
+
 /** A small pool of hashing threads (all cores), or inline when running from TypeScript sources. */
 class HashPool {
   private readonly workers: Worker[] = [];
-  private readonly waiting = new Map<number, { resolve: (v: { body: Buffer; rows: number; invalid: number }) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (v: Hashed) => void; reject: (e: Error) => void }>();
   private next = 0;
 
   constructor(private readonly spec: HashSpec, size: number) {
@@ -54,28 +68,26 @@ class HashPool {
     if (!existsSync(script)) return; // jest runs the .ts sources: hash on this thread
     for (let i = 0; i < size; i++) {
       const worker = new Worker(script, { workerData: spec });
-      worker.on('message', (m: { id: number; body: Uint8Array; rows: number; invalid: number }) => {
+      worker.on('message', (m: { id: number; bytes: Uint8Array; body: Uint8Array; rows: number; invalid: number }) => {
         const w = this.waiting.get(m.id)!;
         this.waiting.delete(m.id);
-        w.resolve({ body: Buffer.from(m.body.buffer, m.body.byteOffset, m.body.byteLength), rows: m.rows, invalid: m.invalid });
+        w.resolve({ body: view(m.body), rows: m.rows, invalid: m.invalid, bytes: view(m.bytes) });
       });
       worker.on('error', (e) => this.waiting.forEach((w) => w.reject(e)));
       this.workers.push(worker);
     }
   }
 
-  hash(bytes: Buffer): Promise<{ body: Buffer; rows: number; invalid: number }> {
-    if (!this.workers.length) return Promise.resolve(hashChunk(bytes, this.spec));
+  /**
+   * Hashes `bytes` into `into`. Both must own their whole memory (BufferPool's do): they are
+   * transferred to the worker and back, not copied, and are unusable until this resolves.
+   */
+  hash(bytes: Buffer, into: Buffer): Promise<Hashed> {
+    if (!this.workers.length) return Promise.resolve({ ...hashChunk(bytes, this.spec, into), bytes });
     const id = this.next++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      // A chunk that owns its whole memory (Buffer.concat of a large chunk does) is transferred, not copied.
-      let data: Uint8Array = bytes;
-      if (bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength) {
-        data = new Uint8Array(bytes.byteLength);
-        data.set(bytes);
-      }
-      this.workers[id % this.workers.length].postMessage({ id, bytes: data }, [data.buffer as ArrayBuffer]);
+      this.workers[id % this.workers.length].postMessage({ id, bytes, into }, [bytes.buffer as ArrayBuffer, into.buffer as ArrayBuffer]);
     });
   }
 
@@ -84,19 +96,46 @@ class HashPool {
   }
 }
 
+/**
+ * One HTTP exchange and its JSON answer ({} when it has none). node:http rather than fetch: fetch
+ * copies every request body (a chunk's hashes), which then waits for the garbage collector.
+ */
+function request(url: URL, method: string, headers: Record<string, string>, body?: Buffer | string): Promise<{ status: number; json: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => {
+        let json = {};
+        try {
+          json = JSON.parse(text);
+        } catch {
+          // not JSON: an error page, or nothing
+        }
+        resolve({ status: res.statusCode!, json });
+      });
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 async function api<T>(opts: DatasetUploadOptions, method: string, path: string, body?: unknown): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const res = await fetch(`${opts.server}${path}`, {
+      const res = await request(
+        new URL(`${opts.server}${path}`),
         method,
-        headers: {
+        {
           authorization: `Bearer ${opts.token}`,
           ...(Buffer.isBuffer(body) ? { 'content-type': 'application/octet-stream' } : body ? { 'content-type': 'application/json' } : {}),
         },
-        body: (Buffer.isBuffer(body) ? body : body ? JSON.stringify(body) : undefined) as never,
-      });
-      const json = (await res.json().catch(() => ({}))) as T & { message?: string; code?: string };
-      if (!res.ok) {
+        Buffer.isBuffer(body) ? body : body ? JSON.stringify(body) : undefined,
+      );
+      const json = res.json as T & { message?: string; code?: string };
+      if (res.status < 200 || res.status >= 300) {
         const error = new CliError(`the server refused ${method} ${path}: ${res.status} ${json.code ?? ''} ${json.message ?? ''}`.trim());
         (error as Error & { status?: number }).status = res.status;
         throw error;
@@ -126,8 +165,8 @@ function stateFile(opts: DatasetUploadOptions): string {
  * cut into chunks of `chunkRows` lines, each chunk hashed in worker threads (the same normalise +
  * blindIndex code as enrolment) and sent as keyed hashes. The upload resumes after an
  * interruption: the dataset id is kept in the state directory and the chunks the server already
- * has are skipped (read and checksummed, not hashed or sent). Memory is bounded by the chunks in
- * flight, whatever the file size.
+ * has are skipped (read and checksummed, not hashed or sent). Memory stays flat whatever the file
+ * size: the chunks in flight live in fixed pools of reused buffers (hashFileChunks).
  */
 export async function uploadDataset(opts: DatasetUploadOptions): Promise<DatasetUploadResult> {
   const chunkRows = opts.chunkRows ?? DEFAULT_CHUNK_ROWS;
@@ -156,65 +195,49 @@ export async function uploadDataset(opts: DatasetUploadOptions): Promise<Dataset
   }
   const received = new Set(status.receivedChunks);
 
-  const pool = new HashPool({ key: opts.blindIndexKey, encoding, columns, fields }, opts.workers ?? availableParallelism());
   const sha = createHash('sha256');
-  const inFlight = new Set<Promise<void>>();
-  const limit = Math.max(2, (opts.workers ?? availableParallelism()) * 2);
-  let chunkNo = 0;
   let rows = 0;
   let sent = 0;
   let skipped = 0;
   let invalid = 0;
   let bytesRead = 0;
-  let failure: Error | undefined;
-
-  const dispatch = async (n: number, bytes: Buffer, lines: number) => {
-    rows += lines;
-    if (received.has(n)) {
-      skipped++;
-      return;
-    }
-    if (opts.stopAfterChunks !== undefined && sent >= opts.stopAfterChunks) {
-      throw Object.assign(new Error('upload interrupted (test)'), { interrupted: true });
-    }
-    sent++;
-    const task = (async () => {
-      const hashed = await pool.hash(bytes);
-      invalid += hashed.invalid;
-      await api(opts, 'PUT', `/datasets/${datasetId}/chunks/${n}`, hashed.body);
-    })().catch((e: Error) => {
-      failure ??= e;
-    });
-    const tracked = task.finally(() => inFlight.delete(tracked));
-    inFlight.add(tracked);
-    while (inFlight.size >= limit) await Promise.race(inFlight);
-    if (failure) throw failure;
-  };
-
-  try {
-    for await (const chunk of fileChunks(opts.file, chunkRows, (buf) => {
+  const { chunks } = await hashFileChunks({
+    file: opts.file,
+    chunkRows,
+    spec: { key: opts.blindIndexKey, encoding, columns, fields },
+    workers: opts.workers,
+    onData: (buf) => {
       sha.update(buf);
       bytesRead += buf.length;
       opts.onProgress?.(bytesRead, rows);
-    })) {
-      await dispatch(chunkNo++, chunk.bytes, chunk.lines);
-    }
-    await Promise.all(inFlight);
-    if (failure) throw failure;
-  } finally {
-    await Promise.allSettled(inFlight);
-    await pool.close();
-  }
+    },
+    wanted: (n, lines) => {
+      rows += lines;
+      if (received.has(n)) {
+        skipped++;
+        return false;
+      }
+      if (opts.stopAfterChunks !== undefined && sent >= opts.stopAfterChunks) {
+        throw Object.assign(new Error('upload interrupted (test)'), { interrupted: true });
+      }
+      sent++;
+      return true;
+    },
+    use: async (n, hashed) => {
+      invalid += hashed.invalid;
+      await api(opts, 'PUT', `/datasets/${datasetId}/chunks/${n}`, hashed.body);
+    },
+  });
   opts.onProgress?.(bytesRead, rows);
 
   const fileSha256 = sha.digest('hex');
   const completed = await api<{ dataset: DatasetStatus; job: { id: string } | null }>(opts, 'POST', `/datasets/${datasetId}/complete`, {
-    chunkCount: chunkNo,
+    chunkCount: chunks,
     rowCount: rows,
     fileSha256,
   });
   rmSync(state, { force: true });
-  return { datasetId: datasetId!, rows, chunks: chunkNo, chunksSent: sent, chunksSkipped: skipped, invalidIdentifiers: invalid, fileSha256, jobId: completed.job?.id ?? null };
+  return { datasetId: datasetId!, rows, chunks, chunksSent: sent, chunksSkipped: skipped, invalidIdentifiers: invalid, fileSha256, jobId: completed.job?.id ?? null };
 }
 
 /** The field kinds of `--columns` and their positions in the file's header line. */
@@ -251,71 +274,146 @@ async function readFirstLine(file: string): Promise<Buffer> {
 }
 
 /**
- * The file's data lines (after the header) in chunks of `chunkRows` lines, in order, read 1 MiB
- * at a time; `onData` sees every byte read (header included), for the checksum and progress.
- * A last line without a newline counts as a line.
+ * The pipeline of an upload and of the benchmark's crypto floor: the file's chunks, in order, each
+ * hashed in the worker pool unless `wanted` says otherwise (a resumed upload skips the chunks the
+ * server has), then given to `use`; at most 2 × workers chunks in flight. The chunks and their
+ * hashes live in two fixed pools of buffers, one of each per chunk in flight: the hashes' memory is
+ * reused once `use` resolves.
  */
-export async function* fileChunks(file: string, chunkRows: number, onData: (buf: Buffer) => void): AsyncGenerator<{ bytes: Buffer; lines: number }> {
-  let parts: Buffer[] = [];
-  let lines = 0;
-  let inHeader = true;
-  for await (const data of createReadStream(file, { highWaterMark: 1 << 20 })) {
-    const buf = data as Buffer;
-    onData(buf);
-    let start = 0;
-    if (inHeader) {
-      const nl = buf.indexOf(10);
-      if (nl < 0) continue;
-      inHeader = false;
-      start = nl + 1;
-    }
-    let pos = start;
-    for (;;) {
-      const nl = buf.indexOf(10, pos);
-      if (nl < 0) break;
-      lines++;
-      pos = nl + 1;
-      if (lines === chunkRows) {
-        parts.push(buf.subarray(start, pos));
-        yield { bytes: Buffer.concat(parts), lines };
-        parts = [];
-        lines = 0;
-        start = pos;
+async function hashFileChunks(o: {
+  file: string;
+  chunkRows: number;
+  spec: HashSpec;
+  workers?: number;
+  onData: (buf: Buffer) => void;
+  wanted?: (n: number, lines: number) => boolean;
+  use: (n: number, hashed: Hashed) => Promise<void>;
+}): Promise<{ chunks: number }> {
+  const workers = o.workers ?? availableParallelism();
+  const limit = Math.max(2, workers * 2);
+  const pool = new HashPool(o.spec, workers);
+  const chunkBuffers = new BufferPool(limit, CHUNK_BUFFER_BYTES);
+  const hashBuffers = new BufferPool(limit, o.chunkRows * o.spec.fields.length * HASH_BYTES);
+  const inFlight = new Set<Promise<void>>();
+  let failure: Error | undefined;
+  let n = 0;
+  try {
+    for await (const chunk of fileChunks(o.file, o.chunkRows, chunkBuffers, o.onData)) {
+      const chunkNo = n++;
+      if (o.wanted && !o.wanted(chunkNo, chunk.lines)) {
+        chunkBuffers.give(chunk.bytes);
+        continue;
       }
+      const task = (async () => {
+        const hashed = await pool.hash(chunk.bytes, await hashBuffers.take());
+        chunkBuffers.give(hashed.bytes);
+        try {
+          await o.use(chunkNo, hashed);
+        } finally {
+          hashBuffers.give(hashed.body);
+        }
+      })().catch((e: Error) => {
+        failure ??= e;
+      });
+      const tracked = task.finally(() => inFlight.delete(tracked));
+      inFlight.add(tracked);
+      while (inFlight.size >= limit) await Promise.race(inFlight);
+      if (failure) throw failure;
     }
-    if (start < buf.length) parts.push(buf.subarray(start));
+    await Promise.all(inFlight);
+    if (failure) throw failure;
+  } finally {
+    await Promise.allSettled(inFlight);
+    await pool.close();
   }
-  const rest = Buffer.concat(parts);
-  const tail = rest.length && rest[rest.length - 1] !== 10 ? 1 : 0; // a last line without a newline
-  if (lines + tail > 0) yield { bytes: rest, lines: lines + tail };
+  return { chunks: n };
+}
+
+/** What a chunk buffer starts at; one grows (once, kept in the pool) when a chunk's lines need more. */
+const CHUNK_BUFFER_BYTES = 4 << 20;
+const READ_BYTES = 1 << 20;
+
+/**
+ * The file's data lines (after the header) in chunks of `chunkRows` lines, in order, each copied
+ * into a buffer taken from `buffers` (the caller gives it back when done with it); the file is
+ * read 1 MiB at a time into one reused buffer. `onData` sees every byte read (header included),
+ * for the checksum and progress, before the next read. A last line without a newline counts.
+ */
+export async function* fileChunks(file: string, chunkRows: number, buffers: BufferPool, onData: (buf: Buffer) => void): AsyncGenerator<{ bytes: Buffer; lines: number }> {
+  const handle = await open(file, 'r');
+  try {
+    const read = Buffer.allocUnsafeSlow(READ_BYTES);
+    let chunk = await buffers.take();
+    let filled = 0;
+    let lines = 0;
+    let inHeader = true;
+    const append = (from: number, to: number) => {
+      if (filled + to - from > chunk.length) {
+        const bigger = Buffer.allocUnsafeSlow(Math.max(chunk.length * 2, filled + to - from));
+        chunk.copy(bigger, 0, 0, filled);
+        chunk = bigger;
+      }
+      read.copy(chunk, filled, from, to);
+      filled += to - from;
+    };
+    for (;;) {
+      const { bytesRead } = await handle.read(read, 0, READ_BYTES, null);
+      if (!bytesRead) break;
+      const buf = read.subarray(0, bytesRead);
+      onData(buf);
+      let start = 0;
+      if (inHeader) {
+        const nl = buf.indexOf(10);
+        if (nl < 0) continue;
+        inHeader = false;
+        start = nl + 1;
+      }
+      let pos = start;
+      for (;;) {
+        const nl = buf.indexOf(10, pos);
+        if (nl < 0) break;
+        lines++;
+        pos = nl + 1;
+        if (lines === chunkRows) {
+          append(start, pos);
+          yield { bytes: chunk.subarray(0, filled), lines };
+          chunk = await buffers.take();
+          filled = 0;
+          lines = 0;
+          start = pos;
+        }
+      }
+      append(start, buf.length);
+    }
+    const tail = filled && chunk[filled - 1] !== 10 ? 1 : 0; // a last line without a newline
+    if (lines + tail > 0) yield { bytes: chunk.subarray(0, filled), lines: lines + tail };
+    else buffers.give(chunk);
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
  * The hashing alone, for benchmarks: reads and checksums the file and hashes every chunk with the
- * same worker pool and the same bound on chunks in flight as an upload, and sends nothing. Its
- * time is the floor of an upload on this machine.
+ * same pipeline as an upload (worker pool, buffers, chunks in flight), and sends nothing. Its time
+ * is the floor of an upload on this machine.
  */
 export async function hashDatasetFile(opts: { file: string; columns: string; blindIndexKey: Buffer; chunkRows?: number; workers?: number; encoding?: 'utf-8' | 'gb18030' }): Promise<{ rows: number; invalid: number; fileSha256: string }> {
-  const { columns, fields } = await resolveColumns(opts.file, opts.columns, opts.encoding ?? 'utf-8');
-  const workers = opts.workers ?? availableParallelism();
-  const pool = new HashPool({ key: opts.blindIndexKey, encoding: opts.encoding ?? 'utf-8', columns, fields }, workers);
+  const encoding = opts.encoding ?? 'utf-8';
+  const { columns, fields } = await resolveColumns(opts.file, opts.columns, encoding);
   const sha = createHash('sha256');
-  const inFlight = new Set<Promise<void>>();
   let rows = 0;
   let invalid = 0;
-  try {
-    for await (const chunk of fileChunks(opts.file, opts.chunkRows ?? DEFAULT_CHUNK_ROWS, (buf) => sha.update(buf))) {
-      const task: Promise<void> = pool.hash(chunk.bytes).then((h) => {
-        rows += h.rows;
-        invalid += h.invalid;
-      });
-      const tracked = task.finally(() => inFlight.delete(tracked));
-      inFlight.add(tracked);
-      while (inFlight.size >= Math.max(2, workers * 2)) await Promise.race(inFlight);
-    }
-    await Promise.all(inFlight);
-  } finally {
-    await pool.close();
-  }
+  await hashFileChunks({
+    file: opts.file,
+    chunkRows: opts.chunkRows ?? DEFAULT_CHUNK_ROWS,
+    spec: { key: opts.blindIndexKey, encoding, columns, fields },
+    workers: opts.workers,
+    onData: (buf) => sha.update(buf),
+    use: async (_, hashed) => {
+      rows += hashed.rows;
+      invalid += hashed.invalid;
+    },
+  });
   return { rows, invalid, fileSha256: sha.digest('hex') };
 }

@@ -98,4 +98,15 @@ describe('hashChunk (byte-level fast path)', () => {
     expect(one.rows).toBe(1);
     expect(one.body.equals(blindIndex(key, IdentifierKind.ID_NUMBER, id(7)))).toBe(true);
   });
+
+  it('writes into a reused buffer exactly what it writes into a new one (stale bytes cleared), and refuses one too small', () => {
+    const spec: HashSpec = { key, encoding: 'utf-8', columns: [0, 1], fields: ['ID_NUMBER', 'PHONE'] };
+    const bytes = Buffer.from(`${id(1)},13800000000\n,\n${id(2)},bad\n`);
+    const fresh = hashChunk(bytes, spec);
+    const reused = Buffer.alloc(10 * 2 * HASH_BYTES, 0xff);
+    const into = hashChunk(bytes, spec, reused);
+    expect(into.body.buffer).toBe(reused.buffer);
+    expect({ ...into, body: Buffer.from(into.body) }).toEqual(fresh);
+    expect(() => hashChunk(bytes, spec, Buffer.alloc(2 * 2 * HASH_BYTES))).toThrow(/do not fit/);
+  });
 });

@@ -62,8 +62,10 @@ function hashersFor(spec: HashSpec) {
  * as decoding the line and calling normaliseIdNumber/idNumberProblem/normalisePhone.
  * Commas, quotes and newlines never occur inside a multi-byte UTF-8 or GB18030 character, so
  * cutting lines and cells on those bytes is safe in both encodings.
+ *
+ * The hashes are written at the start of `into` when given (a reused buffer), else in a new one.
  */
-export function hashChunk(bytes: Buffer, spec: HashSpec): { body: Buffer; rows: number; invalid: number } {
+export function hashChunk(bytes: Buffer, spec: HashSpec, into?: Buffer): { body: Buffer; rows: number; invalid: number } {
   const width = spec.fields.length;
   const h = hashersFor(spec);
   const isId = spec.fields.map((f) => f === 'ID_NUMBER');
@@ -76,7 +78,9 @@ export function hashChunk(bytes: Buffer, spec: HashSpec): { body: Buffer; rows: 
   let rows = 0;
   for (let p = bytes.indexOf(NL); p >= 0; p = bytes.indexOf(NL, p + 1)) rows++;
   if (bytes.length && bytes[bytes.length - 1] !== NL) rows++;
-  const body = Buffer.alloc(rows * width * HASH_BYTES);
+  const size = rows * width * HASH_BYTES;
+  if (into && into.length < size) throw new Error(`hashChunk: ${rows} rows do not fit in ${into.length} bytes`);
+  const body = into ? into.subarray(0, size).fill(0) : Buffer.alloc(size);
   let invalid = 0;
 
   /** The slow path for one value, exactly the string rules. Returns whether the value counts as invalid. */

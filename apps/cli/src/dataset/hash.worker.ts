@@ -1,10 +1,14 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { hashChunk, type HashSpec } from './hash-chunk';
 
-/** A hashing thread: receives chunks of lines, answers with their blind indexes (transferred, not copied). */
+/**
+ * A hashing thread: receives a chunk of lines and the buffer to write its blind indexes into, and
+ * transfers both back (the caller reuses their memory; nothing is copied or allocated per chunk).
+ */
 const spec = { ...(workerData as HashSpec), key: Buffer.from((workerData as HashSpec).key) };
-parentPort!.on('message', ({ id, bytes }: { id: number; bytes: Uint8Array }) => {
-  const result = hashChunk(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), spec);
-  const out = new Uint8Array(result.body.buffer, result.body.byteOffset, result.body.byteLength);
-  parentPort!.postMessage({ id, body: out, rows: result.rows, invalid: result.invalid }, [out.buffer as ArrayBuffer]);
+const buffer = (view: Uint8Array) => Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+parentPort!.on('message', ({ id, bytes, into }: { id: number; bytes: Uint8Array; into: Uint8Array }) => {
+  const result = hashChunk(buffer(bytes), spec, buffer(into));
+  const body = new Uint8Array(result.body.buffer, result.body.byteOffset, result.body.byteLength);
+  parentPort!.postMessage({ id, bytes, body, rows: result.rows, invalid: result.invalid }, [bytes.buffer as ArrayBuffer, body.buffer as ArrayBuffer]);
 });
