@@ -95,6 +95,12 @@ describe('seized datasets: local hashing, resumable upload, matching', () => {
     const job = await waitForJob(api.gql, procurator, result.jobId!);
     expect(job.status).toBe('COMPLETED');
     expect(JSON.parse(job.result!)).toMatchObject({ matchedClaimants: 7, unmatchedRows: 23 });
+    // Matched, then the dataset's own partition indexed for matching later enrolments.
+    expect(job).toMatchObject({ done: 2, total: 2 });
+    const { rows: indexes } = await withClient(api.url, (db) =>
+      db.query(`SELECT indexdef FROM pg_indexes WHERE tablename = $1 ORDER BY indexname`, [`seized_dataset_row_${datasetId.replace(/-/g, '')}`]),
+    );
+    expect(indexes.map((i) => /\((\w+)\)/.exec(i.indexdef)![1])).toEqual(['id_number_index', 'phone_index']);
 
     // The same file again for the same incident is refused at completion: counted twice, its
     // rows would double the people still to reach.

@@ -11,12 +11,12 @@ export const MATCH_NEW_CLAIMANTS = 'claimants.match-new';
 export const MATCH_NEW_BATCH = 10_000;
 
 /**
- * The matching jobs. `datasets.match` runs after a dataset upload completes: it indexes the
- * dataset's partition, matches the pending enrolments against the datasets matched before, then
- * the whole dataset against every enrolment, in one transaction. `claimants.match-new` runs after
- * enrolments: it matches the pending enrolments, batch by batch, against the datasets already
- * matched. The pending list is the checkpoint: a batch and its removal from the list commit
- * together, so a restarted job resumes with the enrolments not yet matched.
+ * The matching jobs. `datasets.match` runs after a dataset upload completes: it matches the
+ * pending enrolments against the datasets matched before, then the whole dataset against every
+ * enrolment, in one transaction, then indexes the dataset's partition. `claimants.match-new`
+ * runs after enrolments: it matches the pending enrolments, batch by batch, against the datasets
+ * already matched. The pending list is the checkpoint: a batch and its removal from the list
+ * commit together, so a restarted job resumes with the enrolments not yet matched.
  */
 @Injectable()
 export class MatchingJobs implements OnModuleInit {
@@ -47,18 +47,26 @@ export class MatchingJobs implements OnModuleInit {
 
   private async matchOne(ctx: JobContext<{ datasetId: string }>): Promise<Record<string, unknown>> {
     const { datasetId } = ctx.payload;
-    if (ctx.done >= 1) {
-      const [row] = await this.dataSource.query(`SELECT matched_claimants, unmatched_rows FROM seized_dataset WHERE id = $1`, [datasetId]);
-      return { datasetId, matchedClaimants: Number(row.matched_claimants), unmatchedRows: Number(row.unmatched_rows) };
+    let changedExposures: number | undefined;
+    if (ctx.done < 1) {
+      changedExposures = await this.matching.exclusively(async (manager) => {
+        // The dataset's counts then account for every enrolment, and none is left pending.
+        await this.matching.matchPendingEnrolments(manager, null);
+        const outcome = await this.matching.matchDataset(manager, datasetId);
+        await ctx.progress(1, 2, manager);
+        return outcome.changedExposures;
+      });
     }
-    return this.matching.exclusively(async (manager) => {
-      await this.matching.indexDataset(manager, datasetId);
-      // The dataset's counts then account for every enrolment, and none is left pending.
-      await this.matching.matchPendingEnrolments(manager, null);
-      const outcome = await this.matching.matchDataset(manager, datasetId);
-      await ctx.progress(1, 1, manager);
-      return { datasetId, ...outcome };
-    });
+    if (ctx.done < 2) {
+      // After the counts are out: only matching later enrolments uses these (scanning the
+      // partition until they exist), and building them costs about as much as the match.
+      await this.dataSource.transaction(async (manager) => {
+        await this.matching.indexDataset(manager, datasetId);
+        await ctx.progress(2, 2, manager);
+      });
+    }
+    const [row] = await this.dataSource.query(`SELECT matched_claimants, unmatched_rows FROM seized_dataset WHERE id = $1`, [datasetId]);
+    return { datasetId, changedExposures, matchedClaimants: Number(row.matched_claimants), unmatchedRows: Number(row.unmatched_rows) };
   }
 
   private async matchNew(ctx: JobContext<Record<string, never>>): Promise<Record<string, unknown>> {
