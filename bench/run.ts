@@ -4,6 +4,7 @@ import { graphqlRps } from './graphql-rps.bench';
 import { classComposition } from './class-composition.bench';
 import { datasetMatchBench } from './dataset-match.bench';
 import { enrolBench } from './enrol.bench';
+import { rematchBench } from './rematch.bench';
 
 /** Every benchmark, in order. Each returns figures with a baseline measured in the same run. */
 const BENCHMARKS: Record<string, () => Promise<BenchFigure[]>> = {
@@ -11,6 +12,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchFigure[]>> = {
   'class-composition': classComposition,
   'dataset-match': datasetMatchBench,
   enrol: enrolBench,
+  rematch: rematchBench,
 };
 
 async function main(): Promise<void> {

@@ -4,7 +4,17 @@ import { ClaimantsAndDatasets1764400002000 } from './1764400002000-claimants-and
 import { Classes1764400003000 } from './1764400003000-classes';
 import { AdministrativeAppealRules1764400004000 } from './1764400004000-administrative-appeal-rules';
 import { EnrolmentDeclaredIncidents1764400006000 } from './1764400006000-enrolment-declared-incidents';
+import { IncrementalMatching1764400007000 } from './1764400007000-incremental-matching';
 import { ClaimantImportStaging1764400008000 } from './1764400008000-claimant-import-staging';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet recorded in `migrations`. */
-export const MIGRATIONS = [PlatformFoundation1764400000000, CasesAndIncidents1764400001000, ClaimantsAndDatasets1764400002000, Classes1764400003000, AdministrativeAppealRules1764400004000, EnrolmentDeclaredIncidents1764400006000, ClaimantImportStaging1764400008000];
+export const MIGRATIONS = [
+  PlatformFoundation1764400000000,
+  CasesAndIncidents1764400001000,
+  ClaimantsAndDatasets1764400002000,
+  Classes1764400003000,
+  AdministrativeAppealRules1764400004000,
+  EnrolmentDeclaredIncidents1764400006000,
+  IncrementalMatching1764400007000,
+  ClaimantImportStaging1764400008000,
+];

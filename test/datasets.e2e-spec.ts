@@ -7,7 +7,9 @@ import { blindIndex, IdentifierKind } from '../libs/claimants/src/vault/blind-in
 import { uploadDataset } from '../apps/cli/src/dataset/dataset-upload';
 import { startTestApi, type TestApi } from './support/api';
 import { withClient } from './support/database';
-import { waitForJob } from './support/jobs';
+import { type JobView, waitForJob } from './support/jobs';
+import { MatchingRepository } from '../libs/claimants/src/datasets/matching.repository';
+import { Client } from 'pg';
 import { CSV_HEADER, csvRow, enrolInput, INCIDENT_INPUT, phoneFor, uniqueIdNumber } from './support/claimants';
 
 const KEY = Buffer.alloc(32, 42);
@@ -20,6 +22,7 @@ describe('seized datasets: local hashing, resumable upload, matching', () => {
   let designated: string;
   let incidentId: string;
   let claimantIds: Map<number, string>;
+  let datasetId: string;
   const dir = mkdtempSync(join(tmpdir(), 'leakcase-dataset-'));
 
   beforeAll(async () => {
@@ -80,6 +83,7 @@ describe('seized datasets: local hashing, resumable upload, matching', () => {
 
     const result = await uploadDataset(options(file));
     expect(result).toMatchObject({ rows: 30, chunks: 5, chunksSkipped: 2, chunksSent: 3 });
+    datasetId = result.datasetId;
     const counts = await withClient(api.url, (db) =>
       db.query(`SELECT (SELECT count(*) FROM seized_dataset_row WHERE dataset_id = $1)::int AS rows,
                        (SELECT count(*) FROM seized_dataset_row WHERE dataset_id = $1 AND id_number_index IS NOT NULL)::int AS ids,
@@ -91,6 +95,12 @@ describe('seized datasets: local hashing, resumable upload, matching', () => {
     const job = await waitForJob(api.gql, procurator, result.jobId!);
     expect(job.status).toBe('COMPLETED');
     expect(JSON.parse(job.result!)).toMatchObject({ matchedClaimants: 7, unmatchedRows: 23 });
+    // Matched, then the dataset's own partition indexed for matching later enrolments.
+    expect(job).toMatchObject({ done: 2, total: 2 });
+    const { rows: indexes } = await withClient(api.url, (db) =>
+      db.query(`SELECT indexdef FROM pg_indexes WHERE tablename = $1 ORDER BY indexname`, [`seized_dataset_row_${datasetId.replace(/-/g, '')}`]),
+    );
+    expect(indexes.map((i) => /\((\w+)\)/.exec(i.indexdef)![1])).toEqual(['id_number_index', 'phone_index']);
 
     // The same file again for the same incident is refused at completion: counted twice, its
     // rows would double the people still to reach.
@@ -129,6 +139,127 @@ describe('seized datasets: local hashing, resumable upload, matching', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(bases.sort()).toEqual(['DATASET_MATCH', 'SELF_DECLARED']);
+  });
+
+  /** The dataset's stored counts, and the same counts recomputed from scratch over its rows. */
+  async function datasetCounts(): Promise<{ matched: number; unmatched: number; recountedMatched: number; recountedUnmatched: number }> {
+    const { rows } = await withClient(api.url, (db) =>
+      db.query(
+        `SELECT d.matched_claimants::int AS matched, d.unmatched_rows::int AS unmatched,
+                (SELECT count(DISTINCT e.claimant_id) FROM claimant_enrolment e JOIN claimant c ON c.id = e.claimant_id
+                  WHERE EXISTS (SELECT 1 FROM seized_dataset_row r WHERE r.dataset_id = d.id
+                                   AND (r.id_number_index = c.id_number_index OR r.phone_index = e.phone_index)))::int AS "recountedMatched",
+                (SELECT count(*) FROM seized_dataset_row r WHERE r.dataset_id = d.id
+                    AND NOT EXISTS (SELECT 1 FROM claimant c WHERE c.id_number_index = r.id_number_index)
+                    AND NOT EXISTS (SELECT 1 FROM claimant_enrolment e WHERE e.phone_index = r.phone_index))::int AS "recountedUnmatched"
+           FROM seized_dataset d WHERE d.id = $1`,
+        [datasetId],
+      ),
+    );
+    return rows[0];
+  }
+
+  /** The DATASET_MATCH fields of person n's claimant for the incident (undefined if none). */
+  async function matchedFields(n: number): Promise<string[] | undefined> {
+    const { rows } = await withClient(api.url, (db) =>
+      db.query(
+        `SELECT x.matched_fields FROM exposure x JOIN claimant c ON c.id = x.claimant_id
+          WHERE x.incident_id = $1 AND x.basis = 'DATASET_MATCH' AND c.id_number_index = $2`,
+        [incidentId, blindIndex(KEY, IdentifierKind.ID_NUMBER, uniqueIdNumber(n))],
+      ),
+    );
+    return rows[0]?.matched_fields;
+  }
+
+  /** Imports CSV rows for the association; the rematch job it queued. */
+  async function importAndRematch(rows: string[]): Promise<string> {
+    const res = await request(api.app.getHttpServer())
+      .post('/claimants/import')
+      .set('authorization', `Bearer ${association}`)
+      .attach('file', Buffer.from([CSV_HEADER, ...rows].join('\n')), 'c.csv');
+    expect(res.body).toMatchObject({ accepted: rows.length, rejected: 0 });
+    const { rows: jobs } = await withClient(api.url, (db) =>
+      db.query(`SELECT id FROM job WHERE kind = 'claimants.match-new' ORDER BY created_at DESC LIMIT 1`),
+    );
+    return jobs[0].id;
+  }
+
+  it('matches later enrolments incrementally: the counts drop by exactly the rows newly reached, and a full rematch changes nothing', async () => {
+    const before = await datasetCounts();
+    // Person 1010's ID number and 1011's phone; 1012's ID number and 1010's phone (a row the
+    // same batch reaches twice); 1013's ID number and a phone in no row.
+    let job: JobView = await waitForJob(api.gql, association, await importAndRematch([
+      csvRow(1010, incidentId, { phone: phoneFor(1011) }),
+      csvRow(1012, incidentId, { phone: phoneFor(1010) }),
+      csvRow(1013, incidentId, { phone: phoneFor(5000) }),
+    ]));
+    expect(job.status).toBe('COMPLETED');
+    expect(JSON.parse(job.result!)).toMatchObject({ enrolments: 3, changedExposures: 3 });
+    const middle = await datasetCounts();
+    expect(middle).toMatchObject({ matched: before.matched + 3, unmatched: before.unmatched - 4 });
+
+    // New people reaching only rows already reached: person 3's row (by person 3's ID number and
+    // phone) by phone, and 1013's row (by the ID number only, above) by phone.
+    job = await waitForJob(api.gql, association, await importAndRematch([
+      csvRow(2000, incidentId, { phone: phoneFor(3) }),
+      csvRow(2001, incidentId, { phone: phoneFor(1013) }),
+    ]));
+    expect(JSON.parse(job.result!)).toMatchObject({ enrolments: 2, changedExposures: 2 });
+    const after = await datasetCounts();
+    expect(after).toEqual({ matched: middle.matched + 2, unmatched: middle.unmatched, recountedMatched: after.matched, recountedUnmatched: after.unmatched });
+    expect(await Promise.all([1010, 1012, 1013, 2000, 2001].map(matchedFields))).toEqual([
+      ['ID_NUMBER', 'PHONE'],
+      ['ID_NUMBER', 'PHONE'],
+      ['ID_NUMBER'],
+      ['PHONE'],
+      ['PHONE'],
+    ]);
+
+    // Matching the whole dataset again finds the same counts and creates or widens nothing.
+    const matching = api.app.get(MatchingRepository, { strict: false });
+    const again = await matching.exclusively((manager) => matching.matchDataset(manager, datasetId));
+    expect(again).toEqual({ changedExposures: 0, matchedClaimants: after.matched, unmatchedRows: after.unmatched });
+    expect(await matching.exclusively((manager) => matching.matchPendingEnrolments(manager, null))).toEqual({ enrolments: 0, changedExposures: 0 });
+  });
+
+  it('resumes a rematch job killed mid-batch: its work rolled back with its checkpoint, done once on the retry', async () => {
+    const before = await datasetCounts();
+    const holder = new Client({ connectionString: api.url });
+    await holder.connect();
+    try {
+      // The job waits for the matching lock until the test holds its checkpoint row.
+      await holder.query(`SELECT pg_advisory_lock(hashtext('leakcase.matching'))`);
+      const jobId = await importAndRematch([csvRow(1014, incidentId, { phone: phoneFor(1015) })]);
+      for (;;) {
+        const { rows } = await holder.query(`SELECT status FROM job WHERE id = $1`, [jobId]);
+        if (rows[0].status === 'RUNNING') break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await holder.query('BEGIN');
+      await holder.query(`SELECT 1 FROM job WHERE id = $1 FOR UPDATE`, [jobId]);
+      await holder.query(`SELECT pg_advisory_unlock(hashtext('leakcase.matching'))`);
+      // The batch is matched and its checkpoint waits on the row: kill that session there.
+      let pid: number | undefined;
+      while (!pid) {
+        const { rows } = await withClient(api.url, (db) =>
+          db.query(`SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE job SET progress_done%'`),
+        );
+        pid = rows[0]?.pid;
+        if (!pid) await new Promise((r) => setTimeout(r, 20));
+      }
+      await withClient(api.url, (db) => db.query(`SELECT pg_terminate_backend($1)`, [pid]));
+      await holder.query('ROLLBACK');
+      expect(await datasetCounts()).toMatchObject({ matched: before.matched, unmatched: before.unmatched });
+      expect(await matchedFields(1014)).toBeUndefined();
+
+      const job = await waitForJob(api.gql, association, jobId, 60_000);
+      expect(job).toMatchObject({ status: 'COMPLETED', attempts: 2, done: 1 });
+    } finally {
+      await holder.end();
+    }
+    const after = await datasetCounts();
+    expect(after).toEqual({ matched: before.matched + 1, unmatched: before.unmatched - 2, recountedMatched: after.matched, recountedUnmatched: after.unmatched });
+    expect(await matchedFields(1014)).toEqual(['ID_NUMBER', 'PHONE']);
   });
 
   it('applies a re-sent chunk once, and refuses datasets to associations and for incidents of other organisations', async () => {

@@ -250,10 +250,13 @@ export class ClaimantsRepository {
               (SELECT coalesce(sum(row_count), 0) FROM seized_dataset WHERE incident_id = $2 AND status = 'COMPLETE')::text AS dataset_rows,
               ((SELECT coalesce(sum(unmatched_rows), 0) FROM seized_dataset
                  WHERE incident_id = $2 AND status = 'COMPLETE' AND matched_at IS NOT NULL)
-               + (SELECT count(*) FROM seized_dataset_row r
-                    JOIN seized_dataset d ON d.id = r.dataset_id AND d.incident_id = $2 AND d.status = 'COMPLETE' AND d.matched_at IS NULL
-                   WHERE NOT EXISTS (SELECT 1 FROM claimant c WHERE c.id_number_index = r.id_number_index)
-                     AND NOT EXISTS (SELECT 1 FROM claimant_enrolment e WHERE e.phone_index = r.phone_index)))::text AS without_claimant`,
+               -- Per dataset (LATERAL), so that only the partitions of those datasets are scanned.
+               + (SELECT coalesce(sum(x.n), 0) FROM seized_dataset d CROSS JOIN LATERAL (
+                    SELECT count(*) AS n FROM seized_dataset_row r
+                     WHERE r.dataset_id = d.id
+                       AND NOT EXISTS (SELECT 1 FROM claimant c WHERE c.id_number_index = r.id_number_index)
+                       AND NOT EXISTS (SELECT 1 FROM claimant_enrolment e WHERE e.phone_index = r.phone_index)) x
+                   WHERE d.incident_id = $2 AND d.status = 'COMPLETE' AND d.matched_at IS NULL))::text AS without_claimant`,
       [organisationId, incidentId],
     );
     return {

@@ -43,6 +43,7 @@ export class DatasetsService {
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
         [body.incidentId, actor.organisationId, actor.userId, body.source.trim(), fileName, fields, body.chunkRows],
       );
+      await manager.query(`SELECT attach_seized_dataset_partition($1)`, [row.id]);
       await this.audit.record(manager, actor, {
         action: 'dataset.create',
         subjectType: 'SeizedDataset',

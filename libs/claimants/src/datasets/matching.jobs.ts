@@ -7,10 +7,16 @@ import { MatchingRepository } from './matching.repository';
 export const MATCH_DATASET = 'datasets.match';
 export const MATCH_NEW_CLAIMANTS = 'claimants.match-new';
 
+/** Pending enrolments matched per transaction (and checkpoint) by `claimants.match-new`. */
+export const MATCH_NEW_BATCH = 10_000;
+
 /**
- * The matching jobs. `datasets.match` runs after a dataset upload completes; `claimants.match-new`
- * after enrolments, against every dataset already imported. Each dataset is matched in its own
- * transaction with its checkpoint, so a restarted job resumes at the next dataset.
+ * The matching jobs. `datasets.match` runs after a dataset upload completes: it matches the
+ * pending enrolments against the datasets matched before, then the whole dataset against every
+ * enrolment, in one transaction, then indexes the dataset's partition. `claimants.match-new`
+ * runs after enrolments: it matches the pending enrolments, batch by batch, against the datasets
+ * already matched. The pending list is the checkpoint: a batch and its removal from the list
+ * commit together, so a restarted job resumes with the enrolments not yet matched.
  */
 @Injectable()
 export class MatchingJobs implements OnModuleInit {
@@ -22,44 +28,60 @@ export class MatchingJobs implements OnModuleInit {
 
   onModuleInit(): void {
     this.jobs.register(MATCH_DATASET, (ctx: JobContext<{ datasetId: string }>) => this.matchOne(ctx));
-    this.jobs.register(MATCH_NEW_CLAIMANTS, (ctx: JobContext<Record<string, never>>) => this.matchAll(ctx));
+    this.jobs.register(MATCH_NEW_CLAIMANTS, (ctx: JobContext<Record<string, never>>) => this.matchNew(ctx));
   }
 
   /**
-   * Queues a rematch after enrolments, unless no dataset exists yet or one is already queued
-   * (a queued run will see these enrolments too).
+   * Queues the matching of new enrolments, in the enrolling transaction `manager`, after its
+   * enrolments are inserted (the enrolments themselves are listed as pending by the database).
+   * Nothing is queued when no dataset is complete yet (each is matched in full when it is), nor
+   * when a queued job exists: that job is locked until this transaction ends, so it cannot start
+   * before these enrolments are committed and will match them.
    */
   async queueRematch(manager: EntityManager, actor: Actor): Promise<void> {
-    const [{ needed }] = await manager.query(
-      `SELECT EXISTS (SELECT 1 FROM seized_dataset WHERE status = 'COMPLETE')
-              AND NOT EXISTS (SELECT 1 FROM job WHERE kind = $1 AND status = 'QUEUED') AS needed`,
-      [MATCH_NEW_CLAIMANTS],
-    );
-    if (needed) await this.jobs.enqueue(manager, actor, MATCH_NEW_CLAIMANTS, {});
+    const [{ datasets }] = await manager.query(`SELECT EXISTS (SELECT 1 FROM seized_dataset WHERE status = 'COMPLETE') AS datasets`);
+    if (!datasets) return;
+    const queued = await manager.query(`SELECT id FROM job WHERE kind = $1 AND status = 'QUEUED' LIMIT 1 FOR SHARE`, [MATCH_NEW_CLAIMANTS]);
+    if (!queued.length) await this.jobs.enqueue(manager, actor, MATCH_NEW_CLAIMANTS, {});
   }
 
   private async matchOne(ctx: JobContext<{ datasetId: string }>): Promise<Record<string, unknown>> {
-    if (ctx.done >= 1) {
-      const [row] = await this.dataSource.query(`SELECT matched_claimants, unmatched_rows FROM seized_dataset WHERE id = $1`, [ctx.payload.datasetId]);
-      return { datasetId: ctx.payload.datasetId, matchedClaimants: Number(row.matched_claimants), unmatchedRows: Number(row.unmatched_rows) };
-    }
-    return this.dataSource.transaction(async (manager) => {
-      const outcome = await this.matching.matchDataset(manager, ctx.payload.datasetId);
-      await ctx.progress(1, 1, manager);
-      return { datasetId: ctx.payload.datasetId, ...outcome };
-    });
-  }
-
-  private async matchAll(ctx: JobContext<Record<string, never>>): Promise<Record<string, unknown>> {
-    const ids = await this.matching.completedDatasetIds(this.dataSource.manager);
-    let changed = 0;
-    for (let i = ctx.done; i < ids.length; i++) {
-      changed += await this.dataSource.transaction(async (manager) => {
-        const outcome = await this.matching.matchDataset(manager, ids[i]);
-        await ctx.progress(i + 1, ids.length, manager);
+    const { datasetId } = ctx.payload;
+    let changedExposures: number | undefined;
+    if (ctx.done < 1) {
+      changedExposures = await this.matching.exclusively(async (manager) => {
+        // The dataset's counts then account for every enrolment, and none is left pending.
+        await this.matching.matchPendingEnrolments(manager, null);
+        const outcome = await this.matching.matchDataset(manager, datasetId);
+        await ctx.progress(1, 2, manager);
         return outcome.changedExposures;
       });
     }
-    return { datasets: ids.length, changedExposures: changed };
+    if (ctx.done < 2) {
+      // After the counts are out: only matching later enrolments uses these (scanning the
+      // partition until they exist), and building them costs about as much as the match.
+      await this.dataSource.transaction(async (manager) => {
+        await this.matching.indexDataset(manager, datasetId);
+        await ctx.progress(2, 2, manager);
+      });
+    }
+    const [row] = await this.dataSource.query(`SELECT matched_claimants, unmatched_rows FROM seized_dataset WHERE id = $1`, [datasetId]);
+    return { datasetId, changedExposures, matchedClaimants: Number(row.matched_claimants), unmatchedRows: Number(row.unmatched_rows) };
+  }
+
+  private async matchNew(ctx: JobContext<Record<string, never>>): Promise<Record<string, unknown>> {
+    let enrolments = ctx.done;
+    let changed = 0;
+    for (;;) {
+      const batch = await this.matching.exclusively(async (manager) => {
+        const outcome = await this.matching.matchPendingEnrolments(manager, MATCH_NEW_BATCH);
+        if (outcome.enrolments) await ctx.progress(enrolments + outcome.enrolments, null, manager);
+        return outcome;
+      });
+      if (!batch.enrolments) break;
+      enrolments += batch.enrolments;
+      changed += batch.changedExposures;
+    }
+    return { enrolments, changedExposures: changed };
   }
 }
