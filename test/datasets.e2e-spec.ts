@@ -171,11 +171,12 @@ describe('seized datasets: local hashing, resumable upload, matching', () => {
     return rows[0]?.matched_fields;
   }
 
-  /** Imports CSV rows for the association; the rematch job it queued. */
+  /** Imports CSV rows for the association (waiting for the enrolment job); the rematch job that queued. */
   async function importAndRematch(rows: string[]): Promise<string> {
     const res = await request(api.app.getHttpServer())
       .post('/claimants/import')
       .set('authorization', `Bearer ${association}`)
+      .set('prefer', 'wait=30')
       .attach('file', Buffer.from([CSV_HEADER, ...rows].join('\n')), 'c.csv');
     expect(res.body).toMatchObject({ accepted: rows.length, rejected: 0 });
     const { rows: jobs } = await withClient(api.url, (db) =>
