@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import iconv from 'iconv-lite';
 import request from 'supertest';
 import { startTestApi, type TestApi } from './support/api';
@@ -324,6 +327,44 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
       await withClient(api.url, (db) => db.query(`UPDATE claimant_import_row SET phone_index = $2 WHERE import_id = $1 AND row_no = 25000`, [outcome.id, outcome.phoneIndex]));
       expect(await waitForJob(api.gql, association, outcome.jobId, 60_000)).toMatchObject({ status: 'COMPLETED', attempts: 2 });
       expect(await count()).toEqual({ enrolments: 3, status: 'COMPLETE' });
+    });
+
+    it('refuses only a row holding a byte invalid in UTF-8, and reads the rest as UTF-8 rather than as mojibake', async () => {
+      const rows = [820, 821, 822].map((n, i) => csvRow(n, incidentId, { name: `测试${'甲乙丙'[i]}` }));
+      const [before, after] = rows[1].split('乙');
+      const file = Buffer.concat([Buffer.from(`${CSV_HEADER}\n${rows[0]}\n${before}`), Buffer.from([0xe9]), Buffer.from(`${after}\n${rows[2]}\n`)]);
+      const res = await upload(association, file);
+      expect(res.body).toMatchObject({ encoding: 'utf-8', rows: 3, accepted: 2, rejected: 1 });
+      expect(res.body.rejections).toEqual([{ row: 3, field: 'name', reason: expect.stringMatching(/not valid in the file's encoding/) }]);
+      const list = await api.gql(`{ claimants(first: 500) { nodes { nameMasked } } }`, {}, association);
+      expect(list.data!.claimants.nodes.map((n: { nameMasked: string }) => n.nameMasked)).toEqual(expect.arrayContaining(['测**']));
+    });
+
+    it('ends an upload the client abandons mid-file: its transaction rolls back and its connection is freed', async () => {
+      await api.app.listen(0, '127.0.0.1');
+      const { port } = api.app.getHttpServer().address() as AddressInfo;
+      const copying = () =>
+        withClient(api.url, (db) => db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'COPY claimant_import_row%' AND state = 'active'`)).then((r) => r.rows[0].n);
+      const imports = () => withClient(api.url, (db) => db.query(`SELECT count(*)::int AS n FROM claimant_import`)).then((r) => r.rows[0].n);
+      const importsBefore = await imports();
+      const part = `--XXBOUND\r\nContent-Disposition: form-data; name="file"; filename="c.csv"\r\nContent-Type: text/csv\r\n\r\n${CSV_HEADER}\n${good(830, 50).join('\n')}\n`;
+      const socket = connect(port, '127.0.0.1');
+      await once(socket, 'connect');
+      socket.write(
+        `POST /claimants/import HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${association}\r\n` +
+          `Content-Type: multipart/form-data; boundary=XXBOUND\r\nContent-Length: 10000000\r\n\r\n${part}`,
+      );
+      const until = async (check: () => Promise<boolean>) => {
+        const deadline = Date.now() + 10_000;
+        while (!(await check())) {
+          if (Date.now() > deadline) throw new Error('timed out');
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      };
+      await until(async () => (await copying()) === 1);
+      socket.destroy();
+      await until(async () => (await copying()) === 0);
+      expect(await imports()).toBe(importsBefore);
     });
 
     it('refuses the upload to a judge', async () => {

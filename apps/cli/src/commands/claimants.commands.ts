@@ -24,7 +24,7 @@ export function claimantsCommand(): Command {
         const mapping: Record<string, ImportColumn> = {};
         for (const pair of (options.map ?? '').split(',').filter(Boolean)) {
           const [header, column] = pair.split('=');
-          if (!(column in IMPORT_COLUMNS)) throw new InvalidArgumentError(`--map: unknown column ${column}`);
+          if (!Object.hasOwn(IMPORT_COLUMNS, column)) throw new InvalidArgumentError(`--map: unknown column ${column}`);
           mapping[header] = column as ImportColumn;
         }
         const size = statSync(file).size;

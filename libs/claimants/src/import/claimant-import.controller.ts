@@ -10,12 +10,18 @@ function multipartFile(req: Request): Promise<Readable> {
   return new Promise((resolve, reject) => {
     const parser = busboy({ headers: req.headers, limits: { files: 1 } });
     let found = false;
+    let file: Readable | undefined;
+    // Once the file stream is handed over, a client that goes away or a broken multipart body
+    // must end it with an error: else the import waits for the rest forever, holding its COPY.
+    const fail = (error: Error) => (file ? file.destroy(error) : reject(error));
     parser.on('file', (name, stream) => {
       if (name !== 'file' || found) return stream.resume();
       found = true;
+      file = stream;
       resolve(stream);
     });
-    parser.on('error', reject);
+    parser.on('error', fail);
+    req.on('close', () => req.complete || fail(new InputError('file', 'upload was interrupted')));
     parser.on('close', () => found || reject(new InputError('file', 'is missing (multipart field "file")')));
     req.pipe(parser);
   });
@@ -45,15 +51,20 @@ export class ClaimantImportController {
     @CurrentActor() actor: Actor,
     @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
-    @Query('encoding') encoding = 'auto',
-    @Query('map') map?: string,
+    @Query('encoding') encoding: unknown = 'auto',
+    @Query('map') map?: unknown,
   ): Promise<ImportReport> {
-    if (!['auto', 'utf-8', 'utf8', 'gb18030', 'gbk'].includes(encoding.toLowerCase())) {
+    if (typeof encoding !== 'string' || !['auto', 'utf-8', 'utf8', 'gb18030', 'gbk'].includes(encoding.toLowerCase())) {
       throw new InputError('encoding', 'must be auto, utf-8 or gb18030');
     }
     const normalised = encoding.toLowerCase() === 'gbk' ? 'gb18030' : encoding.toLowerCase() === 'utf8' ? 'utf-8' : encoding.toLowerCase();
+    if (map !== undefined && typeof map !== 'string') throw new InputError('map', 'must be given once');
     const mapping = parseMapping(map);
     const waitSeconds = preferredWait(req.get('prefer'));
+    // Any other body type may have been consumed by a body parser already.
+    if (!req.is(['multipart/form-data', 'text/csv', 'text/plain', 'application/octet-stream'])) {
+      throw new InputError('content-type', 'must be multipart/form-data (field "file") or text/csv');
+    }
     const file = req.is('multipart/form-data') ? await multipartFile(req) : (req as Readable);
     let report = await this.imports.stage(actor, file, { encoding: normalised as 'auto', mapping });
     if (waitSeconds > 0 && report.jobId) {
@@ -85,7 +96,7 @@ export function parseMapping(map: string | undefined): Record<string, ImportColu
   const mapping: Record<string, ImportColumn> = {};
   for (const pair of (map ?? '').split(',').filter(Boolean)) {
     const [header, column] = pair.split('=').map((s) => s.trim());
-    if (!header || !column || !(column in IMPORT_COLUMNS)) throw new InputError('map', `entries must be header=column with column one of ${Object.keys(IMPORT_COLUMNS).join(', ')}`);
+    if (!header || !column || !Object.hasOwn(IMPORT_COLUMNS, column)) throw new InputError('map', `entries must be header=column with column one of ${Object.keys(IMPORT_COLUMNS).join(', ')}`);
     mapping[header] = column as ImportColumn;
   }
   return mapping;

@@ -1,31 +1,39 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import iconv from 'iconv-lite';
-import { ImportFileError } from '../claimant.errors';
 
 export type CsvEncoding = 'utf-8' | 'gb18030';
 const SNIFF_BYTES = 64 * 1024;
 
-/** True when `bytes` is valid UTF-8, allowing a sequence cut at the end of the sample. */
-function looksUtf8(bytes: Buffer): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
-    return true;
-  } catch {
-    return false;
+/**
+ * The encoding a sample is in: UTF-8 when it decodes as UTF-8, or when its valid non-ASCII
+ * characters outnumber the invalid bytes (a UTF-8 file with a stray byte: decoding it as
+ * GB18030 would turn every name into mojibake); else GB18030 (a superset of GBK and GB2312, the
+ * other encoding Chinese spreadsheets save), whose text read as UTF-8 is mostly invalid.
+ */
+export function sniffEncoding(sample: Buffer): CsvEncoding {
+  const text = new TextDecoder('utf-8').decode(sample, { stream: true });
+  let invalid = 0;
+  let valid = 0;
+  for (const ch of text) {
+    if (ch === REPLACEMENT) invalid++;
+    else if (ch.charCodeAt(0) > 0x7f) valid++;
   }
+  return invalid === 0 || valid > invalid ? 'utf-8' : 'gb18030';
 }
 
+/** What a decoder puts where bytes are not valid in the encoding; rows holding it are refused. */
+export const REPLACEMENT = '\uFFFD';
+
 /**
- * Bytes in, text out. With `encoding` 'auto', the first 64 KiB decide: strict UTF-8 if they
- * decode as such, else GB18030 (a superset of GBK and GB2312, the other encoding Chinese
- * spreadsheets save). A UTF-8 file that turns invalid later is refused, naming the byte offset,
- * rather than decoded into replacement characters. Memory is bounded by the sniff window.
+ * Bytes in, text out. With `encoding` 'auto', the first 64 KiB decide (sniffEncoding). Bytes
+ * that are not valid in the chosen encoding become U+FFFD, and the import refuses the rows that
+ * hold one, so one bad cell costs its row, not the file, and is never stored as mojibake.
+ * Memory is bounded by the sniff window.
  */
 export class DecodeStream extends Transform {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private decoder?: { write(b: Buffer): string; end(): string };
-  private offset = 0;
   chosen?: CsvEncoding;
 
   constructor(private readonly encoding: CsvEncoding | 'auto') {
@@ -33,25 +41,10 @@ export class DecodeStream extends Transform {
   }
 
   private choose(sample: Buffer): void {
-    this.chosen = this.encoding !== 'auto' ? this.encoding : looksUtf8(sample) ? 'utf-8' : 'gb18030';
+    this.chosen = this.encoding !== 'auto' ? this.encoding : sniffEncoding(sample);
     if (this.chosen === 'utf-8') {
-      const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-      this.decoder = {
-        write: (b) => {
-          try {
-            return utf8.decode(b, { stream: true });
-          } catch {
-            throw new ImportFileError('is not valid UTF-8 (give the encoding, e.g. gb18030)', { nearByte: this.offset });
-          }
-        },
-        end: () => {
-          try {
-            return utf8.decode();
-          } catch {
-            throw new ImportFileError('ends inside a UTF-8 character (truncated?)');
-          }
-        },
-      };
+      const utf8 = new TextDecoder('utf-8', { ignoreBOM: false });
+      this.decoder = { write: (b) => utf8.decode(b, { stream: true }), end: () => utf8.decode() };
     } else {
       const gb = iconv.getDecoder('gb18030');
       this.decoder = { write: (b) => gb.write(b), end: () => gb.end() ?? '' };
@@ -69,9 +62,7 @@ export class DecodeStream extends Transform {
         this.choose(sample);
         chunk = sample;
       }
-      const text = this.decoder!.write(chunk);
-      this.offset += chunk.length;
-      done(null, text);
+      done(null, this.decoder!.write(chunk));
     } catch (error) {
       done(error as Error);
     }

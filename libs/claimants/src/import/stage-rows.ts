@@ -7,6 +7,7 @@ import type { ConsentMethod as ConsentMethodType, ConsentScope as ConsentScopeTy
 import { ConsentMethod, ConsentScope, HarmType } from '../claimant.enums';
 import { type SealedEnrolment, type Sealer, sealEnrolment } from '../enrolment-record';
 import type { ImportColumn, RowRejection } from './claimant-import.service';
+import { REPLACEMENT } from './decode';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const list = (value: string | undefined) => (value ?? '').split(/[;|；]/).map((s) => s.trim()).filter(Boolean);
@@ -40,6 +41,11 @@ const copyArray = (items: string[]) => copyText(`{${items.map((i) => `"${i}"`).j
 export function stageRow(sealer: Sealer, importId: string, row: number, record: string[], header: readonly (ImportColumn | null)[], reject: (r: RowRejection) => void): string | null {
   if (record.length !== header.length) {
     reject({ row, field: 'row', reason: `has ${record.length} fields where the header has ${header.length} (truncated?)` });
+    return null;
+  }
+  const garbled = record.findIndex((cell) => cell.includes(REPLACEMENT));
+  if (garbled >= 0) {
+    reject({ row, field: header[garbled]!, reason: 'has bytes that are not valid in the file\'s encoding (save it as UTF-8, or give the encoding)' });
     return null;
   }
   const v: Partial<Record<ImportColumn, string>> = {};
