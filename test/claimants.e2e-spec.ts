@@ -143,6 +143,17 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
     expect(listed.incidentExposures.totalCount).toBe(0);
   });
 
+  it('shows each organisation the name as it enrolled it, not the first enroller\'s', async () => {
+    expect((await api.gql(ENROL, { i: enrolInput(40, incidentId, { name: '欧阳' }) }, association)).errors).toBeUndefined();
+    expect((await api.gql(ENROL, { i: enrolInput(40, incidentId, { name: '欧阳娜娜' }) }, designated)).errors).toBeUndefined();
+    const names = async (token: string) =>
+      (await api.gql(`query($i: ID!) { incidentExposures(incidentId: $i, first: 500) { nodes { nameMasked } } }`, { i: incidentId }, token)).data!.incidentExposures.nodes.map(
+        (n: { nameMasked: string }) => n.nameMasked,
+      );
+    expect(await names(designated)).toContain('欧***');
+    expect(await names(designated)).not.toContain('欧*');
+  });
+
   it('never creates two claimants when the same person is enrolled concurrently', async () => {
     const attempts = await Promise.all(
       Array.from({ length: 6 }, (_, i) => api.gql(ENROL, { i: enrolInput(6, incidentId) }, [association, designated, procurator][i % 3])),

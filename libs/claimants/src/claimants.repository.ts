@@ -190,10 +190,14 @@ export class ClaimantsRepository {
     return rows.map((r: any) => ({ id: r.id, enrolmentId: r.enrolment_id, type: r.harm_type, amountFen: r.amount_fen, evidenceRefs: r.evidence_refs }));
   }
 
-  /** Exposures of these claimants as `organisationId` may see them (its own declarations only). */
+  /**
+   * Exposures of these claimants as `organisationId` may see them (its own declarations only),
+   * with the name as its own enrolment recorded it: the claimant's shared mask is the first
+   * enroller's, and would tell another organisation that someone enrolled the person before.
+   */
   async exposuresByClaimant(organisationId: string, claimantIds: readonly string[]): Promise<Exposure[]> {
     const rows = await this.dataSource.query(
-      `SELECT x.incident_id, x.claimant_id, x.basis, x.matched_fields, x.dataset_id, x.first_seen, c.name_masked, c.id_number_masked
+      `SELECT x.incident_id, x.claimant_id, x.basis, x.matched_fields, x.dataset_id, x.first_seen, e.name_masked, c.id_number_masked
          FROM exposure x
          JOIN claimant_enrolment e ON e.claimant_id = x.claimant_id AND e.organisation_id = $2
          JOIN claimant c ON c.id = x.claimant_id
@@ -221,7 +225,7 @@ export class ClaimantsRepository {
     }
     params.push(first + 1);
     const rows = await this.dataSource.query(
-      `SELECT x.incident_id, x.claimant_id, x.basis, x.matched_fields, x.dataset_id, x.first_seen, c.name_masked, c.id_number_masked
+      `SELECT x.incident_id, x.claimant_id, x.basis, x.matched_fields, x.dataset_id, x.first_seen, e.name_masked, c.id_number_masked
          FROM exposure x
          JOIN claimant_enrolment e ON e.claimant_id = x.claimant_id AND e.organisation_id = $1
          JOIN claimant c ON c.id = x.claimant_id
