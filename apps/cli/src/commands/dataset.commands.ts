@@ -9,12 +9,14 @@ import { uploadDataset } from '../dataset/dataset-upload';
 import { readSecretFromStdin } from '../stdin';
 
 const dataDir = () => resolveDataDir(process.env);
+/** The API of this checkout, on the port it listens on (PORT, as `npm start` reads it). */
+const LOCAL_API = `http://localhost:${process.env.PORT ?? 3000}`;
 const sessionFile = () => join(dataDir(), 'cli-session.json');
 
 /** The API and token: flags, then LEAKCASE_SERVER_URL / LEAKCASE_TOKEN, then `leakcase login`'s session file. */
 function session(server?: string): { server: string; token: string } {
   const stored = existsSync(sessionFile()) ? (JSON.parse(readFileSync(sessionFile(), 'utf8')) as { server: string; token: string }) : undefined;
-  const url = server ?? process.env.LEAKCASE_SERVER_URL ?? stored?.server ?? 'http://localhost:3000';
+  const url = server ?? process.env.LEAKCASE_SERVER_URL ?? stored?.server ?? LOCAL_API;
   const token = process.env.LEAKCASE_TOKEN ?? stored?.token;
   if (!token) throw new InvalidArgumentError('not logged in: run `leakcase login` or set LEAKCASE_TOKEN');
   return { server: url.replace(/\/$/, ''), token };
@@ -42,7 +44,7 @@ export function loginCommand(): Command {
   return new Command('login')
     .description('Log in to a leakcase API and keep the token in the data directory (file mode 0600)')
     .requiredOption('--email <email>', 'login email')
-    .option('--server <url>', 'API base URL', process.env.LEAKCASE_SERVER_URL ?? 'http://localhost:3000')
+    .option('--server <url>', 'API base URL', process.env.LEAKCASE_SERVER_URL ?? LOCAL_API)
     .option('--password-stdin', 'read the password from standard input (otherwise LEAKCASE_PASSWORD)')
     .action(async (options: { email: string; server: string; passwordStdin?: boolean }) => {
       const password = options.passwordStdin ? await readSecretFromStdin() : process.env.LEAKCASE_PASSWORD;
