@@ -298,9 +298,9 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
   /**
    * Enrols the staged rows of an import (the job's work), in one transaction: new claimants (one
    * statement, in blind-index order so that concurrent imports lock keys in the same order), then
-   * per batch of rows their enrolments, harm declarations and self-declared exposures. Imports of
-   * one organisation take turns (an advisory lock), so their enrolments never deadlock. Returns
-   * the counts; a COMPLETE import is left as it is.
+   * per batch of rows their enrolments and harm declarations, then the self-declared exposures
+   * (one statement, in key order). Imports of one organisation take turns (an advisory lock), so
+   * their enrolments never deadlock. Returns the counts; a COMPLETE import is left as it is.
    */
   async enrolStaged(importId: string, onProgress?: (done: number, total: number) => Promise<void>): Promise<{ importId: string; accepted: number; alreadyEnrolled: number }> {
     return this.dataSource.transaction(async (manager) => {
@@ -350,12 +350,6 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
              SELECT e.claimant_id, e.id, h.type::harm_type, h.amount::bigint, ARRAY(SELECT jsonb_array_elements_text(h.refs))
                FROM enrolled e JOIN s ON s.claimant_id = e.claimant_id
                CROSS JOIN LATERAL jsonb_to_recordset(s.harms) AS h(type text, amount text, refs jsonb)
-           ), exposures AS (
-             INSERT INTO exposure (incident_id, claimant_id, basis)
-             SELECT DISTINCT i, e.claimant_id, 'SELF_DECLARED'::exposure_basis
-               FROM enrolled e JOIN s ON s.claimant_id = e.claimant_id CROSS JOIN LATERAL unnest(s.incident_ids) AS i
-              ORDER BY 1, 2
-             ON CONFLICT (incident_id, claimant_id, basis) DO NOTHING
            )
            SELECT (SELECT count(*) FROM enrolled)::int AS n, (SELECT count(*) FROM s)::int AS rows`,
           [...range, found.organisation_id, found.created_by],
@@ -364,6 +358,17 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
         done += rows;
         await onProgress?.(done, staged);
       }
+      // One statement over the whole import, in key order, like the claimants: another
+      // organisation's import of the same people locks these keys in the same order.
+      await manager.query(
+        `INSERT INTO exposure (incident_id, claimant_id, basis)
+         SELECT DISTINCT i, e.claimant_id, 'SELF_DECLARED'::exposure_basis
+           FROM claimant_enrolment e CROSS JOIN LATERAL unnest(e.declared_incident_ids) AS i
+          WHERE e.import_id = $1
+          ORDER BY 1, 2
+         ON CONFLICT (incident_id, claimant_id, basis) DO NOTHING`,
+        [importId],
+      );
       await manager.query(`DELETE FROM claimant_import_row WHERE import_id = $1`, [importId]);
       const alreadyEnrolled = staged - accepted;
       await manager.query(
