@@ -3,7 +3,7 @@ import { InvalidArgumentError, Command, Option } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
 import { DataSource } from 'typeorm';
 import { JobsService } from '@app/platform';
-import { ClaimantImportService, type ImportColumn, IMPORT_COLUMNS } from '@app/claimants';
+import { ClaimantImportService, IMPORT_COLUMNS, parseMapping } from '@app/claimants';
 import { withApp } from '../context';
 
 /** `leakcase claimants import FILE --org NAME`: bulk enrolment from CSV, in this process. */
@@ -21,19 +21,15 @@ export function claimantsCommand(): Command {
       withApp(async (app) => {
         const [organisation] = await app.get(DataSource).query(`SELECT id FROM organisation WHERE name = $1`, [options.org]);
         if (!organisation) throw new InvalidArgumentError(`no organisation named "${options.org}"`);
-        const mapping: Record<string, ImportColumn> = {};
-        for (const pair of (options.map ?? '').split(',').filter(Boolean)) {
-          const [header, column] = pair.split('=');
-          if (!Object.hasOwn(IMPORT_COLUMNS, column)) throw new InvalidArgumentError(`--map: unknown column ${column}`);
-          mapping[header] = column as ImportColumn;
-        }
+        const mapping = parseMapping(options.map);
+        const actor = { userId: null, organisationId: organisation.id };
         const size = statSync(file).size;
         const bar = new SingleBar({ format: 'claimants {phase} [{bar}] {percentage}% | {rows} rows', stream: process.stderr }, Presets.shades_classic);
         bar.start(size, 0, { phase: 'staging', rows: 0 });
         const input = createReadStream(file);
         const imports = app.get(ClaimantImportService);
         const staged = await imports
-          .stage({ userId: null, organisationId: organisation.id }, input, {
+          .stage(actor, input, {
             encoding: (options.encoding === 'gbk' ? 'gb18030' : options.encoding) as 'auto',
             mapping,
             onProgress: (rows) => bar.update(input.bytesRead, { rows }),
@@ -45,17 +41,15 @@ export function claimantsCommand(): Command {
         // No worker runs in the CLI: it runs the enrolment job itself, showing the job's progress.
         bar.setTotal(Math.max(staged.rows - staged.rejected, 1));
         bar.update(0, { phase: 'enrolling', rows: 0 });
-        const dataSource = app.get(DataSource);
+        const jobs = app.get(JobsService);
         const poll = setInterval(() => {
-          void dataSource
-            .query(`SELECT progress_done FROM job WHERE id = $1`, [staged.jobId])
-            .then(([job]) => job && bar.update(Number(job.progress_done), { rows: Number(job.progress_done) }), () => undefined);
+          void jobs.get(actor, staged.jobId!).then((job) => bar.update(job.done, { rows: job.done }), () => undefined);
         }, 250);
-        await app.get(JobsService).runNow(staged.jobId!).finally(() => {
+        await jobs.runNow(staged.jobId!).finally(() => {
           clearInterval(poll);
           bar.stop();
         });
-        const report = await imports.report({ userId: null, organisationId: organisation.id }, staged.importId);
+        const report = await imports.report(actor, staged.importId);
         if (options.json) {
           process.stdout.write(`${JSON.stringify(report)}\n`);
           return;

@@ -3,7 +3,7 @@ import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
 import busboy from 'busboy';
 import type { Request, Response } from 'express';
 import { type Actor, Allow, CurrentActor, InputError, JobsService, Role } from '@app/platform';
-import { type ImportColumn, ClaimantImportService, IMPORT_COLUMNS, type ImportReport } from './claimant-import.service';
+import { ClaimantImportService, type ImportReport, parseMapping } from './claimant-import.service';
 
 /** The CSV file of a multipart/form-data request (field `file`), as a stream: never buffered whole. */
 function multipartFile(req: Request): Promise<Readable> {
@@ -89,15 +89,4 @@ export class ClaimantImportController {
 export function preferredWait(prefer: string | undefined): number {
   const match = /(?:^|[,;\s])wait\s*=\s*"?(\d+)"?/i.exec(prefer ?? '');
   return match ? Math.min(Number(match[1]), MAX_WAIT_SECONDS) : 0;
-}
-
-/** `身份证=id_number,电话=phone` -> { 身份证: 'id_number', 电话: 'phone' }. */
-export function parseMapping(map: string | undefined): Record<string, ImportColumn> {
-  const mapping: Record<string, ImportColumn> = {};
-  for (const pair of (map ?? '').split(',').filter(Boolean)) {
-    const [header, column] = pair.split('=').map((s) => s.trim());
-    if (!header || !column || !Object.hasOwn(IMPORT_COLUMNS, column)) throw new InputError('map', `entries must be header=column with column one of ${Object.keys(IMPORT_COLUMNS).join(', ')}`);
-    mapping[header] = column as ImportColumn;
-  }
-  return mapping;
 }

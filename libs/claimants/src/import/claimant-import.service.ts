@@ -8,7 +8,7 @@ import { CsvError, parse } from 'csv-parse';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Actor, AuditService, type JobContext, JobsService, NotFoundError } from '@app/platform';
+import { type Actor, AuditService, InputError, type JobContext, JobsService, NotFoundError } from '@app/platform';
 import { ImportFileError } from '../claimant.errors';
 import { MatchingJobs } from '../datasets/matching.jobs';
 import { VaultService } from '../vault/vault.service';
@@ -37,6 +37,17 @@ export const IMPORT_COLUMNS = {
 } as const;
 export type ImportColumn = keyof typeof IMPORT_COLUMNS;
 const REQUIRED: ImportColumn[] = ['name', 'id_number', 'phone', 'consent_given_at', 'consent_method', 'consent_scope', 'incident_ids'];
+
+/** `身份证=id_number,电话=phone` -> { 身份证: 'id_number', 电话: 'phone' }. */
+export function parseMapping(map: string | undefined): Record<string, ImportColumn> {
+  const mapping: Record<string, ImportColumn> = {};
+  for (const pair of (map ?? '').split(',').filter(Boolean)) {
+    const [header, column] = pair.split('=').map((s) => s.trim());
+    if (!header || !column || !Object.hasOwn(IMPORT_COLUMNS, column)) throw new InputError('map', `entries must be header=column with column one of ${Object.keys(IMPORT_COLUMNS).join(', ')}`);
+    mapping[header] = column as ImportColumn;
+  }
+  return mapping;
+}
 
 export interface ImportActor {
   userId: string | null;

@@ -49,17 +49,17 @@ interface JobRow {
 }
 
 /**
- * Durable jobs on pg-boss: our `job` table holds what users see (status, progress, result,
- * organisation) and pg-boss delivers the work, with heartbeats so that a job whose server died
- * is retried on another (or the restarted) server. pg-boss keeps its own schema `pgboss`,
- * created and migrated by pg-boss itself.
- */
-/**
  * How often a worker looks for due jobs besides being woken by NOTIFY: retries and jobs of a
  * dead server become due without a notification (pg-boss would wait 30 s with NOTIFY on).
  */
 const WORKER_POLL_SECONDS = 2;
 
+/**
+ * Durable jobs on pg-boss: our `job` table holds what users see (status, progress, result,
+ * organisation) and pg-boss delivers the work, with heartbeats so that a job whose server died
+ * is retried on another (or the restarted) server. pg-boss keeps its own schema `pgboss`,
+ * created and migrated by pg-boss itself.
+ */
 @Injectable()
 export class JobsService implements OnApplicationShutdown {
   private readonly logger = new Logger('Jobs');
@@ -131,7 +131,7 @@ export class JobsService implements OnApplicationShutdown {
   }
 
   /** A job of the caller's organisation; NOT_FOUND for anyone else's. */
-  async get(actor: Actor, id: string): Promise<Job> {
+  async get(actor: Pick<Actor, 'organisationId'>, id: string): Promise<Job> {
     const [row]: JobRow[] = await this.dataSource.query(
       `SELECT * FROM job WHERE id = $1 AND organisation_id = $2`,
       [id, actor.organisationId],
