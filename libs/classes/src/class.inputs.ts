@@ -103,8 +103,9 @@ export class MemberFilterInput {
   evidenceOutsideWindow?: boolean;
 }
 
+/** One member of a class: the class and the claimant. */
 @InputType()
-export class ReviewMemberInput {
+export class RegisterMemberInput {
   @Field(() => ID)
   @IsUUID()
   classId: string;
@@ -112,13 +113,19 @@ export class ReviewMemberInput {
   @Field(() => ID)
   @IsUUID()
   claimantId: string;
+}
 
+@InputType()
+export class MemberReasonInput extends RegisterMemberInput {
+  @ReasonField()
+  reason: string;
+}
+
+@InputType()
+export class ReviewMemberInput extends MemberReasonInput {
   @Field(() => ReviewAction)
   @IsEnum(ReviewAction)
   action: ReviewAction;
-
-  @ReasonField()
-  reason: string;
 }
 
 @InputType()
@@ -141,46 +148,10 @@ export class ReviewMembersInput {
 }
 
 @InputType()
-export class MemberReasonInput {
-  @Field(() => ID)
-  @IsUUID()
-  classId: string;
-
-  @Field(() => ID)
-  @IsUUID()
-  claimantId: string;
-
-  @ReasonField()
-  reason: string;
-}
-
-@InputType()
-export class RegisterMemberInput {
-  @Field(() => ID)
-  @IsUUID()
-  classId: string;
-
-  @Field(() => ID)
-  @IsUUID()
-  claimantId: string;
-}
-
-@InputType()
-export class ReassignSubclassInput {
-  @Field(() => ID)
-  @IsUUID()
-  classId: string;
-
-  @Field(() => ID)
-  @IsUUID()
-  claimantId: string;
-
+export class ReassignSubclassInput extends MemberReasonInput {
   @Field(() => Subclass)
   @IsEnum(Subclass)
   subclass: Subclass;
-
-  @ReasonField()
-  reason: string;
 }
 
 @InputType()
