@@ -3,6 +3,7 @@ import type { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { ClassesRepository, COMPOSITION_SQL, MemberActor, MemberState, statesAllowedToByFilter } from '@app/classes';
 import { ExposureBasis } from '@app/claimants';
+import { MERGED_VIEW } from '@app/platform';
 import { createApi } from '../apps/api/src/bootstrap';
 import { type BenchFigure, benchConfig, benchDatabase, withClient } from './harness';
 
@@ -132,18 +133,18 @@ export async function classComposition(): Promise<BenchFigure[]> {
 
       // Composition: the service's two statements, through the repository.
       const time = async (classId: string) => {
-        for (let i = 0; i < 3; i++) await repository.composition(classId);
+        for (let i = 0; i < 3; i++) await repository.composition(classId, MERGED_VIEW);
         const samples: number[] = [];
         for (let i = 0; i < RUNS; i++) {
           const start = performance.now();
-          await repository.composition(classId);
+          await repository.composition(classId, MERGED_VIEW);
           samples.push(performance.now() - start);
         }
         return median(samples);
       };
       const small = await time(classes.small);
       const big = await time(classes.big);
-      const composition = await repository.composition(classes.big);
+      const composition = await repository.composition(classes.big, MERGED_VIEW);
       log(`big class: ${composition.totalMembers} members, verified share ${composition.verifiedShare.toFixed(3)}, losses ${composition.losses.members} (median ${composition.losses.medianFen} fen)`);
       await explain(db, 'composition tally (big class)', COMPOSITION_SQL.tally, [classes.big], [/class_tally/]);
       await explain(db, 'composition median/max loss (big class)', COMPOSITION_SQL.loss, COMPOSITION_SQL.lossParams(classes.big, composition.losses.members), [

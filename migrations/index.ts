@@ -6,6 +6,7 @@ import { AdministrativeAppealRules1764400004000 } from './1764400004000-administ
 import { EnrolmentDeclaredIncidents1764400006000 } from './1764400006000-enrolment-declared-incidents';
 import { IncrementalMatching1764400007000 } from './1764400007000-incremental-matching';
 import { ClaimantImportStaging1764400008000 } from './1764400008000-claimant-import-staging';
+import { ClassMemberEnrolmentFacts1764400010000 } from './1764400010000-class-member-enrolment-facts';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet recorded in `migrations`. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   EnrolmentDeclaredIncidents1764400006000,
   IncrementalMatching1764400007000,
   ClaimantImportStaging1764400008000,
+  ClassMemberEnrolmentFacts1764400010000,
 ];

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Actor, type Connection, decodeCursor, Role, toConnection } from '@app/platform';
+import { type Actor, type Connection, decodeCursor, SqlParams as Params, toConnection, visibleCase } from '@app/platform';
 import { type LeakIncident, leakIncidentColumns, type LeakIncidentRow, toLeakIncident, type HandlerRole } from '@app/leaks';
 import type { CaseFilter } from './case.inputs';
 import type { CaseModel, CaseParty, CaseStageTransition } from './case.model';
@@ -9,35 +9,6 @@ import { CasePartyRole, type CaseStage, type CaseType } from './rules/case-types
 import { LIABILITY_SOURCES, type LiabilityBasis } from './rules/liability';
 import type { PartyCounts } from './rules/standing';
 import { OVERDUE_CAPABLE_RULES } from './rules/deadline-rules';
-
-/** Collects positional parameters for hand-written SQL: `p.add(value)` returns `$n`. */
-export class Params {
-  readonly values: unknown[] = [];
-  add(value: unknown): string {
-    this.values.push(value);
-    return `$${this.values.length}`;
-  }
-}
-
-/**
- * The cases `actor` may see, as a predicate on `alias`: procurators and association staff see
- * the cases their organisation opened, sues in or supports; judges the cases filed at their
- * court; nobody else any.
- */
-export function visibleCase(actor: Actor, alias: string, p: Params): string {
-  switch (actor.role) {
-    case Role.JUDGE:
-      return `(${alias}.court_id = ${p.add(actor.organisationId)} AND ${alias}.filed_on IS NOT NULL)`;
-    case Role.PROCURATOR:
-    case Role.ASSOCIATION_STAFF: {
-      const org = p.add(actor.organisationId);
-      return `(${alias}.opened_by_organisation_id = ${org} OR EXISTS (
-                SELECT 1 FROM case_party vp WHERE vp.case_id = ${alias}.id AND vp.organisation_id = ${org}))`;
-    }
-    default:
-      return 'false';
-  }
-}
 
 /**
  * SQL for "this open deadline is overdue on `today`" on the deadline alias `d`: the same test as

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Actor, type Connection, decodeCursor, toConnection } from '@app/platform';
-import { overdueDeadlineSql, Params, visibleCase } from './cases.repository';
+import { type Actor, type Connection, decodeCursor, SqlParams as Params, toConnection, visibleCase } from '@app/platform';
+import { overdueDeadlineSql } from './cases.repository';
 import type { CaseDeadline, HolidayCalendarYear } from './case.model';
 import type { CalendarYearData } from './rules/holiday-calendar';
 import { DEADLINE_RULES, type Deadline, type DeadlineRule, isOverdue } from './rules/deadline-rules';

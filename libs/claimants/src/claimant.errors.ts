@@ -13,3 +13,6 @@ export class ImportFileError extends InputError {
     super('file', reason, facts);
   }
 }
+
+/** The one refusal for an incident id that is missing or not visible to the caller (no existence oracle). */
+export const UNKNOWN_INCIDENT = 'names no leak incident you can see (registered by your organisation, or linked to a case you can see)';

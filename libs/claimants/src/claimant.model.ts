@@ -127,22 +127,29 @@ export class ClaimantConnection extends ConnectionType(Claimant) {}
 @ObjectType()
 export class ExposureConnection extends ConnectionType(Exposure) {}
 
-/** Anonymous counts over an incident: no identifiers, so every organisation may read them. */
+/**
+ * Anonymous counts over an incident the caller may see (it registered it, or it is linked to a
+ * case the caller may see). The claimant figures are of the caller's view: the plaintiff side
+ * counts only its own enrolments (its own declarations), the court of a linked case all of them.
+ * The dataset figures are the seized datasets' own, and name nobody.
+ */
 @ObjectType()
 export class ExposureCounts {
   @Field(() => ID)
   incidentId: string;
 
-  @Field(() => Int, { description: 'Claimants whose exposure is verified (dataset match or breach notice)' })
+  @Field(() => Int, { description: 'Claimants in your view whose exposure is verified (dataset match or breach notice)' })
   matched: number;
 
-  @Field(() => Int, { description: 'Claimants who declared this incident but are not (yet) verified' })
+  @Field(() => Int, { description: 'Claimants in your view who declared this incident (through your enrolment) but are not (yet) verified' })
   declaredUnmatched: number;
 
   @Field(() => String, { description: "Rows of this incident's seized datasets (bigint as a string)" })
   datasetRows: string;
 
-  @Field(() => String, { description: 'Dataset rows that match no enrolled claimant: the people still to reach' })
+  @Field(() => String, {
+    description: "Dataset rows that match no enrolled claimant, whoever enrolled them: the people still to reach (the dataset's own figure)",
+  })
   datasetRowsWithoutClaimant: string;
 
   @Field(() => Int, { description: 'Of `matched`, the claimants enrolled by your organisation' })
@@ -154,8 +161,12 @@ export class ClaimantCounts {
   @Field(() => Int)
   enrolledByYou: number;
 
-  @Field(() => Int, { description: 'All claimants of all organisations, as an anonymous total' })
-  total: number;
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      "All claimants of all organisations, for the operator (ADMIN) only; null for everyone else: the plaintiff side counts only its own enrolments",
+  })
+  total: number | null;
 }
 
 @ArgsType()

@@ -1,7 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Connection, decodeCursor, toConnection } from '@app/platform';
+import {
+  type Actor,
+  type Connection,
+  decodeCursor,
+  enrolmentsIn,
+  type EnrolmentView,
+  exposuresIn,
+  SqlParams,
+  toConnection,
+  visibleIncident,
+} from '@app/platform';
 import type { Claimant, ClaimantCounts, Exposure, ExposureCounts, HarmDeclaration } from './claimant.model';
 import type { SealedEnrolment } from './enrolment-record';
 
@@ -54,16 +64,11 @@ function toClaimant(row: EnrolmentRow): Claimant {
 }
 
 /**
- * The SQL of claimants. Visibility is always the caller's organisation's enrolment row: every
- * read joins claimant_enrolment on (organisation_id, claimant_id), so another organisation's
- * claimant is indistinguishable from one that does not exist.
+ * The SQL of claimants. Every read goes through the platform's visibility policy (enrolmentsIn,
+ * exposuresIn): the caller's organisation's own enrolment rows, so another organisation's
+ * claimant is indistinguishable from one that does not exist, and what another organisation
+ * recorded about a shared claimant never shows.
  */
-/**
- * A self-declared exposure (x) is shown through an enrolment (e) only if that enrolment declared
- * it: otherwise it would reveal another organisation's enrolment of the same person.
- */
-const OWN_DECLARATIONS_ONLY = `(x.basis <> 'SELF_DECLARED' OR x.incident_id = ANY (e.declared_incident_ids))`;
-
 @Injectable()
 export class ClaimantsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -126,59 +131,67 @@ export class ClaimantsRepository {
     );
   }
 
-  /** Which of these incident ids do not exist. */
-  async unknownIncidents(manager: EntityManager, ids: string[]): Promise<string[]> {
+  /**
+   * Which of these incident ids `actor` may not enrol against: missing, or not visible to it (the
+   * policy's visibleIncident), one answer for both so that the answer proves nothing of another
+   * organisation's incident.
+   */
+  async invisibleIncidents(manager: EntityManager, actor: Actor, ids: string[]): Promise<string[]> {
+    const p = new SqlParams();
     const rows: { id: string }[] = await manager.query(
-      `SELECT i AS id FROM unnest($1::uuid[]) AS i WHERE NOT EXISTS (SELECT 1 FROM leak_incident l WHERE l.id = i)`,
-      [ids],
+      `SELECT i AS id FROM unnest(${p.add(ids)}::uuid[]) AS i
+        WHERE NOT EXISTS (SELECT 1 FROM leak_incident l WHERE l.id = i AND ${visibleIncident(actor, 'l', p)})`,
+      p.values,
     );
     return rows.map((r) => r.id);
   }
 
-  async findVisible(organisationId: string, claimantId: string, manager: EntityManager = this.dataSource.manager): Promise<Claimant | null> {
+  async findVisible(view: EnrolmentView, claimantId: string, manager: EntityManager = this.dataSource.manager): Promise<Claimant | null> {
+    const p = new SqlParams();
     const [row]: EnrolmentRow[] = await manager.query(
-      `SELECT ${ENROLMENT_COLUMNS} FROM claimant_enrolment e JOIN claimant c ON c.id = e.claimant_id
-        WHERE e.organisation_id = $1 AND e.claimant_id = $2`,
-      [organisationId, claimantId],
+      `SELECT ${ENROLMENT_COLUMNS} FROM ${enrolmentsIn(view, p)} e JOIN claimant c ON c.id = e.claimant_id WHERE e.claimant_id = ${p.add(claimantId)}`,
+      p.values,
     );
     return row ? toClaimant(row) : null;
   }
 
-  async sealedIdentity(manager: EntityManager, organisationId: string, claimantId: string): Promise<SealedIdentityRow | null> {
+  async sealedIdentity(manager: EntityManager, view: EnrolmentView, claimantId: string): Promise<SealedIdentityRow | null> {
+    const p = new SqlParams();
     const [row] = await manager.query(
       `SELECT claimant_id, id AS enrolment_id, name_enc, id_number_enc, phone_enc, email_enc, address_enc
-         FROM claimant_enrolment WHERE organisation_id = $1 AND claimant_id = $2`,
-      [organisationId, claimantId],
+         FROM ${enrolmentsIn(view, p)} e WHERE e.claimant_id = ${p.add(claimantId)}`,
+      p.values,
     );
     return row ?? null;
   }
 
-  /** The organisation's claimants, oldest first, keyset on (created_at, claimant_id). */
-  async list(organisationId: string, first: number, after?: string, incidentId?: string): Promise<Connection<Claimant>> {
-    const params: unknown[] = [organisationId];
-    let filter = '';
+  /**
+   * The view's claimants, oldest first, keyset on (created_at, claimant_id); with `incidentId`,
+   * those whose exposure to it the view holds (another organisation's declaration does not count).
+   */
+  async list(view: EnrolmentView, first: number, after?: string, incidentId?: string): Promise<Connection<Claimant>> {
+    const p = new SqlParams();
+    const conditions: string[] = [];
     if (incidentId) {
-      params.push(incidentId);
-      filter = `AND EXISTS (SELECT 1 FROM exposure x WHERE x.incident_id = $${params.length} AND x.claimant_id = e.claimant_id)`;
+      conditions.push(`EXISTS (SELECT 1 FROM ${exposuresIn(view, p)} x WHERE x.incident_id = ${p.add(incidentId)} AND x.claimant_id = e.claimant_id)`);
     }
-    const [{ count }] = await this.dataSource.query(
-      `SELECT count(*)::int AS count FROM claimant_enrolment e WHERE e.organisation_id = $1 ${filter}`,
-      params,
-    );
-    let keyset = '';
+    const from = `${enrolmentsIn(view, p)} e`;
+    const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+    const countValues = [...p.values];
     if (after) {
       const [at, id] = decodeCursor(after, 2);
-      params.push(at, id);
-      keyset = `AND (e.created_at, e.claimant_id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+      conditions.push(`(e.created_at, e.claimant_id) > (${p.add(at)}::timestamptz, ${p.add(id)}::uuid)`);
     }
-    params.push(first + 1);
-    const rows: EnrolmentRow[] = await this.dataSource.query(
-      `SELECT ${ENROLMENT_COLUMNS} FROM claimant_enrolment e JOIN claimant c ON c.id = e.claimant_id
-        WHERE e.organisation_id = $1 ${filter} ${keyset}
-        ORDER BY e.created_at, e.claimant_id LIMIT $${params.length}`,
-      params,
-    );
-    return toConnection(rows.map(toClaimant), first, count, (c) => [c.enrolledAt.toISOString(), c.id]);
+    const [[{ count }], rows] = await Promise.all([
+      this.dataSource.query(`SELECT count(*)::int AS count FROM ${from} ${where}`, countValues),
+      this.dataSource.query(
+        `SELECT ${ENROLMENT_COLUMNS} FROM ${from} JOIN claimant c ON c.id = e.claimant_id
+          ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+          ORDER BY e.created_at, e.claimant_id LIMIT ${p.add(first + 1)}`,
+        p.values,
+      ),
+    ]);
+    return toConnection((rows as EnrolmentRow[]).map(toClaimant), first, count, (c) => [c.enrolledAt.toISOString(), c.id]);
   }
 
   async harmsByEnrolment(enrolmentIds: readonly string[]): Promise<(HarmDeclaration & { enrolmentId: string })[]> {
@@ -191,77 +204,73 @@ export class ClaimantsRepository {
   }
 
   /**
-   * Exposures of these claimants as `organisationId` may see them (its own declarations only),
-   * with the name as its own enrolment recorded it: the claimant's shared mask is the first
-   * enroller's, and would tell another organisation that someone enrolled the person before.
+   * Exposures of these claimants in the view (its own declarations only), with the name as the
+   * view's own enrolment recorded it: the claimant's shared mask is the first enroller's, and
+   * would tell another organisation that someone enrolled the person before.
    */
-  async exposuresByClaimant(organisationId: string, claimantIds: readonly string[]): Promise<Exposure[]> {
+  async exposuresByClaimant(view: EnrolmentView, claimantIds: readonly string[]): Promise<Exposure[]> {
+    const p = new SqlParams();
     const rows = await this.dataSource.query(
-      `SELECT x.incident_id, x.claimant_id, x.basis, x.matched_fields, x.dataset_id, x.first_seen, e.name_masked, c.id_number_masked
-         FROM exposure x
-         JOIN claimant_enrolment e ON e.claimant_id = x.claimant_id AND e.organisation_id = $2
-         JOIN claimant c ON c.id = x.claimant_id
-        WHERE x.claimant_id = ANY($1::uuid[]) AND ${OWN_DECLARATIONS_ONLY}
+      `SELECT ${EXPOSURE_COLUMNS} FROM ${exposuresIn(view, p)} x JOIN claimant c ON c.id = x.claimant_id
+        WHERE x.claimant_id = ANY(${p.add(claimantIds)}::uuid[])
         ORDER BY x.first_seen, x.incident_id`,
-      [claimantIds, organisationId],
+      p.values,
     );
     return rows.map(toExposure);
   }
 
-  /** Exposures to an incident of the organisation's own claimants, keyset on (claimant_id, basis). */
-  async exposuresOfIncident(organisationId: string, incidentId: string, first: number, after?: string): Promise<Connection<Exposure>> {
-    const [{ count }] = await this.dataSource.query(
-      `SELECT count(*)::int AS count FROM exposure x
-         JOIN claimant_enrolment e ON e.claimant_id = x.claimant_id AND e.organisation_id = $1
-        WHERE x.incident_id = $2 AND ${OWN_DECLARATIONS_ONLY}`,
-      [organisationId, incidentId],
-    );
-    const params: unknown[] = [organisationId, incidentId];
-    let keyset = '';
+  /** Exposures to an incident in the view, keyset on (claimant_id, basis). */
+  async exposuresOfIncident(view: EnrolmentView, incidentId: string, first: number, after?: string): Promise<Connection<Exposure>> {
+    const p = new SqlParams();
+    const from = `${exposuresIn(view, p)} x`;
+    const conditions = [`x.incident_id = ${p.add(incidentId)}`];
+    const countValues = [...p.values];
+    const where = conditions.join(' AND ');
     if (after) {
       const [claimantId, basis] = decodeCursor(after, 2);
-      params.push(claimantId, basis);
-      keyset = `AND (x.claimant_id, x.basis::text) > ($3::uuid, $4::text)`;
+      conditions.push(`(x.claimant_id, x.basis::text) > (${p.add(claimantId)}::uuid, ${p.add(basis)}::text)`);
     }
-    params.push(first + 1);
-    const rows = await this.dataSource.query(
-      `SELECT x.incident_id, x.claimant_id, x.basis, x.matched_fields, x.dataset_id, x.first_seen, e.name_masked, c.id_number_masked
-         FROM exposure x
-         JOIN claimant_enrolment e ON e.claimant_id = x.claimant_id AND e.organisation_id = $1
-         JOIN claimant c ON c.id = x.claimant_id
-        WHERE x.incident_id = $2 AND ${OWN_DECLARATIONS_ONLY} ${keyset}
-        ORDER BY x.claimant_id, x.basis::text LIMIT $${params.length}`,
-      params,
-    );
-    return toConnection(rows.map(toExposure), first, count, (x) => [x.claimantId, x.basis]);
+    const [[{ count }], rows] = await Promise.all([
+      this.dataSource.query(`SELECT count(*)::int AS count FROM ${from} WHERE ${where}`, countValues),
+      this.dataSource.query(
+        `SELECT ${EXPOSURE_COLUMNS} FROM ${from} JOIN claimant c ON c.id = x.claimant_id
+          WHERE ${conditions.join(' AND ')} ORDER BY x.claimant_id, x.basis::text LIMIT ${p.add(first + 1)}`,
+        p.values,
+      ),
+    ]);
+    return toConnection(rows.map(toExposure), first, count, (x: Exposure) => [x.claimantId, x.basis]);
   }
 
   /**
-   * Anonymous counts over an incident. Rows without a claimant are the counts the matching job
-   * stored with each dataset (as of its last match; every enrolment queues a rematch); only a
-   * dataset completed but not yet matched is counted here, with anti-joins over its own rows.
+   * Anonymous counts over an incident, in the view: the claimants matched and declared that the
+   * view holds (the plaintiff side its own enrolments', the court all), and the figures of the
+   * incident's seized datasets. Rows without a claimant are the counts the matching job stored
+   * with each dataset (as of its last match; every enrolment queues a rematch); only a dataset
+   * completed but not yet matched is counted here, with anti-joins over its own rows.
    */
-  async exposureCounts(organisationId: string, incidentId: string): Promise<ExposureCounts> {
+  async exposureCounts(view: EnrolmentView, own: EnrolmentView, incidentId: string): Promise<ExposureCounts> {
+    const p = new SqlParams();
+    const i = p.add(incidentId);
     const [row] = await this.dataSource.query(
       `WITH per_claimant AS (
-         SELECT claimant_id, bool_or(basis IN ('DATASET_MATCH', 'BREACH_NOTICE')) AS verified, bool_or(basis = 'SELF_DECLARED') AS declared
-           FROM exposure WHERE incident_id = $2 GROUP BY claimant_id
+         SELECT x.claimant_id, bool_or(x.basis IN ('DATASET_MATCH', 'BREACH_NOTICE')) AS verified, bool_or(x.basis = 'SELF_DECLARED') AS declared
+           FROM ${exposuresIn(view, p)} x WHERE x.incident_id = ${i} GROUP BY x.claimant_id
        )
        SELECT (SELECT count(*) FILTER (WHERE verified) FROM per_claimant)::int AS matched,
               (SELECT count(*) FILTER (WHERE declared AND NOT verified) FROM per_claimant)::int AS declared_unmatched,
-              (SELECT count(*) FROM per_claimant p JOIN claimant_enrolment e ON e.claimant_id = p.claimant_id AND e.organisation_id = $1
-                WHERE p.verified)::int AS mine,
-              (SELECT coalesce(sum(row_count), 0) FROM seized_dataset WHERE incident_id = $2 AND status = 'COMPLETE')::text AS dataset_rows,
+              (SELECT count(*) FROM per_claimant pc JOIN ${enrolmentsIn(own, p)} e ON e.claimant_id = pc.claimant_id
+                WHERE pc.verified)::int AS mine,
+              (SELECT coalesce(sum(row_count), 0) FROM seized_dataset WHERE incident_id = ${i} AND status = 'COMPLETE')::text AS dataset_rows,
               ((SELECT coalesce(sum(unmatched_rows), 0) FROM seized_dataset
-                 WHERE incident_id = $2 AND status = 'COMPLETE' AND matched_at IS NOT NULL)
+                 WHERE incident_id = ${i} AND status = 'COMPLETE' AND matched_at IS NOT NULL)
                -- Per dataset (LATERAL), so that only the partitions of those datasets are scanned.
-               + (SELECT coalesce(sum(x.n), 0) FROM seized_dataset d CROSS JOIN LATERAL (
+               + (SELECT coalesce(sum(r.n), 0) FROM seized_dataset d CROSS JOIN LATERAL (
                     SELECT count(*) AS n FROM seized_dataset_row r
                      WHERE r.dataset_id = d.id
                        AND NOT EXISTS (SELECT 1 FROM claimant c WHERE c.id_number_index = r.id_number_index)
-                       AND NOT EXISTS (SELECT 1 FROM claimant_enrolment e WHERE e.phone_index = r.phone_index)) x
-                   WHERE d.incident_id = $2 AND d.status = 'COMPLETE' AND d.matched_at IS NULL))::text AS without_claimant`,
-      [organisationId, incidentId],
+                       AND NOT EXISTS (SELECT 1 FROM claimant_enrolment e WHERE e.phone_index = r.phone_index)) r
+                   WHERE d.incident_id = ${i} AND d.status = 'COMPLETE' AND d.matched_at IS NULL))::text AS without_claimant`,
+      p.values,
     );
     return {
       incidentId,
@@ -273,15 +282,19 @@ export class ClaimantsRepository {
     };
   }
 
-  async counts(organisationId: string): Promise<ClaimantCounts> {
+  /** The view's enrolments; with `withTotal` (the operator's figure), all claimants as well. */
+  async counts(view: EnrolmentView, withTotal: boolean): Promise<ClaimantCounts> {
+    const p = new SqlParams();
     const [row] = await this.dataSource.query(
-      `SELECT (SELECT count(*) FROM claimant_enrolment WHERE organisation_id = $1)::int AS mine,
-              (SELECT count(*) FROM claimant)::int AS total`,
-      [organisationId],
+      `SELECT (SELECT count(*) FROM ${enrolmentsIn(view, p)} e)::int AS mine,
+              ${withTotal ? '(SELECT count(*) FROM claimant)::int' : 'NULL::int'} AS total`,
+      p.values,
     );
     return { enrolledByYou: row.mine, total: row.total };
   }
 }
+
+const EXPOSURE_COLUMNS = 'x.incident_id, x.claimant_id, x.basis, x.matched_fields, x.dataset_id, x.first_seen, x.name_masked, c.id_number_masked';
 
 function toExposure(r: any): Exposure {
   return {

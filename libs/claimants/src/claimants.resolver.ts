@@ -1,6 +1,6 @@
 import { Args, ArgsType, Context, Field, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { IsString, MaxLength, MinLength } from 'class-validator';
-import { type Actor, Allow, ANY_ROLE, CurrentActor, type Connection, type GraphqlContext, IdArgs, Role } from '@app/platform';
+import { type Actor, Allow, ANY_ROLE, CurrentActor, type Connection, type GraphqlContext, IdArgs, ownEnrolments, Role } from '@app/platform';
 import { EnrolClaimantInput } from './claimant.inputs';
 import {
   Claimant,
@@ -77,8 +77,8 @@ export class ClaimantsResolver {
     return this.service.incidentExposures(actor, args.incidentId, args.first, args.after);
   }
 
-  /** Anonymous counts over an incident: matched, declared but unmatched, people still to reach. */
-  @Allow(...ANY_ROLE)
+  /** Anonymous counts over an incident the caller may see: matched, declared but unmatched, people still to reach. */
+  @Allow(...ENROLLERS, Role.JUDGE)
   @Query(() => ExposureCounts)
   exposureCounts(@CurrentActor() actor: Actor, @Args() { incidentId }: IncidentIdArgs): Promise<ExposureCounts> {
     return this.service.incidentExposureCounts(actor, incidentId);
@@ -99,7 +99,7 @@ export class ClaimantsResolver {
   exposures(@Parent() claimant: Claimant, @Context() ctx: GraphqlContext, @CurrentActor() actor: Actor): Promise<Exposure[]> {
     return ctx.loaders
       .get('Claimant.exposures', async (keys) => {
-        const rows = await this.repository.exposuresByClaimant(actor.organisationId, keys);
+        const rows = await this.repository.exposuresByClaimant(ownEnrolments(actor), keys);
         return keys.map((k) => ({ key: k, rows: rows.filter((r) => r.claimantId === k) }));
       }, (v) => v.key)
       .load(claimant.id)

@@ -1,8 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { type Actor, AuditService, CASE_VISIBILITY, type CaseVisibility, type Connection, InputError, NotFoundError } from '@app/platform';
-import { AlreadyEnrolledError } from './claimant.errors';
+import {
+  type Actor,
+  AuditService,
+  CASE_VISIBILITY,
+  type CaseVisibility,
+  caseMemberView,
+  type Connection,
+  InputError,
+  NotFoundError,
+  ownEnrolments,
+  Role,
+  SqlParams,
+  visibleIncident,
+} from '@app/platform';
+import { AlreadyEnrolledError, UNKNOWN_INCIDENT } from './claimant.errors';
 import type { EnrolClaimantInput } from './claimant.inputs';
 import type { Claimant, ClaimantCounts, ClaimantIdentity, Exposure, ExposureCounts } from './claimant.model';
 import { ClaimantsRepository } from './claimants.repository';
@@ -45,8 +58,8 @@ export class ClaimantsService {
     const sealed = result.sealed;
 
     return this.dataSource.transaction(async (manager) => {
-      const unknown = await this.repository.unknownIncidents(manager, sealed.incidentIds);
-      if (unknown.length) throw new InputError('input.incidentIds', 'names a leak incident that does not exist', { unknown });
+      const unknown = await this.repository.invisibleIncidents(manager, actor, sealed.incidentIds);
+      if (unknown.length) throw new InputError('input.incidentIds', UNKNOWN_INCIDENT, { unknown });
       // Only a case the caller may see: another organisation's case is as unknown as a missing one.
       if (input.caseId && !(await this.cases.canSee(actor, input.caseId))) throw new NotFoundError('Case', input.caseId);
       const claimantId = await this.repository.upsertClaimant(manager, sealed);
@@ -62,20 +75,20 @@ export class ClaimantsService {
         details: { enrolmentId, incidents: sealed.incidentIds.length, harms: sealed.harms.map((h) => h.type) },
       });
       await this.matching.queueRematch(manager, actor);
-      const claimant = await this.repository.findVisible(actor.organisationId, claimantId, manager);
+      const claimant = await this.repository.findVisible(ownEnrolments(actor), claimantId, manager);
       return claimant!;
     });
   }
 
   /** NOT_FOUND unless the caller's organisation enrolled this claimant. */
   async get(actor: Actor, claimantId: string): Promise<Claimant> {
-    const claimant = await this.repository.findVisible(actor.organisationId, claimantId);
+    const claimant = await this.repository.findVisible(ownEnrolments(actor), claimantId);
     if (!claimant) throw new NotFoundError('Claimant', claimantId);
     return claimant;
   }
 
   list(actor: Actor, first: number, after?: string, incidentId?: string): Promise<Connection<Claimant>> {
-    return this.repository.list(actor.organisationId, first, after, incidentId);
+    return this.repository.list(ownEnrolments(actor), first, after, incidentId);
   }
 
   /**
@@ -84,7 +97,7 @@ export class ClaimantsService {
    */
   async unmask(actor: Actor, claimantId: string, reason: string): Promise<ClaimantIdentity> {
     return this.dataSource.transaction(async (manager) => {
-      const row = await this.repository.sealedIdentity(manager, actor.organisationId, claimantId);
+      const row = await this.repository.sealedIdentity(manager, ownEnrolments(actor), claimantId);
       if (!row) throw new NotFoundError('Claimant', claimantId);
       await this.audit.record(manager, actor, {
         action: 'claimant.unmask',
@@ -104,16 +117,21 @@ export class ClaimantsService {
   }
 
   counts(actor: Actor): Promise<ClaimantCounts> {
-    return this.repository.counts(actor.organisationId);
+    return this.repository.counts(ownEnrolments(actor), actor.role === Role.ADMIN);
   }
 
   incidentExposures(actor: Actor, incidentId: string, first: number, after?: string): Promise<Connection<Exposure>> {
-    return this.repository.exposuresOfIncident(actor.organisationId, incidentId, first, after);
+    return this.repository.exposuresOfIncident(ownEnrolments(actor), incidentId, first, after);
   }
 
+  /** NOT_FOUND unless the caller may see the incident (as for a missing one); counts in its view. */
   async incidentExposureCounts(actor: Actor, incidentId: string): Promise<ExposureCounts> {
-    const [exists] = await this.dataSource.query(`SELECT 1 FROM leak_incident WHERE id = $1`, [incidentId]);
-    if (!exists) throw new NotFoundError('LeakIncident', incidentId);
-    return this.repository.exposureCounts(actor.organisationId, incidentId);
+    const p = new SqlParams();
+    const [visible] = await this.dataSource.query(
+      `SELECT 1 FROM leak_incident i WHERE i.id = ${p.add(incidentId)} AND ${visibleIncident(actor, 'i', p)}`,
+      p.values,
+    );
+    if (!visible) throw new NotFoundError('LeakIncident', incidentId);
+    return this.repository.exposureCounts(caseMemberView(actor), ownEnrolments(actor), incidentId);
   }
 }

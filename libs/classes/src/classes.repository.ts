@@ -1,9 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Actor, type Connection, decodeCursor, returningRows, toConnection } from '@app/platform';
-// The cases library's visibility rule as SQL (the same predicate as CasesService.get), reused, not restated.
-import { visibleCase } from '@app/cases/cases.repository';
+import {
+  type Actor,
+  classMembersIn,
+  type Connection,
+  decodeCursor,
+  enrolmentsIn,
+  type EnrolmentView,
+  returningRows,
+  SqlParams as Params,
+  toConnection,
+  visibleCase,
+} from '@app/platform';
 import type { DataCategory } from '@app/leaks';
 import type { ExposureBasis, HarmType } from '@app/claimants';
 import type { MemberFilterInput } from './class.inputs';
@@ -21,17 +30,11 @@ import {
 import { type ClassStatus, CURRENT_STATES, MemberState } from './rules/membership';
 import { SENSITIVE_CATEGORY_LIST, Subclass, subclassSql } from './rules/subclasses';
 
-/** Collects positional parameters for hand-written SQL: `p.add(value)` returns `$n`. */
-class Params {
-  readonly values: unknown[] = [];
-  add(value: unknown): string {
-    this.values.push(value);
-    return `$${this.values.length}`;
-  }
-}
-
-/** Whose members a caller may list: all of them (the court), or those its organisation enrolled. */
-export type MemberView = { all: true } | { all: false; enrolledBy: string };
+/**
+ * Whose members, with whose facts, a caller reads: the court the merged view, the plaintiff side
+ * its own enrolments (the platform's visibility policy, `classMembersIn`).
+ */
+export type MemberView = EnrolmentView;
 
 const VERIFIED_BASES = `'{DATASET_MATCH,BREACH_NOTICE}'::exposure_basis[]`;
 /** The current states as a SQL literal, so the planner can match the partial loss index. */
@@ -134,29 +137,29 @@ function filterConditions(filter: MemberFilterInput | undefined, p: Params): str
   return conditions;
 }
 
-/**
- * Members the view may see, on the claimant column (m.claimant_id unless told): the court all, an
- * organisation those it enrolled (claimant_enrolment.organisation_id, the visibility key).
- */
-function viewCondition(view: MemberView, p: Params, claimantColumn = 'm.claimant_id'): string {
-  if (view.all) return 'true';
-  return `EXISTS (SELECT 1 FROM claimant_enrolment ve WHERE ve.claimant_id = ${claimantColumn} AND ve.organisation_id = ${p.add(view.enrolledBy)})`;
+/** "Member (classColumn, claimantColumn) is in the view", as a predicate. */
+function memberInView(view: MemberView, p: Params, classColumn: string, claimantColumn: string): string {
+  if (view.merged) return 'true';
+  return `EXISTS (SELECT 1 FROM ${classMembersIn(view, p)} vm WHERE vm.class_id = ${classColumn} AND vm.claimant_id = ${claimantColumn})`;
 }
 
-/** Current members of another class over one of class `classParam`'s incidents. */
-const duplicateCondition = (classParam: string) => `EXISTS (
-  SELECT 1 FROM class_member o JOIN class_incident oi ON oi.class_id = o.class_id
-   WHERE o.claimant_id = m.claimant_id AND o.class_id <> m.class_id AND o.state IN ${CURRENT_SQL}
-     AND oi.incident_id IN (SELECT incident_id FROM class_incident WHERE class_id = ${classParam}))`;
-
 /**
- * The composition statements (the benchmark EXPLAINs and times these very strings): the tally
- * aggregates; then the exact median loss, located by the running count of the loss buckets and
- * read by a short index-only walk inside its bucket, and the maximum from the end of the index.
+ * Current members (in the view) of another class over one of class `classParam`'s incidents. The
+ * plaintiff side counts only classes of cases it may see, through its own enrolments: a class it
+ * cannot see would otherwise tell it that someone else enrolled the person.
  */
-export const COMPOSITION_SQL = {
-  tally: `WITH t AS (SELECT * FROM class_tally WHERE class_id = $1 AND members <> 0),
-          c AS (SELECT * FROM t WHERE state IN ${CURRENT_SQL})
+function duplicateCondition(actor: Actor, view: MemberView, classParam: string, p: Params): string {
+  const visibleOther = view.merged
+    ? ''
+    : `AND EXISTS (SELECT 1 FROM case_class vk JOIN legal_case vc ON vc.id = vk.case_id WHERE vk.id = o.class_id AND ${visibleCase(actor, 'vc', p)})`;
+  return `EXISTS (
+  SELECT 1 FROM ${classMembersIn(view, p)} o JOIN class_incident oi ON oi.class_id = o.class_id
+   WHERE o.claimant_id = m.claimant_id AND o.class_id <> m.class_id AND o.state IN ${CURRENT_SQL} ${visibleOther}
+     AND oi.incident_id IN (SELECT incident_id FROM class_incident WHERE class_id = ${classParam}))`;
+}
+
+/** The composition's figures over tally-shaped rows `t` (one per combination of reviewed facts). */
+const TALLY_FIGURES = `c AS (SELECT * FROM t WHERE state IN ${CURRENT_SQL})
      SELECT (SELECT coalesce(sum(members), 0)::bigint FROM t) AS total,
             (SELECT coalesce(sum(members), 0)::bigint FROM c) AS current,
             (SELECT coalesce(json_object_agg(state, n), '{}') FROM (SELECT state, sum(members) AS n FROM t GROUP BY state) x) AS by_state,
@@ -168,7 +171,15 @@ export const COMPOSITION_SQL = {
             (SELECT coalesce(sum(members) FILTER (WHERE NOT has_evidence), 0)::bigint FROM c) AS without_evidence,
             (SELECT coalesce(sum(members) FILTER (WHERE cardinality(harm_types) = 0), 0)::bigint FROM c) AS without_harm,
             (SELECT coalesce(sum(loss_members), 0)::bigint FROM c) AS loss_members,
-            (SELECT coalesce(sum(loss_sum_fen), 0)::text FROM c) AS loss_sum`,
+            (SELECT coalesce(sum(loss_sum_fen), 0)::text FROM c) AS loss_sum`;
+
+/**
+ * The composition statements (the benchmark EXPLAINs and times these very strings): the tally
+ * aggregates; then the exact median loss, located by the running count of the loss buckets and
+ * read by a short index-only walk inside its bucket, and the maximum from the end of the index.
+ */
+export const COMPOSITION_SQL = {
+  tally: `WITH t AS (SELECT * FROM class_tally WHERE class_id = $1 AND members <> 0), ${TALLY_FIGURES}`,
   loss: `WITH b AS (
               SELECT bucket, members, sum(members) OVER (ORDER BY bucket) AS upto
                 FROM class_loss_bucket WHERE class_id = $1 AND members <> 0),
@@ -183,6 +194,26 @@ export const COMPOSITION_SQL = {
               ORDER BY m.loss_bucket DESC, m.declared_loss_fen DESC LIMIT 1) AS max`,
   /** $2 = rows to skip to the median, $3 = one row (odd count) or the two middle rows (even). */
   lossParams: (classId: string, lossMembers: number): unknown[] => [classId, Math.floor((lossMembers - 1) / 2), lossMembers % 2 === 1 ? 1 : 2],
+  /**
+   * The same figures over one organisation's own members, from its own facts ($1 the class, $2
+   * the organisation; the loss statement takes lossParams' skip and count as $3 and $4). No tally
+   * is kept per organisation: these aggregate its members in SQL, by the (class, organisation) key.
+   */
+  own: (view: MemberView) => {
+    const p = new Params();
+    p.add(null);
+    const members = classMembersIn(view, p);
+    return {
+      tally: `WITH t AS (
+          SELECT m.state, m.subclass, m.bases, m.data_categories, m.harm_types, m.has_evidence, count(*) AS members,
+                 count(m.declared_loss_fen) AS loss_members, coalesce(sum(m.declared_loss_fen), 0) AS loss_sum_fen
+            FROM ${members} m WHERE m.class_id = $1 GROUP BY 1, 2, 3, 4, 5, 6), ${TALLY_FIGURES}`,
+      loss: `WITH l AS (SELECT m.declared_loss_fen AS v FROM ${members} m
+                         WHERE m.class_id = $1 AND m.declared_loss_fen IS NOT NULL AND m.state IN ${CURRENT_SQL})
+        SELECT (SELECT trim_scale(avg(v))::text FROM (SELECT v FROM l ORDER BY v OFFSET $3 LIMIT $4) x) AS median,
+               (SELECT max(v)::text FROM l) AS max`,
+    };
+  },
 };
 
 interface PageQuery {
@@ -310,8 +341,61 @@ export class ClassesRepository {
        SELECT count(*) FILTER (WHERE inserted)::int AS added, count(*) FILTER (WHERE NOT inserted)::int AS refreshed FROM ins`,
       [classId, caseId, bases, SENSITIVE_CATEGORY_LIST],
     );
+    await this.formEnrolmentFacts(manager, classId, bases);
     await manager.query(`UPDATE case_class SET formed_at = now(), updated_at = now() WHERE id = $1`, [classId]);
     return row;
+  }
+
+  /**
+   * The members' facts as each enrolling organisation recorded them (class_member_enrolment),
+   * rewritten for the class after its members: a row per member and enrolment whose own facts put
+   * the person in the class (a verified basis, which is the seized data's and no organisation's,
+   * or the enrolment's own declaration of one of the class's incidents), with that enrolment's
+   * harms, loss, evidence references and the subclass they give. Another organisation's
+   * declaration never makes a member visible to, or counted by, an organisation.
+   */
+  private async formEnrolmentFacts(manager: EntityManager, classId: string, bases: ExposureBasis[]): Promise<void> {
+    const subclass = subclassSql({ dataCategories: 'own.data_categories', declaredLossFen: 'hd.loss' }, '$3');
+    await manager.query(`DELETE FROM class_member_enrolment WHERE class_id = $1`, [classId]);
+    await manager.query(
+      `WITH inc AS (
+         SELECT i.id, i.exposure_start FROM class_incident ci JOIN leak_incident i ON i.id = ci.incident_id WHERE ci.class_id = $1
+       ), k AS (
+         SELECT array_agg(id) AS incident_ids, min(exposure_start) AS window_start FROM inc
+       ), seen AS (
+         -- Verified exposures first seen before the window (self-declared ones: the enrolment's own date below).
+         SELECT e.claimant_id, bool_or((e.first_seen AT TIME ZONE 'Asia/Shanghai')::date < inc.exposure_start) AS before
+           FROM exposure e JOIN inc ON inc.id = e.incident_id
+          WHERE e.basis = ANY($2::exposure_basis[]) AND e.basis <> 'SELF_DECLARED'
+          GROUP BY e.claimant_id
+       ), own AS (
+         SELECT m.claimant_id, e.organisation_id, e.id AS enrolment_id, m.verified, m.data_categories, k.window_start,
+                'SELF_DECLARED' = ANY($2::exposure_basis[]) AND e.declared_incident_ids && k.incident_ids AS declared,
+                e.created_at,
+                ARRAY(SELECT b FROM unnest(m.bases) b WHERE b <> 'SELF_DECLARED'
+                      UNION ALL SELECT 'SELF_DECLARED'::exposure_basis
+                       WHERE 'SELF_DECLARED' = ANY($2::exposure_basis[]) AND e.declared_incident_ids && k.incident_ids
+                      ORDER BY 1) AS bases
+           FROM class_member m JOIN claimant_enrolment e ON e.claimant_id = m.claimant_id CROSS JOIN k
+          WHERE m.class_id = $1
+       ), hd AS (
+         SELECT h.enrolment_id, array_agg(DISTINCT h.harm_type ORDER BY h.harm_type) AS types,
+                sum(h.amount_fen) FILTER (WHERE h.amount_fen > 0) AS loss, bool_or(cardinality(h.evidence_refs) > 0) AS refs,
+                min(h.created_at) AS earliest
+           FROM harm_declaration h WHERE h.claimant_id IN (SELECT claimant_id FROM class_member WHERE class_id = $1)
+          GROUP BY h.enrolment_id
+       )
+       INSERT INTO class_member_enrolment
+         (class_id, organisation_id, claimant_id, bases, subclass, harm_types, declared_loss_fen, has_evidence, evidence_outside_window)
+       SELECT $1, own.organisation_id, own.claimant_id, own.bases, ${subclass}, coalesce(hd.types, '{}'), hd.loss,
+              own.verified OR coalesce(hd.refs, false),
+              coalesce(seen.before, false)
+                OR (own.declared AND (own.created_at AT TIME ZONE 'Asia/Shanghai')::date < own.window_start)
+                OR coalesce((hd.earliest AT TIME ZONE 'Asia/Shanghai')::date < own.window_start, false)
+         FROM own LEFT JOIN hd ON hd.enrolment_id = own.enrolment_id LEFT JOIN seen ON seen.claimant_id = own.claimant_id
+        WHERE cardinality(own.bases) > 0`,
+      [classId, bases, SENSITIVE_CATEGORY_LIST],
+    );
   }
 
   async setStatus(manager: EntityManager, classId: string, status: ClassStatus, reason: string | null): Promise<void> {
@@ -320,11 +404,10 @@ export class ClassesRepository {
 
   /** One member, if the view may see it; with `lock`, locked for the transaction. */
   async findMember(manager: EntityManager, classId: string, claimantId: string, view: MemberView, lock = false): Promise<ClassMember | null> {
+    if (lock) await manager.query(`SELECT 1 FROM class_member WHERE class_id = $1 AND claimant_id = $2 FOR UPDATE`, [classId, claimantId]);
     const p = new Params();
     const [row] = await manager.query(
-      `SELECT ${MEMBER_COLUMNS} FROM class_member m
-        WHERE m.class_id = ${p.add(classId)} AND m.claimant_id = ${p.add(claimantId)} AND ${viewCondition(view, p)}
-        ${lock ? 'FOR UPDATE OF m' : ''}`,
+      `SELECT ${MEMBER_COLUMNS} FROM ${classMembersIn(view, p)} m WHERE m.class_id = ${p.add(classId)} AND m.claimant_id = ${p.add(claimantId)}`,
       p.values,
     );
     return row ? toMember(row) : null;
@@ -382,8 +465,9 @@ export class ClassesRepository {
 
   async listMembers(classId: string, view: MemberView, filter: MemberFilterInput | undefined, first: number, after?: string): Promise<Connection<ClassMember>> {
     const p = new Params();
-    const conditions = [`m.class_id = ${p.add(classId)}`, viewCondition(view, p), ...filterConditions(filter, p)];
-    return this.page({ columns: MEMBER_COLUMNS, from: 'class_member m' }, conditions, p, first, after, toMember, (m) => m.claimantId);
+    const from = `${classMembersIn(view, p)} m`;
+    const conditions = [`m.class_id = ${p.add(classId)}`, ...filterConditions(filter, p)];
+    return this.page({ columns: MEMBER_COLUMNS, from }, conditions, p, first, after, toMember, (m) => m.claimantId);
   }
 
   /**
@@ -402,8 +486,9 @@ export class ClassesRepository {
   ): Promise<Connection<ClassAnomaly>> {
     const p = new Params();
     const c = p.add(classId);
-    const conditions = [`m.class_id = ${c}`, `m.state IN ${CURRENT_SQL}`, viewCondition(view, p)];
-    const query: PageQuery = { columns: MEMBER_COLUMNS, from: 'class_member m' };
+    const members = classMembersIn(view, p);
+    const conditions = [`m.class_id = ${c}`, `m.state IN ${CURRENT_SQL}`];
+    const query: PageQuery = { columns: MEMBER_COLUMNS, from: `${members} m` };
     switch (kind) {
       case ClassAnomalyKind.SELF_DECLARED_ONLY:
         conditions.push('NOT m.verified');
@@ -415,9 +500,9 @@ export class ClassesRepository {
         conditions.push('m.evidence_outside_window');
         break;
       case ClassAnomalyKind.DUPLICATE_ACROSS_CLASSES:
-        conditions.push(duplicateCondition(c));
+        conditions.push(duplicateCondition(actor, view, c, p));
         query.columns = (rp) => {
-          const others = `FROM class_member o JOIN case_class ok ON ok.id = o.class_id JOIN legal_case oc ON oc.id = ok.case_id
+          const others = `FROM ${classMembersIn(view, rp)} o JOIN case_class ok ON ok.id = o.class_id JOIN legal_case oc ON oc.id = ok.case_id
              WHERE o.claimant_id = m.claimant_id AND o.class_id <> m.class_id AND o.state IN ${CURRENT_SQL}
                AND EXISTS (SELECT 1 FROM class_incident oi WHERE oi.class_id = o.class_id
                             AND oi.incident_id IN (SELECT incident_id FROM class_incident WHERE class_id = ${c}))`;
@@ -428,16 +513,18 @@ export class ClassesRepository {
         };
         break;
       case ClassAnomalyKind.SHARED_PHONE: {
-        // The phone's blind index on each enrolment (no address blind index exists to compare).
+        // The phone's blind index on each enrolment in the view (no address blind index exists to
+        // compare): the plaintiff side compares only the phones it recorded, among its own members.
         const t = p.add(threshold);
+        const enrolments = enrolmentsIn(view, p);
         query.prefix = `WITH shared AS (
             SELECT e.phone_index, count(DISTINCT e.claimant_id)::int AS n, min(e.phone_masked) AS phone_masked
-              FROM class_member cm JOIN claimant_enrolment e ON e.claimant_id = cm.claimant_id
+              FROM ${members} cm JOIN ${enrolments} e ON e.claimant_id = cm.claimant_id
              WHERE cm.class_id = ${c} AND cm.state IN ${CURRENT_SQL}
              GROUP BY e.phone_index HAVING count(DISTINCT e.claimant_id) >= ${t})`;
         query.columns = `${MEMBER_COLUMNS}, s.n AS shared_by, s.phone_masked AS shared_phone_masked`;
-        query.from = `class_member m
-            JOIN LATERAL (SELECT s.n, s.phone_masked FROM claimant_enrolment e JOIN shared s ON s.phone_index = e.phone_index
+        query.from = `${members} m
+            JOIN LATERAL (SELECT s.n, s.phone_masked FROM ${enrolments} e JOIN shared s ON s.phone_index = e.phone_index
                            WHERE e.claimant_id = m.claimant_id ORDER BY s.n DESC LIMIT 1) s ON true`;
         break;
       }
@@ -478,15 +565,19 @@ export class ClassesRepository {
   }
 
   /**
-   * Composition from the tally (a row per combination of reviewed facts, kept by triggers), so
-   * its cost follows the number of combinations, not of members; the median loss is located by
-   * the loss-bucket counts and read inside one bucket of the partial loss index (index-only).
+   * Composition. The court's from the tally (a row per combination of reviewed facts, kept by
+   * triggers), so its cost follows the number of combinations, not of members; the median loss is
+   * located by the loss-bucket counts and read inside one bucket of the partial loss index
+   * (index-only). The plaintiff side's from its own members and facts only (COMPOSITION_SQL.own).
    */
-  async composition(classId: string): Promise<ClassComposition> {
-    const [row] = await this.dataSource.query(COMPOSITION_SQL.tally, [classId]);
+  async composition(classId: string, view: MemberView): Promise<ClassComposition> {
+    const sql = view.merged
+      ? { tally: COMPOSITION_SQL.tally, loss: COMPOSITION_SQL.loss, params: [classId] }
+      : { ...COMPOSITION_SQL.own(view), params: [classId, view.organisationId] };
+    const [row] = await this.dataSource.query(sql.tally, sql.params);
     const lossMembers = Number(row.loss_members);
     const [loss] = lossMembers
-      ? await this.dataSource.query(COMPOSITION_SQL.loss, COMPOSITION_SQL.lossParams(classId, lossMembers))
+      ? await this.dataSource.query(sql.loss, [...sql.params, ...COMPOSITION_SQL.lossParams(classId, lossMembers).slice(1)])
       : [{ median: null, max: null }];
     const current = Number(row.current);
     const entries = (o: Record<string, number>) => Object.entries(o).map(([k, n]) => [k, Number(n)] as const);
@@ -553,8 +644,8 @@ export class ClassesRepository {
     const p = new Params();
     const conditions = [`d.class_id = ${p.add(classId)}`];
     let columns = DECISION_COLUMNS;
-    if (!view.all) {
-      const visible = viewCondition(view, p, 'd.claimant_id');
+    if (!view.merged) {
+      const visible = memberInView(view, p, 'd.class_id', 'd.claimant_id');
       const shown = `(d.claimant_id IS NULL OR ${visible})`;
       columns = DECISION_COLUMNS.replace('d.claimant_id,', `CASE WHEN ${shown} THEN d.claimant_id END AS claimant_id,`).replace(
         'd.reason,',
@@ -614,20 +705,22 @@ export class ClassesRepository {
    * The representatives the view may see, with the facts adequacy reads (`duplicate` as in the
    * anomaly); the others only counted (`hidden`).
    */
-  async representatives(classId: string, view: MemberView): Promise<{ rows: { position: number; member: ClassMember; duplicate: boolean }[]; hidden: number }> {
+  async representatives(actor: Actor, classId: string, view: MemberView): Promise<{ rows: { position: number; member: ClassMember; duplicate: boolean }[]; hidden: number }> {
     const p = new Params();
     const c = p.add(classId);
-    const visible = viewCondition(view, p);
+    const hiddenParams = new Params();
+    const hc = hiddenParams.add(classId);
     const [rows, [{ hidden }]] = await Promise.all([
       this.dataSource.query(
-        `SELECT r.position, ${MEMBER_COLUMNS}, ${duplicateCondition(c)} AS duplicate
-           FROM class_representative r JOIN class_member m ON m.class_id = r.class_id AND m.claimant_id = r.claimant_id
-          WHERE r.class_id = ${c} AND ${visible} ORDER BY r.position`,
+        `SELECT r.position, ${MEMBER_COLUMNS}, ${duplicateCondition(actor, view, c, p)} AS duplicate
+           FROM class_representative r JOIN ${classMembersIn(view, p)} m ON m.class_id = r.class_id AND m.claimant_id = r.claimant_id
+          WHERE r.class_id = ${c} ORDER BY r.position`,
         p.values,
       ),
       this.dataSource.query(
-        `SELECT count(*)::int AS hidden FROM class_representative m WHERE m.class_id = ${c} AND NOT ${visible}`,
-        p.values,
+        `SELECT count(*)::int AS hidden FROM class_representative r
+          WHERE r.class_id = ${hc} AND NOT ${memberInView(view, hiddenParams, 'r.class_id', 'r.claimant_id')}`,
+        hiddenParams.values,
       ),
     ]);
     return { rows: rows.map((r: any) => ({ position: r.position, member: toMember(r), duplicate: r.duplicate })), hidden };
@@ -649,8 +742,7 @@ export class ClassesRepository {
     const ids = p.add(claimantIds);
     const rows: { id: string }[] = await manager.query(
       `SELECT i AS id FROM unnest(${ids}::uuid[]) WITH ORDINALITY AS x (i, n)
-        WHERE NOT EXISTS (SELECT 1 FROM class_member m WHERE m.class_id = ${c} AND m.claimant_id = i AND m.state IN ${CURRENT_SQL}
-                             AND ${viewCondition(view, p)})
+        WHERE NOT EXISTS (SELECT 1 FROM ${classMembersIn(view, p)} m WHERE m.class_id = ${c} AND m.claimant_id = i AND m.state IN ${CURRENT_SQL})
         ORDER BY n`,
       p.values,
     );
@@ -658,24 +750,36 @@ export class ClassesRepository {
   }
 
   /**
-   * The class memberships of those of `claimantIds` that `organisationId` enrolled, for the
-   * Claimant.classMemberships DataLoader (one query per page): whatever the class's case, since
-   * the organisation enrolled them; any other claimant gets none.
+   * The class memberships of those of `claimantIds` that the view's organisation enrolled, for
+   * the Claimant.classMemberships DataLoader (one query per page): whatever the class's case,
+   * since the organisation enrolled them, but only where its own enrolment puts them in the class;
+   * any other claimant gets none.
    */
-  async membershipsOfEnrollees(organisationId: string, claimantIds: readonly string[]): Promise<ClaimantClassMembership[]> {
+  async membershipsOfEnrollees(view: MemberView, claimantIds: readonly string[]): Promise<ClaimantClassMembership[]> {
+    const p = new Params();
     const rows = await this.dataSource.query(
       `SELECT m.claimant_id, m.class_id, m.state, m.subclass, CASE WHEN m.state = 'EXCLUDED' THEN m.state_reason END AS exclusion_reason
-         FROM claimant_enrolment e JOIN class_member m ON m.claimant_id = e.claimant_id
-        WHERE e.organisation_id = $1 AND e.claimant_id = ANY($2::uuid[])
+         FROM ${classMembersIn(view, p)} m
+        WHERE m.claimant_id = ANY(${p.add(claimantIds)}::uuid[])
         ORDER BY m.claimant_id, m.joined_at, m.class_id`,
-      [organisationId, claimantIds],
+      p.values,
     );
     return rows.map((r: any) => ({ claimantId: r.claimant_id, classId: r.class_id, state: r.state, subclass: r.subclass, exclusionReason: r.exclusion_reason }));
   }
 
-  /** Masked identifiers of claimants, for the roster's DataLoader: one query per page. */
-  async maskedClaimants(ids: readonly string[]): Promise<MaskedClaimant[]> {
-    const rows = await this.dataSource.query(`SELECT id, name_masked, id_number_masked FROM claimant WHERE id = ANY($1::uuid[])`, [ids]);
+  /**
+   * Masked identifiers of claimants, for the roster's DataLoader: one query per page. The merged
+   * view shows the claimant's mask; an organisation the name as its own enrolment recorded it (the
+   * claimant's mask is the first enroller's, and would tell it that someone enrolled the person).
+   */
+  async maskedClaimants(view: MemberView, ids: readonly string[]): Promise<MaskedClaimant[]> {
+    const p = new Params();
+    const rows = await this.dataSource.query(
+      `SELECT c.id, ${view.merged ? 'c' : 'e'}.name_masked, c.id_number_masked
+         FROM claimant c ${view.merged ? '' : `JOIN ${enrolmentsIn(view, p)} e ON e.claimant_id = c.id`}
+        WHERE c.id = ANY(${p.add(ids)}::uuid[])`,
+      p.values,
+    );
     return rows.map((r: any) => ({ id: r.id, nameMasked: r.name_masked, idNumberMasked: r.id_number_masked }));
   }
 }

@@ -1,5 +1,5 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { type Actor, Allow, type Connection, CurrentActor, type GraphqlContext, Role } from '@app/platform';
+import { type Actor, Allow, caseMemberView, type Connection, CurrentActor, type GraphqlContext, ownEnrolments, Role } from '@app/platform';
 import { Claimant } from '@app/claimants';
 import {
   ClassAnomaliesArgs,
@@ -160,8 +160,10 @@ export class ClassMemberResolver {
   constructor(private readonly repository: ClassesRepository) {}
 
   @ResolveField(() => MaskedClaimant)
-  claimant(@Parent() member: ClassMember, @Context() ctx: GraphqlContext): Promise<MaskedClaimant | null> {
-    return ctx.loaders.get('ClassMember.claimant', (ids) => this.repository.maskedClaimants(ids), (c) => c.id).load(member.claimantId);
+  claimant(@Parent() member: ClassMember, @CurrentActor() actor: Actor, @Context() ctx: GraphqlContext): Promise<MaskedClaimant | null> {
+    // Members reach a caller only through a class it may see: the court's view merged, the plaintiff side's its own.
+    const view = caseMemberView(actor);
+    return ctx.loaders.get('ClassMember.claimant', (ids) => this.repository.maskedClaimants(view, ids), (c) => c.id).load(member.claimantId);
   }
 }
 
@@ -180,7 +182,7 @@ export class ClaimantMembershipsResolver {
   async classMemberships(@Parent() claimant: Claimant, @CurrentActor() actor: Actor, @Context() ctx: GraphqlContext): Promise<ClaimantClassMembership[]> {
     const loaded = await ctx.loaders
       .get(`Claimant.classMemberships:${actor.organisationId}`, async (ids) => {
-        const rows = await this.repository.membershipsOfEnrollees(actor.organisationId, ids);
+        const rows = await this.repository.membershipsOfEnrollees(ownEnrolments(actor), ids);
         return ids.map((id) => ({ id, rows: rows.filter((r) => r.claimantId === id) }));
       }, (v) => v.id)
       .load(claimant.id);

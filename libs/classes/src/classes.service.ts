@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Actor, AuditService, type Connection, ForbiddenError, InputError, NotFoundError, Role } from '@app/platform';
+import { type Actor, AuditService, caseMemberView, type Connection, ForbiddenError, InputError, NotFoundError, Role } from '@app/platform';
 import { type CaseModel, CasesService, CaseType, checkRepresentativeCount, Clock } from '@app/cases';
 import { ExposureBasis } from '@app/claimants';
 import { NoRegistrationPeriodError, NotReadyToCertifyError, RegistrationClosedError } from './class.errors';
@@ -93,10 +93,10 @@ export class ClassesService {
     return this.repository.anomalies(actor, classId, view, kind, threshold, first, after);
   }
 
-  /** Anonymous counts: every caller who may see the class may read them. */
+  /** Anonymous counts, over the members and facts of the caller's view (the court's merged, or its own). */
   async composition(actor: Actor, classId: string): Promise<ClassComposition> {
-    await this.access(actor, classId);
-    return this.repository.composition(classId);
+    const { view } = await this.access(actor, classId);
+    return this.repository.composition(classId, view);
   }
 
   /** Every decision; one on a member the caller did not enrol shows neither the member nor the reason. */
@@ -273,8 +273,8 @@ export class ClassesService {
   async representatives(actor: Actor, classId: string): Promise<ClassRepresentatives> {
     const access = await this.access(actor, classId);
     const [{ rows, hidden }, composition, caseRepresentativeParties] = await Promise.all([
-      this.repository.representatives(classId, access.view),
-      this.repository.composition(classId),
+      this.repository.representatives(actor, classId, access.view),
+      this.repository.composition(classId, access.view),
       this.repository.caseRepresentativeParties(access.caseModel.id),
     ]);
     const bySubclass = new Map(composition.bySubclass.map((s) => [s.subclass, s.members]));
@@ -422,7 +422,7 @@ export class ClassesService {
       throw error;
     }
     const by = actor.role === Role.JUDGE ? MemberActor.COURT : MemberActor.PLAINTIFF_SIDE;
-    return { klass, caseModel, by, view: by === MemberActor.COURT ? { all: true } : { all: false, enrolledBy: actor.organisationId } };
+    return { klass, caseModel, by, view: caseMemberView(actor) };
   }
 
   private requirePlaintiffSide(actor: Actor): void {

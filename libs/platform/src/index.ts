@@ -28,3 +28,4 @@ export * from './database/returning';
 export * from './database/with-client';
 export { freePort, startEmbeddedPostgres } from './database/embedded-postgres';
 export * from './errors/domain-error.filter';
+export * from './visibility/visibility';

@@ -2,7 +2,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { InvalidArgumentError, Command, Option } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
 import { DataSource } from 'typeorm';
-import { JobsService } from '@app/platform';
+import { JobsService, roleOfOrganisationKind } from '@app/platform';
 import { ClaimantImportService, IMPORT_COLUMNS, parseMapping } from '@app/claimants';
 import { withApp } from '../context';
 
@@ -19,10 +19,11 @@ export function claimantsCommand(): Command {
     .option('--json', 'print the report as JSON')
     .action((file: string, options: { org: string; encoding: string; map?: string; json?: boolean }) =>
       withApp(async (app) => {
-        const [organisation] = await app.get(DataSource).query(`SELECT id FROM organisation WHERE name = $1`, [options.org]);
+        const [organisation] = await app.get(DataSource).query(`SELECT id, kind FROM organisation WHERE name = $1`, [options.org]);
         if (!organisation) throw new InvalidArgumentError(`no organisation named "${options.org}"`);
         const mapping = parseMapping(options.map);
-        const actor = { userId: null, organisationId: organisation.id };
+        // The operator at the console acts for the organisation, in its role: it sees the incidents the organisation sees.
+        const actor = { userId: null, organisationId: organisation.id, role: roleOfOrganisationKind(organisation.kind) };
         const size = statSync(file).size;
         const bar = new SingleBar({ format: 'claimants {phase} [{bar}] {percentage}% | {rows} rows', stream: process.stderr }, Presets.shades_classic);
         bar.start(size, 0, { phase: 'staging', rows: 0 });

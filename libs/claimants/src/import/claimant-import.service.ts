@@ -8,8 +8,8 @@ import { CsvError, parse } from 'csv-parse';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Actor, AuditService, InputError, type JobContext, JobsService, NotFoundError } from '@app/platform';
-import { ImportFileError } from '../claimant.errors';
+import { type Actor, AuditService, InputError, type JobContext, JobsService, NotFoundError, SqlParams, type Viewer, visibleIncident } from '@app/platform';
+import { ImportFileError, UNKNOWN_INCIDENT } from '../claimant.errors';
 import { MatchingJobs } from '../datasets/matching.jobs';
 import { VaultService } from '../vault/vault.service';
 import { type CsvEncoding, DecodeStream } from './decode';
@@ -49,9 +49,9 @@ export function parseMapping(map: string | undefined): Record<string, ImportColu
   return mapping;
 }
 
-export interface ImportActor {
+/** Who imports: a user, or the CLI acting for an organisation in its organisation's role (userId null). */
+export interface ImportActor extends Viewer {
   userId: string | null;
-  organisationId: string;
 }
 
 export interface ImportOptions {
@@ -277,17 +277,21 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
          ) SELECT count(*)::int AS n FROM r`,
         [importId],
       );
+      // Incidents the importer may not enrol against, missing or not visible to it: one reason for both.
+      const ip = new SqlParams();
+      const imp = ip.add(importId);
+      const visible = visibleIncident(actor, 'l', ip);
       const [{ n: unknownIncidents }] = await manager.query(
         `WITH d AS (
            DELETE FROM claimant_import_row s
-            WHERE s.import_id = $1
-              AND EXISTS (SELECT 1 FROM unnest(s.incident_ids) i WHERE NOT EXISTS (SELECT 1 FROM leak_incident l WHERE l.id = i))
+            WHERE s.import_id = ${imp}
+              AND EXISTS (SELECT 1 FROM unnest(s.incident_ids) i WHERE NOT EXISTS (SELECT 1 FROM leak_incident l WHERE l.id = i AND ${visible}))
            RETURNING row_no
          ), r AS (
            INSERT INTO claimant_import_rejection (import_id, row_no, field, reason)
-           SELECT $1, row_no, 'incident_ids', 'names a leak incident that does not exist' FROM d RETURNING 1
+           SELECT ${imp}, row_no, 'incident_ids', ${ip.add(UNKNOWN_INCIDENT)} FROM d RETURNING 1
          ) SELECT count(*)::int AS n FROM r`,
-        [importId],
+        ip.values,
       );
       rejected += duplicates + unknownIncidents;
 

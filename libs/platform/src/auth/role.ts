@@ -17,3 +17,8 @@ export const ROLE_ORGANISATION_KINDS: Record<Role, readonly OrganisationKind[]> 
   [Role.JUDGE]: [OrganisationKind.COURT],
   [Role.ADMIN]: [OrganisationKind.OPERATOR],
 };
+
+/** The one role a user of an organisation of `kind` can have (each kind belongs to exactly one role). */
+export function roleOfOrganisationKind(kind: OrganisationKind): Role {
+  return (Object.keys(ROLE_ORGANISATION_KINDS) as Role[]).find((role) => ROLE_ORGANISATION_KINDS[role].includes(kind))!;
+}

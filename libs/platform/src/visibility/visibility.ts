@@ -1,0 +1,129 @@
+import type { Actor } from '../auth/actor';
+import { Role } from '../auth/role';
+
+/**
+ * The one visibility policy of leakcase, as SQL. Every query over cases, incidents, claimants,
+ * enrolments, harms, exposures and class members takes its rows through one of the relations or
+ * predicates below, so that a new query cannot forget the rule:
+ *
+ * - the plaintiff side (procurators, association staff) sees, counts and computes only from its
+ *   own organisation's enrolments: a person enrolled by two organisations is one claimant but two
+ *   private records, and nothing another organisation recorded (harms, losses, evidence, phone,
+ *   name mask, declared incidents) reaches it, nor the fact that another organisation enrolled
+ *   the person;
+ * - the court of a case sees the merged view of the case's class members, masked;
+ * - nobody else sees any of it.
+ *
+ * The predicates are plain SQL text with positional parameters collected by `SqlParams`, so a
+ * repository composes them into one set-based statement (no rows filtered in Node).
+ */
+
+/** What the policy reads of a caller: its role and organisation (a CLI operator acts as its organisation's role). */
+export type Viewer = Pick<Actor, 'role' | 'organisationId'>;
+
+/** Collects positional parameters for hand-written SQL: `p.add(value)` returns `$n`. */
+export class SqlParams {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+/**
+ * Whose enrolments a view is computed from: the court's merged view (every enrolment of the
+ * members of a case it may see), or one organisation's own enrolments.
+ */
+export type EnrolmentView = { readonly merged: true } | { readonly merged: false; readonly organisationId: string };
+
+/** The court's merged view (only ever handed out after the case's court was checked). */
+export const MERGED_VIEW: EnrolmentView = Object.freeze({ merged: true });
+
+/** The view of the caller's own organisation's enrolments. */
+export function ownEnrolments(actor: Pick<Actor, 'organisationId'>): EnrolmentView {
+  return { merged: false, organisationId: actor.organisationId };
+}
+
+/**
+ * The view a caller gets of the members of a case it may see: a judge (the court of the case)
+ * the merged view, the plaintiff side its own enrolments.
+ */
+export function caseMemberView(actor: Viewer): EnrolmentView {
+  return actor.role === Role.JUDGE ? MERGED_VIEW : ownEnrolments(actor);
+}
+
+/** The enrolments in the view, as a relation with claimant_enrolment's columns. */
+export function enrolmentsIn(view: EnrolmentView, p: SqlParams): string {
+  if (view.merged) return 'claimant_enrolment';
+  return `(SELECT * FROM claimant_enrolment WHERE organisation_id = ${p.add(view.organisationId)})`;
+}
+
+/** "The view holds an enrolment of the claimant in column `claimantColumn`", as a predicate. */
+export function enrolledInView(view: EnrolmentView, p: SqlParams, claimantColumn: string): string {
+  if (view.merged) return 'true';
+  return `EXISTS (SELECT 1 FROM claimant_enrolment ve WHERE ve.claimant_id = ${claimantColumn} AND ve.organisation_id = ${p.add(view.organisationId)})`;
+}
+
+/**
+ * The exposures in the view, as a relation with exposure's columns plus the viewing enrolment's
+ * `enrolment_id` and `name_masked` (null in the merged view). An organisation sees the exposures
+ * of the claimants it enrolled, and a self-declared exposure only if its own enrolment declared
+ * that incident: the exposure row is shared by every enroller of the person, and showing another
+ * organisation's declaration would reveal that enrolment.
+ */
+export function exposuresIn(view: EnrolmentView, p: SqlParams): string {
+  if (view.merged) return `(SELECT x.*, NULL::uuid AS enrolment_id, NULL::text AS name_masked FROM exposure x)`;
+  return `(SELECT x.*, e.id AS enrolment_id, e.name_masked FROM exposure x
+             JOIN claimant_enrolment e ON e.claimant_id = x.claimant_id AND e.organisation_id = ${p.add(view.organisationId)}
+            WHERE x.basis <> 'SELF_DECLARED' OR x.incident_id = ANY (e.declared_incident_ids))`;
+}
+
+/**
+ * The class members in the view, as a relation with class_member's columns. In the merged view,
+ * class_member itself (its facts merge every enrolment). For an organisation, its own enrolled
+ * members only, with the facts of its own enrolment (class_member_enrolment): harms, the declared
+ * loss, evidence, the self-declared basis and the subclass those facts give. The court's state
+ * decision, and a subclass reassigned by hand with a reason, are the member's and shown as they are.
+ */
+export function classMembersIn(view: EnrolmentView, p: SqlParams): string {
+  if (view.merged) return 'class_member';
+  return `(SELECT m.class_id, m.claimant_id, m.case_id, m.state, m.state_reason, m.state_changed_at,
+                  CASE WHEN m.subclass_reason IS NULL THEN o.subclass ELSE m.subclass END AS subclass, m.subclass_reason,
+                  o.bases, m.verified, m.data_categories, o.harm_types, o.declared_loss_fen,
+                  o.has_evidence, o.evidence_outside_window, m.joined_at
+             FROM class_member m JOIN class_member_enrolment o ON o.class_id = m.class_id AND o.claimant_id = m.claimant_id
+            WHERE o.organisation_id = ${p.add(view.organisationId)})`;
+}
+
+/**
+ * The cases `actor` may see, as a predicate on `alias` (legal_case): procurators and association
+ * staff the cases their organisation opened, sues in or supports; judges the cases filed at their
+ * court; nobody else any.
+ */
+export function visibleCase(actor: Viewer, alias: string, p: SqlParams): string {
+  switch (actor.role) {
+    case Role.JUDGE:
+      return `(${alias}.court_id = ${p.add(actor.organisationId)} AND ${alias}.filed_on IS NOT NULL)`;
+    case Role.PROCURATOR:
+    case Role.ASSOCIATION_STAFF: {
+      const org = p.add(actor.organisationId);
+      return `(${alias}.opened_by_organisation_id = ${org} OR EXISTS (
+                SELECT 1 FROM case_party vp WHERE vp.case_id = ${alias}.id AND vp.organisation_id = ${org}))`;
+    }
+    default:
+      return 'false';
+  }
+}
+
+/**
+ * The leak incidents `actor` may see, as a predicate on `alias` (leak_incident): those its
+ * organisation registered, and those linked to a case it may see (the parties and the court of
+ * that case). Enrolling a claimant against an incident needs the same visibility.
+ */
+export function visibleIncident(actor: Viewer, alias: string, p: SqlParams): string {
+  const linked = `EXISTS (SELECT 1 FROM case_incident vi JOIN legal_case vc ON vc.id = vi.case_id
+                            WHERE vi.incident_id = ${alias}.id AND ${visibleCase(actor, 'vc', p)})`;
+  if (actor.role === Role.JUDGE) return linked;
+  if (actor.role !== Role.PROCURATOR && actor.role !== Role.ASSOCIATION_STAFF) return 'false';
+  return `(${alias}.organisation_id = ${p.add(actor.organisationId)} OR ${linked})`;
+}
