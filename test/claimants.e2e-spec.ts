@@ -6,7 +6,7 @@ import request from 'supertest';
 import { startTestApi, type TestApi } from './support/api';
 import { withClient } from './support/database';
 import { waitForJob } from './support/jobs';
-import { CSV_HEADER, csvRow, enrolInput, INCIDENT_INPUT, phoneFor, uniqueIdNumber, withBadChecksum } from './support/claimants';
+import { CSV_HEADER, csvRow, enrolInput, INCIDENT_INPUT, phoneFor, shareIncidentsThroughCase, uniqueIdNumber, withBadChecksum } from './support/claimants';
 
 const ENROL = `mutation($i: EnrolClaimantInput!) { enrolClaimant(input: $i) { id nameMasked idNumberMasked phoneMasked
   consent { method scopes } harms { type amountFen evidenceRefs } exposures { incidentId basis } } }`;
@@ -28,6 +28,7 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
     );
     const res = await api.gql(`mutation($i: RegisterLeakIncidentInput!) { registerLeakIncident(input: $i) { id } }`, { i: INCIDENT_INPUT }, procurator);
     incidentId = res.data!.registerLeakIncident.id;
+    await shareIncidentsThroughCase(api.gql, procurator, [incidentId], ['CONSUMER_ASSOCIATION', 'DESIGNATED_ORGANISATION', 'PROCURATORATE']);
   });
   afterAll(() => api.close());
 
@@ -75,7 +76,7 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
     expect(rows.rows[0].details.reason).toBe('prepare the roster for filing');
   });
 
-  it("hides another organisation's claimant entirely: NOT_FOUND, no unmask, absent from lists, only anonymous totals", async () => {
+  it("hides another organisation's claimant entirely: NOT_FOUND, no unmask, absent from lists and counts", async () => {
     const { data } = await api.gql(ENROL, { i: enrolInput(4, incidentId) }, association);
     const id = data!.enrolClaimant.id;
     for (const query of [CLAIMANT, UNMASK]) {
@@ -86,7 +87,8 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
     const list = await api.gql(`{ claimants { totalCount nodes { id } } claimantCounts { enrolledByYou total } }`, {}, designated);
     expect(list.data!.claimants.totalCount).toBe(0);
     expect(list.data!.claimantCounts.enrolledByYou).toBe(0);
-    expect(list.data!.claimantCounts.total).toBeGreaterThan(0);
+    // The count over every organisation's enrolments is the operator's only (ADMIN).
+    expect(list.data!.claimantCounts.total).toBeNull();
     const exposures = await api.gql(`query($i: ID!) { incidentExposures(incidentId: $i) { totalCount } }`, { i: incidentId }, designated);
     expect(exposures.data!.incidentExposures.totalCount).toBe(0);
     const judgeRead = await api.gql(CLAIMANT, { id }, judge);
@@ -129,7 +131,7 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
     const other = await api.gql(
       `mutation($i: RegisterLeakIncidentInput!) { registerLeakIncident(input: $i) { id } }`,
       { i: { ...INCIDENT_INPUT, handler: { ...INCIDENT_INPUT.handler, name: '另一平台有限公司' } } },
-      procurator,
+      designated,
     );
     const secondIncident = other.data!.registerLeakIncident.id;
     const a = await api.gql(ENROL, { i: enrolInput(8, incidentId) }, association);
@@ -188,7 +190,7 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
         { row: 7, field: 'consent_given_at', reason: expect.stringMatching(/no consent/) },
         { row: 8, field: 'id_number', reason: 'duplicates row 2 of this file' },
         { row: 9, field: 'loss_fen', reason: 'is required for a FRAUD_LOSS' },
-        { row: 10, field: 'incident_ids', reason: 'names a leak incident that does not exist' },
+        { row: 10, field: 'incident_ids', reason: 'names no leak incident you can see (registered by your organisation, or linked to a case you can see)' },
       ]);
       expect(JSON.stringify(res.body)).not.toContain(uniqueIdNumber(101).slice(0, 14));
       expect(JSON.stringify(res.body)).not.toContain('1234567');

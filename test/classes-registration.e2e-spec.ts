@@ -1,5 +1,6 @@
 import { calendarDateInShanghai } from '../libs/cases/src/rules/calendar-date';
 import { startTestApi, type TestApi } from './support/api';
+import { shareIncidentsThroughCase } from './support/claimants';
 import { withClient } from './support/database';
 import { countSqlStatements } from './support/sql-statements';
 import { CLASS_TEST_KEY, COMPOSITION_FIELDS, DEFENDANT, enrol, MEMBER_FIELDS, ok, organisationId, registerIncident, sameRefusal } from './support/classes';
@@ -70,10 +71,16 @@ describe('classes in representative actions: registration, representatives, visi
     const incidentD = await registerIncident(api, association, { dataCategories: ['NAME', 'BIOMETRIC'], handler: { name: '某某人脸识别服务商', role: 'INTERMEDIARY_SERVICE_PROVIDER' } });
     caseId = await openRepresentativeAction('Victims of the delivery platform leak', [incidentC, incidentD]);
     for (let n = 100; n <= 111; n++) person.set(n, await enrol(api, association, n, n === 111 ? [incidentC, incidentD] : [incidentC]));
+    // The designated organisation sees incident C as a co-plaintiff of a public-interest case over
+    // it, and enrols against it; it is no party to the representative action.
+    await shareIncidentsThroughCase(api.gql, association, [incidentC], ['CONSUMER_ASSOCIATION', 'DESIGNATED_ORGANISATION']);
     for (const n of [120, 121]) person.set(n, await enrol(api, designated, n, [incidentC]));
     const formed = await formClass(caseId, [incidentC, incidentD]);
-    expect(formed.added).toBe(14);
+    // The association is told its own 12; the class holds 14 (the court's count, in the tally).
+    expect(formed.added).toBe(12);
     classId = formed.class.id;
+    const { rows } = await withClient(api.url, (db) => db.query(`SELECT count(*)::int AS n FROM class_member WHERE class_id = $1`, [classId]));
+    expect(rows[0].n).toBe(14);
   });
   afterAll(() => api.close());
 
@@ -104,9 +111,11 @@ describe('classes in representative actions: registration, representatives, visi
       expect(single.errors![0].extensions!.code).toBe('NOT_FOUND');
     });
 
-    it('gives the association anonymous counts of the whole class', async () => {
+    it('gives the association the composition of its own 12 enrollees, not of the 14 members the court sees', async () => {
+      // Counts of the whole class would move when another organisation enrolled a person the
+      // association enrols too, telling it of that enrolment.
       const c = (await ok(api, association, `query($c: ID!) { classComposition(classId: $c) { ${COMPOSITION_FIELDS} } }`, { c: classId })).classComposition;
-      expect(c).toMatchObject({ totalMembers: 14, currentMembers: 14, verifiedMembers: 0, verifiedShare: 0 });
+      expect(c).toMatchObject({ totalMembers: 12, currentMembers: 12, verifiedMembers: 0, verifiedShare: 0 });
       expect(JSON.stringify(c)).not.toContain(person.get(120)!);
     });
 
@@ -225,7 +234,8 @@ describe('classes in representative actions: registration, representatives, visi
         ['ATYPICAL_SUBCLASS', 'NOT_ADMITTED', 'IN_ANOTHER_CLASS'],
       ]);
       expect(representatives[2].member.subclass).toBe('SENSITIVE_DATA');
-      expect(representatives[2].warnings[0].message).toContain('1 of 14');
+      // The association's own view: 1 of its 12 enrollees (111) is in SENSITIVE_DATA.
+      expect(representatives[2].warnings[0].message).toContain('1 of 12');
     });
   });
 

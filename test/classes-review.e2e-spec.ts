@@ -95,7 +95,8 @@ describe('classes: formation, subclasses, composition, anomalies and judicial re
       i: { caseId, name: 'Delivery platform leak, 2024', definition: 'Everyone whose data left the platform between January and June 2024', incidentIds: [incidentA, incidentB] },
     });
     classId = data.formClass.class.id;
-    expect(data.formClass).toMatchObject({ added: 10, refreshed: 0, decision: { kind: 'FORM', touched: 10 } });
+    // The association enrolled all 10; the decision's count is of the whole class, the court's figure (10, below).
+    expect(data.formClass).toMatchObject({ added: 10, refreshed: 0, decision: { kind: 'FORM', touched: null } });
     expect(data.formClass.class).toMatchObject({ status: 'OPEN', bases: ['DATASET_MATCH', 'BREACH_NOTICE', 'SELF_DECLARED'] });
     expect(data.formClass.class.incidentIds.sort()).toEqual([incidentA, incidentB].sort());
     const all = await members(association);
@@ -218,7 +219,8 @@ describe('classes: formation, subclasses, composition, anomalies and judicial re
       const hidden = await ok(api, procurator, `mutation($i: FormClassInput!) { formClass(input: $i) { added class { id } } }`, {
         i: { caseId: ownCase.openCase.id, name: 'Matched victims', definition: 'Claimants matched in the seized dataset', incidentIds: [incidentA], bases: ['DATASET_MATCH'] },
       });
-      expect(hidden.formClass.added).toBe(4);
+      // 4 members matched in the seized data, none enrolled by the procuratorate: its view is empty.
+      expect(hidden.formClass.added).toBe(0);
       const hiddenId = hidden.formClass.class.id;
       for (const token of [association, judge]) {
         const page = await anomalies(token, 'DUPLICATE_ACROSS_CLASSES');
@@ -276,7 +278,7 @@ describe('classes: formation, subclasses, composition, anomalies and judicial re
       person.set(10, await enrol(api, association, 10, [incidentA]));
       await uploadPhones(api, procurator, incidentA, [7]);
       const data = await ok(api, association, `mutation($c: ID!) { reformClass(classId: $c) { added refreshed decision { kind touched } } }`, { c: classId });
-      expect(data.reformClass).toEqual({ added: 1, refreshed: 1, decision: { kind: 'REFORM', touched: 2 } });
+      expect(data.reformClass).toEqual({ added: 1, refreshed: 1, decision: { kind: 'REFORM', touched: null } });
       expect(await member(7)).toMatchObject({ verified: true, bases: ['DATASET_MATCH', 'SELF_DECLARED'], state: 'PROPOSED', subclass: 'FINANCIAL_LOSS' });
       expect(await member(8)).toMatchObject({ state: 'EXCLUDED' });
       expect(await member(4)).toMatchObject({ state: 'ADMITTED' });

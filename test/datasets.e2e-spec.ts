@@ -10,7 +10,7 @@ import { withClient } from './support/database';
 import { type JobView, waitForJob } from './support/jobs';
 import { MatchingRepository } from '../libs/claimants/src/datasets/matching.repository';
 import { Client } from 'pg';
-import { CSV_HEADER, csvRow, enrolInput, INCIDENT_INPUT, phoneFor, uniqueIdNumber } from './support/claimants';
+import { CSV_HEADER, csvRow, enrolInput, INCIDENT_INPUT, phoneFor, shareIncidentsThroughCase, uniqueIdNumber } from './support/claimants';
 
 const KEY = Buffer.alloc(32, 42);
 
@@ -32,6 +32,7 @@ describe('seized datasets: local hashing, resumable upload, matching', () => {
     [procurator, association, designated] = await Promise.all(['procurator@demo.local', 'association@demo.local', 'designated@demo.local'].map((e) => api.login(e)));
     incidentId = (await api.gql(`mutation($i: RegisterLeakIncidentInput!) { registerLeakIncident(input: $i) { id } }`, { i: INCIDENT_INPUT }, procurator)).data!
       .registerLeakIncident.id;
+    await shareIncidentsThroughCase(api.gql, procurator, [incidentId], ['CONSUMER_ASSOCIATION', 'DESIGNATED_ORGANISATION', 'PROCURATORATE']);
     // The association enrols people 0-9, the designated organisation 5-12; all declare the incident.
     const csv = (from: number, to: number) => [CSV_HEADER, ...Array.from({ length: to - from + 1 }, (_, i) => csvRow(from + i, incidentId))].join('\n');
     for (const [token, body] of [[association, csv(0, 9)], [designated, csv(5, 12)]] as const) {
@@ -94,7 +95,13 @@ describe('seized datasets: local hashing, resumable upload, matching', () => {
 
     const job = await waitForJob(api.gql, procurator, result.jobId!);
     expect(job.status).toBe('COMPLETED');
-    expect(JSON.parse(job.result!)).toMatchObject({ matchedClaimants: 7, unmatchedRows: 23 });
+    // The uploader is told no count: they cover every organisation's enrolments (the dataset's own
+    // bookkeeping, for incremental matching, holds them).
+    expect(JSON.parse(job.result!)).toEqual({ datasetId: result.datasetId });
+    const { rows: stored } = await withClient(api.url, (db) =>
+      db.query(`SELECT matched_claimants::int AS matched, unmatched_rows::int AS unmatched FROM seized_dataset WHERE id = $1`, [result.datasetId]),
+    );
+    expect(stored[0]).toEqual({ matched: 7, unmatched: 23 });
     // Matched, then the dataset's own partition indexed for matching later enrolments.
     expect(job).toMatchObject({ done: 2, total: 2 });
     const { rows: indexes } = await withClient(api.url, (db) =>
@@ -124,7 +131,9 @@ describe('seized datasets: local hashing, resumable upload, matching', () => {
     expect(new Set(theirs.map((x) => x.claimantId))).toEqual(new Set([5, 6, 7, 8, 9, 10, 11, 12].map((n) => claimantIds.get(n))));
 
     const counts = await api.gql(`query($i: ID!) { exposureCounts(incidentId: $i) { matched declaredUnmatched datasetRows datasetRowsWithoutClaimant matchedEnrolledByYou } }`, { i: incidentId }, designated);
-    expect(counts.data!.exposureCounts).toEqual({ matched: 7, declaredUnmatched: 6, datasetRows: '30', datasetRowsWithoutClaimant: '23', matchedEnrolledByYou: 2 });
+    // Its own view: of its 8 enrollees (5-12) 2 matched and 6 only declared; the rows reached by
+    // nobody would move with the association's enrolments, so they are the court's figure only.
+    expect(counts.data!.exposureCounts).toEqual({ matched: 2, declaredUnmatched: 6, datasetRows: '30', datasetRowsWithoutClaimant: null, matchedEnrolledByYou: 2 });
   });
 
   it('matches a new enrolment against the datasets already imported', async () => {

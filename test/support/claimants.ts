@@ -70,3 +70,29 @@ export function enrolInput(n: number, incidentId: string, over: Record<string, u
     ...over,
   };
 }
+
+/**
+ * Opens a civil public-interest case that links `incidentIds` and names `plaintiffKinds`' demo
+ * organisations as plaintiffs: the parties of a case linked to an incident may see it, and so
+ * enrol claimants against it (the owner's incident stays invisible to everyone else).
+ */
+export async function shareIncidentsThroughCase(
+  gql: (query: string, variables?: Record<string, unknown>, token?: string) => Promise<{ data?: any; errors?: unknown }>,
+  ownerToken: string,
+  incidentIds: string[],
+  plaintiffKinds: string[],
+): Promise<string> {
+  const orgs = await gql(`{ organisations(first: 50) { nodes { id kind } } }`, {}, ownerToken);
+  const idOf = (kind: string) => (orgs.data!.organisations.nodes as { id: string; kind: string }[]).find((o) => o.kind === kind)!.id;
+  const res = await gql(`mutation($i: OpenCaseInput!) { openCase(input: $i) { id } }`, {
+    i: {
+      type: 'CIVIL_PUBLIC_INTEREST',
+      title: 'Shared leak incident',
+      courtId: idOf('COURT'),
+      plaintiffOrganisationIds: plaintiffKinds.map(idOf),
+      incidentIds,
+    },
+  }, ownerToken);
+  if (res.errors) throw new Error(`openCase: ${JSON.stringify(res.errors)}`);
+  return res.data!.openCase.id;
+}

@@ -148,9 +148,12 @@ export class ExposureCounts {
   datasetRows: string;
 
   @Field(() => String, {
-    description: "Dataset rows that match no enrolled claimant, whoever enrolled them: the people still to reach (the dataset's own figure)",
+    nullable: true,
+    description:
+      "Dataset rows that match no enrolled claimant, whoever enrolled them: the people still to reach. The court's figure (merged view); " +
+      "null for the plaintiff side, for whom it would move when another organisation enrolled a person it enrols too",
   })
-  datasetRowsWithoutClaimant: string;
+  datasetRowsWithoutClaimant: string | null;
 
   @Field(() => Int, { description: 'Of `matched`, the claimants enrolled by your organisation' })
   matchedEnrolledByYou: number;

@@ -69,6 +69,21 @@ function toClaimant(row: EnrolmentRow): Claimant {
  * claimant is indistinguishable from one that does not exist, and what another organisation
  * recorded about a shared claimant never shows.
  */
+/**
+ * Rows of incident `$i`'s complete datasets that match no enrolled claimant of any organisation.
+ * Only for the merged view: for one organisation the figure would move when another enrolled a
+ * person it enrols too, telling it of that enrolment.
+ */
+const WITHOUT_CLAIMANT_SQL = (i: string): string => `((SELECT coalesce(sum(unmatched_rows), 0) FROM seized_dataset
+                 WHERE incident_id = ${i} AND status = 'COMPLETE' AND matched_at IS NOT NULL)
+               -- Per dataset (LATERAL), so that only the partitions of those datasets are scanned.
+               + (SELECT coalesce(sum(r.n), 0) FROM seized_dataset d CROSS JOIN LATERAL (
+                    SELECT count(*) AS n FROM seized_dataset_row r
+                     WHERE r.dataset_id = d.id
+                       AND NOT EXISTS (SELECT 1 FROM claimant c WHERE c.id_number_index = r.id_number_index)
+                       AND NOT EXISTS (SELECT 1 FROM claimant_enrolment e WHERE e.phone_index = r.phone_index)) r
+                   WHERE d.incident_id = ${i} AND d.status = 'COMPLETE' AND d.matched_at IS NULL))`;
+
 @Injectable()
 export class ClaimantsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -261,15 +276,7 @@ export class ClaimantsRepository {
               (SELECT count(*) FROM per_claimant pc JOIN ${enrolmentsIn(own, p)} e ON e.claimant_id = pc.claimant_id
                 WHERE pc.verified)::int AS mine,
               (SELECT coalesce(sum(row_count), 0) FROM seized_dataset WHERE incident_id = ${i} AND status = 'COMPLETE')::text AS dataset_rows,
-              ((SELECT coalesce(sum(unmatched_rows), 0) FROM seized_dataset
-                 WHERE incident_id = ${i} AND status = 'COMPLETE' AND matched_at IS NOT NULL)
-               -- Per dataset (LATERAL), so that only the partitions of those datasets are scanned.
-               + (SELECT coalesce(sum(r.n), 0) FROM seized_dataset d CROSS JOIN LATERAL (
-                    SELECT count(*) AS n FROM seized_dataset_row r
-                     WHERE r.dataset_id = d.id
-                       AND NOT EXISTS (SELECT 1 FROM claimant c WHERE c.id_number_index = r.id_number_index)
-                       AND NOT EXISTS (SELECT 1 FROM claimant_enrolment e WHERE e.phone_index = r.phone_index)) r
-                   WHERE d.incident_id = ${i} AND d.status = 'COMPLETE' AND d.matched_at IS NULL))::text AS without_claimant`,
+              ${view.merged ? WITHOUT_CLAIMANT_SQL(i) : 'NULL'}::text AS without_claimant`,
       p.values,
     );
     return {

@@ -310,8 +310,13 @@ export class ReviewDecision {
   @Field(() => String, { nullable: true })
   reason: string | null;
 
-  @Field(() => Int, { description: 'How many members the decision changed' })
-  touched: number;
+  @Field(() => Int, {
+    nullable: true,
+    description:
+      'How many members the decision changed. For a decision over many members (formation, bulk review) a count of the whole ' +
+      "class: the court's figure, null for the plaintiff side, which counts only the members it enrolled",
+  })
+  touched: number | null;
 
   @Field(() => ID)
   actorId: string;
@@ -331,10 +336,10 @@ export class FormationResult {
   @Field(() => ClassModel)
   class: ClassModel;
 
-  @Field(() => Int, { description: 'New candidates added by this run' })
+  @Field(() => Int, { description: "Members added to your organisation's view of the class by this run (its own enrollees)" })
   added: number;
 
-  @Field(() => Int, { description: 'Existing members whose facts changed (new basis, harm or evidence)' })
+  @Field(() => Int, { description: 'Members of your view whose facts, as your organisation recorded them, changed (new basis, harm or evidence)' })
   refreshed: number;
 
   @Field(() => ReviewDecision)

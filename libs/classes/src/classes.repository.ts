@@ -117,7 +117,7 @@ const toDecision = (r: any): ReviewDecision => ({
   claimantId: r.claimant_id,
   filter: r.filter,
   reason: r.reason,
-  touched: Number(r.touched),
+  touched: r.touched === null ? null : Number(r.touched),
   actorId: r.actor_id,
   organisationId: r.organisation_id,
   decidedAt: r.decided_at,
@@ -223,9 +223,19 @@ interface PageQuery {
   from: string;
 }
 
+/** What a formation run changed: members added, and members whose facts changed. */
 export interface FormationCounts {
   added: number;
   refreshed: number;
+}
+
+/**
+ * A formation run's counts: the class's own (the court's merged view, kept in the decision) and
+ * each enrolling organisation's, of the members in its own view (class_member_enrolment rows
+ * added, and rows whose facts changed).
+ */
+export interface FormationOutcome extends FormationCounts {
+  byOrganisation: ReadonlyMap<string, FormationCounts>;
 }
 
 /** The SQL of classes, members, the tally-backed composition, anomalies and review decisions. */
@@ -289,7 +299,7 @@ export class ClassesRepository {
    * organisations recording one loss do not double it); evidence (a verified basis or an
    * evidence reference); and evidence dated before the exposure window (see the anomaly).
    */
-  async form(manager: EntityManager, classId: string, caseId: string, bases: ExposureBasis[]): Promise<FormationCounts> {
+  async form(manager: EntityManager, classId: string, caseId: string, bases: ExposureBasis[]): Promise<FormationOutcome> {
     const subclass = subclassSql({ dataCategories: 'f.categories', declaredLossFen: 'f.loss' }, '$4');
     const [row] = await manager.query(
       `WITH inc AS (
@@ -341,9 +351,9 @@ export class ClassesRepository {
        SELECT count(*) FILTER (WHERE inserted)::int AS added, count(*) FILTER (WHERE NOT inserted)::int AS refreshed FROM ins`,
       [classId, caseId, bases, SENSITIVE_CATEGORY_LIST],
     );
-    await this.formEnrolmentFacts(manager, classId, bases);
+    const byOrganisation = await this.formEnrolmentFacts(manager, classId, bases);
     await manager.query(`UPDATE case_class SET formed_at = now(), updated_at = now() WHERE id = $1`, [classId]);
-    return row;
+    return { added: row.added, refreshed: row.refreshed, byOrganisation };
   }
 
   /**
@@ -354,10 +364,9 @@ export class ClassesRepository {
    * harms, loss, evidence references and the subclass they give. Another organisation's
    * declaration never makes a member visible to, or counted by, an organisation.
    */
-  private async formEnrolmentFacts(manager: EntityManager, classId: string, bases: ExposureBasis[]): Promise<void> {
+  private async formEnrolmentFacts(manager: EntityManager, classId: string, bases: ExposureBasis[]): Promise<Map<string, FormationCounts>> {
     const subclass = subclassSql({ dataCategories: 'own.data_categories', declaredLossFen: 'hd.loss' }, '$3');
-    await manager.query(`DELETE FROM class_member_enrolment WHERE class_id = $1`, [classId]);
-    await manager.query(
+    const rows: { organisation_id: string; added: number; refreshed: number }[] = await manager.query(
       `WITH inc AS (
          SELECT i.id, i.exposure_start FROM class_incident ci JOIN leak_incident i ON i.id = ci.incident_id WHERE ci.class_id = $1
        ), k AS (
@@ -384,18 +393,37 @@ export class ClassesRepository {
                 min(h.created_at) AS earliest
            FROM harm_declaration h WHERE h.claimant_id IN (SELECT claimant_id FROM class_member WHERE class_id = $1)
           GROUP BY h.enrolment_id
-       )
-       INSERT INTO class_member_enrolment
-         (class_id, organisation_id, claimant_id, bases, subclass, harm_types, declared_loss_fen, has_evidence, evidence_outside_window)
-       SELECT $1, own.organisation_id, own.claimant_id, own.bases, ${subclass}, coalesce(hd.types, '{}'), hd.loss,
-              own.verified OR coalesce(hd.refs, false),
+       ), facts AS (
+         SELECT own.organisation_id, own.claimant_id, own.bases, ${subclass} AS subclass, coalesce(hd.types, '{}') AS harm_types,
+              hd.loss AS declared_loss_fen,
+              own.verified OR coalesce(hd.refs, false) AS has_evidence,
               coalesce(seen.before, false)
                 OR (own.declared AND (own.created_at AT TIME ZONE 'Asia/Shanghai')::date < own.window_start)
-                OR coalesce((hd.earliest AT TIME ZONE 'Asia/Shanghai')::date < own.window_start, false)
+                OR coalesce((hd.earliest AT TIME ZONE 'Asia/Shanghai')::date < own.window_start, false) AS evidence_outside_window
          FROM own LEFT JOIN hd ON hd.enrolment_id = own.enrolment_id LEFT JOIN seen ON seen.claimant_id = own.claimant_id
-        WHERE cardinality(own.bases) > 0`,
+        WHERE cardinality(own.bases) > 0
+       ), gone AS (
+         DELETE FROM class_member_enrolment o
+          WHERE o.class_id = $1
+            AND NOT EXISTS (SELECT 1 FROM facts WHERE facts.organisation_id = o.organisation_id AND facts.claimant_id = o.claimant_id)
+       ), up AS (
+         INSERT INTO class_member_enrolment AS o
+           (class_id, organisation_id, claimant_id, bases, subclass, harm_types, declared_loss_fen, has_evidence, evidence_outside_window)
+         SELECT $1, organisation_id, claimant_id, bases, subclass, harm_types, declared_loss_fen, has_evidence, evidence_outside_window FROM facts
+         ON CONFLICT (class_id, organisation_id, claimant_id) DO UPDATE
+           SET bases = EXCLUDED.bases, subclass = EXCLUDED.subclass, harm_types = EXCLUDED.harm_types,
+               declared_loss_fen = EXCLUDED.declared_loss_fen, has_evidence = EXCLUDED.has_evidence,
+               evidence_outside_window = EXCLUDED.evidence_outside_window
+         WHERE (o.bases, o.subclass, o.harm_types, o.declared_loss_fen, o.has_evidence, o.evidence_outside_window)
+               IS DISTINCT FROM
+               (EXCLUDED.bases, EXCLUDED.subclass, EXCLUDED.harm_types, EXCLUDED.declared_loss_fen, EXCLUDED.has_evidence, EXCLUDED.evidence_outside_window)
+         RETURNING o.organisation_id, (xmax = 0) AS inserted
+       )
+       SELECT organisation_id, count(*) FILTER (WHERE inserted)::int AS added, count(*) FILTER (WHERE NOT inserted)::int AS refreshed
+         FROM up GROUP BY organisation_id`,
       [classId, bases, SENSITIVE_CATEGORY_LIST],
     );
+    return new Map(rows.map((r) => [r.organisation_id, { added: r.added, refreshed: r.refreshed }]));
   }
 
   async setStatus(manager: EntityManager, classId: string, status: ClassStatus, reason: string | null): Promise<void> {
@@ -638,7 +666,8 @@ export class ClassesRepository {
 
   /**
    * The decisions on the class. A decision on one member the view may not see keeps its kind,
-   * count, author and date, but not the member's id nor its reason (free text about that person).
+   * count, author and date, but not the member's id nor its reason (free text about that person);
+   * outside the merged view a bulk decision has no count (it would count the whole class).
    */
   async decisions(classId: string, view: MemberView, first: number, after?: string): Promise<Connection<ReviewDecision>> {
     const p = new Params();
@@ -647,10 +676,10 @@ export class ClassesRepository {
     if (!view.merged) {
       const visible = memberInView(view, p, 'd.class_id', 'd.claimant_id');
       const shown = `(d.claimant_id IS NULL OR ${visible})`;
-      columns = DECISION_COLUMNS.replace('d.claimant_id,', `CASE WHEN ${shown} THEN d.claimant_id END AS claimant_id,`).replace(
-        'd.reason,',
-        `CASE WHEN ${shown} THEN d.reason END AS reason,`,
-      );
+      columns = DECISION_COLUMNS.replace('d.claimant_id,', `CASE WHEN ${shown} THEN d.claimant_id END AS claimant_id,`)
+        .replace('d.reason,', `CASE WHEN ${shown} THEN d.reason END AS reason,`)
+        // A bulk decision's count is of the whole class.
+        .replace('d.touched::text AS touched,', 'CASE WHEN d.claimant_id IS NOT NULL THEN d.touched::text END AS touched,');
     }
     if (after) {
       const [at, id] = decodeCursor(after, 2);

@@ -318,7 +318,7 @@ export class ClassesService {
       caseId,
       kind,
       touched: counts.added + counts.refreshed,
-      details: { ...counts, incidentIds: klass.incidentIds, bases },
+      details: { added: counts.added, refreshed: counts.refreshed, incidentIds: klass.incidentIds, bases },
       actorId: actor.userId,
       organisationId: actor.organisationId,
     });
@@ -329,7 +329,10 @@ export class ClassesService {
       caseId,
       details: { decisionId: decision.id, added: counts.added, refreshed: counts.refreshed, incidentIds: klass.incidentIds, bases },
     });
-    return { class: klass, added: counts.added, refreshed: counts.refreshed, decision };
+    // Formation is the plaintiff side's: it is told the counts of its own view only (the class's
+    // own counts, in the decision and the audit trail, are the court's).
+    const own = counts.byOrganisation.get(actor.organisationId) ?? { added: 0, refreshed: 0 };
+    return { class: klass, added: own.added, refreshed: own.refreshed, decision: { ...decision, touched: null } };
   }
 
   /** One member to `to`, as the state machine allows for the caller's side. */

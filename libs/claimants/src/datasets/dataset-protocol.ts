@@ -27,8 +27,6 @@ export interface DatasetStatus {
   rowsReceived: number;
   rowCount: number | null;
   fileSha256: string | null;
-  matchedClaimants: number | null;
-  unmatchedRows: number | null;
 }
 
 export interface CompleteDatasetRequest {

@@ -75,8 +75,6 @@ export class DatasetsService {
       rowsReceived: Number(row.received),
       rowCount: num(row.row_count),
       fileSha256: row.sha,
-      matchedClaimants: num(row.matched_claimants),
-      unmatchedRows: num(row.unmatched_rows),
     };
   }
 

@@ -47,14 +47,12 @@ export class MatchingJobs implements OnModuleInit {
 
   private async matchOne(ctx: JobContext<{ datasetId: string }>): Promise<Record<string, unknown>> {
     const { datasetId } = ctx.payload;
-    let changedExposures: number | undefined;
     if (ctx.done < 1) {
-      changedExposures = await this.matching.exclusively(async (manager) => {
+      await this.matching.exclusively(async (manager) => {
         // The dataset's counts then account for every enrolment, and none is left pending.
         await this.matching.matchPendingEnrolments(manager, null);
-        const outcome = await this.matching.matchDataset(manager, datasetId);
+        await this.matching.matchDataset(manager, datasetId);
         await ctx.progress(1, 2, manager);
-        return outcome.changedExposures;
       });
     }
     if (ctx.done < 2) {
@@ -65,8 +63,10 @@ export class MatchingJobs implements OnModuleInit {
         await ctx.progress(2, 2, manager);
       });
     }
-    const [row] = await this.dataSource.query(`SELECT matched_claimants, unmatched_rows FROM seized_dataset WHERE id = $1`, [datasetId]);
-    return { datasetId, changedExposures, matchedClaimants: Number(row.matched_claimants), unmatchedRows: Number(row.unmatched_rows) };
+    // No counts in the result: they cover every organisation's enrolments, and the uploader would
+    // learn from them whether a person in its file is enrolled elsewhere. exposureCounts gives each
+    // caller the figures of its own view.
+    return { datasetId };
   }
 
   private async matchNew(ctx: JobContext<Record<string, never>>): Promise<Record<string, unknown>> {
