@@ -120,15 +120,37 @@ describe('leak incidents', () => {
       expect(res.data).toBeNull();
     });
 
-    it('refuses judges, who see incidents through the cases filed at their court', async () => {
-      const res = await api.gql(LIST, {}, judge);
+    it('shows a judge an incident only once a case linking it is filed at their court', async () => {
+      const linked = await register(association, { handler: { name: 'Filed Shop Ltd', unifiedSocialCreditCode: '91310000MA1FL4XQ3A', role: 'OTHER_HANDLER' } });
+      const GET = `query($id: ID!) { leakIncident(id: $id) { id handler { name } } }`;
+      expect((await api.gql(LIST, {}, judge)).data!.leakIncidents.totalCount).toBe(0);
+      const orgs = await api.gql(`{ me { organisation { id } } }`, {}, judge);
+      const opened = await api.gql(`mutation($i: OpenCaseInput!) { openCase(input: $i) { id } }`, {
+        i: { type: 'CIVIL_PUBLIC_INTEREST', title: 'Filed', courtId: orgs.data!.me.organisation.id, incidentIds: [linked.id],
+          defendants: [{ name: 'Filed Shop Ltd', role: 'OTHER_HANDLER', liabilityBasis: 'PRESUMED_FAULT' }] },
+      }, association);
+      expect(opened.errors).toBeUndefined();
+      const caseId = opened.data!.openCase.id;
+      // Opened but not filed: the court has not received it yet.
+      expect((await api.gql(GET, { id: linked.id }, judge)).errors![0].extensions!.code).toBe('NOT_FOUND');
+      for (const [to, on] of [['INVESTIGATION', '2025-06-03'], ['FILED', '2025-06-20']]) {
+        const moved = await api.gql(`mutation($i: TransitionCaseInput!) { transitionCase(input: $i) { id } }`, { i: { caseId, to, on } }, association);
+        expect(moved.errors).toBeUndefined();
+      }
+      expect((await api.gql(GET, { id: linked.id }, judge)).data!.leakIncident.handler.name).toBe('Filed Shop Ltd');
+      const listed = await api.gql(LIST, {}, judge);
+      expect(listed.data!.leakIncidents.nodes.map((n: { id: string }) => n.id)).toEqual([linked.id]);
+    });
+
+    it('refuses roles without incidents (an administrator)', async () => {
+      const res = await api.gql(LIST, {}, await api.login('admin@demo.local'));
       expect(res.errors![0].extensions!.code).toBe('FORBIDDEN');
     });
 
     it('audits each registration without the handler name or any personal data', async () => {
       const admin = await api.login('admin@demo.local');
       const res = await api.gql(`{ auditEvents(first: 50, filter: { action: "leak-incident.register" }) { totalCount nodes { details } } }`, {}, admin);
-      expect(res.data!.auditEvents.totalCount).toBe(5);
+      expect(res.data!.auditEvents.totalCount).toBe(6);
       expect(JSON.stringify(res.data)).not.toMatch(/Shop|快递|Gamma/);
     });
   });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Connection, decodeCursor, toConnection } from '@app/platform';
+import { type Connection, decodeCursor, SqlParams, toConnection, type Viewer, visibleIncident } from '@app/platform';
 import { type DataCategory, isSensitive } from './rules/data-categories';
 import type { DiscoveryChannel, HandlerRole, LeakIncident, LeakIncidentFilter } from './leak-incident.model';
 
@@ -56,7 +56,7 @@ export function toLeakIncident(row: LeakIncidentRow): LeakIncident {
 
 export type NewLeakIncident = Omit<LeakIncidentRow, 'id' | 'created_at'> & { created_by: string };
 
-/** The SQL of leak incidents. Every read is scoped to an organisation. */
+/** The SQL of leak incidents. Every read goes through the visibility rule (visibleIncident). */
 @Injectable()
 export class LeakIncidentsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -77,10 +77,12 @@ export class LeakIncidentsRepository {
     return toLeakIncident(inserted);
   }
 
-  async findOwned(organisationId: string, id: string, manager: EntityManager = this.dataSource.manager): Promise<LeakIncident | null> {
-    const [row] = await manager.query(
-      `SELECT ${leakIncidentColumns('i')} FROM leak_incident i WHERE i.id = $1 AND i.organisation_id = $2`,
-      [id, organisationId],
+  /** The incident, if `actor` may see it (visibleIncident: its registrant, the parties and court of a linked case). */
+  async findVisible(actor: Viewer, id: string): Promise<LeakIncident | null> {
+    const p = new SqlParams();
+    const [row] = await this.dataSource.query(
+      `SELECT ${leakIncidentColumns('i')} FROM leak_incident i WHERE i.id = ${p.add(id)} AND ${visibleIncident(actor, 'i', p)}`,
+      p.values,
     );
     return row ? toLeakIncident(row) : null;
   }
@@ -94,16 +96,16 @@ export class LeakIncidentsRepository {
     return new Set(rows.map((r) => r.id));
   }
 
-  /** Newest first, keyset-paginated on (created_at, id); each filter has an index in the migration. */
-  async list(organisationId: string, filter: LeakIncidentFilter, first: number, after?: string): Promise<Connection<LeakIncident>> {
-    const params: unknown[] = [organisationId];
-    const where = ['i.organisation_id = $1'];
+  /**
+   * The incidents `actor` may see (visibleIncident), newest first, keyset-paginated on
+   * (created_at, id); each filter has an index in the migration.
+   */
+  async list(actor: Viewer, filter: LeakIncidentFilter, first: number, after?: string): Promise<Connection<LeakIncident>> {
+    const p = new SqlParams();
+    const where = [visibleIncident(actor, 'i', p)];
     const add = (sql: string, ...values: unknown[]) => {
       let text = sql;
-      for (const value of values) {
-        params.push(value);
-        text = text.replace('?', `$${params.length}`);
-      }
+      for (const value of values) text = text.replace('?', p.add(value));
       where.push(text);
     };
     if (filter.search) {
@@ -117,17 +119,17 @@ export class LeakIncidentsRepository {
     if (filter.discoveredFrom) add('i.discovered_on >= ?', filter.discoveredFrom);
     if (filter.discoveredTo) add('i.discovered_on <= ?', filter.discoveredTo);
 
-    const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM leak_incident i WHERE ${where.join(' AND ')}`, params);
+    const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM leak_incident i WHERE ${where.join(' AND ')}`, [...p.values]);
     if (after) {
       // The cursor is the last row's id; its created_at is read back at full (microsecond) precision.
       const [id] = decodeCursor(after, 1);
       add('(i.created_at, i.id) < (SELECT c.created_at, c.id FROM leak_incident c WHERE c.id = ?::uuid)', id);
     }
-    params.push(first + 1);
+    const limit = p.add(first + 1);
     const rows: LeakIncidentRow[] = await this.dataSource.query(
       `SELECT ${leakIncidentColumns('i')} FROM leak_incident i WHERE ${where.join(' AND ')}
-        ORDER BY i.created_at DESC, i.id DESC LIMIT $${params.length}`,
-      params,
+        ORDER BY i.created_at DESC, i.id DESC LIMIT ${limit}`,
+      p.values,
     );
     return toConnection(rows.map(toLeakIncident), first, count, (i) => [i.id]);
   }

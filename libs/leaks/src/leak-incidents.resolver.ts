@@ -16,14 +16,16 @@ export class LeakIncidentsResolver {
     return this.service.register(actor, input);
   }
 
-  @Allow(...REGISTRARS)
-  @Query(() => LeakIncident, { description: 'An incident the caller\'s organisation registered' })
+  @Allow(...REGISTRARS, Role.JUDGE)
+  @Query(() => LeakIncident, {
+    description: "An incident the caller may see: registered by the caller's organisation, or linked to a case the caller may see (its parties, and its court once filed); NOT_FOUND otherwise",
+  })
   leakIncident(@CurrentActor() actor: Actor, @Args() args: IdArgs): Promise<LeakIncident> {
     return this.service.get(actor, args.id);
   }
 
-  @Allow(...REGISTRARS)
-  @Query(() => LeakIncidentConnection, { description: 'The incidents the caller\'s organisation registered, newest first' })
+  @Allow(...REGISTRARS, Role.JUDGE)
+  @Query(() => LeakIncidentConnection, { description: 'The incidents the caller may see (as leakIncident), newest first' })
   leakIncidents(@CurrentActor() actor: Actor, @Args() args: LeakIncidentsArgs): Promise<Connection<LeakIncident>> {
     return this.service.list(actor, args);
   }

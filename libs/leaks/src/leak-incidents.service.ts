@@ -51,14 +51,14 @@ export class LeakIncidentsService {
     });
   }
 
-  /** NOT_FOUND unless the caller's organisation registered it. */
+  /** NOT_FOUND unless the caller may see it: its organisation registered it, or it is linked to a case the caller may see. */
   async get(actor: Actor, id: string): Promise<LeakIncident> {
-    const incident = await this.repository.findOwned(actor.organisationId, id);
+    const incident = await this.repository.findVisible(actor, id);
     if (!incident) throw new NotFoundError('LeakIncident', id);
     return incident;
   }
 
   list(actor: Actor, args: LeakIncidentsArgs): Promise<Connection<LeakIncident>> {
-    return this.repository.list(actor.organisationId, args.filter ?? {}, args.first, args.after);
+    return this.repository.list(actor, args.filter ?? {}, args.first, args.after);
   }
 }
