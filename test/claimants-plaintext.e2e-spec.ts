@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { testEnv } from './support/api';
 import { createTestDatabase, withClient } from './support/database';
 import { freePort, httpGql } from './support/server-process';
-import { CSV_HEADER, csvRow, enrolInput, INCIDENT_INPUT, phoneFor, uniqueIdNumber } from './support/claimants';
+import { CSV_HEADER, csvRow, enrolInput, INCIDENT_INPUT, phoneFor, shareIncidentsThroughCase, uniqueIdNumber } from './support/claimants';
 
 const API = join(__dirname, '..', 'dist', 'apps', 'api', 'src', 'main.js');
 const CLI = join(__dirname, '..', 'dist', 'apps', 'cli', 'src', 'main.js');
@@ -43,6 +43,7 @@ describe('no plaintext identifier in the database or the logs', () => {
       const procurator = await login('procurator@demo.local');
       const incidentId = (await httpGql(base, `mutation($i: RegisterLeakIncidentInput!) { registerLeakIncident(input: $i) { id } }`, { i: INCIDENT_INPUT }, procurator)).data
         .registerLeakIncident.id;
+      await shareIncidentsThroughCase((q, v, t) => httpGql(base, q, v, t), procurator, [incidentId], ['CONSUMER_ASSOCIATION', 'PROCURATORATE']);
 
       const secrets: string[] = [];
       const names: string[] = [];

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startTestApi, type TestApi, testEnv } from './support/api';
-import { CSV_HEADER, csvRow, INCIDENT_INPUT } from './support/claimants';
+import { CSV_HEADER, csvRow, INCIDENT_INPUT, shareIncidentsThroughCase } from './support/claimants';
 
 const CLI = join(__dirname, '..', 'dist', 'apps', 'cli', 'src', 'main.js');
 const run = promisify(execFile);
@@ -34,6 +34,7 @@ describe('the leakcase command line', () => {
 
     const procurator = await api.login('procurator@demo.local');
     const incident = await api.gql(`mutation($i: RegisterLeakIncidentInput!) { registerLeakIncident(input: $i) { id } }`, { i: INCIDENT_INPUT }, procurator);
+    await shareIncidentsThroughCase(api.gql, procurator, [incident.data!.registerLeakIncident.id], ['CONSUMER_ASSOCIATION', 'PROCURATORATE']);
     const file = join(mkdtempSync(join(tmpdir(), 'leakcase-cli-')), 'claimants.csv');
     writeFileSync(file, [CSV_HEADER, csvRow(900, incident.data!.registerLeakIncident.id), csvRow(901, incident.data!.registerLeakIncident.id)].join('\n'));
     const { stdout } = await leakcase('claimants', 'import', file, '--org', '示范省消费者权益保护委员会 (Demo Province Consumer Council)');
