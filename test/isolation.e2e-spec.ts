@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { startTestApi, type TestApi } from './support/api';
+import { CSV_HEADER, csvRow, phoneFor, shareIncidentsThroughCase } from './support/claimants';
+import { DEFENDANT, enrol, ok, organisationId, registerIncident } from './support/classes';
+
+/**
+ * Organisations never learn each other's claimants (issue 10): the six leaks seen on 1dce435,
+ * each as it was reported. Two associations enrol the same person S:
+ *
+ *   B (the designated organisation)     S first, as 李四, a fraud loss of 7,777.77 yuan with evidence,
+ *                                       phone P(7001), which B also gives T (7002, only B's)
+ *   A (the consumer association)        S as 张三丰, no harm, phone P(7000); also 7010, 7011
+ *
+ * A brings the case (filed at the demo court) over incident I, registered by the procuratorate
+ * and linked to the case; B sees I as a co-plaintiff of another case over it. J is A's own
+ * incident, linked to nothing. U (7020) is enrolled by A against J and by B against I.
+ */
+describe('isolation between organisations: the plaintiff side sees its own enrolments, the court the merged view', () => {
+  let api: TestApi;
+  let procurator: string;
+  let a: string;
+  let b: string;
+  let judge: string;
+  let foreignJudge: string;
+  let incidentI: string;
+  let incidentJ: string;
+  let classId: string;
+  const person = new Map<string, string>();
+
+  const MEMBERS = `query($c: ID!) { classMembers(classId: $c, first: 100) { totalCount nodes {
+    claimantId harmTypes declaredLossFen hasEvidence claimant { nameMasked } } } }`;
+  const membersOf = async (token: string) => (await ok(api, token, MEMBERS, { c: classId })).classMembers;
+  const memberS = async (token: string) => (await membersOf(token)).nodes.find((m: { claimantId: string }) => m.claimantId === person.get('S'));
+  /** A GraphQL refusal with the named ids replaced, for byte-for-byte comparison. */
+  const refusal = (res: { data?: unknown; errors?: unknown }, ...ids: string[]) =>
+    ids.reduce((text, id) => text.replaceAll(id, '<id>'), JSON.stringify({ data: res.data ?? null, errors: res.errors }));
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    [procurator, a, b, judge] = await Promise.all(['procurator@demo.local', 'association@demo.local', 'designated@demo.local', 'judge@demo.local'].map((e) => api.login(e)));
+    const admin = await api.login('admin@demo.local');
+    const secondCourt = await ok(api, admin, `mutation { createOrganisation(input: { name: "第二中级人民法院", kind: COURT }) { id } }`);
+    await ok(api, admin, `mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`, {
+      i: { email: 'judge2@second.local', displayName: 'Second judge', password: 'second-court-judge-pw', role: 'JUDGE', organisationId: secondCourt.createOrganisation.id },
+    });
+    foreignJudge = await api.login('judge2@second.local', 'second-court-judge-pw');
+
+    incidentI = await registerIncident(api, procurator);
+    incidentJ = await registerIncident(api, a, { handler: { name: '另一购物平台', role: 'OTHER_HANDLER' } });
+    const court = await organisationId(api, judge, 'COURT');
+    const procuratorate = await organisationId(api, judge, 'PROCURATORATE');
+    const opened = await ok(api, a, `mutation($i: OpenCaseInput!) { openCase(input: $i) { id } }`, {
+      i: { type: 'SUPPORTED', title: 'Consumer council v. delivery platform', courtId: court, supportingOrganisationId: procuratorate, defendants: [DEFENDANT] },
+    });
+    const caseId = opened.openCase.id;
+    for (const [to, on] of [['INVESTIGATION', '2025-02-03'], ['FILED', '2025-02-17']]) {
+      await ok(api, a, `mutation($i: TransitionCaseInput!) { transitionCase(input: $i) { stage } }`, { i: { caseId, to, on } });
+    }
+    await ok(api, procurator, `mutation($i: LinkLeakIncidentInput!) { linkLeakIncident(input: $i) { id } }`, { i: { caseId, incidentId: incidentI } });
+    await shareIncidentsThroughCase(api.gql, procurator, [incidentI], ['DESIGNATED_ORGANISATION', 'PROCURATORATE']);
+
+    // B enrols S first: the claimant's shared mask is then B's, which A must never be shown.
+    person.set('S', await enrol(api, b, 7000, [incidentI], {
+      name: '李四',
+      phone: phoneFor(7001),
+      harms: [{ type: 'FRAUD_LOSS', amountFen: '777777', evidenceRefs: ['bank statement 2024-06'] }],
+    }));
+    expect(await enrol(api, a, 7000, [incidentI], { name: '张三丰', phone: phoneFor(7000) })).toBe(person.get('S')); // one identity
+    for (const n of [7010, 7011]) await enrol(api, a, n, [incidentI]);
+    person.set('T', await enrol(api, b, 7002, [incidentI], { phone: phoneFor(7001) }));
+    person.set('U', await enrol(api, a, 7020, [incidentJ]));
+    expect(await enrol(api, b, 7020, [incidentI])).toBe(person.get('U'));
+
+    const formed = await ok(api, a, `mutation($i: FormClassInput!) { formClass(input: $i) { class { id } } }`, {
+      i: { caseId, name: 'Delivery platform leak', definition: 'Everyone whose data left the platform', incidentIds: [incidentI] },
+    });
+    classId = formed.formClass.class.id;
+  });
+  afterAll(() => api.close());
+
+  it("1. A's class members carry A's facts of S (no harm), not B's fraud loss and evidence; the court sees both", async () => {
+    expect(await memberS(a)).toMatchObject({ harmTypes: [], declaredLossFen: null, hasEvidence: false });
+    expect(await memberS(judge)).toMatchObject({ harmTypes: ['FRAUD_LOSS'], declaredLossFen: '777777', hasEvidence: true });
+    // A lists its own three people; the court the class's five (S, 7010, 7011, T, U).
+    expect((await membersOf(a)).totalCount).toBe(3);
+    expect((await membersOf(judge)).totalCount).toBe(5);
+  });
+
+  it("2. the shared-phone anomaly in A's view knows neither B's phone for S nor T, whom only B enrolled", async () => {
+    const Q = `query($c: ID!) { classAnomalies(classId: $c, kind: SHARED_PHONE, threshold: 2, first: 50) {
+      totalCount nodes { sharedPhoneMasked sharedBy member { claimantId } } } }`;
+    expect((await ok(api, a, Q, { c: classId })).classAnomalies).toEqual({ totalCount: 0, nodes: [] });
+    const court = (await ok(api, judge, Q, { c: classId })).classAnomalies;
+    expect(court.nodes.map((n: { member: { claimantId: string } }) => n.member.claimantId).sort()).toEqual([person.get('S'), person.get('T')].sort());
+    expect(court.nodes[0].sharedBy).toBe(2);
+  });
+
+  it("3. a member's masked name is the viewer's own enrolment's: A sees its 张三丰, B's 李四 never", async () => {
+    const own = (await ok(api, a, `query($id: ID!) { claimant(id: $id) { nameMasked } }`, { id: person.get('S') })).claimant.nameMasked;
+    const theirs = (await ok(api, b, `query($id: ID!) { claimant(id: $id) { nameMasked } }`, { id: person.get('S') })).claimant.nameMasked;
+    expect(own.startsWith('张')).toBe(true);
+    expect(theirs.startsWith('李')).toBe(true);
+    expect((await memberS(a)).claimant.nameMasked).toBe(own);
+  });
+
+  it("4. enrolling against an incident the caller cannot see is refused exactly as an unknown incident, in GraphQL and CSV", async () => {
+    const ENROL = `mutation($i: EnrolClaimantInput!) { enrolClaimant(input: $i) { id } }`;
+    const input = (incidentId: string) => ({ name: '王五', idNumber: '110105199001010011', phone: phoneFor(7030), consent: { givenAt: '2025-03-01T02:00:00Z', method: 'ELECTRONIC_SIGNATURE', scopes: ['REPRESENTATION'] }, harms: [], incidentIds: [incidentId] });
+    const random = randomUUID();
+    const foreign = await api.gql(ENROL, { i: { ...input(incidentJ), idNumber: '11010519900101002X' } }, b);
+    const unknown = await api.gql(ENROL, { i: { ...input(random), idNumber: '11010519900101002X' } }, b);
+    expect(foreign.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    expect(refusal(foreign, incidentJ)).toBe(refusal(unknown, random));
+
+    const upload = async (incidentId: string) => {
+      const res = await request(api.app.getHttpServer())
+        .post('/claimants/import')
+        .set('authorization', `Bearer ${b}`)
+        .set('prefer', 'wait=30')
+        .attach('file', Buffer.from([CSV_HEADER, csvRow(7031, incidentId)].join('\n')), 'c.csv');
+      return JSON.stringify(res.body.rejections ?? res.body).replaceAll(incidentId, '<id>').replace(/"(importId|id|jobId)":"[^"]+"/g, '');
+    };
+    expect(await upload(incidentJ)).toBe(await upload(randomUUID()));
+    // Nothing of B's reached A's incident.
+    const own = await ok(api, a, `query($i: ID) { claimants(incidentId: $i) { totalCount } }`, { i: incidentJ });
+    expect(own.claimants.totalCount).toBe(1); // U, A's own
+  });
+
+  it('5. exposure counts answer NOT_FOUND, as for a random id, to a foreign court and to an organisation that cannot see the incident', async () => {
+    const Q = `query($i: ID!) { exposureCounts(incidentId: $i) { matched declaredUnmatched } }`;
+    const random = randomUUID();
+    for (const [token, incident] of [[foreignJudge, incidentI], [b, incidentJ], [judge, incidentJ]] as const) {
+      const res = await api.gql(Q, { i: incident }, token);
+      expect(res.errors?.[0].extensions!.code).toBe('NOT_FOUND');
+      expect(refusal(res, incident)).toBe(refusal(await api.gql(Q, { i: random }, token), random));
+    }
+    // The court of the filed case sees the incident's merged counts: S, 7010, 7011, T and U declared it.
+    expect((await ok(api, judge, Q, { i: incidentI })).exposureCounts).toEqual({ matched: 0, declaredUnmatched: 5 });
+    expect((await ok(api, a, Q, { i: incidentI })).exposureCounts).toEqual({ matched: 0, declaredUnmatched: 3 });
+  });
+
+  it("6. claimants(incidentId:) lists only people linked to the incident by the caller's own enrolment", async () => {
+    const Q = `query($i: ID) { claimants(incidentId: $i, first: 100) { totalCount nodes { id } } }`;
+    const listed = (await ok(api, a, Q, { i: incidentI })).claimants;
+    expect(listed.nodes.map((n: { id: string }) => n.id)).not.toContain(person.get('U'));
+    expect(listed.totalCount).toBe(3); // S, 7010, 7011
+    expect((await membersOf(a)).nodes.map((m: { claimantId: string }) => m.claimantId)).not.toContain(person.get('U'));
+  });
+});
