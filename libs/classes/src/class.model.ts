@@ -73,7 +73,7 @@ export class ClassModel {
 export class ClassConnection extends ConnectionType(ClassModel) {}
 
 /** A claimant as a class roster shows them: masked identifiers only. */
-@ObjectType()
+@ObjectType({ description: "Masked identifiers only. The plaintiff side sees the name as its own enrolment recorded it; the court the first enrolment's" })
 export class MaskedClaimant {
   @Field(() => ID)
   id: string;
@@ -85,7 +85,20 @@ export class MaskedClaimant {
   idNumberMasked: string;
 }
 
-@ObjectType()
+/**
+ * Whose facts a member carries depends on the viewer (libs/platform visibility): the court of the
+ * case sees the merged facts of every enrolment of the person; a plaintiff organisation sees only
+ * its own enrolled members, each with the facts of its own enrolment.
+ */
+@ObjectType({
+  description:
+    "A member of a class. The court of the case sees every member with the merged facts of all enrolments of the person " +
+    '(harms, declared loss, evidence, bases). A procuratorate or association sees only the members it enrolled, each with ' +
+    'the facts its own enrolment recorded: harms, loss, evidence and the self-declared basis that another organisation ' +
+    'recorded for the same person never reach it, nor does the fact that another organisation enrolled them. The state, ' +
+    'a subclass reassigned by the court and the verified basis (a dataset match or breach notice) are the member\'s own and ' +
+    'the same for every viewer.',
+})
 export class ClassMember {
   @Field(() => ID)
   classId: string;
