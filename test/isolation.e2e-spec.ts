@@ -104,6 +104,14 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
     expect((await memberS(a)).claimant.nameMasked).toBe(own);
   });
 
+  it("7. (found with the fix) A's exposure of S is first seen no earlier than A's own enrolment, though B declared it before", async () => {
+    const Q = `query($id: ID!) { claimant(id: $id) { enrolledAt exposures { basis firstSeen } } }`;
+    const { claimant } = await ok(api, a, Q, { id: person.get('S') });
+    expect(claimant.exposures).toEqual([{ basis: 'SELF_DECLARED', firstSeen: claimant.enrolledAt }]);
+    const theirs = (await ok(api, b, Q, { id: person.get('S') })).claimant;
+    expect(theirs.exposures[0].firstSeen < claimant.enrolledAt).toBe(true);
+  });
+
   it("4. enrolling against an incident the caller cannot see is refused exactly as an unknown incident, in GraphQL and CSV", async () => {
     const ENROL = `mutation($i: EnrolClaimantInput!) { enrolClaimant(input: $i) { id } }`;
     const input = (incidentId: string) => ({ name: '王五', idNumber: '110105199001010011', phone: phoneFor(7030), consent: { givenAt: '2025-03-01T02:00:00Z', method: 'ELECTRONIC_SIGNATURE', scopes: ['REPRESENTATION'] }, harms: [], incidentIds: [incidentId] });
@@ -146,5 +154,19 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
     expect(listed.nodes.map((n: { id: string }) => n.id)).not.toContain(person.get('U'));
     expect(listed.totalCount).toBe(3); // S, 7010, 7011
     expect((await membersOf(a)).nodes.map((m: { claimantId: string }) => m.claimantId)).not.toContain(person.get('U'));
+  });
+
+  it("8. (found with the fix) a member who joined the class through B's enrolment joined it, in A's view, no earlier than A's enrolment", async () => {
+    const REFORM = `mutation($c: ID!) { reformClass(classId: $c) { added } }`;
+    const v = await enrol(api, b, 7040, [incidentI]);
+    await ok(api, a, REFORM, { c: classId }); // V joins the class (the court's view), not A's
+    const Q = `query($c: ID!) { classMembers(classId: $c, first: 100) { nodes { claimantId joinedAt } } }`;
+    const joinedForCourt = (await ok(api, judge, Q, { c: classId })).classMembers.nodes.find((m: { claimantId: string }) => m.claimantId === v).joinedAt;
+    expect(await enrol(api, a, 7040, [incidentI])).toBe(v);
+    expect((await ok(api, a, REFORM, { c: classId })).reformClass.added).toBe(1);
+    const enrolledAt = (await ok(api, a, `query($id: ID!) { claimant(id: $id) { enrolledAt } }`, { id: v })).claimant.enrolledAt;
+    const joined = (await ok(api, a, Q, { c: classId })).classMembers.nodes.find((m: { claimantId: string }) => m.claimantId === v).joinedAt;
+    expect(joinedForCourt < enrolledAt).toBe(true);
+    expect(joined).toBe(enrolledAt);
   });
 });

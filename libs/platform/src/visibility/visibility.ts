@@ -69,11 +69,15 @@ export function enrolledInView(view: EnrolmentView, p: SqlParams, claimantColumn
  * `enrolment_id` and `name_masked` (null in the merged view). An organisation sees the exposures
  * of the claimants it enrolled, and a self-declared exposure only if its own enrolment declared
  * that incident: the exposure row is shared by every enroller of the person, and showing another
- * organisation's declaration would reveal that enrolment.
+ * organisation's declaration would reveal that enrolment. For the same reason an organisation's
+ * `first_seen` is never before its own enrolment: a match or declaration made earlier happened
+ * because someone else had enrolled the person.
  */
 export function exposuresIn(view: EnrolmentView, p: SqlParams): string {
   if (view.merged) return `(SELECT x.*, NULL::uuid AS enrolment_id, NULL::text AS name_masked FROM exposure x)`;
-  return `(SELECT x.*, e.id AS enrolment_id, e.name_masked FROM exposure x
+  return `(SELECT x.incident_id, x.claimant_id, x.basis, x.matched_fields, x.dataset_id,
+                  greatest(x.first_seen, e.created_at) AS first_seen, e.id AS enrolment_id, e.name_masked
+             FROM exposure x
              JOIN claimant_enrolment e ON e.claimant_id = x.claimant_id AND e.organisation_id = ${p.add(view.organisationId)}
             WHERE x.basis <> 'SELF_DECLARED' OR x.incident_id = ANY (e.declared_incident_ids))`;
 }
@@ -87,12 +91,18 @@ export function exposuresIn(view: EnrolmentView, p: SqlParams): string {
  */
 export function classMembersIn(view: EnrolmentView, p: SqlParams): string {
   if (view.merged) return 'class_member';
+  const org = p.add(view.organisationId);
+  // joined_at: never before the organisation's own enrolment (an earlier date would tell it that
+  // the person was in the class through someone else). A scalar subquery, so that the aggregates,
+  // which do not read the column, do not pay for it.
   return `(SELECT m.class_id, m.claimant_id, m.case_id, m.state, m.state_reason, m.state_changed_at,
                   CASE WHEN m.subclass_reason IS NULL THEN o.subclass ELSE m.subclass END AS subclass, m.subclass_reason,
                   o.bases, m.verified, m.data_categories, o.harm_types, o.declared_loss_fen,
-                  o.has_evidence, o.evidence_outside_window, m.joined_at
+                  o.has_evidence, o.evidence_outside_window,
+                  greatest(m.joined_at, (SELECT e.created_at FROM claimant_enrolment e
+                                          WHERE e.claimant_id = m.claimant_id AND e.organisation_id = ${org})) AS joined_at
              FROM class_member m JOIN class_member_enrolment o ON o.class_id = m.class_id AND o.claimant_id = m.claimant_id
-            WHERE o.organisation_id = ${p.add(view.organisationId)})`;
+            WHERE o.organisation_id = ${org})`;
 }
 
 /**
