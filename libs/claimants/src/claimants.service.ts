@@ -120,18 +120,25 @@ export class ClaimantsService {
     return this.repository.counts(ownEnrolments(actor), actor.role === Role.ADMIN);
   }
 
-  incidentExposures(actor: Actor, incidentId: string, first: number, after?: string): Promise<Connection<Exposure>> {
+  /** Exposures of the caller's own enrollees to an incident it may see; NOT_FOUND otherwise, as for a missing one. */
+  async incidentExposures(actor: Actor, incidentId: string, first: number, after?: string): Promise<Connection<Exposure>> {
+    await this.assertIncidentVisible(actor, incidentId);
     return this.repository.exposuresOfIncident(ownEnrolments(actor), incidentId, first, after);
   }
 
   /** NOT_FOUND unless the caller may see the incident (as for a missing one); counts in its view. */
   async incidentExposureCounts(actor: Actor, incidentId: string): Promise<ExposureCounts> {
+    await this.assertIncidentVisible(actor, incidentId);
+    return this.repository.exposureCounts(caseMemberView(actor), ownEnrolments(actor), incidentId);
+  }
+
+  /** NOT_FOUND, exactly as for a missing incident, unless `actor` may see the incident. */
+  private async assertIncidentVisible(actor: Actor, incidentId: string): Promise<void> {
     const p = new SqlParams();
     const [visible] = await this.dataSource.query(
       `SELECT 1 FROM leak_incident i WHERE i.id = ${p.add(incidentId)} AND ${visibleIncident(actor, 'i', p)}`,
       p.values,
     );
     if (!visible) throw new NotFoundError('LeakIncident', incidentId);
-    return this.repository.exposureCounts(caseMemberView(actor), ownEnrolments(actor), incidentId);
   }
 }

@@ -69,17 +69,21 @@ export function enrolledInView(view: EnrolmentView, p: SqlParams, claimantColumn
  * `enrolment_id` and `name_masked` (null in the merged view). An organisation sees the exposures
  * of the claimants it enrolled, and a self-declared exposure only if its own enrolment declared
  * that incident: the exposure row is shared by every enroller of the person, and showing another
- * organisation's declaration would reveal that enrolment. For the same reason an organisation's
+ * organisation's declaration would reveal that enrolment. A verified exposure (a dataset match, a
+ * breach notice) only of an incident the organisation may see: another organisation's incident,
+ * and that its seized data holds the person, are that organisation's. For the same reason an organisation's
  * `first_seen` is never before its own enrolment: a match or declaration made earlier happened
  * because someone else had enrolled the person.
  */
 export function exposuresIn(view: EnrolmentView, p: SqlParams): string {
   if (view.merged) return `(SELECT x.*, NULL::uuid AS enrolment_id, NULL::text AS name_masked FROM exposure x)`;
+  const org = p.add(view.organisationId);
   return `(SELECT x.incident_id, x.claimant_id, x.basis, x.matched_fields, x.dataset_id,
                   greatest(x.first_seen, e.created_at) AS first_seen, e.id AS enrolment_id, e.name_masked
              FROM exposure x
-             JOIN claimant_enrolment e ON e.claimant_id = x.claimant_id AND e.organisation_id = ${p.add(view.organisationId)}
-            WHERE x.basis <> 'SELF_DECLARED' OR x.incident_id = ANY (e.declared_incident_ids))`;
+             JOIN claimant_enrolment e ON e.claimant_id = x.claimant_id AND e.organisation_id = ${org}
+            WHERE CASE WHEN x.basis = 'SELF_DECLARED' THEN x.incident_id = ANY (e.declared_incident_ids)
+                       ELSE ${plaintiffIncident(org, 'x.incident_id')} END)`;
 }
 
 /**
@@ -115,11 +119,8 @@ export function visibleCase(actor: Viewer, alias: string, p: SqlParams): string 
     case Role.JUDGE:
       return `(${alias}.court_id = ${p.add(actor.organisationId)} AND ${alias}.filed_on IS NOT NULL)`;
     case Role.PROCURATOR:
-    case Role.ASSOCIATION_STAFF: {
-      const org = p.add(actor.organisationId);
-      return `(${alias}.opened_by_organisation_id = ${org} OR EXISTS (
-                SELECT 1 FROM case_party vp WHERE vp.case_id = ${alias}.id AND vp.organisation_id = ${org}))`;
-    }
+    case Role.ASSOCIATION_STAFF:
+      return plaintiffCase(p.add(actor.organisationId), alias);
     default:
       return 'false';
   }
@@ -131,9 +132,30 @@ export function visibleCase(actor: Viewer, alias: string, p: SqlParams): string 
  * that case). Enrolling a claimant against an incident needs the same visibility.
  */
 export function visibleIncident(actor: Viewer, alias: string, p: SqlParams): string {
-  const linked = `EXISTS (SELECT 1 FROM case_incident vi JOIN legal_case vc ON vc.id = vi.case_id
-                            WHERE vi.incident_id = ${alias}.id AND ${visibleCase(actor, 'vc', p)})`;
-  if (actor.role === Role.JUDGE) return linked;
-  if (actor.role !== Role.PROCURATOR && actor.role !== Role.ASSOCIATION_STAFF) return 'false';
-  return `(${alias}.organisation_id = ${p.add(actor.organisationId)} OR ${linked})`;
+  switch (actor.role) {
+    case Role.JUDGE:
+      return `EXISTS (SELECT 1 FROM case_incident vi JOIN legal_case vc ON vc.id = vi.case_id
+                       WHERE vi.incident_id = ${alias}.id AND ${visibleCase(actor, 'vc', p)})`;
+    case Role.PROCURATOR:
+    case Role.ASSOCIATION_STAFF:
+      return plaintiffIncident(p.add(actor.organisationId), `${alias}.id`);
+    default:
+      return 'false';
+  }
+}
+
+/** The cases a plaintiff-side organisation (parameter `org`) opened, sues in or supports, on `alias`. */
+function plaintiffCase(org: string, alias: string): string {
+  return `(${alias}.opened_by_organisation_id = ${org} OR EXISTS (
+            SELECT 1 FROM case_party vp WHERE vp.case_id = ${alias}.id AND vp.organisation_id = ${org}))`;
+}
+
+/**
+ * The incidents a plaintiff-side organisation (parameter `org`) may see, as a predicate on an
+ * incident id column: those it registered, and those linked to one of its cases.
+ */
+function plaintiffIncident(org: string, incidentId: string): string {
+  return `(EXISTS (SELECT 1 FROM leak_incident vo WHERE vo.id = ${incidentId} AND vo.organisation_id = ${org})
+           OR EXISTS (SELECT 1 FROM case_incident vi JOIN legal_case vc ON vc.id = vi.case_id
+                       WHERE vi.incident_id = ${incidentId} AND ${plaintiffCase(org, 'vc')}))`;
 }
