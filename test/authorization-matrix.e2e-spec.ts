@@ -447,4 +447,16 @@ describe('authorization matrix', () => {
       expect(await runRow(name, op as RestRoute)).toEqual([]);
     });
   });
+
+  // Last, as it adds an enrolment: association 2 enrols a person procuratorate 1's seized dataset
+  // of incident1 matched. Association 2 cannot see incident1, so nothing may tell it apart from a random id.
+  it("incidentExposures of an incident the caller cannot see stays indistinguishable once the caller's own claimant was matched by it", async () => {
+    await enrol(api, token.assoc2!, A_ONLY, [fx.ownIncident.assoc2!]);
+    const q = `query($i: ID!) { incidentExposures(incidentId: $i, first: 10) { totalCount nodes { claimantId basis } } }`;
+    const randomId = randomUUID();
+    const foreign = await gqlRaw(q, { i: fx.incident1 }, 'assoc2');
+    const random = await gqlRaw(q, { i: randomId }, 'assoc2');
+    // Finding: today the foreign incident answers its match (totalCount 1, DATASET_MATCH), a random id an empty page.
+    expect(normalise(foreign, fx.incident1)).toBe(normalise(random, randomId));
+  });
 });
