@@ -9,12 +9,14 @@ import { CasesModule } from '@app/cases';
 import { LeaksModule } from '@app/leaks';
 import { ClaimantsModule } from '@app/claimants';
 import { ClassesModule } from '@app/classes';
+import { MAX_TOKENS, refuseDeepDocument } from './document-limits';
 import { offlineLandingPage } from './graphiql';
 import { HealthController } from './health.controller';
 
 /**
- * The API: GraphQL at /graphql with query depth, alias and cost limits enforced before execution,
- * the global validation pipe, and one error formatter.
+ * The API: GraphQL at /graphql with document size and nesting limits enforced before parsing,
+ * query depth, alias and cost limits before execution, the global validation pipe, and one
+ * error formatter. Introspection and GraphiQL as configured (off in production by default).
  */
 @Module({})
 export class AppModule {
@@ -24,8 +26,11 @@ export class AppModule {
       maxAliases: { n: config.graphql.maxAliases },
       costLimit: { maxCost: config.graphql.maxCost },
       maxDirectives: { n: 20 },
-      maxTokens: { n: 5000 },
-      blockFieldSuggestion: { enabled: config.production },
+      // Its token limit re-parses the document in a plugin hook, where a refusal (or the parser's
+      // stack overflow) is an HTTP 500: graphql-js's own limit (parseOptions) is a 400. Its
+      // suggestion mask misses enum values: formatGraphqlError hides them all.
+      maxTokens: { enabled: false },
+      blockFieldSuggestion: { enabled: false },
     }).protect();
     return {
       module: AppModule,
@@ -36,16 +41,22 @@ export class AppModule {
           path: '/graphql',
           autoSchemaFile: true,
           sortSchema: true,
+          // Not Nest's GraphiQL (from a CDN): ours, from node_modules, when configured; otherwise
+          // Nest installs Apollo's disabled landing page.
           graphiql: false,
           playground: false,
-          introspection: true,
+          introspection: config.graphql.introspection,
           includeStacktraceInErrorResponses: false,
+          parseOptions: { maxTokens: MAX_TOKENS },
           validationRules: armor.validationRules,
           // The cast bridges the CommonJS and ESM type declarations of @apollo/server (same runtime object).
-          plugins: [...armor.plugins, offlineLandingPage] as unknown as ApolloDriverConfig['plugins'],
+          plugins: [...armor.plugins, ...(config.graphql.graphiql ? [offlineLandingPage] : [])] as unknown as ApolloDriverConfig['plugins'],
           allowBatchedHttpRequests: false,
-          context: ({ req }: { req: GraphqlContext['req'] }): GraphqlContext => ({ req, loaders: new Loaders() }),
-          formatError: formatGraphqlError(logger),
+          context: ({ req }: { req: GraphqlContext['req'] }): GraphqlContext => {
+            refuseDeepDocument(req.method === 'GET' ? req.query.query : req.body?.query);
+            return { req, loaders: new Loaders() };
+          },
+          formatError: formatGraphqlError(logger, { hideSuggestions: !config.graphql.introspection }),
         }),
         LeaksModule,
         CasesModule,

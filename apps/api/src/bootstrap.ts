@@ -15,7 +15,7 @@ export async function createApi(config: AppConfig): Promise<NestExpressApplicati
     bufferLogs: false,
   });
   app.use(requestContextMiddleware);
-  serveGraphiqlAssets(app.getHttpAdapter().getInstance());
+  if (config.graphql.graphiql) serveGraphiqlAssets(app.getHttpAdapter().getInstance());
   // A bulk-enrolment upload is read as fast as its rows are sealed: a file of millions of rows
   // takes longer than Node's default 5 minutes to receive. Headers still must arrive in 60 s.
   app.getHttpServer().requestTimeout = UPLOAD_TIMEOUT_MS;

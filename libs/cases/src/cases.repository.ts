@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Actor, type Connection, decodeCursor, SqlParams as Params, toConnection, visibleCase } from '@app/platform';
+import { type Actor, type Connection, type CursorList, decodeCursor, SqlParams as Params, toConnection, visibleCase } from '@app/platform';
 import { type LeakIncident, leakIncidentColumns, type LeakIncidentRow, toLeakIncident, type HandlerRole } from '@app/leaks';
 import type { CaseFilter } from './case.inputs';
 import type { CaseModel, CaseParty, CaseStageTransition } from './case.model';
@@ -9,6 +9,8 @@ import { CasePartyRole, type CaseStage, type CaseType } from './rules/case-types
 import { LIABILITY_SOURCES, type LiabilityBasis } from './rules/liability';
 import type { PartyCounts } from './rules/standing';
 import { OVERDUE_CAPABLE_RULES } from './rules/deadline-rules';
+
+const CASES: CursorList = { name: 'Case(id)', arity: 1 };
 
 /**
  * SQL for "this open deadline is overdue on `today`" on the deadline alias `d`: the same test as
@@ -245,7 +247,7 @@ export class CasesRepository {
     const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM legal_case c WHERE ${where.join(' AND ')}`, p.values);
     if (after) {
       // The cursor is the last row's id; its created_at is read back at full precision.
-      const [id] = decodeCursor(after, 1);
+      const [id] = decodeCursor(CASES, after);
       where.push(`(c.created_at, c.id) < (SELECT k.created_at, k.id FROM legal_case k WHERE k.id = ${p.add(id)}::uuid)`);
     }
     const rows: CaseRow[] = await this.dataSource.query(
@@ -253,7 +255,7 @@ export class CasesRepository {
         ORDER BY c.created_at DESC, c.id DESC LIMIT ${p.add(first + 1)}`,
       p.values,
     );
-    return toConnection(rows.map(toCase), first, count, (c) => [c.id]);
+    return toConnection(CASES, rows.map(toCase), first, count, (c) => [c.id]);
   }
 
   // Batches for the per-request loaders: the caller has already checked the cases are visible.

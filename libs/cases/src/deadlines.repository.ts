@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Actor, type Connection, decodeCursor, SqlParams as Params, toConnection, visibleCase } from '@app/platform';
+import { type Actor, type Connection, type CursorList, decodeCursor, SqlParams as Params, toConnection, visibleCase } from '@app/platform';
 import { overdueDeadlineSql } from './cases.repository';
 import type { CaseDeadline, HolidayCalendarYear } from './case.model';
 import type { CalendarYearData } from './rules/holiday-calendar';
 import { DEADLINE_RULES, type Deadline, type DeadlineRule, isOverdue } from './rules/deadline-rules';
+
+const DEADLINES: CursorList = { name: 'Deadline(due,id)', arity: 2 };
 
 const DEADLINE_COLUMNS = `d.id, d.case_id, d.rule, d.source, d.trigger_date::text AS trigger_date, d.urgent, d.court_set_days,
   d.procedure, d.period_unit, d.period_length, d.nominal_due::text AS nominal_due, d.due::text AS due, d.provisional,
@@ -101,14 +103,14 @@ export class DeadlinesRepository {
     const from = 'case_deadline d JOIN legal_case c ON c.id = d.case_id';
     const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM ${from} WHERE ${where.join(' AND ')}`, p.values);
     if (args.after) {
-      const [due, id] = decodeCursor(args.after, 2);
+      const [due, id] = decodeCursor(DEADLINES, args.after);
       where.push(`(d.due, d.id) > (${p.add(due)}::date, ${p.add(id)}::uuid)`);
     }
     const rows: DeadlineRow[] = await this.dataSource.query(
       `SELECT ${DEADLINE_COLUMNS} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY d.due, d.id LIMIT ${p.add(args.first + 1)}`,
       p.values,
     );
-    return toConnection(rows, args.first, count, (d) => [d.due, d.id]);
+    return toConnection(DEADLINES, rows, args.first, count, (d) => [d.due, d.id]);
   }
 
   /**

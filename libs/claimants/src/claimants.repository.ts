@@ -4,6 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import {
   type Actor,
   type Connection,
+  type CursorList,
   decodeCursor,
   enrolmentsIn,
   type EnrolmentView,
@@ -14,6 +15,9 @@ import {
 } from '@app/platform';
 import type { Claimant, ClaimantCounts, Exposure, ExposureCounts, HarmDeclaration } from './claimant.model';
 import type { SealedEnrolment } from './enrolment-record';
+
+const CLAIMANTS: CursorList = { name: 'Claimant(enrolledAt,id)', arity: 2 };
+const EXPOSURES: CursorList = { name: 'Exposure(claimantId,basis)', arity: 2 };
 
 interface EnrolmentRow {
   claimant_id: string;
@@ -194,7 +198,7 @@ export class ClaimantsRepository {
     const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
     const countValues = [...p.values];
     if (after) {
-      const [at, id] = decodeCursor(after, 2);
+      const [at, id] = decodeCursor(CLAIMANTS, after);
       conditions.push(`(e.created_at, e.claimant_id) > (${p.add(at)}::timestamptz, ${p.add(id)}::uuid)`);
     }
     const [[{ count }], rows] = await Promise.all([
@@ -206,7 +210,7 @@ export class ClaimantsRepository {
         p.values,
       ),
     ]);
-    return toConnection((rows as EnrolmentRow[]).map(toClaimant), first, count, (c) => [c.enrolledAt.toISOString(), c.id]);
+    return toConnection(CLAIMANTS, (rows as EnrolmentRow[]).map(toClaimant), first, count, (c) => [c.enrolledAt.toISOString(), c.id]);
   }
 
   async harmsByEnrolment(enrolmentIds: readonly string[]): Promise<(HarmDeclaration & { enrolmentId: string })[]> {
@@ -242,7 +246,7 @@ export class ClaimantsRepository {
     const countValues = [...p.values];
     const where = conditions.join(' AND ');
     if (after) {
-      const [claimantId, basis] = decodeCursor(after, 2);
+      const [claimantId, basis] = decodeCursor(EXPOSURES, after);
       conditions.push(`(x.claimant_id, x.basis::text) > (${p.add(claimantId)}::uuid, ${p.add(basis)}::text)`);
     }
     const [[{ count }], rows] = await Promise.all([
@@ -253,7 +257,7 @@ export class ClaimantsRepository {
         p.values,
       ),
     ]);
-    return toConnection(rows.map(toExposure), first, count, (x: Exposure) => [x.claimantId, x.basis]);
+    return toConnection(EXPOSURES, rows.map(toExposure), first, count, (x: Exposure) => [x.claimantId, x.basis]);
   }
 
   /**

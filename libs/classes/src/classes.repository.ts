@@ -5,6 +5,7 @@ import {
   type Actor,
   classMembersIn,
   type Connection,
+  type CursorList,
   decodeCursor,
   enrolmentsIn,
   type EnrolmentView,
@@ -29,6 +30,11 @@ import {
 } from './class.model';
 import { type ClassStatus, CURRENT_STATES, MemberState } from './rules/membership';
 import { SENSITIVE_CATEGORY_LIST, Subclass, subclassSql } from './rules/subclasses';
+
+const CLASSES: CursorList = { name: 'Class(createdAt,id)', arity: 2 };
+const CLASS_MEMBERS: CursorList = { name: 'ClassMember(claimantId)', arity: 1 };
+const CLASS_ANOMALIES: CursorList = { name: 'ClassAnomaly(claimantId)', arity: 1 };
+const DECISIONS: CursorList = { name: 'ReviewDecision(decidedAt,id)', arity: 2 };
 
 /**
  * Whose members, with whose facts, a caller reads: the court the merged view, the plaintiff side
@@ -275,7 +281,7 @@ export class ClassesRepository {
     const conditions = [`k.case_id = ${p.add(caseId)}`];
     const countValues = [...p.values];
     if (after) {
-      const [at, id] = decodeCursor(after, 2);
+      const [at, id] = decodeCursor(CLASSES, after);
       conditions.push(`(k.created_at, k.id) > (${p.add(at)}::timestamptz, ${p.add(id)}::uuid)`);
     }
     const [rows, [{ total }]] = await Promise.all([
@@ -285,7 +291,7 @@ export class ClassesRepository {
       ),
       this.dataSource.query(`SELECT count(*)::int AS total FROM case_class k WHERE k.case_id = $1`, countValues),
     ]);
-    return toConnection(rows.map(toClass), first, total, (c) => [c.createdAt.toISOString(), c.id]);
+    return toConnection(CLASSES, rows.map(toClass), first, total, (c) => [c.createdAt.toISOString(), c.id]);
   }
 
   /**
@@ -495,7 +501,7 @@ export class ClassesRepository {
     const p = new Params();
     const from = `${classMembersIn(view, p)} m`;
     const conditions = [`m.class_id = ${p.add(classId)}`, ...filterConditions(filter, p)];
-    return this.page({ columns: MEMBER_COLUMNS, from }, conditions, p, first, after, toMember, (m) => m.claimantId);
+    return this.page(CLASS_MEMBERS, { columns: MEMBER_COLUMNS, from }, conditions, p, first, after, toMember, (m) => m.claimantId);
   }
 
   /**
@@ -557,7 +563,7 @@ export class ClassesRepository {
         break;
       }
     }
-    return this.page(query, conditions, p, first, after, (r) => ({
+    return this.page(CLASS_ANOMALIES, query, conditions, p, first, after, (r) => ({
       kind,
       member: toMember(r),
       otherClassIds: r.other_class_ids ?? null,
@@ -569,6 +575,7 @@ export class ClassesRepository {
 
   /** A keyset page on m.claimant_id with its total, the two queries in parallel. */
   private async page<T>(
+    list: CursorList,
     query: PageQuery,
     conditions: string[],
     p: Params,
@@ -581,7 +588,7 @@ export class ClassesRepository {
     const columns = typeof query.columns === 'function' ? query.columns(p) : query.columns;
     const prefix = query.prefix ?? '';
     const pageConditions = [...conditions];
-    if (after) pageConditions.push(`m.claimant_id > ${p.add(String(decodeCursor(after, 1)[0]))}::uuid`);
+    if (after) pageConditions.push(`m.claimant_id > ${p.add(String(decodeCursor(list, after)[0]))}::uuid`);
     const [rows, [{ total }]] = await Promise.all([
       this.dataSource.query(
         `${prefix} SELECT ${columns} FROM ${query.from} WHERE ${pageConditions.join(' AND ')} ORDER BY m.claimant_id LIMIT ${p.add(first + 1)}`,
@@ -589,7 +596,7 @@ export class ClassesRepository {
       ),
       this.dataSource.query(`${prefix} SELECT count(*)::int AS total FROM ${query.from} WHERE ${conditions.join(' AND ')}`, countValues),
     ]);
-    return toConnection(rows.map(map), first, total, (item) => [key(item)]);
+    return toConnection(list, rows.map(map), first, total, (item) => [key(item)]);
   }
 
   /**
@@ -682,7 +689,7 @@ export class ClassesRepository {
         .replace('d.touched::text AS touched,', 'CASE WHEN d.claimant_id IS NOT NULL THEN d.touched::text END AS touched,');
     }
     if (after) {
-      const [at, id] = decodeCursor(after, 2);
+      const [at, id] = decodeCursor(DECISIONS, after);
       conditions.push(`(d.decided_at, d.id) > (${p.add(at)}::timestamptz, ${p.add(id)}::uuid)`);
     }
     const [rows, [{ total }]] = await Promise.all([
@@ -692,7 +699,7 @@ export class ClassesRepository {
       ),
       this.dataSource.query(`SELECT count(*)::int AS total FROM review_decision WHERE class_id = $1`, [classId]),
     ]);
-    return toConnection(rows.map(toDecision), first, total, (d) => [d.decidedAt.toISOString(), d.id]);
+    return toConnection(DECISIONS, rows.map(toDecision), first, total, (d) => [d.decidedAt.toISOString(), d.id]);
   }
 
   /** Counts of members awaiting a decision and admitted, for certification. */

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Connection, decodeCursor, SqlParams, toConnection, type Viewer, visibleIncident } from '@app/platform';
+import { type Connection, type CursorList, decodeCursor, SqlParams, toConnection, type Viewer, visibleIncident } from '@app/platform';
 import { type DataCategory, isSensitive } from './rules/data-categories';
 import type { DiscoveryChannel, HandlerRole, LeakIncident, LeakIncidentFilter } from './leak-incident.model';
+
+const LEAK_INCIDENTS: CursorList = { name: 'LeakIncident(id)', arity: 1 };
 
 /** The columns of a LeakIncident, for `alias`; dates as text so no time zone touches them. */
 export function leakIncidentColumns(alias: string): string {
@@ -122,7 +124,7 @@ export class LeakIncidentsRepository {
     const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM leak_incident i WHERE ${where.join(' AND ')}`, [...p.values]);
     if (after) {
       // The cursor is the last row's id; its created_at is read back at full (microsecond) precision.
-      const [id] = decodeCursor(after, 1);
+      const [id] = decodeCursor(LEAK_INCIDENTS, after);
       add('(i.created_at, i.id) < (SELECT c.created_at, c.id FROM leak_incident c WHERE c.id = ?::uuid)', id);
     }
     const limit = p.add(first + 1);
@@ -131,6 +133,6 @@ export class LeakIncidentsRepository {
         ORDER BY i.created_at DESC, i.id DESC LIMIT ${limit}`,
       p.values,
     );
-    return toConnection(rows.map(toLeakIncident), first, count, (i) => [i.id]);
+    return toConnection(LEAK_INCIDENTS, rows.map(toLeakIncident), first, count, (i) => [i.id]);
   }
 }

@@ -3,8 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { currentRequest } from '../logging/request-context';
-import { type Connection, decodeCursor, toConnection } from '../pagination/pagination';
+import { type Connection, type CursorList, decodeCursor, toConnection } from '../pagination/pagination';
 import type { AuditChainReport, AuditEvent, AuditEventFilter } from './audit-event.model';
+
+const AUDIT_EVENTS: CursorList = { name: 'AuditEvent(seq)', arity: 1 };
 
 /** What a caller records; the log adds time, request id, sequence and hash itself. */
 export interface AuditEntry {
@@ -78,7 +80,7 @@ export class AuditService {
     const filtered = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const counted = this.dataSource.query(`SELECT count(*)::int AS count FROM audit_event ${filtered}`, [...params]);
 
-    if (after) add('seq < ?', decodeCursor(after, 1)[0]);
+    if (after) add('seq < ?', decodeCursor(AUDIT_EVENTS, after)[0]);
     params.push(first + 1);
     const [[{ count }], rows] = await Promise.all([
       counted,
@@ -90,7 +92,7 @@ export class AuditService {
         params,
       ) as Promise<AuditRow[]>,
     ]);
-    return toConnection(rows.map(toModel), first, count, (e) => [Number(e.seq)]);
+    return toConnection(AUDIT_EVENTS, rows.map(toModel), first, count, (e) => [Number(e.seq)]);
   }
 
   /** The highest seq in the log (0 when empty). */

@@ -19,6 +19,9 @@ const EnvSchema = z.object({
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().positive().default(10),
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().positive().default(30),
   GRAPHQL_MAX_COST: z.coerce.number().int().positive().default(5000),
+  // Unset: on outside production, off in production.
+  GRAPHQL_INTROSPECTION: z.enum(['true', 'false']).optional(),
+  GRAPHIQL: z.enum(['true', 'false']).optional(),
   SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
   JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).default(30),
   JOB_SUPERVISE_SECONDS: z.coerce.number().int().min(1).default(15),
@@ -40,7 +43,11 @@ export interface AppConfig {
   jwtSecret: string;
   jwtTtlSeconds: number;
   logLevel: Env['LOG_LEVEL'];
-  graphql: { maxDepth: number; maxAliases: number; maxCost: number };
+  /**
+   * Query limits, and what the API tells about its schema: introspection (and with it the "Did
+   * you mean" suggestions in error messages, hidden when it is off) and the GraphiQL page.
+   */
+  graphql: { maxDepth: number; maxAliases: number; maxCost: number; introspection: boolean; graphiql: boolean };
   seedDemo: boolean;
   jobHeartbeatSeconds: number;
   jobSuperviseSeconds: number;
@@ -96,7 +103,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     jwtSecret,
     jwtTtlSeconds: env.JWT_TTL_SECONDS,
     logLevel: env.LOG_LEVEL,
-    graphql: { maxDepth: env.GRAPHQL_MAX_DEPTH, maxAliases: env.GRAPHQL_MAX_ALIASES, maxCost: env.GRAPHQL_MAX_COST },
+    graphql: {
+      maxDepth: env.GRAPHQL_MAX_DEPTH,
+      maxAliases: env.GRAPHQL_MAX_ALIASES,
+      maxCost: env.GRAPHQL_MAX_COST,
+      introspection: (env.GRAPHQL_INTROSPECTION ?? String(!production)) === 'true',
+      graphiql: (env.GRAPHIQL ?? String(!production)) === 'true',
+    },
     seedDemo: !production && env.SEED_DEMO === 'auto',
     jobHeartbeatSeconds: env.JOB_HEARTBEAT_SECONDS,
     jobSuperviseSeconds: env.JOB_SUPERVISE_SECONDS,

@@ -23,12 +23,20 @@ const HTTP_STATUS_CODES: Partial<Record<number, ErrorCode>> = {
 };
 
 /**
+ * graphql-js's suggestions (`Did you mean "organisations"?`, `Did you mean the enum value
+ * "COURT"?`), from validation and from coercing variables alike: graphql-armor's mask misses the
+ * enum ones, and Apollo's `hideSchemaDetailsFromClientErrors` the variables' ones.
+ */
+const SUGGESTION = / ?Did you mean [^?]*\?/g;
+
+/**
  * The one place where errors become GraphQL responses: a DomainError keeps its code and facts;
- * GraphQL's own validation errors pass through; anything else is logged (class, SQLSTATE and
+ * GraphQL's own validation errors pass through (without suggestions when `hideSuggestions`, so
+ * that they do not reveal the schema when introspection is off); anything else is logged (class, SQLSTATE and
  * constraint only, never values) and answered with INTERNAL_SERVER_ERROR and the request id.
  * No stack trace, SQL or personal data ever reaches the client.
  */
-export function formatGraphqlError(logger: Logger) {
+export function formatGraphqlError(logger: Logger, { hideSuggestions }: { hideSuggestions: boolean }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
     const path = formatted.path;
@@ -41,12 +49,13 @@ export function formatGraphqlError(logger: Logger) {
       if (code) return { message: original.message, path, extensions: { code } };
     }
     const code = formatted.extensions?.code;
+    const message = hideSuggestions ? formatted.message.replace(SUGGESTION, '') : formatted.message;
     if (original instanceof GraphQLError && typeof code === 'string' && GRAPHQL_CODES.has(code)) {
-      return { message: formatted.message, locations: formatted.locations, path, extensions: { code } };
+      return { message, locations: formatted.locations, path, extensions: { code } };
     }
     if (original instanceof GraphQLError && !original.originalError && !path) {
       // Rejections raised during validation (query depth, aliases, cost) carry no original error.
-      return { message: formatted.message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
+      return { message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } };
     }
 
     const requestId = currentRequest()?.requestId;

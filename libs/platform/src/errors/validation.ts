@@ -1,7 +1,36 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validate } from 'class-validator';
 import { InputError } from './domain-error';
+import { findUnstorableText, UNSTORABLE_TEXT_REASON } from './storable-text';
+
+/** @nestjs/graphql's GqlParamtype.ARGS (not exported): the parameter type of `@Args()`. */
+const GRAPHQL_ARGS = 3;
+
+/** The parameters that carry client input: REST body, query string and route params; GraphQL arguments. */
+const INPUT_PARAMETERS = new Set<unknown>(['body', 'query', 'param', GRAPHQL_ARGS]);
+
+/** BAD_USER_INPUT naming the first string in `value` PostgreSQL cannot store (see storable-text.ts). */
+function refuseUnstorableText(value: unknown, root?: string): void {
+  const field = findUnstorableText(value, root);
+  if (field !== undefined) throw new InputError(field, UNSTORABLE_TEXT_REASON);
+}
+
+/**
+ * The global pipe runs on every argument of every resolver and REST handler, so the text check
+ * lives here rather than in a String scalar (which neither covers REST nor can replace the
+ * built-in String and ID of a code-first schema) or an Apollo plugin (which would walk the
+ * operation against the schema again, for GraphQL only). It sees the coerced values, so inline
+ * literals and variables alike, whatever the scalar (String, ID, or a custom one that parses to
+ * a string), and a new resolver cannot forget it. The check runs before class-validator, which
+ * sees only the declared fields, and names the field the same way.
+ */
+class InputPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (INPUT_PARAMETERS.has(metadata.type)) refuseUnstorableText(value, typeof metadata.data === 'string' ? metadata.data : undefined);
+    return super.transform(value, metadata);
+  }
+}
 
 /** The first failing constraint, with its dotted field path (e.g. `input.defendants.0.name`). */
 function firstFailure(errors: ValidationError[], prefix = ''): { field: string; reason: string } | undefined {
@@ -16,11 +45,12 @@ function firstFailure(errors: ValidationError[], prefix = ''): { field: string; 
 }
 
 /**
- * The global validation pipe: validates every input type with class-validator and turns the
- * first failure into BAD_USER_INPUT naming the field. Unknown properties are refused.
+ * The global validation pipe: refuses text PostgreSQL cannot store (NUL, unpaired surrogates)
+ * in any argument, validates every input type with class-validator and turns the first failure
+ * into BAD_USER_INPUT naming the field. Unknown properties are refused.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new InputPipe({
     transform: true,
     whitelist: true,
     forbidNonWhitelisted: true,
@@ -37,6 +67,7 @@ export function createValidationPipe(): ValidationPipe {
  * same rules and the same BAD_USER_INPUT error as the API.
  */
 export async function validateInput<T extends object>(type: ClassConstructor<T>, plain: unknown): Promise<T> {
+  refuseUnstorableText(plain);
   const value = plainToInstance(type, plain);
   const failure = firstFailure(await validate(value, { whitelist: true, forbidNonWhitelisted: true }));
   if (failure) throw new InputError(failure.field, failure.reason);

@@ -7,8 +7,10 @@ import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { ConflictError } from '../errors/domain-error';
 import { isUniqueViolation } from '../errors/postgres-errors';
-import { type Connection, decodeCursor, PageArgs, toConnection } from '../pagination/pagination';
+import { type Connection, type CursorList, decodeCursor, PageArgs, toConnection } from '../pagination/pagination';
 import { AdministrativeLevel, Organisation, OrganisationKind } from './organisation.entity';
+
+const ORGANISATIONS: CursorList = { name: 'Organisation(name,id)', arity: 2 };
 
 @InputType()
 export class CreateOrganisationInput {
@@ -71,14 +73,14 @@ export class OrganisationsService {
     if (args.kind) query.where('o.kind = :kind', { kind: args.kind });
     const page = query.clone();
     if (args.after) {
-      const [name, id] = decodeCursor(args.after, 2);
+      const [name, id] = decodeCursor(ORGANISATIONS, args.after);
       page.andWhere('(o.name, o.id) > (:name, :id)', { name, id });
     }
     const [totalCount, rows] = await Promise.all([
       query.getCount(),
       page.orderBy('o.name').addOrderBy('o.id').limit(args.first + 1).getMany(),
     ]);
-    return toConnection(rows, args.first, totalCount, (o) => [o.name, o.id]);
+    return toConnection(ORGANISATIONS, rows, args.first, totalCount, (o) => [o.name, o.id]);
   }
 
   /** Fetches many organisations by id in one query (for DataLoader). */

@@ -79,6 +79,8 @@ export function ConnectionType<T>(node: Type<T>): Type<Connection<T>> {
  * Keyset cursors: the sort key values of the last row, signed, so a page costs an index range
  * scan however deep it is, and a cursor the server did not issue (a crafted key that would
  * reach SQL as a malformed uuid or date) is refused as BAD_USER_INPUT before any query runs.
+ * The signature also covers the list the cursor belongs to: a genuine cursor of another list
+ * (an organisation's name where a date is expected) is refused the same way.
  */
 let cursorKey: Buffer = randomBytes(32);
 
@@ -90,32 +92,50 @@ export function setCursorSecret(secret: string): void {
   cursorKey = createHmac('sha256', secret).update('leakcase/cursor/v1').digest();
 }
 
-function cursorTag(body: string): string {
-  return createHmac('sha256', cursorKey).update(body).digest().subarray(0, 16).toString('base64url');
+/**
+ * Names a keyset-paginated list for its cursors: the node type and the sort key, e.g.
+ * `Organisation(name,id)`. Lists with the same name accept each other's cursors, so two lists
+ * share a name only when they share the node type and the key.
+ */
+export interface CursorList {
+  name: string;
+  /** How many values the sort key has. */
+  arity: number;
 }
 
-export function encodeCursor(key: (string | number)[]): string {
+function cursorTag(list: CursorList, body: string): string {
+  return createHmac('sha256', cursorKey).update(`${list.name}\n${body}`).digest().subarray(0, 16).toString('base64url');
+}
+
+/** The cursor of a row of `list` whose sort key is `key`. */
+export function encodeCursor(list: CursorList, key: (string | number)[]): string {
   const body = Buffer.from(JSON.stringify(key)).toString('base64url');
-  return `${body}.${cursorTag(body)}`;
+  return `${body}.${cursorTag(list, body)}`;
 }
 
-/** Decodes a cursor made by encodeCursor with `arity` values; BAD_USER_INPUT on anything else. */
-export function decodeCursor(cursor: string, arity: number): (string | number)[] {
+/** Decodes a cursor made by encodeCursor for the same list; BAD_USER_INPUT on `after` on anything else. */
+export function decodeCursor(list: CursorList, cursor: string): (string | number)[] {
   const [body, tag, extra] = cursor.split('.');
-  const expected = body ? Buffer.from(cursorTag(body)) : undefined;
+  const expected = body ? Buffer.from(cursorTag(list, body)) : undefined;
   if (expected && tag !== undefined && extra === undefined && tag.length === expected.length && timingSafeEqual(Buffer.from(tag), expected)) {
     const key = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
-    if (Array.isArray(key) && key.length === arity) return key;
+    if (Array.isArray(key) && key.length === list.arity) return key;
   }
   throw new InputError('after', 'is not a cursor returned by this list');
 }
 
 /**
- * Shapes `rows` (fetched with LIMIT first + 1) into a Connection; `key` gives each row's sort key.
+ * Shapes `rows` (fetched with LIMIT first + 1) into a Connection of `list`; `key` gives each row's sort key.
  */
-export function toConnection<T>(rows: T[], first: number, totalCount: number, key: (row: T) => (string | number)[]): Connection<T> {
+export function toConnection<T>(
+  list: CursorList,
+  rows: T[],
+  first: number,
+  totalCount: number,
+  key: (row: T) => (string | number)[],
+): Connection<T> {
   const page = rows.slice(0, first);
-  const edges = page.map((node) => ({ node, cursor: encodeCursor(key(node)) }));
+  const edges = page.map((node) => ({ node, cursor: encodeCursor(list, key(node)) }));
   return {
     edges,
     nodes: page,
