@@ -210,7 +210,11 @@ describe('hostile and broken uploads', () => {
     await check('JSON that is not an object', await json(`/datasets/${id}/complete`, '"x"'), refused());
   });
 
-  it('still serves /health and GraphQL after every hostile upload, and a good upload stages', async () => {
+  it('still serves /health, GraphQL and a good upload after hostile ones (the process never exited)', async () => {
+    // Run alone, this test still needs the shapes that killed the process.
+    await postMultipart(`${filePart()}${csv(800, 3)}`);
+    await raw(multipartHead(IMPORT_MAX_BYTES), `${filePart()}${csv(810, 3)}`, 30);
+    await new Promise((r) => setTimeout(r, 500));
     expect(exited).toBeNull();
     expect((await fetch(`${server.baseUrl}/health`)).status).toBe(200);
     const me = await httpGql(server.baseUrl, `{ me { email } }`, {}, association);
