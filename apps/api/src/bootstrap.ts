@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { type AppConfig, createLogger, JsonLogger, requestContextMiddleware } from '@app/platform';
+import { type AppConfig, bodyParserErrors, createLogger, JsonLogger, requestContextMiddleware } from '@app/platform';
 import { AppModule } from './app.module';
 import { serveGraphiqlAssets } from './graphiql';
 
@@ -13,8 +13,13 @@ export async function createApi(config: AppConfig): Promise<NestExpressApplicati
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, logger), {
     logger: new JsonLogger(logger),
     bufferLogs: false,
+    // Registered below, so that their errors are answered in JSON (bodyParserErrors).
+    bodyParser: false,
   });
   app.use(requestContextMiddleware);
+  app.useBodyParser('json');
+  app.useBodyParser('urlencoded', { extended: true });
+  app.use(bodyParserErrors);
   if (config.graphql.graphiql) serveGraphiqlAssets(app.getHttpAdapter().getInstance());
   // A bulk-enrolment upload is read as fast as its rows are sealed: a file of millions of rows
   // takes longer than Node's default 5 minutes to receive. Headers still must arrive in 60 s.

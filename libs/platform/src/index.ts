@@ -16,6 +16,7 @@ export * from './errors/format-graphql-error';
 export * from './errors/postgres-errors';
 export * from './errors/validation';
 export * from './graphql/loaders';
+export * from './http/request-body';
 export * from './jobs/job.model';
 export * from './jobs/jobs.service';
 export * from './logging/logger';

@@ -1,23 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
 import type { Request } from 'express';
-import { type Actor, Allow, CurrentActor, InputError, Role } from '@app/platform';
+import { type Actor, Allow, CurrentActor, InputError, readBody, Role } from '@app/platform';
 import type { CompleteDatasetRequest, CreateDatasetRequest } from './dataset-protocol';
 import { DatasetsService } from './datasets.service';
 
 /** Largest chunk body accepted: MAX_CHUNK_ROWS rows of two 32-byte hashes, with room to spare. */
 const MAX_BODY = 20 * 1024 * 1024;
-
-/** Reads a binary request body (bounded), as Nest only parses JSON and forms. */
-async function readBody(req: Request): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  let size = 0;
-  for await (const part of req) {
-    size += (part as Buffer).length;
-    if (size > MAX_BODY) throw new InputError('body', `exceeds ${MAX_BODY} bytes`);
-    parts.push(part as Buffer);
-  }
-  return Buffer.concat(parts);
-}
 
 /**
  * The dataset upload protocol (REST: binary bodies are awkward in GraphQL). The CLI's
@@ -47,7 +35,7 @@ export class DatasetsController {
     // Any other type may have been parsed (and the stream consumed) by a body parser already,
     // which would store the chunk as empty and block the real one forever.
     if (!req.is('application/octet-stream')) throw new InputError('content-type', 'must be application/octet-stream');
-    return this.datasets.putChunk(actor, id, Number(n), await readBody(req));
+    return this.datasets.putChunk(actor, id, Number(n), await readBody(req, MAX_BODY));
   }
 
   @Allow(Role.PROCURATOR)

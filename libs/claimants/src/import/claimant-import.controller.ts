@@ -1,41 +1,18 @@
-import { Readable } from 'node:stream';
-import { Controller, Get, Param, Post, Query, Req, Res } from '@nestjs/common';
-import busboy from 'busboy';
+import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { type Actor, Allow, CurrentActor, InputError, JobsService, Role } from '@app/platform';
+import { type Actor, Allow, APP_CONFIG, type AppConfig, CurrentActor, InputError, JobsService, Role, uploadStream } from '@app/platform';
 import { ClaimantImportService, type ImportReport, parseMapping } from './claimant-import.service';
-
-/** The CSV file of a multipart/form-data request (field `file`), as a stream: never buffered whole. */
-function multipartFile(req: Request): Promise<Readable> {
-  return new Promise((resolve, reject) => {
-    const parser = busboy({ headers: req.headers, limits: { files: 1 } });
-    let found = false;
-    let file: Readable | undefined;
-    // Once the file stream is handed over, a client that goes away or a broken multipart body
-    // must end it with an error: else the import waits for the rest forever, holding its COPY.
-    const fail = (error: Error) => (file ? file.destroy(error) : reject(error));
-    parser.on('file', (name, stream) => {
-      if (name !== 'file' || found) return stream.resume();
-      found = true;
-      file = stream;
-      resolve(stream);
-    });
-    parser.on('error', fail);
-    req.on('close', () => req.complete || fail(new InputError('file', 'upload was interrupted')));
-    parser.on('close', () => found || reject(new InputError('file', 'is missing (multipart field "file")')));
-    req.pipe(parser);
-  });
-}
 
 /** The longest `Prefer: wait=N` honoured, in seconds. */
 const MAX_WAIT_SECONDS = 60;
 
 /**
  * Bulk enrolment over HTTP: a CSV as multipart/form-data (field `file`) or as the raw body
- * (text/csv). Query: `encoding` (auto, utf-8, gb18030), `map` (header=column,… for other headers).
+ * (text/csv), at most IMPORT_MAX_BYTES. Query: `encoding` (auto, utf-8, gb18030), `map` (header=column,… for other headers).
  * The upload validates and stages every row and answers 202 with the report (rejected rows: row,
  * field, reason; never values) and the job that enrols the valid rows; `GET /claimants/imports/:id`
- * and `job(id)` follow it. With `Prefer: wait=N` (RFC 7240) the answer waits up to N seconds
+ * and `job(id)` follow it. A truncated, malformed or abandoned upload, or one with no or several
+ * file parts, is BAD_USER_INPUT and stages nothing. With `Prefer: wait=N` (RFC 7240) the answer waits up to N seconds
  * (at most 60) for the job and is 200 when the import is COMPLETE.
  */
 @Controller('claimants')
@@ -43,6 +20,7 @@ export class ClaimantImportController {
   constructor(
     private readonly imports: ClaimantImportService,
     private readonly jobs: JobsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @Allow(Role.ASSOCIATION_STAFF, Role.PROCURATOR)
@@ -65,7 +43,8 @@ export class ClaimantImportController {
     if (!req.is(['multipart/form-data', 'text/csv', 'text/plain', 'application/octet-stream'])) {
       throw new InputError('content-type', 'must be multipart/form-data (field "file") or text/csv');
     }
-    const file = req.is('multipart/form-data') ? await multipartFile(req) : (req as Readable);
+    // Staged in one transaction that commits only if the whole body arrived well-formed (uploadStream).
+    const file = uploadStream(req, { maxBytes: this.config.importMaxBytes, field: 'file' });
     let report = await this.imports.stage(actor, file, { encoding: normalised as 'auto', mapping });
     if (waitSeconds > 0 && report.jobId) {
       await this.jobs.waitFor(report.jobId, waitSeconds * 1000);

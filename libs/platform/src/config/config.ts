@@ -25,6 +25,7 @@ const EnvSchema = z.object({
   SEED_DEMO: z.enum(['auto', 'never']).default('auto'),
   JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).default(30),
   JOB_SUPERVISE_SECONDS: z.coerce.number().int().min(1).default(15),
+  IMPORT_MAX_BYTES: z.coerce.number().int().positive().default(1024 * 1024 * 1024),
   PII_ENCRYPTION_KEY: z.string().optional(),
   BLIND_INDEX_KEY: z.string().optional(),
 });
@@ -51,6 +52,8 @@ export interface AppConfig {
   seedDemo: boolean;
   jobHeartbeatSeconds: number;
   jobSuperviseSeconds: number;
+  /** Largest bulk-enrolment upload (the request body), in bytes; larger ones are refused with BAD_USER_INPUT. */
+  importMaxBytes: number;
   /**
    * Keys of the claimants' personal-data vault, 32 bytes each: AES-256-GCM for the identifiers
    * and HMAC-SHA256 for their blind indexes. Two keys, so that whoever only hashes (the CLI that
@@ -113,6 +116,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     seedDemo: !production && env.SEED_DEMO === 'auto',
     jobHeartbeatSeconds: env.JOB_HEARTBEAT_SECONDS,
     jobSuperviseSeconds: env.JOB_SUPERVISE_SECONDS,
+    importMaxBytes: env.IMPORT_MAX_BYTES,
     vault,
     warnings,
   };

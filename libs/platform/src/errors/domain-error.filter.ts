@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { currentRequest } from '../logging/request-context';
-import { DomainError, ErrorCode } from './domain-error';
+import { DomainError, ErrorCode, InputError } from './domain-error';
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.BAD_USER_INPUT]: 400,
@@ -26,10 +26,7 @@ export class DomainErrorFilter implements ExceptionFilter {
     if (host.getType<string>() === 'graphql') return error;
 
     const res = host.switchToHttp().getResponse<Response>();
-    if (error instanceof DomainError) {
-      res.status(HTTP_STATUS[error.code]).json({ code: error.code, message: error.message, ...error.facts });
-      return;
-    }
+    if (error instanceof DomainError) return sendDomainError(res, error);
     if (error instanceof HttpException) {
       const status = error.getStatus();
       const code = Object.entries(HTTP_STATUS).find(([, s]) => s === status)?.[0];
@@ -41,4 +38,22 @@ export class DomainErrorFilter implements ExceptionFilter {
     this.logger.error(`Unhandled error in a REST route: ${pg.name} ${pg.code ?? ''} ${pg.constraint ?? ''}`.trim());
     res.status(500).json({ code: 'INTERNAL_SERVER_ERROR', message: `Internal error (request ${requestId ?? 'unknown'})`, requestId });
   }
+}
+
+/** A DomainError as a REST answer: its status, and `{ code, message, ...facts }`. */
+export function sendDomainError(res: Response, error: DomainError): void {
+  res.status(HTTP_STATUS[error.code]).json({ code: error.code, message: error.message, ...error.facts });
+}
+
+/**
+ * Express error middleware for the body parsers, which run before any route (and so outside
+ * DomainErrorFilter): a body they refuse (malformed JSON, too large, cut off, an unknown charset)
+ * is BAD_USER_INPUT on `body`, in JSON like every other refusal, not Express's HTML page.
+ * Anything else goes on to the next handler.
+ */
+export function bodyParserErrors(error: unknown, _req: Request, res: Response, next: NextFunction): void {
+  const parser = error as { type?: unknown; status?: number };
+  if (typeof parser?.type !== 'string' || !parser.status || parser.status >= 500) return next(error);
+  const reason = parser.type === 'entity.parse.failed' ? 'is not valid JSON' : `was refused (${parser.type})`;
+  sendDomainError(res, new InputError('body', reason));
 }

@@ -1,0 +1,104 @@
+import { finished, PassThrough, pipeline, type Readable, Transform } from 'node:stream';
+import busboy from 'busboy';
+import type { Request } from 'express';
+import { DomainError, InputError } from '../errors/domain-error';
+
+/** How an upload is read: the largest body accepted, in bytes, and the field named in its errors. */
+export interface UploadOptions {
+  maxBytes: number;
+  /** The multipart file part to take, and the `field` of the errors about it. */
+  field: string;
+}
+
+const tooLarge = (maxBytes: number) => new InputError('body', `exceeds the limit of ${maxBytes} bytes`, { maxBytes });
+
+/** Passes bytes through, failing with BAD_USER_INPUT (`body`) after `maxBytes` of them. */
+function byteLimit(maxBytes: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length;
+      done(seen > maxBytes ? tooLarge(maxBytes) : null, chunk);
+    },
+  });
+}
+
+/** Any failure of an upload as the InputError the client gets: stream and parser errors name `field`. */
+function uploadError(error: Error | null | undefined, field: string): DomainError {
+  if (error instanceof DomainError) return error;
+  const code = (error as { code?: string } | null | undefined)?.code;
+  if (!error || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'ECONNRESET') return new InputError(field, 'upload was interrupted');
+  // busboy's messages name the defect ("Unexpected end of form", "Malformed part header"), never the content.
+  return new InputError(field, `is not a well-formed multipart/form-data body (${error.message})`);
+}
+
+/**
+ * The bytes of an uploaded file as one stream, never buffered whole: the request body itself, or
+ * for multipart/form-data the one file part named `options.field` (other fields are skipped).
+ *
+ * The one place where a request body's streams (the request, the size limit, busboy and its part
+ * streams) report errors: every failure destroys the returned stream with a BAD_USER_INPUT
+ * InputError: the client gone, a truncated or malformed body, no file part, another file part,
+ * more than `maxBytes`. It ends only once the whole request was read and well-formed, so a
+ * consumer that commits when it ends never commits a truncated or ambiguous upload. On failure the
+ * rest of the request is discarded unread, so the refusal can still be answered. When the consumer
+ * destroys the stream (it refused the content), reading stops the same way.
+ *
+ * The error is also kept on the stream (`readableErrored`): a consumer may attach its pipeline
+ * after an await and still get it, and none is ever emitted without a listener.
+ *
+ * Throws InputError at once for a Content-Length over `maxBytes` (`body`) or a multipart type
+ * without a boundary (`content-type`).
+ */
+export function uploadStream(req: Request, { maxBytes, field }: UploadOptions): Readable {
+  if (Number(req.headers['content-length'] ?? 0) > maxBytes) throw tooLarge(maxBytes);
+  let parser: busboy.Busboy | undefined;
+  if (req.is('multipart/form-data')) {
+    try {
+      parser = busboy({ headers: req.headers });
+    } catch (error) {
+      throw new InputError('content-type', `is not a usable multipart/form-data type (${(error as Error).message})`);
+    }
+  }
+  const out = new PassThrough();
+  // Kept in out.readableErrored for a consumer that attaches later (see above).
+  out.on('error', () => undefined);
+  const limit = byteLimit(maxBytes);
+  const fail = (error?: Error | null) => {
+    req.unpipe(limit);
+    req.resume();
+    limit.destroy();
+    if (!out.destroyed) out.destroy(uploadError(error, field));
+  };
+  finished(req, (error) => error && fail(error));
+  out.on('close', () => out.readableEnded || fail());
+  req.pipe(limit);
+
+  if (!parser) {
+    limit.on('error', fail);
+    limit.pipe(out);
+    return out;
+  }
+  let file: Readable | undefined;
+  parser.on('file', (name, stream) => {
+    // busboy destroys a part's stream when the body breaks off inside it.
+    stream.on('error', fail);
+    if (name !== field || file) return fail(new InputError(field, `must be the only file part (multipart field "${field}")`));
+    file = stream;
+    stream.pipe(out, { end: false });
+  });
+  // busboy finishes only after every file part ended, so all of the file is in `out` by then.
+  pipeline(limit, parser, (error) => {
+    if (error) fail(error);
+    else if (!file) fail(new InputError(field, `is missing (multipart field "${field}")`));
+    else out.end();
+  });
+  return out;
+}
+
+/** A whole request body in memory (at most `maxBytes`), with uploadStream's errors (field `body`). */
+export async function readBody(req: Request, maxBytes: number): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const part of uploadStream(req, { maxBytes, field: 'body' })) parts.push(part as Buffer);
+  return Buffer.concat(parts);
+}
