@@ -10,9 +10,10 @@ async function main(): Promise<void> {
   // back to the queue, the pools close (all in app.close()), then the embedded server stops if
   // this process owns it. A second signal while that runs is ignored.
   let stopping = false;
-  const stop = () => {
+  const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
+    new Logger('Main').log(`${signal}: stopping`);
     void app
       .close()
       .then(stopEmbeddedPostgres)
