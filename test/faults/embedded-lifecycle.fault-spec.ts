@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -90,6 +90,7 @@ afterAll(() => {
   // Whatever a failed test left running: the APIs, then their servers.
   for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   for (const dir of dataDirs) for (const pid of postgresOf(dir)) process.kill(pid, 'SIGKILL');
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('the embedded server across stops, kills and crashes', () => {
@@ -175,8 +176,9 @@ describe('the embedded server across stops, kills and crashes', () => {
   });
 
   const asRoot = process.getuid?.() === 0;
-  (asRoot ? it : it.skip)('as root, refuses a data directory user postgres cannot reach, naming it (skipped: not root)', async () => {
+  (asRoot ? it : it.skip)(`as root, refuses a data directory user postgres cannot reach, naming it${asRoot ? '' : ' (skipped: not running as root)'}`, async () => {
     const closed = mkdtempSync(join(tmpdir(), 'leakcase-fault-closed-'));
+    dataDirs.push(closed);
     chmodSync(closed, 0o700);
     const dataDir = join(closed, 'inner', 'data');
     mkdirSync(dataDir, { recursive: true });
