@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PgBoss } from 'pg-boss';
@@ -17,7 +17,8 @@ export interface JobContext<P> {
   done: number;
   /**
    * Records progress. Pass the manager of the transaction that did the work, so the work and the
-   * checkpoint commit together and a restart neither loses nor repeats a step.
+   * checkpoint commit together and a restart neither loses nor repeats a step. Throws
+   * JobInterrupted once the server is stopping: the handler must let it through.
    */
   progress(done: number, total?: number | null, manager?: EntityManager): Promise<void>;
 }
@@ -30,6 +31,14 @@ export interface JobKindOptions {
   retryLimit?: number;
   /** Longest an attempt may run before it is failed and retried. */
   expireInSeconds?: number;
+}
+
+/** Thrown by `progress()` while the server stops: the job goes back to the queue at its last checkpoint. */
+export class JobInterrupted extends Error {
+  constructor() {
+    super('The server is stopping');
+    this.name = 'JobInterrupted';
+  }
 }
 
 interface JobRow {
@@ -61,11 +70,12 @@ const WORKER_POLL_SECONDS = 2;
  * created and migrated by pg-boss itself.
  */
 @Injectable()
-export class JobsService implements OnApplicationShutdown {
+export class JobsService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Jobs');
   private readonly handlers = new Map<string, { handler: JobHandler<never>; options: JobKindOptions }>();
   private boss?: PgBoss;
   private working = false;
+  private stopping = false;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -107,8 +117,13 @@ export class JobsService implements OnApplicationShutdown {
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    // A graceful stop lets a running step finish; work not done is resumed by the next start.
+  /**
+   * Before the shutdown hooks, as TypeORM closes its pool in its own and a running job needs it.
+   * A running job stops at its next checkpoint and goes back to the queue (resumed by the next
+   * start from there); pg-boss waits up to 10 s for it before closing its pool.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     await this.boss?.stop({ graceful: this.working, timeout: 10_000 });
   }
 
@@ -177,13 +192,14 @@ export class JobsService implements OnApplicationShutdown {
       organisationId: row.organisation_id,
       payload: row.payload as never,
       done: Number(row.progress_done),
-      progress: (done, total, manager) =>
-        (manager ?? this.dataSource.manager)
+      progress: async (done, total, manager) => {
+        if (this.stopping) throw new JobInterrupted();
+        await (manager ?? this.dataSource.manager)
           .query(
             `UPDATE job SET progress_done = $2, progress_total = coalesce($3, progress_total), updated_at = now() WHERE id = $1`,
             [id, done, total ?? null],
-          )
-          .then(() => undefined),
+          );
+      },
     };
     try {
       const result = await runWithRequestId(`job:${id}`, () => entry.handler(ctx));
@@ -193,6 +209,15 @@ export class JobsService implements OnApplicationShutdown {
         [id, JSON.stringify(result)],
       );
     } catch (error) {
+      if (error instanceof JobInterrupted) {
+        const [queued] = await returningRows<JobRow>(
+          this.dataSource.manager,
+          `UPDATE job SET status = 'QUEUED', updated_at = now() WHERE id = $1 RETURNING *`,
+          [id],
+        );
+        this.logger.log(`job ${id} (${kind}) handed back at ${queued?.progress_done} for the next start`);
+        throw error; // pg-boss retries it (the next start takes it)
+      }
       // Only our own errors have messages fit to show; anything else may carry data.
       const message = error instanceof DomainError ? error.message : 'Internal error; see the server log';
       const retryLimit = entry.options.retryLimit ?? 3;
