@@ -11,6 +11,7 @@ import { ClaimantsModule } from '@app/claimants';
 import { ClassesModule } from '@app/classes';
 import { offlineLandingPage } from './graphiql';
 import { HealthController } from './health.controller';
+import { graphqlOperationPlugin } from './request-log';
 
 /**
  * The API: GraphQL at /graphql with query depth, alias and cost limits enforced before execution,
@@ -42,7 +43,7 @@ export class AppModule {
           includeStacktraceInErrorResponses: false,
           validationRules: armor.validationRules,
           // The cast bridges the CommonJS and ESM type declarations of @apollo/server (same runtime object).
-          plugins: [...armor.plugins, offlineLandingPage] as unknown as ApolloDriverConfig['plugins'],
+          plugins: [...armor.plugins, offlineLandingPage, graphqlOperationPlugin] as unknown as ApolloDriverConfig['plugins'],
           allowBatchedHttpRequests: false,
           context: ({ req }: { req: GraphqlContext['req'] }): GraphqlContext => ({ req, loaders: new Loaders() }),
           formatError: formatGraphqlError(logger),

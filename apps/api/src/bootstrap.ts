@@ -14,7 +14,7 @@ export async function createApi(config: AppConfig): Promise<NestExpressApplicati
     logger: new JsonLogger(logger),
     bufferLogs: false,
   });
-  app.use(requestContextMiddleware);
+  app.use(requestContextMiddleware(logger));
   serveGraphiqlAssets(app.getHttpAdapter().getInstance());
   // A bulk-enrolment upload is read as fast as its rows are sealed: a file of millions of rows
   // takes longer than Node's default 5 minutes to receive. Headers still must arrive in 60 s.

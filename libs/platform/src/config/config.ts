@@ -24,6 +24,14 @@ const EnvSchema = z.object({
   JOB_SUPERVISE_SECONDS: z.coerce.number().int().min(1).default(15),
   PII_ENCRYPTION_KEY: z.string().optional(),
   BLIND_INDEX_KEY: z.string().optional(),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(2).default(5),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(2).default(30),
+  LOGIN_FAILURE_WINDOW_SECONDS: z.coerce.number().int().positive().default(15 * 60),
+  LOGIN_LOCK_SECONDS: z.coerce.number().int().positive().default(60),
+  LOGIN_MAX_LOCK_SECONDS: z.coerce.number().int().positive().default(15 * 60),
+}).refine((env) => env.LOGIN_MAX_LOCK_SECONDS >= env.LOGIN_LOCK_SECONDS, {
+  path: ['LOGIN_MAX_LOCK_SECONDS'],
+  message: 'must be at least LOGIN_LOCK_SECONDS',
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -44,6 +52,7 @@ export interface AppConfig {
   seedDemo: boolean;
   jobHeartbeatSeconds: number;
   jobSuperviseSeconds: number;
+  loginThrottle: LoginThrottleConfig;
   /**
    * Keys of the claimants' personal-data vault, 32 bytes each: AES-256-GCM for the identifiers
    * and HMAC-SHA256 for their blind indexes. Two keys, so that whoever only hashes (the CLI that
@@ -52,6 +61,19 @@ export interface AppConfig {
   vault: { encryptionKey: Buffer; blindIndexKey: Buffer };
   /** Human-readable warnings to log once the logger exists (e.g. a generated development secret). */
   warnings: string[];
+}
+
+/**
+ * Login throttling: after `maxFailures` failed logins for one account (or `maxFailuresPerAddress`
+ * from one client address) within `windowSeconds`, further attempts are refused for
+ * `lockSeconds`, doubling with each lock of the same key up to `maxLockSeconds`.
+ */
+export interface LoginThrottleConfig {
+  maxFailures: number;
+  maxFailuresPerAddress: number;
+  windowSeconds: number;
+  lockSeconds: number;
+  maxLockSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -100,6 +122,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     seedDemo: !production && env.SEED_DEMO === 'auto',
     jobHeartbeatSeconds: env.JOB_HEARTBEAT_SECONDS,
     jobSuperviseSeconds: env.JOB_SUPERVISE_SECONDS,
+    loginThrottle: {
+      maxFailures: env.LOGIN_MAX_FAILURES,
+      maxFailuresPerAddress: env.LOGIN_MAX_FAILURES_PER_ADDRESS,
+      windowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
+      lockSeconds: env.LOGIN_LOCK_SECONDS,
+      maxLockSeconds: env.LOGIN_MAX_LOCK_SECONDS,
+    },
     vault,
     warnings,
   };
