@@ -7,6 +7,7 @@ import { EnrolmentDeclaredIncidents1764400006000 } from './1764400006000-enrolme
 import { IncrementalMatching1764400007000 } from './1764400007000-incremental-matching';
 import { ClaimantImportStaging1764400008000 } from './1764400008000-claimant-import-staging';
 import { ClassMemberEnrolmentFacts1764400010000 } from './1764400010000-class-member-enrolment-facts';
+import { Accounts1764400011000 } from './1764400011000-accounts';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet recorded in `migrations`. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   IncrementalMatching1764400007000,
   ClaimantImportStaging1764400008000,
   ClassMemberEnrolmentFacts1764400010000,
+  Accounts1764400011000,
 ];

@@ -15,10 +15,13 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts `node dist/apps/api/src/main.js` (built by `npm test`) and waits for /health. */
-export async function startServerProcess(env: NodeJS.ProcessEnv, port: number): Promise<ServerProcess> {
+/**
+ * Starts `node dist/apps/api/src/main.js` (built by `npm test`) and waits for /health. With
+ * `output: 'pipe'` its stdout and stderr are readable from `child` (they must then be read).
+ */
+export async function startServerProcess(env: NodeJS.ProcessEnv, port: number, output: 'ignore' | 'pipe' = 'ignore'): Promise<ServerProcess> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run the tests with \`npm test\` (it builds first)`);
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, ...env, PORT: String(port) }, stdio: 'ignore' });
+  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', output, output] });
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {

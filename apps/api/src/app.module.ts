@@ -12,6 +12,7 @@ import { ClassesModule } from '@app/classes';
 import { MAX_TOKENS, refuseDeepDocument } from './document-limits';
 import { offlineLandingPage } from './graphiql';
 import { HealthController } from './health.controller';
+import { graphqlOperationPlugin } from './request-log';
 
 /**
  * The API: GraphQL at /graphql with document size and nesting limits enforced before parsing,
@@ -50,7 +51,7 @@ export class AppModule {
           parseOptions: { maxTokens: MAX_TOKENS },
           validationRules: armor.validationRules,
           // The cast bridges the CommonJS and ESM type declarations of @apollo/server (same runtime object).
-          plugins: [...armor.plugins, ...(config.graphql.graphiql ? [offlineLandingPage] : [])] as unknown as ApolloDriverConfig['plugins'],
+          plugins: [...armor.plugins, graphqlOperationPlugin, ...(config.graphql.graphiql ? [offlineLandingPage] : [])] as unknown as ApolloDriverConfig['plugins'],
           allowBatchedHttpRequests: false,
           context: ({ req }: { req: GraphqlContext['req'] }): GraphqlContext => {
             refuseDeepDocument(req.method === 'GET' ? req.query.query : req.body?.query);

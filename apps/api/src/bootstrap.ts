@@ -16,7 +16,7 @@ export async function createApi(config: AppConfig): Promise<NestExpressApplicati
     // Registered below, so that their errors are answered in JSON (bodyParserErrors).
     bodyParser: false,
   });
-  app.use(requestContextMiddleware);
+  app.use(requestContextMiddleware(logger));
   app.useBodyParser('json');
   app.useBodyParser('urlencoded', { extended: true });
   app.use(bodyParserErrors);

@@ -9,6 +9,7 @@ import { AuditService } from './audit/audit.service';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthResolver } from './auth/auth.resolver';
 import { AuthService } from './auth/auth.service';
+import { LoginThrottle } from './auth/login-throttle';
 import { User } from './auth/user.entity';
 import { UsersService } from './auth/users.service';
 import { APP_CONFIG, type AppConfig } from './config/config';
@@ -71,6 +72,7 @@ export class PlatformModule implements OnApplicationBootstrap {
         AuditService,
         AuditChainJob,
         AuthService,
+        LoginThrottle,
         UsersService,
         OrganisationsService,
         JobsService,

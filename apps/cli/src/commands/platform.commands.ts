@@ -1,7 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { DataSource } from 'typeorm';
-import { AdministrativeLevel, AuditService, CreateOrganisationInput, CreateUserInput, DemoSeed, DEMO_ACCOUNTS, DEMO_PASSWORD, OrganisationKind, OrganisationsService, Role, UsersService, validateInput } from '@app/platform';
+import { AdministrativeLevel, AuditService, CreateOrganisationInput, CreateUserInput, DemoSeed, DEMO_ACCOUNTS, DEMO_PASSWORD, DisableUserArgs, OrganisationKind, OrganisationsService, Role, SetUserPasswordArgs, type UserModel, UsersService, validateInput } from '@app/platform';
+import type { INestApplicationContext } from '@nestjs/common';
 import { withApp } from '../context';
 import { readSecretFromStdin } from '../stdin';
 import { CliError } from '../cli-error';
@@ -37,7 +38,10 @@ export function seedDemoCommand(): Command {
     );
 }
 
-/** `leakcase users create`: a user in an existing organisation (the first ADMIN, typically). */
+/**
+ * `leakcase users`: create a user in an existing organisation (the first ADMIN, typically);
+ * disable, enable, revoke the tokens of, or set the password of the user with an email.
+ */
 export function usersCommand(): Command {
   const users = new Command('users').description('Manage users');
   users
@@ -66,7 +70,55 @@ export function usersCommand(): Command {
         process.stdout.write(`Created ${user.role} ${user.email} (${user.id}) in ${user.organisation.name}\n`);
       }),
     );
+  users
+    .command('disable')
+    .description('Disable a user: no login, every token refused at once (refused for the last active ADMIN)')
+    .requiredOption('--email <email>', 'login email')
+    .requiredOption('--reason <reason>', 'why, for the audit log')
+    .action((options: { email: string; reason: string }) =>
+      withUser(options.email, async (app, id) => {
+        const { reason } = await validateInput(DisableUserArgs, { id, reason: options.reason });
+        report('Disabled', await app.get(UsersService).disable(id, reason, null));
+      }),
+    );
+  users
+    .command('enable')
+    .description('Let a disabled user log in again')
+    .requiredOption('--email <email>', 'login email')
+    .action((options: { email: string }) => withUser(options.email, async (app, id) => report('Enabled', await app.get(UsersService).enable(id, null))));
+  users
+    .command('revoke-tokens')
+    .description("Refuse every token issued to the user so far (they log in again)")
+    .requiredOption('--email <email>', 'login email')
+    .action((options: { email: string }) =>
+      withUser(options.email, async (app, id) => report('Revoked the tokens of', await app.get(UsersService).revokeTokens(id, null))),
+    );
+  users
+    .command('set-password')
+    .description("Set a user's password (12+ characters) and revoke their tokens; give it on standard input")
+    .requiredOption('--email <email>', 'login email')
+    .option('--password-stdin', 'read the password from standard input')
+    .action((options: { email: string; passwordStdin?: boolean }) =>
+      withUser(options.email, async (app, id) => {
+        if (!options.passwordStdin) throw new InvalidArgumentError('give the password on standard input with --password-stdin');
+        const { password } = await validateInput(SetUserPasswordArgs, { id, password: await readSecretFromStdin() });
+        report('Set the password of', await app.get(UsersService).setPassword(id, password, null));
+      }),
+    );
   return users;
+}
+
+/** Runs `fn` with the id of the user whose login email is `email`; refuses an unknown email. */
+function withUser(email: string, fn: (app: INestApplicationContext, id: string) => Promise<void>): Promise<void> {
+  return withApp(async (app) => {
+    const id = await app.get(UsersService).idByEmail(email);
+    if (!id) throw new CliError(`no user with the email "${email}"`);
+    await fn(app, id);
+  });
+}
+
+function report(done: string, user: UserModel): void {
+  process.stdout.write(`${done} ${user.role} ${user.email} (${user.id})${user.disabledAt ? ', disabled' : ''}\n`);
 }
 
 /** `leakcase organisations`: create them (the operator's own first, on a new install) and list them. */

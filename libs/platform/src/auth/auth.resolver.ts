@@ -1,11 +1,11 @@
-import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, ArgsType, Context, Field, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { IsEmail, IsString, MaxLength } from 'class-validator';
-import { ArgsType, Field } from '@nestjs/graphql';
+import type { GraphqlContext } from '../graphql/loaders';
 import type { Actor } from './actor';
 import { Allow, ANY_ROLE, CurrentActor, Public } from './auth.decorators';
 import { AuthService } from './auth.service';
 import { Role } from './role';
-import { CreateUserInput, LoginResult, UserModel } from './user.model';
+import { ChangePasswordArgs, CreateUserInput, DisableUserArgs, LoginResult, SetUserPasswordArgs, UserIdArgs, UserModel } from './user.model';
 import { UsersService } from './users.service';
 
 @ArgsType()
@@ -29,9 +29,11 @@ export class AuthResolver {
   ) {}
 
   @Public()
-  @Mutation(() => LoginResult, { description: 'Exchange email and password for a bearer token' })
-  login(@Args() { email, password }: LoginArgs): Promise<LoginResult> {
-    return this.auth.login(email, password);
+  @Mutation(() => LoginResult, {
+    description: 'Exchange email and password for a bearer token. Throttled per account and per client address after repeated failures',
+  })
+  login(@Args() { email, password }: LoginArgs, @Context() { req }: GraphqlContext): Promise<LoginResult> {
+    return this.auth.login(email, password, req.ip);
   }
 
   @Allow(...ANY_ROLE)
@@ -44,5 +46,35 @@ export class AuthResolver {
   @Mutation(() => UserModel)
   createUser(@CurrentActor() actor: Actor, @Args('input') input: CreateUserInput): Promise<UserModel> {
     return this.users.create(input, actor);
+  }
+
+  @Allow(Role.ADMIN)
+  @Mutation(() => UserModel, { description: 'Stop a user: no login, every token refused at once. Refused for the last active ADMIN' })
+  disableUser(@CurrentActor() actor: Actor, @Args() { id, reason }: DisableUserArgs): Promise<UserModel> {
+    return this.users.disable(id, reason, actor);
+  }
+
+  @Allow(Role.ADMIN)
+  @Mutation(() => UserModel, { description: 'Let a disabled user log in again (tokens from before the disabling stay refused)' })
+  enableUser(@CurrentActor() actor: Actor, @Args() { id }: UserIdArgs): Promise<UserModel> {
+    return this.users.enable(id, actor);
+  }
+
+  @Allow(Role.ADMIN)
+  @Mutation(() => UserModel, { description: 'Refuse every token issued to the user so far; a new login works' })
+  revokeUserTokens(@CurrentActor() actor: Actor, @Args() { id }: UserIdArgs): Promise<UserModel> {
+    return this.users.revokeTokens(id, actor);
+  }
+
+  @Allow(Role.ADMIN)
+  @Mutation(() => UserModel, { description: "Set a user's password; revokes their tokens" })
+  setUserPassword(@CurrentActor() actor: Actor, @Args() { id, password }: SetUserPasswordArgs): Promise<UserModel> {
+    return this.users.setPassword(id, password, actor);
+  }
+
+  @Allow(...ANY_ROLE)
+  @Mutation(() => LoginResult, { description: 'Change your own password; every token issued so far stops, the one returned works' })
+  changePassword(@CurrentActor() actor: Actor, @Args() { currentPassword, newPassword }: ChangePasswordArgs): Promise<LoginResult> {
+    return this.auth.changePassword(actor, currentPassword, newPassword);
   }
 }

@@ -32,4 +32,8 @@ export class User {
 
   @Column('timestamptz', { name: 'disabled_at', nullable: true })
   disabledAt: Date | null;
+
+  /** Copied into every login token; bumping it invalidates every token issued before. */
+  @Column('integer', { name: 'token_generation', default: 0 })
+  tokenGeneration: number;
 }

@@ -1,4 +1,5 @@
-import { Field, ID, InputType, ObjectType } from '@nestjs/graphql';
+import { applyDecorators } from '@nestjs/common';
+import { ArgsType, Field, ID, InputType, ObjectType } from '@nestjs/graphql';
 import { IsEmail, IsEnum, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { Organisation } from '../organisations/organisation.entity';
 import { Role } from './role';
@@ -20,7 +21,14 @@ export class UserModel {
 
   @Field(() => Organisation)
   organisation: Organisation;
+
+  @Field(() => Date, { nullable: true, description: 'Set while the user is disabled: no login, no token works' })
+  disabledAt: Date | null;
 }
+
+/** The password rules, for every input that sets a password (API and CLI alike). */
+export const PasswordField = (description = 'At least 12 characters') =>
+  applyDecorators(Field({ description }), IsString(), MinLength(12), MaxLength(200));
 
 @ObjectType()
 export class LoginResult {
@@ -47,10 +55,7 @@ export class CreateUserInput {
   @MaxLength(200)
   displayName: string;
 
-  @Field({ description: 'At least 12 characters' })
-  @IsString()
-  @MinLength(12)
-  @MaxLength(200)
+  @PasswordField()
   password: string;
 
   @Field(() => Role)
@@ -60,4 +65,37 @@ export class CreateUserInput {
   @Field()
   @IsUUID()
   organisationId: string;
+}
+
+@ArgsType()
+export class UserIdArgs {
+  @Field(() => ID)
+  @IsUUID()
+  id: string;
+}
+
+@ArgsType()
+export class DisableUserArgs extends UserIdArgs {
+  @Field({ description: 'Why, for the audit log' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(500)
+  reason: string;
+}
+
+@ArgsType()
+export class SetUserPasswordArgs extends UserIdArgs {
+  @PasswordField()
+  password: string;
+}
+
+@ArgsType()
+export class ChangePasswordArgs {
+  @Field()
+  @IsString()
+  @MaxLength(200)
+  currentPassword: string;
+
+  @PasswordField()
+  newPassword: string;
 }

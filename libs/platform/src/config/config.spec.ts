@@ -26,6 +26,13 @@ describe('loadConfig', () => {
     expect(second.jwtSecret).toBe(first.jwtSecret);
   });
 
+  it('reads the login throttle and refuses a cap below the first lock', () => {
+    const env = { LEAKCASE_DATA_DIR: dataDir(), LOGIN_MAX_FAILURES: '4', LOGIN_LOCK_SECONDS: '30' };
+    expect(loadConfig(env).loginThrottle).toEqual({ maxFailures: 4, maxFailuresPerAddress: 30, windowSeconds: 900, lockSeconds: 30, maxLockSeconds: 900 });
+    expect(() => loadConfig({ ...env, LOGIN_MAX_LOCK_SECONDS: '10' })).toThrow(/LOGIN_MAX_LOCK_SECONDS must be at least LOGIN_LOCK_SECONDS/);
+    expect(() => loadConfig({ ...env, LOGIN_MAX_FAILURES: '1' })).toThrow(/LOGIN_MAX_FAILURES/);
+  });
+
   it('never seeds demo data in production', () => {
     const key = Buffer.alloc(32, 5).toString('base64');
     const config = loadConfig({

@@ -28,6 +28,14 @@ const EnvSchema = z.object({
   IMPORT_MAX_BYTES: z.coerce.number().int().positive().default(1024 * 1024 * 1024),
   PII_ENCRYPTION_KEY: z.string().optional(),
   BLIND_INDEX_KEY: z.string().optional(),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(2).default(5),
+  LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(2).default(30),
+  LOGIN_FAILURE_WINDOW_SECONDS: z.coerce.number().int().positive().default(15 * 60),
+  LOGIN_LOCK_SECONDS: z.coerce.number().int().positive().default(60),
+  LOGIN_MAX_LOCK_SECONDS: z.coerce.number().int().positive().default(15 * 60),
+}).refine((env) => env.LOGIN_MAX_LOCK_SECONDS >= env.LOGIN_LOCK_SECONDS, {
+  path: ['LOGIN_MAX_LOCK_SECONDS'],
+  message: 'must be at least LOGIN_LOCK_SECONDS',
 });
 
 export type Env = z.infer<typeof EnvSchema>;
@@ -54,6 +62,7 @@ export interface AppConfig {
   jobSuperviseSeconds: number;
   /** Largest bulk-enrolment upload (the request body), in bytes; larger ones are refused with BAD_USER_INPUT. */
   importMaxBytes: number;
+  loginThrottle: LoginThrottleConfig;
   /**
    * Keys of the claimants' personal-data vault, 32 bytes each: AES-256-GCM for the identifiers
    * and HMAC-SHA256 for their blind indexes. Two keys, so that whoever only hashes (the CLI that
@@ -62,6 +71,19 @@ export interface AppConfig {
   vault: { encryptionKey: Buffer; blindIndexKey: Buffer };
   /** Human-readable warnings to log once the logger exists (e.g. a generated development secret). */
   warnings: string[];
+}
+
+/**
+ * Login throttling: after `maxFailures` failed logins for one account (or `maxFailuresPerAddress`
+ * from one client address) within `windowSeconds`, further attempts are refused for
+ * `lockSeconds`, doubling with each lock of the same key up to `maxLockSeconds`.
+ */
+export interface LoginThrottleConfig {
+  maxFailures: number;
+  maxFailuresPerAddress: number;
+  windowSeconds: number;
+  lockSeconds: number;
+  maxLockSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -117,6 +139,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     jobHeartbeatSeconds: env.JOB_HEARTBEAT_SECONDS,
     jobSuperviseSeconds: env.JOB_SUPERVISE_SECONDS,
     importMaxBytes: env.IMPORT_MAX_BYTES,
+    loginThrottle: {
+      maxFailures: env.LOGIN_MAX_FAILURES,
+      maxFailuresPerAddress: env.LOGIN_MAX_FAILURES_PER_ADDRESS,
+      windowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
+      lockSeconds: env.LOGIN_LOCK_SECONDS,
+      maxLockSeconds: env.LOGIN_MAX_LOCK_SECONDS,
+    },
     vault,
     warnings,
   };
