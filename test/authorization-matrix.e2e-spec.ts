@@ -294,6 +294,9 @@ describe('authorization matrix', () => {
       })).openCase.id,
       newClass,
       newReviewedClass,
+      newUser: async () => (await ok(api, admin, `mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`, {
+        i: { email: `fresh${++suffix}@matrix.local`, displayName: 'Fresh judge', password: 'fresh-matrix-password', role: 'JUDGE', organisationId: orgs.court2 },
+      })).createUser.id,
       newCertifiedClass: async () => {
         const id = await newReviewedClass();
         await ok(api, judge1, `mutation($i: ClassDecisionInput!) { certifyClass(input: $i) { id } }`, { i: { classId: id, reason: 'certified for the matrix' } });

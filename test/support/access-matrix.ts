@@ -74,6 +74,8 @@ export interface Fixtures {
   newReviewedClass(): Promise<string>;
   /** A fresh class already certified by court 1. */
   newCertifiedClass(): Promise<string>;
+  /** A fresh user (a judge of court 2), for the ADMIN's account operations. */
+  newUser(): Promise<string>;
   /** A fresh RECEIVING seized dataset of procuratorate 1 (fields PHONE, chunkRows 1); with chunk 0 when asked. */
   newDataset(withChunk?: boolean): Promise<string>;
   /** One CSV row for a fresh person against `incidentId`. */
@@ -383,6 +385,42 @@ export const MUTATIONS: Record<string, GraphqlOperation> = {
       i: { email: `u${fx.unique()}@matrix.local`, displayName: 'Matrix user', password: 'matrix-password-1', role: 'JUDGE', organisationId: fx.orgs.court2 },
     }),
     expect: allow(['ADMIN'], { admin: 'OK' }),
+  },
+  disableUser: {
+    kind: 'mutation',
+    document: `mutation($id: ID!) { disableUser(id: $id, reason: "left the court") { id } }`,
+    variables: async (fx) => ({ id: await fx.newUser() }),
+    addressed: 'newUser',
+    expect: allow(['ADMIN'], { admin: 'OK' }),
+  },
+  enableUser: {
+    kind: 'mutation',
+    document: `mutation($id: ID!) { enableUser(id: $id) { id } }`,
+    variables: async (fx) => ({ id: await fx.newUser() }),
+    addressed: 'newUser',
+    expect: allow(['ADMIN'], { admin: 'OK' }),
+  },
+  revokeUserTokens: {
+    kind: 'mutation',
+    document: `mutation($id: ID!) { revokeUserTokens(id: $id) { id } }`,
+    variables: async (fx) => ({ id: await fx.newUser() }),
+    addressed: 'newUser',
+    expect: allow(['ADMIN'], { admin: 'OK' }),
+  },
+  setUserPassword: {
+    kind: 'mutation',
+    document: `mutation($id: ID!) { setUserPassword(id: $id, password: "a-new-matrix-password") { id } }`,
+    variables: async (fx) => ({ id: await fx.newUser() }),
+    addressed: 'newUser',
+    expect: allow(['ADMIN'], { admin: 'OK' }),
+  },
+  changePassword: {
+    kind: 'mutation',
+    // A wrong current password: a success would revoke the caller's own token for the rest of the
+    // matrix (test/accounts.e2e-spec.ts covers it). Every role may call it, for itself only.
+    document: `mutation { changePassword(currentPassword: "not-the-password", newPassword: "a-new-matrix-password") { token } }`,
+    variables: () => ({}),
+    expect: anyRole('BAD_USER_INPUT'),
   },
   electClassRepresentatives: {
     kind: 'mutation',
