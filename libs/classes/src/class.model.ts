@@ -148,9 +148,8 @@ export class ClassMemberConnection extends ConnectionType(ClassMember) {}
 
 /**
  * A claimant's membership of one class, as the organisation that enrolled the claimant sees it
- * (`Claimant.classMemberships`), even when it is no party to the class's case: the class, the
- * state and subclass, and the court's reason when it excluded the claimant. Nothing of the case
- * nor of the class's other members.
+ * (`Claimant.classMemberships`), in the cases it may see: the class, the state and subclass, and
+ * the court's reason when it excluded the claimant. Nothing of the class's other members.
  */
 @ObjectType()
 export class ClaimantClassMembership {

@@ -787,15 +787,16 @@ export class ClassesRepository {
 
   /**
    * The class memberships of those of `claimantIds` that the view's organisation enrolled, for
-   * the Claimant.classMemberships DataLoader (one query per page): whatever the class's case,
-   * since the organisation enrolled them, but only where its own enrolment puts them in the class;
-   * any other claimant gets none.
+   * the Claimant.classMemberships DataLoader (one query per page): only in classes of cases
+   * `actor` may see (a class in another organisation's case, and its court's decisions there, are
+   * that organisation's history of the person), and only where its own enrolment puts them in
+   * the class; any other claimant gets none.
    */
-  async membershipsOfEnrollees(view: MemberView, claimantIds: readonly string[]): Promise<ClaimantClassMembership[]> {
+  async membershipsOfEnrollees(actor: Actor, view: MemberView, claimantIds: readonly string[]): Promise<ClaimantClassMembership[]> {
     const p = new Params();
     const rows = await this.dataSource.query(
       `SELECT m.claimant_id, m.class_id, m.state, m.subclass, CASE WHEN m.state = 'EXCLUDED' THEN m.state_reason END AS exclusion_reason
-         FROM ${classMembersIn(view, p)} m
+         FROM ${classMembersIn(view, p)} m JOIN legal_case lc ON lc.id = m.case_id AND ${visibleCase(actor, 'lc', p)}
         WHERE m.claimant_id = ANY(${p.add(claimantIds)}::uuid[])
         ORDER BY m.claimant_id, m.joined_at, m.class_id`,
       p.values,

@@ -177,12 +177,12 @@ export class ClaimantMembershipsResolver {
   constructor(private readonly repository: ClassesRepository) {}
 
   @ResolveField(() => [ClaimantClassMembership], {
-    description: "The claimant's class memberships (class, state, subclass, exclusion reason), whatever the class's case",
+    description: "The claimant's class memberships (class, state, subclass, exclusion reason) in the cases you may see, where your own enrolment puts the claimant in the class",
   })
   async classMemberships(@Parent() claimant: Claimant, @CurrentActor() actor: Actor, @Context() ctx: GraphqlContext): Promise<ClaimantClassMembership[]> {
     const loaded = await ctx.loaders
       .get(`Claimant.classMemberships:${actor.organisationId}`, async (ids) => {
-        const rows = await this.repository.membershipsOfEnrollees(ownEnrolments(actor), ids);
+        const rows = await this.repository.membershipsOfEnrollees(actor, ownEnrolments(actor), ids);
         return ids.map((id) => ({ id, rows: rows.filter((r) => r.claimantId === id) }));
       }, (v) => v.id)
       .load(claimant.id);
