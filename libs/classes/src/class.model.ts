@@ -139,8 +139,11 @@ export class ClassMember {
   @Field()
   evidenceOutsideWindow: boolean;
 
-  @Field()
-  joinedAt: Date;
+  @Field(() => Date, {
+    nullable: true,
+    description: "When the person first joined the class: the court's figure. Null for the plaintiff side, since another organisation's enrolment may have put the person in first",
+  })
+  joinedAt: Date | null;
 }
 
 @ObjectType()

@@ -93,7 +93,7 @@ interface MemberRow {
   declared_loss_fen: string | null;
   has_evidence: boolean;
   evidence_outside_window: boolean;
-  joined_at: Date;
+  joined_at: Date | null;
 }
 
 const toMember = (r: MemberRow): ClassMember => ({
@@ -798,7 +798,7 @@ export class ClassesRepository {
       `SELECT m.claimant_id, m.class_id, m.state, m.subclass, CASE WHEN m.state = 'EXCLUDED' THEN m.state_reason END AS exclusion_reason
          FROM ${classMembersIn(view, p)} m JOIN legal_case lc ON lc.id = m.case_id AND ${visibleCase(actor, 'lc', p)}
         WHERE m.claimant_id = ANY(${p.add(claimantIds)}::uuid[])
-        ORDER BY m.claimant_id, m.joined_at, m.class_id`,
+        ORDER BY m.claimant_id, m.class_id`,
       p.values,
     );
     return rows.map((r: any) => ({ claimantId: r.claimant_id, classId: r.class_id, state: r.state, subclass: r.subclass, exclusionReason: r.exclusion_reason }));

@@ -95,18 +95,15 @@ export function exposuresIn(view: EnrolmentView, p: SqlParams): string {
  */
 export function classMembersIn(view: EnrolmentView, p: SqlParams): string {
   if (view.merged) return 'class_member';
-  const org = p.add(view.organisationId);
-  // joined_at: never before the organisation's own enrolment (an earlier date would tell it that
-  // the person was in the class through someone else). A scalar subquery, so that the aggregates,
-  // which do not read the column, do not pay for it.
+  // joined_at is the court's figure only: the member joined when some enrolment first put the
+  // person in the class, which may have been another organisation's (a date before the
+  // organisation's own enrolment, or before the formation that added its row, would say so).
   return `(SELECT m.class_id, m.claimant_id, m.case_id, m.state, m.state_reason, m.state_changed_at,
                   CASE WHEN m.subclass_reason IS NULL THEN o.subclass ELSE m.subclass END AS subclass, m.subclass_reason,
                   o.bases, m.verified, m.data_categories, o.harm_types, o.declared_loss_fen,
-                  o.has_evidence, o.evidence_outside_window,
-                  greatest(m.joined_at, (SELECT e.created_at FROM claimant_enrolment e
-                                          WHERE e.claimant_id = m.claimant_id AND e.organisation_id = ${org})) AS joined_at
+                  o.has_evidence, o.evidence_outside_window, NULL::timestamptz AS joined_at
              FROM class_member m JOIN class_member_enrolment o ON o.class_id = m.class_id AND o.claimant_id = m.claimant_id
-            WHERE o.organisation_id = ${org})`;
+            WHERE o.organisation_id = ${p.add(view.organisationId)})`;
 }
 
 /**
