@@ -168,4 +168,20 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
     expect(joinedForCourt < enrolledAt).toBe(true);
     expect((await ok(api, a, Q, { c: classId })).classMembers.nodes.map((m: { joinedAt: string | null }) => m.joinedAt)).toEqual([null, null, null, null]);
   });
+
+  it("9. (red team) a co-plaintiff's decision on a person both enrolled shows B neither the person nor the reason", async () => {
+    // A second case with A and B both plaintiffs over incident I, and a class in it.
+    const both = await shareIncidentsThroughCase(api.gql, procurator, [incidentI], ['CONSUMER_ASSOCIATION', 'DESIGNATED_ORGANISATION', 'PROCURATORATE']);
+    const formed = await ok(api, a, `mutation($i: FormClassInput!) { formClass(input: $i) { class { id } } }`, {
+      i: { caseId: both, name: 'Shared leak', definition: 'Everyone whose data left the platform', incidentIds: [incidentI] },
+    });
+    const shared = formed.formClass.class.id;
+    await ok(api, a, `mutation($i: ReassignSubclassInput!) { reassignClassSubclass(input: $i) { id } }`, {
+      i: { classId: shared, claimantId: person.get('S'), subclass: 'FINANCIAL_LOSS', reason: "A's bank statement shows a fraud" },
+    });
+    const Q = `query($c: ID!) { classDecisions(classId: $c, first: 50) { nodes { kind claimantId reason } } }`;
+    const reassigned = (token: string) => ok(api, token, Q, { c: shared }).then((d) => d.classDecisions.nodes.find((n: { kind: string }) => n.kind === 'REASSIGN_SUBCLASS'));
+    expect(await reassigned(a)).toEqual({ kind: 'REASSIGN_SUBCLASS', claimantId: person.get('S'), reason: "A's bank statement shows a fraud" });
+    expect(await reassigned(b)).toEqual({ kind: 'REASSIGN_SUBCLASS', claimantId: null, reason: null });
+  });
 });

@@ -681,8 +681,14 @@ export class ClassesRepository {
     const conditions = [`d.class_id = ${p.add(classId)}`];
     let columns = DECISION_COLUMNS;
     if (!view.merged) {
+      // A decision on one member: shown to a plaintiff organisation when the member is in its view
+      // and the decision is its own or the court's. Another party's decision on a person both
+      // enrolled (an opt-out, a subclass reassigned with its reasons) would tell it of that
+      // party's enrolment.
       const visible = memberInView(view, p, 'd.class_id', 'd.claimant_id');
-      const shown = `(d.claimant_id IS NULL OR ${visible})`;
+      const byOwnOrCourt = `(d.organisation_id = ${p.add(view.organisationId)}
+        OR EXISTS (SELECT 1 FROM legal_case dc WHERE dc.id = d.case_id AND dc.court_id = d.organisation_id))`;
+      const shown = `(d.claimant_id IS NULL OR (${visible} AND ${byOwnOrCourt}))`;
       columns = DECISION_COLUMNS.replace('d.claimant_id,', `CASE WHEN ${shown} THEN d.claimant_id END AS claimant_id,`)
         .replace('d.reason,', `CASE WHEN ${shown} THEN d.reason END AS reason,`)
         // A bulk decision's count is of the whole class.
