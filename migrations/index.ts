@@ -8,6 +8,7 @@ import { IncrementalMatching1764400007000 } from './1764400007000-incremental-ma
 import { ClaimantImportStaging1764400008000 } from './1764400008000-claimant-import-staging';
 import { ClassMemberEnrolmentFacts1764400010000 } from './1764400010000-class-member-enrolment-facts';
 import { Accounts1764400011000 } from './1764400011000-accounts';
+import { ClassMemberEnrolmentCategories1764400012000 } from './1764400012000-class-member-enrolment-categories';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet recorded in `migrations`. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   ClaimantImportStaging1764400008000,
   ClassMemberEnrolmentFacts1764400010000,
   Accounts1764400011000,
+  ClassMemberEnrolmentCategories1764400012000,
 ];

@@ -12,9 +12,10 @@ import { DEFENDANT, enrol, ok, organisationId, registerIncident } from './suppor
  *                                       phone P(7001), which B also gives T (7002, only B's)
  *   A (the consumer association)        S as 张三丰, no harm, phone P(7000); also 7010, 7011
  *
- * A brings the case (filed at the demo court) over incident I, registered by the procuratorate
- * and linked to the case; B sees I as a co-plaintiff of another case over it. J is A's own
- * incident, linked to nothing. U (7020) is enrolled by A against J and by B against I.
+ * A brings the case (filed at the demo court) with B as co-plaintiff, over incident I, registered
+ * by the procuratorate and linked to the case. J is A's own incident, linked to nothing. U (7020)
+ * is enrolled by A against J and by B against I. C, a third association, is no party to the case:
+ * it sees I through a case of its own and enrols S and W (7050) against it (test 10).
  */
 describe('isolation between organisations: the plaintiff side sees its own enrolments, the court the merged view', () => {
   let api: TestApi;
@@ -54,6 +55,10 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
       i: { type: 'SUPPORTED', title: 'Consumer council v. delivery platform', courtId: court, supportingOrganisationId: procuratorate, defendants: [DEFENDANT] },
     });
     const caseId = opened.openCase.id;
+    // B is A's co-plaintiff: a case's class is formed from its parties' enrolments.
+    await ok(api, a, `mutation($i: AddCaseOrganisationInput!) { addCaseOrganisation(input: $i) { id } }`, {
+      i: { caseId, organisationId: await organisationId(api, judge, 'DESIGNATED_ORGANISATION'), role: 'PLAINTIFF' },
+    });
     for (const [to, on] of [['INVESTIGATION', '2025-02-03'], ['FILED', '2025-02-17']]) {
       await ok(api, a, `mutation($i: TransitionCaseInput!) { transitionCase(input: $i) { stage } }`, { i: { caseId, to, on } });
     }
@@ -167,6 +172,27 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
     const enrolledAt = (await ok(api, a, `query($id: ID!) { claimant(id: $id) { enrolledAt } }`, { id: v })).claimant.enrolledAt;
     expect(joinedForCourt < enrolledAt).toBe(true);
     expect((await ok(api, a, Q, { c: classId })).classMembers.nodes.map((m: { joinedAt: string | null }) => m.joinedAt)).toEqual([null, null, null, null]);
+  });
+
+  it("10. (red team) an organisation that is no party to the case adds no one and nothing to its class, not even to the court's merged view", async () => {
+    const admin = await api.login('admin@demo.local');
+    const third = await ok(api, admin, `mutation { createOrganisation(input: { name: "第三省消费者权益保护委员会", kind: CONSUMER_ASSOCIATION, level: PROVINCIAL }) { id } }`);
+    await ok(api, admin, `mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`, {
+      i: { email: 'staff@third.local', displayName: 'Third association', password: 'third-association-pw', role: 'ASSOCIATION_STAFF', organisationId: third.createOrganisation.id },
+    });
+    const c = await api.login('staff@third.local', 'third-association-pw');
+    await ok(api, procurator, `mutation($i: OpenCaseInput!) { openCase(input: $i) { id } }`, {
+      i: { type: 'CIVIL_PUBLIC_INTEREST', title: 'Third association over incident I', courtId: await organisationId(api, judge, 'COURT'),
+        plaintiffOrganisationIds: [third.createOrganisation.id, await organisationId(api, judge, 'PROCURATORATE')], incidentIds: [incidentI] },
+    });
+    expect(await enrol(api, c, 7000, [incidentI], { harms: [{ type: 'IDENTITY_MISUSE', amountFen: '999999', evidenceRefs: ['police report'] }] })).toBe(person.get('S'));
+    const w = await enrol(api, c, 7050, [incidentI]);
+    const before = await membersOf(judge);
+    await ok(api, a, `mutation($c: ID!) { reformClass(classId: $c) { added } }`, { c: classId });
+    const after = await membersOf(judge);
+    expect(after.totalCount).toBe(before.totalCount);
+    expect(after.nodes.map((m: { claimantId: string }) => m.claimantId)).not.toContain(w);
+    expect(await memberS(judge)).toMatchObject({ harmTypes: ['FRAUD_LOSS'], declaredLossFen: '777777' });
   });
 
   it("9. (red team) a co-plaintiff's decision on a person both enrolled shows B neither the person nor the reason", async () => {

@@ -73,7 +73,7 @@ export class ClassModel {
 export class ClassConnection extends ConnectionType(ClassModel) {}
 
 /** A claimant as a class roster shows them: masked identifiers only. */
-@ObjectType({ description: "Masked identifiers only. The plaintiff side sees the name as its own enrolment recorded it; the court the first enrolment's" })
+@ObjectType({ description: "Masked identifiers only. The plaintiff side sees the name as its own enrolment recorded it; the court as the first of the case's parties' enrolments did" })
 export class MaskedClaimant {
   @Field(() => ID)
   id: string;
@@ -87,12 +87,12 @@ export class MaskedClaimant {
 
 /**
  * Whose facts a member carries depends on the viewer (libs/platform visibility): the court of the
- * case sees the merged facts of every enrolment of the person; a plaintiff organisation sees only
- * its own enrolled members, each with the facts of its own enrolment.
+ * case sees the merged facts of the case's parties' enrolments of the person; a plaintiff
+ * organisation sees only its own enrolled members, each with the facts of its own enrolment.
  */
 @ObjectType({
   description:
-    "A member of a class. The court of the case sees every member with the merged facts of all enrolments of the person " +
+    "A member of a class, put there by the enrolment of a party to the case (no other organisation's). The court of the case sees every member with the merged facts of the parties' enrolments of the person " +
     '(harms, declared loss, evidence, bases). A procuratorate or association sees only the members it enrolled, each with ' +
     'the facts its own enrolment recorded: harms, loss, evidence and the self-declared basis that another organisation ' +
     'recorded for the same person never reach it, nor does the fact that another organisation enrolled them. The state, ' +

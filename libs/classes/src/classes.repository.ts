@@ -3,11 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   type Actor,
+  casePartyOrganisations,
+  classEnrolmentsIn,
   classMembersIn,
   type Connection,
   type CursorList,
   decodeCursor,
-  enrolmentsIn,
   type EnrolmentView,
   returningRows,
   SqlParams as Params,
@@ -295,53 +296,87 @@ export class ClassesRepository {
   }
 
   /**
-   * Formation in one statement: every claimant exposed to the class's incidents on one of its
-   * bases becomes a PROPOSED candidate, with the facts the review reads; a claimant already in
-   * the class keeps its state (an EXCLUDED member stays excluded) and only has its facts
-   * refreshed, and its subclass recomputed unless someone reassigned it by hand.
+   * Formation in one statement, from the enrolments of the case's parties only
+   * (casePartyOrganisations): an enrolment puts its person in the class when the person has a
+   * verified exposure to one of the class's incidents on one of its bases (a dataset match or a
+   * breach notice: the seized data's, no organisation's) or when the enrolment itself declared
+   * one of those incidents. An organisation that is no party to the case never adds a person nor
+   * a fact to its class: the court's merged view of a member is its parties' enrolments together.
    *
-   * Facts: the bases; the data categories (its incidents' categories and its matched
-   * identifiers); harm types; the declared loss (the largest total of one enrolment, so that two
-   * organisations recording one loss do not double it); evidence (a verified basis or an
-   * evidence reference); and evidence dated before the exposure window (see the anomaly).
+   * Each such enrolment's own facts are written to class_member_enrolment (the plaintiff side's
+   * view): the bases, the data categories (the verified exposures' incidents and matched
+   * identifiers, and the incidents it declared), its harms, its declared loss, evidence (a
+   * verified basis or an evidence reference), evidence dated before the exposure window, and the
+   * subclass those give. The member's merged facts (class_member, the court's view) join them:
+   * the declared loss is the largest of one enrolment, so that two organisations recording one
+   * loss do not double it. A new member is a PROPOSED candidate; a member already in the class
+   * keeps its state and only has its facts refreshed, and its subclass recomputed unless someone
+   * reassigned it by hand. Members are never removed.
    */
   async form(manager: EntityManager, classId: string, caseId: string, bases: ExposureBasis[]): Promise<FormationOutcome> {
-    const subclass = subclassSql({ dataCategories: 'f.categories', declaredLossFen: 'f.loss' }, '$4');
+    const ownSubclass = subclassSql({ dataCategories: 'f.categories', declaredLossFen: 'f.loss' }, '$4');
+    const mergedSubclass = subclassSql({ dataCategories: 'g.categories', declaredLossFen: 'g.loss' }, '$4');
     const [row] = await manager.query(
       `WITH inc AS (
          SELECT i.id, i.data_categories, i.exposure_start
            FROM class_incident ci JOIN leak_incident i ON i.id = ci.incident_id WHERE ci.class_id = $1
-       ), ex AS (
-         SELECT e.claimant_id,
-                array_agg(DISTINCT e.basis ORDER BY e.basis) AS bases,
-                array_agg(DISTINCT c ORDER BY c) AS categories,
-                min(inc.exposure_start) AS window_start,
-                bool_or((e.first_seen AT TIME ZONE 'Asia/Shanghai')::date < inc.exposure_start) AS seen_before_window
+       ), k AS (
+         SELECT array_agg(id) AS incident_ids, min(exposure_start) AS window_start FROM inc
+       ), verified AS (
+         SELECT e.claimant_id, array_agg(DISTINCT e.basis ORDER BY e.basis) AS bases, array_agg(DISTINCT c ORDER BY c) AS categories,
+                bool_or((e.first_seen AT TIME ZONE 'Asia/Shanghai')::date < inc.exposure_start) AS before
            FROM exposure e JOIN inc ON inc.id = e.incident_id
            CROSS JOIN LATERAL unnest(inc.data_categories || ARRAY(
              SELECT (CASE f WHEN 'PHONE' THEN 'PHONE_NUMBER' ELSE f END)::data_category FROM unnest(e.matched_fields) f)) c
-          WHERE e.basis = ANY($3::exposure_basis[])
+          WHERE e.basis = ANY($3::exposure_basis[]) AND e.basis <> 'SELF_DECLARED'
           GROUP BY e.claimant_id
+       ), pe AS (
+         SELECT e.id AS enrolment_id, e.claimant_id, e.organisation_id, e.created_at, k.window_start, v.claimant_id IS NOT NULL AS verified,
+                coalesce(v.bases, '{}') AS verified_bases, coalesce(v.categories, '{}') AS verified_categories, coalesce(v.before, false) AS seen_before,
+                CASE WHEN 'SELF_DECLARED' = ANY($3::exposure_basis[])
+                     THEN ARRAY(SELECT i FROM unnest(e.declared_incident_ids) i WHERE i = ANY(k.incident_ids)) ELSE '{}' END AS declared
+           FROM claimant_enrolment e
+           JOIN ${casePartyOrganisations('$2')} party ON party.organisation_id = e.organisation_id
+           CROSS JOIN k
+           LEFT JOIN verified v ON v.claimant_id = e.claimant_id
+          WHERE e.claimant_id IN (SELECT x.claimant_id FROM exposure x JOIN inc ON inc.id = x.incident_id WHERE x.basis = ANY($3::exposure_basis[]))
        ), hd AS (
-         SELECT h.claimant_id, h.enrolment_id, h.harm_type, h.amount_fen, cardinality(h.evidence_refs) > 0 AS has_refs, h.created_at
-           FROM harm_declaration h WHERE h.claimant_id IN (SELECT claimant_id FROM ex)
-       ), ht AS (
-         SELECT claimant_id, array_agg(DISTINCT harm_type ORDER BY harm_type) AS types, bool_or(has_refs) AS refs, min(created_at) AS earliest
-           FROM hd GROUP BY claimant_id
-       ), hl AS (
-         SELECT claimant_id, max(loss) AS loss
-           FROM (SELECT claimant_id, enrolment_id, sum(amount_fen) AS loss FROM hd WHERE amount_fen > 0 GROUP BY 1, 2) x
-          GROUP BY 1
+         SELECT h.enrolment_id, array_agg(DISTINCT h.harm_type ORDER BY h.harm_type) AS types,
+                sum(h.amount_fen) FILTER (WHERE h.amount_fen > 0) AS loss, bool_or(cardinality(h.evidence_refs) > 0) AS refs,
+                min(h.created_at) AS earliest
+           FROM harm_declaration h WHERE h.enrolment_id IN (SELECT enrolment_id FROM pe)
+          GROUP BY h.enrolment_id
        ), f AS (
-         SELECT ex.claimant_id, ex.bases, ex.bases && ${VERIFIED_BASES} AS verified, ex.categories,
-                coalesce(ht.types, '{}') AS harm_types, hl.loss, coalesce(ht.refs, false) AS refs,
-                ex.seen_before_window OR coalesce((ht.earliest AT TIME ZONE 'Asia/Shanghai')::date < ex.window_start, false) AS outside
-           FROM ex LEFT JOIN ht USING (claimant_id) LEFT JOIN hl USING (claimant_id)
+         SELECT pe.organisation_id, pe.claimant_id, pe.verified,
+                ARRAY(SELECT b FROM unnest(pe.verified_bases) b
+                      UNION SELECT 'SELF_DECLARED'::exposure_basis WHERE cardinality(pe.declared) > 0 ORDER BY 1) AS bases,
+                ARRAY(SELECT c FROM unnest(pe.verified_categories) c
+                      UNION SELECT unnest(inc.data_categories) FROM inc WHERE inc.id = ANY(pe.declared) ORDER BY 1) AS categories,
+                coalesce(hd.types, '{}') AS harm_types, hd.loss, pe.verified OR coalesce(hd.refs, false) AS has_evidence,
+                pe.seen_before
+                  OR (cardinality(pe.declared) > 0 AND (pe.created_at AT TIME ZONE 'Asia/Shanghai')::date < pe.window_start)
+                  OR coalesce((hd.earliest AT TIME ZONE 'Asia/Shanghai')::date < pe.window_start, false) AS outside
+           FROM pe LEFT JOIN hd ON hd.enrolment_id = pe.enrolment_id
+          WHERE pe.verified OR cardinality(pe.declared) > 0
+       ), g AS (
+         SELECT f.claimant_id, bool_or(f.verified) AS verified, max(f.loss) AS loss, bool_or(f.has_evidence) AS has_evidence,
+                bool_or(f.outside) AS outside
+           FROM f GROUP BY f.claimant_id
+       ), gb AS (
+         SELECT f.claimant_id, array_agg(DISTINCT b ORDER BY b) AS bases FROM f CROSS JOIN LATERAL unnest(f.bases) b GROUP BY f.claimant_id
+       ), gc AS (
+         SELECT f.claimant_id, array_agg(DISTINCT c ORDER BY c) AS categories FROM f CROSS JOIN LATERAL unnest(f.categories) c GROUP BY f.claimant_id
+       ), gh AS (
+         SELECT f.claimant_id, array_agg(DISTINCT h ORDER BY h) AS harm_types FROM f CROSS JOIN LATERAL unnest(f.harm_types) h GROUP BY f.claimant_id
+       ), merged AS (
+         SELECT g.claimant_id, g.verified, g.loss, g.has_evidence, g.outside, gb.bases,
+                coalesce(gc.categories, '{}') AS categories, coalesce(gh.harm_types, '{}') AS harm_types
+           FROM g JOIN gb USING (claimant_id) LEFT JOIN gc USING (claimant_id) LEFT JOIN gh USING (claimant_id)
        ), ins AS (
          INSERT INTO class_member AS m (class_id, claimant_id, case_id, subclass, bases, verified, data_categories, harm_types,
                                         declared_loss_fen, has_evidence, evidence_outside_window)
-         SELECT $1, f.claimant_id, $2, ${subclass}, f.bases, f.verified, f.categories, f.harm_types, f.loss, f.verified OR f.refs, f.outside
-           FROM f
+         SELECT $1, g.claimant_id, $2, ${mergedSubclass}, g.bases, g.verified, g.categories, g.harm_types, g.loss, g.has_evidence, g.outside
+           FROM merged g
          ON CONFLICT (class_id, claimant_id) DO UPDATE
            SET bases = EXCLUDED.bases, verified = EXCLUDED.verified, data_categories = EXCLUDED.data_categories,
                harm_types = EXCLUDED.harm_types, declared_loss_fen = EXCLUDED.declared_loss_fen,
@@ -353,83 +388,36 @@ export class ClassesRepository {
                (EXCLUDED.bases, EXCLUDED.verified, EXCLUDED.data_categories, EXCLUDED.harm_types, EXCLUDED.declared_loss_fen,
                 EXCLUDED.has_evidence, EXCLUDED.evidence_outside_window, CASE WHEN m.subclass_reason IS NULL THEN EXCLUDED.subclass END)
          RETURNING (xmax = 0) AS inserted
-       )
-       SELECT count(*) FILTER (WHERE inserted)::int AS added, count(*) FILTER (WHERE NOT inserted)::int AS refreshed FROM ins`,
-      [classId, caseId, bases, SENSITIVE_CATEGORY_LIST],
-    );
-    const byOrganisation = await this.formEnrolmentFacts(manager, classId, bases);
-    await manager.query(`UPDATE case_class SET formed_at = now(), updated_at = now() WHERE id = $1`, [classId]);
-    return { added: row.added, refreshed: row.refreshed, byOrganisation };
-  }
-
-  /**
-   * The members' facts as each enrolling organisation recorded them (class_member_enrolment),
-   * rewritten for the class after its members: a row per member and enrolment whose own facts put
-   * the person in the class (a verified basis, which is the seized data's and no organisation's,
-   * or the enrolment's own declaration of one of the class's incidents), with that enrolment's
-   * harms, loss, evidence references and the subclass they give. Another organisation's
-   * declaration never makes a member visible to, or counted by, an organisation.
-   */
-  private async formEnrolmentFacts(manager: EntityManager, classId: string, bases: ExposureBasis[]): Promise<Map<string, FormationCounts>> {
-    const subclass = subclassSql({ dataCategories: 'own.data_categories', declaredLossFen: 'hd.loss' }, '$3');
-    const rows: { organisation_id: string; added: number; refreshed: number }[] = await manager.query(
-      `WITH inc AS (
-         SELECT i.id, i.exposure_start FROM class_incident ci JOIN leak_incident i ON i.id = ci.incident_id WHERE ci.class_id = $1
-       ), k AS (
-         SELECT array_agg(id) AS incident_ids, min(exposure_start) AS window_start FROM inc
-       ), seen AS (
-         -- Verified exposures first seen before the window (self-declared ones: the enrolment's own date below).
-         SELECT e.claimant_id, bool_or((e.first_seen AT TIME ZONE 'Asia/Shanghai')::date < inc.exposure_start) AS before
-           FROM exposure e JOIN inc ON inc.id = e.incident_id
-          WHERE e.basis = ANY($2::exposure_basis[]) AND e.basis <> 'SELF_DECLARED'
-          GROUP BY e.claimant_id
-       ), own AS (
-         SELECT m.claimant_id, e.organisation_id, e.id AS enrolment_id, m.verified, m.data_categories, k.window_start,
-                'SELF_DECLARED' = ANY($2::exposure_basis[]) AND e.declared_incident_ids && k.incident_ids AS declared,
-                e.created_at,
-                ARRAY(SELECT b FROM unnest(m.bases) b WHERE b <> 'SELF_DECLARED'
-                      UNION ALL SELECT 'SELF_DECLARED'::exposure_basis
-                       WHERE 'SELF_DECLARED' = ANY($2::exposure_basis[]) AND e.declared_incident_ids && k.incident_ids
-                      ORDER BY 1) AS bases
-           FROM class_member m JOIN claimant_enrolment e ON e.claimant_id = m.claimant_id CROSS JOIN k
-          WHERE m.class_id = $1
-       ), hd AS (
-         SELECT h.enrolment_id, array_agg(DISTINCT h.harm_type ORDER BY h.harm_type) AS types,
-                sum(h.amount_fen) FILTER (WHERE h.amount_fen > 0) AS loss, bool_or(cardinality(h.evidence_refs) > 0) AS refs,
-                min(h.created_at) AS earliest
-           FROM harm_declaration h WHERE h.claimant_id IN (SELECT claimant_id FROM class_member WHERE class_id = $1)
-          GROUP BY h.enrolment_id
-       ), facts AS (
-         SELECT own.organisation_id, own.claimant_id, own.bases, ${subclass} AS subclass, coalesce(hd.types, '{}') AS harm_types,
-              hd.loss AS declared_loss_fen,
-              own.verified OR coalesce(hd.refs, false) AS has_evidence,
-              coalesce(seen.before, false)
-                OR (own.declared AND (own.created_at AT TIME ZONE 'Asia/Shanghai')::date < own.window_start)
-                OR coalesce((hd.earliest AT TIME ZONE 'Asia/Shanghai')::date < own.window_start, false) AS evidence_outside_window
-         FROM own LEFT JOIN hd ON hd.enrolment_id = own.enrolment_id LEFT JOIN seen ON seen.claimant_id = own.claimant_id
-        WHERE cardinality(own.bases) > 0
        ), gone AS (
          DELETE FROM class_member_enrolment o
-          WHERE o.class_id = $1
-            AND NOT EXISTS (SELECT 1 FROM facts WHERE facts.organisation_id = o.organisation_id AND facts.claimant_id = o.claimant_id)
+          WHERE o.class_id = $1 AND NOT EXISTS (SELECT 1 FROM f WHERE f.organisation_id = o.organisation_id AND f.claimant_id = o.claimant_id)
        ), up AS (
-         INSERT INTO class_member_enrolment AS o
-           (class_id, organisation_id, claimant_id, bases, subclass, harm_types, declared_loss_fen, has_evidence, evidence_outside_window)
-         SELECT $1, organisation_id, claimant_id, bases, subclass, harm_types, declared_loss_fen, has_evidence, evidence_outside_window FROM facts
+         INSERT INTO class_member_enrolment AS o (class_id, organisation_id, claimant_id, bases, subclass, data_categories, harm_types,
+                                                  declared_loss_fen, has_evidence, evidence_outside_window)
+         SELECT $1, f.organisation_id, f.claimant_id, f.bases, ${ownSubclass}, f.categories, f.harm_types, f.loss, f.has_evidence, f.outside
+           FROM f
          ON CONFLICT (class_id, organisation_id, claimant_id) DO UPDATE
-           SET bases = EXCLUDED.bases, subclass = EXCLUDED.subclass, harm_types = EXCLUDED.harm_types,
-               declared_loss_fen = EXCLUDED.declared_loss_fen, has_evidence = EXCLUDED.has_evidence,
-               evidence_outside_window = EXCLUDED.evidence_outside_window
-         WHERE (o.bases, o.subclass, o.harm_types, o.declared_loss_fen, o.has_evidence, o.evidence_outside_window)
+           SET bases = EXCLUDED.bases, subclass = EXCLUDED.subclass, data_categories = EXCLUDED.data_categories,
+               harm_types = EXCLUDED.harm_types, declared_loss_fen = EXCLUDED.declared_loss_fen,
+               has_evidence = EXCLUDED.has_evidence, evidence_outside_window = EXCLUDED.evidence_outside_window
+         WHERE (o.bases, o.subclass, o.data_categories, o.harm_types, o.declared_loss_fen, o.has_evidence, o.evidence_outside_window)
                IS DISTINCT FROM
-               (EXCLUDED.bases, EXCLUDED.subclass, EXCLUDED.harm_types, EXCLUDED.declared_loss_fen, EXCLUDED.has_evidence, EXCLUDED.evidence_outside_window)
+               (EXCLUDED.bases, EXCLUDED.subclass, EXCLUDED.data_categories, EXCLUDED.harm_types, EXCLUDED.declared_loss_fen,
+                EXCLUDED.has_evidence, EXCLUDED.evidence_outside_window)
          RETURNING o.organisation_id, (xmax = 0) AS inserted
        )
-       SELECT organisation_id, count(*) FILTER (WHERE inserted)::int AS added, count(*) FILTER (WHERE NOT inserted)::int AS refreshed
-         FROM up GROUP BY organisation_id`,
-      [classId, bases, SENSITIVE_CATEGORY_LIST],
+       SELECT (SELECT count(*) FILTER (WHERE inserted) FROM ins)::int AS added,
+              (SELECT count(*) FILTER (WHERE NOT inserted) FROM ins)::int AS refreshed,
+              (SELECT coalesce(json_agg(x), '[]') FROM (
+                 SELECT organisation_id, count(*) FILTER (WHERE inserted)::int AS added, count(*) FILTER (WHERE NOT inserted)::int AS refreshed
+                   FROM up GROUP BY organisation_id) x) AS by_organisation`,
+      [classId, caseId, bases, SENSITIVE_CATEGORY_LIST],
     );
-    return new Map(rows.map((r) => [r.organisation_id, { added: r.added, refreshed: r.refreshed }]));
+    await manager.query(`UPDATE case_class SET formed_at = now(), updated_at = now() WHERE id = $1`, [classId]);
+    const byOrganisation = new Map<string, FormationCounts>(
+      (row.by_organisation as { organisation_id: string; added: number; refreshed: number }[]).map((r) => [r.organisation_id, { added: r.added, refreshed: r.refreshed }]),
+    );
+    return { added: row.added, refreshed: row.refreshed, byOrganisation };
   }
 
   async setStatus(manager: EntityManager, classId: string, status: ClassStatus, reason: string | null): Promise<void> {
@@ -550,7 +538,7 @@ export class ClassesRepository {
         // The phone's blind index on each enrolment in the view (no address blind index exists to
         // compare): the plaintiff side compares only the phones it recorded, among its own members.
         const t = p.add(threshold);
-        const enrolments = enrolmentsIn(view, p);
+        const enrolments = classEnrolmentsIn(view, p, c);
         query.prefix = `WITH shared AS (
             SELECT e.phone_index, count(DISTINCT e.claimant_id)::int AS n, min(e.phone_masked) AS phone_masked
               FROM ${members} cm JOIN ${enrolments} e ON e.claimant_id = cm.claimant_id
@@ -811,15 +799,20 @@ export class ClassesRepository {
   }
 
   /**
-   * Masked identifiers of claimants, for the roster's DataLoader: one query per page. The merged
-   * view shows the claimant's mask; an organisation the name as its own enrolment recorded it (the
-   * claimant's mask is the first enroller's, and would tell it that someone enrolled the person).
+   * Masked identifiers of the members of one class, for the roster's DataLoader: one query per
+   * page. The name as an enrolment that puts the person in the class recorded it: for the court,
+   * the first of the case's parties' (the claimant's own mask is the first enroller's, who may be
+   * no party to the case); for an organisation, its own.
    */
-  async maskedClaimants(view: MemberView, ids: readonly string[]): Promise<MaskedClaimant[]> {
+  async maskedClaimants(view: MemberView, classId: string, ids: readonly string[]): Promise<MaskedClaimant[]> {
     const p = new Params();
+    const enrolments = classEnrolmentsIn(view, p, p.add(classId));
     const rows = await this.dataSource.query(
-      `SELECT c.id, ${view.merged ? 'c' : 'e'}.name_masked, c.id_number_masked
-         FROM claimant c ${view.merged ? '' : `JOIN ${enrolmentsIn(view, p)} e ON e.claimant_id = c.id`}
+      // A member formed before its parties' enrolments were recorded per class has none: the court
+      // then sees the claimant's own mask, as it did.
+      `SELECT c.id, coalesce(e.name_masked, c.name_masked) AS name_masked, c.id_number_masked
+         FROM claimant c
+         LEFT JOIN LATERAL (SELECT e.name_masked FROM ${enrolments} e WHERE e.claimant_id = c.id ORDER BY e.created_at, e.id LIMIT 1) e ON true
         WHERE c.id = ANY(${p.add(ids)}::uuid[])`,
       p.values,
     );

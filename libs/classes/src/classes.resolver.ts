@@ -163,7 +163,9 @@ export class ClassMemberResolver {
   claimant(@Parent() member: ClassMember, @CurrentActor() actor: Actor, @Context() ctx: GraphqlContext): Promise<MaskedClaimant | null> {
     // Members reach a caller only through a class it may see: the court's view merged, the plaintiff side's its own.
     const view = caseMemberView(actor);
-    return ctx.loaders.get('ClassMember.claimant', (ids) => this.repository.maskedClaimants(view, ids), (c) => c.id).load(member.claimantId);
+    return ctx.loaders
+      .get(`ClassMember.claimant:${member.classId}`, (ids) => this.repository.maskedClaimants(view, member.classId, ids), (c) => c.id)
+      .load(member.claimantId);
   }
 }
 

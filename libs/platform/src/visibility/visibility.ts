@@ -87,10 +87,36 @@ export function exposuresIn(view: EnrolmentView, p: SqlParams): string {
 }
 
 /**
+ * The organisations on the plaintiff side of case `caseId` (a parameter): the one that opened it,
+ * its plaintiffs and its supporters, as a relation of `organisation_id` (the same organisations
+ * that plaintiffCase lets see the case). A case's classes are formed from their enrolments only:
+ * an organisation that is no party to the case never puts a person in its class, nor reaches the
+ * court's merged view of it.
+ */
+export function casePartyOrganisations(caseId: string): string {
+  return `(SELECT opened_by_organisation_id AS organisation_id FROM legal_case WHERE id = ${caseId}
+           UNION SELECT organisation_id FROM case_party WHERE case_id = ${caseId} AND organisation_id IS NOT NULL)`;
+}
+
+/**
+ * The enrolments that put the members of class `classId` (a parameter) in the class, in the
+ * view, as a relation with claimant_enrolment's columns: for the court, those of every party
+ * organisation whose own facts make the person a member (class_member_enrolment); for an
+ * organisation, its own. Anything read of a member's enrolments (a phone, a name) comes from here.
+ */
+export function classEnrolmentsIn(view: EnrolmentView, p: SqlParams, classId: string): string {
+  const own = view.merged ? '' : `AND o.organisation_id = ${p.add(view.organisationId)}`;
+  return `(SELECT e.* FROM class_member_enrolment o
+             JOIN claimant_enrolment e ON e.organisation_id = o.organisation_id AND e.claimant_id = o.claimant_id
+            WHERE o.class_id = ${classId} ${own})`;
+}
+
+/**
  * The class members in the view, as a relation with class_member's columns. In the merged view,
- * class_member itself (its facts merge every enrolment). For an organisation, its own enrolled
- * members only, with the facts of its own enrolment (class_member_enrolment): harms, the declared
- * loss, evidence, the self-declared basis and the subclass those facts give. The court's state
+ * class_member itself (its facts merge the enrolments of the case's parties). For an organisation,
+ * its own enrolled members only, with the facts of its own enrolment (class_member_enrolment):
+ * data categories, harms, the declared loss, evidence, the self-declared basis and the subclass
+ * those facts give. The court's state
  * decision, and a subclass reassigned by hand with a reason, are the member's and shown as they are.
  */
 export function classMembersIn(view: EnrolmentView, p: SqlParams): string {
@@ -100,7 +126,7 @@ export function classMembersIn(view: EnrolmentView, p: SqlParams): string {
   // organisation's own enrolment, or before the formation that added its row, would say so).
   return `(SELECT m.class_id, m.claimant_id, m.case_id, m.state, m.state_reason, m.state_changed_at,
                   CASE WHEN m.subclass_reason IS NULL THEN o.subclass ELSE m.subclass END AS subclass, m.subclass_reason,
-                  o.bases, m.verified, m.data_categories, o.harm_types, o.declared_loss_fen,
+                  o.bases, m.verified, o.data_categories, o.harm_types, o.declared_loss_fen,
                   o.has_evidence, o.evidence_outside_window, NULL::timestamptz AS joined_at
              FROM class_member m JOIN class_member_enrolment o ON o.class_id = m.class_id AND o.claimant_id = m.claimant_id
             WHERE o.organisation_id = ${p.add(view.organisationId)})`;
