@@ -155,7 +155,7 @@ export async function classComposition(): Promise<BenchFigure[]> {
 
       // Bulk admit by filter over every member of the big class.
       const from = statesAllowedToByFilter(MemberState.ADMITTED, MemberActor.COURT);
-      const bulk = repository.transitionByFilterStatement(classes.big, {}, from, MemberState.ADMITTED, 'Bench: admitted by filter');
+      const bulk = repository.transitionByFilterStatement(classes.big, {}, from, MemberState.ADMITTED, 'Bench: admitted by filter', court);
       const plainSql = `UPDATE class_member SET state = 'ADMITTED' WHERE class_id = $1 AND state IN ('PROPOSED', 'REGISTERED')`;
       let replica = true;
       try {

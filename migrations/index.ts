@@ -9,6 +9,7 @@ import { ClaimantImportStaging1764400008000 } from './1764400008000-claimant-imp
 import { ClassMemberEnrolmentFacts1764400010000 } from './1764400010000-class-member-enrolment-facts';
 import { Accounts1764400011000 } from './1764400011000-accounts';
 import { ClassMemberEnrolmentCategories1764400012000 } from './1764400012000-class-member-enrolment-categories';
+import { ClassMemberReasonAuthors1764400013000 } from './1764400013000-class-member-reason-authors';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet recorded in `migrations`. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   ClassMemberEnrolmentFacts1764400010000,
   Accounts1764400011000,
   ClassMemberEnrolmentCategories1764400012000,
+  ClassMemberReasonAuthors1764400013000,
 ];

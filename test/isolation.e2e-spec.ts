@@ -84,7 +84,7 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
   });
   afterAll(() => api.close());
 
-  it("1. A's class members carry A's facts of S (no harm), not B's fraud loss and evidence; the court sees both", async () => {
+  it("issue leak 1: A's class members carry A's facts of S (no harm), not B's fraud loss and evidence; the court sees both", async () => {
     expect(await memberS(a)).toMatchObject({ harmTypes: [], declaredLossFen: null, hasEvidence: false });
     expect(await memberS(judge)).toMatchObject({ harmTypes: ['FRAUD_LOSS'], declaredLossFen: '777777', hasEvidence: true });
     // A lists its own three people; the court the class's five (S, 7010, 7011, T, U).
@@ -92,7 +92,7 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
     expect((await membersOf(judge)).totalCount).toBe(5);
   });
 
-  it("2. the shared-phone anomaly in A's view knows neither B's phone for S nor T, whom only B enrolled", async () => {
+  it("issue leak 2: the shared-phone anomaly in A's view knows neither B's phone for S nor T, whom only B enrolled", async () => {
     const Q = `query($c: ID!) { classAnomalies(classId: $c, kind: SHARED_PHONE, threshold: 2, first: 50) {
       totalCount nodes { sharedPhoneMasked sharedBy member { claimantId } } } }`;
     expect((await ok(api, a, Q, { c: classId })).classAnomalies).toEqual({ totalCount: 0, nodes: [] });
@@ -101,7 +101,7 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
     expect(court.nodes[0].sharedBy).toBe(2);
   });
 
-  it("3. a member's masked name is the viewer's own enrolment's: A sees its 张三丰, B's 李四 never", async () => {
+  it("issue leak 3: a member's masked name is the viewer's own enrolment's: A sees its 张三丰, B's 李四 never", async () => {
     const own = (await ok(api, a, `query($id: ID!) { claimant(id: $id) { nameMasked } }`, { id: person.get('S') })).claimant.nameMasked;
     const theirs = (await ok(api, b, `query($id: ID!) { claimant(id: $id) { nameMasked } }`, { id: person.get('S') })).claimant.nameMasked;
     expect(own.startsWith('张')).toBe(true);
@@ -109,7 +109,7 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
     expect((await memberS(a)).claimant.nameMasked).toBe(own);
   });
 
-  it("7. (found with the fix) A's exposure of S is first seen no earlier than A's own enrolment, though B declared it before", async () => {
+  it("also (found with the fix): A's exposure of S is first seen no earlier than A's own enrolment, though B declared it before", async () => {
     const Q = `query($id: ID!) { claimant(id: $id) { enrolledAt exposures { basis firstSeen } } }`;
     const { claimant } = await ok(api, a, Q, { id: person.get('S') });
     expect(claimant.exposures).toEqual([{ basis: 'SELF_DECLARED', firstSeen: claimant.enrolledAt }]);
@@ -117,7 +117,7 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
     expect(theirs.exposures[0].firstSeen < claimant.enrolledAt).toBe(true);
   });
 
-  it("4. enrolling against an incident the caller cannot see is refused exactly as an unknown incident, in GraphQL and CSV", async () => {
+  it("issue leak 4: enrolling against an incident the caller cannot see is refused exactly as an unknown incident, in GraphQL and CSV", async () => {
     const ENROL = `mutation($i: EnrolClaimantInput!) { enrolClaimant(input: $i) { id } }`;
     const input = (incidentId: string) => ({ name: '王五', idNumber: '110105199001010011', phone: phoneFor(7030), consent: { givenAt: '2025-03-01T02:00:00Z', method: 'ELECTRONIC_SIGNATURE', scopes: ['REPRESENTATION'] }, harms: [], incidentIds: [incidentId] });
     const random = randomUUID();
@@ -140,7 +140,7 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
     expect(own.claimants.totalCount).toBe(1); // U, A's own
   });
 
-  it('5. exposure counts answer NOT_FOUND, as for a random id, to a foreign court and to an organisation that cannot see the incident', async () => {
+  it('issue leak 5: exposure counts answer NOT_FOUND, as for a random id, to a foreign court and to an organisation that cannot see the incident', async () => {
     const Q = `query($i: ID!) { exposureCounts(incidentId: $i) { matched declaredUnmatched } }`;
     const random = randomUUID();
     for (const [token, incident] of [[foreignJudge, incidentI], [b, incidentJ], [judge, incidentJ]] as const) {
@@ -153,7 +153,7 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
     expect((await ok(api, a, Q, { i: incidentI })).exposureCounts).toEqual({ matched: 0, declaredUnmatched: 3 });
   });
 
-  it("6. claimants(incidentId:) lists only people linked to the incident by the caller's own enrolment", async () => {
+  it("issue leak 6: claimants(incidentId:) lists only people linked to the incident by the caller's own enrolment", async () => {
     const Q = `query($i: ID) { claimants(incidentId: $i, first: 100) { totalCount nodes { id } } }`;
     const listed = (await ok(api, a, Q, { i: incidentI })).claimants;
     expect(listed.nodes.map((n: { id: string }) => n.id)).not.toContain(person.get('U'));
@@ -161,7 +161,7 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
     expect((await membersOf(a)).nodes.map((m: { claimantId: string }) => m.claimantId)).not.toContain(person.get('U'));
   });
 
-  it("8. (found with the fix and by the red team) when a member joined the class is the court's figure: it would tell A that B's enrolment put the person in first", async () => {
+  it("also (found with the fix and by the red team): when a member joined the class is the court's figure: it would tell A that B's enrolment put the person in first", async () => {
     const REFORM = `mutation($c: ID!) { reformClass(classId: $c) { added } }`;
     const v = await enrol(api, b, 7040, [incidentI]);
     await ok(api, a, REFORM, { c: classId }); // V joins the class (the court's view), not A's
@@ -174,7 +174,7 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
     expect((await ok(api, a, Q, { c: classId })).classMembers.nodes.map((m: { joinedAt: string | null }) => m.joinedAt)).toEqual([null, null, null, null]);
   });
 
-  it("10. (red team) an organisation that is no party to the case adds no one and nothing to its class, not even to the court's merged view", async () => {
+  it("also (red team): an organisation that is no party to the case adds no one and nothing to its class, not even to the court's merged view", async () => {
     const admin = await api.login('admin@demo.local');
     const third = await ok(api, admin, `mutation { createOrganisation(input: { name: "第三省消费者权益保护委员会", kind: CONSUMER_ASSOCIATION, level: PROVINCIAL }) { id } }`);
     await ok(api, admin, `mutation($i: CreateUserInput!) { createUser(input: $i) { id } }`, {
@@ -195,7 +195,7 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
     expect(await memberS(judge)).toMatchObject({ harmTypes: ['FRAUD_LOSS'], declaredLossFen: '777777' });
   });
 
-  it("9. (red team) a co-plaintiff's decision on a person both enrolled shows B neither the person nor the reason", async () => {
+  it("also (red team): a co-plaintiff's decisions on a person both enrolled show B neither the person nor the reasons, in the decisions or on the member", async () => {
     // A second case with A and B both plaintiffs over incident I, and a class in it.
     const both = await shareIncidentsThroughCase(api.gql, procurator, [incidentI], ['CONSUMER_ASSOCIATION', 'DESIGNATED_ORGANISATION', 'PROCURATORATE']);
     const formed = await ok(api, a, `mutation($i: FormClassInput!) { formClass(input: $i) { class { id } } }`, {
@@ -203,11 +203,26 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
     });
     const shared = formed.formClass.class.id;
     await ok(api, a, `mutation($i: ReassignSubclassInput!) { reassignClassSubclass(input: $i) { id } }`, {
-      i: { classId: shared, claimantId: person.get('S'), subclass: 'FINANCIAL_LOSS', reason: "A's bank statement shows a fraud" },
+      i: { classId: shared, claimantId: person.get('S'), subclass: 'SENSITIVE_DATA', reason: "A's client's medical card was in the data" },
     });
     const Q = `query($c: ID!) { classDecisions(classId: $c, first: 50) { nodes { kind claimantId reason } } }`;
     const reassigned = (token: string) => ok(api, token, Q, { c: shared }).then((d) => d.classDecisions.nodes.find((n: { kind: string }) => n.kind === 'REASSIGN_SUBCLASS'));
-    expect(await reassigned(a)).toEqual({ kind: 'REASSIGN_SUBCLASS', claimantId: person.get('S'), reason: "A's bank statement shows a fraud" });
+    expect(await reassigned(a)).toEqual({ kind: 'REASSIGN_SUBCLASS', claimantId: person.get('S'), reason: "A's client's medical card was in the data" });
     expect(await reassigned(b)).toEqual({ kind: 'REASSIGN_SUBCLASS', claimantId: null, reason: null });
+
+    // The member: A sees its own move; B the subclass its own facts give (its fraud loss), no reason.
+    const M = `query($c: ID!) { classMembers(classId: $c, first: 100) { nodes { claimantId state stateReason subclass subclassReason } } }`;
+    const memberOf = async (token: string, claimantId: string) =>
+      (await ok(api, token, M, { c: shared })).classMembers.nodes.find((m: { claimantId: string }) => m.claimantId === claimantId);
+    expect(await memberOf(a, person.get('S')!)).toMatchObject({ subclass: 'SENSITIVE_DATA', subclassReason: "A's client's medical card was in the data" });
+    expect(await memberOf(b, person.get('S')!)).toMatchObject({ subclass: 'FINANCIAL_LOSS', subclassReason: null });
+
+    // An opt-out A recorded for a person both enrolled: the state is the person's, the reason A's.
+    const v = await enrol(api, b, 7060, [incidentI]);
+    expect(await enrol(api, a, 7060, [incidentI])).toBe(v);
+    await ok(api, a, `mutation($c: ID!) { reformClass(classId: $c) { added } }`, { c: shared });
+    await ok(api, a, `mutation($i: MemberReasonInput!) { optOutClassMember(input: $i) { id } }`, { i: { classId: shared, claimantId: v, reason: 'Told A she sues alone' } });
+    expect(await memberOf(a, v)).toMatchObject({ state: 'OPTED_OUT', stateReason: 'Told A she sues alone' });
+    expect(await memberOf(b, v)).toMatchObject({ state: 'OPTED_OUT', stateReason: null });
   });
 });

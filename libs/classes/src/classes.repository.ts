@@ -435,25 +435,27 @@ export class ClassesRepository {
     return row ? toMember(row) : null;
   }
 
-  async setMemberState(manager: EntityManager, classId: string, claimantId: string, to: MemberState, reason: string | null): Promise<void> {
+  /** One member's state, with the reason and the organisation (court or party) whose decision gave it. */
+  async setMemberState(manager: EntityManager, classId: string, claimantId: string, to: MemberState, reason: string | null, by: string): Promise<void> {
     await manager.query(
-      `UPDATE class_member SET state = $3, state_reason = $4, state_changed_at = now() WHERE class_id = $1 AND claimant_id = $2`,
-      [classId, claimantId, to, reason],
+      `UPDATE class_member SET state = $3, state_reason = $4, state_reason_organisation_id = $5, state_changed_at = now()
+        WHERE class_id = $1 AND claimant_id = $2`,
+      [classId, claimantId, to, reason, by],
     );
   }
 
-  async setSubclass(manager: EntityManager, classId: string, claimantId: string, subclass: Subclass, reason: string): Promise<void> {
-    await manager.query(`UPDATE class_member SET subclass = $3, subclass_reason = $4 WHERE class_id = $1 AND claimant_id = $2`, [
-      classId,
-      claimantId,
-      subclass,
-      reason,
-    ]);
+  /** One member's subclass by hand, with the reason and the organisation (court or party) whose decision gave it. */
+  async setSubclass(manager: EntityManager, classId: string, claimantId: string, subclass: Subclass, reason: string, by: string): Promise<void> {
+    await manager.query(
+      `UPDATE class_member SET subclass = $3, subclass_reason = $4, subclass_reason_organisation_id = $5 WHERE class_id = $1 AND claimant_id = $2`,
+      [classId, claimantId, subclass, reason, by],
+    );
   }
 
   /**
    * A decision by filter in one set-based statement: every member matching `filter` whose state
-   * is among `from` moves to `to`. Returns how many it touched.
+   * is among `from` moves to `to`, with the reason of organisation `by` (the court). Returns how
+   * many it touched.
    */
   async transitionByFilter(
     manager: EntityManager,
@@ -462,8 +464,9 @@ export class ClassesRepository {
     from: MemberState[],
     to: MemberState,
     reason: string,
+    by: string,
   ): Promise<number> {
-    const { sql, values } = this.transitionByFilterStatement(classId, filter, from, to, reason);
+    const { sql, values } = this.transitionByFilterStatement(classId, filter, from, to, reason, by);
     const [{ touched }] = await manager.query(sql, values);
     return touched;
   }
@@ -475,11 +478,13 @@ export class ClassesRepository {
     from: MemberState[],
     to: MemberState,
     reason: string,
+    by: string,
   ): { sql: string; values: unknown[] } {
     const p = new Params();
     const conditions = [`m.class_id = ${p.add(classId)}`, `m.state = ANY(${p.add(from)}::class_member_state[])`, ...filterConditions(filter, p)];
     const sql = `WITH u AS (
-         UPDATE class_member m SET state = ${p.add(to)}::class_member_state, state_reason = ${p.add(reason)}, state_changed_at = now()
+         UPDATE class_member m SET state = ${p.add(to)}::class_member_state, state_reason = ${p.add(reason)},
+                                   state_reason_organisation_id = ${p.add(by)}::uuid, state_changed_at = now()
           WHERE ${conditions.join(' AND ')} RETURNING 1)
        SELECT count(*)::int AS touched FROM u`;
     return { sql, values: p.values };

@@ -157,7 +157,7 @@ export class ClassesService {
     return this.dataSource.transaction(async (manager) => {
       checkClassOpen((await this.lock(manager, input.classId)).status);
       const from = statesAllowedToByFilter(to, MemberActor.COURT);
-      const touched = await this.repository.transitionByFilter(manager, input.classId, filter, from, to, input.reason);
+      const touched = await this.repository.transitionByFilter(manager, input.classId, filter, from, to, input.reason, actor.organisationId);
       const kind = input.action === ReviewAction.ADMIT ? ReviewDecisionKind.ADMIT : ReviewDecisionKind.EXCLUDE;
       return this.decide(manager, actor, access, 'class.review-members', {
         kind,
@@ -202,7 +202,7 @@ export class ClassesService {
       checkClassOpen((await this.lock(manager, input.classId)).status);
       const member = await this.repository.findMember(manager, input.classId, input.claimantId, access.view, true);
       if (!member) throw new NotFoundError('ClassMember', input.claimantId);
-      await this.repository.setSubclass(manager, input.classId, input.claimantId, input.subclass, input.reason);
+      await this.repository.setSubclass(manager, input.classId, input.claimantId, input.subclass, input.reason, actor.organisationId);
       return this.decide(manager, actor, access, 'class.reassign-subclass', {
         kind: ReviewDecisionKind.REASSIGN_SUBCLASS,
         claimantId: input.claimantId,
@@ -352,7 +352,7 @@ export class ClassesService {
       const member = await this.repository.findMember(manager, classId, claimantId, access.view, true);
       if (!member) throw new NotFoundError('ClassMember', claimantId);
       checkMemberTransition(member.state, to, access.by);
-      await this.repository.setMemberState(manager, classId, claimantId, to, reason);
+      await this.repository.setMemberState(manager, classId, claimantId, to, reason, actor.organisationId);
       return this.decide(manager, actor, access, action, { kind, claimantId, reason, touched: 1, details: { from: member.state, to, ...details } });
     });
   }
