@@ -225,4 +225,16 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
     expect(await memberOf(a, v)).toMatchObject({ state: 'OPTED_OUT', stateReason: 'Told A she sues alone' });
     expect(await memberOf(b, v)).toMatchObject({ state: 'OPTED_OUT', stateReason: null });
   });
+
+  it("also (red team): a bulk decision's filter is the court's: with A's own facts of a member it admitted, it would tell of B's", async () => {
+    await ok(api, judge, `mutation($i: ReviewMembersInput!) { reviewClassMembers(input: $i) { id } }`, {
+      i: { classId, filter: { hasEvidence: true }, action: 'ADMIT', reason: 'Members with evidence admitted' },
+    });
+    const Q = `query($c: ID!) { classDecisions(classId: $c, first: 50) { nodes { kind filter reason } } }`;
+    const admit = async (token: string) => (await ok(api, token, Q, { c: classId })).classDecisions.nodes.find((n: { kind: string }) => n.kind === 'ADMIT');
+    expect(JSON.parse((await admit(judge)).filter)).toMatchObject({ hasEvidence: true });
+    expect(await admit(a)).toEqual({ kind: 'ADMIT', filter: null, reason: 'Members with evidence admitted' });
+    // S was admitted on B's evidence; A's own facts of S hold none.
+    expect(await memberS(a)).toMatchObject({ hasEvidence: false });
+  });
 });

@@ -319,7 +319,7 @@ export class ReviewDecision {
   @Field(() => ID, { nullable: true })
   claimantId: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The filter a bulk decision applied, as JSON' })
+  @Field(() => String, { nullable: true, description: "The filter a bulk decision applied, as JSON: the court's only (it reads the merged facts, so with a plaintiff's own facts of a member it would tell of another party's enrolment)" })
   filter: string | null;
 
   @Field(() => String, { nullable: true })

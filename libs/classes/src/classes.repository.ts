@@ -684,7 +684,9 @@ export class ClassesRepository {
       const shown = `(d.claimant_id IS NULL OR (${visible} AND ${byOwnOrCourt}))`;
       columns = DECISION_COLUMNS.replace('d.claimant_id,', `CASE WHEN ${shown} THEN d.claimant_id END AS claimant_id,`)
         .replace('d.reason,', `CASE WHEN ${shown} THEN d.reason END AS reason,`)
-        // A bulk decision's count is of the whole class.
+        // A bulk decision's count is of the whole class, and its filter reads the merged facts: with
+        // the organisation's own facts of a member admitted by it, it would tell of another party's.
+        .replace('d.filter::text AS filter,', 'NULL::text AS filter,')
         .replace('d.touched::text AS touched,', 'CASE WHEN d.claimant_id IS NOT NULL THEN d.touched::text END AS touched,');
     }
     if (after) {
