@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { startTestApi, type TestApi } from './support/api';
-import { CSV_HEADER, csvRow, phoneFor, shareIncidentsThroughCase } from './support/claimants';
-import { DEFENDANT, enrol, ok, organisationId, registerIncident } from './support/classes';
+import { CSV_HEADER, csvRow, phoneFor, shareIncidentsThroughCase, uniqueIdNumber } from './support/claimants';
+import { CLASS_TEST_KEY, DEFENDANT, enrol, ok, organisationId, registerIncident, uploadPhones } from './support/classes';
 
 /**
  * Organisations never learn each other's claimants (issue 10): the six leaks seen on 1dce435,
@@ -38,7 +38,7 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
     ids.reduce((text, id) => text.replaceAll(id, '<id>'), JSON.stringify({ data: res.data ?? null, errors: res.errors }));
 
   beforeAll(async () => {
-    api = await startTestApi();
+    api = await startTestApi({ BLIND_INDEX_KEY: CLASS_TEST_KEY.toString('base64') });
     [procurator, a, b, judge] = await Promise.all(['procurator@demo.local', 'association@demo.local', 'designated@demo.local', 'judge@demo.local'].map((e) => api.login(e)));
     const admin = await api.login('admin@demo.local');
     const secondCourt = await ok(api, admin, `mutation { createOrganisation(input: { name: "第二中级人民法院", kind: COURT }) { id } }`);
@@ -119,11 +119,11 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
 
   it("issue leak 4: enrolling against an incident the caller cannot see is refused exactly as an unknown incident, in GraphQL and CSV", async () => {
     const ENROL = `mutation($i: EnrolClaimantInput!) { enrolClaimant(input: $i) { id } }`;
-    const input = (incidentId: string) => ({ name: '王五', idNumber: '110105199001010011', phone: phoneFor(7030), consent: { givenAt: '2025-03-01T02:00:00Z', method: 'ELECTRONIC_SIGNATURE', scopes: ['REPRESENTATION'] }, harms: [], incidentIds: [incidentId] });
+    const input = (incidentId: string) => ({ name: '王五', phone: phoneFor(7030), consent: { givenAt: '2025-03-01T02:00:00Z', method: 'ELECTRONIC_SIGNATURE', scopes: ['REPRESENTATION', 'DATA_USE'] }, harms: [], incidentIds: [incidentId] });
     const random = randomUUID();
-    const foreign = await api.gql(ENROL, { i: { ...input(incidentJ), idNumber: '11010519900101002X' } }, b);
-    const unknown = await api.gql(ENROL, { i: { ...input(random), idNumber: '11010519900101002X' } }, b);
-    expect(foreign.errors![0].extensions!.code).toBe('BAD_USER_INPUT');
+    const foreign = await api.gql(ENROL, { i: { ...input(incidentJ), idNumber: uniqueIdNumber(7032) } }, b);
+    const unknown = await api.gql(ENROL, { i: { ...input(random), idNumber: uniqueIdNumber(7032) } }, b);
+    expect(foreign.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.incidentIds' });
     expect(refusal(foreign, incidentJ)).toBe(refusal(unknown, random));
 
     const upload = async (incidentId: string) => {
@@ -236,5 +236,35 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
     expect(await admit(a)).toEqual({ kind: 'ADMIT', filter: null, reason: 'Members with evidence admitted' });
     // S was admitted on B's evidence; A's own facts of S hold none.
     expect(await memberS(a)).toMatchObject({ hasEvidence: false });
+  });
+
+  it("also (red team): a dataset match shows an organisation only its own identifiers' matches, and only once its own enrolment was matched", async () => {
+    // The procuratorate's seized data holds B's phone for S, and the phones of F (7070) and G (7071).
+    await uploadPhones(api, procurator, incidentI, [7001, 7070, 7071]);
+    const Q = `query($id: ID!) { claimant(id: $id) { exposures { basis matchedFields } } }`;
+    const matches = async (token: string, id: string) =>
+      (await ok(api, token, Q, { id })).claimant.exposures.filter((x: { basis: string }) => x.basis === 'DATASET_MATCH');
+    // S matched by B's phone only: B's match, not A's (A's phone for S is not in the data).
+    expect(await matches(b, person.get('S')!)).toEqual([{ basis: 'DATASET_MATCH', matchedFields: ['PHONE'] }]);
+    expect(await matches(a, person.get('S')!)).toEqual([]);
+
+    // F, matched through B's earlier enrolment, and G, new to everyone: A's enrolment of either
+    // shows no match until A's own enrolment is matched, then the same match for both.
+    const f = await enrol(api, b, 7070, [incidentI], { phone: phoneFor(7070) });
+    const ENROL = `mutation($i: EnrolClaimantInput!) { enrolClaimant(input: $i) { id exposures { basis } } }`;
+    const waitForMatch = async (token: string, id: string) => {
+      for (let i = 0; i < 100; i++) {
+        const found = await matches(token, id);
+        if (found.length) return found;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('never matched');
+    };
+    await waitForMatch(b, f);
+    const input = (n: number) => ({ name: `张${n}`, idNumber: uniqueIdNumber(n), phone: phoneFor(n), consent: { givenAt: '2025-03-01T02:00:00Z', method: 'ELECTRONIC_SIGNATURE', scopes: ['REPRESENTATION', 'DATA_USE'] }, harms: [], incidentIds: [incidentI] });
+    const [fByA, g] = [(await ok(api, a, ENROL, { i: input(7070) })).enrolClaimant, (await ok(api, a, ENROL, { i: input(7071) })).enrolClaimant];
+    expect(fByA.id).toBe(f);
+    expect({ f: fByA.exposures, g: g.exposures }).toEqual({ f: [{ basis: 'SELF_DECLARED' }], g: [{ basis: 'SELF_DECLARED' }] });
+    expect(await waitForMatch(a, f)).toEqual(await waitForMatch(a, g.id));
   });
 });

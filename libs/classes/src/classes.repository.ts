@@ -7,6 +7,7 @@ import {
   classEnrolmentsIn,
   classMembersIn,
   type Connection,
+  ownMatchedFields,
   type CursorList,
   decodeCursor,
   type EnrolmentView,
@@ -322,24 +323,26 @@ export class ClassesRepository {
            FROM class_incident ci JOIN leak_incident i ON i.id = ci.incident_id WHERE ci.class_id = $1
        ), k AS (
          SELECT array_agg(id) AS incident_ids, min(exposure_start) AS window_start FROM inc
-       ), verified AS (
-         SELECT e.claimant_id, array_agg(DISTINCT e.basis ORDER BY e.basis) AS bases, array_agg(DISTINCT c ORDER BY c) AS categories,
-                bool_or((e.first_seen AT TIME ZONE 'Asia/Shanghai')::date < inc.exposure_start) AS before
-           FROM exposure e JOIN inc ON inc.id = e.incident_id
-           CROSS JOIN LATERAL unnest(inc.data_categories || ARRAY(
-             SELECT (CASE f WHEN 'PHONE' THEN 'PHONE_NUMBER' ELSE f END)::data_category FROM unnest(e.matched_fields) f)) c
-          WHERE e.basis = ANY($3::exposure_basis[]) AND e.basis <> 'SELF_DECLARED'
-          GROUP BY e.claimant_id
        ), pe AS (
-         SELECT e.id AS enrolment_id, e.claimant_id, e.organisation_id, e.created_at, k.window_start, v.claimant_id IS NOT NULL AS verified,
-                coalesce(v.bases, '{}') AS verified_bases, coalesce(v.categories, '{}') AS verified_categories, coalesce(v.before, false) AS seen_before,
+         SELECT e.id AS enrolment_id, e.claimant_id, e.organisation_id, e.created_at, e.phone_index, k.window_start,
                 CASE WHEN 'SELF_DECLARED' = ANY($3::exposure_basis[])
                      THEN ARRAY(SELECT i FROM unnest(e.declared_incident_ids) i WHERE i = ANY(k.incident_ids)) ELSE '{}' END AS declared
            FROM claimant_enrolment e
            JOIN ${casePartyOrganisations('$2')} party ON party.organisation_id = e.organisation_id
            CROSS JOIN k
-           LEFT JOIN verified v ON v.claimant_id = e.claimant_id
           WHERE e.claimant_id IN (SELECT x.claimant_id FROM exposure x JOIN inc ON inc.id = x.incident_id WHERE x.basis = ANY($3::exposure_basis[]))
+       ), pva AS (
+         -- Each party enrolment's own verified exposures (a breach notice; a dataset match of its
+         -- own identifiers, with those fields only): their bases and the categories they expose.
+         SELECT pe.enrolment_id, array_agg(DISTINCT x.basis ORDER BY x.basis) AS bases, array_agg(DISTINCT c ORDER BY c) AS categories,
+                bool_or((x.first_seen AT TIME ZONE 'Asia/Shanghai')::date < inc.exposure_start) AS before
+           FROM pe JOIN exposure x ON x.claimant_id = pe.claimant_id JOIN inc ON inc.id = x.incident_id
+           CROSS JOIN LATERAL (SELECT ${ownMatchedFields('x', 'pe')} AS fields) own
+           CROSS JOIN LATERAL unnest(inc.data_categories || ARRAY(
+             SELECT (CASE f WHEN 'PHONE' THEN 'PHONE_NUMBER' ELSE f END)::data_category FROM unnest(own.fields) f)) c
+          WHERE x.basis = ANY($3::exposure_basis[]) AND x.basis <> 'SELF_DECLARED'
+            AND (x.basis <> 'DATASET_MATCH' OR cardinality(own.fields) > 0)
+          GROUP BY pe.enrolment_id
        ), hd AS (
          SELECT h.enrolment_id, array_agg(DISTINCT h.harm_type ORDER BY h.harm_type) AS types,
                 sum(h.amount_fen) FILTER (WHERE h.amount_fen > 0) AS loss, bool_or(cardinality(h.evidence_refs) > 0) AS refs,
@@ -347,17 +350,17 @@ export class ClassesRepository {
            FROM harm_declaration h WHERE h.enrolment_id IN (SELECT enrolment_id FROM pe)
           GROUP BY h.enrolment_id
        ), f AS (
-         SELECT pe.organisation_id, pe.claimant_id, pe.verified,
-                ARRAY(SELECT b FROM unnest(pe.verified_bases) b
+         SELECT pe.organisation_id, pe.claimant_id, pva.enrolment_id IS NOT NULL AS verified,
+                ARRAY(SELECT b FROM unnest(pva.bases) b
                       UNION SELECT 'SELF_DECLARED'::exposure_basis WHERE cardinality(pe.declared) > 0 ORDER BY 1) AS bases,
-                ARRAY(SELECT c FROM unnest(pe.verified_categories) c
+                ARRAY(SELECT c FROM unnest(pva.categories) c
                       UNION SELECT unnest(inc.data_categories) FROM inc WHERE inc.id = ANY(pe.declared) ORDER BY 1) AS categories,
-                coalesce(hd.types, '{}') AS harm_types, hd.loss, pe.verified OR coalesce(hd.refs, false) AS has_evidence,
-                pe.seen_before
+                coalesce(hd.types, '{}') AS harm_types, hd.loss, pva.enrolment_id IS NOT NULL OR coalesce(hd.refs, false) AS has_evidence,
+                coalesce(pva.before, false)
                   OR (cardinality(pe.declared) > 0 AND (pe.created_at AT TIME ZONE 'Asia/Shanghai')::date < pe.window_start)
                   OR coalesce((hd.earliest AT TIME ZONE 'Asia/Shanghai')::date < pe.window_start, false) AS outside
-           FROM pe LEFT JOIN hd ON hd.enrolment_id = pe.enrolment_id
-          WHERE pe.verified OR cardinality(pe.declared) > 0
+           FROM pe LEFT JOIN pva ON pva.enrolment_id = pe.enrolment_id LEFT JOIN hd ON hd.enrolment_id = pe.enrolment_id
+          WHERE pva.enrolment_id IS NOT NULL OR cardinality(pe.declared) > 0
        ), g AS (
          SELECT f.claimant_id, bool_or(f.verified) AS verified, max(f.loss) AS loss, bool_or(f.has_evidence) AS has_evidence,
                 bool_or(f.outside) AS outside

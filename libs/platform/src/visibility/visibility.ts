@@ -65,25 +65,51 @@ export function enrolledInView(view: EnrolmentView, p: SqlParams, claimantColumn
 }
 
 /**
+ * The identifiers of enrolment `e` that matched a dataset exposure `x` (a claimant's exposure row
+ * merges every enrolment's matches): the ID number is the claimant's, the same in every
+ * enrolment; the phone only if this enrolment's own phone is in one of the incident's seized
+ * datasets (another enrolment's phone may have made the match). Other bases: their fields as
+ * they are.
+ */
+export function ownMatchedFields(x: string, e: string): string {
+  return `CASE WHEN ${x}.basis <> 'DATASET_MATCH' OR NOT 'PHONE' = ANY (${x}.matched_fields) THEN ${x}.matched_fields
+               ELSE ARRAY(SELECT f FROM unnest(${x}.matched_fields) f WHERE f <> 'PHONE' OR EXISTS (
+                      SELECT 1 FROM seized_dataset vd JOIN seized_dataset_row vr ON vr.dataset_id = vd.id
+                       WHERE vd.incident_id = ${x}.incident_id AND vr.phone_index = ${e}.phone_index)) END`;
+}
+
+/**
+ * "Exposure `x` is enrolment `e`'s own", as a predicate: a self-declared exposure when the
+ * enrolment declared that incident; a dataset match when one of its own identifiers matched
+ * (ownMatchedFields); a breach notice (the handler's, of the person) always.
+ */
+export function ownExposure(x: string, e: string): string {
+  return `CASE ${x}.basis WHEN 'SELF_DECLARED' THEN ${x}.incident_id = ANY (${e}.declared_incident_ids)
+                          WHEN 'DATASET_MATCH' THEN cardinality(${ownMatchedFields(x, e)}) > 0
+                          ELSE true END`;
+}
+
+/**
  * The exposures in the view, as a relation with exposure's columns plus the viewing enrolment's
- * `enrolment_id` and `name_masked` (null in the merged view). An organisation sees the exposures
- * of the claimants it enrolled, and a self-declared exposure only if its own enrolment declared
- * that incident: the exposure row is shared by every enroller of the person, and showing another
- * organisation's declaration would reveal that enrolment. A verified exposure (a dataset match, a
- * breach notice) only of an incident the organisation may see: another organisation's incident,
- * and that its seized data holds the person, are that organisation's. For the same reason an organisation's
- * `first_seen` is never before its own enrolment: a match or declaration made earlier happened
- * because someone else had enrolled the person.
+ * `enrolment_id` and `name_masked` (null in the merged view). The exposure row is shared by every
+ * enroller of the person, so an organisation sees only what its own enrolment gives it
+ * (ownExposure): its own declarations, and the dataset matches of its own identifiers with
+ * those identifiers only; and a verified exposure only of an incident it may see (another
+ * organisation's incident, and that its seized data holds the person, are that organisation's)
+ * and only once its own enrolment was matched (a match already there when it enrolled was made
+ * through someone else's enrolment). For the same reason its `first_seen` is never before its own
+ * enrolment.
  */
 export function exposuresIn(view: EnrolmentView, p: SqlParams): string {
   if (view.merged) return `(SELECT x.*, NULL::uuid AS enrolment_id, NULL::text AS name_masked FROM exposure x)`;
   const org = p.add(view.organisationId);
-  return `(SELECT x.incident_id, x.claimant_id, x.basis, x.matched_fields, x.dataset_id,
+  return `(SELECT x.incident_id, x.claimant_id, x.basis, ${ownMatchedFields('x', 'e')} AS matched_fields, x.dataset_id,
                   greatest(x.first_seen, e.created_at) AS first_seen, e.id AS enrolment_id, e.name_masked
              FROM exposure x
              JOIN claimant_enrolment e ON e.claimant_id = x.claimant_id AND e.organisation_id = ${org}
-            WHERE CASE WHEN x.basis = 'SELF_DECLARED' THEN x.incident_id = ANY (e.declared_incident_ids)
-                       ELSE ${plaintiffIncident(org, 'x.incident_id')} END)`;
+            WHERE ${ownExposure('x', 'e')}
+              AND (x.basis = 'SELF_DECLARED' OR (${plaintiffIncident(org, 'x.incident_id')}
+                   AND NOT EXISTS (SELECT 1 FROM claimant_enrolment_unmatched vu WHERE vu.claimant_id = e.claimant_id AND vu.enrolment_id = e.id))))`;
 }
 
 /**
