@@ -195,7 +195,7 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
     expect(await memberS(judge)).toMatchObject({ harmTypes: ['FRAUD_LOSS'], declaredLossFen: '777777' });
   });
 
-  it("also (red team): a co-plaintiff's decisions on a person both enrolled show B neither the person nor the reasons, in the decisions or on the member", async () => {
+  it("also (red team): a co-plaintiff's decisions on a person both enrolled show B nothing: neither the decisions nor the reasons on the member", async () => {
     // A second case with A and B both plaintiffs over incident I, and a class in it.
     const both = await shareIncidentsThroughCase(api.gql, procurator, [incidentI], ['CONSUMER_ASSOCIATION', 'DESIGNATED_ORGANISATION', 'PROCURATORATE']);
     const formed = await ok(api, a, `mutation($i: FormClassInput!) { formClass(input: $i) { class { id } } }`, {
@@ -208,7 +208,7 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
     const Q = `query($c: ID!) { classDecisions(classId: $c, first: 50) { nodes { kind claimantId reason } } }`;
     const reassigned = (token: string) => ok(api, token, Q, { c: shared }).then((d) => d.classDecisions.nodes.find((n: { kind: string }) => n.kind === 'REASSIGN_SUBCLASS'));
     expect(await reassigned(a)).toEqual({ kind: 'REASSIGN_SUBCLASS', claimantId: person.get('S'), reason: "A's client's medical card was in the data" });
-    expect(await reassigned(b)).toEqual({ kind: 'REASSIGN_SUBCLASS', claimantId: null, reason: null });
+    expect(await reassigned(b)).toBeUndefined(); // not even who decided what, and when
 
     // The member: A sees its own move; B the subclass its own facts give (its fraud loss), no reason.
     const M = `query($c: ID!) { classMembers(classId: $c, first: 100) { nodes { claimantId state stateReason subclass subclassReason } } }`;
@@ -244,9 +244,16 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
     const Q = `query($id: ID!) { claimant(id: $id) { exposures { basis matchedFields } } }`;
     const matches = async (token: string, id: string) =>
       (await ok(api, token, Q, { id })).claimant.exposures.filter((x: { basis: string }) => x.basis === 'DATASET_MATCH');
-    // S matched by B's phone only: B's match, not A's (A's phone for S is not in the data).
+    // S matched by B's phone only: B's match, not A's (A's phone for S is not in the data); A's
+    // member S is not verified, the court's is.
     expect(await matches(b, person.get('S')!)).toEqual([{ basis: 'DATASET_MATCH', matchedFields: ['PHONE'] }]);
     expect(await matches(a, person.get('S')!)).toEqual([]);
+    await ok(api, a, `mutation($c: ID!) { reformClass(classId: $c) { added } }`, { c: classId });
+    const verified = async (token: string) =>
+      (await ok(api, token, `query($c: ID!) { classMembers(classId: $c, first: 100, filter: { verified: true }) { nodes { claimantId verified bases } } }`, { c: classId }))
+        .classMembers.nodes.filter((m: { claimantId: string }) => m.claimantId === person.get('S'));
+    expect(await verified(a)).toEqual([]);
+    expect(await verified(judge)).toEqual([{ claimantId: person.get('S'), verified: true, bases: ['DATASET_MATCH', 'SELF_DECLARED'] }]);
 
     // F, matched through B's earlier enrolment, and G, new to everyone: A's enrolment of either
     // shows no match until A's own enrolment is matched, then the same match for both.
@@ -266,5 +273,9 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
     expect(fByA.id).toBe(f);
     expect({ f: fByA.exposures, g: g.exposures }).toEqual({ f: [{ basis: 'SELF_DECLARED' }], g: [{ basis: 'SELF_DECLARED' }] });
     expect(await waitForMatch(a, f)).toEqual(await waitForMatch(a, g.id));
+    // Nor does a date tell them apart: a match's is not shown to the plaintiff side.
+    const dates = async (id: string) => (await ok(api, a, `query($id: ID!) { claimant(id: $id) { exposures { basis firstSeen } } }`, { id })).claimant.exposures;
+    expect(await dates(f)).toEqual(expect.arrayContaining([{ basis: 'DATASET_MATCH', firstSeen: null }]));
+    expect(await dates(g.id)).toEqual(expect.arrayContaining([{ basis: 'DATASET_MATCH', firstSeen: null }]));
   });
 });

@@ -54,8 +54,12 @@ export class Exposure {
   @Field(() => ID, { nullable: true })
   datasetId: string | null;
 
-  @Field()
-  firstSeen: Date;
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When the exposure became known: a self-declared one at your enrolment; null for a dataset match or breach notice (it may have been found before, through another enrolment of the person)',
+  })
+  firstSeen: Date | null;
 
   /** Masked display forms of the claimant, for rosters. */
   @Field()

@@ -92,12 +92,12 @@ export class MaskedClaimant {
  */
 @ObjectType({
   description:
-    "A member of a class, put there by the enrolment of a party to the case (no other organisation's). The court of the case sees every member with the merged facts of the parties' enrolments of the person " +
-    '(harms, declared loss, evidence, bases). A procuratorate or association sees only the members it enrolled, each with ' +
-    'the facts its own enrolment recorded: harms, loss, evidence and the self-declared basis that another organisation ' +
-    'recorded for the same person never reach it, nor does the fact that another organisation enrolled them. The state, ' +
-    'a subclass reassigned by the court and the verified basis (a dataset match or breach notice) are the member\'s own and ' +
-    'the same for every viewer.',
+    "A member of a class, put there by the enrolment of a party to the case (no other organisation's). The court of the case sees every member " +
+    "with the merged facts of the parties' enrolments of the person (harms, declared loss, evidence, bases, verification). A procuratorate or " +
+    'association sees only the members it enrolled, each with the facts its own enrolment gives: its harms, loss and evidence, its own ' +
+    'declaration, and verification by a dataset match of its own identifiers. Nothing another organisation recorded reaches it, nor that ' +
+    "another organisation enrolled the person. The state is the member's, the same for every viewer; its reason, and a subclass moved by " +
+    'hand, are shown only when your organisation or the court gave them.',
 })
 export class ClassMember {
   @Field(() => ID)

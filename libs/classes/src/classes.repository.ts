@@ -677,21 +677,23 @@ export class ClassesRepository {
     const conditions = [`d.class_id = ${p.add(classId)}`];
     let columns = DECISION_COLUMNS;
     if (!view.merged) {
-      // A decision on one member: shown to a plaintiff organisation when the member is in its view
-      // and the decision is its own or the court's. Another party's decision on a person both
-      // enrolled (an opt-out, a subclass reassigned with its reasons) would tell it of that
-      // party's enrolment.
+      // A decision on one member is listed to a plaintiff organisation only when the member is in
+      // its view and the decision is its own or the court's: another party's decision on a person
+      // (an opt-out, a subclass moved, with who and when) would tell it of that party's enrolment,
+      // and the court's on a member it does not see, of a member it does not see.
       const visible = memberInView(view, p, 'd.class_id', 'd.claimant_id');
       const byOwnOrCourt = `(d.organisation_id = ${p.add(view.organisationId)}
         OR EXISTS (SELECT 1 FROM legal_case dc WHERE dc.id = d.case_id AND dc.court_id = d.organisation_id))`;
-      const shown = `(d.claimant_id IS NULL OR (${visible} AND ${byOwnOrCourt}))`;
-      columns = DECISION_COLUMNS.replace('d.claimant_id,', `CASE WHEN ${shown} THEN d.claimant_id END AS claimant_id,`)
-        .replace('d.reason,', `CASE WHEN ${shown} THEN d.reason END AS reason,`)
-        // A bulk decision's count is of the whole class, and its filter reads the merged facts: with
-        // the organisation's own facts of a member admitted by it, it would tell of another party's.
-        .replace('d.filter::text AS filter,', 'NULL::text AS filter,')
-        .replace('d.touched::text AS touched,', 'CASE WHEN d.claimant_id IS NOT NULL THEN d.touched::text END AS touched,');
+      conditions.push(`(d.claimant_id IS NULL OR (${visible} AND ${byOwnOrCourt}))`);
+      // A bulk decision's count is of the whole class, and its filter reads the merged facts: with
+      // the organisation's own facts of a member admitted by it, it would tell of another party's.
+      columns = DECISION_COLUMNS.replace('d.filter::text AS filter,', 'NULL::text AS filter,').replace(
+        'd.touched::text AS touched,',
+        'CASE WHEN d.claimant_id IS NOT NULL THEN d.touched::text END AS touched,',
+      );
     }
+    const countValues = [...p.values];
+    const where = conditions.join(' AND ');
     if (after) {
       const [at, id] = decodeCursor(DECISIONS, after);
       conditions.push(`(d.decided_at, d.id) > (${p.add(at)}::timestamptz, ${p.add(id)}::uuid)`);
@@ -701,7 +703,7 @@ export class ClassesRepository {
         `SELECT ${columns} FROM review_decision d WHERE ${conditions.join(' AND ')} ORDER BY d.decided_at, d.id LIMIT ${p.add(first + 1)}`,
         p.values,
       ),
-      this.dataSource.query(`SELECT count(*)::int AS total FROM review_decision WHERE class_id = $1`, [classId]),
+      this.dataSource.query(`SELECT count(*)::int AS total FROM review_decision d WHERE ${where}`, countValues),
     ]);
     return toConnection(DECISIONS, rows.map(toDecision), first, total, (d) => [d.decidedAt.toISOString(), d.id]);
   }

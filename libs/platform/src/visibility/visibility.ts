@@ -97,14 +97,15 @@ export function ownExposure(x: string, e: string): string {
  * those identifiers only; and a verified exposure only of an incident it may see (another
  * organisation's incident, and that its seized data holds the person, are that organisation's)
  * and only once its own enrolment was matched (a match already there when it enrolled was made
- * through someone else's enrolment). For the same reason its `first_seen` is never before its own
- * enrolment.
+ * through someone else's enrolment). For the same reason its `first_seen` is its own declaration's
+ * (its enrolment's date) and null for a verified exposure: the match may have been made earlier,
+ * through someone else's enrolment, and its own enrolment's matching is not dated.
  */
 export function exposuresIn(view: EnrolmentView, p: SqlParams): string {
   if (view.merged) return `(SELECT x.*, NULL::uuid AS enrolment_id, NULL::text AS name_masked FROM exposure x)`;
   const org = p.add(view.organisationId);
   return `(SELECT x.incident_id, x.claimant_id, x.basis, ${ownMatchedFields('x', 'e')} AS matched_fields, x.dataset_id,
-                  greatest(x.first_seen, e.created_at) AS first_seen, e.id AS enrolment_id, e.name_masked
+                  CASE WHEN x.basis = 'SELF_DECLARED' THEN e.created_at END AS first_seen, e.id AS enrolment_id, e.name_masked
              FROM exposure x
              JOIN claimant_enrolment e ON e.claimant_id = x.claimant_id AND e.organisation_id = ${org}
             WHERE ${ownExposure('x', 'e')}
@@ -160,7 +161,7 @@ export function classMembersIn(view: EnrolmentView, p: SqlParams): string {
                   CASE WHEN ${ownOrCourt('m.state_reason_organisation_id')} THEN m.state_reason END AS state_reason,
                   CASE WHEN ${subclassShown} THEN m.subclass ELSE o.subclass END AS subclass,
                   CASE WHEN ${subclassShown} THEN m.subclass_reason END AS subclass_reason,
-                  o.bases, m.verified, o.data_categories, o.harm_types, o.declared_loss_fen,
+                  o.bases, o.bases && '{DATASET_MATCH,BREACH_NOTICE}'::exposure_basis[] AS verified, o.data_categories, o.harm_types, o.declared_loss_fen,
                   o.has_evidence, o.evidence_outside_window, NULL::timestamptz AS joined_at
              FROM class_member m JOIN class_member_enrolment o ON o.class_id = m.class_id AND o.claimant_id = m.claimant_id
             WHERE o.organisation_id = ${org})`;
