@@ -27,6 +27,10 @@ const HTTP_STATUS_CODES: Partial<Record<number, ErrorCode>> = {
  * "COURT"?`), from validation and from coercing variables alike: graphql-armor's mask misses the
  * enum ones, and Apollo's `hideSchemaDetailsFromClientErrors` the variables' ones.
  */
+/** Apollo's refusal of an introspection query names its own option, which is not ours to set. */
+const APOLLO_INTROSPECTION_OFF = /^GraphQL introspection is not allowed/;
+const INTROSPECTION_OFF = 'Introspection is off on this server (GRAPHQL_INTROSPECTION)';
+
 const SUGGESTION = / ?Did you mean [^?]*\?/g;
 
 /**
@@ -49,7 +53,11 @@ export function formatGraphqlError(logger: Logger, { hideSuggestions }: { hideSu
       if (code) return { message: original.message, path, extensions: { code } };
     }
     const code = formatted.extensions?.code;
-    const message = hideSuggestions ? formatted.message.replace(SUGGESTION, '') : formatted.message;
+    const message = APOLLO_INTROSPECTION_OFF.test(formatted.message)
+      ? INTROSPECTION_OFF
+      : hideSuggestions
+        ? formatted.message.replace(SUGGESTION, '')
+        : formatted.message;
     if (original instanceof GraphQLError && typeof code === 'string' && GRAPHQL_CODES.has(code)) {
       return { message, locations: formatted.locations, path, extensions: { code } };
     }
