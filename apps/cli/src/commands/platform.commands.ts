@@ -14,7 +14,7 @@ export function migrateCommand(): Command {
     .action(() =>
       withApp(async (app) => {
         const rows: { name: string }[] = await app.get(DataSource).query(`SELECT name FROM migrations ORDER BY id`);
-        process.stdout.write(`Schema up to date: ${rows.length} migration(s) applied\n`);
+        process.stdout.write(`Migrated: the schema has all ${rows.length} migrations:\n`);
         for (const { name } of rows) process.stdout.write(`  ${name}\n`);
       }),
     );
