@@ -24,7 +24,8 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
  * in the response, and runs the rest of the request inside its context so logs and audit rows
  * carry it. When the response ends it logs one info line `request`: method, path (no query
  * string), GraphQL operation name and type, HTTP status, duration in ms, the authenticated
- * user's id; never a body, variables, query text or headers, which may hold personal data.
+ * user's id, and `aborted: true` when the connection closed before the response was sent whole;
+ * never a body, variables, query text or headers, which may hold personal data.
  */
 export function requestContextMiddleware(logger: Logger) {
   return (req: Request & { actor?: { userId: string } }, res: Response, next: NextFunction): void => {
@@ -40,7 +41,8 @@ export function requestContextMiddleware(logger: Logger) {
             path: req.originalUrl.split('?')[0],
             operation: context.graphqlOperation?.name,
             operationType: context.graphqlOperation?.type,
-            status: res.statusCode,
+            // No status for a response that never started (the client went away first).
+            status: res.headersSent ? res.statusCode : undefined,
             durationMs: Number((process.hrtime.bigint() - started) / 1000n) / 1000,
             userId: req.actor?.userId,
             ...(res.writableFinished ? {} : { aborted: true }),
