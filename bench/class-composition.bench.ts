@@ -16,8 +16,8 @@ const log = (line: string) => process.stderr.write(`  [class-composition] ${line
 
 /**
  * Claimants, enrolments, harm declarations and exposures for `n` people of one incident, made
- * in SQL: 70 % dataset matches (a fifth of them also self-declared), 10 % breach notices, 20 %
- * self-declared only; 10 % declare a fraud loss (varied amounts, with a receipt), 40 % scam calls
+ * in SQL, all enrolled by the case's plaintiff: 70 % dataset matches by ID number (a fifth of them
+ * also self-declared, by their enrolment), 10 % breach notices, 20 % self-declared only; 10 % declare a fraud loss (varied amounts, with a receipt), 40 % scam calls
  * (a third with a recording), the rest nothing; ten people share each 1000th phone number.
  */
 async function people(db: Client, tag: string, n: number, incidentId: string, organisationId: string): Promise<void> {
@@ -29,12 +29,13 @@ async function people(db: Client, tag: string, n: number, incidentId: string, or
   );
   await db.query(
     `INSERT INTO claimant_enrolment (id, claimant_id, organisation_id, name_enc, id_number_enc, phone_enc, phone_index,
-                                     name_masked, phone_masked, consent_given_at, consent_method, consent_scope)
+                                     name_masked, phone_masked, consent_given_at, consent_method, consent_scope, declared_incident_ids)
      SELECT id, id, $1, '\\x00', '\\x00', '\\x00',
             sha256(convert_to('${tag}-phone-' || CASE WHEN i % 1000 < 10 THEN i / 1000 ELSE i END, 'UTF8')),
-            '张*', '139****0000', now(), 'ONLINE_FORM', '{REPRESENTATION,DATA_USE}'
+            '张*', '139****0000', now(), 'ONLINE_FORM', '{REPRESENTATION,DATA_USE}',
+            CASE WHEN i % 10 >= 7 OR i % 5 = 0 THEN ARRAY[$2::uuid] ELSE '{}' END
        FROM ${t}`,
-    [organisationId],
+    [organisationId, incidentId],
   );
   await db.query(
     `INSERT INTO harm_declaration (claimant_id, enrolment_id, harm_type, amount_fen, evidence_refs)
@@ -44,7 +45,7 @@ async function people(db: Client, tag: string, n: number, incidentId: string, or
   );
   await db.query(
     `INSERT INTO exposure (incident_id, claimant_id, basis, matched_fields)
-     SELECT $1::uuid, id, 'DATASET_MATCH'::exposure_basis, '{PHONE}'::text[] FROM ${t} WHERE i % 10 < 7
+     SELECT $1::uuid, id, 'DATASET_MATCH'::exposure_basis, '{ID_NUMBER}'::text[] FROM ${t} WHERE i % 10 < 7
      UNION ALL SELECT $1, id, 'BREACH_NOTICE', '{}' FROM ${t} WHERE i % 10 = 7
      UNION ALL SELECT $1, id, 'SELF_DECLARED', '{}' FROM ${t} WHERE i % 10 >= 7 OR i % 5 = 0`,
     [incidentId],
