@@ -102,10 +102,7 @@ export async function benchApi(dir: string) {
     procurator,
     association,
     incidentId,
-    close: async () => {
-      await app.close();
-      await database.close();
-    },
+    close: () => app.close(),
   };
 }
 

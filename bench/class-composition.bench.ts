@@ -196,6 +196,5 @@ export async function classComposition(): Promise<BenchFigure[]> {
     });
   } finally {
     await api.close();
-    await database.close();
   }
 }

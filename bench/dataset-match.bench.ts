@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { from as copyFrom } from 'pg-copy-streams';
 import { blindIndex, IdentifierKind } from '@app/claimants';
 import { MATCH_DATASET_SQL, MATCH_WORK_MEM } from '@app/claimants/datasets/matching.repository';
 import { hashDatasetFile } from '../apps/cli/src/dataset/dataset-upload';
-import { type BenchFigure, withClient } from './harness';
+import { type BenchFigure, scratchDir, withClient } from './harness';
 import { benchApi, idNumber, phone, planShape, rawCopySeconds, writeLines } from './claimants-fixture';
 
 const DATASET_ROWS = Number(process.env.BENCH_DATASET_ROWS ?? 10_000_000);
@@ -22,7 +21,7 @@ const CLI = join(__dirname, '..', 'apps', 'cli', 'src', 'main.js');
  * mark of the child, from /usr/bin/time when present) and the matching statement's plan.
  */
 export async function datasetMatchBench(): Promise<BenchFigure[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'leakcase-bench-dataset-'));
+  const dir = scratchDir('leakcase-bench-dataset-');
   const api = await benchApi(dir);
   try {
     // Claimants for the matching side, inserted directly (their enrolment cost is bench/enrol's).
@@ -152,6 +151,5 @@ export async function datasetMatchBench(): Promise<BenchFigure[]> {
     ];
   } finally {
     await api.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 }

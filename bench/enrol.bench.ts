@@ -1,12 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { IMPORT_COLUMNS, type ImportColumn } from '@app/claimants';
 import { SealPool } from '@app/claimants/import/seal-pool';
 import { CURRENT_KEY_VERSION } from '@app/claimants/vault/vault.service';
 import { randomBytes } from 'node:crypto';
-import { type BenchFigure, withClient } from './harness';
+import { type BenchFigure, scratchDir, withClient } from './harness';
 import { benchApi, idNumber, phone, rawCopySeconds, writeLines } from './claimants-fixture';
 
 const ENROL_ROWS = Number(process.env.BENCH_ENROL_ROWS ?? 100_000);
@@ -22,7 +21,7 @@ const FLOOR_IMPORT_ID = '00000000-0000-4000-8000-000000000000';
  * every core (the import's own sealing threads), with no HTTP, no CSV parsing and no database.
  */
 export async function enrolBench(): Promise<BenchFigure[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'leakcase-bench-enrol-'));
+  const dir = scratchDir('leakcase-bench-enrol-');
   const api = await benchApi(dir);
   try {
     const header = 'name,id_number,phone,consent_given_at,consent_method,consent_scope,incident_ids';
@@ -83,6 +82,5 @@ export async function enrolBench(): Promise<BenchFigure[]> {
     return [fig('raw COPY of as many 32-byte rows', copy), fig('crypto floor (validate + seal, all cores)', floorSeconds)];
   } finally {
     await api.close();
-    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -79,6 +79,5 @@ export async function graphqlRps(): Promise<BenchFigure[]> {
     await api.close();
     await bare.stop();
     await new Promise((r) => bareServer.close(r));
-    await database.close();
   }
 }

@@ -19,26 +19,56 @@ export interface BenchFigure {
   ratio: number;
 }
 
-/** A PostgreSQL for one benchmark run: BENCH_DATABASE_URL (a fresh database on it) or embedded. */
-export async function benchDatabase(): Promise<{ url: string; close(): Promise<void> }> {
+/** What the running benchmark leaves to clean up once its figures are printed, last first. */
+const cleanups: { what: string; run: () => Promise<void> }[] = [];
+
+/** Registers `run`, which removes `what`, for cleanUp() after the running benchmark. */
+export function afterBenchmark(what: string, run: () => Promise<void>): void {
+  cleanups.push({ what, run });
+}
+
+/**
+ * Runs every registered cleanup, last registered first, each whatever the others do. Never
+ * throws: returns a message per thing it could not remove (empty when all went).
+ */
+export async function cleanUp(): Promise<string[]> {
+  const left: string[] = [];
+  for (const { what, run } of cleanups.splice(0).reverse()) {
+    await run().catch((error: Error) => left.push(`${what} was left behind: ${error.message}`));
+  }
+  return left;
+}
+
+/** A temporary folder (mode 0700, it may hold generated secrets), removed by cleanUp(). */
+export function scratchDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  afterBenchmark(`folder ${dir}`, async () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/**
+ * A PostgreSQL for one benchmark run: BENCH_DATABASE_URL (a fresh database on it) or embedded;
+ * dropped or stopped by cleanUp(), after the benchmark closed its connections.
+ */
+export async function benchDatabase(): Promise<{ url: string }> {
   const admin = process.env.BENCH_DATABASE_URL;
   if (admin) {
     const name = `leakcase_bench_${Date.now()}`;
     await withClient(admin, (c) => c.query(`CREATE DATABASE ${name}`));
+    // FORCE needs the right to end other sessions, which a user with only CREATEDB may lack; by
+    // cleanup time the benchmark's own are closed and a plain DROP does.
+    afterBenchmark(`database ${name}`, () =>
+      withClient(admin, (c) => c.query(`DROP DATABASE ${name} WITH (FORCE)`).catch(() => c.query(`DROP DATABASE ${name}`))).then(() => undefined),
+    );
     const url = new URL(admin);
     url.pathname = `/${name}`;
-    return { url: url.toString(), close: () => withClient(admin, (c) => c.query(`DROP DATABASE ${name} WITH (FORCE)`)).then(() => undefined) };
+    return { url: url.toString() };
   }
-  const dataDir = mkdtempSync(join(tmpdir(), 'leakcase-bench-'));
+  const dataDir = scratchDir('leakcase-bench-');
   chmodSync(dataDir, 0o755);
   const cluster = await startEmbeddedPostgres({ dataDir, port: 0, log: () => undefined });
-  return {
-    url: cluster.url,
-    close: async () => {
-      await cluster.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  afterBenchmark(`embedded PostgreSQL in ${dataDir}`, () => cluster.stop());
+  return { url: cluster.url };
 }
 
 /** Configuration of an API started by a benchmark on `databaseUrl`: quiet, throwaway data dir. */
@@ -46,7 +76,7 @@ export function benchConfig(databaseUrl: string, extra: Record<string, string> =
   return loadConfig({
     NODE_ENV: 'development',
     DATABASE_URL: databaseUrl,
-    LEAKCASE_DATA_DIR: mkdtempSync(join(tmpdir(), 'leakcase-bench-data-')),
+    LEAKCASE_DATA_DIR: scratchDir('leakcase-bench-data-'),
     JWT_SECRET: 'bench-secret-bench-secret-bench-secret-00',
     LOG_LEVEL: 'silent',
     PORT: '0',

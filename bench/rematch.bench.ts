@@ -129,6 +129,5 @@ export async function rematchBench(): Promise<BenchFigure[]> {
     ];
   } finally {
     await dataSource.destroy();
-    await database.close();
   }
 }

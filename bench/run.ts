@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import type { BenchFigure } from './harness';
+import { type BenchFigure, cleanUp } from './harness';
 import { graphqlRps } from './graphql-rps.bench';
 import { classComposition } from './class-composition.bench';
 import { datasetMatchBench } from './dataset-match.bench';
@@ -15,14 +15,8 @@ const BENCHMARKS: Record<string, () => Promise<BenchFigure[]>> = {
   rematch: rematchBench,
 };
 
-async function main(): Promise<void> {
-  const only = process.argv[2];
-  const figures: BenchFigure[] = [];
-  for (const [name, bench] of Object.entries(BENCHMARKS)) {
-    if (only && name !== only) continue;
-    process.stderr.write(`running ${name}...\n`);
-    figures.push(...(await bench()));
-  }
+/** Prints figures as a table on stdout. */
+function printTable(figures: BenchFigure[]): void {
   const rows = figures.map((f) => [
     f.benchmark,
     f.measure,
@@ -35,6 +29,30 @@ async function main(): Promise<void> {
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(' | ');
   process.stdout.write(`${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('-|-')}\n`);
   for (const row of rows) process.stdout.write(`${line(row)}\n`);
+}
+
+/**
+ * Runs the benchmarks (all, or the one named by the first argument). Each one's figures are
+ * printed as soon as it ends, before its database and folders are removed, so a cleanup that
+ * fails (a DROP DATABASE refused, say) loses nothing; what was left behind is named on stderr
+ * and the exit code is 1.
+ */
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  let left = 0;
+  for (const [name, bench] of Object.entries(BENCHMARKS)) {
+    if (only && name !== only) continue;
+    process.stderr.write(`running ${name}...\n`);
+    try {
+      printTable(await bench());
+    } finally {
+      for (const message of await cleanUp()) {
+        process.stderr.write(`bench cleanup: ${message}\n`);
+        left++;
+      }
+    }
+  }
+  if (left) throw new Error(`${left} things were left behind`);
 }
 
 main().then(

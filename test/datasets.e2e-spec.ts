@@ -136,6 +136,32 @@ describe('seized datasets: local hashing, resumable upload, matching', () => {
     expect(counts.data!.exposureCounts).toEqual({ matched: 2, declaredUnmatched: 6, datasetRows: '30', datasetRowsWithoutClaimant: null, matchedEnrolledByYou: 2 });
   });
 
+  it('filters incidentExposures by basis, in the list and its totalCount', async () => {
+    const Q = `query($i: ID!, $b: ExposureBasis) { incidentExposures(incidentId: $i, first: 100, basis: $b) { totalCount nodes { basis } } }`;
+    const page = async (b?: string) => (await api.gql(Q, { i: incidentId, b }, association)).data!.incidentExposures as { totalCount: number; nodes: { basis: string }[] };
+    // The association's 10 enrollees all declared the incident; 7 of them were matched.
+    expect((await page()).totalCount).toBe(17);
+    for (const [basis, n] of [['SELF_DECLARED', 10], ['DATASET_MATCH', 7], ['BREACH_NOTICE', 0]] as const) {
+      const { totalCount, nodes } = await page(basis);
+      expect({ basis, totalCount, listed: nodes.length }).toEqual({ basis, totalCount: n, listed: n });
+      expect(nodes.every((x) => x.basis === basis)).toBe(true);
+    }
+  });
+
+  it('records when matching ended as matched_at, after the rows its transaction wrote, not its start', async () => {
+    await withClient(api.url, async (db) => {
+      // first_seen defaults to now(): the start of the matching transaction that wrote the rows.
+      // Compared in SQL: the difference is microseconds, below a JavaScript Date's resolution.
+      const { rows } = await db.query(
+        `SELECT w.written IS NOT NULL AS wrote, d.matched_at > w.written AS after_rows, d.matched_at < clock_timestamp() AS before_now
+           FROM seized_dataset d, LATERAL (SELECT max(first_seen) AS written FROM exposure x WHERE x.dataset_id = d.id) w
+          WHERE d.id = $1`,
+        [datasetId],
+      );
+      expect(rows[0]).toEqual({ wrote: true, after_rows: true, before_now: true });
+    });
+  });
+
   it('matches a new enrolment against the datasets already imported', async () => {
     const res = await api.gql(`mutation($i: EnrolClaimantInput!) { enrolClaimant(input: $i) { id } }`, { i: enrolInput(1005, incidentId) }, association);
     const id = res.data!.enrolClaimant.id;

@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { IsOptional, IsUUID } from 'class-validator';
+import { IsEnum, IsOptional, IsUUID } from 'class-validator';
 import { ConnectionType, PageArgs } from '@app/platform';
 import { ConsentMethod, ConsentScope, ExposureBasis, HarmType } from './claimant.enums';
 
@@ -189,6 +189,11 @@ export class IncidentExposuresArgs extends PageArgs {
   @Field(() => ID)
   @IsUUID()
   incidentId: string;
+
+  @Field(() => ExposureBasis, { nullable: true, description: 'Only exposures on this basis (the list and totalCount); every basis when omitted' })
+  @IsOptional()
+  @IsEnum(ExposureBasis)
+  basis?: ExposureBasis;
 }
 
 @ArgsType()

@@ -13,7 +13,7 @@ import {
   toConnection,
   visibleIncident,
 } from '@app/platform';
-import type { Claimant, ClaimantCounts, Exposure, ExposureCounts, HarmDeclaration } from './claimant.model';
+import type { Claimant, ClaimantCounts, Exposure, ExposureBasis, ExposureCounts, HarmDeclaration } from './claimant.model';
 import type { SealedEnrolment } from './enrolment-record';
 
 const CLAIMANTS: CursorList = { name: 'Claimant(enrolledAt,id)', arity: 2 };
@@ -238,11 +238,12 @@ export class ClaimantsRepository {
     return rows.map(toExposure);
   }
 
-  /** Exposures to an incident in the view, keyset on (claimant_id, basis). */
-  async exposuresOfIncident(view: EnrolmentView, incidentId: string, first: number, after?: string): Promise<Connection<Exposure>> {
+  /** Exposures to an incident in the view, on `basis` only when given (list and count), keyset on (claimant_id, basis). */
+  async exposuresOfIncident(view: EnrolmentView, incidentId: string, first: number, after?: string, basis?: ExposureBasis): Promise<Connection<Exposure>> {
     const p = new SqlParams();
     const from = `${exposuresIn(view, p)} x`;
     const conditions = [`x.incident_id = ${p.add(incidentId)}`];
+    if (basis) conditions.push(`x.basis = ${p.add(basis)}::exposure_basis`);
     const countValues = [...p.values];
     const where = conditions.join(' AND ');
     if (after) {

@@ -70,11 +70,11 @@ export class ClaimantsResolver {
     return this.service.counts(actor);
   }
 
-  /** Exposures to an incident of the claimants the caller's organisation enrolled. */
+  /** Exposures to an incident of the claimants the caller's organisation enrolled, on every basis or on `basis`. */
   @Allow(...ENROLLERS)
   @Query(() => ExposureConnection)
   incidentExposures(@CurrentActor() actor: Actor, @Args() args: IncidentExposuresArgs): Promise<Connection<Exposure>> {
-    return this.service.incidentExposures(actor, args.incidentId, args.first, args.after);
+    return this.service.incidentExposures(actor, args.incidentId, args.first, args.after, args.basis);
   }
 
   /** Anonymous counts over an incident the caller may see: matched, declared but unmatched, people still to reach. */

@@ -17,7 +17,7 @@ import {
 } from '@app/platform';
 import { AlreadyEnrolledError, UNKNOWN_INCIDENT } from './claimant.errors';
 import type { EnrolClaimantInput } from './claimant.inputs';
-import type { Claimant, ClaimantCounts, ClaimantIdentity, Exposure, ExposureCounts } from './claimant.model';
+import type { Claimant, ClaimantCounts, ClaimantIdentity, Exposure, ExposureBasis, ExposureCounts } from './claimant.model';
 import { ClaimantsRepository } from './claimants.repository';
 import { MatchingJobs } from './datasets/matching.jobs';
 import { sealEnrolment, SEALED_FIELDS } from './enrolment-record';
@@ -120,10 +120,13 @@ export class ClaimantsService {
     return this.repository.counts(ownEnrolments(actor), actor.role === Role.ADMIN);
   }
 
-  /** Exposures of the caller's own enrollees to an incident it may see; NOT_FOUND otherwise, as for a missing one. */
-  async incidentExposures(actor: Actor, incidentId: string, first: number, after?: string): Promise<Connection<Exposure>> {
+  /**
+   * Exposures of the caller's own enrollees to an incident it may see, on `basis` only when given;
+   * NOT_FOUND otherwise, as for a missing one.
+   */
+  async incidentExposures(actor: Actor, incidentId: string, first: number, after?: string, basis?: ExposureBasis): Promise<Connection<Exposure>> {
     await this.assertIncidentVisible(actor, incidentId);
-    return this.repository.exposuresOfIncident(ownEnrolments(actor), incidentId, first, after);
+    return this.repository.exposuresOfIncident(ownEnrolments(actor), incidentId, first, after, basis);
   }
 
   /** NOT_FOUND unless the caller may see the incident (as for a missing one); counts in its view. */

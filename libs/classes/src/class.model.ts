@@ -62,10 +62,10 @@ export class ClassModel {
   @Field(() => String, { nullable: true })
   statusReason: string | null;
 
-  @Field()
+  @Field({ description: 'When its last formation (formClass or reformClass) ended: the members are those as of that moment' })
   formedAt: Date;
 
-  @Field()
+  @Field({ description: 'When the class was created' })
   createdAt: Date;
 }
 

@@ -416,7 +416,7 @@ export class ClassesRepository {
                    FROM up GROUP BY organisation_id) x) AS by_organisation`,
       [classId, caseId, bases, SENSITIVE_CATEGORY_LIST],
     );
-    await manager.query(`UPDATE case_class SET formed_at = now(), updated_at = now() WHERE id = $1`, [classId]);
+    await manager.query(`UPDATE case_class SET formed_at = clock_timestamp(), updated_at = now() WHERE id = $1`, [classId]);
     const byOrganisation = new Map<string, FormationCounts>(
       (row.by_organisation as { organisation_id: string; added: number; refreshed: number }[]).map((r) => [r.organisation_id, { added: r.added, refreshed: r.refreshed }]),
     );

@@ -1,10 +1,10 @@
 import { createReadStream, statSync } from 'node:fs';
 import { InvalidArgumentError, Command, Option } from 'commander';
-import { Presets, SingleBar } from 'cli-progress';
 import { DataSource } from 'typeorm';
 import { JobsService, roleOfOrganisationKind } from '@app/platform';
 import { ClaimantImportService, IMPORT_COLUMNS, parseMapping } from '@app/claimants';
 import { withApp } from '../context';
+import { progressBar } from '../progress';
 
 /** `leakcase claimants import FILE --org NAME`: bulk enrolment from CSV, in this process. */
 export function claimantsCommand(): Command {
@@ -25,7 +25,7 @@ export function claimantsCommand(): Command {
         // The operator at the console acts for the organisation, in its role: it sees the incidents the organisation sees.
         const actor = { userId: null, organisationId: organisation.id, role: roleOfOrganisationKind(organisation.kind) };
         const size = statSync(file).size;
-        const bar = new SingleBar({ format: 'claimants {phase} [{bar}] {percentage}% | {rows} rows', stream: process.stderr }, Presets.shades_classic);
+        const bar = progressBar('claimants {phase} [{bar}] {percentage}% | {rows} rows');
         bar.start(size, 0, { phase: 'staging', rows: 0 });
         const input = createReadStream(file);
         const imports = app.get(ClaimantImportService);

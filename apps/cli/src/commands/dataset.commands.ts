@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { Presets, SingleBar } from 'cli-progress';
 // Deep imports on purpose: these commands run on the procurator's machine with big files, and must
 // not load Nest, TypeORM and the job queue (about 150 MB) that the package index would bring.
 import { loadConfig, resolveDataDir } from '@app/platform/config/config';
 import { uploadDataset } from '../dataset/dataset-upload';
 import { readSecretFromStdin } from '../stdin';
+import { progressBar } from '../progress';
 
 const dataDir = () => resolveDataDir(process.env);
 /** The API of this checkout, on the port it listens on (PORT, as `npm start` reads it). */
@@ -81,7 +81,7 @@ export function datasetCommand(): Command {
     .action(async (file: string, options: { incident: string; columns: string; source: string; server?: string; chunkRows: number; workers?: number; encoding: 'utf-8' | 'gb18030'; resume?: string }) => {
       const { server, token } = session(options.server);
       const size = statSync(file).size;
-      const bar = new SingleBar({ format: 'dataset [{bar}] {percentage}% | {rows} rows | eta {eta}s', stream: process.stderr }, Presets.shades_classic);
+      const bar = progressBar('dataset [{bar}] {percentage}% | {rows} rows | eta {eta}s');
       bar.start(size, 0, { rows: 0 });
       const result = await uploadDataset({
         file,

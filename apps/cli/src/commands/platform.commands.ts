@@ -1,11 +1,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { SingleBar, Presets } from 'cli-progress';
 import { DataSource } from 'typeorm';
 import { AdministrativeLevel, AuditService, CreateOrganisationInput, CreateUserInput, DemoSeed, DEMO_ACCOUNTS, DEMO_PASSWORD, DisableUserArgs, OrganisationKind, OrganisationsService, Role, SetUserPasswordArgs, type UserModel, UsersService, validateInput } from '@app/platform';
 import type { INestApplicationContext } from '@nestjs/common';
 import { withApp } from '../context';
 import { readSecretFromStdin } from '../stdin';
 import { CliError } from '../cli-error';
+import { progressBar } from '../progress';
 
 /** `leakcase migrate`: applies pending migrations and lists what the schema has. */
 export function migrateCommand(): Command {
@@ -164,7 +164,7 @@ export function auditCommand(): Command {
       withApp(async (app) => {
         const service = app.get(AuditService);
         const last = await service.lastSeq();
-        const bar = new SingleBar({ format: 'audit chain [{bar}] {value}/{total} rows', stream: process.stderr }, Presets.shades_classic);
+        const bar = progressBar('audit chain [{bar}] {value}/{total} rows');
         bar.start(last, 0);
         for (let from = 1; from <= last; from += options.batch) {
           const to = Math.min(from + options.batch - 1, last);

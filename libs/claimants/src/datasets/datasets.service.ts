@@ -139,7 +139,7 @@ export class DatasetsService {
       );
       if (twin) throw new ConflictError('This file was already imported for this incident', { datasetId: twin.id });
       await manager.query(
-        `UPDATE seized_dataset SET status = 'COMPLETE', row_count = $2, file_sha256 = decode($3, 'hex'), completed_at = now() WHERE id = $1`,
+        `UPDATE seized_dataset SET status = 'COMPLETE', row_count = $2, file_sha256 = decode($3, 'hex'), completed_at = clock_timestamp() WHERE id = $1`,
         [id, body.rowCount, body.fileSha256],
       );
       await this.audit.record(manager, actor, {

@@ -50,7 +50,8 @@ const RECORD_EXPOSURES = `
  * rows that reached nobody (the (NULL, NULL) group). A row can reach several enrolments by phone,
  * which only multiplies matched rows, never unmatched ones. It sees every enrolment, so it runs
  * after the pending ones were matched against the other datasets, in the same snapshot
- * (MatchingRepository.exclusively).
+ * (MatchingRepository.exclusively). matched_at is the time the statement ended (clock_timestamp()),
+ * not the start of its long transaction.
  */
 export const MATCH_DATASET_SQL = `WITH d AS (SELECT id, incident_id FROM seized_dataset WHERE id = $1),
        reached AS MATERIALIZED (
@@ -73,7 +74,7 @@ export const MATCH_DATASET_SQL = `WITH d AS (SELECT id, incident_id FROM seized_
                 (SELECT count(*) FROM m)::int AS matched,
                 (SELECT coalesce(sum(n), 0) FROM reached WHERE by_id IS NULL AND by_phone IS NULL)::bigint AS unmatched
        )
-       UPDATE seized_dataset s SET matched_claimants = counted.matched, unmatched_rows = counted.unmatched, matched_at = now()
+       UPDATE seized_dataset s SET matched_claimants = counted.matched, unmatched_rows = counted.unmatched, matched_at = clock_timestamp()
          FROM counted WHERE s.id = $1
        RETURNING counted.changed, counted.matched, counted.unmatched`;
 

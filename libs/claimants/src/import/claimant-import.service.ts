@@ -386,8 +386,9 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
       );
       await manager.query(`DELETE FROM claimant_import_row WHERE import_id = $1`, [importId]);
       const alreadyEnrolled = staged - accepted;
+      // The time the work ended, not now(): that is the transaction's start, minutes earlier on a big import.
       await manager.query(
-        `UPDATE claimant_import SET status = 'COMPLETE', accepted = $2, already_enrolled = $3, completed_at = now() WHERE id = $1`,
+        `UPDATE claimant_import SET status = 'COMPLETE', accepted = $2, already_enrolled = $3, completed_at = clock_timestamp() WHERE id = $1`,
         [importId, accepted, alreadyEnrolled],
       );
       const actor = { userId: found.created_by, organisationId: found.organisation_id } as Actor;

@@ -35,12 +35,12 @@ export class Job {
   @Field(() => String, { nullable: true, description: 'Outcome as JSON text, once COMPLETED' })
   result: string | null;
 
-  @Field()
+  @Field({ description: 'When the job was queued (the queuing transaction\'s start)' })
   createdAt: Date;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When its first attempt started; null while it has not' })
   startedAt: Date | null;
 
-  @Field(() => Date, { nullable: true })
+  @Field(() => Date, { nullable: true, description: 'When it became COMPLETED or FAILED (after its work was committed); null before' })
   finishedAt: Date | null;
 }

@@ -1,6 +1,6 @@
 import { type BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { PgBoss } from 'pg-boss';
 import type { Actor } from '../auth/actor';
 import { DomainError, NotFoundError } from '../errors/domain-error';
@@ -62,6 +62,17 @@ interface JobRow {
  * dead server become due without a notification (pg-boss would wait 30 s with NOTIFY on).
  */
 const WORKER_POLL_SECONDS = 2;
+
+/**
+ * The session advisory lock (with the job's id as second key) held by whoever runs a job, on a
+ * connection of its own for the whole run: a worker and the CLI's runNow can both be handed the
+ * same job, and only the holder runs it. A process that dies loses its connection and so the
+ * lock, and the job's retry can take it at once.
+ */
+const JOB_LOCK = `hashtext('leakcase.job')`;
+
+/** How often a process waiting for another's run of a job looks again (ms). */
+const CLAIM_POLL_MS = 250;
 
 /**
  * Durable jobs on pg-boss: our `job` table holds what users see (status, progress, result,
@@ -157,13 +168,17 @@ export class JobsService implements BeforeApplicationShutdown {
 
   /**
    * Runs a queued job in this process now, exactly as a worker would (status, attempts, progress,
-   * result), for the CLI, which has no worker. Its queue entry stays: a worker that takes it
-   * later finds it COMPLETED and does nothing. Throws the job's error.
+   * result), for the CLI, which has no worker. When a worker already runs it (the API on the same
+   * database took it), waits for that run instead: a job is run by one process at a time. Its
+   * queue entry stays: a worker that takes it later finds it COMPLETED and does nothing. Throws
+   * the job's error (a worker's run: an Error with the job's stored message).
    */
   async runNow(id: string): Promise<void> {
     const [row]: JobRow[] = await this.dataSource.query(`SELECT kind FROM job WHERE id = $1`, [id]);
     if (!row) throw new NotFoundError('Job', id);
     await this.execute(id, row.kind);
+    const [after]: JobRow[] = await this.dataSource.query(`SELECT status, error FROM job WHERE id = $1`, [id]);
+    if (after.status === JobStatus.FAILED) throw new Error(`Job ${id} failed: ${after.error}`);
   }
 
   /** Waits (polling every 200 ms) until a job is COMPLETED or FAILED, or `timeoutMs` passes; returns its status. */
@@ -176,17 +191,55 @@ export class JobsService implements BeforeApplicationShutdown {
     }
   }
 
+  /**
+   * Takes JOB_LOCK for job `id` on a connection of its own, waiting while another process holds
+   * it; null once the job is COMPLETED or FAILED (by that other run: there is nothing left to do).
+   * Throws JobInterrupted when this server stops while waiting, so pg-boss retries the job later.
+   */
+  private async claim(id: string): Promise<QueryRunner | null> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      for (;;) {
+        const [{ locked }] = await runner.query(`SELECT pg_try_advisory_lock(${JOB_LOCK}, hashtext($1)) AS locked`, [id]);
+        if (locked) return runner;
+        const [row]: JobRow[] = await runner.query(`SELECT status FROM job WHERE id = $1`, [id]);
+        if (!row || row.status === JobStatus.COMPLETED || row.status === JobStatus.FAILED) break;
+        if (this.stopping) throw new JobInterrupted();
+        await new Promise((r) => setTimeout(r, CLAIM_POLL_MS));
+      }
+    } catch (error) {
+      await runner.release();
+      throw error;
+    }
+    await runner.release();
+    return null;
+  }
+
   private async execute(id: string, kind: string): Promise<void> {
     const entry = this.handlers.get(kind);
     if (!entry) throw new Error(`No handler for job kind ${kind}`);
+    const lock = await this.claim(id);
+    if (!lock) return;
+    try {
+      await this.attempt(id, kind, entry);
+    } finally {
+      // Releasing the connection would leave the lock held by the pool's idle session.
+      await lock.query(`SELECT pg_advisory_unlock(${JOB_LOCK}, hashtext($1))`, [id]).finally(() => lock.release());
+    }
+  }
+
+  /** One attempt at job `id`, under its JOB_LOCK. */
+  private async attempt(id: string, kind: string, entry: { handler: JobHandler<never>; options: JobKindOptions }): Promise<void> {
+    // A final failure is not run again (runNow after a worker's last attempt failed).
     const [row] = await returningRows<JobRow>(
       this.dataSource.manager,
       `UPDATE job SET status = 'RUNNING', attempts = attempts + 1, started_at = coalesce(started_at, now()),
               error = NULL, updated_at = now()
-        WHERE id = $1 AND status <> 'COMPLETED' RETURNING *`,
+        WHERE id = $1 AND status NOT IN ('COMPLETED', 'FAILED') RETURNING *`,
       [id],
     );
-    if (!row) return; // already completed by an earlier attempt: finish once
+    if (!row) return; // already finished by an earlier attempt: finish once
     const ctx: JobContext<never> = {
       id,
       organisationId: row.organisation_id,
