@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { startTestApi, type TestApi } from './support/api';
+import { withClient } from './support/database';
 import { CSV_HEADER, csvRow, phoneFor, shareIncidentsThroughCase, uniqueIdNumber } from './support/claimants';
 import { CLASS_TEST_KEY, DEFENDANT, enrol, ok, organisationId, registerIncident, uploadPhones } from './support/classes';
 
@@ -188,11 +189,15 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
     expect(await enrol(api, c, 7000, [incidentI], { harms: [{ type: 'IDENTITY_MISUSE', amountFen: '999999', evidenceRefs: ['police report'] }] })).toBe(person.get('S'));
     const w = await enrol(api, c, 7050, [incidentI]);
     const before = await membersOf(judge);
+    const counts = async () => (await ok(api, judge, `query($i: ID!) { exposureCounts(incidentId: $i) { matched declaredUnmatched } }`, { i: incidentI })).exposureCounts;
+    const countsBefore = await counts();
     await ok(api, a, `mutation($c: ID!) { reformClass(classId: $c) { added } }`, { c: classId });
     const after = await membersOf(judge);
     expect(after.totalCount).toBe(before.totalCount);
     expect(after.nodes.map((m: { claimantId: string }) => m.claimantId)).not.toContain(w);
     expect(await memberS(judge)).toMatchObject({ harmTypes: ['FRAUD_LOSS'], declaredLossFen: '777777' });
+    // Nor do the court's exposure counts of the incident move: W is C's, and C no party here.
+    expect(await counts()).toEqual(countsBefore);
   });
 
   it("also (red team): a co-plaintiff's decisions on a person both enrolled show B nothing: neither the decisions nor the reasons on the member", async () => {
@@ -273,9 +278,37 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
     expect(fByA.id).toBe(f);
     expect({ f: fByA.exposures, g: g.exposures }).toEqual({ f: [{ basis: 'SELF_DECLARED' }], g: [{ basis: 'SELF_DECLARED' }] });
     expect(await waitForMatch(a, f)).toEqual(await waitForMatch(a, g.id));
+    // Which dataset first matched the person is the court's: it may name another enrolment's match.
+    const datasets = async (token: string, id: string) =>
+      (await ok(api, token, `query($id: ID!) { claimant(id: $id) { exposures { basis datasetId } } }`, { id })).claimant.exposures
+        .filter((x: { basis: string }) => x.basis === 'DATASET_MATCH').map((x: { datasetId: string | null }) => x.datasetId);
+    expect(await datasets(a, f)).toEqual([null]);
     // Nor does a date tell them apart: a match's is not shown to the plaintiff side.
     const dates = async (id: string) => (await ok(api, a, `query($id: ID!) { claimant(id: $id) { exposures { basis firstSeen } } }`, { id })).claimant.exposures;
     expect(await dates(f)).toEqual(expect.arrayContaining([{ basis: 'DATASET_MATCH', firstSeen: null }]));
     expect(await dates(g.id)).toEqual(expect.arrayContaining([{ basis: 'DATASET_MATCH', firstSeen: null }]));
+  });
+
+  it("also (red team): a re-formation while the caller's own enrolment still awaits matching does not verify the member by someone else's match", async () => {
+    // H (7080): B enrols, the seized data holds the phone, B's enrolment is matched. While the
+    // matcher is busy (its lock held here), A enrols H with the same phone and re-forms.
+    await uploadPhones(api, procurator, incidentI, [7080]);
+    const h = await enrol(api, b, 7080, [incidentI], { phone: phoneFor(7080) });
+    for (let i = 0; i < 100 && !(await ok(api, b, `query($id: ID!) { claimant(id: $id) { exposures { basis } } }`, { id: h })).claimant.exposures.some((x: { basis: string }) => x.basis === 'DATASET_MATCH'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const member = async () =>
+      (await ok(api, a, `query($c: ID!) { classMembers(classId: $c, first: 100) { nodes { claimantId verified bases } } }`, { c: classId })).classMembers.nodes
+        .find((m: { claimantId: string }) => m.claimantId === h);
+    await withClient(api.url, async (db) => {
+      await db.query(`SELECT pg_advisory_lock(hashtext('leakcase.matching'))`);
+      try {
+        expect(await enrol(api, a, 7080, [incidentI], { phone: phoneFor(7080) })).toBe(h);
+        await ok(api, a, `mutation($c: ID!) { reformClass(classId: $c) { added } }`, { c: classId });
+        expect(await member()).toMatchObject({ verified: false, bases: ['SELF_DECLARED'] });
+      } finally {
+        await db.query(`SELECT pg_advisory_unlock(hashtext('leakcase.matching'))`);
+      }
+    });
   });
 });

@@ -154,7 +154,7 @@ export class ExposureCounts {
   @Field(() => String, {
     nullable: true,
     description:
-      "Dataset rows that match no enrolled claimant, whoever enrolled them: the people still to reach. The court's figure (merged view); " +
+      "Dataset rows that match no enrolled claimant, whoever enrolled them: the people still to reach. The court's figure, of the seized data (anonymous: rows, not whose enrolments); " +
       "null for the plaintiff side, for whom it would move when another organisation enrolled a person it enrols too",
   })
   datasetRowsWithoutClaimant: string | null;

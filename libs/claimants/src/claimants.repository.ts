@@ -8,6 +8,7 @@ import {
   decodeCursor,
   enrolmentsIn,
   type EnrolmentView,
+  type OwnEnrolments,
   exposuresIn,
   SqlParams,
   toConnection,
@@ -165,7 +166,7 @@ export class ClaimantsRepository {
     return rows.map((r) => r.id);
   }
 
-  async findVisible(view: EnrolmentView, claimantId: string, manager: EntityManager = this.dataSource.manager): Promise<Claimant | null> {
+  async findVisible(view: OwnEnrolments, claimantId: string, manager: EntityManager = this.dataSource.manager): Promise<Claimant | null> {
     const p = new SqlParams();
     const [row]: EnrolmentRow[] = await manager.query(
       `SELECT ${ENROLMENT_COLUMNS} FROM ${enrolmentsIn(view, p)} e JOIN claimant c ON c.id = e.claimant_id WHERE e.claimant_id = ${p.add(claimantId)}`,
@@ -174,7 +175,7 @@ export class ClaimantsRepository {
     return row ? toClaimant(row) : null;
   }
 
-  async sealedIdentity(manager: EntityManager, view: EnrolmentView, claimantId: string): Promise<SealedIdentityRow | null> {
+  async sealedIdentity(manager: EntityManager, view: OwnEnrolments, claimantId: string): Promise<SealedIdentityRow | null> {
     const p = new SqlParams();
     const [row] = await manager.query(
       `SELECT claimant_id, id AS enrolment_id, name_enc, id_number_enc, phone_enc, email_enc, address_enc
@@ -188,7 +189,7 @@ export class ClaimantsRepository {
    * The view's claimants, oldest first, keyset on (created_at, claimant_id); with `incidentId`,
    * those whose exposure to it the view holds (another organisation's declaration does not count).
    */
-  async list(view: EnrolmentView, first: number, after?: string, incidentId?: string): Promise<Connection<Claimant>> {
+  async list(view: OwnEnrolments, first: number, after?: string, incidentId?: string): Promise<Connection<Claimant>> {
     const p = new SqlParams();
     const conditions: string[] = [];
     if (incidentId) {
@@ -268,7 +269,7 @@ export class ClaimantsRepository {
    * with each dataset (as of its last match; every enrolment queues a rematch); only a dataset
    * completed but not yet matched is counted here, with anti-joins over its own rows.
    */
-  async exposureCounts(view: EnrolmentView, own: EnrolmentView, incidentId: string): Promise<ExposureCounts> {
+  async exposureCounts(view: EnrolmentView, own: OwnEnrolments, incidentId: string): Promise<ExposureCounts> {
     const p = new SqlParams();
     const i = p.add(incidentId);
     const [row] = await this.dataSource.query(
@@ -295,7 +296,7 @@ export class ClaimantsRepository {
   }
 
   /** The view's enrolments; with `withTotal` (the operator's figure), all claimants as well. */
-  async counts(view: EnrolmentView, withTotal: boolean): Promise<ClaimantCounts> {
+  async counts(view: OwnEnrolments, withTotal: boolean): Promise<ClaimantCounts> {
     const p = new SqlParams();
     const [row] = await this.dataSource.query(
       `SELECT (SELECT count(*) FROM ${enrolmentsIn(view, p)} e)::int AS mine,

@@ -7,6 +7,7 @@ import {
   classEnrolmentsIn,
   classMembersIn,
   type Connection,
+  enrolmentMatched,
   ownMatchedFields,
   type CursorList,
   decodeCursor,
@@ -341,7 +342,7 @@ export class ClassesRepository {
            CROSS JOIN LATERAL unnest(inc.data_categories || ARRAY(
              SELECT (CASE f WHEN 'PHONE' THEN 'PHONE_NUMBER' ELSE f END)::data_category FROM unnest(own.fields) f)) c
           WHERE x.basis = ANY($3::exposure_basis[]) AND x.basis <> 'SELF_DECLARED'
-            AND (x.basis <> 'DATASET_MATCH' OR cardinality(own.fields) > 0)
+            AND (x.basis <> 'DATASET_MATCH' OR cardinality(own.fields) > 0) AND ${enrolmentMatched('pe.claimant_id', 'pe.enrolment_id')}
           GROUP BY pe.enrolment_id
        ), hd AS (
          SELECT h.enrolment_id, array_agg(DISTINCT h.harm_type ORDER BY h.harm_type) AS types,

@@ -31,16 +31,20 @@ export class SqlParams {
 }
 
 /**
- * Whose enrolments a view is computed from: the court's merged view (every enrolment of the
- * members of a case it may see), or one organisation's own enrolments.
+ * Whose enrolments a view is computed from: the court's merged view (the enrolments of the parties
+ * of the cases filed at court `courtId`), or one organisation's own enrolments. A class's merged
+ * view needs no court: formation already drew its members from its case's parties only.
  */
-export type EnrolmentView = { readonly merged: true } | { readonly merged: false; readonly organisationId: string };
+export type EnrolmentView = { readonly merged: true; readonly courtId?: string } | OwnEnrolments;
 
-/** The court's merged view (only ever handed out after the case's court was checked). */
+/** One organisation's own enrolments. */
+export type OwnEnrolments = { readonly merged: false; readonly organisationId: string };
+
+/** A class's merged view (only ever handed out after the class's court was checked). */
 export const MERGED_VIEW: EnrolmentView = Object.freeze({ merged: true });
 
 /** The view of the caller's own organisation's enrolments. */
-export function ownEnrolments(actor: Pick<Actor, 'organisationId'>): EnrolmentView {
+export function ownEnrolments(actor: Pick<Actor, 'organisationId'>): OwnEnrolments {
   return { merged: false, organisationId: actor.organisationId };
 }
 
@@ -49,19 +53,22 @@ export function ownEnrolments(actor: Pick<Actor, 'organisationId'>): EnrolmentVi
  * the merged view, the plaintiff side its own enrolments.
  */
 export function caseMemberView(actor: Viewer): EnrolmentView {
-  return actor.role === Role.JUDGE ? MERGED_VIEW : ownEnrolments(actor);
+  return actor.role === Role.JUDGE ? { merged: true, courtId: actor.organisationId } : ownEnrolments(actor);
 }
 
-/** The enrolments in the view, as a relation with claimant_enrolment's columns. */
-export function enrolmentsIn(view: EnrolmentView, p: SqlParams): string {
-  if (view.merged) return 'claimant_enrolment';
+/** The organisation's own enrolments, as a relation with claimant_enrolment's columns. */
+export function enrolmentsIn(view: OwnEnrolments, p: SqlParams): string {
   return `(SELECT * FROM claimant_enrolment WHERE organisation_id = ${p.add(view.organisationId)})`;
 }
 
-/** "The view holds an enrolment of the claimant in column `claimantColumn`", as a predicate. */
-export function enrolledInView(view: EnrolmentView, p: SqlParams, claimantColumn: string): string {
-  if (view.merged) return 'true';
-  return `EXISTS (SELECT 1 FROM claimant_enrolment ve WHERE ve.claimant_id = ${claimantColumn} AND ve.organisation_id = ${p.add(view.organisationId)})`;
+/**
+ * "Enrolment (claimantColumn, enrolmentColumn) has been matched against the seized datasets", as
+ * a predicate: a new enrolment is pending (claimant_enrolment_unmatched) until the matching job
+ * took it. A dataset match already on the person when it enrolled was made through someone
+ * else's enrolment, so an organisation's view counts none until its own was matched.
+ */
+export function enrolmentMatched(claimantColumn: string, enrolmentColumn: string): string {
+  return `NOT EXISTS (SELECT 1 FROM claimant_enrolment_unmatched vu WHERE vu.claimant_id = ${claimantColumn} AND vu.enrolment_id = ${enrolmentColumn})`;
 }
 
 /**
@@ -102,15 +109,27 @@ export function ownExposure(x: string, e: string): string {
  * through someone else's enrolment, and its own enrolment's matching is not dated.
  */
 export function exposuresIn(view: EnrolmentView, p: SqlParams): string {
-  if (view.merged) return `(SELECT x.*, NULL::uuid AS enrolment_id, NULL::text AS name_masked FROM exposure x)`;
+  if (view.merged) {
+    // The court's: the exposures the enrolments of the parties of its filed cases over the
+    // incident give, once each; never a non-party's declaration or match.
+    if (!view.courtId) throw new Error('exposuresIn: the merged view of exposures is a court\'s (courtId)');
+    return `(SELECT DISTINCT ON (x.incident_id, x.claimant_id, x.basis) x.incident_id, x.claimant_id, x.basis, x.matched_fields,
+                    x.dataset_id, x.first_seen, NULL::uuid AS enrolment_id, NULL::text AS name_masked
+               FROM exposure x JOIN claimant_enrolment e ON e.claimant_id = x.claimant_id
+              WHERE ${ownExposure('x', 'e')} AND (x.basis = 'SELF_DECLARED' OR ${enrolmentMatched('e.claimant_id', 'e.id')})
+                AND EXISTS (SELECT 1 FROM case_incident vi JOIN legal_case vc ON vc.id = vi.case_id
+                             WHERE vi.incident_id = x.incident_id AND vc.court_id = ${p.add(view.courtId)} AND vc.filed_on IS NOT NULL
+                               AND e.organisation_id IN ${casePartyOrganisations('vc.id')}))`;
+  }
   const org = p.add(view.organisationId);
-  return `(SELECT x.incident_id, x.claimant_id, x.basis, ${ownMatchedFields('x', 'e')} AS matched_fields, x.dataset_id,
+  // dataset_id names the dataset that first matched the person, possibly through another
+  // enrolment's identifiers: the court's only.
+  return `(SELECT x.incident_id, x.claimant_id, x.basis, ${ownMatchedFields('x', 'e')} AS matched_fields, NULL::uuid AS dataset_id,
                   CASE WHEN x.basis = 'SELF_DECLARED' THEN e.created_at END AS first_seen, e.id AS enrolment_id, e.name_masked
              FROM exposure x
              JOIN claimant_enrolment e ON e.claimant_id = x.claimant_id AND e.organisation_id = ${org}
             WHERE ${ownExposure('x', 'e')}
-              AND (x.basis = 'SELF_DECLARED' OR (${plaintiffIncident(org, 'x.incident_id')}
-                   AND NOT EXISTS (SELECT 1 FROM claimant_enrolment_unmatched vu WHERE vu.claimant_id = e.claimant_id AND vu.enrolment_id = e.id))))`;
+              AND (x.basis = 'SELF_DECLARED' OR (${plaintiffIncident(org, 'x.incident_id')} AND ${enrolmentMatched('e.claimant_id', 'e.id')})))`;
 }
 
 /**
