@@ -107,7 +107,8 @@ export class DeadlinesRepository {
 
   async byCaseIds(caseIds: readonly string[]): Promise<DeadlineRow[]> {
     return this.dataSource.query(
-      `SELECT ${DEADLINE_COLUMNS} FROM case_deadline d WHERE d.case_id = ANY($1::uuid[]) ORDER BY d.case_id, d.created_at, d.id`,
+      // Deadlines opened by one event (one per party served) in the order they end.
+      `SELECT ${DEADLINE_COLUMNS} FROM case_deadline d WHERE d.case_id = ANY($1::uuid[]) ORDER BY d.case_id, d.created_at, d.due, d.id`,
       [caseIds],
     );
   }
