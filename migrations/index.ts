@@ -10,6 +10,7 @@ import { ClassMemberEnrolmentFacts1764400010000 } from './1764400010000-class-me
 import { Accounts1764400011000 } from './1764400011000-accounts';
 import { ClassMemberEnrolmentCategories1764400012000 } from './1764400012000-class-member-enrolment-categories';
 import { ClassMemberReasonAuthors1764400013000 } from './1764400013000-class-member-reason-authors';
+import { DeadlineRecomputation1764400015000 } from './1764400015000-deadline-recomputation';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet recorded in `migrations`. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   Accounts1764400011000,
   ClassMemberEnrolmentCategories1764400012000,
   ClassMemberReasonAuthors1764400013000,
+  DeadlineRecomputation1764400015000,
 ];

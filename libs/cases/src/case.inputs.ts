@@ -158,6 +158,18 @@ export class LinkLeakIncidentInput {
   @Field(() => ID) @IsUUID() incidentId: string;
 }
 
+/** When the judgment (or ruling) was served on one party. */
+@InputType()
+export class PartyServiceInput {
+  @Field(() => ID, { description: 'A party of the case (Case.parties), not the supporting organisation' })
+  @IsUUID()
+  partyId: string;
+
+  @Field({ description: 'Date of service on that party (YYYY-MM-DD, Asia/Shanghai); not before the event, not in the future' })
+  @IsCalendarDate()
+  servedOn: string;
+}
+
 @InputType()
 export class TransitionCaseInput {
   @Field(() => ID)
@@ -191,6 +203,26 @@ export class TransitionCaseInput {
   @IsOptional()
   @IsEnum(FirstInstanceProcedure)
   procedure?: FirstInstanceProcedure;
+
+  @Field(() => [PartyServiceInput], {
+    nullable: true,
+    description:
+      'JUDGMENT: the service on each party (every party but the supporter), each starting its own appeal period (CPL (2023) art. 171); the case\'s ends with the last. Without it, `on` is the service on all',
+  })
+  @IsOptional()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => PartyServiceInput)
+  servedOn?: PartyServiceInput[];
+
+  @Field({
+    nullable: true,
+    description: "Take a step gated by a period whose end is still provisional (its year's holiday arrangement is not loaded); recorded in the audit",
+  })
+  @IsOptional()
+  @IsBoolean()
+  confirmProvisionalEnd?: boolean;
 }
 
 @InputType()

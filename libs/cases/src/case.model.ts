@@ -93,6 +93,22 @@ export class PeriodLengthModel {
   length: number;
 }
 
+/**
+ * A recorded stage transition that a recomputation of the deadline it waited for now makes
+ * premature (the period's new last day is on or after the transition's date).
+ */
+@ObjectType()
+export class StepContradiction {
+  @Field(() => ID, { description: 'The transition (see Case.transitions) now premature' })
+  transitionId: string;
+
+  @Field({ description: 'What moved, when the step was taken and the earliest date it was allowed' })
+  reason: string;
+
+  @Field({ description: 'When the recomputation flagged it' })
+  flaggedAt: Date;
+}
+
 /** A legal deadline computed by a named rule from an event of the case. */
 @ObjectType()
 export class CaseDeadline {
@@ -110,6 +126,9 @@ export class CaseDeadline {
 
   @Field({ description: 'The day the period starts from (not counted)' })
   triggerDate: string;
+
+  @Field(() => ID, { nullable: true, description: "The party whose service started the period (CPL (2023) art. 171); null when it runs for every party" })
+  partyId: string | null;
 
   @Field(() => PeriodLengthModel)
   period: PeriodLengthModel;
@@ -140,6 +159,9 @@ export class CaseDeadline {
 
   @Field({ description: 'A time limit (never a waiting period) still open whose last day is before today' })
   overdue: boolean;
+
+  @Field(() => StepContradiction, { nullable: true, description: 'Set when a holiday-calendar reload made the step that closed it premature' })
+  contradiction: StepContradiction | null;
 }
 
 @ObjectType()
@@ -208,4 +230,39 @@ export class HolidayCalendarYear {
 
   @Field()
   loadedAt: Date;
+}
+
+/** One deadline a holiday-calendar load recomputed: its end moved, or the step it gated changed flag. */
+@ObjectType()
+export class RecomputedDeadline {
+  @Field(() => ID)
+  deadlineId: string;
+
+  @Field(() => ID)
+  caseId: string;
+
+  @Field(() => ID, { nullable: true })
+  partyId: string | null;
+
+  @Field(() => DeadlineRule)
+  rule: DeadlineRule;
+
+  @Field({ description: 'Last day before the load (YYYY-MM-DD, Asia/Shanghai)' })
+  previousDue: string;
+
+  @Field({ description: 'Last day after the load' })
+  due: string;
+
+  @Field()
+  provisional: boolean;
+
+  @Field(() => String, { nullable: true, description: 'The recorded step the new last day makes premature, if any' })
+  contradiction: string | null;
+}
+
+/** The answer to loading a year: the year as stored, and what its load recomputed. */
+@ObjectType()
+export class LoadedHolidayCalendarYear extends HolidayCalendarYear {
+  @Field(() => [RecomputedDeadline], { description: 'Deadlines whose last day moved or whose gated step was flagged or cleared' })
+  recomputed: RecomputedDeadline[];
 }

@@ -265,8 +265,8 @@ export class CasesRepository {
     return rows.map(toCase);
   }
 
-  async partiesByCaseIds(caseIds: readonly string[]): Promise<CaseParty[]> {
-    const rows: PartyRow[] = await this.dataSource.query(
+  async partiesByCaseIds(caseIds: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<CaseParty[]> {
+    const rows: PartyRow[] = await manager.query(
       `SELECT id, case_id, role, organisation_id, name, credit_code, handler_role, liability_basis, position
          FROM case_party WHERE case_id = ANY($1::uuid[]) ORDER BY case_id, position`,
       [caseIds],

@@ -25,17 +25,19 @@ import type {
   ElectRepresentativesInput,
   LinkLeakIncidentInput,
   OpenCaseInput,
+  PartyServiceInput,
   RecordAgencyResponseInput,
   TransitionCaseInput,
 } from './case.inputs';
 import type { CaseModel } from './case.model';
 import { CasesRepository, type NewParty } from './cases.repository';
 import { Clock } from './clock';
-import { DeadlinesRepository } from './deadlines.repository';
+import { DeadlinesRepository, type DeadlineRow } from './deadlines.repository';
 import { DeadlinesService } from './deadlines.service';
 import { CasePartyRole, CaseStage, CaseType, PRE_FILING_STAGES } from './rules/case-types';
+import { SERVED_ON_EACH_PARTY } from './rules/deadline-rules';
 import { checkFirstInstanceProcedure } from './rules/procedure';
-import { checkGate, findTransition, type TransitionActor } from './rules/stages';
+import { checkGate, findTransition, PERIOD_GATES, type TransitionActor } from './rules/stages';
 import {
   checkAgencyAllowed,
   checkPlaintiff,
@@ -58,6 +60,18 @@ const TRANSITION_ROLES: Record<TransitionActor, readonly Role[]> = {
   PROCURATOR: [Role.PROCURATOR],
   COURT: [Role.JUDGE],
 };
+
+/**
+ * The open deadline a gate waits for: of several (one per party served, CPL (2023) art. 171),
+ * the one that ends last, as the case's period ends with the last party's; a provisional one
+ * first among equals.
+ */
+function governingDeadline(open: DeadlineRow[]): DeadlineRow | undefined {
+  return open.reduce<DeadlineRow | undefined>(
+    (last, d) => (!last || d.due > last.due || (d.due === last.due && d.provisional && !last.provisional) ? d : last),
+    undefined,
+  );
+}
 
 /** Parties are shaped by the plaintiff side until filing (see PartiesFixedError). */
 const beforeFiling = (found: CaseModel) => PRE_FILING_STAGES.includes(found.stage);
@@ -246,8 +260,13 @@ export class CasesService {
       const given = (['urgent', 'days', 'procedure'] as const).find((option) => input[option] !== undefined && input[option] !== null);
       if (!transition.opens && given) throw new InputError(given, `does not apply to a move to ${input.to}: it starts no deadline`);
       if (input.procedure) checkFirstInstanceProcedure(found.type, input.procedure);
+      if (input.servedOn && !(transition.opens && SERVED_ON_EACH_PARTY.includes(transition.opens))) {
+        throw new InputError('servedOn', `does not apply to a move to ${input.to}: it starts no period counted from service on each party`);
+      }
+      if (input.servedOn) await this.checkService(manager, found.id, input.on, input.servedOn);
 
       const open = await this.deadlineRows.open(manager, found.id);
+      const governing = governingDeadline(open);
       const facts = {
         type: found.type,
         from: found.stage,
@@ -255,7 +274,8 @@ export class CasesService {
         on: input.on,
         procuratoratePlaintiff: await this.cases.hasProcuratoratePlaintiff(manager, found.id),
         claimantsNumberUncertain: found.claimantsNumberUncertain,
-        openDeadline: open[0] && { rule: open[0].rule, due: open[0].due, source: open[0].source },
+        openDeadline: governing && { rule: governing.rule, due: governing.due, source: governing.source, provisionalReason: governing.provisional_reason },
+        confirmProvisionalEnd: input.confirmProvisionalEnd === true,
         agencyResponse: found.agencyResponse ? { on: found.agencyResponse.respondedOn, adequate: found.agencyResponse.adequate } : undefined,
       };
       (transition.gates ?? []).forEach((gate) => checkGate(gate, facts));
@@ -273,19 +293,31 @@ export class CasesService {
         organisationId: actor.organisationId,
         filedOn: input.to === CaseStage.FILED ? input.on : undefined,
       });
-      if (transition.opens) {
-        await this.deadlines.open(manager, found.id, transition.opens, input.on, {
-          urgent: input.urgent,
-          days: input.days,
-          procedure: input.procedure,
-        });
+      const options = { urgent: input.urgent, days: input.days, procedure: input.procedure };
+      if (transition.opens && input.servedOn) {
+        for (const service of input.servedOn) {
+          await this.deadlines.open(manager, found.id, transition.opens, service.servedOn, options, service.partyId);
+        }
+      } else if (transition.opens) {
+        await this.deadlines.open(manager, found.id, transition.opens, input.on, options);
       }
+      // A confirmation is recorded only where a gate needed it: the step rests on a provisional end.
+      const confirmed = input.confirmProvisionalEnd && governing?.provisional && (transition.gates ?? []).some((g) => PERIOD_GATES.includes(g));
       await this.audit.record(manager, actor, {
         action: 'case.transition',
         subjectType: 'Case',
         subjectId: found.id,
         caseId: found.id,
-        details: { from: found.stage, to: input.to, on: input.on, opens: transition.opens ?? null },
+        details: {
+          from: found.stage,
+          to: input.to,
+          on: input.on,
+          opens: transition.opens ?? null,
+          ...(input.servedOn && { servedOn: input.servedOn.map((s) => ({ partyId: s.partyId, servedOn: s.servedOn })) }),
+          ...(confirmed && {
+            confirmedProvisionalEnd: { rule: governing.rule, due: governing.due, provisionalReason: governing.provisional_reason },
+          }),
+        },
       });
       return (await this.cases.findVisible(actor, found.id, manager))!;
     });
@@ -337,6 +369,27 @@ export class CasesService {
     const found = await this.cases.findVisible(actor, caseId, manager, true);
     if (!found) throw new NotFoundError('Case', caseId);
     return found;
+  }
+
+  /**
+   * The service of a judgment or ruling on each party (CPL (2023) art. 171): every party of the
+   * case but the supporting organisation (a supporter is no party to the judgment, CPL art. 15),
+   * each once, served on or after the event `on` and not in the future.
+   */
+  private async checkService(manager: EntityManager, caseId: string, on: string, service: PartyServiceInput[]): Promise<void> {
+    const parties = (await this.cases.partiesByCaseIds([caseId], manager)).filter((p) => p.role !== CasePartyRole.SUPPORTER);
+    const served = new Set<string>();
+    service.forEach((s, index) => {
+      const field = `servedOn[${index}]`;
+      if (!parties.some((p) => p.id === s.partyId)) throw new InputError(`${field}.partyId`, 'is not a party of the case served with the judgment');
+      if (served.has(s.partyId)) throw new InputError(`${field}.partyId`, 'is listed twice');
+      served.add(s.partyId);
+      if (s.servedOn < on) throw new InputError(`${field}.servedOn`, `${s.servedOn} is before the event on ${on}`);
+      const today = this.clock.today();
+      if (s.servedOn > today) throw new InputError(`${field}.servedOn`, `${s.servedOn} is in the future (today is ${today} in Asia/Shanghai)`);
+    });
+    const missing = parties.find((p) => !served.has(p.id));
+    if (missing) throw new InputError('servedOn', `has no service on party ${missing.id} (${missing.role}): each party's period runs from its own service`);
   }
 
   /** An event is dated today or earlier, and not before the case's previous event. */

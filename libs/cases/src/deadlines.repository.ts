@@ -4,6 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { type Actor, type Connection, type CursorList, decodeCursor, SqlParams as Params, toConnection, visibleCase } from '@app/platform';
 import { overdueDeadlineSql } from './cases.repository';
 import type { CaseDeadline, HolidayCalendarYear } from './case.model';
+import type { CaseStage, CaseType } from './rules/case-types';
 import type { CalendarYearData } from './rules/holiday-calendar';
 import { DEADLINE_RULES, type Deadline, type DeadlineRule, isOverdue } from './rules/deadline-rules';
 
@@ -11,7 +12,7 @@ const DEADLINES: CursorList = { name: 'Deadline(due,id)', arity: 2 };
 
 const DEADLINE_COLUMNS = `d.id, d.case_id, d.rule, d.source, d.trigger_date::text AS trigger_date, d.urgent, d.court_set_days,
   d.procedure, d.period_unit, d.period_length, d.nominal_due::text AS nominal_due, d.due::text AS due, d.provisional,
-  d.provisional_reason, d.closed_on::text AS closed_on`;
+  d.provisional_reason, d.closed_on::text AS closed_on, d.party_id, d.contradicted_transition_id, d.contradiction, d.contradicted_at`;
 
 export interface DeadlineRow {
   id: string;
@@ -29,7 +30,23 @@ export interface DeadlineRow {
   provisional: boolean;
   provisional_reason: string | null;
   closed_on: string | null;
+  party_id: string | null;
+  contradicted_transition_id: string | null;
+  contradiction: string | null;
+  contradicted_at: Date | null;
 }
+
+/** A deadline that may depend on a year, with the transition that closed it (a closed one's). */
+export interface DependingDeadlineRow extends DeadlineRow {
+  case_type: CaseType;
+  closing_transition_id: string | null;
+  closing_from: CaseStage | null;
+  closing_to: CaseStage | null;
+  closing_on: string | null;
+}
+
+/** A step the recomputed deadline contradicts, as stored; null clears the flag. */
+export type StoredContradiction = { transitionId: string; reason: string } | null;
 
 /** A stored deadline as the API shows it; `overdue` is judged against `today`. */
 export function toCaseDeadline(row: DeadlineRow, today: string): CaseDeadline {
@@ -39,6 +56,7 @@ export function toCaseDeadline(row: DeadlineRow, today: string): CaseDeadline {
     rule: row.rule,
     source: row.source,
     triggerDate: row.trigger_date,
+    partyId: row.party_id,
     period: { unit: row.period_unit, length: row.period_length },
     urgent: row.urgent,
     due: row.due,
@@ -49,6 +67,9 @@ export function toCaseDeadline(row: DeadlineRow, today: string): CaseDeadline {
     closedOn: row.closed_on,
     nature: DEADLINE_RULES[row.rule].nature,
     overdue: isOverdue(row.rule, row.due, row.closed_on, today),
+    contradiction: row.contradicted_transition_id
+      ? { transitionId: row.contradicted_transition_id, reason: row.contradiction!, flaggedAt: row.contradicted_at! }
+      : null,
   };
 }
 
@@ -61,15 +82,16 @@ export class DeadlinesRepository {
     manager: EntityManager,
     caseId: string,
     deadline: Deadline,
-    options: { urgent: boolean; days: number | null; procedure: string | null },
+    options: { urgent: boolean; days: number | null; procedure: string | null; partyId: string | null },
   ): Promise<void> {
     await manager.query(
       `INSERT INTO case_deadline (case_id, rule, trigger_date, urgent, court_set_days, procedure, period_unit, period_length,
-         source, nominal_due, due, provisional, provisional_reason)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+         source, nominal_due, due, provisional, provisional_reason, party_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
       [
         caseId, deadline.rule, deadline.triggerDate, options.urgent, options.days, options.procedure, deadline.period.unit,
         deadline.period.length, deadline.source, deadline.nominalDue, deadline.due, deadline.provisional, deadline.provisionalReason ?? null,
+        options.partyId,
       ],
     );
   }
@@ -85,7 +107,8 @@ export class DeadlinesRepository {
 
   async byCaseIds(caseIds: readonly string[]): Promise<DeadlineRow[]> {
     return this.dataSource.query(
-      `SELECT ${DEADLINE_COLUMNS} FROM case_deadline d WHERE d.case_id = ANY($1::uuid[]) ORDER BY d.case_id, d.created_at, d.id`,
+      // Deadlines opened by one event (one per party served) in the order they end.
+      `SELECT ${DEADLINE_COLUMNS} FROM case_deadline d WHERE d.case_id = ANY($1::uuid[]) ORDER BY d.case_id, d.created_at, d.due, d.id`,
       [caseIds],
     );
   }
@@ -116,19 +139,37 @@ export class DeadlinesRepository {
   /**
    * Deadlines whose answer may depend on `year`'s arrangement: those ending in it, in the
    * December before (a notice may arrange it), or shortly before it (a shift can walk into it).
+   * A closed one comes with the transition that closed it: the case's first transition recorded
+   * after the one that opened it (each transition is one transaction, so `recorded_at` orders them).
    */
-  async dependingOnYear(manager: EntityManager, year: number): Promise<DeadlineRow[]> {
+  async dependingOnYear(manager: EntityManager, year: number): Promise<DependingDeadlineRow[]> {
     return manager.query(
-      `SELECT ${DEADLINE_COLUMNS} FROM case_deadline d
-        WHERE d.nominal_due BETWEEN make_date($1, 1, 1) - 45 AND make_date($1, 12, 31) FOR UPDATE`,
+      `SELECT ${DEADLINE_COLUMNS}, c.case_type, t.id AS closing_transition_id, t.from_stage AS closing_from,
+              t.to_stage AS closing_to, t.occurred_on::text AS closing_on
+         FROM case_deadline d
+         JOIN legal_case c ON c.id = d.case_id
+         LEFT JOIN LATERAL (
+           SELECT t.id, t.from_stage, t.to_stage, t.occurred_on FROM case_stage_transition t
+            WHERE t.case_id = d.case_id AND t.recorded_at > d.created_at ORDER BY t.recorded_at, t.id LIMIT 1
+         ) t ON d.closed_on IS NOT NULL
+        WHERE d.nominal_due BETWEEN make_date($1, 1, 1) - 45 AND make_date($1, 12, 31)
+        ORDER BY d.case_id, d.created_at, d.id
+          FOR UPDATE OF d`,
       [year],
     );
   }
 
-  async updateComputed(manager: EntityManager, id: string, deadline: Deadline): Promise<void> {
+  /** Stores a recomputed end and the step it contradicts (kept as first flagged while unchanged). */
+  async updateComputed(manager: EntityManager, id: string, deadline: Deadline, contradiction: StoredContradiction): Promise<void> {
     await manager.query(
-      `UPDATE case_deadline SET due = $2, provisional = $3, provisional_reason = $4 WHERE id = $1`,
-      [id, deadline.due, deadline.provisional, deadline.provisionalReason ?? null],
+      `UPDATE case_deadline SET due = $2, provisional = $3, provisional_reason = $4,
+              contradiction = $6,
+              contradicted_at = CASE WHEN $5::uuid IS NULL THEN NULL
+                                     WHEN contradicted_transition_id IS NOT DISTINCT FROM $5::uuid AND contradiction = $6 THEN contradicted_at
+                                     ELSE now() END,
+              contradicted_transition_id = $5
+        WHERE id = $1`,
+      [id, deadline.due, deadline.provisional, deadline.provisionalReason ?? null, contradiction?.transitionId ?? null, contradiction?.reason ?? null],
     );
   }
 

@@ -3,11 +3,28 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type Actor, AuditService, type Connection } from '@app/platform';
 import type { LoadHolidayCalendarYearInput, UpcomingDeadlinesArgs } from './case.inputs';
-import type { CaseDeadline, HolidayCalendarYear } from './case.model';
+import type { CaseDeadline, HolidayCalendarYear, LoadedHolidayCalendarYear, RecomputedDeadline } from './case.model';
 import { Clock } from './clock';
-import { DeadlinesRepository, toCaseDeadline } from './deadlines.repository';
+import { DeadlinesRepository, type DependingDeadlineRow, type StoredContradiction, toCaseDeadline } from './deadlines.repository';
+import type { CalendarDate } from './rules/calendar-date';
 import { computeDeadline, type DeadlineOptions, type DeadlineRule } from './rules/deadline-rules';
 import { HolidayCalendar } from './rules/holiday-calendar';
+import { addDays } from './rules/periods';
+import { waitsForPeriod } from './rules/stages';
+
+/**
+ * The recorded step a closed deadline ending on `due` now contradicts: the transition that closed
+ * it, when that transition had to wait for the period to run out (PERIOD_GATES) and is dated on
+ * or before `due` (Asia/Shanghai dates). Null when there is none.
+ */
+function contradictedStep(row: DependingDeadlineRow, due: CalendarDate): StoredContradiction {
+  if (!row.closing_transition_id || !row.closing_on || !waitsForPeriod(row.case_type, row.closing_from!, row.closing_to!)) return null;
+  if (row.closing_on > due) return null;
+  return {
+    transitionId: row.closing_transition_id,
+    reason: `${row.closing_to} recorded on ${row.closing_on} is premature: ${row.rule} (${row.source}) now runs until ${due}; the earliest date for it was ${addDays(due, 1)}`,
+  };
+}
 
 /**
  * Computes, stores and lists the legal deadlines of cases, using the holiday calendar loaded in
@@ -26,13 +43,24 @@ export class DeadlinesService {
     return new HolidayCalendar(await this.repository.calendarYears(manager));
   }
 
-  /** Computes `rule` from the event on `triggerDate` and stores it as an open deadline of the case. */
-  async open(manager: EntityManager, caseId: string, rule: DeadlineRule, triggerDate: string, options: DeadlineOptions): Promise<void> {
+  /**
+   * Computes `rule` from the event on `triggerDate` and stores it as an open deadline of the case;
+   * of the party `partyId` when the event is the service on that party (SERVED_ON_EACH_PARTY).
+   */
+  async open(
+    manager: EntityManager,
+    caseId: string,
+    rule: DeadlineRule,
+    triggerDate: string,
+    options: DeadlineOptions,
+    partyId: string | null = null,
+  ): Promise<void> {
     const deadline = computeDeadline(rule, triggerDate, await this.calendar(manager), options);
     await this.repository.insert(manager, caseId, deadline, {
       urgent: options.urgent === true,
       days: options.days ?? null,
       procedure: options.procedure ?? null,
+      partyId,
     });
   }
 
@@ -58,9 +86,12 @@ export class DeadlinesService {
   /**
    * Loads or replaces one year's official arrangement (validated on its own and against the
    * neighbouring years), then recomputes every deadline whose end may depend on that year, so
-   * provisional deadlines become final. One transaction; audited with the year and notice.
+   * provisional deadlines become final. A closed deadline whose new last day is on or after the
+   * step that closed it flags that step as premature (a later load that makes it timely clears the
+   * flag). Returns, and audits on each case, every deadline whose last day moved or whose flag
+   * changed; one transaction, the load itself audited with the year and notice.
    */
-  loadCalendarYear(actor: Actor, input: LoadHolidayCalendarYearInput): Promise<HolidayCalendarYear> {
+  loadCalendarYear(actor: Actor, input: LoadHolidayCalendarYearInput): Promise<LoadedHolidayCalendarYear> {
     const data = {
       year: input.year,
       notice: input.notice,
@@ -75,6 +106,7 @@ export class DeadlinesService {
       const stored = await this.repository.upsertCalendarYear(manager, calendar.yearData(input.year)!, actor.userId);
 
       const affected = await this.repository.dependingOnYear(manager, input.year);
+      const recomputed: RecomputedDeadline[] = [];
       let changed = 0;
       for (const row of affected) {
         const deadline = computeDeadline(row.rule, row.trigger_date, calendar, {
@@ -82,18 +114,46 @@ export class DeadlinesService {
           days: row.court_set_days,
           procedure: row.procedure,
         });
-        if (deadline.due !== row.due || deadline.provisional !== row.provisional) {
-          await this.repository.updateComputed(manager, row.id, deadline);
+        const contradiction = contradictedStep(row, deadline.due);
+        const reported = deadline.due !== row.due || (contradiction?.reason ?? null) !== row.contradiction;
+        // The reason alone can change too (a 2027 date stays provisional for 2028 once 2027 is loaded).
+        if (reported || deadline.provisional !== row.provisional || (deadline.provisionalReason ?? null) !== row.provisional_reason) {
+          await this.repository.updateComputed(manager, row.id, deadline, contradiction);
           changed++;
         }
+        if (!reported) continue;
+        const entry: RecomputedDeadline = {
+          deadlineId: row.id,
+          caseId: row.case_id,
+          partyId: row.party_id,
+          rule: row.rule,
+          previousDue: row.due,
+          due: deadline.due,
+          provisional: deadline.provisional,
+          contradiction: contradiction?.reason ?? null,
+        };
+        recomputed.push(entry);
+        await this.audit.record(manager, actor, {
+          action: 'case.deadline-recomputed',
+          subjectType: 'CaseDeadline',
+          subjectId: row.id,
+          caseId: row.case_id,
+          details: { year: input.year, ...entry, contradictedTransitionId: contradiction?.transitionId ?? null },
+        });
       }
       await this.audit.record(manager, actor, {
         action: 'holiday-calendar.load-year',
         subjectType: 'HolidayCalendarYear',
         subjectId: String(input.year),
-        details: { year: input.year, notice: input.notice, replaced: others.length < loaded.length, deadlinesRecomputed: changed },
+        details: {
+          year: input.year,
+          notice: input.notice,
+          replaced: others.length < loaded.length,
+          deadlinesRecomputed: changed,
+          deadlinesReported: recomputed.length,
+        },
       });
-      return stored;
+      return { ...stored, recomputed };
     });
   }
 }

@@ -1,7 +1,7 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { type Actor, Allow, ANY_ROLE, CurrentActor, Role } from '@app/platform';
 import { LoadHolidayCalendarYearInput } from './case.inputs';
-import { HolidayCalendarYear } from './case.model';
+import { HolidayCalendarYear, LoadedHolidayCalendarYear } from './case.model';
 import { DeadlinesService } from './deadlines.service';
 
 @Resolver(() => HolidayCalendarYear)
@@ -15,10 +15,11 @@ export class HolidayCalendarResolver {
   }
 
   @Allow(Role.ADMIN)
-  @Mutation(() => HolidayCalendarYear, {
-    description: "Loads or replaces one year's official arrangement and recomputes the deadlines that depend on it",
+  @Mutation(() => LoadedHolidayCalendarYear, {
+    description:
+      "Loads or replaces one year's official arrangement and recomputes the deadlines that depend on it, reporting each that moved and each recorded step it makes premature (flagged on the deadline)",
   })
-  loadHolidayCalendarYear(@CurrentActor() actor: Actor, @Args('input') input: LoadHolidayCalendarYearInput): Promise<HolidayCalendarYear> {
+  loadHolidayCalendarYear(@CurrentActor() actor: Actor, @Args('input') input: LoadHolidayCalendarYearInput): Promise<LoadedHolidayCalendarYear> {
     return this.deadlines.loadCalendarYear(actor, input);
   }
 }

@@ -309,3 +309,15 @@ export function computeDeadline(
   const { period, source } = periodFor(rule, options);
   return { ...endOfPeriod(triggerDate, period, calendar), rule, triggerDate, period, source, nature: DEADLINE_RULES[rule].nature };
 }
+
+/**
+ * The rules counted from the service on each party, not from one event of the case: each party
+ * served has its own period, and the case's ends with the last party's. CPL (2023) art. 171
+ * (判决书送达之日起十五日内, for each party served); Administrative Procedure Law art. 85 likewise.
+ */
+export const SERVED_ON_EACH_PARTY: readonly DeadlineRule[] = Object.freeze([
+  DeadlineRule.APPEAL_JUDGMENT,
+  DeadlineRule.APPEAL_RULING,
+  DeadlineRule.ADMINISTRATIVE_APPEAL_JUDGMENT,
+  DeadlineRule.ADMINISTRATIVE_APPEAL_RULING,
+]);

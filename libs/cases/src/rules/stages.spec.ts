@@ -209,6 +209,17 @@ describe('filing gates', () => {
     it('allows enforcement after the appeal period ran out', () => {
       expect(gateError(TransitionGate.APPEAL_PERIOD_EXPIRED, { ...judged, on: '2025-12-15' })).toBeUndefined();
     });
+
+    it('refuses a step after a provisional end unless confirmed: the official arrangement may still move it later', () => {
+      const provisional = { ...judged, on: '2025-12-15', openDeadline: { ...judged.openDeadline!, provisionalReason: 'Provisional: 2026 is not loaded' } };
+      const error = gateError(TransitionGate.APPEAL_PERIOD_EXPIRED, provisional);
+      expect(error).toBeInstanceOf(FilingGateError);
+      expect(error!.facts).toMatchObject({ gate: 'APPEAL_PERIOD_EXPIRED', due: '2025-12-14', provisionalReason: 'Provisional: 2026 is not loaded' });
+      expect(error!.message).toContain('confirmProvisionalEnd');
+      expect(gateError(TransitionGate.APPEAL_PERIOD_EXPIRED, { ...provisional, confirmProvisionalEnd: true })).toBeUndefined();
+      // Confirming never lets a step through before the provisional last day.
+      expect(gateError(TransitionGate.APPEAL_PERIOD_EXPIRED, { ...provisional, on: '2025-12-14', confirmProvisionalEnd: true })).toBeInstanceOf(FilingGateError);
+    });
   });
 
   it('sends a representative action with an uncertain number of claimants through registration first', () => {

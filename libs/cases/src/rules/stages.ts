@@ -24,6 +24,15 @@ export enum TransitionGate {
   APPEAL_PERIOD_EXPIRED = 'APPEAL_PERIOD_EXPIRED',
 }
 
+/** The gates that wait for the open deadline of the stage being left to run out (requirePeriodOver). */
+export const PERIOD_GATES: readonly TransitionGate[] = Object.freeze([
+  TransitionGate.ANNOUNCEMENT_EXPIRED,
+  TransitionGate.RECOMMENDATION_PERIOD_EXPIRED,
+  TransitionGate.REGISTRATION_CLOSED,
+  TransitionGate.EVIDENCE_PERIOD_EXPIRED,
+  TransitionGate.APPEAL_PERIOD_EXPIRED,
+]);
+
 /** One allowed move: to which stage, by whom, checking what, opening which deadline. */
 export interface StageTransition {
   readonly to: CaseStage;
@@ -148,7 +157,11 @@ export function findTransition(type: CaseType, from: CaseStage, to: CaseStage): 
  * move is allowed: the day after the period's last day (the period runs to 24:00 of `due`).
  */
 export class FilingGateError extends DomainError {
-  constructor(gate: TransitionGate, message: string, facts: { due?: CalendarDate; earliestDate?: CalendarDate; source?: string } = {}) {
+  constructor(
+    gate: TransitionGate,
+    message: string,
+    facts: { due?: CalendarDate; earliestDate?: CalendarDate; source?: string; provisionalReason?: string } = {},
+  ) {
     super(ErrorCode.CONFLICT, message, { gate, ...facts });
   }
 }
@@ -162,26 +175,50 @@ export interface GateFacts {
   readonly on: CalendarDate;
   readonly procuratoratePlaintiff: boolean;
   readonly claimantsNumberUncertain: boolean;
-  /** The open deadline of the stage being left (announcement, recommendation, registration, evidence, appeal), if any. */
-  readonly openDeadline?: { rule: DeadlineRule; due: CalendarDate; source: string };
+  /**
+   * The open deadline of the stage being left (announcement, recommendation, registration,
+   * evidence, appeal), if any; of several (one per party), the one that ends last.
+   * `provisionalReason` is set while its end is provisional.
+   */
+  readonly openDeadline?: { rule: DeadlineRule; due: CalendarDate; source: string; provisionalReason?: string | null };
+  /** The caller confirms the step although the period's end is provisional (recorded in the audit). */
+  readonly confirmProvisionalEnd?: boolean;
   /** The agency's written response to a recommendation, once recorded. */
   readonly agencyResponse?: { on: CalendarDate; adequate: boolean };
 }
 
 const dayAfter = (date: CalendarDate) => fromDayNumber(toDayNumber(date) + 1);
 
-/** Refuses an event dated on or before the last day of a period that must run out first. */
+/**
+ * Refuses an event dated on or before the last day of a period that must run out first; and,
+ * unless `facts.confirmProvisionalEnd`, one after a provisional last day: the official
+ * arrangement may still move that day later (a new holiday), past the event, so there is no
+ * safe date yet (the nominal last day is safe only for acting within the period).
+ */
 function requirePeriodOver(gate: TransitionGate, facts: GateFacts, what: string): void {
   const deadline = facts.openDeadline;
   if (!deadline) throw new StageTransitionError(facts.type, facts.from, facts.to, `${what} has not been started`, { gate });
+  const earliestDate = dayAfter(deadline.due);
   if (facts.on <= deadline.due) {
-    const earliestDate = dayAfter(deadline.due);
     throw new FilingGateError(
       gate,
       `${gate}: ${what} runs until ${deadline.due} (${deadline.source}); the earliest date for this is ${earliestDate}, not ${facts.on}`,
       { due: deadline.due, earliestDate, source: deadline.source },
     );
   }
+  if (deadline.provisionalReason && !facts.confirmProvisionalEnd) {
+    throw new FilingGateError(
+      gate,
+      `${gate}: ${what} runs until ${deadline.due} (${deadline.source}) only provisionally, and the official holiday arrangement may move it past ${facts.on}. ${deadline.provisionalReason} To record this step anyway, confirm with confirmProvisionalEnd: true`,
+      { due: deadline.due, earliestDate, source: deadline.source, provisionalReason: deadline.provisionalReason },
+    );
+  }
+}
+
+/** True when the move `from` -> `to` of a `type` case waits for a period to run out (PERIOD_GATES). */
+export function waitsForPeriod(type: CaseType, from: CaseStage, to: CaseStage): boolean {
+  const transition = transitionsFrom(type, from).find((t) => t.to === to);
+  return (transition?.gates ?? []).some((gate) => PERIOD_GATES.includes(gate));
 }
 
 /** Throws unless `gate` holds for `facts`. */
