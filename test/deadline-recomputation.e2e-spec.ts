@@ -33,7 +33,7 @@ describe('deadline recomputation, provisional gates and per-party service', () =
          year recomputed { deadlineId caseId partyId rule previousDue due provisional contradiction } } }`,
       { i: input },
     ).then((data) => data.loadHolidayCalendarYear);
-  const auditOf = async (caseId: string) =>
+  const auditOf = async (caseId: string): Promise<{ action: string; details: Record<string, any> }[]> =>
     (await ok(tokens.judge, `query($c: String!) { auditEvents(first: 100, filter: { caseId: $c }) { nodes { action details } } }`, { c: caseId }))
       .auditEvents.nodes.map((e: { action: string; details: string }) => ({ action: e.action, details: JSON.parse(e.details) as Record<string, any> }));
 
