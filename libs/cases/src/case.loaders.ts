@@ -5,6 +5,7 @@ import type { LeakIncident } from '@app/leaks';
 import type { CaseModel, CaseParty, CaseStageTransition } from './case.model';
 import { CasesRepository } from './cases.repository';
 import { DeadlinesRepository, type DeadlineRow } from './deadlines.repository';
+import { HolidayCalendar } from './rules/holiday-calendar';
 
 interface Group<T> {
   key: string;
@@ -55,6 +56,14 @@ export class CaseLoaders {
 
   transitions(loaders: Loaders): DataLoader<string, Group<CaseStageTransition & { caseId: string }> | null> {
     return groupLoader(loaders, 'CaseStageTransition.byCaseId', (ids) => this.cases.transitionsByCaseIds(ids), (t) => t.caseId);
+  }
+
+  /** The loaded holiday calendar, read once per request however many deadlines explain themselves. */
+  async calendar(loaders: Loaders): Promise<HolidayCalendar> {
+    const loaded = await loaders
+      .get('HolidayCalendar', async () => [{ key: 'loaded', calendar: new HolidayCalendar(await this.deadlineRows.calendarYears()) }], (c) => c.key)
+      .load('loaded');
+    return loaded!.calendar;
   }
 
   deadlines(loaders: Loaders): DataLoader<string, Group<DeadlineRow> | null> {

@@ -4,8 +4,9 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { type Actor, type Connection, type CursorList, decodeCursor, SqlParams as Params, toConnection, visibleCase } from '@app/platform';
 import { overdueDeadlineSql } from './cases.repository';
 import type { CaseDeadline, HolidayCalendarYear } from './case.model';
-import type { CalendarYearData } from './rules/holiday-calendar';
+import type { CalendarYearData, HolidayCalendar } from './rules/holiday-calendar';
 import { DEADLINE_RULES, type Deadline, type DeadlineRule, isOverdue } from './rules/deadline-rules';
+import { countingRuleFor, explainDeadline } from './rules/explanations';
 
 const DEADLINES: CursorList = { name: 'Deadline(due,id)', arity: 2 };
 
@@ -31,15 +32,20 @@ export interface DeadlineRow {
   closed_on: string | null;
 }
 
-/** A stored deadline as the API shows it; `overdue` is judged against `today`. */
-export function toCaseDeadline(row: DeadlineRow, today: string): CaseDeadline {
+/**
+ * A stored deadline as the API shows it; `overdue` is judged against `today`, the explanation's
+ * days against `calendar` (the loaded one: the same the deadline is computed and recomputed with).
+ */
+export function toCaseDeadline(row: DeadlineRow, today: string, calendar: HolidayCalendar): CaseDeadline {
+  const period = { unit: row.period_unit, length: row.period_length };
   return {
     id: row.id,
     caseId: row.case_id,
     rule: row.rule,
     source: row.source,
+    countingRule: countingRuleFor(row.period_unit),
     triggerDate: row.trigger_date,
-    period: { unit: row.period_unit, length: row.period_length },
+    period,
     urgent: row.urgent,
     due: row.due,
     nominalDue: row.nominal_due,
@@ -49,6 +55,7 @@ export function toCaseDeadline(row: DeadlineRow, today: string): CaseDeadline {
     closedOn: row.closed_on,
     nature: DEADLINE_RULES[row.rule].nature,
     overdue: isOverdue(row.rule, row.due, row.closed_on, today),
+    explanation: explainDeadline({ triggerDate: row.trigger_date, period, nominalDue: row.nominal_due, due: row.due }, calendar),
   };
 }
 
@@ -137,7 +144,8 @@ export class DeadlinesRepository {
     return rows.map((r: Record<string, any>) => ({ year: r.year, notice: r.notice, holidays: r.holidays, workdays: r.workdays, loadedAt: r.loaded_at }));
   }
 
-  async upsertCalendarYear(manager: EntityManager, data: CalendarYearData, loadedBy: string): Promise<HolidayCalendarYear> {
+  /** `loadedBy` is null when the CLI loads it. */
+  async upsertCalendarYear(manager: EntityManager, data: CalendarYearData, loadedBy: string | null): Promise<HolidayCalendarYear> {
     const [row] = await manager.query(
       `INSERT INTO holiday_calendar_year (year, notice, holidays, workdays, loaded_by) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (year) DO UPDATE SET notice = EXCLUDED.notice, holidays = EXCLUDED.holidays, workdays = EXCLUDED.workdays,
