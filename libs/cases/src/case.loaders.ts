@@ -5,7 +5,8 @@ import type { LeakIncident } from '@app/leaks';
 import type { CaseModel, CaseParty, CaseStageTransition } from './case.model';
 import { CasesRepository } from './cases.repository';
 import { DeadlinesRepository, type DeadlineRow } from './deadlines.repository';
-import { HolidayCalendar } from './rules/holiday-calendar';
+import { DeadlinesService } from './deadlines.service';
+import type { HolidayCalendar } from './rules/holiday-calendar';
 
 interface Group<T> {
   key: string;
@@ -35,6 +36,7 @@ export class CaseLoaders {
   constructor(
     private readonly cases: CasesRepository,
     private readonly deadlineRows: DeadlinesRepository,
+    private readonly deadlineService: DeadlinesService,
     private readonly organisations: OrganisationsService,
   ) {}
 
@@ -61,7 +63,7 @@ export class CaseLoaders {
   /** The loaded holiday calendar, read once per request however many deadlines explain themselves. */
   async calendar(loaders: Loaders): Promise<HolidayCalendar> {
     const loaded = await loaders
-      .get('HolidayCalendar', async () => [{ key: 'loaded', calendar: new HolidayCalendar(await this.deadlineRows.calendarYears()) }], (c) => c.key)
+      .get('HolidayCalendar', async () => [{ key: 'loaded', calendar: await this.deadlineService.calendar() }], (c) => c.key)
       .load('loaded');
     return loaded!.calendar;
   }
