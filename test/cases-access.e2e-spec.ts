@@ -269,8 +269,17 @@ describe('cases: visibility, lists, deadlines and the holiday calendar', () => {
       const loaded = await ok(tokens.admin, `mutation($i: LoadHolidayCalendarYearInput!) { loadHolidayCalendarYear(input: $i) { year notice holidays workdays } }`, { i: input });
       expect(loaded.loadHolidayCalendarYear).toMatchObject({ year: 2023, holidays: [['2022-12-31', '2023-01-02'], ['2023-04-29', '2023-05-03']] });
 
-      const data = await ok(tokens.procurator, `query($id: ID!) { case(id: $id) { deadlines { ${DEADLINE} } } }`, { id: announcedCase });
+      const data = await ok(tokens.procurator, `query($id: ID!) { case(id: $id) { deadlines { ${DEADLINE} countingRule explanation } } }`, {
+        id: announcedCase,
+      });
       expect(data.case.deadlines[0]).toMatchObject({ nominalDue: '2023-04-29', due: '2023-05-04', provisional: false, provisionalReason: null });
+      // The explanation reads the calendar just loaded: the holiday period and its notice.
+      expect(data.case.deadlines[0]).toMatchObject({
+        countingRule: 'Civil Code arts. 201 and 203; Civil Procedure Law (2023) art. 85',
+        explanation:
+          '30 days from 2023-03-30 (not counted) end on 2023-04-29. 2023-04-29 falls in the holiday 2023-04-29..2023-05-03 of the 2023 arrangement ' +
+          '(国办发明电〔2022〕16号, 2022-12-08): a rest day, so the period ends on the first working day after the rest: 2023-05-04 is a Thursday: a working day.',
+      });
 
       const years = await ok(tokens.judge, `{ holidayCalendarYears { year notice } }`);
       expect(years.holidayCalendarYears.map((y: { year: number }) => y.year)).toEqual([2023, 2024, 2025, 2026]);
@@ -281,7 +290,7 @@ describe('cases: visibility, lists, deadlines and the holiday calendar', () => {
       const res = await gql(tokens.admin, `mutation($i: LoadHolidayCalendarYearInput!) { loadHolidayCalendarYear(input: $i) { year } }`, {
         i: { year: 2022, notice: 'test', holidays: [{ first: '2022-10-01', last: '2022-10-07' }], workdays: ['2022-10-12'] },
       });
-      expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', year: 2022, entry: 'workdays[0] "2022-10-12"' });
+      expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'workdays.0', year: 2022, entry: 'workdays[0] "2022-10-12"' });
     });
   });
 });

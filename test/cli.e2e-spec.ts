@@ -23,7 +23,7 @@ describe('the leakcase command line', () => {
 
   it('lists every command group in its help', async () => {
     const { stdout } = await leakcase('--help');
-    for (const command of ['migrate', 'seed-demo', 'organisations', 'users', 'audit', 'login', 'dataset', 'claimants']) {
+    for (const command of ['migrate', 'seed-demo', 'organisations', 'users', 'audit', 'login', 'dataset', 'claimants', 'calendar']) {
       expect(stdout).toContain(command);
     }
   });
@@ -39,6 +39,31 @@ describe('the leakcase command line', () => {
     writeFileSync(file, [CSV_HEADER, csvRow(900, incident.data!.registerLeakIncident.id), csvRow(901, incident.data!.registerLeakIncident.id)].join('\n'));
     const { stdout } = await leakcase('claimants', 'import', file, '--org', '示范省消费者权益保护委员会 (Demo Province Consumer Council)');
     expect(stdout).toMatch(/2 rows \(utf-8\): 2 enrolled, 0 already enrolled, 0 rejected/);
+  });
+
+  it('loads a holiday calendar file of the bundled format through the audited service, and refuses a bad one loading nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leakcase-cli-'));
+    // Test data, not the real 2027 notice (unpublished when the bundled file was made).
+    const year2027 = { year: 2027, notice: 'test notice 2027', holidays: [['2027-10-01', '2027-10-07']], workdays: ['2027-10-09'] };
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ years: [year2027, { ...year2027, year: 2028, holidays: [['2028-10-01', '2028-10-07']], workdays: ['2028-10-11'] }] }));
+    await expect(leakcase('calendar', 'load', bad)).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('Holiday calendar 2028: workdays[0] "2028-10-11": is a Wednesday'),
+    });
+
+    const admin = await api.login('admin@demo.local');
+    const day = `{ calendarDay(date: "2027-10-01") { restDay kind provisional arrangement { notice } } }`;
+    expect((await api.gql(day, {}, admin)).data!.calendarDay).toMatchObject({ restDay: false, provisional: true });
+
+    const file = join(dir, 'holidays.json');
+    writeFileSync(file, JSON.stringify({ about: 'test', years: [year2027] }));
+    const { stdout } = await leakcase('calendar', 'load', file);
+    expect(stdout).toBe('Loaded 2027: test notice 2027\n');
+    expect((await api.gql(day, {}, admin)).data!.calendarDay).toEqual({ restDay: true, kind: 'HOLIDAY', provisional: false, arrangement: { notice: 'test notice 2027' } });
+
+    const audit = await api.gql(`{ auditEvents(filter: { action: "holiday-calendar.load-year" }, first: 5) { nodes { action actorId subjectId } } }`, {}, admin);
+    expect(audit.data!.auditEvents.nodes).toContainEqual({ action: 'holiday-calendar.load-year', actorId: null, subjectId: '2027' });
   });
 
   it('answers a refusal as a message and exit code 1, not a stack trace', async () => {

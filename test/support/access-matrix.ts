@@ -182,6 +182,12 @@ export const QUERIES: Record<string, GraphqlOperation> = {
     // ADMIN reads the whole log; a judge the trail of a case filed at their court.
     expect: allow(['ADMIN', 'JUDGE'], { admin: 'OK', judge1: 'OK', judge2: 'NOT_FOUND' }),
   },
+  calendarDay: {
+    kind: 'query',
+    document: `{ calendarDay(date: "2026-02-21") { restDay explanation } }`,
+    variables: () => ({}),
+    expect: anyRole('OK'),
+  },
   case: {
     kind: 'query',
     document: `query($id: ID!) { case(id: $id) { id } }`,
@@ -332,6 +338,12 @@ export const QUERIES: Record<string, GraphqlOperation> = {
     document: `{ organisations(first: 100) { totalCount nodes { id } } }`,
     variables: () => ({}),
     // The directory of organisations is public to every user (courts are chosen from it).
+    expect: anyRole('OK'),
+  },
+  previewDeadline: {
+    kind: 'query',
+    document: `{ previewDeadline(rule: APPEAL_JUDGMENT, from: "2026-06-04") { due explanation } }`,
+    variables: () => ({}),
     expect: anyRole('OK'),
   },
   upcomingDeadlines: {

@@ -18,6 +18,7 @@ const GROUPS: Record<string, () => Command[]> = {
     return [m.loginCommand(), m.datasetCommand()];
   },
   claimants: () => [(require('./commands/claimants.commands') as typeof import('./commands/claimants.commands')).claimantsCommand()],
+  calendar: () => [(require('./commands/calendar.commands') as typeof import('./commands/calendar.commands')).calendarCommand()],
 };
 const GROUP_OF: Record<string, keyof typeof GROUPS> = {
   migrate: 'platform',
@@ -28,6 +29,7 @@ const GROUP_OF: Record<string, keyof typeof GROUPS> = {
   login: 'dataset',
   dataset: 'dataset',
   claimants: 'claimants',
+  calendar: 'calendar',
 };
 
 /** `leakcase <command>`: the same services as the API, from a terminal. */

@@ -22,6 +22,7 @@ import { IsUnifiedSocialCreditCode, LeakHandlerInput } from '@app/leaks';
 import { IsCalendarDate } from './calendar-date.validator';
 import { FirstInstanceProcedure } from './case.model';
 import { CaseStage, CaseType } from './rules/case-types';
+import { DeadlineRule } from './rules/deadline-rules';
 import { LiabilityBasis } from './rules/liability';
 import { REPRESENTATIVES } from './rules/standing';
 
@@ -271,6 +272,51 @@ export class UpcomingDeadlinesArgs extends PageArgs {
   @IsOptional()
   @IsBoolean()
   overdueOnly?: boolean;
+}
+
+/** The choices a rule leaves to the facts or the court (DeadlineOptions), as transitionCase takes them. */
+@InputType()
+export class DeadlineOptionsInput {
+  @Field({ nullable: true, description: 'PROCURATORIAL_RECOMMENDATION_RESPONSE: the harm is ongoing and urgent (15 days)' })
+  @IsOptional()
+  @IsBoolean()
+  urgent?: boolean;
+
+  @Field(() => Int, { nullable: true, description: 'REGISTRATION_PERIOD and EVIDENCE_PERIOD: the period in days the court set' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(366)
+  days?: number;
+
+  @Field(() => FirstInstanceProcedure, { nullable: true, description: 'EVIDENCE_PERIOD: the first-instance procedure' })
+  @IsOptional()
+  @IsEnum(FirstInstanceProcedure)
+  procedure?: FirstInstanceProcedure;
+}
+
+@ArgsType()
+export class PreviewDeadlineArgs {
+  @Field(() => DeadlineRule)
+  @IsEnum(DeadlineRule)
+  rule: DeadlineRule;
+
+  @Field({ description: 'Date of the triggering event (YYYY-MM-DD, Asia/Shanghai; not counted); any date, past or future' })
+  @IsCalendarDate()
+  from: string;
+
+  @Field(() => DeadlineOptionsInput, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => DeadlineOptionsInput)
+  options?: DeadlineOptionsInput;
+}
+
+@ArgsType()
+export class CalendarDayArgs {
+  @Field({ description: 'A calendar date, YYYY-MM-DD (Asia/Shanghai)' })
+  @IsCalendarDate()
+  date: string;
 }
 
 @InputType()

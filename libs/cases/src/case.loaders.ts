@@ -5,6 +5,8 @@ import type { LeakIncident } from '@app/leaks';
 import type { CaseModel, CaseParty, CaseStageTransition } from './case.model';
 import { CasesRepository } from './cases.repository';
 import { DeadlinesRepository, type DeadlineRow } from './deadlines.repository';
+import { DeadlinesService } from './deadlines.service';
+import type { HolidayCalendar } from './rules/holiday-calendar';
 
 interface Group<T> {
   key: string;
@@ -34,6 +36,7 @@ export class CaseLoaders {
   constructor(
     private readonly cases: CasesRepository,
     private readonly deadlineRows: DeadlinesRepository,
+    private readonly deadlineService: DeadlinesService,
     private readonly organisations: OrganisationsService,
   ) {}
 
@@ -55,6 +58,14 @@ export class CaseLoaders {
 
   transitions(loaders: Loaders): DataLoader<string, Group<CaseStageTransition & { caseId: string }> | null> {
     return groupLoader(loaders, 'CaseStageTransition.byCaseId', (ids) => this.cases.transitionsByCaseIds(ids), (t) => t.caseId);
+  }
+
+  /** The loaded holiday calendar, read once per request however many deadlines explain themselves. */
+  async calendar(loaders: Loaders): Promise<HolidayCalendar> {
+    const loaded = await loaders
+      .get('HolidayCalendar', async () => [{ key: 'loaded', calendar: await this.deadlineService.calendar() }], (c) => c.key)
+      .load('loaded');
+    return loaded!.calendar;
   }
 
   deadlines(loaders: Loaders): DataLoader<string, Group<DeadlineRow> | null> {

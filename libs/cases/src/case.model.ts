@@ -3,6 +3,7 @@ import { ConnectionType } from '@app/platform';
 import { HandlerRole } from '@app/leaks';
 import { CasePartyRole, CaseStage, CaseType } from './rules/case-types';
 import { DeadlineNature, DeadlineRule } from './rules/deadline-rules';
+import { DayKind } from './rules/holiday-calendar';
 import { LiabilityBasis } from './rules/liability';
 
 registerEnumType(CaseType, { name: 'CaseType' });
@@ -10,6 +11,16 @@ registerEnumType(CaseStage, { name: 'CaseStage' });
 registerEnumType(CasePartyRole, { name: 'CasePartyRole' });
 registerEnumType(LiabilityBasis, { name: 'LiabilityBasis' });
 registerEnumType(DeadlineRule, { name: 'DeadlineRule' });
+registerEnumType(DayKind, {
+  name: 'DayKind',
+  description: 'Why a day is or is not a legal rest day',
+  valuesMap: {
+    WEEKDAY: { description: 'Monday to Friday outside any holiday period: a working day' },
+    WEEKEND: { description: 'Saturday or Sunday not made a working day: a rest day' },
+    HOLIDAY: { description: 'Inside a statutory holiday period of a loaded arrangement: a rest day' },
+    ADJUSTED_WORKING_DAY: { description: 'A Saturday or Sunday the arrangement made a working day (调休上班)' },
+  },
+});
 registerEnumType(DeadlineNature, {
   name: 'DeadlineNature',
   description: 'What running out of a deadline means: a waiting period is never overdue, a time limit for a party to act can be',
@@ -109,26 +120,23 @@ export class StepContradiction {
   flaggedAt: Date;
 }
 
-/** A legal deadline computed by a named rule from an event of the case. */
-@ObjectType()
-export class CaseDeadline {
-  @Field(() => ID)
-  id: string;
-
-  @Field(() => ID)
-  caseId: string;
-
+/**
+ * A legal deadline computed by a named rule (computeDeadline), what a case stores and a preview
+ * shows alike. Dates are Asia/Shanghai calendar dates, YYYY-MM-DD.
+ */
+@ObjectType({ isAbstract: true })
+export abstract class ComputedDeadline {
   @Field(() => DeadlineRule)
   rule: DeadlineRule;
 
   @Field({ description: 'The article that sets the period' })
   source: string;
 
+  @Field({ description: 'The articles the period is counted by: Civil Code arts. 201-203, Civil Procedure Law (2023) art. 85' })
+  countingRule: string;
+
   @Field({ description: 'The day the period starts from (not counted)' })
   triggerDate: string;
-
-  @Field(() => ID, { nullable: true, description: "The party whose service started the period (CPL (2023) art. 171); null when it runs for every party" })
-  partyId: string | null;
 
   @Field(() => PeriodLengthModel)
   period: PeriodLengthModel;
@@ -151,11 +159,27 @@ export class CaseDeadline {
   @Field(() => String, { nullable: true })
   provisionalReason: string | null;
 
-  @Field(() => String, { nullable: true, description: 'When the case moved past the stage that opened it' })
-  closedOn: string | null;
-
   @Field(() => DeadlineNature, { description: 'Waiting period or time limit to act; decides whether it can be overdue' })
   nature: DeadlineNature;
+
+  @Field({ description: 'How the last day was counted, what day it is, and why it moved if it did, with the arrangement that decided it' })
+  explanation: string;
+}
+
+/** A legal deadline computed by a named rule from an event of the case. */
+@ObjectType()
+export class CaseDeadline extends ComputedDeadline {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => ID)
+  caseId: string;
+
+  @Field(() => ID, { nullable: true, description: "The party whose service started the period (CPL (2023) art. 171); null when it runs for every party" })
+  partyId: string | null;
+
+  @Field(() => String, { nullable: true, description: 'When the case moved past the stage that opened it' })
+  closedOn: string | null;
 
   @Field({ description: 'A time limit (never a waiting period) still open whose last day is before today' })
   overdue: boolean;
@@ -212,6 +236,51 @@ export class CaseModel {
 
 export const CaseConnection = ConnectionType(CaseModel);
 export const CaseDeadlineConnection = ConnectionType(CaseDeadline);
+
+/** A deadline computed for planning, as a case would get it, stored nowhere. */
+@ObjectType()
+export class DeadlinePreview extends ComputedDeadline {}
+
+/** The arrangement (State Council notice) that decided a day. */
+@ObjectType()
+export class HolidayArrangement {
+  @Field(() => Int)
+  year: number;
+
+  @Field()
+  notice: string;
+}
+
+/** One calendar date (Asia/Shanghai) as the holiday calendar judges it. */
+@ObjectType()
+export class CalendarDay {
+  @Field()
+  date: string;
+
+  @Field({ description: "English weekday name ('Saturday')" })
+  weekday: string;
+
+  @Field({ description: 'A legal rest day (Civil Code art. 203): a period ending on it moves to the next working day' })
+  restDay: boolean;
+
+  @Field(() => DayKind)
+  kind: DayKind;
+
+  @Field(() => [String], { nullable: true, description: 'HOLIDAY: the holiday period it falls in, [first day, last day]' })
+  holiday: string[] | null;
+
+  @Field(() => HolidayArrangement, { nullable: true, description: 'HOLIDAY and ADJUSTED_WORKING_DAY: the arrangement that decided it' })
+  arrangement: HolidayArrangement | null;
+
+  @Field({ description: 'True when an arrangement that may decide this day is not loaded (its year, or for a December day the next)' })
+  provisional: boolean;
+
+  @Field(() => String, { nullable: true })
+  provisionalReason: string | null;
+
+  @Field({ description: 'Why it is a rest or working day, in words' })
+  explanation: string;
+}
 
 /** One loaded year of the official holiday arrangement. */
 @ObjectType()

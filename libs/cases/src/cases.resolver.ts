@@ -133,7 +133,8 @@ export class CasesResolver {
   @ResolveField(() => [CaseDeadline], { description: 'Every deadline computed for the case, open and closed' })
   async deadlines(@Parent() c: CaseModel, @Context('loaders') loaders: Loaders): Promise<CaseDeadline[]> {
     const today = this.clock.today();
-    return ((await this.loaders.deadlines(loaders).load(c.id))?.items ?? []).map((row) => toCaseDeadline(row, today));
+    const [group, calendar] = await Promise.all([this.loaders.deadlines(loaders).load(c.id), this.loaders.calendar(loaders)]);
+    return (group?.items ?? []).map((row) => toCaseDeadline(row, today, calendar));
   }
 
   @ResolveField(() => [CaseStage], { description: "The stages its type's stage machine allows next" })

@@ -5,8 +5,9 @@ import { type Actor, type Connection, type CursorList, decodeCursor, SqlParams a
 import { overdueDeadlineSql } from './cases.repository';
 import type { CaseDeadline, HolidayCalendarYear } from './case.model';
 import type { CaseStage, CaseType } from './rules/case-types';
-import type { CalendarYearData } from './rules/holiday-calendar';
+import type { CalendarYearData, HolidayCalendar } from './rules/holiday-calendar';
 import { DEADLINE_RULES, type Deadline, type DeadlineRule, isOverdue } from './rules/deadline-rules';
+import { countingRuleFor, explainDeadline } from './rules/explanations';
 
 const DEADLINES: CursorList = { name: 'Deadline(due,id)', arity: 2 };
 
@@ -48,16 +49,21 @@ export interface DependingDeadlineRow extends DeadlineRow {
 /** A step the recomputed deadline contradicts, as stored; null clears the flag. */
 export type StoredContradiction = { transitionId: string; reason: string } | null;
 
-/** A stored deadline as the API shows it; `overdue` is judged against `today`. */
-export function toCaseDeadline(row: DeadlineRow, today: string): CaseDeadline {
+/**
+ * A stored deadline as the API shows it; `overdue` is judged against `today`, the explanation's
+ * days against `calendar` (the loaded one: the same the deadline is computed and recomputed with).
+ */
+export function toCaseDeadline(row: DeadlineRow, today: string, calendar: HolidayCalendar): CaseDeadline {
+  const period = { unit: row.period_unit, length: row.period_length };
   return {
     id: row.id,
     caseId: row.case_id,
     rule: row.rule,
     source: row.source,
+    countingRule: countingRuleFor(row.period_unit),
     triggerDate: row.trigger_date,
     partyId: row.party_id,
-    period: { unit: row.period_unit, length: row.period_length },
+    period,
     urgent: row.urgent,
     due: row.due,
     nominalDue: row.nominal_due,
@@ -70,6 +76,7 @@ export function toCaseDeadline(row: DeadlineRow, today: string): CaseDeadline {
     contradiction: row.contradicted_transition_id
       ? { transitionId: row.contradicted_transition_id, reason: row.contradiction!, flaggedAt: row.contradicted_at! }
       : null,
+    explanation: explainDeadline({ triggerDate: row.trigger_date, period, nominalDue: row.nominal_due, due: row.due }, calendar),
   };
 }
 
@@ -178,7 +185,8 @@ export class DeadlinesRepository {
     return rows.map((r: Record<string, any>) => ({ year: r.year, notice: r.notice, holidays: r.holidays, workdays: r.workdays, loadedAt: r.loaded_at }));
   }
 
-  async upsertCalendarYear(manager: EntityManager, data: CalendarYearData, loadedBy: string): Promise<HolidayCalendarYear> {
+  /** `loadedBy` is null when the CLI loads it. */
+  async upsertCalendarYear(manager: EntityManager, data: CalendarYearData, loadedBy: string | null): Promise<HolidayCalendarYear> {
     const [row] = await manager.query(
       `INSERT INTO holiday_calendar_year (year, notice, holidays, workdays, loaded_by) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (year) DO UPDATE SET notice = EXCLUDED.notice, holidays = EXCLUDED.holidays, workdays = EXCLUDED.workdays,

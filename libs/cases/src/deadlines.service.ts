@@ -2,13 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type Actor, AuditService, type Connection } from '@app/platform';
-import type { LoadHolidayCalendarYearInput, UpcomingDeadlinesArgs } from './case.inputs';
-import type { CaseDeadline, HolidayCalendarYear, LoadedHolidayCalendarYear, RecomputedDeadline } from './case.model';
+import type { UpcomingDeadlinesArgs } from './case.inputs';
+import type { CalendarDay, CaseDeadline, DeadlinePreview, HolidayCalendarYear, LoadedHolidayCalendarYear, RecomputedDeadline } from './case.model';
 import { Clock } from './clock';
 import { DeadlinesRepository, type DependingDeadlineRow, type StoredContradiction, toCaseDeadline } from './deadlines.repository';
-import type { CalendarDate } from './rules/calendar-date';
+import { type CalendarDate, parseCalendarDate } from './rules/calendar-date';
 import { computeDeadline, type DeadlineOptions, type DeadlineRule } from './rules/deadline-rules';
-import { HolidayCalendar } from './rules/holiday-calendar';
+import { countingRuleFor, explainCalendarDay, explainDeadline } from './rules/explanations';
+import { type CalendarYearData, HolidayCalendar } from './rules/holiday-calendar';
 import { addDays } from './rules/periods';
 import { waitsForPeriod } from './rules/stages';
 
@@ -39,7 +40,8 @@ export class DeadlinesService {
     private readonly clock: Clock,
   ) {}
 
-  async calendar(manager: EntityManager): Promise<HolidayCalendar> {
+  /** The holiday calendar as loaded in the database (every year an ADMIN or the CLI loaded). */
+  async calendar(manager: EntityManager = this.dataSource.manager): Promise<HolidayCalendar> {
     return new HolidayCalendar(await this.repository.calendarYears(manager));
   }
 
@@ -64,13 +66,42 @@ export class DeadlinesService {
     });
   }
 
-  upcoming(actor: Actor, args: UpcomingDeadlinesArgs): Promise<Connection<CaseDeadline>> {
+  async upcoming(actor: Actor, args: UpcomingDeadlinesArgs): Promise<Connection<CaseDeadline>> {
     const today = this.clock.today();
-    return this.repository.upcoming(actor, args, today).then((page) => ({
+    const [page, calendar] = await Promise.all([this.repository.upcoming(actor, args, today), this.calendar()]);
+    return {
       ...page,
-      nodes: page.nodes.map((row) => toCaseDeadline(row, today)),
-      edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: toCaseDeadline(edge.node, today) })),
-    }));
+      nodes: page.nodes.map((row) => toCaseDeadline(row, today, calendar)),
+      edges: page.edges.map((edge) => ({ cursor: edge.cursor, node: toCaseDeadline(edge.node, today, calendar) })),
+    };
+  }
+
+  /**
+   * The deadline `rule` would give from an event on `from` (Asia/Shanghai calendar date, not
+   * counted) with the loaded calendar, exactly as a case would store it; touches nothing.
+   * DeadlineRuleError for options the rule does not allow.
+   */
+  async preview(rule: DeadlineRule, from: string, options: DeadlineOptions): Promise<DeadlinePreview> {
+    const calendar = await this.calendar();
+    const deadline = computeDeadline(rule, from, calendar, options);
+    return {
+      ...deadline,
+      urgent: options.urgent === true,
+      countingRule: countingRuleFor(deadline.period.unit),
+      provisionalReason: deadline.provisionalReason ?? null,
+      explanation: explainDeadline(deadline, calendar),
+    };
+  }
+
+  /** Whether `date` (Asia/Shanghai calendar date) is a rest day by the loaded calendar, and why. */
+  async calendarDay(date: string): Promise<CalendarDay> {
+    const day = explainCalendarDay(parseCalendarDate(date), await this.calendar());
+    return {
+      ...day,
+      holiday: day.holiday ? [...day.holiday] : null,
+      arrangement: day.arrangement ?? null,
+      provisionalReason: day.provisionalReason ?? null,
+    };
   }
 
   async calendarYears(): Promise<HolidayCalendarYear[]> {
@@ -84,28 +115,24 @@ export class DeadlinesService {
   }
 
   /**
-   * Loads or replaces one year's official arrangement (validated on its own and against the
-   * neighbouring years), then recomputes every deadline whose end may depend on that year, so
-   * provisional deadlines become final. A closed deadline whose new last day is on or after the
-   * step that closed it flags that step as premature (a later load that makes it timely clears the
-   * flag). Returns, and audits on each case, every deadline whose last day moved or whose flag
-   * changed; one transaction, the load itself audited with the year and notice.
+   * Loads or replaces one year's official arrangement, `data` of the shape of one entry of
+   * cn-public-holidays.json (validated on its own and against the neighbouring years: a
+   * HolidayCalendarError names the field), then recomputes every deadline whose end may depend
+   * on that year, so provisional deadlines become final. A closed deadline whose new last day is
+   * on or after the step that closed it flags that step as premature (a later load that makes it
+   * timely clears the flag). Returns, and audits on each case, every deadline whose last day
+   * moved or whose flag changed; one transaction, the load itself audited with the year and
+   * notice. `actor` is null when the CLI loads it.
    */
-  loadCalendarYear(actor: Actor, input: LoadHolidayCalendarYearInput): Promise<LoadedHolidayCalendarYear> {
-    const data = {
-      year: input.year,
-      notice: input.notice,
-      holidays: input.holidays.map((h) => [h.first, h.last]),
-      workdays: input.workdays,
-    };
+  loadCalendarYear(actor: Actor | null, data: CalendarYearData): Promise<LoadedHolidayCalendarYear> {
     return this.dataSource.transaction(async (manager) => {
       await this.repository.lockCalendar(manager);
       const loaded = await this.repository.calendarYears(manager);
-      const others = loaded.filter((y) => y.year !== input.year);
+      const others = loaded.filter((y) => y.year !== data.year);
       const calendar = new HolidayCalendar([...others, data]);
-      const stored = await this.repository.upsertCalendarYear(manager, calendar.yearData(input.year)!, actor.userId);
+      const stored = await this.repository.upsertCalendarYear(manager, calendar.yearData(data.year)!, actor?.userId ?? null);
 
-      const affected = await this.repository.dependingOnYear(manager, input.year);
+      const affected = await this.repository.dependingOnYear(manager, data.year);
       const recomputed: RecomputedDeadline[] = [];
       let changed = 0;
       for (const row of affected) {
@@ -138,16 +165,16 @@ export class DeadlinesService {
           subjectType: 'CaseDeadline',
           subjectId: row.id,
           caseId: row.case_id,
-          details: { year: input.year, ...entry, contradictedTransitionId: contradiction?.transitionId ?? null },
+          details: { year: data.year, ...entry, contradictedTransitionId: contradiction?.transitionId ?? null },
         });
       }
       await this.audit.record(manager, actor, {
         action: 'holiday-calendar.load-year',
         subjectType: 'HolidayCalendarYear',
-        subjectId: String(input.year),
+        subjectId: String(data.year),
         details: {
-          year: input.year,
-          notice: input.notice,
+          year: data.year,
+          notice: stored.notice,
           replaced: others.length < loaded.length,
           deadlinesRecomputed: changed,
           deadlinesReported: recomputed.length,

@@ -1,12 +1,27 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { type Actor, Allow, ANY_ROLE, CurrentActor, Role } from '@app/platform';
-import { LoadHolidayCalendarYearInput } from './case.inputs';
-import { HolidayCalendarYear, LoadedHolidayCalendarYear } from './case.model';
+import { CalendarDayArgs, LoadHolidayCalendarYearInput, PreviewDeadlineArgs } from './case.inputs';
+import { CalendarDay, DeadlinePreview, HolidayCalendarYear, LoadedHolidayCalendarYear } from './case.model';
 import { DeadlinesService } from './deadlines.service';
 
+/** The holiday calendar, and the deadline rules asked about outside any case. */
 @Resolver(() => HolidayCalendarYear)
 export class HolidayCalendarResolver {
   constructor(private readonly deadlines: DeadlinesService) {}
+
+  @Allow(...ANY_ROLE)
+  @Query(() => DeadlinePreview, {
+    description: 'The deadline a rule gives from an event date, computed as a case would get it (same rules, loaded calendar); stores nothing',
+  })
+  previewDeadline(@Args() args: PreviewDeadlineArgs): Promise<DeadlinePreview> {
+    return this.deadlines.preview(args.rule, args.from, args.options ?? {});
+  }
+
+  @Allow(...ANY_ROLE)
+  @Query(() => CalendarDay, { description: 'Whether a date is a legal rest day and why; provisional where its arrangement is not loaded' })
+  calendarDay(@Args() args: CalendarDayArgs): Promise<CalendarDay> {
+    return this.deadlines.calendarDay(args.date);
+  }
 
   @Allow(...ANY_ROLE)
   @Query(() => [HolidayCalendarYear], { description: 'The years whose official holiday arrangement is loaded; deadlines in other years are provisional' })
@@ -20,6 +35,11 @@ export class HolidayCalendarResolver {
       "Loads or replaces one year's official arrangement and recomputes the deadlines that depend on it, reporting each that moved and each recorded step it makes premature (flagged on the deadline)",
   })
   loadHolidayCalendarYear(@CurrentActor() actor: Actor, @Args('input') input: LoadHolidayCalendarYearInput): Promise<LoadedHolidayCalendarYear> {
-    return this.deadlines.loadCalendarYear(actor, input);
+    return this.deadlines.loadCalendarYear(actor, {
+      year: input.year,
+      notice: input.notice,
+      holidays: input.holidays.map((h) => [h.first, h.last] as const),
+      workdays: input.workdays,
+    });
   }
 }

@@ -144,6 +144,16 @@ describe('HolidayCalendar', () => {
       expect(error).toBeInstanceOf(DomainError);
       expect(error).toMatchObject({ code: ErrorCode.BAD_USER_INPUT, year: 2026, entry: 'workdays[0] "2026-02-16"' });
     });
+
+    it('names the field at fault, as every BAD_USER_INPUT does: its path in the year (and the input)', () => {
+      const fieldOf = (data: unknown) => (errorOf(() => validateCalendarYear(data)) as DomainError).facts.field;
+      expect(fieldOf(year2026({ workdays: ['2026-01-04', '2026-02-16'] }))).toBe('workdays.1');
+      expect(fieldOf(year2026({ holidays: [['2026-01-01', '2026-01-03'], ['2026-02-23', '2026-02-15']] }))).toBe('holidays.1');
+      expect(fieldOf(year2026({ holidays: [] }))).toBe('holidays');
+      expect(fieldOf(year2026({ notice: '' }))).toBe('notice');
+      expect(fieldOf(year2026({ year: 26 }))).toBe('year');
+      expect((errorOf(() => new HolidayCalendar([year2026(), year2026()])) as DomainError).facts.field).toBe('year');
+    });
   });
 
   describe('building and extending a calendar', () => {

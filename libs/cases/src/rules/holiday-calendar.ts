@@ -37,20 +37,34 @@ export interface HolidayCalendarFile {
 
 /**
  * Calendar data refused on load or upload. Names the year (null when the year itself is
- * unreadable) and the entry, e.g. `workdays[1] "2026-02-16"`; holds no personal data.
+ * unreadable), the entry, e.g. `workdays[1] "2026-02-16"`, and, like every BAD_USER_INPUT, the
+ * `field`: the entry's path in one year's data (`year`, `notice`, `holidays.1`, `workdays.0`),
+ * which is also its path in the loadHolidayCalendarYear input. Holds no personal data.
  */
 export class HolidayCalendarError extends DomainError {
+  readonly field: string;
+
   constructor(
     readonly year: number | null,
     readonly entry: string,
     readonly reason: string,
   ) {
+    const field = fieldOf(entry);
     super(ErrorCode.BAD_USER_INPUT, `Holiday calendar ${year ?? '(year unreadable)'}: ${entry}: ${reason}`, {
+      field,
       year,
       entry,
       reason,
     });
+    this.field = field;
   }
+}
+
+/** `holidays[1] ["2026-10-01",...]` -> `holidays.1`; `year 2026` -> `year`. */
+function fieldOf(entry: string): string {
+  const match = /^(\w+)(?:\[(\d+)\])?/.exec(entry);
+  if (!match) return 'input';
+  return match[2] === undefined ? match[1] : `${match[1]}.${match[2]}`;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -147,6 +161,37 @@ export function validateCalendarYear(data: unknown): CalendarYearData {
   });
 }
 
+/** Why a day is, or is not, a legal rest day (HolidayCalendar.dayStatus). */
+export enum DayKind {
+  /** Monday to Friday outside any holiday period: a working day. */
+  WEEKDAY = 'WEEKDAY',
+  /** Saturday or Sunday not made a working day: a rest day. */
+  WEEKEND = 'WEEKEND',
+  /** Inside a statutory holiday period of a loaded arrangement: a rest day. */
+  HOLIDAY = 'HOLIDAY',
+  /** A Saturday or Sunday a loaded arrangement made a working day (调休上班). */
+  ADJUSTED_WORKING_DAY = 'ADJUSTED_WORKING_DAY',
+}
+
+/**
+ * What the calendar says of one Asia/Shanghai calendar date, and from which data: for HOLIDAY
+ * and ADJUSTED_WORKING_DAY the arrangement (`year`, `notice`) that decided it, and for HOLIDAY
+ * the inclusive period it lies in. Says nothing of provisional answers (unloadedYearsFor).
+ */
+export interface DayStatus {
+  readonly date: CalendarDate;
+  readonly kind: DayKind;
+  readonly restDay: boolean;
+  readonly arrangement?: { readonly year: number; readonly notice: string };
+  readonly holiday?: readonly [CalendarDate, CalendarDate];
+}
+
+/** A day a loaded arrangement decides: the arrangement, and the period for a holiday. */
+interface ArrangedDay {
+  readonly data: CalendarYearData;
+  readonly holiday?: readonly [CalendarDate, CalendarDate];
+}
+
 /**
  * Which days are legal rest days (法定休假日) in mainland China, for Civil Code art. 203 and
  * Civil Procedure Law (2023) art. 85: statutory holidays, and Saturdays and Sundays unless the
@@ -160,8 +205,8 @@ export class HolidayCalendar {
 
   private readonly years: ReadonlyMap<number, CalendarYearData>;
   /** Day numbers (see toDayNumber) of statutory holiday days and of adjusted working days. */
-  private readonly holidayDays = new Set<number>();
-  private readonly workingDays = new Set<number>();
+  private readonly holidayDays = new Map<number, ArrangedDay>();
+  private readonly workingDays = new Map<number, ArrangedDay>();
 
   /** Validates every year (validateCalendarYear) and refuses a year given twice, or a date one
    * year calls a holiday and another a working day. */
@@ -173,7 +218,7 @@ export class HolidayCalendar {
       if (byYear.has(data.year)) {
         throw new HolidayCalendarError(data.year, 'year', `overlaps: ${data.year} is already loaded`);
       }
-      const claim = (date: CalendarDate, kind: 'holiday' | 'working day', entry: string) => {
+      const claim = (date: CalendarDate, kind: 'holiday' | 'working day', entry: string, arranged: ArrangedDay) => {
         const day = toDayNumber(date);
         const other = claimedBy.get(day);
         if (other && other.kind !== kind) {
@@ -184,14 +229,14 @@ export class HolidayCalendar {
           );
         }
         claimedBy.set(day, { year: data.year, kind });
-        (kind === 'holiday' ? this.holidayDays : this.workingDays).add(day);
+        (kind === 'holiday' ? this.holidayDays : this.workingDays).set(day, arranged);
       };
       data.holidays.forEach(([first, last], index) => {
         for (let day = toDayNumber(first); day <= toDayNumber(last); day++) {
-          claim(fromDayNumber(day), 'holiday', `holidays[${index}] ${show([first, last])}`);
+          claim(fromDayNumber(day), 'holiday', `holidays[${index}] ${show([first, last])}`, { data, holiday: [first, last] });
         }
       });
-      data.workdays.forEach((date, index) => claim(date, 'working day', `workdays[${index}] ${show(date)}`));
+      data.workdays.forEach((date, index) => claim(date, 'working day', `workdays[${index}] ${show(date)}`, { data }));
       byYear.set(data.year, data);
     }
     this.years = byYear;
@@ -236,10 +281,22 @@ export class HolidayCalendar {
    * Saturday or Sunday that is not an adjusted working day. Weekday rule only for unloaded years.
    */
   isRestDay(date: CalendarDate): boolean {
+    return this.dayStatus(date).restDay;
+  }
+
+  /**
+   * Whether `date` (Asia/Shanghai calendar date) is a rest day and why: a holiday period or an
+   * adjusted working day of a loaded arrangement first, else the weekday rule.
+   */
+  dayStatus(date: CalendarDate): DayStatus {
     const day = toDayNumber(date);
-    if (this.holidayDays.has(day)) return true;
-    if (this.workingDays.has(day)) return false;
-    return isWeekend(date);
+    const holiday = this.holidayDays.get(day);
+    if (holiday) {
+      return { date, kind: DayKind.HOLIDAY, restDay: true, arrangement: arrangementOf(holiday.data), holiday: holiday.holiday };
+    }
+    const working = this.workingDays.get(day);
+    if (working) return { date, kind: DayKind.ADJUSTED_WORKING_DAY, restDay: false, arrangement: arrangementOf(working.data) };
+    return isWeekend(date) ? { date, kind: DayKind.WEEKEND, restDay: true } : { date, kind: DayKind.WEEKDAY, restDay: false };
   }
 
   /** The opposite of isRestDay: courts sit and periods may end on it. */
@@ -257,4 +314,8 @@ export class HolidayCalendar {
     const needed = month === 12 ? [year, year + 1] : [year];
     return needed.filter((y) => !this.years.has(y));
   }
+}
+
+function arrangementOf(data: CalendarYearData): { year: number; notice: string } {
+  return { year: data.year, notice: data.notice };
 }

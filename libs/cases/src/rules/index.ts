@@ -3,3 +3,4 @@ export * from './calendar-date';
 export * from './deadline-rules';
 export * from './holiday-calendar';
 export * from './periods';
+export * from './explanations';

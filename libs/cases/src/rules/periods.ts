@@ -103,12 +103,13 @@ function listYears(years: number[]): string {
 }
 
 /**
- * Why the judged days may still change, or undefined when the answer is final. Two different
- * situations (see HolidayCalendar.unloadedYearsFor): a day in a year with no loaded arrangement
- * was judged by the weekday rule only; a December day of a loaded year was judged with that
- * year's arrangement, but the next year's notice, not loaded yet, may still arrange it.
+ * Why the judged days (Asia/Shanghai calendar dates) may still change, or undefined when the
+ * answer is final. Two different situations (see HolidayCalendar.unloadedYearsFor): a day in a
+ * year with no loaded arrangement was judged by the weekday rule only; a December day of a loaded
+ * year was judged with that year's arrangement, but the next year's notice, not loaded yet, may
+ * still arrange it.
  */
-function provisionalReason(judged: CalendarDate[], calendar: HolidayCalendar): string | undefined {
+export function provisionalReason(judged: CalendarDate[], calendar: HolidayCalendar): string | undefined {
   const weekdayRule = sorted(judged.map(yearOf).filter((year) => !calendar.hasYear(year)));
   const december = judged.filter((date) => dateParts(date).month === 12 && !calendar.hasYear(yearOf(date) + 1));
   // A next year already named as unloaded for its own days needs no second mention.
