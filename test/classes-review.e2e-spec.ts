@@ -219,6 +219,15 @@ describe('classes: formation, subclasses, composition, anomalies and judicial re
       // The procuratorate enrols people 0 and 1 itself: its class holds them, not 2 and 3, whom
       // only the association (no party to this case) enrolled, though all four matched.
       for (const n of [0, 1]) await enrol(api, procurator, n, [incidentA]);
+      // Its own enrolments are matched by the matching job: until then they verify nothing.
+      for (const n of [0, 1]) {
+        for (let i = 0; ; i++) {
+          const seen = await ok(api, procurator, `query($id: ID!) { claimant(id: $id) { exposures { basis } } }`, { id: person.get(n) });
+          if (seen.claimant.exposures.some((x: { basis: string }) => x.basis === 'DATASET_MATCH')) break;
+          if (i > 100) throw new Error(`person ${n}'s enrolment by the procuratorate was never matched`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
       const hidden = await ok(api, procurator, `mutation($i: FormClassInput!) { formClass(input: $i) { added class { id } } }`, {
         i: { caseId: ownCase.openCase.id, name: 'Matched victims', definition: 'Claimants matched in the seized dataset', incidentIds: [incidentA], bases: ['DATASET_MATCH'] },
       });
