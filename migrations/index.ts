@@ -11,6 +11,7 @@ import { Accounts1764400011000 } from './1764400011000-accounts';
 import { ClassMemberEnrolmentCategories1764400012000 } from './1764400012000-class-member-enrolment-categories';
 import { ClassMemberReasonAuthors1764400013000 } from './1764400013000-class-member-reason-authors';
 import { DeadlineRecomputation1764400015000 } from './1764400015000-deadline-recomputation';
+import { OwnSubclassReassignment1764400016000 } from './1764400016000-own-subclass-reassignment';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet recorded in `migrations`. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   ClassMemberEnrolmentCategories1764400012000,
   ClassMemberReasonAuthors1764400013000,
   DeadlineRecomputation1764400015000,
+  OwnSubclassReassignment1764400016000,
 ];

@@ -221,6 +221,12 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
       (await ok(api, token, M, { c: shared })).classMembers.nodes.find((m: { claimantId: string }) => m.claimantId === claimantId);
     expect(await memberOf(a, person.get('S')!)).toMatchObject({ subclass: 'SENSITIVE_DATA', subclassReason: "A's client's medical card was in the data" });
     expect(await memberOf(b, person.get('S')!)).toMatchObject({ subclass: 'FINANCIAL_LOSS', subclassReason: null });
+    // B's own move of S neither replaces nor erases A's (which would tell A of B's enrolment).
+    await ok(api, b, `mutation($i: ReassignSubclassInput!) { reassignClassSubclass(input: $i) { id } }`, {
+      i: { classId: shared, claimantId: person.get('S'), subclass: 'ORDINARY', reason: "B's client withdrew the loss" },
+    });
+    expect(await memberOf(a, person.get('S')!)).toMatchObject({ subclass: 'SENSITIVE_DATA', subclassReason: "A's client's medical card was in the data" });
+    expect(await memberOf(b, person.get('S')!)).toMatchObject({ subclass: 'ORDINARY', subclassReason: "B's client withdrew the loss" });
 
     // An opt-out A recorded for a person both enrolled: the state is the person's, the reason A's.
     const v = await enrol(api, b, 7060, [incidentI]);

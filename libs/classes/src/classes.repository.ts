@@ -448,11 +448,23 @@ export class ClassesRepository {
     );
   }
 
-  /** One member's subclass by hand, with the reason and the organisation (court or party) whose decision gave it. */
-  async setSubclass(manager: EntityManager, classId: string, claimantId: string, subclass: Subclass, reason: string, by: string): Promise<void> {
+  /** The court's reassignment of one member's subclass by hand, with its reason: every viewer's, and formation keeps it. */
+  async setCourtSubclass(manager: EntityManager, classId: string, claimantId: string, subclass: Subclass, reason: string, court: string): Promise<void> {
     await manager.query(
       `UPDATE class_member SET subclass = $3, subclass_reason = $4, subclass_reason_organisation_id = $5 WHERE class_id = $1 AND claimant_id = $2`,
-      [classId, claimantId, subclass, reason, by],
+      [classId, claimantId, subclass, reason, court],
+    );
+  }
+
+  /**
+   * A party's reassignment of one member's subclass by hand, with its reason: on its own facts of
+   * the member, its own view only (the court reads it in the decisions); formation keeps it.
+   */
+  async setOwnSubclass(manager: EntityManager, classId: string, organisationId: string, claimantId: string, subclass: Subclass, reason: string): Promise<void> {
+    await manager.query(
+      `UPDATE class_member_enrolment SET subclass_override = $4, subclass_override_reason = $5
+        WHERE class_id = $1 AND organisation_id = $2 AND claimant_id = $3`,
+      [classId, organisationId, claimantId, subclass, reason],
     );
   }
 

@@ -195,14 +195,22 @@ export class ClassesService {
     });
   }
 
-  /** Moves a member to another subclass by hand, with a reason; re-forming keeps it. */
+  /**
+   * Moves a member to another subclass by hand, with a reason; re-forming keeps it. The court's
+   * move is the member's, for every viewer; a party's is its own view's (the court sees it among
+   * the decisions), so two parties that enrolled the person never overwrite each other's.
+   */
   async reassignSubclass(actor: Actor, input: ReassignSubclassInput): Promise<ReviewDecision> {
     const access = await this.access(actor, input.classId);
     return this.dataSource.transaction(async (manager) => {
       checkClassOpen((await this.lock(manager, input.classId)).status);
       const member = await this.repository.findMember(manager, input.classId, input.claimantId, access.view, true);
       if (!member) throw new NotFoundError('ClassMember', input.claimantId);
-      await this.repository.setSubclass(manager, input.classId, input.claimantId, input.subclass, input.reason, actor.organisationId);
+      if (access.by === MemberActor.COURT) {
+        await this.repository.setCourtSubclass(manager, input.classId, input.claimantId, input.subclass, input.reason, actor.organisationId);
+      } else {
+        await this.repository.setOwnSubclass(manager, input.classId, actor.organisationId, input.claimantId, input.subclass, input.reason);
+      }
       return this.decide(manager, actor, access, 'class.reassign-subclass', {
         kind: ReviewDecisionKind.REASSIGN_SUBCLASS,
         claimantId: input.claimantId,

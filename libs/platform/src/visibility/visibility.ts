@@ -162,24 +162,26 @@ export function classEnrolmentsIn(view: EnrolmentView, p: SqlParams, classId: st
  * class_member itself (its facts merge the enrolments of the case's parties). For an organisation,
  * its own enrolled members only, with the facts of its own enrolment (class_member_enrolment):
  * data categories, harms, the declared loss, evidence, the self-declared basis and the subclass
- * those facts give. The member's state is the member's, for every viewer; its reason, and a
- * subclass reassigned by hand, only when the organisation itself or the court gave them.
+ * those facts give, or its own hand reassignment. The member's state is the member's, for every
+ * viewer, its reason shown only when the organisation itself or the court gave it; the court's
+ * reassignment of the subclass applies to every viewer.
  */
 export function classMembersIn(view: EnrolmentView, p: SqlParams): string {
   if (view.merged) return 'class_member';
   // joined_at is the court's figure only: the member joined when some enrolment first put the
   // person in the class, which may have been another organisation's (a date before the
   // organisation's own enrolment, or before the formation that added its row, would say so).
-  // A reason, and a subclass moved by hand, only when the organisation itself or the court gave it
-  // (another party's would tell it of that party's enrolment); otherwise its own facts' subclass.
+  // A state reason only when the organisation itself or the court gave it (another party's would
+  // tell it of that party's enrolment). The subclass: the court's reassignment, else its own
+  // (class_member_enrolment's override), else what its own facts give.
   const org = p.add(view.organisationId);
-  const ownOrCourt = (author: string) =>
-    `(${author} = ${org} OR ${author} = (SELECT vc.court_id FROM legal_case vc WHERE vc.id = m.case_id))`;
-  const subclassShown = `(m.subclass_reason IS NOT NULL AND ${ownOrCourt('m.subclass_reason_organisation_id')})`;
+  const court = `(SELECT vc.court_id FROM legal_case vc WHERE vc.id = m.case_id)`;
+  const ownOrCourt = (author: string) => `(${author} = ${org} OR ${author} = ${court})`;
+  const courtSubclass = `(m.subclass_reason IS NOT NULL AND m.subclass_reason_organisation_id = ${court})`;
   return `(SELECT m.class_id, m.claimant_id, m.case_id, m.state, m.state_changed_at,
                   CASE WHEN ${ownOrCourt('m.state_reason_organisation_id')} THEN m.state_reason END AS state_reason,
-                  CASE WHEN ${subclassShown} THEN m.subclass ELSE o.subclass END AS subclass,
-                  CASE WHEN ${subclassShown} THEN m.subclass_reason END AS subclass_reason,
+                  CASE WHEN ${courtSubclass} THEN m.subclass ELSE coalesce(o.subclass_override, o.subclass) END AS subclass,
+                  CASE WHEN ${courtSubclass} THEN m.subclass_reason ELSE o.subclass_override_reason END AS subclass_reason,
                   o.bases, o.bases && '{DATASET_MATCH,BREACH_NOTICE}'::exposure_basis[] AS verified, o.data_categories, o.harm_types, o.declared_loss_fen,
                   o.has_evidence, o.evidence_outside_window, NULL::timestamptz AS joined_at
              FROM class_member m JOIN class_member_enrolment o ON o.class_id = m.class_id AND o.claimant_id = m.claimant_id
