@@ -59,7 +59,7 @@ describe('the leakcase command line', () => {
     const file = join(dir, 'holidays.json');
     writeFileSync(file, JSON.stringify({ about: 'test', years: [year2027] }));
     const { stdout } = await leakcase('calendar', 'load', file);
-    expect(stdout).toBe('Loaded 2027: test notice 2027\n');
+    expect(stdout).toBe('Loaded 2027: test notice 2027; 0 deadline(s) moved or flagged\n');
     expect((await api.gql(day, {}, admin)).data!.calendarDay).toEqual({ restDay: true, kind: 'HOLIDAY', provisional: false, arrangement: { notice: 'test notice 2027' } });
 
     const audit = await api.gql(`{ auditEvents(filter: { action: "holiday-calendar.load-year" }, first: 5) { nodes { action actorId subjectId } } }`, {}, admin);

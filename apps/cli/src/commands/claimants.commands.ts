@@ -46,8 +46,12 @@ export function claimantsCommand(): Command {
         const poll = setInterval(() => {
           void jobs.get(actor, staged.jobId!).then((job) => bar.update(job.done, { rows: job.done }), () => undefined);
         }, 250);
-        await jobs.runNow(staged.jobId!).finally(() => {
+        await jobs.runNow(staged.jobId!).finally(async () => {
           clearInterval(poll);
+          // The last count, so that the final line says where the job ended (a small file ends
+          // before the first poll).
+          const ended = await jobs.get(actor, staged.jobId!).catch(() => null);
+          if (ended) bar.update(ended.done, { rows: ended.done });
           bar.stop();
         });
         const report = await imports.report(actor, staged.importId);
