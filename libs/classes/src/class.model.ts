@@ -4,7 +4,7 @@ import { DataCategory } from '@app/leaks';
 import { ExposureBasis, HarmType } from '@app/claimants';
 import { ClassStatus, MemberState } from './rules/membership';
 import { AdequacyWarningKind } from './rules/representatives';
-import { Subclass } from './rules/subclasses';
+import { Subclass, SubclassRuleId } from './rules/subclasses';
 
 export enum ReviewDecisionKind {
   FORM = 'FORM',
@@ -90,6 +90,25 @@ export class MaskedClaimant {
  * case sees the merged facts of the case's parties' enrolments of the person; a plaintiff
  * organisation sees only its own enrolled members, each with the facts of its own enrolment.
  */
+/** A subclass rule as the API shows it: which rule, the subclass it gives, its condition and reason in words, its legal source. */
+@ObjectType('SubclassRule', { description: 'The rule that put a member in its subclass (rules/subclasses.ts), with its reason and legal source' })
+export class SubclassRuleModel {
+  @Field(() => SubclassRuleId)
+  id: SubclassRuleId;
+
+  @Field(() => Subclass)
+  subclass: Subclass;
+
+  @Field({ description: 'When the rule holds, in words' })
+  condition: string;
+
+  @Field({ description: 'Why it places the member there, in words' })
+  reason: string;
+
+  @Field({ description: 'The articles it applies' })
+  source: string;
+}
+
 @ObjectType({
   description:
     "A member of a class, put there by the enrolment of a party to the case (no other organisation's). The court of the case sees every member " +
@@ -118,14 +137,22 @@ export class ClassMember {
   @Field(() => String, { nullable: true, description: 'Set when the subclass was reassigned by hand' })
   subclassReason: string | null;
 
+  @Field(() => SubclassRuleModel, { nullable: true, description: 'The rule that put the member in its subclass; null when it was reassigned by hand (subclassReason says why)' })
+  subclassRule: SubclassRuleModel | null;
+
   @Field(() => [ExposureBasis])
   bases: ExposureBasis[];
 
   @Field({ description: 'Exposure verified by a dataset match or a breach notice' })
   verified: boolean;
 
-  @Field(() => [DataCategory])
+  @Field(() => [DataCategory], {
+    description: "The member's own data categories: those of the seized rows its identifiers matched (with the identifier kinds that matched), and those it declared with evidence",
+  })
   dataCategories: DataCategory[];
+
+  @Field(() => [DataCategory], { description: 'Those of dataCategories that only the claimant declared (with evidence): the seized data does not show them' })
+  declaredDataCategories: DataCategory[];
 
   @Field(() => [HarmType])
   harmTypes: HarmType[];
@@ -144,6 +171,12 @@ export class ClassMember {
     description: "When the person first joined the class: the court's figure. Null for the plaintiff side, since another organisation's enrolment may have put the person in first",
   })
   joinedAt: Date | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "How many of the case's parties enrolled the person (a count, never which): the court's figure. Null for the plaintiff side",
+  })
+  enrollingOrganisations: number | null;
 }
 
 @ObjectType()

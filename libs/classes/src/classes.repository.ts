@@ -8,6 +8,7 @@ import {
   classMembersIn,
   type Connection,
   enrolmentMatched,
+  ownMatchedCategories,
   ownMatchedFields,
   type CursorList,
   decodeCursor,
@@ -32,7 +33,7 @@ import {
   ReviewDecisionKind,
 } from './class.model';
 import { type ClassStatus, CURRENT_STATES, MemberState } from './rules/membership';
-import { SENSITIVE_CATEGORY_LIST, Subclass, subclassSql } from './rules/subclasses';
+import { ARTICLE_28_PARAMETER, ruleSubclassSql, Subclass, subclassRuleById, subclassRuleSql } from './rules/subclasses';
 
 const CLASSES: CursorList = { name: 'Class(createdAt,id)', arity: 2 };
 const CLASS_MEMBERS: CursorList = { name: 'ClassMember(claimantId)', arity: 1 };
@@ -78,9 +79,9 @@ const toClass = (r: ClassRow): ClassModel => ({
   incidentIds: r.incident_ids,
 });
 
-const MEMBER_COLUMNS = `m.class_id, m.claimant_id, m.state, m.state_reason, m.subclass, m.subclass_reason, m.bases::text[] AS bases,
-  m.verified, m.data_categories::text[] AS data_categories, m.harm_types::text[] AS harm_types,
-  m.declared_loss_fen::text AS declared_loss_fen, m.has_evidence, m.evidence_outside_window, m.joined_at`;
+const MEMBER_COLUMNS = `m.class_id, m.claimant_id, m.state, m.state_reason, m.subclass, m.subclass_reason, m.subclass_rule, m.bases::text[] AS bases,
+  m.verified, m.data_categories::text[] AS data_categories, m.declared_categories::text[] AS declared_categories, m.harm_types::text[] AS harm_types,
+  m.declared_loss_fen::text AS declared_loss_fen, m.has_evidence, m.evidence_outside_window, m.joined_at, m.enrolling_organisations`;
 
 interface MemberRow {
   class_id: string;
@@ -89,14 +90,17 @@ interface MemberRow {
   state_reason: string | null;
   subclass: Subclass;
   subclass_reason: string | null;
+  subclass_rule: string | null;
   bases: ExposureBasis[];
   verified: boolean;
   data_categories: DataCategory[];
+  declared_categories: DataCategory[];
   harm_types: HarmType[];
   declared_loss_fen: string | null;
   has_evidence: boolean;
   evidence_outside_window: boolean;
   joined_at: Date | null;
+  enrolling_organisations: number | null;
 }
 
 const toMember = (r: MemberRow): ClassMember => ({
@@ -106,14 +110,17 @@ const toMember = (r: MemberRow): ClassMember => ({
   stateReason: r.state_reason,
   subclass: r.subclass,
   subclassReason: r.subclass_reason,
+  subclassRule: subclassRuleById(r.subclass_rule),
   bases: r.bases,
   verified: r.verified,
   dataCategories: r.data_categories,
+  declaredDataCategories: r.declared_categories,
   harmTypes: r.harm_types,
   declaredLossFen: r.declared_loss_fen,
   hasEvidence: r.has_evidence,
   evidenceOutsideWindow: r.evidence_outside_window,
   joinedAt: r.joined_at,
+  enrollingOrganisations: r.enrolling_organisations,
 });
 
 const DECISION_COLUMNS = `d.id, d.class_id, d.kind, d.claimant_id, d.filter::text AS filter, d.reason, d.touched::text AS touched,
@@ -306,26 +313,28 @@ export class ClassesRepository {
    * a fact to its class: the court's merged view of a member is its parties' enrolments together.
    *
    * Each such enrolment's own facts are written to class_member_enrolment (the plaintiff side's
-   * view): the bases, the data categories (the verified exposures' incidents and matched
-   * identifiers, and the incidents it declared), its harms, its declared loss, evidence (a
-   * verified basis or an evidence reference), evidence dated before the exposure window, and the
-   * subclass those give. The member's merged facts (class_member, the court's view) join them:
-   * the declared loss is the largest of one enrolment, so that two organisations recording one
-   * loss do not double it. A new member is a PROPOSED candidate; a member already in the class
+   * view): the bases, the data categories (those of the seized rows its own identifiers matched,
+   * with the identifier kinds that matched, and those it declared with evidence, flagged as
+   * declared), its harms, its declared loss, evidence (a verified basis or an evidence
+   * reference), evidence dated before the exposure window, and the subclass those give with the
+   * rule that gave it (rules/subclasses.ts). The member's merged facts (class_member, the court's
+   * view) join them, with how many party enrolments put the person in the class: the declared
+   * loss is the largest of one enrolment, so that two organisations recording one loss do not
+   * double it; a category is declared only when no enrolment's seized rows show it. A new member is a PROPOSED candidate; a member already in the class
    * keeps its state and only has its facts refreshed, and its subclass recomputed unless someone
    * reassigned it by hand. Members are never removed.
    */
   async form(manager: EntityManager, classId: string, caseId: string, bases: ExposureBasis[]): Promise<FormationOutcome> {
-    const ownSubclass = subclassSql({ dataCategories: 'f.categories', declaredLossFen: 'f.loss' }, '$4');
-    const mergedSubclass = subclassSql({ dataCategories: 'g.categories', declaredLossFen: 'g.loss' }, '$4');
+    const ownRule = subclassRuleSql({ verifiedCategories: 'f.verified_categories', declaredCategories: 'f.declared_categories', declaredLossFen: 'f.loss' }, '$4');
+    const mergedRule = subclassRuleSql({ verifiedCategories: 'g.verified_categories', declaredCategories: 'g.declared_categories', declaredLossFen: 'g.loss' }, '$4');
     const [row] = await manager.query(
       `WITH inc AS (
-         SELECT i.id, i.data_categories, i.exposure_start
+         SELECT i.id, i.exposure_start
            FROM class_incident ci JOIN leak_incident i ON i.id = ci.incident_id WHERE ci.class_id = $1
        ), k AS (
          SELECT array_agg(id) AS incident_ids, min(exposure_start) AS window_start FROM inc
        ), pe AS (
-         SELECT e.id AS enrolment_id, e.claimant_id, e.organisation_id, e.created_at, e.phone_index, k.window_start,
+         SELECT e.id AS enrolment_id, e.claimant_id, e.organisation_id, e.created_at, e.phone_index, e.declared_categories, k.window_start,
                 CASE WHEN 'SELF_DECLARED' = ANY($3::exposure_basis[])
                      THEN ARRAY(SELECT i FROM unnest(e.declared_incident_ids) i WHERE i = ANY(k.incident_ids)) ELSE '{}' END AS declared
            FROM claimant_enrolment e
@@ -334,13 +343,17 @@ export class ClassesRepository {
           WHERE e.claimant_id IN (SELECT x.claimant_id FROM exposure x JOIN inc ON inc.id = x.incident_id WHERE x.basis = ANY($3::exposure_basis[]))
        ), pva AS (
          -- Each party enrolment's own verified exposures (a breach notice; a dataset match of its
-         -- own identifiers, with those fields only): their bases and the categories they expose.
-         SELECT pe.enrolment_id, array_agg(DISTINCT x.basis ORDER BY x.basis) AS bases, array_agg(DISTINCT c ORDER BY c) AS categories,
+         -- own identifiers, with those fields only): their bases, and the categories of the seized
+         -- rows its own identifiers matched with the identifier kinds that matched (never the
+         -- incident's categories: they describe the leak, not each person in it).
+         SELECT pe.enrolment_id, array_agg(DISTINCT x.basis ORDER BY x.basis) AS bases,
+                coalesce(array_agg(DISTINCT c ORDER BY c) FILTER (WHERE c IS NOT NULL), '{}') AS categories,
                 bool_or((x.first_seen AT TIME ZONE 'Asia/Shanghai')::date < inc.exposure_start) AS before
            FROM pe JOIN exposure x ON x.claimant_id = pe.claimant_id JOIN inc ON inc.id = x.incident_id
            CROSS JOIN LATERAL (SELECT ${ownMatchedFields('x', 'pe')} AS fields) own
-           CROSS JOIN LATERAL unnest(inc.data_categories || ARRAY(
-             SELECT (CASE f WHEN 'PHONE' THEN 'PHONE_NUMBER' ELSE f END)::data_category FROM unnest(own.fields) f)) c
+           LEFT JOIN LATERAL unnest(
+             CASE WHEN x.basis = 'DATASET_MATCH' THEN ${ownMatchedCategories('x', 'pe')} ELSE '{}' END
+             || ARRAY(SELECT (CASE f WHEN 'PHONE' THEN 'PHONE_NUMBER' ELSE f END)::data_category FROM unnest(own.fields) f)) c ON true
           WHERE x.basis = ANY($3::exposure_basis[]) AND x.basis <> 'SELF_DECLARED'
             AND (x.basis <> 'DATASET_MATCH' OR cardinality(own.fields) > 0) AND ${enrolmentMatched('pe.claimant_id', 'pe.enrolment_id')}
           GROUP BY pe.enrolment_id
@@ -350,64 +363,90 @@ export class ClassesRepository {
                 min(h.created_at) AS earliest
            FROM harm_declaration h WHERE h.enrolment_id IN (SELECT enrolment_id FROM pe)
           GROUP BY h.enrolment_id
-       ), f AS (
-         SELECT pe.organisation_id, pe.claimant_id, pva.enrolment_id IS NOT NULL AS verified,
-                ARRAY(SELECT b FROM unnest(pva.bases) b
-                      UNION SELECT 'SELF_DECLARED'::exposure_basis WHERE cardinality(pe.declared) > 0 ORDER BY 1) AS bases,
-                ARRAY(SELECT c FROM unnest(pva.categories) c
-                      UNION SELECT unnest(inc.data_categories) FROM inc WHERE inc.id = ANY(pe.declared) ORDER BY 1) AS categories,
-                coalesce(hd.types, '{}') AS harm_types, hd.loss, pva.enrolment_id IS NOT NULL OR coalesce(hd.refs, false) AS has_evidence,
-                coalesce(pva.before, false)
-                  OR (cardinality(pe.declared) > 0 AND (pe.created_at AT TIME ZONE 'Asia/Shanghai')::date < pe.window_start)
-                  OR coalesce((hd.earliest AT TIME ZONE 'Asia/Shanghai')::date < pe.window_start, false) AS outside
+       ), fv AS (
+         -- The categories an enrolment declares count only with evidence (an evidence reference)
+         -- and only where it declared one of the class's incidents; flagged as declared when the
+         -- seized data does not show them.
+         SELECT pe.*, pva.enrolment_id IS NOT NULL AS verified, pva.bases AS verified_bases, coalesce(pva.categories, '{}') AS verified_categories,
+                pva.before, hd.types, hd.loss, hd.refs, hd.earliest,
+                CASE WHEN cardinality(pe.declared) > 0 AND coalesce(hd.refs, false)
+                     THEN ARRAY(SELECT d FROM unnest(pe.declared_categories) d WHERE NOT d = ANY(coalesce(pva.categories, '{}')) ORDER BY d)
+                     ELSE '{}' END AS declared_only
            FROM pe LEFT JOIN pva ON pva.enrolment_id = pe.enrolment_id LEFT JOIN hd ON hd.enrolment_id = pe.enrolment_id
           WHERE pva.enrolment_id IS NOT NULL OR cardinality(pe.declared) > 0
-       ), g AS (
+       ), f AS (
+         SELECT fv.organisation_id, fv.claimant_id, fv.verified,
+                ARRAY(SELECT b FROM unnest(fv.verified_bases) b
+                      UNION SELECT 'SELF_DECLARED'::exposure_basis WHERE cardinality(fv.declared) > 0 ORDER BY 1) AS bases,
+                fv.verified_categories, fv.declared_only AS declared_categories,
+                ARRAY(SELECT c FROM unnest(fv.verified_categories || fv.declared_only) c GROUP BY c ORDER BY c) AS categories,
+                coalesce(fv.types, '{}') AS harm_types, fv.loss, fv.verified OR coalesce(fv.refs, false) AS has_evidence,
+                coalesce(fv.before, false)
+                  OR (cardinality(fv.declared) > 0 AND (fv.created_at AT TIME ZONE 'Asia/Shanghai')::date < fv.window_start)
+                  OR coalesce((fv.earliest AT TIME ZONE 'Asia/Shanghai')::date < fv.window_start, false) AS outside
+           FROM fv
+       ), fr AS (
+         SELECT f.*, ${ownRule} AS rule FROM f
+       ), g0 AS (
          SELECT f.claimant_id, bool_or(f.verified) AS verified, max(f.loss) AS loss, bool_or(f.has_evidence) AS has_evidence,
-                bool_or(f.outside) AS outside
+                bool_or(f.outside) AS outside, count(*)::int AS organisations
            FROM f GROUP BY f.claimant_id
        ), gb AS (
          SELECT f.claimant_id, array_agg(DISTINCT b ORDER BY b) AS bases FROM f CROSS JOIN LATERAL unnest(f.bases) b GROUP BY f.claimant_id
        ), gc AS (
          SELECT f.claimant_id, array_agg(DISTINCT c ORDER BY c) AS categories FROM f CROSS JOIN LATERAL unnest(f.categories) c GROUP BY f.claimant_id
+       ), gv AS (
+         SELECT f.claimant_id, array_agg(DISTINCT c ORDER BY c) AS categories FROM f CROSS JOIN LATERAL unnest(f.verified_categories) c GROUP BY f.claimant_id
        ), gh AS (
          SELECT f.claimant_id, array_agg(DISTINCT h ORDER BY h) AS harm_types FROM f CROSS JOIN LATERAL unnest(f.harm_types) h GROUP BY f.claimant_id
+       ), g AS (
+         SELECT g0.claimant_id, g0.verified, g0.loss, g0.has_evidence, g0.outside, g0.organisations, gb.bases,
+                coalesce(gc.categories, '{}') AS categories, coalesce(gv.categories, '{}') AS verified_categories,
+                ARRAY(SELECT c FROM unnest(coalesce(gc.categories, '{}')) c WHERE NOT c = ANY(coalesce(gv.categories, '{}')) ORDER BY c) AS declared_categories,
+                coalesce(gh.harm_types, '{}') AS harm_types
+           FROM g0 JOIN gb USING (claimant_id) LEFT JOIN gc USING (claimant_id) LEFT JOIN gv USING (claimant_id) LEFT JOIN gh USING (claimant_id)
        ), merged AS (
-         SELECT g.claimant_id, g.verified, g.loss, g.has_evidence, g.outside, gb.bases,
-                coalesce(gc.categories, '{}') AS categories, coalesce(gh.harm_types, '{}') AS harm_types
-           FROM g JOIN gb USING (claimant_id) LEFT JOIN gc USING (claimant_id) LEFT JOIN gh USING (claimant_id)
+         SELECT g.*, ${mergedRule} AS rule FROM g
        ), ins AS (
-         INSERT INTO class_member AS m (class_id, claimant_id, case_id, subclass, bases, verified, data_categories, harm_types,
-                                        declared_loss_fen, has_evidence, evidence_outside_window)
-         SELECT $1, g.claimant_id, $2, ${mergedSubclass}, g.bases, g.verified, g.categories, g.harm_types, g.loss, g.has_evidence, g.outside
+         INSERT INTO class_member AS m (class_id, claimant_id, case_id, subclass, subclass_rule, bases, verified, data_categories, declared_categories,
+                                        harm_types, declared_loss_fen, has_evidence, evidence_outside_window, enrolling_organisations)
+         SELECT $1, g.claimant_id, $2, ${ruleSubclassSql('g.rule')}, g.rule, g.bases, g.verified, g.categories, g.declared_categories,
+                g.harm_types, g.loss, g.has_evidence, g.outside, g.organisations
            FROM merged g
          ON CONFLICT (class_id, claimant_id) DO UPDATE
            SET bases = EXCLUDED.bases, verified = EXCLUDED.verified, data_categories = EXCLUDED.data_categories,
-               harm_types = EXCLUDED.harm_types, declared_loss_fen = EXCLUDED.declared_loss_fen,
-               has_evidence = EXCLUDED.has_evidence, evidence_outside_window = EXCLUDED.evidence_outside_window,
-               subclass = CASE WHEN m.subclass_reason IS NULL THEN EXCLUDED.subclass ELSE m.subclass END
-         WHERE (m.bases, m.verified, m.data_categories, m.harm_types, m.declared_loss_fen, m.has_evidence, m.evidence_outside_window,
-                CASE WHEN m.subclass_reason IS NULL THEN m.subclass END)
+               declared_categories = EXCLUDED.declared_categories, harm_types = EXCLUDED.harm_types,
+               declared_loss_fen = EXCLUDED.declared_loss_fen, has_evidence = EXCLUDED.has_evidence,
+               evidence_outside_window = EXCLUDED.evidence_outside_window, enrolling_organisations = EXCLUDED.enrolling_organisations,
+               subclass = CASE WHEN m.subclass_reason IS NULL THEN EXCLUDED.subclass ELSE m.subclass END,
+               subclass_rule = CASE WHEN m.subclass_reason IS NULL THEN EXCLUDED.subclass_rule END
+         WHERE (m.bases, m.verified, m.data_categories, m.declared_categories, m.harm_types, m.declared_loss_fen, m.has_evidence,
+                m.evidence_outside_window, m.enrolling_organisations,
+                CASE WHEN m.subclass_reason IS NULL THEN m.subclass END, CASE WHEN m.subclass_reason IS NULL THEN m.subclass_rule END)
                IS DISTINCT FROM
-               (EXCLUDED.bases, EXCLUDED.verified, EXCLUDED.data_categories, EXCLUDED.harm_types, EXCLUDED.declared_loss_fen,
-                EXCLUDED.has_evidence, EXCLUDED.evidence_outside_window, CASE WHEN m.subclass_reason IS NULL THEN EXCLUDED.subclass END)
+               (EXCLUDED.bases, EXCLUDED.verified, EXCLUDED.data_categories, EXCLUDED.declared_categories, EXCLUDED.harm_types,
+                EXCLUDED.declared_loss_fen, EXCLUDED.has_evidence, EXCLUDED.evidence_outside_window, EXCLUDED.enrolling_organisations,
+                CASE WHEN m.subclass_reason IS NULL THEN EXCLUDED.subclass END, CASE WHEN m.subclass_reason IS NULL THEN EXCLUDED.subclass_rule END)
          RETURNING (xmax = 0) AS inserted
        ), gone AS (
          DELETE FROM class_member_enrolment o
           WHERE o.class_id = $1 AND NOT EXISTS (SELECT 1 FROM f WHERE f.organisation_id = o.organisation_id AND f.claimant_id = o.claimant_id)
        ), up AS (
-         INSERT INTO class_member_enrolment AS o (class_id, organisation_id, claimant_id, bases, subclass, data_categories, harm_types,
-                                                  declared_loss_fen, has_evidence, evidence_outside_window)
-         SELECT $1, f.organisation_id, f.claimant_id, f.bases, ${ownSubclass}, f.categories, f.harm_types, f.loss, f.has_evidence, f.outside
-           FROM f
+         INSERT INTO class_member_enrolment AS o (class_id, organisation_id, claimant_id, bases, subclass, subclass_rule, data_categories,
+                                                  declared_categories, harm_types, declared_loss_fen, has_evidence, evidence_outside_window)
+         SELECT $1, f.organisation_id, f.claimant_id, f.bases, ${ruleSubclassSql('f.rule')}, f.rule, f.categories, f.declared_categories,
+                f.harm_types, f.loss, f.has_evidence, f.outside
+           FROM fr f
          ON CONFLICT (class_id, organisation_id, claimant_id) DO UPDATE
-           SET bases = EXCLUDED.bases, subclass = EXCLUDED.subclass, data_categories = EXCLUDED.data_categories,
+           SET bases = EXCLUDED.bases, subclass = EXCLUDED.subclass, subclass_rule = EXCLUDED.subclass_rule,
+               data_categories = EXCLUDED.data_categories, declared_categories = EXCLUDED.declared_categories,
                harm_types = EXCLUDED.harm_types, declared_loss_fen = EXCLUDED.declared_loss_fen,
                has_evidence = EXCLUDED.has_evidence, evidence_outside_window = EXCLUDED.evidence_outside_window
-         WHERE (o.bases, o.subclass, o.data_categories, o.harm_types, o.declared_loss_fen, o.has_evidence, o.evidence_outside_window)
+         WHERE (o.bases, o.subclass, o.subclass_rule, o.data_categories, o.declared_categories, o.harm_types, o.declared_loss_fen,
+                o.has_evidence, o.evidence_outside_window)
                IS DISTINCT FROM
-               (EXCLUDED.bases, EXCLUDED.subclass, EXCLUDED.data_categories, EXCLUDED.harm_types, EXCLUDED.declared_loss_fen,
-                EXCLUDED.has_evidence, EXCLUDED.evidence_outside_window)
+               (EXCLUDED.bases, EXCLUDED.subclass, EXCLUDED.subclass_rule, EXCLUDED.data_categories, EXCLUDED.declared_categories,
+                EXCLUDED.harm_types, EXCLUDED.declared_loss_fen, EXCLUDED.has_evidence, EXCLUDED.evidence_outside_window)
          RETURNING o.organisation_id, (xmax = 0) AS inserted
        )
        SELECT (SELECT count(*) FILTER (WHERE inserted) FROM ins)::int AS added,
@@ -415,7 +454,7 @@ export class ClassesRepository {
               (SELECT coalesce(json_agg(x), '[]') FROM (
                  SELECT organisation_id, count(*) FILTER (WHERE inserted)::int AS added, count(*) FILTER (WHERE NOT inserted)::int AS refreshed
                    FROM up GROUP BY organisation_id) x) AS by_organisation`,
-      [classId, caseId, bases, SENSITIVE_CATEGORY_LIST],
+      [classId, caseId, bases, ARTICLE_28_PARAMETER],
     );
     await manager.query(`UPDATE case_class SET formed_at = clock_timestamp(), updated_at = now() WHERE id = $1`, [classId]);
     const byOrganisation = new Map<string, FormationCounts>(
@@ -451,7 +490,8 @@ export class ClassesRepository {
   /** The court's reassignment of one member's subclass by hand, with its reason: every viewer's, and formation keeps it. */
   async setCourtSubclass(manager: EntityManager, classId: string, claimantId: string, subclass: Subclass, reason: string, court: string): Promise<void> {
     await manager.query(
-      `UPDATE class_member SET subclass = $3, subclass_reason = $4, subclass_reason_organisation_id = $5 WHERE class_id = $1 AND claimant_id = $2`,
+      `UPDATE class_member SET subclass = $3, subclass_reason = $4, subclass_reason_organisation_id = $5, subclass_rule = NULL
+        WHERE class_id = $1 AND claimant_id = $2`,
       [classId, claimantId, subclass, reason, court],
     );
   }

@@ -63,7 +63,10 @@ export function loginCommand(): Command {
     });
 }
 
-/** `leakcase dataset import --incident ID FILE --columns id_number,phone`: hashes locally, uploads hashes only. */
+/**
+ * `leakcase dataset import --incident ID FILE --columns id_number,phone [--category col=CATEGORY …]`:
+ * hashes locally, uploads hashes only, and per row which mapped category columns were filled.
+ */
 export function datasetCommand(): Command {
   const dataset = new Command('dataset').description('Seized leaked datasets');
   dataset
@@ -72,13 +75,19 @@ export function datasetCommand(): Command {
     .argument('<file>', 'CSV file with a header row')
     .requiredOption('--incident <id>', 'the leak incident the dataset was seized for')
     .requiredOption('--columns <list>', 'kinds and header names: id_number,phone or id_number=身份证号,phone=手机号')
+    .option(
+      '--category <column=CATEGORY>',
+      'a column carrying a data category (PIPL art. 28), e.g. medical_card=MEDICAL_HEALTH; repeatable. Only whether each row fills it is sent',
+      (v: string, all: string[]) => [...all, v],
+      [] as string[],
+    )
     .option('--source <text>', 'where it came from (e.g. the seizure record number)', 'seized dataset')
     .option('--server <url>', 'API base URL')
     .option('--chunk-rows <n>', 'rows per chunk', (v) => Number(v), 100_000)
     .option('--workers <n>', 'hashing threads (default: all cores)', (v) => Number(v))
     .addOption(new Option('--encoding <encoding>', 'file encoding').choices(['utf-8', 'gb18030']).default('utf-8'))
     .option('--resume <datasetId>', 'resume this dataset upload')
-    .action(async (file: string, options: { incident: string; columns: string; source: string; server?: string; chunkRows: number; workers?: number; encoding: 'utf-8' | 'gb18030'; resume?: string }) => {
+    .action(async (file: string, options: { incident: string; columns: string; category: string[]; source: string; server?: string; chunkRows: number; workers?: number; encoding: 'utf-8' | 'gb18030'; resume?: string }) => {
       const { server, token } = session(options.server);
       const size = statSync(file).size;
       const bar = progressBar('dataset [{bar}] {percentage}% | {rows} rows | eta {eta}s');
@@ -87,6 +96,7 @@ export function datasetCommand(): Command {
         file,
         incidentId: options.incident,
         columns: options.columns,
+        categories: options.category,
         server,
         token,
         blindIndexKey: blindIndexKey(),

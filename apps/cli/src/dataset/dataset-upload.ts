@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
-import { type DatasetField, type DatasetStatus, DEFAULT_CHUNK_ROWS, HASH_BYTES } from '@app/claimants/datasets/dataset-protocol';
+import { type DatasetField, datasetRowBytes, type DatasetStatus, DEFAULT_CHUNK_ROWS } from '@app/claimants/datasets/dataset-protocol';
 import { BufferPool } from './buffer-pool';
 import { hashChunk, type HashSpec } from './hash-chunk';
 import { CliError } from '../cli-error';
@@ -18,6 +18,11 @@ export interface DatasetUploadOptions {
   incidentId: string;
   /** `id_number,phone` or `id_number=身份证号,phone=手机`: the kinds and the header names holding them. */
   columns: string;
+  /**
+   * Columns that carry a data category, `header=CATEGORY` each (`medical_card=MEDICAL_HEALTH`): each
+   * row tells the server which of them were filled (a bitmask), never their values.
+   */
+  categories?: string[];
   server: string;
   token: string;
   blindIndexKey: Buffer;
@@ -171,7 +176,7 @@ function stateFile(opts: DatasetUploadOptions): string {
 export async function uploadDataset(opts: DatasetUploadOptions): Promise<DatasetUploadResult> {
   const chunkRows = opts.chunkRows ?? DEFAULT_CHUNK_ROWS;
   const encoding = opts.encoding ?? 'utf-8';
-  const { columns, fields } = await resolveColumns(opts.file, opts.columns, encoding);
+  const { columns, fields, categoryColumns, categories } = await resolveColumns(opts.file, opts.columns, encoding, opts.categories ?? []);
 
   // Find or create the dataset on the server.
   mkdirSync(join(opts.stateDir, 'dataset-uploads'), { recursive: true, mode: 0o700 });
@@ -186,12 +191,13 @@ export async function uploadDataset(opts: DatasetUploadOptions): Promise<Dataset
       fileName: opts.file.split('/').pop(),
       fields,
       chunkRows,
+      categories,
     });
     datasetId = status.id;
     writeFileSync(state, JSON.stringify({ datasetId }), { mode: 0o600 });
   }
-  if (status.chunkRows !== chunkRows || status.fields.join() !== fields.join()) {
-    throw new CliError('the dataset being resumed was started with other --columns or --chunk-rows');
+  if (status.chunkRows !== chunkRows || status.fields.join() !== fields.join() || (status.categories ?? []).join() !== categories.join()) {
+    throw new CliError('the dataset being resumed was started with other --columns, --category or --chunk-rows');
   }
   const received = new Set(status.receivedChunks);
 
@@ -204,7 +210,7 @@ export async function uploadDataset(opts: DatasetUploadOptions): Promise<Dataset
   const { chunks } = await hashFileChunks({
     file: opts.file,
     chunkRows,
-    spec: { key: opts.blindIndexKey, encoding, columns, fields },
+    spec: { key: opts.blindIndexKey, encoding, columns, fields, categoryColumns },
     workers: opts.workers,
     onData: (buf) => {
       sha.update(buf);
@@ -240,8 +246,16 @@ export async function uploadDataset(opts: DatasetUploadOptions): Promise<Dataset
   return { datasetId: datasetId!, rows, chunks, chunksSent: sent, chunksSkipped: skipped, invalidIdentifiers: invalid, fileSha256, jobId: completed.job?.id ?? null };
 }
 
-/** The field kinds of `--columns` and their positions in the file's header line. */
-async function resolveColumns(file: string, spec: string, encoding: 'utf-8' | 'gb18030'): Promise<{ columns: number[]; fields: DatasetField[] }> {
+/**
+ * The field kinds of `--columns` and their positions in the file's header line, and those of the
+ * `--category header=CATEGORY` columns with their categories (checked by the server).
+ */
+async function resolveColumns(
+  file: string,
+  spec: string,
+  encoding: 'utf-8' | 'gb18030',
+  categorySpecs: string[] = [],
+): Promise<{ columns: number[]; fields: DatasetField[]; categoryColumns: number[]; categories: string[] }> {
   const wanted = spec.split(',').map((c) => c.trim()).filter(Boolean).map((c) => {
     const [kind, header] = c.split('=').map((s) => s.trim());
     if (!KINDS[kind.toLowerCase()]) throw new CliError(`--columns: unknown kind "${kind}" (id_number, phone)`);
@@ -256,7 +270,17 @@ async function resolveColumns(file: string, spec: string, encoding: 'utf-8' | 'g
     if (at < 0) throw new CliError(`--columns: the header has no column "${w.header}"`);
     return at;
   });
-  return { columns, fields: wanted.map((w) => w.field) };
+  const mapped = categorySpecs.map((c) => {
+    const eq = c.lastIndexOf('=');
+    const name = c.slice(0, eq).trim();
+    const category = c.slice(eq + 1).trim().toUpperCase();
+    if (eq < 1 || !category) throw new CliError(`--category: give a column and its category, as medical_card=MEDICAL_HEALTH`);
+    const at = header.indexOf(name.toLowerCase());
+    if (at < 0) throw new CliError(`--category: the header has no column "${name}"`);
+    return { at, category };
+  });
+  if (new Set(mapped.map((m) => m.category)).size !== mapped.length) throw new CliError('--category: each category once (map one column to it)');
+  return { columns, fields: wanted.map((w) => w.field), categoryColumns: mapped.map((m) => m.at), categories: mapped.map((m) => m.category) };
 }
 
 async function readFirstLine(file: string): Promise<Buffer> {
@@ -293,7 +317,7 @@ async function hashFileChunks(o: {
   const limit = Math.max(2, workers * 2);
   const pool = new HashPool(o.spec, workers);
   const chunkBuffers = new BufferPool(limit, CHUNK_BUFFER_BYTES);
-  const hashBuffers = new BufferPool(limit, o.chunkRows * o.spec.fields.length * HASH_BYTES);
+  const hashBuffers = new BufferPool(limit, o.chunkRows * datasetRowBytes(o.spec.fields.length, o.spec.categoryColumns?.length ?? 0));
   const inFlight = new Set<Promise<void>>();
   let failure: Error | undefined;
   let n = 0;

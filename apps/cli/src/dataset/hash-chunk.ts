@@ -1,7 +1,7 @@
 import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
 // Only the pure modules: this file runs in worker threads, which must not load Nest or native addons.
-import { type DatasetField, HASH_BYTES } from '@app/claimants/datasets/dataset-protocol';
+import { type DatasetField, datasetRowBytes, HASH_BYTES } from '@app/claimants/datasets/dataset-protocol';
 import { blindIndexPrefix, IdentifierKind } from '@app/claimants/vault/blind-index';
 import { idNumberCheckCharacter, idNumberProblem, normaliseIdNumber, normalisePhone } from '@app/claimants/vault/identifiers';
 import { PrefixedHmac } from '@app/claimants/vault/sha256-hmac';
@@ -13,6 +13,8 @@ export interface HashSpec {
   /** Column index of each field in `fields` order. */
   columns: number[];
   fields: DatasetField[];
+  /** Column index of each mapped data category, in the dataset's category (bit) order; none: no bitmask. */
+  categoryColumns?: number[];
 }
 
 /** Splits one CSV line; quoted lines go through csv-parse, plain ones are split on commas. */
@@ -63,13 +65,18 @@ function hashersFor(spec: HashSpec) {
  * Commas, quotes and newlines never occur inside a multi-byte UTF-8 or GB18030 character, so
  * cutting lines and cells on those bytes is safe in both encodings.
  *
+ * With `categoryColumns`, each row ends with a 4-byte big-endian bitmask: bit i set when the
+ * row's cell in categoryColumns[i] is not empty (only that: the value is never read further).
+ *
  * The hashes are written at the start of `into` when given (a reused buffer), else in a new one.
  */
 export function hashChunk(bytes: Buffer, spec: HashSpec, into?: Buffer): { body: Buffer; rows: number; invalid: number } {
   const width = spec.fields.length;
+  const categoryColumns = spec.categoryColumns ?? [];
+  const rowBytes = datasetRowBytes(width, categoryColumns.length);
   const h = hashersFor(spec);
   const isId = spec.fields.map((f) => f === 'ID_NUMBER');
-  const maxColumn = Math.max(...spec.columns);
+  const maxColumn = Math.max(...spec.columns, ...categoryColumns);
   const starts = new Int32Array(maxColumn + 1);
   const ends = new Int32Array(maxColumn + 1);
   const decode = (from: number, to: number) => (spec.encoding === 'utf-8' ? bytes.toString('utf8', from, to) : iconv.decode(bytes.subarray(from, to), 'gb18030'));
@@ -78,7 +85,7 @@ export function hashChunk(bytes: Buffer, spec: HashSpec, into?: Buffer): { body:
   let rows = 0;
   for (let p = bytes.indexOf(NL); p >= 0; p = bytes.indexOf(NL, p + 1)) rows++;
   if (bytes.length && bytes[bytes.length - 1] !== NL) rows++;
-  const size = rows * width * HASH_BYTES;
+  const size = rows * rowBytes;
   if (into && into.length < size) throw new Error(`hashChunk: ${rows} rows do not fit in ${into.length} bytes`);
   const body = into ? into.subarray(0, size).fill(0) : Buffer.alloc(size);
   let invalid = 0;
@@ -110,7 +117,7 @@ export function hashChunk(bytes: Buffer, spec: HashSpec, into?: Buffer): { body:
     if (end < 0) end = bytes.length;
     const next = end + 1;
     if (end > pos && bytes[end - 1] === CR) end--;
-    const out = r * width * HASH_BYTES;
+    const out = r * rowBytes;
 
     // Cut the cells we need; a quote anywhere sends the line to the CSV parser.
     let quoted = false;
@@ -132,6 +139,11 @@ export function hashChunk(bytes: Buffer, spec: HashSpec, into?: Buffer): { body:
     if (quoted) {
       const cells = splitLine(decode(pos, end));
       for (let f = 0; f < width; f++) if (slow(cells[spec.columns[f]] ?? '', f, out + f * HASH_BYTES)) invalid++;
+      if (categoryColumns.length) {
+        let mask = 0;
+        for (let k = 0; k < categoryColumns.length; k++) if ((cells[categoryColumns[k]] ?? '').trim() !== '') mask |= 1 << k;
+        body.writeUInt32BE(mask >>> 0, out + width * HASH_BYTES);
+      }
       pos = next;
       continue;
     }
@@ -145,9 +157,23 @@ export function hashChunk(bytes: Buffer, spec: HashSpec, into?: Buffer): { body:
       if (isId[f] ? fastId(bytes, s, e, h, at, body) : fastPhone(bytes, s, e, h, at, body)) continue;
       if (slow(decode(s, e), f, at)) invalid++;
     }
+    if (categoryColumns.length) {
+      let mask = 0;
+      for (let k = 0; k < categoryColumns.length; k++) {
+        const c = categoryColumns[k];
+        if (c < column && hasText(bytes, starts[c], ends[c])) mask |= 1 << k;
+      }
+      body.writeUInt32BE(mask >>> 0, out + width * HASH_BYTES);
+    }
     pos = next;
   }
   return { body, rows, invalid };
+}
+
+/** Whether bytes [s, e) hold anything but ASCII spaces and tabs (a filled cell). */
+function hasText(bytes: Buffer, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) if (bytes[i] !== 0x20 && bytes[i] !== 0x09) return true;
+  return false;
 }
 
 /** An ID number already in normal form (17 digits and a digit or X/x) that passes idNumberProblem, hashed; false otherwise. */

@@ -4,7 +4,17 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { type Actor, AuditService, ConflictError, InputError, type Job, JobsService, NotFoundError } from '@app/platform';
-import { type CompleteDatasetRequest, type CreateDatasetRequest, DATASET_FIELDS, type DatasetStatus, HASH_BYTES, MAX_CHUNK_ROWS } from './dataset-protocol';
+import { DataCategory } from '@app/leaks';
+import {
+  type CompleteDatasetRequest,
+  type CreateDatasetRequest,
+  DATASET_FIELDS,
+  type DatasetStatus,
+  datasetRowBytes,
+  HASH_BYTES,
+  MAX_CHUNK_ROWS,
+  MAX_DATASET_CATEGORIES,
+} from './dataset-protocol';
 import { MATCH_DATASET } from './matching.jobs';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -33,22 +43,27 @@ export class DatasetsService {
     if (!Number.isInteger(body.chunkRows) || body.chunkRows < 1 || body.chunkRows > MAX_CHUNK_ROWS) {
       throw new InputError('chunkRows', `must be an integer from 1 to ${MAX_CHUNK_ROWS}`);
     }
+    const categories = body.categories ?? [];
+    const known = Object.values(DataCategory) as string[];
+    if (!Array.isArray(categories) || categories.length > MAX_DATASET_CATEGORIES || categories.some((c) => !known.includes(c)) || new Set(categories).size !== categories.length) {
+      throw new InputError('categories', `must list at most ${MAX_DATASET_CATEGORIES} distinct data categories (${known.join(', ')})`);
+    }
     const fileName = typeof body.fileName === 'string' ? body.fileName.slice(0, 300) : null;
     return this.dataSource.transaction(async (manager) => {
       // Only the organisation that registered the incident imports its seized data.
       const [incident] = await manager.query(`SELECT id FROM leak_incident WHERE id = $1 AND organisation_id = $2`, [body.incidentId, actor.organisationId]);
       if (!incident) throw new NotFoundError('LeakIncident', body.incidentId);
       const [row] = await manager.query(
-        `INSERT INTO seized_dataset (incident_id, organisation_id, created_by, source, file_name, fields, chunk_rows)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-        [body.incidentId, actor.organisationId, actor.userId, body.source.trim(), fileName, fields, body.chunkRows],
+        `INSERT INTO seized_dataset (incident_id, organisation_id, created_by, source, file_name, fields, chunk_rows, categories)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8::data_category[]) RETURNING id`,
+        [body.incidentId, actor.organisationId, actor.userId, body.source.trim(), fileName, fields, body.chunkRows, categories],
       );
       await manager.query(`SELECT attach_seized_dataset_partition($1)`, [row.id]);
       await this.audit.record(manager, actor, {
         action: 'dataset.create',
         subjectType: 'SeizedDataset',
         subjectId: row.id,
-        details: { incidentId: body.incidentId, fields, chunkRows: body.chunkRows },
+        details: { incidentId: body.incidentId, fields, chunkRows: body.chunkRows, categories },
       });
       return this.status(actor, row.id, manager);
     });
@@ -57,7 +72,7 @@ export class DatasetsService {
   async status(actor: Actor, id: string, manager = this.dataSource.manager): Promise<DatasetStatus> {
     if (!UUID.test(id)) throw new NotFoundError('SeizedDataset', id);
     const [row] = await manager.query(
-      `SELECT d.*, encode(d.file_sha256, 'hex') AS sha,
+      `SELECT d.*, d.categories::text[] AS category_names, encode(d.file_sha256, 'hex') AS sha,
               (SELECT coalesce(array_agg(chunk_no ORDER BY chunk_no), '{}') FROM seized_dataset_chunk WHERE dataset_id = d.id) AS chunks,
               (SELECT coalesce(sum(rows), 0) FROM seized_dataset_chunk WHERE dataset_id = d.id)::bigint AS received
          FROM seized_dataset d WHERE d.id = $1 AND d.organisation_id = $2`,
@@ -71,6 +86,7 @@ export class DatasetsService {
       status: row.status,
       fields: row.fields,
       chunkRows: row.chunk_rows,
+      categories: row.category_names,
       receivedChunks: row.chunks,
       rowsReceived: Number(row.received),
       rowCount: num(row.row_count),
@@ -83,7 +99,7 @@ export class DatasetsService {
     if (!Number.isInteger(chunkNo) || chunkNo < 0 || chunkNo > 10_000_000) throw new InputError('chunk', 'must be a non-negative integer');
     const dataset = await this.status(actor, id);
     if (dataset.status !== 'RECEIVING') throw new ConflictError('The dataset is complete; it takes no more chunks', { datasetId: id });
-    const rowBytes = HASH_BYTES * dataset.fields.length;
+    const rowBytes = datasetRowBytes(dataset.fields.length, dataset.categories.length);
     if (body.length % rowBytes !== 0) throw new InputError('body', `must be a whole number of ${rowBytes}-byte rows`);
     const rows = body.length / rowBytes;
     if (rows > dataset.chunkRows) throw new InputError('body', `holds ${rows} rows; the dataset's chunks hold at most ${dataset.chunkRows}`);
@@ -101,7 +117,7 @@ export class DatasetsService {
         return { applied: false, rows };
       }
       const client = (runner as unknown as { databaseConnection: PoolClient }).databaseConnection;
-      await copyBinary(client, id, dataset.fields.indexOf('ID_NUMBER'), dataset.fields.indexOf('PHONE'), dataset.fields.length, body, rows);
+      await copyBinary(client, id, layoutOf(dataset), body, rows);
       await runner.commitTransaction();
       return { applied: true, rows };
     } catch (error) {
@@ -155,13 +171,28 @@ export class DatasetsService {
 }
 
 /**
- * COPY … FROM STDIN (FORMAT binary) of one chunk: a tuple per row of (dataset_id, id_number_index,
- * phone_index), NULL where the client sent zeros or the dataset has no such field. One pass over
- * the body with plain byte loops (no Buffer or string per row), straight into one COPY.
+ * Where a chunk row's parts are: the two hashes' field positions (-1: not in the dataset), the
+ * number of hashes, and how many categories the bitmask ending the row carries (0: no bitmask).
  */
-async function copyBinary(client: PoolClient, datasetId: string, idAt: number, phoneAt: number, width: number, body: Buffer, rows: number): Promise<void> {
-  const out = encodeCopyRows(datasetId, idAt, phoneAt, width, body, rows);
-  const stream = client.query(copyFrom(`COPY seized_dataset_row (dataset_id, id_number_index, phone_index) FROM STDIN (FORMAT binary)`));
+export interface ChunkLayout {
+  idAt: number;
+  phoneAt: number;
+  fields: number;
+  categories: number;
+}
+
+function layoutOf(dataset: DatasetStatus): ChunkLayout {
+  return { idAt: dataset.fields.indexOf('ID_NUMBER'), phoneAt: dataset.fields.indexOf('PHONE'), fields: dataset.fields.length, categories: dataset.categories.length };
+}
+
+/**
+ * COPY … FROM STDIN (FORMAT binary) of one chunk: a tuple per row of (dataset_id, id_number_index,
+ * phone_index, categories), NULL where the client sent zeros or the dataset has no such field. One
+ * pass over the body with plain byte loops (no Buffer or string per row), straight into one COPY.
+ */
+async function copyBinary(client: PoolClient, datasetId: string, layout: ChunkLayout, body: Buffer, rows: number): Promise<void> {
+  const out = encodeCopyRows(datasetId, layout, body, rows);
+  const stream = client.query(copyFrom(`COPY seized_dataset_row (dataset_id, id_number_index, phone_index, categories) FROM STDIN (FORMAT binary)`));
   await new Promise<void>((resolve, reject) => {
     stream.on('finish', resolve);
     stream.on('error', reject);
@@ -169,15 +200,21 @@ async function copyBinary(client: PoolClient, datasetId: string, idAt: number, p
   });
 }
 
-/** The COPY binary stream (header, tuples, trailer) of one chunk body. Exported for the unit tests. */
-export function encodeCopyRows(datasetId: string, idAt: number, phoneAt: number, width: number, body: Buffer, rows: number): Buffer {
+/**
+ * The COPY binary stream (header, tuples, trailer) of one chunk body: per row the dataset id, the
+ * two hashes and the category bitmask (NULL when zero or absent). A bitmask with a bit beyond the
+ * dataset's categories is refused (InputError naming the row). Exported for the unit tests.
+ */
+export function encodeCopyRows(datasetId: string, layout: ChunkLayout, body: Buffer, rows: number): Buffer {
+  const { idAt, phoneAt, fields } = layout;
+  const rowBytes = datasetRowBytes(fields, layout.categories);
   const uuid = Buffer.from(datasetId.replace(/-/g, ''), 'hex');
   // Every tuple starts with the field count and the dataset id: 2 + 4 + 16 bytes.
   const lead = Buffer.alloc(22);
-  lead.writeInt16BE(3, 0);
+  lead.writeInt16BE(4, 0);
   lead.writeInt32BE(16, 2);
   uuid.copy(lead, 6);
-  const out = Buffer.allocUnsafe(PGCOPY_HEADER.length + rows * (22 + 2 * (4 + HASH_BYTES)) + 2);
+  const out = Buffer.allocUnsafe(PGCOPY_HEADER.length + rows * (22 + 2 * (4 + HASH_BYTES) + 8) + 2);
   let o = PGCOPY_HEADER.copy(out, 0);
   const at = [idAt, phoneAt];
   for (let r = 0; r < rows; r++) {
@@ -187,17 +224,13 @@ export function encodeCopyRows(datasetId: string, idAt: number, phoneAt: number,
       const field = at[k];
       let start = -1;
       if (field >= 0) {
-        start = (r * width + field) * HASH_BYTES;
+        start = r * rowBytes + field * HASH_BYTES;
         let any = 0;
         for (let i = 0; i < HASH_BYTES; i++) any |= body[start + i];
         if (any === 0) start = -1;
       }
       if (start < 0) {
-        out[o] = 0xff;
-        out[o + 1] = 0xff;
-        out[o + 2] = 0xff;
-        out[o + 3] = 0xff;
-        o += 4;
+        o = out.writeInt32BE(-1, o);
       } else {
         out[o] = 0;
         out[o + 1] = 0;
@@ -207,6 +240,14 @@ export function encodeCopyRows(datasetId: string, idAt: number, phoneAt: number,
         for (let i = 0; i < HASH_BYTES; i++) out[o + i] = body[start + i];
         o += HASH_BYTES;
       }
+    }
+    const mask = layout.categories ? body.readUInt32BE(r * rowBytes + fields * HASH_BYTES) : 0;
+    if (mask >>> layout.categories !== 0) throw new InputError('body', `row ${r + 1} of the chunk sets a category bit beyond the dataset's ${layout.categories} categories`);
+    if (mask === 0) {
+      o = out.writeInt32BE(-1, o);
+    } else {
+      o = out.writeInt32BE(4, o);
+      o = out.writeInt32BE(mask, o);
     }
   }
   o = out.writeInt16BE(-1, o);

@@ -1,4 +1,4 @@
-import { DataCategory, involvesSensitiveData, isSensitive, SENSITIVE_DATA_CATEGORIES } from './data-categories';
+import { DataCategory, involvesSensitiveData, isPiplArticle28, isSensitive, SENSITIVE_DATA_CATEGORIES } from './data-categories';
 
 describe('sensitive personal information (PIPL art. 28)', () => {
   it('flags every category PIPL art. 28 names as sensitive', () => {
@@ -28,5 +28,14 @@ describe('sensitive personal information (PIPL art. 28)', () => {
   it('says a leak involves sensitive data when any one category is sensitive', () => {
     expect(involvesSensitiveData([DataCategory.NAME, DataCategory.PHONE_NUMBER])).toBe(false);
     expect(involvesSensitiveData([DataCategory.NAME, DataCategory.ID_NUMBER])).toBe(true);
+  });
+
+  it("names PIPL art. 28's own seven categories apart from the standard's wider list (ID numbers, credentials, genes, criminal records)", () => {
+    const article28 = Object.values(DataCategory).filter(isPiplArticle28).sort();
+    expect(article28).toEqual(['BIOMETRIC', 'FINANCIAL_ACCOUNT', 'LOCATION_WHEREABOUTS', 'MEDICAL_HEALTH', 'MINOR_UNDER_14', 'RELIGIOUS_BELIEF', 'SPECIFIC_IDENTITY']);
+    for (const category of [DataCategory.ID_NUMBER, DataCategory.ACCOUNT_CREDENTIALS, DataCategory.GENETIC, DataCategory.CRIMINAL_RECORD]) {
+      expect(isSensitive(category)).toBe(true);
+      expect(isPiplArticle28(category)).toBe(false);
+    }
   });
 });

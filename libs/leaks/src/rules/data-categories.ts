@@ -56,3 +56,25 @@ export function isSensitive(category: DataCategory): boolean {
 export function involvesSensitiveData(categories: readonly DataCategory[]): boolean {
   return categories.some(isSensitive);
 }
+
+/**
+ * The categories PIPL art. 28 itself names as sensitive (biometrics, religious belief, specific
+ * identity, medical health, financial accounts, whereabouts, minors under 14). Moral damage
+ * weighs these (Civil Code art. 1183; domain.md section 5), so the SENSITIVE_DATA subclass reads
+ * this list; the wider SENSITIVE_DATA_CATEGORIES (with GB/T 35273-2020 annex B's ID numbers,
+ * credentials, genetic data and criminal records) flags an incident as involving sensitive data.
+ */
+export const PIPL_ARTICLE_28_CATEGORIES: readonly DataCategory[] = Object.freeze([
+  DataCategory.BIOMETRIC,
+  DataCategory.RELIGIOUS_BELIEF,
+  DataCategory.SPECIFIC_IDENTITY,
+  DataCategory.MEDICAL_HEALTH,
+  DataCategory.FINANCIAL_ACCOUNT,
+  DataCategory.LOCATION_WHEREABOUTS,
+  DataCategory.MINOR_UNDER_14,
+]);
+
+/** True for a category PIPL art. 28 names (PIPL_ARTICLE_28_CATEGORIES). */
+export function isPiplArticle28(category: DataCategory): boolean {
+  return PIPL_ARTICLE_28_CATEGORIES.includes(category);
+}

@@ -86,6 +86,24 @@ export function ownMatchedFields(x: string, e: string): string {
 }
 
 /**
+ * The data categories of the seized rows that enrolment `e`'s own identifiers matched for
+ * dataset exposure `x`, as a data_category[] expression: each matched dataset's categories whose
+ * bit is set in a row holding the claimant's ID number (the same in every enrolment) or this
+ * enrolment's own phone (seized_dataset_row.categories, bit i for seized_dataset.categories[i + 1]).
+ * Only these rows describe the person: another enrolment's phone may have matched other rows,
+ * and the incident's categories describe the whole leak, not each person in it.
+ */
+export function ownMatchedCategories(x: string, e: string): string {
+  return `ARRAY(SELECT DISTINCT vd.categories[b.i] FROM seized_dataset vd
+                 JOIN seized_dataset_row vr ON vr.dataset_id = vd.id
+                 CROSS JOIN LATERAL generate_subscripts(vd.categories, 1) b(i)
+                WHERE vd.incident_id = ${x}.incident_id AND vd.matched_at IS NOT NULL AND cardinality(vd.categories) > 0
+                  AND vr.categories & (1 << (b.i - 1)) <> 0
+                  AND (vr.id_number_index = (SELECT vc.id_number_index FROM claimant vc WHERE vc.id = ${e}.claimant_id)
+                       OR vr.phone_index = ${e}.phone_index))`;
+}
+
+/**
  * "Exposure `x` is enrolment `e`'s own", as a predicate: a self-declared exposure when the
  * enrolment declared that incident; a dataset match when one of its own identifiers matched
  * (ownMatchedFields); a breach notice (the handler's, of the person) always.
@@ -164,13 +182,15 @@ export function classEnrolmentsIn(view: EnrolmentView, p: SqlParams, classId: st
  * data categories, harms, the declared loss, evidence, the self-declared basis and the subclass
  * those facts give, or its own hand reassignment. The member's state is the member's, for every
  * viewer, its reason shown only when the organisation itself or the court gave it; the court's
- * reassignment of the subclass applies to every viewer.
+ * reassignment of the subclass applies to every viewer. The rule that gave the subclass
+ * (subclass_rule) is shown only when no hand reassignment replaced it.
  */
 export function classMembersIn(view: EnrolmentView, p: SqlParams): string {
   if (view.merged) return 'class_member';
   // joined_at is the court's figure only: the member joined when some enrolment first put the
   // person in the class, which may have been another organisation's (a date before the
-  // organisation's own enrolment, or before the formation that added its row, would say so).
+  // organisation's own enrolment, or before the formation that added its row, would say so);
+  // enrolling_organisations too (a count above one would tell of another party's enrolment).
   // A state reason only when the organisation itself or the court gave it (another party's would
   // tell it of that party's enrolment). The subclass: the court's reassignment, else its own
   // (class_member_enrolment's override), else what its own facts give.
@@ -182,8 +202,10 @@ export function classMembersIn(view: EnrolmentView, p: SqlParams): string {
                   CASE WHEN ${ownOrCourt('m.state_reason_organisation_id')} THEN m.state_reason END AS state_reason,
                   CASE WHEN ${courtSubclass} THEN m.subclass ELSE coalesce(o.subclass_override, o.subclass) END AS subclass,
                   CASE WHEN ${courtSubclass} THEN m.subclass_reason ELSE o.subclass_override_reason END AS subclass_reason,
-                  o.bases, o.bases && '{DATASET_MATCH,BREACH_NOTICE}'::exposure_basis[] AS verified, o.data_categories, o.harm_types, o.declared_loss_fen,
-                  o.has_evidence, o.evidence_outside_window, NULL::timestamptz AS joined_at
+                  CASE WHEN NOT ${courtSubclass} AND o.subclass_override IS NULL THEN o.subclass_rule END AS subclass_rule,
+                  o.bases, o.bases && '{DATASET_MATCH,BREACH_NOTICE}'::exposure_basis[] AS verified, o.data_categories, o.declared_categories,
+                  o.harm_types, o.declared_loss_fen, o.has_evidence, o.evidence_outside_window, NULL::timestamptz AS joined_at,
+                  NULL::int AS enrolling_organisations
              FROM class_member m JOIN class_member_enrolment o ON o.class_id = m.class_id AND o.claimant_id = m.claimant_id
             WHERE o.organisation_id = ${org})`;
 }
