@@ -3,7 +3,7 @@ import type { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { ClassesRepository, COMPOSITION_SQL, MemberActor, MemberState, statesAllowedToByFilter } from '@app/classes';
 import { ExposureBasis } from '@app/claimants';
-import { MERGED_VIEW } from '@app/platform';
+import { MERGED_VIEW, Role } from '@app/platform';
 import { createApi } from '../apps/api/src/bootstrap';
 import { type BenchFigure, benchConfig, benchDatabase, withClient } from './harness';
 
@@ -156,7 +156,7 @@ export async function classComposition(): Promise<BenchFigure[]> {
 
       // Bulk admit by filter over every member of the big class.
       const from = statesAllowedToByFilter(MemberState.ADMITTED, MemberActor.COURT);
-      const bulk = repository.transitionByFilterStatement(classes.big, {}, from, MemberState.ADMITTED, 'Bench: admitted by filter', court);
+      const bulk = repository.transitionByFilterStatement({ role: Role.JUDGE, organisationId: court }, classes.big, {}, from, MemberState.ADMITTED, 'Bench: admitted by filter', court);
       const plainSql = `UPDATE class_member SET state = 'ADMITTED' WHERE class_id = $1 AND state IN ('PROPOSED', 'REGISTERED')`;
       let replica = true;
       try {

@@ -258,6 +258,13 @@ export const QUERIES: Record<string, GraphqlOperation> = {
     addressed: 'classId',
     expect: caseParties(),
   },
+  classReviewPreview: {
+    kind: 'query',
+    document: `query($i: ReviewMembersPreviewInput!) { classReviewPreview(input: $i) { members fromStates } }`,
+    variables: (fx) => ({ i: { classId: fx.classId, filter: { anomaly: 'SELF_DECLARED_ONLY' }, action: 'EXCLUDE' } }),
+    addressed: 'classId',
+    expect: court(),
+  },
   classMembers: {
     kind: 'query',
     document: `query($c: ID!) { classMembers(classId: $c, first: 100) { totalCount nodes { claimantId } } }`,

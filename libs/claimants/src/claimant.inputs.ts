@@ -16,6 +16,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import { DataCategory } from '@app/leaks';
 import { ConsentMethod, ConsentScope, HarmType } from './claimant.model';
 import { ENROLMENT_LIMITS } from './enrolment-record';
 
@@ -97,6 +98,16 @@ export class EnrolClaimantInput {
   @ValidateNested({ each: true })
   @Type(() => HarmInput)
   harms: HarmInput[] = [];
+
+  @Field(() => [DataCategory], {
+    defaultValue: [],
+    description:
+      'Data categories the claimant declares were exposed (e.g. MEDICAL_HEALTH). A class counts them, flagged as declared, only with an evidence reference on one of the harms',
+  })
+  @IsArray()
+  @ArrayUnique()
+  @IsEnum(DataCategory, { each: true })
+  declaredDataCategories: DataCategory[] = [];
 
   @Field(() => [ID], { description: 'Leak incidents the claimant believes exposed them' })
   @IsArray()

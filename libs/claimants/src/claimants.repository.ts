@@ -108,7 +108,10 @@ export class ClaimantsRepository {
     return row.id;
   }
 
-  /** The enrolment id, or null when the organisation has enrolled this claimant already. */
+  /**
+   * The enrolment id, or null when the organisation has enrolled this claimant already.
+   * `declaredCategories`: the data categories the claimant declares were exposed (DataCategory names).
+   */
   async insertEnrolment(
     manager: EntityManager,
     claimantId: string,
@@ -116,17 +119,18 @@ export class ClaimantsRepository {
     userId: string | null,
     caseId: string | null,
     s: SealedEnrolment,
+    declaredCategories: readonly string[] = [],
   ): Promise<string | null> {
     const rows = await manager.query(
       `INSERT INTO claimant_enrolment (claimant_id, organisation_id, enrolled_by, case_id, name_enc, id_number_enc, phone_enc,
          email_enc, address_enc, phone_index, name_masked, phone_masked, email_masked, consent_given_at, consent_method, consent_scope,
-         declared_incident_ids)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::consent_scope[], $17::uuid[])
+         declared_incident_ids, declared_categories)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::consent_scope[], $17::uuid[], $18::data_category[])
        ON CONFLICT (organisation_id, claimant_id) DO NOTHING
        RETURNING id`,
       [
         claimantId, organisationId, userId, caseId, s.nameEnc, s.idNumberEnc, s.phoneEnc, s.emailEnc, s.addressEnc, s.phoneIndex,
-        s.nameMasked, s.phoneMasked, s.emailMasked, s.consentGivenAt, s.consentMethod, s.consentScopes, s.incidentIds,
+        s.nameMasked, s.phoneMasked, s.emailMasked, s.consentGivenAt, s.consentMethod, s.consentScopes, s.incidentIds, declaredCategories,
       ],
     );
     return rows[0]?.id ?? null;

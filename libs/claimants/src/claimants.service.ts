@@ -63,7 +63,9 @@ export class ClaimantsService {
       // Only a case the caller may see: another organisation's case is as unknown as a missing one.
       if (input.caseId && !(await this.cases.canSee(actor, input.caseId))) throw new NotFoundError('Case', input.caseId);
       const claimantId = await this.repository.upsertClaimant(manager, sealed);
-      const enrolmentId = await this.repository.insertEnrolment(manager, claimantId, actor.organisationId, actor.userId, input.caseId ?? null, sealed);
+      const enrolmentId = await this.repository.insertEnrolment(
+        manager, claimantId, actor.organisationId, actor.userId, input.caseId ?? null, sealed, input.declaredDataCategories,
+      );
       if (!enrolmentId) throw new AlreadyEnrolledError(claimantId);
       await this.repository.insertHarms(manager, claimantId, enrolmentId, sealed.harms);
       await this.repository.insertDeclaredExposures(manager, claimantId, sealed.incidentIds);

@@ -101,6 +101,18 @@ export class MemberFilterInput {
   @IsOptional()
   @IsBoolean()
   evidenceOutsideWindow?: boolean;
+
+  @Field(() => ClassAnomalyKind, { nullable: true, description: 'Members showing this anomaly, by the same definition as classAnomalies (current members count for SHARED_PHONE)' })
+  @IsOptional()
+  @IsEnum(ClassAnomalyKind)
+  anomaly?: ClassAnomalyKind;
+
+  @Field(() => Int, { nullable: true, description: `SHARED_PHONE: how many members on one number make the anomaly (default ${DEFAULT_SHARED_PHONE_THRESHOLD})` })
+  @IsOptional()
+  @IsInt()
+  @Min(2)
+  @Max(100000)
+  anomalyThreshold?: number;
 }
 
 /** One member of a class: the class and the claimant. */
@@ -145,6 +157,23 @@ export class ReviewMembersInput {
 
   @ReasonField()
   reason: string;
+}
+
+/** A bulk decision's preview: how many members it would move now. */
+@InputType()
+export class ReviewMembersPreviewInput {
+  @Field(() => ID)
+  @IsUUID()
+  classId: string;
+
+  @Field(() => MemberFilterInput)
+  @ValidateNested()
+  @Type(() => MemberFilterInput)
+  filter: MemberFilterInput;
+
+  @Field(() => ReviewAction)
+  @IsEnum(ReviewAction)
+  action: ReviewAction;
 }
 
 @InputType()

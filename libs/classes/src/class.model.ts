@@ -179,6 +179,16 @@ export class ClassMember {
   enrollingOrganisations: number | null;
 }
 
+/** What a decision by filter would do now: the members it would move, from which states. */
+@ObjectType({ description: 'A preview of reviewClassMembers: how many members the same filter and action would move now' })
+export class ReviewPreview {
+  @Field(() => Int)
+  members: number;
+
+  @Field(() => [MemberState], { description: 'The states a decision by filter moves members from (never EXCLUDED)' })
+  fromStates: MemberState[];
+}
+
 @ObjectType()
 export class ClassMemberConnection extends ConnectionType(ClassMember) {}
 

@@ -14,13 +14,15 @@ import {
   decodeCursor,
   type EnrolmentView,
   returningRows,
+  type Viewer,
   SqlParams as Params,
+  MERGED_VIEW,
   toConnection,
   visibleCase,
 } from '@app/platform';
 import type { DataCategory } from '@app/leaks';
 import type { ExposureBasis, HarmType } from '@app/claimants';
-import type { MemberFilterInput } from './class.inputs';
+import { DEFAULT_SHARED_PHONE_THRESHOLD, type MemberFilterInput } from './class.inputs';
 import {
   type ClaimantClassMembership,
   type ClassAnomaly,
@@ -139,10 +141,18 @@ const toDecision = (r: any): ReviewDecision => ({
   decidedAt: r.decided_at,
 });
 
-/** The member filter as SQL conditions on alias m. */
-function filterConditions(filter: MemberFilterInput | undefined, p: Params): string[] {
+/** Who filters, over which view, in which class (a parameter): what an anomaly's definition reads. */
+interface FilterContext {
+  actor: Viewer;
+  view: MemberView;
+  classParam: string;
+}
+
+/** The member filter as SQL on alias m: conditions, and the CTEs they read (a WITH prefix, or ''). */
+function filterConditions(filter: MemberFilterInput | undefined, p: Params, ctx: FilterContext): { prefix: string; conditions: string[] } {
   const conditions: string[] = [];
-  if (!filter) return conditions;
+  let prefix = '';
+  if (!filter) return { prefix, conditions };
   if (filter.states?.length) conditions.push(`m.state = ANY(${p.add(filter.states)}::class_member_state[])`);
   if (filter.subclass) conditions.push(`m.subclass = ${p.add(filter.subclass)}::class_subclass`);
   if (filter.verified !== undefined && filter.verified !== null) conditions.push(`m.verified = ${p.add(filter.verified)}`);
@@ -150,7 +160,52 @@ function filterConditions(filter: MemberFilterInput | undefined, p: Params): str
   if (filter.evidenceOutsideWindow !== undefined && filter.evidenceOutsideWindow !== null) {
     conditions.push(`m.evidence_outside_window = ${p.add(filter.evidenceOutsideWindow)}`);
   }
-  return conditions;
+  if (filter.anomaly) {
+    const anomaly = anomalyDefinition(filter.anomaly, filter.anomalyThreshold ?? DEFAULT_SHARED_PHONE_THRESHOLD, ctx, p);
+    prefix = anomaly.prefix;
+    conditions.push(anomaly.condition);
+  }
+  return { prefix, conditions };
+}
+
+/**
+ * The one definition of each anomaly kind, as a condition on member m (alias) of class
+ * `ctx.classParam`, with the CTEs it reads: the anomaly list (classAnomalies) and the member filter
+ * (lists, bulk decisions and their preview) both take it from here.
+ *
+ * - SELF_DECLARED_ONLY: no verified basis (dataset match, breach notice) in the view.
+ * - NO_EVIDENCE: no verified basis and no evidence reference on any harm.
+ * - EVIDENCE_OUTSIDE_WINDOW: a harm or declaration dated before the exposure window opened.
+ * - DUPLICATE_ACROSS_CLASSES: a current member of another class over one of this class's
+ *   incidents (duplicateCondition).
+ * - SHARED_PHONE: enrolled (in the view) with a phone number that at least `threshold` current
+ *   members of the class share; CTE `shared` lists those numbers (phone_index, n, phone_masked).
+ */
+function anomalyDefinition(kind: ClassAnomalyKind, threshold: number, ctx: FilterContext, p: Params): { prefix: string; condition: string } {
+  switch (kind) {
+    case ClassAnomalyKind.SELF_DECLARED_ONLY:
+      return { prefix: '', condition: 'NOT m.verified' };
+    case ClassAnomalyKind.NO_EVIDENCE:
+      return { prefix: '', condition: 'NOT m.has_evidence' };
+    case ClassAnomalyKind.EVIDENCE_OUTSIDE_WINDOW:
+      return { prefix: '', condition: 'm.evidence_outside_window' };
+    case ClassAnomalyKind.DUPLICATE_ACROSS_CLASSES:
+      return { prefix: '', condition: duplicateCondition(ctx.actor, ctx.view, ctx.classParam, p) };
+    case ClassAnomalyKind.SHARED_PHONE: {
+      // The phone's blind index on each enrolment in the view (no address blind index exists to
+      // compare): the plaintiff side compares only the phones it recorded, among its own members.
+      const t = p.add(threshold);
+      const c = ctx.classParam;
+      const prefix = `WITH shared AS (
+          SELECT e.phone_index, count(DISTINCT e.claimant_id)::int AS n, min(e.phone_masked) AS phone_masked
+            FROM ${classMembersIn(ctx.view, p)} cm JOIN ${classEnrolmentsIn(ctx.view, p, c)} e ON e.claimant_id = cm.claimant_id
+           WHERE cm.class_id = ${c} AND cm.state IN ${CURRENT_SQL}
+           GROUP BY e.phone_index HAVING count(DISTINCT e.claimant_id) >= ${t})`;
+      const condition = `EXISTS (SELECT 1 FROM ${classEnrolmentsIn(ctx.view, p, c)} se JOIN shared ON shared.phone_index = se.phone_index
+                                  WHERE se.claimant_id = m.claimant_id)`;
+      return { prefix, condition };
+    }
+  }
 }
 
 /** "Member (classColumn, claimantColumn) is in the view", as a predicate. */
@@ -164,7 +219,7 @@ function memberInView(view: MemberView, p: Params, classColumn: string, claimant
  * plaintiff side counts only classes of cases it may see, through its own enrolments: a class it
  * cannot see would otherwise tell it that someone else enrolled the person.
  */
-function duplicateCondition(actor: Actor, view: MemberView, classParam: string, p: Params): string {
+function duplicateCondition(actor: Viewer, view: MemberView, classParam: string, p: Params): string {
   const visibleOther = view.merged
     ? ''
     : `AND EXISTS (SELECT 1 FROM case_class vk JOIN legal_case vc ON vc.id = vk.case_id WHERE vk.id = o.class_id AND ${visibleCase(actor, 'vc', p)})`;
@@ -515,6 +570,7 @@ export class ClassesRepository {
    */
   async transitionByFilter(
     manager: EntityManager,
+    actor: Viewer,
     classId: string,
     filter: MemberFilterInput,
     from: MemberState[],
@@ -522,13 +578,25 @@ export class ClassesRepository {
     reason: string,
     by: string,
   ): Promise<number> {
-    const { sql, values } = this.transitionByFilterStatement(classId, filter, from, to, reason, by);
+    const { sql, values } = this.transitionByFilterStatement(actor, classId, filter, from, to, reason, by);
     const [{ touched }] = await manager.query(sql, values);
     return touched;
   }
 
+  /**
+   * How many members a decision by filter would move now (transitionByFilter's very conditions),
+   * for the court's preview before it acts.
+   */
+  async countByFilter(actor: Viewer, classId: string, filter: MemberFilterInput, from: MemberState[]): Promise<number> {
+    const p = new Params();
+    const { prefix, conditions } = this.byFilterConditions(actor, classId, filter, from, p);
+    const [{ n }] = await this.dataSource.query(`${prefix} SELECT count(*)::int AS n FROM class_member m WHERE ${conditions.join(' AND ')}`, p.values);
+    return n;
+  }
+
   /** The statement of transitionByFilter (the benchmark EXPLAINs and times this very SQL). */
   transitionByFilterStatement(
+    actor: Viewer,
     classId: string,
     filter: MemberFilterInput,
     from: MemberState[],
@@ -537,8 +605,8 @@ export class ClassesRepository {
     by: string,
   ): { sql: string; values: unknown[] } {
     const p = new Params();
-    const conditions = [`m.class_id = ${p.add(classId)}`, `m.state = ANY(${p.add(from)}::class_member_state[])`, ...filterConditions(filter, p)];
-    const sql = `WITH u AS (
+    const { prefix, conditions } = this.byFilterConditions(actor, classId, filter, from, p);
+    const sql = `${prefix ? `${prefix},` : 'WITH'} u AS (
          UPDATE class_member m SET state = ${p.add(to)}::class_member_state, state_reason = ${p.add(reason)},
                                    state_reason_organisation_id = ${p.add(by)}::uuid, state_changed_at = now()
           WHERE ${conditions.join(' AND ')} RETURNING 1)
@@ -546,17 +614,25 @@ export class ClassesRepository {
     return { sql, values: p.values };
   }
 
-  async listMembers(classId: string, view: MemberView, filter: MemberFilterInput | undefined, first: number, after?: string): Promise<Connection<ClassMember>> {
+  /** The members of class `classId` (the court's merged view) in states `from` that `filter` selects. */
+  private byFilterConditions(actor: Viewer, classId: string, filter: MemberFilterInput, from: MemberState[], p: Params) {
+    const classParam = p.add(classId);
+    const { prefix, conditions } = filterConditions(filter, p, { actor, view: MERGED_VIEW, classParam });
+    return { prefix, conditions: [`m.class_id = ${classParam}`, `m.state = ANY(${p.add(from)}::class_member_state[])`, ...conditions] };
+  }
+
+  async listMembers(actor: Actor, classId: string, view: MemberView, filter: MemberFilterInput | undefined, first: number, after?: string): Promise<Connection<ClassMember>> {
     const p = new Params();
     const from = `${classMembersIn(view, p)} m`;
-    const conditions = [`m.class_id = ${p.add(classId)}`, ...filterConditions(filter, p)];
-    return this.page(CLASS_MEMBERS, { columns: MEMBER_COLUMNS, from }, conditions, p, first, after, toMember, (m) => m.claimantId);
+    const classParam = p.add(classId);
+    const { prefix, conditions } = filterConditions(filter, p, { actor, view, classParam });
+    return this.page(CLASS_MEMBERS, { prefix, columns: MEMBER_COLUMNS, from }, [`m.class_id = ${classParam}`, ...conditions], p, first, after, toMember, (m) => m.claimantId);
   }
 
   /**
-   * Members of one anomaly kind among the current members, keyset on claimant_id. For
-   * DUPLICATE_ACROSS_CLASSES, the ids of the other classes whose case `actor` may see, and only a
-   * count of the others.
+   * Members of one anomaly kind among the current members (anomalyDefinition), keyset on
+   * claimant_id. For DUPLICATE_ACROSS_CLASSES, the ids of the other classes whose case `actor` may
+   * see, and only a count of the others; for SHARED_PHONE, how many share the number, masked.
    */
   async anomalies(
     actor: Actor,
@@ -570,47 +646,28 @@ export class ClassesRepository {
     const p = new Params();
     const c = p.add(classId);
     const members = classMembersIn(view, p);
-    const conditions = [`m.class_id = ${c}`, `m.state IN ${CURRENT_SQL}`];
-    const query: PageQuery = { columns: MEMBER_COLUMNS, from: `${members} m` };
-    switch (kind) {
-      case ClassAnomalyKind.SELF_DECLARED_ONLY:
-        conditions.push('NOT m.verified');
-        break;
-      case ClassAnomalyKind.NO_EVIDENCE:
-        conditions.push('NOT m.has_evidence');
-        break;
-      case ClassAnomalyKind.EVIDENCE_OUTSIDE_WINDOW:
-        conditions.push('m.evidence_outside_window');
-        break;
-      case ClassAnomalyKind.DUPLICATE_ACROSS_CLASSES:
-        conditions.push(duplicateCondition(actor, view, c, p));
-        query.columns = (rp) => {
-          const others = `FROM ${classMembersIn(view, rp)} o JOIN case_class ok ON ok.id = o.class_id JOIN legal_case oc ON oc.id = ok.case_id
-             WHERE o.claimant_id = m.claimant_id AND o.class_id <> m.class_id AND o.state IN ${CURRENT_SQL}
-               AND EXISTS (SELECT 1 FROM class_incident oi WHERE oi.class_id = o.class_id
-                            AND oi.incident_id IN (SELECT incident_id FROM class_incident WHERE class_id = ${c}))`;
-          const visible = visibleCase(actor, 'oc', rp);
-          return `${MEMBER_COLUMNS},
-            ARRAY(SELECT o.class_id ${others} AND ${visible} ORDER BY o.class_id) AS other_class_ids,
-            (SELECT count(*)::int ${others} AND NOT ${visible}) AS hidden_other_classes`;
-        };
-        break;
-      case ClassAnomalyKind.SHARED_PHONE: {
-        // The phone's blind index on each enrolment in the view (no address blind index exists to
-        // compare): the plaintiff side compares only the phones it recorded, among its own members.
-        const t = p.add(threshold);
-        const enrolments = classEnrolmentsIn(view, p, c);
-        query.prefix = `WITH shared AS (
-            SELECT e.phone_index, count(DISTINCT e.claimant_id)::int AS n, min(e.phone_masked) AS phone_masked
-              FROM ${members} cm JOIN ${enrolments} e ON e.claimant_id = cm.claimant_id
-             WHERE cm.class_id = ${c} AND cm.state IN ${CURRENT_SQL}
-             GROUP BY e.phone_index HAVING count(DISTINCT e.claimant_id) >= ${t})`;
-        query.columns = `${MEMBER_COLUMNS}, s.n AS shared_by, s.phone_masked AS shared_phone_masked`;
-        query.from = `${members} m
-            JOIN LATERAL (SELECT s.n, s.phone_masked FROM ${enrolments} e JOIN shared s ON s.phone_index = e.phone_index
-                           WHERE e.claimant_id = m.claimant_id ORDER BY s.n DESC LIMIT 1) s ON true`;
-        break;
-      }
+    const anomaly = anomalyDefinition(kind, threshold, { actor, view, classParam: c }, p);
+    const conditions = [`m.class_id = ${c}`, `m.state IN ${CURRENT_SQL}`, anomaly.condition];
+    const query: PageQuery = { prefix: anomaly.prefix, columns: MEMBER_COLUMNS, from: `${members} m` };
+    if (kind === ClassAnomalyKind.DUPLICATE_ACROSS_CLASSES) {
+      query.columns = (rp) => {
+        const others = `FROM ${classMembersIn(view, rp)} o JOIN case_class ok ON ok.id = o.class_id JOIN legal_case oc ON oc.id = ok.case_id
+           WHERE o.claimant_id = m.claimant_id AND o.class_id <> m.class_id AND o.state IN ${CURRENT_SQL}
+             AND EXISTS (SELECT 1 FROM class_incident oi WHERE oi.class_id = o.class_id
+                          AND oi.incident_id IN (SELECT incident_id FROM class_incident WHERE class_id = ${c}))`;
+        const visible = visibleCase(actor, 'oc', rp);
+        return `${MEMBER_COLUMNS},
+          ARRAY(SELECT o.class_id ${others} AND ${visible} ORDER BY o.class_id) AS other_class_ids,
+          (SELECT count(*)::int ${others} AND NOT ${visible}) AS hidden_other_classes`;
+      };
+    }
+    if (kind === ClassAnomalyKind.SHARED_PHONE) {
+      // The largest cluster the member's phone is in, from the anomaly's own CTE.
+      query.columns = (rp) => `${MEMBER_COLUMNS},
+          (SELECT s.n FROM ${classEnrolmentsIn(view, rp, c)} e JOIN shared s ON s.phone_index = e.phone_index
+            WHERE e.claimant_id = m.claimant_id ORDER BY s.n DESC LIMIT 1) AS shared_by,
+          (SELECT s.phone_masked FROM ${classEnrolmentsIn(view, rp, c)} e JOIN shared s ON s.phone_index = e.phone_index
+            WHERE e.claimant_id = m.claimant_id ORDER BY s.n DESC LIMIT 1) AS shared_phone_masked`;
     }
     return this.page(CLASS_ANOMALIES, query, conditions, p, first, after, (r) => ({
       kind,

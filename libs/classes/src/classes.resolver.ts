@@ -15,6 +15,7 @@ import {
   RegisterMemberInput,
   ReviewMemberInput,
   ReviewMembersInput,
+  ReviewMembersPreviewInput,
 } from './class.inputs';
 import {
   ClaimantClassMembership,
@@ -29,6 +30,7 @@ import {
   FormationResult,
   MaskedClaimant,
   ReviewDecision,
+  ReviewPreview,
   ReviewDecisionConnection,
 } from './class.model';
 import { ClassesRepository } from './classes.repository';
@@ -103,6 +105,13 @@ export class ClassesResolver {
   @Mutation(() => ReviewDecision)
   reviewClassMember(@CurrentActor() actor: Actor, @Args('input') input: ReviewMemberInput): Promise<ReviewDecision> {
     return this.service.reviewMember(actor, input);
+  }
+
+  /** The court's preview of reviewClassMembers: the count the same filter and action would move now. */
+  @Allow(Role.JUDGE)
+  @Query(() => ReviewPreview)
+  classReviewPreview(@CurrentActor() actor: Actor, @Args('input') input: ReviewMembersPreviewInput): Promise<ReviewPreview> {
+    return this.service.previewReviewMembers(actor, input);
   }
 
   @Allow(Role.JUDGE)

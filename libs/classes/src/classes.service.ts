@@ -6,6 +6,7 @@ import { type CaseModel, CasesService, CaseType, checkRepresentativeCount, Clock
 import { ExposureBasis } from '@app/claimants';
 import { NoRegistrationPeriodError, NotReadyToCertifyError, RegistrationClosedError } from './class.errors';
 import {
+  DEFAULT_SHARED_PHONE_THRESHOLD,
   type ClassDecisionInput,
   type ClassMembersArgs,
   type ElectClassRepresentativesInput,
@@ -17,11 +18,12 @@ import {
   ReviewAction,
   type ReviewMemberInput,
   type ReviewMembersInput,
+  type ReviewMembersPreviewInput,
 } from './class.inputs';
 import {
   type AdequacyWarning,
   type ClassAnomaly,
-  type ClassAnomalyKind,
+  ClassAnomalyKind,
   type ClassComposition,
   type ClassMember,
   type ClassModel,
@@ -29,6 +31,7 @@ import {
   type FormationResult,
   type ReviewDecision,
   ReviewDecisionKind,
+  type ReviewPreview,
 } from './class.model';
 import { ClassesRepository, type MemberView } from './classes.repository';
 import {
@@ -85,7 +88,7 @@ export class ClassesService {
 
   async members(actor: Actor, args: ClassMembersArgs): Promise<Connection<ClassMember>> {
     const { view } = await this.access(actor, args.classId);
-    return this.repository.listMembers(args.classId, view, args.filter, args.first, args.after);
+    return this.repository.listMembers(actor, args.classId, view, args.filter, args.first, args.after);
   }
 
   async anomalies(actor: Actor, classId: string, kind: ClassAnomalyKind, threshold: number, first: number, after?: string): Promise<Connection<ClassAnomaly>> {
@@ -157,7 +160,7 @@ export class ClassesService {
     return this.dataSource.transaction(async (manager) => {
       checkClassOpen((await this.lock(manager, input.classId)).status);
       const from = statesAllowedToByFilter(to, MemberActor.COURT);
-      const touched = await this.repository.transitionByFilter(manager, input.classId, filter, from, to, input.reason, actor.organisationId);
+      const touched = await this.repository.transitionByFilter(manager, actor, input.classId, filter, from, to, input.reason, actor.organisationId);
       const kind = input.action === ReviewAction.ADMIT ? ReviewDecisionKind.ADMIT : ReviewDecisionKind.EXCLUDE;
       return this.decide(manager, actor, access, 'class.review-members', {
         kind,
@@ -166,6 +169,17 @@ export class ClassesService {
         touched,
       });
     });
+  }
+
+  /**
+   * The court's preview of a decision by filter: how many members reviewClassMembers would move
+   * now with this filter and action (the same conditions, the same states), and from which states.
+   */
+  async previewReviewMembers(actor: Actor, input: ReviewMembersPreviewInput): Promise<ReviewPreview> {
+    const access = await this.access(actor, input.classId);
+    if (access.by !== MemberActor.COURT) throw new ForbiddenError('Only the court of the case reviews members');
+    const from = statesAllowedToByFilter(REVIEW_TARGET[input.action], MemberActor.COURT);
+    return { members: await this.repository.countByFilter(actor, input.classId, compactFilter(input.filter), from), fromStates: from };
   }
 
   /** The claimant withdraws: recorded by the organisation that enrolled them. */
@@ -444,6 +458,10 @@ export class ClassesService {
 }
 
 /** The filter without unset fields, as kept in the decision. */
+/** The filter's given conditions only, with the SHARED_PHONE threshold made explicit (a decision keeps the filter it applied). */
 function compactFilter(filter: MemberFilterInput): MemberFilterInput {
-  return Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined && v !== null)) as MemberFilterInput;
+  const given = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined && v !== null)) as MemberFilterInput;
+  if (given.anomaly === ClassAnomalyKind.SHARED_PHONE) given.anomalyThreshold ??= DEFAULT_SHARED_PHONE_THRESHOLD;
+  else delete given.anomalyThreshold;
+  return given;
 }
