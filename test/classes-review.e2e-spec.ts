@@ -14,7 +14,7 @@ import { countSqlStatements } from './support/sql-statements';
  *   2     dataset match; scam calls                                      -> ORDINARY
  *   3     dataset match; no harm                                         -> ORDINARY
  *   4     breach notice; fraud loss 50,000 + mental distress             -> FINANCIAL_LOSS
- *   5     self-declared, also of the medical incident; scam calls with evidence -> SENSITIVE_DATA
+ *   5     self-declared, also of the medical incident, declaring medical data; scam calls with evidence -> SENSITIVE_DATA
  *   6     self-declared; scam calls, no evidence; phone shared with 8, 9 -> ORDINARY
  *   7     self-declared; fraud loss 20,000 with evidence dated 2023-06-01 (before the window) -> FINANCIAL_LOSS;
  *         matched by a second dataset before re-forming
@@ -74,7 +74,7 @@ describe('classes: formation, subclasses, composition, anomalies and judicial re
       [2, { harms: [scam()] }],
       [3, {}],
       [4, { harms: [loss('50000'), { type: 'MENTAL_DISTRESS', evidenceRefs: [] }] }],
-      [5, { harms: [scam(['call recording quoting an order number'])], incidentIds: [incidentA, incidentB] }],
+      [5, { harms: [scam(['call recording quoting an order number'])], incidentIds: [incidentA, incidentB], declaredDataCategories: ['MEDICAL_HEALTH'] }],
       [6, { harms: [scam()] }],
       [7, { harms: [loss('20000')] }],
       [8, { phone: phoneFor(6) }],
@@ -113,11 +113,15 @@ describe('classes: formation, subclasses, composition, anomalies and judicial re
   });
 
   describe('subclasses', () => {
-    it('SENSITIVE_DATA: a member exposed to a PIPL art. 28 category (medical data of the second incident)', async () => {
+    it('SENSITIVE_DATA: a member who declared a PIPL art. 28 category with evidence (medical data), flagged as declared', async () => {
       const m = await member(5);
       expect(m).toMatchObject({ subclass: 'SENSITIVE_DATA', subclassReason: null });
-      expect(m.dataCategories).toEqual(expect.arrayContaining(['MEDICAL_HEALTH']));
-      expect((await member(2)).dataCategories).not.toContain('MEDICAL_HEALTH');
+      expect(m.dataCategories).toEqual(['MEDICAL_HEALTH']);
+      const rule = await ok(api, judge, `query($c: ID!) { classMembers(classId: $c, first: 100) { nodes { claimantId declaredDataCategories subclassRule { id subclass source } } } }`, { c: classId });
+      const five = rule.classMembers.nodes.find((n: { claimantId: string }) => n.claimantId === person.get(5));
+      expect(five).toMatchObject({ declaredDataCategories: ['MEDICAL_HEALTH'], subclassRule: { id: 'SENSITIVE_DATA_DECLARED', subclass: 'SENSITIVE_DATA', source: 'PIPL arts. 28, 69(1); Civil Code art. 1183' } });
+      // The medical incident's categories describe that leak, not person 2 (matched on incident A's data by phone).
+      expect((await member(2)).dataCategories).toEqual(['PHONE_NUMBER']);
     });
 
     it('FINANCIAL_LOSS: a member who declared a loss, with ordinary data only', async () => {
@@ -163,7 +167,9 @@ describe('classes: formation, subclasses, composition, anomalies and judicial re
       { subclass: 'ORDINARY', members: 4, share: 0.4 },
     ]);
     expect(Object.fromEntries(c.byBasis.map((b: any) => [b.basis, b.members]))).toEqual({ SELF_DECLARED: 10, DATASET_MATCH: 4, BREACH_NOTICE: 1 });
-    expect(Object.fromEntries(c.dataCategories.map((b: any) => [b.category, b.members]))).toEqual({ NAME: 10, PHONE_NUMBER: 10, PURCHASE_HISTORY: 10, MEDICAL_HEALTH: 1 });
+    // Each member's own: 0-3 matched by phone; 5 declared medical data with evidence; the breach notice (4) and the other
+    // declarations name no category (the incidents' NAME and PURCHASE_HISTORY describe the leaks, not each person).
+    expect(Object.fromEntries(c.dataCategories.map((b: any) => [b.category, b.members]))).toEqual({ PHONE_NUMBER: 4, MEDICAL_HEALTH: 1 });
     expect(Object.fromEntries(c.harmTypes.map((b: any) => [b.harmType, b.members]))).toEqual({ FRAUD_LOSS: 4, SCAM_CALLS_OR_SPAM: 3, MENTAL_DISTRESS: 1 });
     expect(c.losses).toEqual({ members: 4, sumFen: '110000', medianFen: '25000', maxFen: '50000' });
   });
@@ -303,6 +309,13 @@ describe('classes: formation, subclasses, composition, anomalies and judicial re
       expect(await member(8)).toMatchObject({ state: 'EXCLUDED' });
       expect(await member(4)).toMatchObject({ state: 'ADMITTED' });
       expect((await members(judge)).totalCount).toBe(11);
+      // The court counts the parties that enrolled each member (the supporting procuratorate enrolled 0 and 1); the association gets no count.
+      const counts = async (token: string) =>
+        (await ok(api, token, `query($c: ID!) { classMembers(classId: $c, first: 100) { nodes { claimantId enrollingOrganisations } } }`, { c: classId })).classMembers.nodes;
+      expect(Object.fromEntries((await counts(judge)).map((n: any) => [people([n])[0], n.enrollingOrganisations]))).toEqual({
+        0: 2, 1: 2, 2: 1, 3: 1, 4: 1, 5: 1, 6: 1, 7: 1, 8: 1, 9: 1, 10: 1,
+      });
+      expect((await counts(association)).every((n: any) => n.enrollingOrganisations === null)).toBe(true);
       const again = await ok(api, association, `mutation($c: ID!) { reformClass(classId: $c) { added refreshed } }`, { c: classId });
       expect(again.reformClass).toEqual({ added: 0, refreshed: 0 });
     });
@@ -369,7 +382,8 @@ describe('classes: formation, subclasses, composition, anomalies and judicial re
         ['REASSIGN_SUBCLASS', 1],
         ['EXCLUDE', 1],
         ['ADMIT', 1],
-        ['REFORM', 2],
+        // 10 added, 7 verified, and 0 and 1 now enrolled by two parties (the supporting procuratorate enrolled them).
+        ['REFORM', 4],
         ['REFORM', 0],
         ['EXCLUDE', 4],
         ['ADMIT', 5],
