@@ -12,7 +12,7 @@ import { CLASS_TEST_KEY, COMPOSITION_FIELDS, DEFENDANT, enrol, MEMBER_FIELDS, ok
  * another association and another court's judge get NOT_FOUND on the class, though an
  * organisation sees the memberships of the claimants it enrolled (Claimant.classMemberships).
  * Claimants are enrolled through the API: the consumer council enrols people 100-111 (111 also
- * of a biometric leak), the designated organisation, not a party, enrols 120-121 (whom formation
+ * of a biometric leak, declaring its face data with evidence), the designated organisation, not a party, enrols 120-121 (whom formation
  * leaves out; they are put in the class as a class formed before that rule would hold them).
  */
 describe('classes in representative actions: registration, representatives, visibility', () => {
@@ -71,7 +71,9 @@ describe('classes in representative actions: registration, representatives, visi
     incidentC = await registerIncident(api, association);
     const incidentD = await registerIncident(api, association, { dataCategories: ['NAME', 'BIOMETRIC'], handler: { name: '某某人脸识别服务商', role: 'INTERMEDIARY_SERVICE_PROVIDER' } });
     caseId = await openRepresentativeAction('Victims of the delivery platform leak', [incidentC, incidentD]);
-    for (let n = 100; n <= 111; n++) person.set(n, await enrol(api, association, n, n === 111 ? [incidentC, incidentD] : [incidentC]));
+    // 111 declares its face data leaked by the face-recognition vendor, with a photo of the vendor's breach notice as evidence.
+    const biometric = { incidentIds: [incidentC, incidentD], declaredDataCategories: ['BIOMETRIC'], harms: [{ type: 'MENTAL_DISTRESS', evidenceRefs: ['breach notice photo'] }] };
+    for (let n = 100; n <= 111; n++) person.set(n, await enrol(api, association, n, [incidentC], n === 111 ? biometric : {}));
     // The designated organisation sees incident C as a co-plaintiff of a public-interest case over
     // it, and enrols against it; it is no party to the representative action.
     await shareIncidentsThroughCase(api.gql, association, [incidentC], ['CONSUMER_ASSOCIATION', 'DESIGNATED_ORGANISATION']);
