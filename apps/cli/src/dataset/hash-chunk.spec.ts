@@ -109,4 +109,26 @@ describe('hashChunk (byte-level fast path)', () => {
     expect({ ...into, body: Buffer.from(into.body) }).toEqual(fresh);
     expect(() => hashChunk(bytes, spec, Buffer.alloc(2 * 2 * HASH_BYTES))).toThrow(/do not fit/);
   });
+
+  it('ends each row with the bitmask of its filled category columns, by hand: bit 0 medical card, bit 1 bank card', () => {
+    // Columns: phone, medical card, bank card. Values of the category columns never reach the body.
+    const spec: HashSpec = { key, encoding: 'utf-8', columns: [0], fields: ['PHONE'], categoryColumns: [1, 2] };
+    const rows = [
+      '13800000001,YB-001,',          // medical only -> 0b01
+      '13800000002,,6222 0200',       // bank only -> 0b10
+      '13800000003,YB-003,6222 0300', // both -> 0b11
+      '13800000004,  ,',              // blanks only -> 0
+      '13800000005',                  // cells missing -> 0
+      '"13800000006","YB-006",""',    // quoted line (CSV parser path): medical only -> 0b01
+      '13800000007,医保卡,',           // non-ASCII cell -> 0b01
+    ];
+    const { body, rows: n } = hashChunk(Buffer.from(rows.join('\n') + '\n'), spec);
+    expect(n).toBe(7);
+    const rowBytes = HASH_BYTES + 4;
+    expect(body.length).toBe(7 * rowBytes);
+    const masks = Array.from({ length: 7 }, (_, r) => body.readUInt32BE(r * rowBytes + HASH_BYTES));
+    expect(masks).toEqual([0b01, 0b10, 0b11, 0, 0, 0b01, 0b01]);
+    expect(body.subarray(0, HASH_BYTES).equals(blindIndex(key, IdentifierKind.PHONE, '13800000001'))).toBe(true);
+    expect(body.includes(Buffer.from('YB-001'))).toBe(false);
+  });
 });
