@@ -9,6 +9,10 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  *   Added to the partitioned parent, so every partition (and each new one, made LIKE it) has it.
  * - claimant_enrolment.declared_categories: the categories a claimant declares were exposed
  *   (counted for the class only with evidence, and flagged as declared).
+ * - claimant_enrolment.address_index (and claimant_import_row's, appended last, as the import's
+ *   COPY writes it): the keyed blind index of the normalised address, for the shared-address
+ *   anomaly. Enrolments made before have none (their addresses are encrypted; nothing to
+ *   compare without decrypting them).
  * - class_member / class_member_enrolment: declared_categories (those of data_categories that
  *   come from a declaration, not from the seized data), subclass_rule (the rule of
  *   libs/classes/src/rules/subclasses.ts that put the member in its subclass; NULL after a
@@ -23,7 +27,8 @@ export class MemberFactsPerSeizedRow1764400040000 implements MigrationInterface 
       ALTER TABLE seized_dataset ADD COLUMN categories data_category[] NOT NULL DEFAULT '{}'
         CHECK (cardinality(categories) <= 31);
       ALTER TABLE seized_dataset_row ADD COLUMN categories integer;
-      ALTER TABLE claimant_enrolment ADD COLUMN declared_categories data_category[] NOT NULL DEFAULT '{}';
+      ALTER TABLE claimant_enrolment ADD COLUMN declared_categories data_category[] NOT NULL DEFAULT '{}', ADD COLUMN address_index bytea;
+      ALTER TABLE claimant_import_row ADD COLUMN address_index bytea;
       ALTER TABLE class_member ADD COLUMN declared_categories data_category[] NOT NULL DEFAULT '{}',
         ADD COLUMN subclass_rule text, ADD COLUMN enrolling_organisations integer NOT NULL DEFAULT 1;
       ALTER TABLE class_member_enrolment ADD COLUMN declared_categories data_category[] NOT NULL DEFAULT '{}',
@@ -37,7 +42,8 @@ export class MemberFactsPerSeizedRow1764400040000 implements MigrationInterface 
     await q.query(`
       ALTER TABLE class_member_enrolment DROP COLUMN declared_categories, DROP COLUMN subclass_rule;
       ALTER TABLE class_member DROP COLUMN declared_categories, DROP COLUMN subclass_rule, DROP COLUMN enrolling_organisations;
-      ALTER TABLE claimant_enrolment DROP COLUMN declared_categories;
+      ALTER TABLE claimant_import_row DROP COLUMN address_index;
+      ALTER TABLE claimant_enrolment DROP COLUMN declared_categories, DROP COLUMN address_index;
       ALTER TABLE seized_dataset_row DROP COLUMN categories;
       ALTER TABLE seized_dataset DROP COLUMN categories;
     `);

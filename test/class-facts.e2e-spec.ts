@@ -26,6 +26,8 @@ import { waitForJob } from './support/jobs';
  *   2000               not in the data: declares MEDICAL_HEALTH, with a hospital record as evidence
  *   2001               not in the data: declares MEDICAL_HEALTH without any evidence
  *   2002-2005          not in the data, all four on 2002's phone (a shared-phone cluster); no evidence
+ * Addresses (the claimant's, as typed at enrolment): rows 2 and 4 and 2000 give one address three
+ * ways (spaces, full-width digits), row 6 its neighbour's (a shared-address cluster of three).
  * Losses: row 0 12,000 fen and row 3 80,000 fen (with bank statements), 2003 5,000 fen (none);
  * row 1 is also enrolled by the designated organisation, with a loss of 30,000 fen and evidence.
  *
@@ -53,6 +55,7 @@ interface Person {
   /** The seized row of this person, if any. */
   row?: Row;
   phoneOf?: number;
+  address?: string;
   declared?: string[];
   /** The council's harms. */
   harms: { type: string; amountFen?: string; evidenceRefs: string[] }[];
@@ -64,8 +67,9 @@ const PEOPLE: Person[] = [
     n: 1000 + k,
     row: ROWS[k],
     harms: k === 0 ? [loss(12_000)] : k === 3 ? [loss(80_000)] : k % 2 === 1 ? [spam] : [],
+    address: { 2: '示范市朝阳路12号', 4: '示范市 朝阳路１２号', 6: '示范市朝阳路13号' }[k],
   })),
-  { n: 2000, declared: ['MEDICAL_HEALTH'], harms: [{ type: 'MENTAL_DISTRESS', evidenceRefs: ['hospital record 2024-05'] }] },
+  { n: 2000, address: '示范市朝阳路 12 号', declared: ['MEDICAL_HEALTH'], harms: [{ type: 'MENTAL_DISTRESS', evidenceRefs: ['hospital record 2024-05'] }] },
   { n: 2001, declared: ['MEDICAL_HEALTH'], harms: [{ type: 'MENTAL_DISTRESS', evidenceRefs: [] }] },
   ...[2002, 2003, 2004, 2005].map((n) => ({ n, phoneOf: 2002, harms: n === 2003 ? [loss(5_000, [])] : [spam] })),
 ];
@@ -174,6 +178,7 @@ describe('a class built from each member\'s own facts (issue 17): seized categor
       claimant.set(p.n, await enrol(api, council, p.n, [incidentId], {
         harms: p.harms,
         ...(p.phoneOf ? { phone: phoneFor(p.phoneOf) } : {}),
+        ...(p.address ? { address: p.address } : {}),
         ...(p.declared ? { declaredDataCategories: p.declared } : {}),
       }));
     }
@@ -282,6 +287,13 @@ describe('a class built from each member\'s own facts (issue 17): seized categor
     expect(people(shared.nodes)).toEqual(cluster);
     expect(shared.nodes.map((n: any) => n.sharedBy)).toEqual([4, 4, 4, 4]);
     expect((await anomaly('SHARED_PHONE', 5)).totalCount).toBe(0);
+    // One address typed three ways (its normal form, by hand: 示范市朝阳路12号); row 6's neighbour is apart.
+    const sameAddress = PEOPLE.filter((p) => p.address?.normalize('NFKC').replace(/\s/g, '') === '示范市朝阳路12号').map((p) => p.n);
+    expect(sameAddress).toEqual([1002, 1004, 2000]);
+    const addresses = await anomaly('SHARED_ADDRESS', 3);
+    expect(people(addresses.nodes)).toEqual(sameAddress);
+    expect(addresses.nodes.map((n: any) => n.sharedBy)).toEqual([3, 3, 3]);
+    expect((await anomaly('SHARED_ADDRESS', 4)).totalCount).toBe(0);
     expect((await anomaly('DUPLICATE_ACROSS_CLASSES')).totalCount).toBe(0);
     // The same definitions filter the member list (the council's own view: it enrolled all six).
     expect(people((await members(council, { anomaly: 'SELF_DECLARED_ONLY' })).nodes)).toEqual(selfDeclared);
@@ -291,6 +303,7 @@ describe('a class built from each member\'s own facts (issue 17): seized categor
   it('previews a decision by anomaly, then excludes the shared-phone cluster in one decision that keeps its filter', async () => {
     expect(await preview({ anomaly: 'SHARED_PHONE', anomalyThreshold: 4 })).toEqual({ members: 4, fromStates: ['PROPOSED', 'REGISTERED', 'ADMITTED'] });
     expect((await preview({ anomaly: 'NO_EVIDENCE' })).members).toBe(5);
+    expect((await preview({ anomaly: 'SHARED_ADDRESS', anomalyThreshold: 3 }, 'ADMIT')).members).toBe(3);
     // A plaintiff may not preview the court's decision.
     const refused = await api.gql(`query($i: ReviewMembersPreviewInput!) { classReviewPreview(input: $i) { members } }`, { i: { classId, filter: {}, action: 'ADMIT' } }, council);
     expect(refused.errors![0].extensions).toMatchObject({ code: 'FORBIDDEN' });

@@ -124,13 +124,14 @@ export class ClaimantsRepository {
     const rows = await manager.query(
       `INSERT INTO claimant_enrolment (claimant_id, organisation_id, enrolled_by, case_id, name_enc, id_number_enc, phone_enc,
          email_enc, address_enc, phone_index, name_masked, phone_masked, email_masked, consent_given_at, consent_method, consent_scope,
-         declared_incident_ids, declared_categories)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::consent_scope[], $17::uuid[], $18::data_category[])
+         declared_incident_ids, declared_categories, address_index)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::consent_scope[], $17::uuid[], $18::data_category[], $19)
        ON CONFLICT (organisation_id, claimant_id) DO NOTHING
        RETURNING id`,
       [
         claimantId, organisationId, userId, caseId, s.nameEnc, s.idNumberEnc, s.phoneEnc, s.emailEnc, s.addressEnc, s.phoneIndex,
         s.nameMasked, s.phoneMasked, s.emailMasked, s.consentGivenAt, s.consentMethod, s.consentScopes, s.incidentIds, declaredCategories,
+        s.addressIndex,
       ],
     );
     return rows[0]?.id ?? null;

@@ -1,12 +1,13 @@
 import type { ConsentMethod, ConsentScope, HarmType } from './claimant.enums';
 import { consentProblem, harmProblem } from './rules/consent';
-import { idNumberProblem, maskEmail, maskIdNumber, maskName, maskPhone, normaliseIdNumber, normalisePhone } from './vault/identifiers';
+import { idNumberProblem, maskEmail, maskIdNumber, maskName, maskPhone, normaliseAddress, normaliseIdNumber, normalisePhone } from './vault/identifiers';
 
 /** What sealing needs from the vault (VaultService, or the sealing worker's own). */
 export interface Sealer {
   encrypt(plaintext: string, field: string): Buffer;
   idIndex(normalisedId: string): Buffer;
   phoneIndex(normalisedPhone: string): Buffer;
+  addressIndex(normalisedAddress: string): Buffer;
 }
 
 /** One claimant's enrolment as typed or read from a CSV row, before validation. */
@@ -27,6 +28,8 @@ export interface RawEnrolment {
 export interface SealedEnrolment {
   idNumberIndex: Buffer;
   phoneIndex: Buffer;
+  /** The address's blind index (normaliseAddress), for the shared-address anomaly; null without an address. */
+  addressIndex: Buffer | null;
   nameEnc: Buffer;
   idNumberEnc: Buffer;
   phoneEnc: Buffer;
@@ -109,6 +112,7 @@ export function sealEnrolment(vault: Sealer, raw: RawEnrolment): { sealed: Seale
     sealed: {
       idNumberIndex: vault.idIndex(idNumber),
       phoneIndex: vault.phoneIndex(phone),
+      addressIndex: address && normaliseAddress(address) ? vault.addressIndex(normaliseAddress(address)!) : null,
       nameEnc: vault.encrypt(name, SEALED_FIELDS.name),
       idNumberEnc: vault.encrypt(idNumber, SEALED_FIELDS.idNumber),
       phoneEnc: vault.encrypt(phone, SEALED_FIELDS.phone),

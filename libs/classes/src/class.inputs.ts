@@ -107,7 +107,7 @@ export class MemberFilterInput {
   @IsEnum(ClassAnomalyKind)
   anomaly?: ClassAnomalyKind;
 
-  @Field(() => Int, { nullable: true, description: `SHARED_PHONE: how many members on one number make the anomaly (default ${DEFAULT_SHARED_PHONE_THRESHOLD})` })
+  @Field(() => Int, { nullable: true, description: `SHARED_PHONE / SHARED_ADDRESS: how many members on one number or address make the anomaly (default ${DEFAULT_SHARED_PHONE_THRESHOLD})` })
   @IsOptional()
   @IsInt()
   @Min(2)
@@ -250,7 +250,7 @@ export class ClassAnomaliesArgs extends PageArgs {
 
   @Field(() => Int, {
     defaultValue: DEFAULT_SHARED_PHONE_THRESHOLD,
-    description: 'SHARED_PHONE: how many members on one number make an anomaly',
+    description: 'SHARED_PHONE / SHARED_ADDRESS: how many members on one number or address make an anomaly',
   })
   @IsInt()
   @Min(2)

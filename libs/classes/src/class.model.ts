@@ -31,6 +31,8 @@ export enum ClassAnomalyKind {
   EVIDENCE_OUTSIDE_WINDOW = 'EVIDENCE_OUTSIDE_WINDOW',
   /** Enrolled with a phone number that at least `threshold` members of the class share. */
   SHARED_PHONE = 'SHARED_PHONE',
+  /** Enrolled with an address (compared by its blind index, normalised) that at least `threshold` members of the class share. */
+  SHARED_ADDRESS = 'SHARED_ADDRESS',
   /** No verified basis and no evidence reference on any harm declaration. */
   NO_EVIDENCE = 'NO_EVIDENCE',
 }
@@ -232,7 +234,7 @@ export class ClassAnomaly {
   @Field(() => String, { nullable: true, description: 'SHARED_PHONE: the shared number, masked' })
   sharedPhoneMasked: string | null;
 
-  @Field(() => Int, { nullable: true, description: 'SHARED_PHONE: members of the class enrolled with that number' })
+  @Field(() => Int, { nullable: true, description: 'SHARED_PHONE / SHARED_ADDRESS: members of the class enrolled with that number or address' })
   sharedBy: number | null;
 }
 

@@ -141,6 +141,12 @@ const toDecision = (r: any): ReviewDecision => ({
   decidedAt: r.decided_at,
 });
 
+/** The enrolment column compared by each shared-identifier anomaly, and the mask shown (none for an address). */
+const SHARED_KEY = {
+  [ClassAnomalyKind.SHARED_PHONE]: { column: 'phone_index', mask: 'min(e.phone_masked)' },
+  [ClassAnomalyKind.SHARED_ADDRESS]: { column: 'address_index', mask: 'NULL::text' },
+} as const;
+
 /** Who filters, over which view, in which class (a parameter): what an anomaly's definition reads. */
 interface FilterContext {
   actor: Viewer;
@@ -178,8 +184,9 @@ function filterConditions(filter: MemberFilterInput | undefined, p: Params, ctx:
  * - EVIDENCE_OUTSIDE_WINDOW: a harm or declaration dated before the exposure window opened.
  * - DUPLICATE_ACROSS_CLASSES: a current member of another class over one of this class's
  *   incidents (duplicateCondition).
- * - SHARED_PHONE: enrolled (in the view) with a phone number that at least `threshold` current
- *   members of the class share; CTE `shared` lists those numbers (phone_index, n, phone_masked).
+ * - SHARED_PHONE / SHARED_ADDRESS: enrolled (in the view) with a phone number / an address (its
+ *   blind index) that at least `threshold` current members of the class share; CTE `shared`
+ *   lists those (key, n, and for a phone its mask).
  */
 function anomalyDefinition(kind: ClassAnomalyKind, threshold: number, ctx: FilterContext, p: Params): { prefix: string; condition: string } {
   switch (kind) {
@@ -191,17 +198,19 @@ function anomalyDefinition(kind: ClassAnomalyKind, threshold: number, ctx: Filte
       return { prefix: '', condition: 'm.evidence_outside_window' };
     case ClassAnomalyKind.DUPLICATE_ACROSS_CLASSES:
       return { prefix: '', condition: duplicateCondition(ctx.actor, ctx.view, ctx.classParam, p) };
-    case ClassAnomalyKind.SHARED_PHONE: {
-      // The phone's blind index on each enrolment in the view (no address blind index exists to
-      // compare): the plaintiff side compares only the phones it recorded, among its own members.
+    case ClassAnomalyKind.SHARED_PHONE:
+    case ClassAnomalyKind.SHARED_ADDRESS: {
+      // The blind index on each enrolment in the view: the plaintiff side compares only the
+      // phones and addresses it recorded, among its own members.
+      const key = SHARED_KEY[kind];
       const t = p.add(threshold);
       const c = ctx.classParam;
       const prefix = `WITH shared AS (
-          SELECT e.phone_index, count(DISTINCT e.claimant_id)::int AS n, min(e.phone_masked) AS phone_masked
+          SELECT e.${key.column} AS key, count(DISTINCT e.claimant_id)::int AS n, ${key.mask} AS phone_masked
             FROM ${classMembersIn(ctx.view, p)} cm JOIN ${classEnrolmentsIn(ctx.view, p, c)} e ON e.claimant_id = cm.claimant_id
-           WHERE cm.class_id = ${c} AND cm.state IN ${CURRENT_SQL}
-           GROUP BY e.phone_index HAVING count(DISTINCT e.claimant_id) >= ${t})`;
-      const condition = `EXISTS (SELECT 1 FROM ${classEnrolmentsIn(ctx.view, p, c)} se JOIN shared ON shared.phone_index = se.phone_index
+           WHERE cm.class_id = ${c} AND cm.state IN ${CURRENT_SQL} AND e.${key.column} IS NOT NULL
+           GROUP BY e.${key.column} HAVING count(DISTINCT e.claimant_id) >= ${t})`;
+      const condition = `EXISTS (SELECT 1 FROM ${classEnrolmentsIn(ctx.view, p, c)} se JOIN shared ON shared.key = se.${key.column}
                                   WHERE se.claimant_id = m.claimant_id)`;
       return { prefix, condition };
     }
@@ -661,13 +670,13 @@ export class ClassesRepository {
           (SELECT count(*)::int ${others} AND NOT ${visible}) AS hidden_other_classes`;
       };
     }
-    if (kind === ClassAnomalyKind.SHARED_PHONE) {
-      // The largest cluster the member's phone is in, from the anomaly's own CTE.
-      query.columns = (rp) => `${MEMBER_COLUMNS},
-          (SELECT s.n FROM ${classEnrolmentsIn(view, rp, c)} e JOIN shared s ON s.phone_index = e.phone_index
-            WHERE e.claimant_id = m.claimant_id ORDER BY s.n DESC LIMIT 1) AS shared_by,
-          (SELECT s.phone_masked FROM ${classEnrolmentsIn(view, rp, c)} e JOIN shared s ON s.phone_index = e.phone_index
-            WHERE e.claimant_id = m.claimant_id ORDER BY s.n DESC LIMIT 1) AS shared_phone_masked`;
+    if (kind === ClassAnomalyKind.SHARED_PHONE || kind === ClassAnomalyKind.SHARED_ADDRESS) {
+      // The largest cluster the member's phone or address is in, from the anomaly's own CTE.
+      const column = SHARED_KEY[kind].column;
+      query.columns = `${MEMBER_COLUMNS}, s.n AS shared_by, s.phone_masked AS shared_phone_masked`;
+      query.from = `${members} m
+          LEFT JOIN LATERAL (SELECT s.n, s.phone_masked FROM ${classEnrolmentsIn(view, p, c)} e JOIN shared s ON s.key = e.${column}
+                              WHERE e.claimant_id = m.claimant_id ORDER BY s.n DESC LIMIT 1) s ON true`;
     }
     return this.page(CLASS_ANOMALIES, query, conditions, p, first, after, (r) => ({
       kind,

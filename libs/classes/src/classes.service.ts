@@ -458,10 +458,10 @@ export class ClassesService {
 }
 
 /** The filter without unset fields, as kept in the decision. */
-/** The filter's given conditions only, with the SHARED_PHONE threshold made explicit (a decision keeps the filter it applied). */
+/** The filter's given conditions only, with the SHARED_PHONE / SHARED_ADDRESS threshold made explicit (a decision keeps the filter it applied). */
 function compactFilter(filter: MemberFilterInput): MemberFilterInput {
   const given = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined && v !== null)) as MemberFilterInput;
-  if (given.anomaly === ClassAnomalyKind.SHARED_PHONE) given.anomalyThreshold ??= DEFAULT_SHARED_PHONE_THRESHOLD;
+  if (given.anomaly === ClassAnomalyKind.SHARED_PHONE || given.anomaly === ClassAnomalyKind.SHARED_ADDRESS) given.anomalyThreshold ??= DEFAULT_SHARED_PHONE_THRESHOLD;
   else delete given.anomalyThreshold;
   return given;
 }

@@ -354,9 +354,10 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
            ), enrolled AS (
              INSERT INTO claimant_enrolment (claimant_id, organisation_id, enrolled_by, import_id, name_enc, id_number_enc, phone_enc,
                email_enc, address_enc, phone_index, name_masked, phone_masked, email_masked, consent_given_at, consent_method, consent_scope,
-               declared_incident_ids)
+               declared_incident_ids, address_index)
              SELECT s.claimant_id, $4, $5, $1, s.name_enc, s.id_number_enc, s.phone_enc, s.email_enc, s.address_enc, s.phone_index,
-                    s.name_masked, s.phone_masked, s.email_masked, s.consent_given_at, s.consent_method, s.consent_scope, s.incident_ids
+                    s.name_masked, s.phone_masked, s.email_masked, s.consent_given_at, s.consent_method, s.consent_scope, s.incident_ids,
+                    s.address_index
                FROM s ORDER BY s.claimant_id
              ON CONFLICT (organisation_id, claimant_id) DO NOTHING
              RETURNING id, claimant_id

@@ -123,6 +123,7 @@ function stageLine(importId: string, row: number, s: SealedEnrolment): string {
       copyArray(s.consentScopes),
       copyText(JSON.stringify(harms)),
       copyArray(s.incidentIds),
+      copyBytes(s.addressIndex),
     ].join('\t') + '\n'
   );
 }

@@ -4,6 +4,8 @@ import { createHmac } from 'node:crypto';
 export enum IdentifierKind {
   ID_NUMBER = 'ID_NUMBER',
   PHONE = 'PHONE',
+  /** A postal address (normaliseAddress): compared only to find many claims from one address. */
+  ADDRESS = 'ADDRESS',
 }
 
 /**
@@ -14,6 +16,7 @@ export enum IdentifierKind {
 const PREFIX: Record<IdentifierKind, Buffer> = {
   [IdentifierKind.ID_NUMBER]: Buffer.from('leakcase/blind-index/v1/id-number\0', 'utf8'),
   [IdentifierKind.PHONE]: Buffer.from('leakcase/blind-index/v1/phone\0', 'utf8'),
+  [IdentifierKind.ADDRESS]: Buffer.from('leakcase/blind-index/v1/address\0', 'utf8'),
 };
 
 export const BLIND_INDEX_BYTES = 32;

@@ -18,6 +18,7 @@ export function createSealer(keys: SealerKeys): Sealer & { decrypt(sealed: Buffe
   const cipher = new FieldCipher({ [keys.keyVersion]: Buffer.from(keys.encryptionKey) }, keys.keyVersion);
   const idHmac = new PrefixedHmac(keys.blindIndexKey, blindIndexPrefix(IdentifierKind.ID_NUMBER));
   const phoneHmac = new PrefixedHmac(keys.blindIndexKey, blindIndexPrefix(IdentifierKind.PHONE));
+  const addressHmac = new PrefixedHmac(keys.blindIndexKey, blindIndexPrefix(IdentifierKind.ADDRESS));
   const index = (hmac: PrefixedHmac, value: string) => {
     const bytes = Buffer.from(value, 'utf8');
     const out = Buffer.allocUnsafe(BLIND_INDEX_BYTES);
@@ -29,5 +30,6 @@ export function createSealer(keys: SealerKeys): Sealer & { decrypt(sealed: Buffe
     decrypt: (sealed, field) => cipher.decrypt(sealed, field),
     idIndex: (id) => index(idHmac, id),
     phoneIndex: (phone) => index(phoneHmac, phone),
+    addressIndex: (address) => index(addressHmac, address),
   };
 }

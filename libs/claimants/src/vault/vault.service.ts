@@ -36,4 +36,9 @@ export class VaultService implements Sealer {
   phoneIndex(normalisedPhone: string): Buffer {
     return this.sealer.phoneIndex(normalisedPhone);
   }
+
+  /** The blind index of an address normalised by normaliseAddress. */
+  addressIndex(normalisedAddress: string): Buffer {
+    return this.sealer.addressIndex(normalisedAddress);
+  }
 }
