@@ -1,12 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { uploadDataset } from '../apps/cli/src/dataset/dataset-upload';
 import { startTestApi, type TestApi } from './support/api';
-import { CLASS_TEST_KEY, COMPOSITION_FIELDS, DEFENDANT, enrol, ok, organisationId, registerIncident } from './support/classes';
+import { CLASS_TEST_KEY, COMPOSITION_FIELDS, DEFENDANT, enrol, ok, organisationId, registerIncident, uploadSeized } from './support/classes';
 import { phoneFor, uniqueIdNumber } from './support/claimants';
-import { waitForJob } from './support/jobs';
 
 /**
  * Issue 17's story at small scale: an online mall leaks 300 records, some of which also carry a
@@ -117,28 +111,12 @@ describe('a class built from each member\'s own facts (issue 17): seized categor
   const claimant = new Map<number, string>();
   const personOf = (id: string) => [...claimant].find(([, c]) => c === id)![0];
 
-  const upload = async (rows: Row[], name: string) => {
-    const server = api.app.getHttpServer();
-    if (!server.listening) await api.app.listen(0, '127.0.0.1');
-    const dir = mkdtempSync(join(tmpdir(), 'leakcase-class-facts-'));
-    const file = join(dir, name);
-    writeFileSync(file, ['name,id_number,phone,medical_card,address', ...rows.map((r) => `某${r.k},${r.id},${r.phone},${r.medical},${r.address}`)].join('\n') + '\n');
-    const result = await uploadDataset({
-      file,
-      incidentId,
+  const upload = (rows: Row[]) =>
+    uploadSeized(api, procurator, incidentId, ['name,id_number,phone,medical_card,address', ...rows.map((r) => `某${r.k},${r.id},${r.phone},${r.medical},${r.address}`)], {
       columns: 'id_number,phone',
       categories: ['medical_card=MEDICAL_HEALTH', 'address=ADDRESS'],
-      server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      token: procurator,
-      blindIndexKey: CLASS_TEST_KEY,
       chunkRows: 128,
-      workers: 1,
-      stateDir: dir,
     });
-    const job = await waitForJob(api.gql, procurator, result.jobId!);
-    if (job.status !== 'COMPLETED') throw new Error(`matching failed: ${job.error}`);
-    return result;
-  };
   const members = async (token: string, filter: Record<string, unknown> = {}) =>
     (await ok(api, token, `query($c: ID!, $f: MemberFilterInput) { classMembers(classId: $c, filter: $f, first: 100) { totalCount nodes {
         claimantId state subclass subclassReason subclassRule { id subclass source } dataCategories declaredDataCategories declaredLossFen
@@ -183,7 +161,7 @@ describe('a class built from each member\'s own facts (issue 17): seized categor
       }));
     }
     await enrol(api, designated, 1001, [incidentId], { harms: [loss(DESIGNATED_LOSS_FEN)] });
-    const imported = await upload(ROWS, 'seized-mall.csv');
+    const imported = await upload(ROWS);
     expect(imported.rows).toBe(300);
 
     classId = (await ok(api, council, `mutation($i: FormClassInput!) { formClass(input: $i) { class { id } } }`, {
@@ -328,7 +306,7 @@ describe('a class built from each member\'s own facts (issue 17): seized categor
       i: { classId, claimantId: claimant.get(1002), subclass: 'FINANCIAL_LOSS', reason: 'Loss receipts filed on paper at the hearing' },
     });
     // A second seized file holds 2001's record with a medical card: 2001 is now matched, by ID number and phone.
-    await upload([{ k: 2001 - 1000, id: uniqueIdNumber(2001), phone: phoneFor(2001), medical: 'YB-002001', address: '' }], 'seized-mall-2.csv');
+    await upload([{ k: 2001 - 1000, id: uniqueIdNumber(2001), phone: phoneFor(2001), medical: 'YB-002001', address: '' }]);
     const reformed = await ok(api, council, `mutation($c: ID!) { reformClass(classId: $c) { added refreshed } }`, { c: classId });
     expect(reformed.reformClass).toEqual({ added: 0, refreshed: 1 });
     const seen = await byPerson(judge);

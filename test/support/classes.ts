@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { uploadDataset } from '../../apps/cli/src/dataset/dataset-upload';
+import { type DatasetUploadResult, uploadDataset } from '../../apps/cli/src/dataset/dataset-upload';
 import type { TestApi } from './api';
 import { enrolInput, phoneFor } from './claimants';
 import { waitForJob } from './jobs';
@@ -49,24 +49,40 @@ export async function enrol(api: TestApi, token: string, n: number, incidentIds:
 
 /** Uploads a seized dataset of the given people's phone numbers through the CLI's protocol and waits for matching. */
 export async function uploadPhones(api: TestApi, token: string, incidentId: string, people: number[]): Promise<void> {
+  await uploadSeized(api, token, incidentId, ['phone', ...people.map((n) => phoneFor(n))], { columns: 'phone' });
+}
+
+/**
+ * Uploads a seized CSV file (`lines`, the header first) through the CLI's protocol (`columns` and
+ * `categories` as `leakcase dataset import` takes them) and waits for matching; returns the upload's result.
+ */
+export async function uploadSeized(
+  api: TestApi,
+  token: string,
+  incidentId: string,
+  lines: string[],
+  options: { columns: string; categories?: string[]; chunkRows?: number },
+): Promise<DatasetUploadResult> {
   const server = api.app.getHttpServer();
   if (!server.listening) await api.app.listen(0, '127.0.0.1');
   const dir = mkdtempSync(join(tmpdir(), 'leakcase-class-dataset-'));
   const file = join(dir, 'seized.csv');
-  writeFileSync(file, ['phone', ...people.map((n) => phoneFor(n))].join('\n') + '\n');
+  writeFileSync(file, lines.join('\n') + '\n');
   const result = await uploadDataset({
     file,
     incidentId,
-    columns: 'phone',
+    columns: options.columns,
+    categories: options.categories,
     server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     token,
     blindIndexKey: CLASS_TEST_KEY,
-    chunkRows: 100,
+    chunkRows: options.chunkRows ?? 100,
     workers: 1,
     stateDir: dir,
   });
   const job = await waitForJob(api.gql, token, result.jobId!);
   if (job.status !== 'COMPLETED') throw new Error(`matching failed: ${job.error}`);
+  return result;
 }
 
 export const MEMBER_FIELDS = `claimantId state stateReason subclass subclassReason bases verified dataCategories harmTypes declaredLossFen

@@ -140,25 +140,6 @@ export class ReviewMemberInput extends MemberReasonInput {
   action: ReviewAction;
 }
 
-@InputType()
-export class ReviewMembersInput {
-  @Field(() => ID)
-  @IsUUID()
-  classId: string;
-
-  @Field(() => MemberFilterInput)
-  @ValidateNested()
-  @Type(() => MemberFilterInput)
-  filter: MemberFilterInput;
-
-  @Field(() => ReviewAction)
-  @IsEnum(ReviewAction)
-  action: ReviewAction;
-
-  @ReasonField()
-  reason: string;
-}
-
 /** A bulk decision's preview: how many members it would move now. */
 @InputType()
 export class ReviewMembersPreviewInput {
@@ -174,6 +155,13 @@ export class ReviewMembersPreviewInput {
   @Field(() => ReviewAction)
   @IsEnum(ReviewAction)
   action: ReviewAction;
+}
+
+/** The court's decision on every member a filter selects, with its reason. */
+@InputType()
+export class ReviewMembersInput extends ReviewMembersPreviewInput {
+  @ReasonField()
+  reason: string;
 }
 
 @InputType()
