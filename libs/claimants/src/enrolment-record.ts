@@ -1,6 +1,7 @@
 import type { ConsentMethod, ConsentScope, HarmType } from './claimant.enums';
+import { normaliseAddress } from './vault/address';
 import { consentProblem, harmProblem } from './rules/consent';
-import { idNumberProblem, maskEmail, maskIdNumber, maskName, maskPhone, normaliseAddress, normaliseIdNumber, normalisePhone } from './vault/identifiers';
+import { idNumberProblem, maskEmail, maskIdNumber, maskName, maskPhone, normaliseIdNumber, normalisePhone } from './vault/identifiers';
 
 /** What sealing needs from the vault (VaultService, or the sealing worker's own). */
 export interface Sealer {

@@ -1,6 +1,6 @@
 import { blindIndex, IdentifierKind } from './blind-index';
 import { FieldCipher } from './cipher';
-import { idNumberCheckCharacter, idNumberProblem, maskEmail, maskIdNumber, maskName, maskPhone, normaliseAddress, normaliseIdNumber, normalisePhone } from './identifiers';
+import { idNumberCheckCharacter, idNumberProblem, maskEmail, maskIdNumber, maskName, maskPhone, normaliseIdNumber, normalisePhone } from './identifiers';
 
 describe('resident ID numbers (GB 11643-1999)', () => {
   it('accepts the standard example whose check character is X', () => {
@@ -109,18 +109,5 @@ describe('blind indexes', () => {
   it('separate the kinds: the same string hashes differently as an ID number and as a phone', () => {
     const s = '13812345678';
     expect(blindIndex(key, IdentifierKind.ID_NUMBER, s).equals(blindIndex(key, IdentifierKind.PHONE, s))).toBe(false);
-  });
-});
-
-describe('normaliseAddress (the form the shared-address anomaly compares)', () => {
-  it('compares one address typed two ways as equal: spaces, full-width digits, punctuation, Latin case', () => {
-    expect(normaliseAddress('示范市 朝阳路１２号，３单元 ５０１')).toBe('示范市朝阳路12号3单元501');
-    expect(normaliseAddress('示范市朝阳路12号3单元501')).toBe('示范市朝阳路12号3单元501');
-    expect(normaliseAddress('Room 5-01, No. 12 Chaoyang Rd')).toBe('room501no12chaoyangrd');
-  });
-
-  it('keeps addresses that differ in a number apart, and gives null for nothing but spaces and punctuation', () => {
-    expect(normaliseAddress('朝阳路12号')).not.toBe(normaliseAddress('朝阳路13号'));
-    expect(normaliseAddress(' ，。 ')).toBeNull();
   });
 });

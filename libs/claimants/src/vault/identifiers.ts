@@ -53,17 +53,6 @@ export function normalisePhone(raw: string): string | null {
   return /^1[3-9]\d{9}$/.test(digits) ? digits : null;
 }
 
-/**
- * A postal address in the form its blind index is computed from, so that one address typed two
- * ways compares equal: Unicode NFKC (full-width digits and letters to ASCII), without any
- * whitespace or the punctuation people vary (commas, full stops, dashes, number signs,
- * parentheses), Latin letters lower-cased. Null when nothing is left.
- */
-export function normaliseAddress(raw: string): string | null {
-  const normal = raw.normalize('NFKC').replace(/[\s\u3000,.;:'"()\[\]{}#\-_/\\，。、；：（）【】《》“”‘’·—]/g, '').toLowerCase();
-  return normal || null;
-}
-
 /** `张三` -> `张*`, `欧阳娜娜` -> `欧***`: the family name's first character only. */
 export function maskName(name: string): string {
   const chars = Array.from(name.trim());
