@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { type BenchFigure, cleanUp } from './harness';
 import { graphqlRps } from './graphql-rps.bench';
 import { classComposition } from './class-composition.bench';
+import { classFormationBench } from './class-formation.bench';
 import { datasetMatchBench } from './dataset-match.bench';
 import { enrolBench } from './enrol.bench';
 import { rematchBench } from './rematch.bench';
@@ -10,6 +11,7 @@ import { rematchBench } from './rematch.bench';
 const BENCHMARKS: Record<string, () => Promise<BenchFigure[]>> = {
   'graphql-rps': graphqlRps,
   'class-composition': classComposition,
+  'class-formation': classFormationBench,
   'dataset-match': datasetMatchBench,
   enrol: enrolBench,
   rematch: rematchBench,

@@ -399,6 +399,7 @@ export class ClassesRepository {
          SELECT array_agg(id) AS incident_ids, min(exposure_start) AS window_start FROM inc
        ), pe AS (
          SELECT e.id AS enrolment_id, e.claimant_id, e.organisation_id, e.created_at, e.phone_index, e.declared_categories, k.window_start,
+                (SELECT c.id_number_index FROM claimant c WHERE c.id = e.claimant_id) AS id_number_index,
                 CASE WHEN 'SELF_DECLARED' = ANY($3::exposure_basis[])
                      THEN ARRAY(SELECT i FROM unnest(e.declared_incident_ids) i WHERE i = ANY(k.incident_ids)) ELSE '{}' END AS declared
            FROM claimant_enrolment e
@@ -416,7 +417,7 @@ export class ClassesRepository {
            FROM pe JOIN exposure x ON x.claimant_id = pe.claimant_id JOIN inc ON inc.id = x.incident_id
            CROSS JOIN LATERAL (SELECT ${ownMatchedFields('x', 'pe')} AS fields) own
            LEFT JOIN LATERAL unnest(
-             CASE WHEN x.basis = 'DATASET_MATCH' THEN ${ownMatchedCategories('x', 'pe')} ELSE '{}' END
+             CASE WHEN x.basis = 'DATASET_MATCH' THEN ${ownMatchedCategories('x', 'pe', 'pe.id_number_index')} ELSE '{}' END
              || ARRAY(SELECT (CASE f WHEN 'PHONE' THEN 'PHONE_NUMBER' ELSE f END)::data_category FROM unnest(own.fields) f)) c ON true
           WHERE x.basis = ANY($3::exposure_basis[]) AND x.basis <> 'SELF_DECLARED'
             AND (x.basis <> 'DATASET_MATCH' OR cardinality(own.fields) > 0) AND ${enrolmentMatched('pe.claimant_id', 'pe.enrolment_id')}

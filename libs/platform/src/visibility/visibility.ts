@@ -88,19 +88,21 @@ export function ownMatchedFields(x: string, e: string): string {
 /**
  * The data categories of the seized rows that enrolment `e`'s own identifiers matched for
  * dataset exposure `x`, as a data_category[] expression: each matched dataset's categories whose
- * bit is set in a row holding the claimant's ID number (the same in every enrolment) or this
- * enrolment's own phone (seized_dataset_row.categories, bit i for seized_dataset.categories[i + 1]).
- * Only these rows describe the person: another enrolment's phone may have matched other rows,
- * and the incident's categories describe the whole leak, not each person in it.
+ * bit is set in a row holding the claimant's ID number (`idIndex`, an expression for its blind
+ * index: the same in every enrolment) or this enrolment's own phone (seized_dataset_row.categories,
+ * bit i for seized_dataset.categories[i + 1]). Only these rows describe the person: another
+ * enrolment's phone may have matched other rows, and the incident's categories describe the
+ * whole leak, not each person in it. The rows' bits are OR-ed per dataset before being named.
  */
-export function ownMatchedCategories(x: string, e: string): string {
-  return `ARRAY(SELECT DISTINCT vd.categories[b.i] FROM seized_dataset vd
-                 JOIN seized_dataset_row vr ON vr.dataset_id = vd.id
-                 CROSS JOIN LATERAL generate_subscripts(vd.categories, 1) b(i)
-                WHERE vd.incident_id = ${x}.incident_id AND vd.matched_at IS NOT NULL AND cardinality(vd.categories) > 0
-                  AND vr.categories & (1 << (b.i - 1)) <> 0
-                  AND (vr.id_number_index = (SELECT vc.id_number_index FROM claimant vc WHERE vc.id = ${e}.claimant_id)
-                       OR vr.phone_index = ${e}.phone_index))`;
+export function ownMatchedCategories(x: string, e: string, idIndex: string): string {
+  return `ARRAY(SELECT DISTINCT vb.categories[b.i] FROM (
+                  SELECT vd.categories, bit_or(vr.categories) AS bits FROM seized_dataset vd
+                    JOIN seized_dataset_row vr ON vr.dataset_id = vd.id
+                   WHERE vd.incident_id = ${x}.incident_id AND vd.matched_at IS NOT NULL AND cardinality(vd.categories) > 0
+                     AND (vr.id_number_index = ${idIndex} OR vr.phone_index = ${e}.phone_index)
+                   GROUP BY vd.id, vd.categories) vb
+                 CROSS JOIN LATERAL generate_subscripts(vb.categories, 1) b(i)
+                WHERE vb.bits & (1 << (b.i - 1)) <> 0)`;
 }
 
 /**
