@@ -76,4 +76,29 @@ describe('the command line beside a running API', () => {
     expect(stderr).toMatch(/^dataset \d+% \| \d+ rows \| eta \S+s$/m);
     expect(stderr).not.toContain('\x1b');
   });
+
+  it('sends, per row, which mapped category columns are filled (--category, repeatable, hashed in worker threads), never their values', async () => {
+    const file = join(dir, 'dataset-categories.csv');
+    // Row n: a medical card when n % 3 = 0, an address when n % 4 = 0: 17 rows with a card (0, 3, …, 48), 13 with an address (0, 4, …, 48).
+    const rows = Array.from({ length: 50 }, (_, n) => `${uniqueIdNumber(1000 + n)},${phoneFor(1000 + n)},${n % 3 === 0 ? `YB${n}` : ''},${n % 4 === 0 ? `示范市某路${n}号` : ''}`);
+    writeFileSync(file, ['身份证号,手机号,医保卡号,住址', ...rows].join('\n'));
+    const env2 = { env: { ...process.env, ...env, LEAKCASE_TOKEN: procurator, LOG_LEVEL: 'error' } };
+    const args = [CLI, 'dataset', 'import', file, '--incident', incidentId, '--columns', 'id_number=身份证号,phone=手机号', '--server', api.baseUrl, '--workers', '2'];
+    const refused = await run(process.execPath, [...args, '--category', '医保卡号=MEDICAL_CARD'], env2).catch((e: { stderr: string }) => e);
+    expect((refused as { stderr: string }).stderr).toMatch(/categories/);
+    const { stdout } = await run(process.execPath, [...args, '--category', '医保卡号=MEDICAL_HEALTH', '--category', '住址=address'], env2);
+    const datasetId = /Dataset ([0-9a-f-]+): 50 rows/.exec(stdout)![1];
+    await withClient(env.DATABASE_URL!, async (db) => {
+      const { rows: [dataset] } = await db.query(`SELECT categories::text[] AS categories FROM seized_dataset WHERE id = $1`, [datasetId]);
+      expect(dataset.categories).toEqual(['MEDICAL_HEALTH', 'ADDRESS']);
+      const { rows: [bits] } = await db.query(
+        `SELECT count(*) FILTER (WHERE categories & 1 <> 0)::int AS medical, count(*) FILTER (WHERE categories & 2 <> 0)::int AS address,
+                count(*) FILTER (WHERE categories IS NULL)::int AS none, count(*)::int AS total
+           FROM seized_dataset_row WHERE dataset_id = $1`,
+        [datasetId],
+      );
+      // Neither: 50 - |card ∪ address| = 50 - (17 + 13 - 5 with both: 0, 12, 24, 36, 48) = 25.
+      expect(bits).toEqual({ medical: 17, address: 13, none: 25, total: 50 });
+    });
+  });
 });
