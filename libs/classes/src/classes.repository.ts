@@ -206,7 +206,7 @@ function anomalyDefinition(kind: ClassAnomalyKind, threshold: number, ctx: Filte
       const t = p.add(threshold);
       const c = ctx.classParam;
       const prefix = `WITH shared AS (
-          SELECT e.${key.column} AS key, count(DISTINCT e.claimant_id)::int AS n, ${key.mask} AS phone_masked
+          SELECT e.${key.column} AS key, count(DISTINCT e.claimant_id)::int AS n, ${key.mask} AS masked
             FROM ${classMembersIn(ctx.view, p)} cm JOIN ${classEnrolmentsIn(ctx.view, p, c)} e ON e.claimant_id = cm.claimant_id
            WHERE cm.class_id = ${c} AND cm.state IN ${CURRENT_SQL} AND e.${key.column} IS NOT NULL
            GROUP BY e.${key.column} HAVING count(DISTINCT e.claimant_id) >= ${t})`;
@@ -674,9 +674,9 @@ export class ClassesRepository {
     if (kind === ClassAnomalyKind.SHARED_PHONE || kind === ClassAnomalyKind.SHARED_ADDRESS) {
       // The largest cluster the member's phone or address is in, from the anomaly's own CTE.
       const column = SHARED_KEY[kind].column;
-      query.columns = `${MEMBER_COLUMNS}, s.n AS shared_by, s.phone_masked AS shared_phone_masked`;
+      query.columns = `${MEMBER_COLUMNS}, s.n AS shared_by, s.masked AS shared_phone_masked`;
       query.from = `${members} m
-          LEFT JOIN LATERAL (SELECT s.n, s.phone_masked FROM ${classEnrolmentsIn(view, p, c)} e JOIN shared s ON s.key = e.${column}
+          LEFT JOIN LATERAL (SELECT s.n, s.masked FROM ${classEnrolmentsIn(view, p, c)} e JOIN shared s ON s.key = e.${column}
                               WHERE e.claimant_id = m.claimant_id ORDER BY s.n DESC LIMIT 1) s ON true`;
     }
     return this.page(CLASS_ANOMALIES, query, conditions, p, first, after, (r) => ({
