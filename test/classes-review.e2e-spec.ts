@@ -217,6 +217,12 @@ describe('classes: formation, subclasses, composition, anomalies and judicial re
       expect(people(page.nodes)).toEqual([0, 1, 2, 3]);
       expect(page.nodes[0].otherClassIds).toEqual([second.formClass.class.id]);
       expect(page.nodes[0].hiddenOtherClasses).toBe(0);
+      // The member filter takes the same definition, and the court's preview counts them.
+      expect(people((await members(judge, { anomaly: 'DUPLICATE_ACROSS_CLASSES' })).nodes)).toEqual([0, 1, 2, 3]);
+      const preview = await ok(api, judge, `query($i: ReviewMembersPreviewInput!) { classReviewPreview(input: $i) { members } }`, {
+        i: { classId, filter: { anomaly: 'DUPLICATE_ACROSS_CLASSES', verified: true }, action: 'EXCLUDE' },
+      });
+      expect(preview.classReviewPreview.members).toBe(4);
     });
 
     it('DUPLICATE_ACROSS_CLASSES: names only the other classes of cases the caller may see, and counts the rest', async () => {
