@@ -121,13 +121,14 @@ describe('hashChunk (byte-level fast path)', () => {
       '13800000005',                  // cells missing -> 0
       '"13800000006","YB-006",""',    // quoted line (CSV parser path): medical only -> 0b01
       '13800000007,医保卡,',           // non-ASCII cell -> 0b01
+      '13800000008,\u3000,\t',          // a full-width space and a tab: empty, as trim() says -> 0
     ];
     const { body, rows: n } = hashChunk(Buffer.from(rows.join('\n') + '\n'), spec);
-    expect(n).toBe(7);
+    expect(n).toBe(8);
     const rowBytes = HASH_BYTES + 4;
-    expect(body.length).toBe(7 * rowBytes);
-    const masks = Array.from({ length: 7 }, (_, r) => body.readUInt32BE(r * rowBytes + HASH_BYTES));
-    expect(masks).toEqual([0b01, 0b10, 0b11, 0, 0, 0b01, 0b01]);
+    expect(body.length).toBe(8 * rowBytes);
+    const masks = Array.from({ length: 8 }, (_, r) => body.readUInt32BE(r * rowBytes + HASH_BYTES));
+    expect(masks).toEqual([0b01, 0b10, 0b11, 0, 0, 0b01, 0b01, 0]);
     expect(body.subarray(0, HASH_BYTES).equals(blindIndex(key, IdentifierKind.PHONE, '13800000001'))).toBe(true);
     expect(body.includes(Buffer.from('YB-001'))).toBe(false);
   });

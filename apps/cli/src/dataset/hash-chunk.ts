@@ -161,7 +161,7 @@ export function hashChunk(bytes: Buffer, spec: HashSpec, into?: Buffer): { body:
       let mask = 0;
       for (let k = 0; k < categoryColumns.length; k++) {
         const c = categoryColumns[k];
-        if (c < column && hasText(bytes, starts[c], ends[c])) mask |= 1 << k;
+        if (c < column && hasText(bytes, starts[c], ends[c], decode)) mask |= 1 << k;
       }
       body.writeUInt32BE(mask >>> 0, out + width * HASH_BYTES);
     }
@@ -170,9 +170,17 @@ export function hashChunk(bytes: Buffer, spec: HashSpec, into?: Buffer): { body:
   return { body, rows, invalid };
 }
 
-/** Whether bytes [s, e) hold anything but ASCII spaces and tabs (a filled cell). */
-function hasText(bytes: Buffer, s: number, e: number): boolean {
-  for (let i = s; i < e; i++) if (bytes[i] !== 0x20 && bytes[i] !== 0x09) return true;
+/**
+ * Whether bytes [s, e) are a filled cell: anything but whitespace, as String.prototype.trim sees
+ * it (the quoted-line path's rule): ASCII is checked on the bytes, a cell with other bytes is
+ * decoded (a full-width space alone is empty).
+ */
+function hasText(bytes: Buffer, s: number, e: number, decode: (from: number, to: number) => string): boolean {
+  for (let i = s; i < e; i++) {
+    const b = bytes[i];
+    if (b >= 0x80) return decode(s, e).trim() !== '';
+    if (b !== 0x20 && (b < 0x09 || b > 0x0d)) return true;
+  }
   return false;
 }
 
