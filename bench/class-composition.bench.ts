@@ -37,6 +37,8 @@ async function people(db: Client, tag: string, n: number, incidentId: string, or
        FROM ${t}`,
     [organisationId, incidentId],
   );
+  // Enrolled before the datasets were matched, so matched: none pending (a pending enrolment verifies nothing).
+  await db.query(`DELETE FROM claimant_enrolment_unmatched WHERE claimant_id IN (SELECT id FROM ${t})`);
   await db.query(
     `INSERT INTO harm_declaration (claimant_id, enrolment_id, harm_type, amount_fen, evidence_refs)
      SELECT id, id, 'FRAUD_LOSS'::harm_type, 100 + (i::bigint * 7919) % 5000000, '{receipt}' FROM ${t} WHERE i % 10 = 0
