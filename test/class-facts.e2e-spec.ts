@@ -7,7 +7,8 @@ import { phoneFor, uniqueIdNumber } from './support/claimants';
  * medical-insurance card number; the procurator imports them through the CLI, mapping the card
  * column to MEDICAL_HEALTH and the address column to ADDRESS; a consumer council enrols 20
  * people and a designated organisation (its co-plaintiff) one of them again; the class is formed,
- * reviewed by anomaly and re-formed after a second seizure.
+ * reviewed by anomaly and re-formed after a second seizure; last, the designated organisation enrols
+ * row 5's person with another row's phone, to show that each party's categories are its own rows'.
  *
  * The seized file, row k = 0..299 for person 1000 + k:
  *   ID number  present unless k % 10 = 9;  phone  present unless k % 10 = 8;
@@ -322,5 +323,29 @@ describe('a class built from each member\'s own facts (issue 17): seized categor
     // SENSITIVE_DATA 5 (rows 3, 38, 59, 2000, 2001), FINANCIAL_LOSS 3 (rows 0, 1, and 2 by hand), ORDINARY 8.
     expect(c.bySubclass.map((s: any) => [s.subclass, s.members])).toEqual([['SENSITIVE_DATA', 5], ['FINANCIAL_LOSS', 3], ['ORDINARY', 8]]);
     expect(c).toMatchObject({ verifiedMembers: 15, membersWithoutEvidence: 0 });
+  });
+
+  it("takes each party's categories from the rows its own identifiers matched: another party's phone row is the court's, not the council's", async () => {
+    // The designated organisation enrols row 5's person with the phone of row 10, whose row has a medical card and an address.
+    const person = await enrol(api, designated, 1005, [incidentId], { phone: phoneFor(1010), harms: [spam] });
+    expect(person).toBe(claimant.get(1005));
+    for (let i = 0; ; i++) {
+      const seen = await ok(api, designated, `query($id: ID!) { claimant(id: $id) { exposures { basis } } }`, { id: person });
+      if (seen.claimant.exposures.some((x: { basis: string }) => x.basis === 'DATASET_MATCH')) break;
+      if (i > 100) throw new Error("the designated organisation's enrolment was never matched");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await ok(api, council, `mutation($c: ID!) { reformClass(classId: $c) { added } }`, { c: classId });
+    expect(ROWS[5]).toMatchObject({ medical: '', address: '' });
+    expect(ROWS[10].medical).not.toBe('');
+    expect(ROWS[10].address).not.toBe('');
+    const [court, own, theirs] = [await byPerson(judge), await byPerson(council), await byPerson(designated)];
+    expect(court[1005]).toMatchObject({
+      dataCategories: ['ADDRESS', 'ID_NUMBER', 'MEDICAL_HEALTH', 'PHONE_NUMBER'],
+      subclassRule: { id: 'SENSITIVE_DATA_IN_SEIZED_ROWS' },
+      enrollingOrganisations: 2,
+    });
+    expect(own[1005]).toMatchObject({ dataCategories: ['ID_NUMBER', 'PHONE_NUMBER'], subclass: 'ORDINARY', enrollingOrganisations: null });
+    expect(theirs[1005]).toMatchObject({ dataCategories: ['ADDRESS', 'ID_NUMBER', 'MEDICAL_HEALTH', 'PHONE_NUMBER'], subclass: 'SENSITIVE_DATA' });
   });
 });
