@@ -234,6 +234,41 @@ export class CaseModel {
   updatedAt: Date;
 }
 
+/**
+ * Another filed case over one of the same leak incidents (a procuratorate's and an association's
+ * public-interest suits over one leak, say), as the court of a case sees it: the facts of record
+ * of a filed case, never its parties' enrolments, classes or members.
+ */
+@ObjectType()
+export class RelatedCase {
+  @Field(() => ID, { description: 'Readable with case(id) only by its own court and parties' })
+  id: string;
+
+  @Field(() => CaseType)
+  type: CaseType;
+
+  @Field()
+  title: string;
+
+  @Field(() => CaseStage)
+  stage: CaseStage;
+
+  @Field({ description: 'YYYY-MM-DD' })
+  filedOn: string;
+
+  @Field(() => ID)
+  courtId: string;
+
+  @Field(() => [ID], { description: 'Its plaintiff organisations (Case.parties with role PLAINTIFF)' })
+  plaintiffOrganisationIds: string[];
+
+  @Field(() => [ID], { description: 'The leak incidents both cases are linked to' })
+  sharedIncidentIds: string[];
+
+  /** The case it is related to (the loader's key). */
+  caseId: string;
+}
+
 export const CaseConnection = ConnectionType(CaseModel);
 export const CaseDeadlineConnection = ConnectionType(CaseDeadline);
 

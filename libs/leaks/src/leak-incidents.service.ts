@@ -1,13 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import { type Actor, AuditService, type Connection, InputError, NotFoundError } from '@app/platform';
+import type { DataSource, EntityManager } from 'typeorm';
+import { type Actor, AuditService, type Connection, InputError, NotFoundError, type OrganisationKind, Role, roleOfOrganisationKind } from '@app/platform';
 import { Clock } from './clock';
 import { involvesSensitiveData } from './rules/data-categories';
-import type { LeakIncident, LeakIncidentsArgs, RegisterLeakIncidentInput } from './leak-incident.model';
+import type { LeakIncident, LeakIncidentsArgs, RegisterLeakIncidentInput, ShareLeakIncidentInput } from './leak-incident.model';
 import { LeakIncidentsRepository } from './leak-incidents.repository';
 
-/** Registering and finding leak incidents; an organisation sees the incidents it registered. */
+/** The roles of the organisations an incident may be shared with: the plaintiff side, which may enrol and sue. */
+const SHARE_ROLES: readonly Role[] = [Role.PROCURATOR, Role.ASSOCIATION_STAFF];
+
+/**
+ * Registering, sharing and finding leak incidents. Who sees one is the visibility policy's
+ * (visibleIncident): its registrant, the organisations it shares it with, every eligible
+ * organisation once a pre-litigation announcement over it is published, the parties and court of
+ * a case linked to it.
+ */
 @Injectable()
 export class LeakIncidentsService {
   constructor(
@@ -48,6 +56,70 @@ export class LeakIncidentsService {
         details: { handlerRole: incident.handler.role, discoveryChannel: incident.discoveryChannel, categories: input.dataCategories },
       });
       return incident;
+    });
+  }
+
+  /**
+   * Shares an incident the caller's organisation registered with `organisationIds` (the plaintiff
+   * side: procuratorates, consumer associations, designated organisations), which may then see it,
+   * enrol claimants against it and link it to their cases; its facts only, never anyone's
+   * enrolments or matches. Audited (`leak-incident.share`, the organisations newly shared with).
+   * NOT_FOUND, as for a missing one, for an incident another organisation registered;
+   * BAD_USER_INPUT on `organisationIds.<i>` for an unknown organisation, a court or operator, or
+   * the caller's own. Sharing again with an organisation changes nothing.
+   */
+  share(actor: Actor, input: ShareLeakIncidentInput): Promise<LeakIncident> {
+    return this.dataSource.transaction(async (manager) => {
+      await this.requireOwn(manager, actor, input.incidentId);
+      await this.requireShareable(manager, actor, input.organisationIds);
+      const added = await this.repository.share(manager, input.incidentId, input.organisationIds, actor.userId);
+      await this.audit.record(manager, actor, {
+        action: 'leak-incident.share',
+        subjectType: 'LeakIncident',
+        subjectId: input.incidentId,
+        details: { organisationIds: added },
+      });
+      return (await this.repository.findVisible(actor, input.incidentId, manager))!;
+    });
+  }
+
+  /**
+   * Stops sharing an incident the caller's organisation registered with `organisationIds`; an
+   * organisation may still see it another way (a case of its own over it, a published
+   * announcement). Its enrolments stay. Audited (`leak-incident.unshare`, those it was shared
+   * with). Errors as share.
+   */
+  unshare(actor: Actor, input: ShareLeakIncidentInput): Promise<LeakIncident> {
+    return this.dataSource.transaction(async (manager) => {
+      await this.requireOwn(manager, actor, input.incidentId);
+      const removed = await this.repository.unshare(manager, input.incidentId, input.organisationIds);
+      await this.audit.record(manager, actor, {
+        action: 'leak-incident.unshare',
+        subjectType: 'LeakIncident',
+        subjectId: input.incidentId,
+        details: { organisationIds: removed },
+      });
+      return (await this.repository.findVisible(actor, input.incidentId, manager))!;
+    });
+  }
+
+  /** NOT_FOUND (as for a missing one) unless the caller's organisation registered the incident; locks it. */
+  private async requireOwn(manager: EntityManager, actor: Actor, id: string): Promise<void> {
+    if (!(await this.repository.lockOwned(manager, actor.organisationId, id))) throw new NotFoundError('LeakIncident', id);
+  }
+
+  /** BAD_USER_INPUT on `organisationIds.<i>` for an organisation an incident cannot be shared with. */
+  private async requireShareable(manager: EntityManager, actor: Actor, ids: readonly string[]): Promise<void> {
+    const rows: { id: string; kind: OrganisationKind }[] = await manager.query(`SELECT id, kind FROM organisation WHERE id = ANY($1::uuid[])`, [ids]);
+    const kinds = new Map(rows.map((r) => [r.id, r.kind]));
+    ids.forEach((id, i) => {
+      const kind = kinds.get(id);
+      const field = `organisationIds.${i}`;
+      if (!kind) throw new InputError(field, 'names no organisation');
+      if (id === actor.organisationId) throw new InputError(field, 'is your own organisation, which registered the incident');
+      if (!SHARE_ROLES.includes(roleOfOrganisationKind(kind))) {
+        throw new InputError(field, 'an incident is shared with the plaintiff side only: a procuratorate, consumer association or designated organisation');
+      }
     });
   }
 

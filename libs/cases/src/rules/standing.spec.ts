@@ -1,4 +1,5 @@
 import { AdministrativeLevel, OrganisationKind } from '@app/platform/organisations/organisation.entity';
+import { inAnnouncementAudience } from '@app/platform/visibility/visibility';
 import { CaseStage, CaseType } from './case-types';
 import {
   checkAgencyAllowed,
@@ -92,6 +93,20 @@ describe('standing rules', () => {
     );
     // A representative action's supporter rests on art. 15 alone: art. 58 is about public-interest suits.
     expect(STANDING_RULES[StandingRule.SUPPORTER_KIND].source).toBe('Civil Procedure Law (2023) art. 15');
+  });
+
+  it('calls on exactly the organisations with standing to bring a civil public-interest case when an announcement is published (visibility policy)', () => {
+    // The pre-litigation announcement (SPC/SPP interpretation art. 13) makes its incident visible
+    // to those who could sue on it: the policy's table must say what checkPlaintiff says.
+    for (const kind of Object.values(OrganisationKind)) {
+      for (const level of [...Object.values(AdministrativeLevel), null]) {
+        const standing = refusal(() => checkPlaintiff(CaseType.CIVIL_PUBLIC_INTEREST, org(kind, level))) === undefined;
+        expect({ kind, level, audience: inAnnouncementAudience({ kind, level }) }).toEqual({ kind, level, audience: standing });
+      }
+    }
+    expect(inAnnouncementAudience(cityAssociation)).toBe(false);
+    expect(inAnnouncementAudience(provincialAssociation)).toBe(true);
+    expect(inAnnouncementAudience(org(OrganisationKind.COURT))).toBe(false);
   });
 
   it('refuses supporters in public-interest cases, which a procuratorate or organisation brings itself', () => {
