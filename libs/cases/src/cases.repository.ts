@@ -290,7 +290,7 @@ export class CasesRepository {
    */
   async relatedCasesByCaseIds(caseIds: readonly string[]): Promise<RelatedCase[]> {
     const rows: Record<string, any>[] = await this.dataSource.query(
-      `SELECT ci.case_id AS for_case_id, rc.id, rc.type, rc.title, rc.stage, rc.filed_on::text AS filed_on, rc.court_id,
+      `SELECT ci.case_id AS for_case_id, rc.id, rc.case_type AS type, rc.title, rc.stage, rc.filed_on::text AS filed_on, rc.court_id,
               array_agg(DISTINCT ci.incident_id ORDER BY ci.incident_id)::text[] AS shared_incident_ids,
               ARRAY(SELECT p.organisation_id FROM case_party p WHERE p.case_id = rc.id AND p.role = 'PLAINTIFF' ORDER BY p.position)::text[] AS plaintiffs
          FROM case_incident ci

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Connection, type CursorList, decodeCursor, SqlParams, toConnection, type Viewer, visibleIncident } from '@app/platform';
+import { type Connection, type CursorList, decodeCursor, returningRows, SqlParams, toConnection, type Viewer, visibleIncident } from '@app/platform';
 import { type DataCategory, isSensitive } from './rules/data-categories';
 import type { DiscoveryChannel, HandlerRole, LeakIncident, LeakIncidentFilter } from './leak-incident.model';
 
@@ -118,7 +118,8 @@ export class LeakIncidentsRepository {
 
   /** Stops sharing incident `id` with `organisationIds`; returns those it was shared with. */
   async unshare(manager: EntityManager, id: string, organisationIds: readonly string[]): Promise<string[]> {
-    const rows: { organisation_id: string }[] = await manager.query(
+    const rows = await returningRows<{ organisation_id: string }>(
+      manager,
       `DELETE FROM leak_incident_share WHERE incident_id = $1 AND organisation_id = ANY($2::uuid[]) RETURNING organisation_id`,
       [id, organisationIds],
     );
