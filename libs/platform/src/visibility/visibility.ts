@@ -103,7 +103,8 @@ export function ownExposure(x: string, e: string): string {
  * enroller of the person, so an organisation sees only what its own enrolment gives it
  * (ownExposure): its own declarations, and the dataset matches of its own identifiers with
  * those identifiers only; and a verified exposure only of an incident it may see (another
- * organisation's incident, and that its seized data holds the person, are that organisation's)
+ * organisation's incident, and that its seized data holds the person, are that organisation's
+ * until it shares the incident or announces it: then its own enrollees' matches only)
  * and only once its own enrolment was matched (a match already there when it enrolled was made
  * through someone else's enrolment). For the same reason its `first_seen` is its own declaration's
  * (its enrolment's date) and null for a verified exposure: the match may have been made earlier,
