@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType, PickType, registerEnumType } from '@nestjs/graphql';
 import { ConnectionType } from '@app/platform';
 import { HandlerRole } from '@app/leaks';
 import { CasePartyRole, CaseStage, CaseType } from './rules/case-types';
@@ -240,25 +240,7 @@ export class CaseModel {
  * of a filed case, never its parties' enrolments, classes or members.
  */
 @ObjectType()
-export class RelatedCase {
-  @Field(() => ID, { description: 'Readable with case(id) only by its own court and parties' })
-  id: string;
-
-  @Field(() => CaseType)
-  type: CaseType;
-
-  @Field()
-  title: string;
-
-  @Field(() => CaseStage)
-  stage: CaseStage;
-
-  @Field({ description: 'YYYY-MM-DD' })
-  filedOn: string;
-
-  @Field(() => ID)
-  courtId: string;
-
+export class RelatedCase extends PickType(CaseModel, ['id', 'type', 'title', 'stage', 'courtId', 'filedOn'] as const, ObjectType) {
   @Field(() => [ID], { description: 'Its plaintiff organisations (Case.parties with role PLAINTIFF)' })
   plaintiffOrganisationIds: string[];
 

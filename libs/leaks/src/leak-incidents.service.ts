@@ -73,13 +73,7 @@ export class LeakIncidentsService {
       await this.requireOwn(manager, actor, input.incidentId);
       await this.requireShareable(manager, actor, input.organisationIds);
       const added = await this.repository.share(manager, input.incidentId, input.organisationIds, actor.userId);
-      await this.audit.record(manager, actor, {
-        action: 'leak-incident.share',
-        subjectType: 'LeakIncident',
-        subjectId: input.incidentId,
-        details: { organisationIds: added },
-      });
-      return (await this.repository.findVisible(actor, input.incidentId, manager))!;
+      return this.recorded(manager, actor, 'leak-incident.share', input.incidentId, added);
     });
   }
 
@@ -93,14 +87,14 @@ export class LeakIncidentsService {
     return this.dataSource.transaction(async (manager) => {
       await this.requireOwn(manager, actor, input.incidentId);
       const removed = await this.repository.unshare(manager, input.incidentId, input.organisationIds);
-      await this.audit.record(manager, actor, {
-        action: 'leak-incident.unshare',
-        subjectType: 'LeakIncident',
-        subjectId: input.incidentId,
-        details: { organisationIds: removed },
-      });
-      return (await this.repository.findVisible(actor, input.incidentId, manager))!;
+      return this.recorded(manager, actor, 'leak-incident.unshare', input.incidentId, removed);
     });
+  }
+
+  /** Audits a share or unshare of incident `id` with the organisations it changed; returns the incident. */
+  private async recorded(manager: EntityManager, actor: Actor, action: string, id: string, organisationIds: string[]): Promise<LeakIncident> {
+    await this.audit.record(manager, actor, { action, subjectType: 'LeakIncident', subjectId: id, details: { organisationIds } });
+    return (await this.repository.findVisible(actor, id, manager))!;
   }
 
   /** NOT_FOUND (as for a missing one) unless the caller's organisation registered the incident; locks it. */

@@ -131,7 +131,7 @@ export function exposuresIn(view: EnrolmentView, p: SqlParams): string {
              FROM exposure x
              JOIN claimant_enrolment e ON e.claimant_id = x.claimant_id AND e.organisation_id = ${org}
             WHERE ${ownExposure('x', 'e')}
-              AND (x.basis = 'SELF_DECLARED' OR (${plaintiffIncident(org, 'x.incident_id')} AND ${enrolmentMatched('e.claimant_id', 'e.id')})))`;
+              AND (x.basis = 'SELF_DECLARED' OR (${inVisibleIncidents(org, 'x.incident_id')} AND ${enrolmentMatched('e.claimant_id', 'e.id')})))`;
 }
 
 /**
@@ -248,6 +248,15 @@ function plaintiffIncident(org: string, incidentId: string): string {
            OR (EXISTS (SELECT 1 FROM case_incident va JOIN case_stage_transition vt ON vt.case_id = va.case_id AND vt.to_stage = 'ANNOUNCEMENT'
                         WHERE va.incident_id = ${incidentId})
                AND EXISTS (SELECT 1 FROM organisation vg WHERE vg.id = ${org} AND ${announcementAudience('vg')})))`;
+}
+
+/**
+ * "Column `incidentId` holds an incident `org` may see" (plaintiffIncident) as an uncorrelated IN
+ * over the incidents, which PostgreSQL evaluates once per statement (a hashed subplan) rather than
+ * once per row of a large relation (exposures).
+ */
+function inVisibleIncidents(org: string, incidentId: string): string {
+  return `${incidentId} IN (SELECT vp.id FROM leak_incident vp WHERE ${plaintiffIncident(org, 'vp.id')})`;
 }
 
 /**
