@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApi, type TestApi } from './support/api';
 import { enrolInput } from './support/claimants';
+import { countSqlStatements } from './support/sql-statements';
 import { CLASS_TEST_KEY, DEFENDANT, enrol, ok, organisationId, registerIncident, uploadPhones } from './support/classes';
 
 /**
@@ -211,6 +212,29 @@ describe('incidents the plaintiff side can share', () => {
       expect((await ok(api, procurator, RELATED, { id: procuratorCase })).case.relatedCases).toBeNull();
       expect((await ok(api, b, RELATED, { id: designatedCase })).case.relatedCases).toBeNull();
       expect((await api.gql(RELATED, { id: designatedCase }, judge)).errors![0].extensions).toMatchObject({ code: 'NOT_FOUND' });
+    });
+
+    it('loads the related cases of a page of cases, and the shares of a page of incidents, in as many SQL statements as for one', async () => {
+      for (const title of ['个人信息保护组织诉某某出行平台（二）', '个人信息保护组织诉某某出行平台（三）']) {
+        const id = (await ok(api, b, OPEN, { i: { type: 'CIVIL_PUBLIC_INTEREST', title, courtId: org.COURT, defendants: [DEFENDANT], incidentIds: [incidentK] } })).openCase.id;
+        await transition(b, id, 'INVESTIGATION', '2025-02-03');
+        await transition(b, id, 'FILED', '2025-02-17');
+      }
+      // The court's three cases over K, each related to the three other filed cases over K.
+      const cases = (n: number) =>
+        countSqlStatements(async () => {
+          const data = await ok(api, judge, `query($n: Int!) { cases(first: $n) { nodes { relatedCases { id } } } }`, { n });
+          expect(data.cases.nodes.map((c: { relatedCases: unknown[] }) => c.relatedCases.length)).toEqual(Array(n).fill(3));
+        });
+      expect(await cases(3)).toBe(await cases(1));
+      // The procuratorate's two incidents, I shared with A and (newest) K with B.
+      await ok(api, procurator, SHARE, { i: { incidentId: incidentK, organisationIds: [org.DESIGNATED_ORGANISATION] } });
+      const incidents = (n: number) =>
+        countSqlStatements(async () => {
+          const data = await ok(api, procurator, `query($n: Int!) { leakIncidents(first: $n) { nodes { sharedWith { id name } } } }`, { n });
+          expect(data.leakIncidents.nodes.map((i: { sharedWith: unknown[] }) => i.sharedWith.length)).toEqual(Array(n).fill(1));
+        });
+      expect(await incidents(2)).toBe(await incidents(1));
     });
   });
 });
