@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Actor, AuditService, type Connection, InputError, NotFoundError, type OrganisationKind, Role, roleOfOrganisationKind } from '@app/platform';
+import { type Actor, AuditService, type Connection, InputError, NotFoundError, OrganisationsService, Role, roleOfOrganisationKind } from '@app/platform';
 import { Clock } from './clock';
 import { involvesSensitiveData } from './rules/data-categories';
 import type { LeakIncident, LeakIncidentsArgs, RegisterLeakIncidentInput, ShareLeakIncidentInput } from './leak-incident.model';
@@ -23,6 +23,7 @@ export class LeakIncidentsService {
     private readonly repository: LeakIncidentsRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly organisations: OrganisationsService,
   ) {}
 
   register(actor: Actor, input: RegisterLeakIncidentInput): Promise<LeakIncident> {
@@ -71,7 +72,7 @@ export class LeakIncidentsService {
   share(actor: Actor, input: ShareLeakIncidentInput): Promise<LeakIncident> {
     return this.dataSource.transaction(async (manager) => {
       await this.requireOwn(manager, actor, input.incidentId);
-      await this.requireShareable(manager, actor, input.organisationIds);
+      await this.requireShareable(actor, input.organisationIds);
       const added = await this.repository.share(manager, input.incidentId, input.organisationIds, actor.userId);
       return this.recorded(manager, actor, 'leak-incident.share', input.incidentId, added);
     });
@@ -103,9 +104,8 @@ export class LeakIncidentsService {
   }
 
   /** BAD_USER_INPUT on `organisationIds.<i>` for an organisation an incident cannot be shared with. */
-  private async requireShareable(manager: EntityManager, actor: Actor, ids: readonly string[]): Promise<void> {
-    const rows: { id: string; kind: OrganisationKind }[] = await manager.query(`SELECT id, kind FROM organisation WHERE id = ANY($1::uuid[])`, [ids]);
-    const kinds = new Map(rows.map((r) => [r.id, r.kind]));
+  private async requireShareable(actor: Actor, ids: readonly string[]): Promise<void> {
+    const kinds = new Map((await this.organisations.byIds(ids)).map((o) => [o.id, o.kind]));
     ids.forEach((id, i) => {
       const kind = kinds.get(id);
       const field = `organisationIds.${i}`;
@@ -117,7 +117,7 @@ export class LeakIncidentsService {
     });
   }
 
-  /** NOT_FOUND unless the caller may see it: its organisation registered it, or it is linked to a case the caller may see. */
+  /** NOT_FOUND unless the caller may see it (visibleIncident). */
   async get(actor: Actor, id: string): Promise<LeakIncident> {
     const incident = await this.repository.findVisible(actor, id);
     if (!incident) throw new NotFoundError('LeakIncident', id);

@@ -13,6 +13,9 @@ import { AdministrativeLevel, OrganisationKind } from '../organisations/organisa
  *   name mask, declared incidents) reaches it, nor the fact that another organisation enrolled
  *   the person;
  * - the court of a case sees the merged view of the case's class members, masked;
+ * - a leak incident's facts (never anyone's enrolments) reach its registrant, the organisations
+ *   it shares it with, every organisation with standing once a pre-litigation announcement over
+ *   it is published, and the parties and court of a case linked to it (visibleIncident);
  * - nobody else sees any of it.
  *
  * The predicates are plain SQL text with positional parameters collected by `SqlParams`, so a
