@@ -193,7 +193,7 @@ describe('incidents the plaintiff side can share', () => {
     });
 
     it("shows each court the other filed case over the same incident (Case.relatedCases), and nobody else", async () => {
-      const RELATED = `query($id: ID!) { case(id: $id) { relatedCases { id type title stage filedOn courtId plaintiffOrganisationIds sharedIncidentIds } } }`;
+      const RELATED = `query($id: ID!) { case(id: $id) { relatedCases { id type title stage filedOn courtId plaintiffOrganisationIds sharedIncidentIds court { name } plaintiffs { kind } } } }`;
       // The association sues directly; the procuratorate after its 30-day announcement ran out (to 2025-02-09).
       await transition(b, designatedCase, 'INVESTIGATION', '2025-02-03');
       await transition(b, designatedCase, 'FILED', '2025-02-17');
@@ -203,10 +203,12 @@ describe('incidents the plaintiff side can share', () => {
       expect((await ok(api, judge, RELATED, { id: procuratorCase })).case.relatedCases).toEqual([{
         id: designatedCase, type: 'CIVIL_PUBLIC_INTEREST', title: '个人信息保护组织诉某某出行平台', stage: 'FILED', filedOn: '2025-02-17',
         courtId: org['第二中级人民法院'], plaintiffOrganisationIds: [org.DESIGNATED_ORGANISATION], sharedIncidentIds: [incidentK],
+        court: { name: '第二中级人民法院' }, plaintiffs: [{ kind: 'DESIGNATED_ORGANISATION' }],
       }]);
       expect((await ok(api, secondJudge, RELATED, { id: designatedCase })).case.relatedCases).toEqual([{
         id: procuratorCase, type: 'CIVIL_PUBLIC_INTEREST', title: '检察院诉某某出行平台', stage: 'FILED', filedOn: '2025-03-03',
         courtId: org.COURT, plaintiffOrganisationIds: [org.PROCURATORATE], sharedIncidentIds: [incidentK],
+        court: { name: '示范市中级人民法院 (Demo City Intermediate Court)' }, plaintiffs: [{ kind: 'PROCURATORATE' }],
       }]);
       // The plaintiff side gets null; the other court still cannot read the related case itself.
       expect((await ok(api, procurator, RELATED, { id: procuratorCase })).case.relatedCases).toBeNull();
@@ -223,7 +225,7 @@ describe('incidents the plaintiff side can share', () => {
       // The court's three cases over K, each related to the three other filed cases over K.
       const cases = (n: number) =>
         countSqlStatements(async () => {
-          const data = await ok(api, judge, `query($n: Int!) { cases(first: $n) { nodes { relatedCases { id } } } }`, { n });
+          const data = await ok(api, judge, `query($n: Int!) { cases(first: $n) { nodes { relatedCases { id court { name } plaintiffs { name } } } } }`, { n });
           expect(data.cases.nodes.map((c: { relatedCases: unknown[] }) => c.relatedCases.length)).toEqual(Array(n).fill(3));
         });
       expect(await cases(3)).toBe(await cases(1));

@@ -172,3 +172,18 @@ export class CaseDeadlineResolver {
     return (await this.loaders.caseById(loaders).load(deadline.caseId))!;
   }
 }
+
+@Resolver(() => RelatedCase)
+export class RelatedCaseResolver {
+  constructor(private readonly loaders: CaseLoaders) {}
+
+  @ResolveField(() => Organisation, { description: 'The court it is filed at' })
+  async court(@Parent() related: RelatedCase, @Context('loaders') loaders: Loaders): Promise<Organisation> {
+    return (await this.loaders.organisation(loaders).load(related.courtId))!;
+  }
+
+  @ResolveField(() => [Organisation], { description: 'Its plaintiff organisations, in the order they were added' })
+  async plaintiffs(@Parent() related: RelatedCase, @Context('loaders') loaders: Loaders): Promise<Organisation[]> {
+    return (await this.loaders.organisation(loaders).loadMany(related.plaintiffOrganisationIds)) as Organisation[];
+  }
+}
