@@ -13,6 +13,7 @@ import { ClassMemberReasonAuthors1764400013000 } from './1764400013000-class-mem
 import { DeadlineRecomputation1764400015000 } from './1764400015000-deadline-recomputation';
 import { OwnSubclassReassignment1764400016000 } from './1764400016000-own-subclass-reassignment';
 import { MemberFactsPerSeizedRow1764400040000 } from './1764400040000-member-facts-per-seized-row';
+import { LeakIncidentShares1764400050000 } from './1764400050000-leak-incident-shares';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet recorded in `migrations`. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   DeadlineRecomputation1764400015000,
   OwnSubclassReassignment1764400016000,
   MemberFactsPerSeizedRow1764400040000,
+  LeakIncidentShares1764400050000,
 ];

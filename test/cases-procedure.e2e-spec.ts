@@ -414,7 +414,7 @@ describe('case procedure: the four case types from clue to judgment', () => {
       const res = await gql(association, `mutation($i: OpenCaseInput!) { openCase(input: $i) { id } }`, {
         i: { type: 'SUPPORTED', title: 'x', courtId: ids.court, supportingOrganisationId: ids.association, defendants: [handler] },
       });
-      expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'SUPPORTER_KIND' });
+      expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'SUPPORTED_SUIT_SUPPORTER', source: 'Civil Procedure Law (2023) arts. 15, 58(2)' });
     });
   });
 

@@ -191,7 +191,7 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
         { row: 7, field: 'consent_given_at', reason: expect.stringMatching(/no consent/) },
         { row: 8, field: 'id_number', reason: 'duplicates row 2 of this file' },
         { row: 9, field: 'loss_fen', reason: 'is required for a FRAUD_LOSS' },
-        { row: 10, field: 'incident_ids', reason: 'names no leak incident you can see (registered by your organisation, or linked to a case you can see)' },
+        { row: 10, field: 'incident_ids', reason: 'names no leak incident you can see (registered by your organisation, shared with it, announced, or linked to a case you can see)' },
       ]);
       expect(JSON.stringify(res.body)).not.toContain(uniqueIdNumber(101).slice(0, 14));
       expect(JSON.stringify(res.body)).not.toContain('1234567');

@@ -502,11 +502,11 @@ export const MUTATIONS: Record<string, GraphqlOperation> = {
   openCase: {
     kind: 'mutation',
     document: `mutation($i: OpenCaseInput!) { openCase(input: $i) { id } }`,
-    // A case links only incidents the caller's organisation registered (as linkLeakIncident): the
-    // parties who see incident1 through the case get the same NOT_FOUND as a random id.
+    // A case links the incidents the caller may see (as linkLeakIncident): the parties who see
+    // incident1 through the case may; the others get the same NOT_FOUND as a random id.
     variables: (fx) => ({ i: { type: 'CIVIL_PUBLIC_INTEREST', title: `Matrix ${fx.unique()}`, courtId: fx.orgs.court1, defendants: [DEFENDANT], incidentIds: [fx.incident1] } }),
     addressed: 'incident1',
-    expect: allow(PLAINTIFF_SIDE, { proc1: 'OK', assoc1: 'NOT_FOUND', desig1: 'NOT_FOUND', proc2: 'NOT_FOUND', assoc2: 'NOT_FOUND' }),
+    expect: allow(PLAINTIFF_SIDE, { proc1: 'OK', assoc1: 'OK', desig1: 'OK', proc2: 'NOT_FOUND', assoc2: 'NOT_FOUND' }),
   },
   optOutClassMember: {
     kind: 'mutation',
@@ -560,6 +560,23 @@ export const MUTATIONS: Record<string, GraphqlOperation> = {
     document: `mutation($i: RegisterLeakIncidentInput!) { registerLeakIncident(input: $i) { id } }`,
     variables: () => ({ i: INCIDENT }),
     expect: allow(PLAINTIFF_SIDE, { proc1: 'OK', assoc1: 'OK', desig1: 'OK', proc2: 'OK', assoc2: 'OK' }),
+  },
+  shareLeakIncident: {
+    kind: 'mutation',
+    document: `mutation($i: ShareLeakIncidentInput!) { shareLeakIncident(input: $i) { id } }`,
+    // Shared with the designated organisation, which sees incident1 through the case already, so no
+    // other row's outcome changes. Only the registrant shares: the parties who see incident1
+    // through the case get the same NOT_FOUND as a random id.
+    variables: (fx) => ({ i: { incidentId: fx.incident1, organisationIds: [fx.orgs.desig1] } }),
+    addressed: 'incident1',
+    expect: allow(PLAINTIFF_SIDE, { proc1: 'OK', assoc1: 'NOT_FOUND', desig1: 'NOT_FOUND', proc2: 'NOT_FOUND', assoc2: 'NOT_FOUND' }),
+  },
+  unshareLeakIncident: {
+    kind: 'mutation',
+    document: `mutation($i: ShareLeakIncidentInput!) { unshareLeakIncident(input: $i) { id } }`,
+    variables: (fx) => ({ i: { incidentId: fx.incident1, organisationIds: [fx.orgs.desig1] } }),
+    addressed: 'incident1',
+    expect: allow(PLAINTIFF_SIDE, { proc1: 'OK', assoc1: 'NOT_FOUND', desig1: 'NOT_FOUND', proc2: 'NOT_FOUND', assoc2: 'NOT_FOUND' }),
   },
   reopenClass: {
     kind: 'mutation',

@@ -9,6 +9,7 @@ import { CasesModule } from '@app/cases';
 import { LeaksModule } from '@app/leaks';
 import { ClaimantsModule } from '@app/claimants';
 import { ClassesModule } from '@app/classes';
+import { costLimitPlugin } from './cost-limit';
 import { MAX_TOKENS, refuseDeepDocument } from './document-limits';
 import { offlineLandingPage } from './graphiql';
 import { HealthController } from './health.controller';
@@ -25,7 +26,9 @@ export class AppModule {
     const armor = new ApolloArmor({
       maxDepth: { n: config.graphql.maxDepth },
       maxAliases: { n: config.graphql.maxAliases },
-      costLimit: { maxCost: config.graphql.maxCost },
+      // Its cost rule runs at validation, before the variables are known, so a page size passed
+      // as a variable cost 1: costLimitPlugin computes the same cost with them instead.
+      costLimit: { enabled: false },
       maxDirectives: { n: 20 },
       // Its token limit re-parses the document in a plugin hook, where a refusal (or the parser's
       // stack overflow) is an HTTP 500: graphql-js's own limit (parseOptions) is a 400. Its
@@ -51,7 +54,7 @@ export class AppModule {
           parseOptions: { maxTokens: MAX_TOKENS },
           validationRules: armor.validationRules,
           // The cast bridges the CommonJS and ESM type declarations of @apollo/server (same runtime object).
-          plugins: [...armor.plugins, graphqlOperationPlugin, ...(config.graphql.graphiql ? [offlineLandingPage] : [])] as unknown as ApolloDriverConfig['plugins'],
+          plugins: [...armor.plugins, costLimitPlugin(config.graphql.maxCost), graphqlOperationPlugin, ...(config.graphql.graphiql ? [offlineLandingPage] : [])] as unknown as ApolloDriverConfig['plugins'],
           allowBatchedHttpRequests: false,
           context: ({ req }: { req: GraphqlContext['req'] }): GraphqlContext => {
             refuseDeepDocument(req.method === 'GET' ? req.query.query : req.body?.query);

@@ -92,7 +92,7 @@ export class OpenCaseInput {
   @Type(() => AgencyInput)
   agency?: AgencyInput;
 
-  @Field(() => [ID], { nullable: true, description: "Leak incidents the caller's organisation registered" })
+  @Field(() => [ID], { nullable: true, description: "Leak incidents the caller may see (leakIncident): registered by its organisation, shared with it, announced, or linked to another of its cases" })
   @IsOptional()
   @ArrayMaxSize(50)
   @ArrayUnique()

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type DataLoader from 'dataloader';
 import { type Loaders, type Organisation, OrganisationsService } from '@app/platform';
 import type { LeakIncident } from '@app/leaks';
-import type { CaseModel, CaseParty, CaseStageTransition } from './case.model';
+import type { CaseModel, CaseParty, CaseStageTransition, RelatedCase } from './case.model';
 import { CasesRepository } from './cases.repository';
 import { DeadlinesRepository, type DeadlineRow } from './deadlines.repository';
 import { DeadlinesService } from './deadlines.service';
@@ -54,6 +54,10 @@ export class CaseLoaders {
 
   incidents(loaders: Loaders): DataLoader<string, Group<LeakIncident & { caseId: string }> | null> {
     return groupLoader(loaders, 'LeakIncident.byCaseId', (ids) => this.cases.incidentsByCaseIds(ids), (i) => i.caseId);
+  }
+
+  relatedCases(loaders: Loaders): DataLoader<string, Group<RelatedCase> | null> {
+    return groupLoader(loaders, 'RelatedCase.byCaseId', (ids) => this.cases.relatedCasesByCaseIds(ids), (r) => r.caseId);
   }
 
   transitions(loaders: Loaders): DataLoader<string, Group<CaseStageTransition & { caseId: string }> | null> {

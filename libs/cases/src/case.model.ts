@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType, PickType, registerEnumType } from '@nestjs/graphql';
 import { ConnectionType } from '@app/platform';
 import { HandlerRole } from '@app/leaks';
 import { CasePartyRole, CaseStage, CaseType } from './rules/case-types';
@@ -232,6 +232,23 @@ export class CaseModel {
 
   @Field()
   updatedAt: Date;
+}
+
+/**
+ * Another filed case over one of the same leak incidents (a procuratorate's and an association's
+ * public-interest suits over one leak, say), as the court of a case sees it: the facts of record
+ * of a filed case, never its parties' enrolments, classes or members.
+ */
+@ObjectType()
+export class RelatedCase extends PickType(CaseModel, ['id', 'type', 'title', 'stage', 'courtId', 'filedOn'] as const, ObjectType) {
+  @Field(() => [ID], { description: 'Its plaintiff organisations (Case.parties with role PLAINTIFF)' })
+  plaintiffOrganisationIds: string[];
+
+  @Field(() => [ID], { description: 'The leak incidents both cases are linked to' })
+  sharedIncidentIds: string[];
+
+  /** The case it is related to (the loader's key). */
+  caseId: string;
 }
 
 export const CaseConnection = ConnectionType(CaseModel);

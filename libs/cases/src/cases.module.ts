@@ -4,7 +4,7 @@ import { LeaksModule } from '@app/leaks';
 import { CaseLoaders } from './case.loaders';
 import { CaseVisibilityProvider } from './case-visibility.provider';
 import { CasesRepository } from './cases.repository';
-import { CaseDeadlineResolver, CasePartyResolver, CasesResolver } from './cases.resolver';
+import { CaseDeadlineResolver, CasePartyResolver, CasesResolver, RelatedCaseResolver } from './cases.resolver';
 import { CasesService } from './cases.service';
 import { DeadlinesRepository } from './deadlines.repository';
 import { DeadlinesService } from './deadlines.service';
@@ -26,6 +26,7 @@ import { HolidayCalendarResolver } from './holiday-calendar.resolver';
     CasesResolver,
     CasePartyResolver,
     CaseDeadlineResolver,
+    RelatedCaseResolver,
     HolidayCalendarResolver,
     { provide: CASE_VISIBILITY, useClass: CaseVisibilityProvider },
   ],

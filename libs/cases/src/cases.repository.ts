@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { type Actor, type Connection, type CursorList, decodeCursor, SqlParams as Params, toConnection, visibleCase } from '@app/platform';
 import { type LeakIncident, leakIncidentColumns, type LeakIncidentRow, toLeakIncident, type HandlerRole } from '@app/leaks';
 import type { CaseFilter } from './case.inputs';
-import type { CaseModel, CaseParty, CaseStageTransition } from './case.model';
+import type { CaseModel, CaseParty, CaseStageTransition, RelatedCase } from './case.model';
 import { CasePartyRole, type CaseStage, type CaseType } from './rules/case-types';
 import { LIABILITY_SOURCES, type LiabilityBasis } from './rules/liability';
 import type { PartyCounts } from './rules/standing';
@@ -282,6 +282,36 @@ export class CasesRepository {
       [caseIds],
     );
     return rows.map((row) => ({ ...toLeakIncident(row), caseId: row.case_id }));
+  }
+
+  /**
+   * For each of `caseIds`, the other filed cases linked to one of its incidents, oldest filing
+   * first, with the incidents they share and their plaintiff organisations.
+   */
+  async relatedCasesByCaseIds(caseIds: readonly string[]): Promise<RelatedCase[]> {
+    const rows: Record<string, any>[] = await this.dataSource.query(
+      `SELECT ci.case_id AS for_case_id, rc.id, rc.case_type AS type, rc.title, rc.stage, rc.filed_on::text AS filed_on, rc.court_id,
+              array_agg(DISTINCT ci.incident_id ORDER BY ci.incident_id)::text[] AS shared_incident_ids,
+              ARRAY(SELECT p.organisation_id FROM case_party p WHERE p.case_id = rc.id AND p.role = 'PLAINTIFF' ORDER BY p.position)::text[] AS plaintiffs
+         FROM case_incident ci
+         JOIN case_incident ri ON ri.incident_id = ci.incident_id AND ri.case_id <> ci.case_id
+         JOIN legal_case rc ON rc.id = ri.case_id AND rc.filed_on IS NOT NULL
+        WHERE ci.case_id = ANY($1::uuid[])
+        GROUP BY ci.case_id, rc.id
+        ORDER BY ci.case_id, rc.filed_on, rc.id`,
+      [caseIds],
+    );
+    return rows.map((r) => ({
+      caseId: r.for_case_id,
+      id: r.id,
+      type: r.type,
+      title: r.title,
+      stage: r.stage,
+      filedOn: r.filed_on,
+      courtId: r.court_id,
+      plaintiffOrganisationIds: r.plaintiffs,
+      sharedIncidentIds: r.shared_incident_ids,
+    }));
   }
 
   async transitionsByCaseIds(caseIds: readonly string[]): Promise<(CaseStageTransition & { caseId: string })[]> {

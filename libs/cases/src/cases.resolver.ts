@@ -13,7 +13,7 @@ import {
   TransitionCaseInput,
   UpcomingDeadlinesArgs,
 } from './case.inputs';
-import { CaseConnection, CaseDeadline, CaseDeadlineConnection, CaseModel, CaseParty, CaseStageTransition } from './case.model';
+import { CaseConnection, CaseDeadline, CaseDeadlineConnection, CaseModel, CaseParty, CaseStageTransition, RelatedCase } from './case.model';
 import { CaseLoaders } from './case.loaders';
 import { CasesService } from './cases.service';
 import { Clock } from './clock';
@@ -88,7 +88,7 @@ export class CasesResolver {
   }
 
   @Allow(...PLAINTIFF_SIDE)
-  @Mutation(() => CaseModel, { description: "Links a leak incident the caller's organisation registered" })
+  @Mutation(() => CaseModel, { description: "Links a leak incident the caller may see (leakIncident: registered by its organisation, shared with it, announced, or linked to another of its cases) to one of its cases" })
   linkLeakIncident(@CurrentActor() actor: Actor, @Args('input') input: LinkLeakIncidentInput): Promise<CaseModel> {
     return this.service.linkIncident(actor, input);
   }
@@ -123,6 +123,16 @@ export class CasesResolver {
   @ResolveField(() => [LeakIncident])
   async incidents(@Parent() c: CaseModel, @Context('loaders') loaders: Loaders): Promise<LeakIncident[]> {
     return (await this.loaders.incidents(loaders).load(c.id))?.items ?? [];
+  }
+
+  @ResolveField(() => [RelatedCase], {
+    nullable: true,
+    description:
+      "The other filed cases over one of this case's leak incidents (a procuratorate's and an association's suits over one leak), oldest filing first, whatever their court: for the judges of this case's court only, null for everyone else",
+  })
+  async relatedCases(@Parent() c: CaseModel, @CurrentActor() actor: Actor, @Context('loaders') loaders: Loaders): Promise<RelatedCase[] | null> {
+    if (actor.role !== Role.JUDGE || actor.organisationId !== c.courtId) return null;
+    return (await this.loaders.relatedCases(loaders).load(c.id))?.items ?? [];
   }
 
   @ResolveField(() => [CaseStageTransition], { description: 'Every stage change, oldest first' })
@@ -160,5 +170,20 @@ export class CaseDeadlineResolver {
   @ResolveField(() => CaseModel, { name: 'case' })
   async caseOf(@Parent() deadline: CaseDeadline, @Context('loaders') loaders: Loaders): Promise<CaseModel> {
     return (await this.loaders.caseById(loaders).load(deadline.caseId))!;
+  }
+}
+
+@Resolver(() => RelatedCase)
+export class RelatedCaseResolver {
+  constructor(private readonly loaders: CaseLoaders) {}
+
+  @ResolveField(() => Organisation, { description: 'The court it is filed at' })
+  async court(@Parent() related: RelatedCase, @Context('loaders') loaders: Loaders): Promise<Organisation> {
+    return (await this.loaders.organisation(loaders).load(related.courtId))!;
+  }
+
+  @ResolveField(() => [Organisation], { description: 'Its plaintiff organisations, in the order they were added' })
+  async plaintiffs(@Parent() related: RelatedCase, @Context('loaders') loaders: Loaders): Promise<Organisation[]> {
+    return (await this.loaders.organisation(loaders).loadMany(related.plaintiffOrganisationIds)) as Organisation[];
   }
 }

@@ -132,7 +132,7 @@ export class CasesService {
       if (supporterId) checkSupporter(input.type, organisations.get(supporterId)!);
       if (input.agency) checkAgencyAllowed(input.type, 0);
       const incidentIds = input.incidentIds ?? [];
-      await this.requireOwnIncidents(manager, actor, incidentIds);
+      await this.requireVisibleIncidents(manager, actor, incidentIds);
 
       const opened = await this.cases.insertCase(manager, {
         type: input.type,
@@ -231,7 +231,7 @@ export class CasesService {
     return this.dataSource.transaction(async (manager) => {
       const found = await this.lockVisible(manager, actor, input.caseId);
       if (found.stage === CaseStage.CLOSED) throw new ConflictError('The case is closed', { stage: found.stage });
-      await this.requireOwnIncidents(manager, actor, [input.incidentId]);
+      await this.requireVisibleIncidents(manager, actor, [input.incidentId]);
       await this.cases.linkIncidents(manager, found.id, [input.incidentId]);
       await this.audit.record(manager, actor, {
         action: 'case.link-incident',
@@ -409,10 +409,14 @@ export class CasesService {
     return byId;
   }
 
-  /** NOT_FOUND for an incident the caller's organisation did not register. */
-  private async requireOwnIncidents(manager: EntityManager, actor: Actor, ids: string[]): Promise<void> {
+  /**
+   * NOT_FOUND for an incident the caller may not see (visibleIncident): an organisation links to
+   * its case the incidents it registered, was shared or sees through a published announcement or
+   * another of its cases.
+   */
+  private async requireVisibleIncidents(manager: EntityManager, actor: Actor, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    const found = await this.incidents.ownedIds(manager, actor.organisationId, ids);
+    const found = await this.incidents.visibleIds(manager, actor, ids);
     const missing = ids.find((id) => !found.has(id));
     if (missing) throw new NotFoundError('LeakIncident', missing);
   }

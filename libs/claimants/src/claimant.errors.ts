@@ -15,4 +15,4 @@ export class ImportFileError extends InputError {
 }
 
 /** The one refusal for an incident id that is missing or not visible to the caller (no existence oracle). */
-export const UNKNOWN_INCIDENT = 'names no leak incident you can see (registered by your organisation, or linked to a case you can see)';
+export const UNKNOWN_INCIDENT = 'names no leak incident you can see (registered by your organisation, shared with it, announced, or linked to a case you can see)';

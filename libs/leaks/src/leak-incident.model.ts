@@ -10,6 +10,7 @@ import {
   IsISO8601,
   IsOptional,
   IsString,
+  IsUUID,
   Matches,
   Max,
   MaxLength,
@@ -224,4 +225,19 @@ export class LeakIncidentsArgs extends PageArgs {
   @ValidateNested()
   @Type(() => LeakIncidentFilter)
   filter?: LeakIncidentFilter;
+}
+
+/** Organisations to share an incident with, or to stop sharing it with. */
+@InputType()
+export class ShareLeakIncidentInput {
+  @Field(() => ID, { description: 'An incident your organisation registered' })
+  @IsUUID()
+  incidentId: string;
+
+  @Field(() => [ID], { description: 'Procuratorates, consumer associations or designated organisations (1 to 50, each once)' })
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  organisationIds: string[];
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Connection, type CursorList, decodeCursor, SqlParams, toConnection, type Viewer, visibleIncident } from '@app/platform';
+import { type Connection, type CursorList, decodeCursor, returningRows, SqlParams, toConnection, type Viewer, visibleIncident } from '@app/platform';
 import { type DataCategory, isSensitive } from './rules/data-categories';
 import type { DiscoveryChannel, HandlerRole, LeakIncident, LeakIncidentFilter } from './leak-incident.model';
 
@@ -80,22 +80,59 @@ export class LeakIncidentsRepository {
   }
 
   /** The incident, if `actor` may see it (visibleIncident: its registrant, the parties and court of a linked case). */
-  async findVisible(actor: Viewer, id: string): Promise<LeakIncident | null> {
+  async findVisible(actor: Viewer, id: string, manager: EntityManager = this.dataSource.manager): Promise<LeakIncident | null> {
     const p = new SqlParams();
-    const [row] = await this.dataSource.query(
+    const [row] = await manager.query(
       `SELECT ${leakIncidentColumns('i')} FROM leak_incident i WHERE i.id = ${p.add(id)} AND ${visibleIncident(actor, 'i', p)}`,
       p.values,
     );
     return row ? toLeakIncident(row) : null;
   }
 
-  /** Of `ids`, those `organisationId` registered. */
-  async ownedIds(manager: EntityManager, organisationId: string, ids: readonly string[]): Promise<Set<string>> {
+  /** Of `ids`, those `actor` may see (visibleIncident): the incidents it may link to its cases. */
+  async visibleIds(manager: EntityManager, actor: Viewer, ids: readonly string[]): Promise<Set<string>> {
+    const p = new SqlParams();
     const rows: { id: string }[] = await manager.query(
-      `SELECT id FROM leak_incident WHERE id = ANY($1::uuid[]) AND organisation_id = $2`,
-      [ids, organisationId],
+      `SELECT i.id FROM leak_incident i WHERE i.id = ANY(${p.add(ids)}::uuid[]) AND ${visibleIncident(actor, 'i', p)}`,
+      p.values,
     );
     return new Set(rows.map((r) => r.id));
+  }
+
+  /** Whether `organisationId` registered incident `id`, locking the incident's row for the rest of the transaction. */
+  async lockOwned(manager: EntityManager, organisationId: string, id: string): Promise<boolean> {
+    const rows = await manager.query(`SELECT 1 FROM leak_incident WHERE id = $1 AND organisation_id = $2 FOR UPDATE`, [id, organisationId]);
+    return rows.length > 0;
+  }
+
+  /** Shares incident `id` with `organisationIds`; returns those it was not shared with already. */
+  async share(manager: EntityManager, id: string, organisationIds: readonly string[], sharedBy: string): Promise<string[]> {
+    const rows: { organisation_id: string }[] = await manager.query(
+      `INSERT INTO leak_incident_share (incident_id, organisation_id, shared_by)
+       SELECT $1, o, $3 FROM unnest($2::uuid[]) o
+       ON CONFLICT (incident_id, organisation_id) DO NOTHING RETURNING organisation_id`,
+      [id, organisationIds, sharedBy],
+    );
+    return rows.map((r) => r.organisation_id);
+  }
+
+  /** Stops sharing incident `id` with `organisationIds`; returns those it was shared with. */
+  async unshare(manager: EntityManager, id: string, organisationIds: readonly string[]): Promise<string[]> {
+    const rows = await returningRows<{ organisation_id: string }>(
+      manager,
+      `DELETE FROM leak_incident_share WHERE incident_id = $1 AND organisation_id = ANY($2::uuid[]) RETURNING organisation_id`,
+      [id, organisationIds],
+    );
+    return rows.map((r) => r.organisation_id);
+  }
+
+  /** The organisations each of `incidentIds` is shared with, oldest share first (for a per-request loader). */
+  async sharesOf(incidentIds: readonly string[]): Promise<{ incidentId: string; organisationId: string }[]> {
+    const rows: { incident_id: string; organisation_id: string }[] = await this.dataSource.query(
+      `SELECT incident_id, organisation_id FROM leak_incident_share WHERE incident_id = ANY($1::uuid[]) ORDER BY shared_at, organisation_id`,
+      [incidentIds],
+    );
+    return rows.map((r) => ({ incidentId: r.incident_id, organisationId: r.organisation_id }));
   }
 
   /**

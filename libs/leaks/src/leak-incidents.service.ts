@@ -1,13 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import { type Actor, AuditService, type Connection, InputError, NotFoundError } from '@app/platform';
+import type { DataSource, EntityManager } from 'typeorm';
+import { type Actor, AuditService, type Connection, InputError, NotFoundError, OrganisationsService, Role, roleOfOrganisationKind } from '@app/platform';
 import { Clock } from './clock';
 import { involvesSensitiveData } from './rules/data-categories';
-import type { LeakIncident, LeakIncidentsArgs, RegisterLeakIncidentInput } from './leak-incident.model';
+import type { LeakIncident, LeakIncidentsArgs, RegisterLeakIncidentInput, ShareLeakIncidentInput } from './leak-incident.model';
 import { LeakIncidentsRepository } from './leak-incidents.repository';
 
-/** Registering and finding leak incidents; an organisation sees the incidents it registered. */
+/** The roles of the organisations an incident may be shared with: the plaintiff side, which may enrol and sue. */
+const SHARE_ROLES: readonly Role[] = [Role.PROCURATOR, Role.ASSOCIATION_STAFF];
+
+/**
+ * Registering, sharing and finding leak incidents. Who sees one is the visibility policy's
+ * (visibleIncident): its registrant, the organisations it shares it with, every eligible
+ * organisation once a pre-litigation announcement over it is published, the parties and court of
+ * a case linked to it.
+ */
 @Injectable()
 export class LeakIncidentsService {
   constructor(
@@ -15,6 +23,7 @@ export class LeakIncidentsService {
     private readonly repository: LeakIncidentsRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly organisations: OrganisationsService,
   ) {}
 
   register(actor: Actor, input: RegisterLeakIncidentInput): Promise<LeakIncident> {
@@ -51,7 +60,64 @@ export class LeakIncidentsService {
     });
   }
 
-  /** NOT_FOUND unless the caller may see it: its organisation registered it, or it is linked to a case the caller may see. */
+  /**
+   * Shares an incident the caller's organisation registered with `organisationIds` (the plaintiff
+   * side: procuratorates, consumer associations, designated organisations), which may then see it,
+   * enrol claimants against it and link it to their cases; its facts only, never anyone's
+   * enrolments or matches. Audited (`leak-incident.share`, the organisations newly shared with).
+   * NOT_FOUND, as for a missing one, for an incident another organisation registered;
+   * BAD_USER_INPUT on `organisationIds.<i>` for an unknown organisation, a court or operator, or
+   * the caller's own. Sharing again with an organisation changes nothing.
+   */
+  share(actor: Actor, input: ShareLeakIncidentInput): Promise<LeakIncident> {
+    return this.dataSource.transaction(async (manager) => {
+      await this.requireOwn(manager, actor, input.incidentId);
+      await this.requireShareable(actor, input.organisationIds);
+      const added = await this.repository.share(manager, input.incidentId, input.organisationIds, actor.userId);
+      return this.recorded(manager, actor, 'leak-incident.share', input.incidentId, added);
+    });
+  }
+
+  /**
+   * Stops sharing an incident the caller's organisation registered with `organisationIds`; an
+   * organisation may still see it another way (a case of its own over it, a published
+   * announcement). Its enrolments stay. Audited (`leak-incident.unshare`, those it was shared
+   * with). Errors as share.
+   */
+  unshare(actor: Actor, input: ShareLeakIncidentInput): Promise<LeakIncident> {
+    return this.dataSource.transaction(async (manager) => {
+      await this.requireOwn(manager, actor, input.incidentId);
+      const removed = await this.repository.unshare(manager, input.incidentId, input.organisationIds);
+      return this.recorded(manager, actor, 'leak-incident.unshare', input.incidentId, removed);
+    });
+  }
+
+  /** Audits a share or unshare of incident `id` with the organisations it changed; returns the incident. */
+  private async recorded(manager: EntityManager, actor: Actor, action: string, id: string, organisationIds: string[]): Promise<LeakIncident> {
+    await this.audit.record(manager, actor, { action, subjectType: 'LeakIncident', subjectId: id, details: { organisationIds } });
+    return (await this.repository.findVisible(actor, id, manager))!;
+  }
+
+  /** NOT_FOUND (as for a missing one) unless the caller's organisation registered the incident; locks it. */
+  private async requireOwn(manager: EntityManager, actor: Actor, id: string): Promise<void> {
+    if (!(await this.repository.lockOwned(manager, actor.organisationId, id))) throw new NotFoundError('LeakIncident', id);
+  }
+
+  /** BAD_USER_INPUT on `organisationIds.<i>` for an organisation an incident cannot be shared with. */
+  private async requireShareable(actor: Actor, ids: readonly string[]): Promise<void> {
+    const kinds = new Map((await this.organisations.byIds(ids)).map((o) => [o.id, o.kind]));
+    ids.forEach((id, i) => {
+      const kind = kinds.get(id);
+      const field = `organisationIds.${i}`;
+      if (!kind) throw new InputError(field, 'names no organisation');
+      if (id === actor.organisationId) throw new InputError(field, 'is your own organisation, which registered the incident');
+      if (!SHARE_ROLES.includes(roleOfOrganisationKind(kind))) {
+        throw new InputError(field, 'an incident is shared with the plaintiff side only: a procuratorate, consumer association or designated organisation');
+      }
+    });
+  }
+
+  /** NOT_FOUND unless the caller may see it (visibleIncident). */
   async get(actor: Actor, id: string): Promise<LeakIncident> {
     const incident = await this.repository.findVisible(actor, id);
     if (!incident) throw new NotFoundError('LeakIncident', id);

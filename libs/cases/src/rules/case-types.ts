@@ -6,7 +6,7 @@ export enum CaseType {
   ADMINISTRATIVE_PUBLIC_INTEREST = 'ADMINISTRATIVE_PUBLIC_INTEREST',
   /** The victims' own class action through elected representatives (CPL (2023) arts. 56-57). */
   REPRESENTATIVE_ACTION = 'REPRESENTATIVE_ACTION',
-  /** An association's civil suit that a procuratorate supports (支持起诉, CPL (2023) art. 15). */
+  /** An association's civil public-interest suit that a procuratorate supports (支持起诉, CPL (2023) arts. 15, 58(2)). */
   SUPPORTED = 'SUPPORTED',
 }
 

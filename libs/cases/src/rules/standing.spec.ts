@@ -1,4 +1,5 @@
 import { AdministrativeLevel, OrganisationKind } from '@app/platform/organisations/organisation.entity';
+import { inAnnouncementAudience } from '@app/platform/visibility/visibility';
 import { CaseStage, CaseType } from './case-types';
 import {
   checkAgencyAllowed,
@@ -74,12 +75,38 @@ describe('standing rules', () => {
     expect(refusal(() => checkPlaintiff(CaseType.ADMINISTRATIVE_PUBLIC_INTEREST, provincialAssociation))).toBe(StandingRule.ADMINISTRATIVE_PIL_PLAINTIFF);
   });
 
-  it('makes the association the plaintiff and the procuratorate the supporter of a supported suit (CPL art. 15)', () => {
+  it('makes the association the plaintiff and the procuratorate the supporter of a supported suit (CPL arts. 15, 58(2))', () => {
     expect(refusal(() => checkPlaintiff(CaseType.SUPPORTED, provincialAssociation))).toBeUndefined();
     expect(refusal(() => checkPlaintiff(CaseType.SUPPORTED, procuratorate))).toBe(StandingRule.SUPPORTED_SUIT_PLAINTIFF);
     expect(refusal(() => checkPlaintiff(CaseType.SUPPORTED, cityAssociation))).toBe(StandingRule.CONSUMER_ASSOCIATION_LEVEL);
     expect(refusal(() => checkSupporter(CaseType.SUPPORTED, procuratorate))).toBeUndefined();
-    expect(refusal(() => checkSupporter(CaseType.SUPPORTED, designated))).toBe(StandingRule.SUPPORTER_KIND);
+    expect(refusal(() => checkSupporter(CaseType.SUPPORTED, designated))).toBe(StandingRule.SUPPORTED_SUIT_SUPPORTER);
+    expect(refusal(() => checkSupporter(CaseType.SUPPORTED, provincialAssociation))).toBe(StandingRule.SUPPORTED_SUIT_SUPPORTER);
+  });
+
+  it("cites CPL (2023) art. 58(2) besides art. 15 for a procuratorate's support of an organisation's public-interest suit", () => {
+    for (const rule of [StandingRule.SUPPORTED_SUIT_SUPPORTER, StandingRule.SUPPORTER_REQUIRED]) {
+      expect(STANDING_RULES[rule].source).toBe('Civil Procedure Law (2023) arts. 15, 58(2)');
+    }
+    expect(() => checkSupporter(CaseType.SUPPORTED, designated)).toThrow(
+      "Standing (SUPPORTED_SUIT_SUPPORTER): a supported suit is supported by a procuratorate (an organisation's public-interest suit) (Civil Procedure Law (2023) arts. 15, 58(2))",
+    );
+    // A representative action's supporter rests on art. 15 alone: art. 58 is about public-interest suits.
+    expect(STANDING_RULES[StandingRule.SUPPORTER_KIND].source).toBe('Civil Procedure Law (2023) art. 15');
+  });
+
+  it('calls on exactly the organisations with standing to bring a civil public-interest case when an announcement is published (visibility policy)', () => {
+    // The pre-litigation announcement (SPC/SPP interpretation art. 13) makes its incident visible
+    // to those who could sue on it: the policy's table must say what checkPlaintiff says.
+    for (const kind of Object.values(OrganisationKind)) {
+      for (const level of [...Object.values(AdministrativeLevel), null]) {
+        const standing = refusal(() => checkPlaintiff(CaseType.CIVIL_PUBLIC_INTEREST, org(kind, level))) === undefined;
+        expect({ kind, level, audience: inAnnouncementAudience({ kind, level }) }).toEqual({ kind, level, audience: standing });
+      }
+    }
+    expect(inAnnouncementAudience(cityAssociation)).toBe(false);
+    expect(inAnnouncementAudience(provincialAssociation)).toBe(true);
+    expect(inAnnouncementAudience(org(OrganisationKind.COURT))).toBe(false);
   });
 
   it('refuses supporters in public-interest cases, which a procuratorate or organisation brings itself', () => {

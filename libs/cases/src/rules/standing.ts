@@ -12,6 +12,7 @@ export enum StandingRule {
   CONSUMER_ASSOCIATION_LEVEL = 'CONSUMER_ASSOCIATION_LEVEL',
   ADMINISTRATIVE_PIL_PLAINTIFF = 'ADMINISTRATIVE_PIL_PLAINTIFF',
   SUPPORTED_SUIT_PLAINTIFF = 'SUPPORTED_SUIT_PLAINTIFF',
+  SUPPORTED_SUIT_SUPPORTER = 'SUPPORTED_SUIT_SUPPORTER',
   SUPPORTER_KIND = 'SUPPORTER_KIND',
   NO_ORGANISATION_PLAINTIFF_IN_REPRESENTATIVE_ACTION = 'NO_ORGANISATION_PLAINTIFF_IN_REPRESENTATIVE_ACTION',
   REPRESENTATIVE_COUNT = 'REPRESENTATIVE_COUNT',
@@ -51,18 +52,24 @@ export const STANDING_RULES: Readonly<Record<StandingRule, StandingRuleDefinitio
     source: 'Administrative Procedure Law art. 25(4)',
     requirement: 'only a procuratorate can bring an administrative public-interest case',
   },
-  // CPL (2023) art. 15 and art. 58: the organisation sues, the procuratorate supports.
+  // CPL (2023) art. 58(1): the organisation sues; art. 58(2) (and art. 15): the procuratorate supports.
   [StandingRule.SUPPORTED_SUIT_PLAINTIFF]: {
     source: 'Civil Procedure Law (2023) arts. 15, 58; Consumer Rights Protection Law art. 47; PIPL art. 70',
     requirement:
       'the plaintiff of a supported suit must be a consumer association at provincial level or above or a designated organisation (a procuratorate supports it instead of suing)',
   },
-  // CPL (2023) art. 15: organs, social organisations and enterprises may support a suit; here a
-  // SUPPORTED case is by definition supported by a procuratorate.
+  // CPL (2023) art. 58(2): where an organisation brings a public-interest suit, the procuratorate
+  // may support it (the general rule of support is art. 15). A SUPPORTED case is that suit.
+  [StandingRule.SUPPORTED_SUIT_SUPPORTER]: {
+    source: 'Civil Procedure Law (2023) arts. 15, 58(2)',
+    requirement: "a supported suit is supported by a procuratorate (an organisation's public-interest suit)",
+  },
+  // CPL (2023) art. 15: organs, social organisations and enterprises may support a suit; the
+  // public-interest plaintiff sues itself and takes no supporter.
   [StandingRule.SUPPORTER_KIND]: {
     source: 'Civil Procedure Law (2023) art. 15',
     requirement:
-      'a supported suit is supported by a procuratorate; a representative action may be supported by a procuratorate, consumer association or designated organisation; public-interest cases take no supporter',
+      'a representative action may be supported by a procuratorate, consumer association or designated organisation; public-interest cases take no supporter',
   },
   // CPL (2023) arts. 56-57: the parties themselves sue, through elected representatives.
   [StandingRule.NO_ORGANISATION_PLAINTIFF_IN_REPRESENTATIVE_ACTION]: {
@@ -94,9 +101,9 @@ export const STANDING_RULES: Readonly<Record<StandingRule, StandingRuleDefinitio
     source: 'Civil Procedure Law (2023) art. 122(2)',
     requirement: 'a civil case needs at least one defendant before filing',
   },
-  // CPL (2023) art. 15: a supported suit without its supporter is an ordinary suit.
+  // CPL (2023) arts. 15, 58(2): a supported suit without its supporting procuratorate is an ordinary suit.
   [StandingRule.SUPPORTER_REQUIRED]: {
-    source: 'Civil Procedure Law (2023) art. 15',
+    source: 'Civil Procedure Law (2023) arts. 15, 58(2)',
     requirement: 'a supported suit needs its supporting procuratorate before filing',
   },
 });
@@ -157,11 +164,13 @@ const REPRESENTATIVE_ACTION_SUPPORTER_KINDS: readonly OrganisationKind[] = [
 /** Throws StandingError unless `org` may support a case of `type`. */
 export function checkSupporter(type: CaseType, org: StandingOrganisation): void {
   if (org.kind === OrganisationKind.COURT) throw new StandingError(StandingRule.COURT_NOT_A_PARTY);
-  const allowed =
-    type === CaseType.SUPPORTED
-      ? org.kind === OrganisationKind.PROCURATORATE
-      : type === CaseType.REPRESENTATIVE_ACTION && REPRESENTATIVE_ACTION_SUPPORTER_KINDS.includes(org.kind);
-  if (!allowed) throw new StandingError(StandingRule.SUPPORTER_KIND);
+  if (type === CaseType.SUPPORTED) {
+    if (org.kind !== OrganisationKind.PROCURATORATE) throw new StandingError(StandingRule.SUPPORTED_SUIT_SUPPORTER);
+    return;
+  }
+  if (type !== CaseType.REPRESENTATIVE_ACTION || !REPRESENTATIVE_ACTION_SUPPORTER_KINDS.includes(org.kind)) {
+    throw new StandingError(StandingRule.SUPPORTER_KIND);
+  }
 }
 
 /** Throws StandingError unless a case of `type` may be brought against an agency at all. */

@@ -1,5 +1,6 @@
 import type { Actor } from '../auth/actor';
 import { Role } from '../auth/role';
+import { AdministrativeLevel, OrganisationKind } from '../organisations/organisation.entity';
 
 /**
  * The one visibility policy of leakcase, as SQL. Every query over cases, incidents, claimants,
@@ -12,6 +13,9 @@ import { Role } from '../auth/role';
  *   name mask, declared incidents) reaches it, nor the fact that another organisation enrolled
  *   the person;
  * - the court of a case sees the merged view of the case's class members, masked;
+ * - a leak incident's facts (never anyone's enrolments) reach its registrant, the organisations
+ *   it shares it with, every organisation with standing once a pre-litigation announcement over
+ *   it is published, and the parties and court of a case linked to it (visibleIncident);
  * - nobody else sees any of it.
  *
  * The predicates are plain SQL text with positional parameters collected by `SqlParams`, so a
@@ -122,7 +126,8 @@ export function ownExposure(x: string, e: string): string {
  * enroller of the person, so an organisation sees only what its own enrolment gives it
  * (ownExposure): its own declarations, and the dataset matches of its own identifiers with
  * those identifiers only; and a verified exposure only of an incident it may see (another
- * organisation's incident, and that its seized data holds the person, are that organisation's)
+ * organisation's incident, and that its seized data holds the person, are that organisation's
+ * until it shares the incident or announces it: then its own enrollees' matches only)
  * and only once its own enrolment was matched (a match already there when it enrolled was made
  * through someone else's enrolment). For the same reason its `first_seen` is its own declaration's
  * (its enrolment's date) and null for a verified exposure: the match may have been made earlier,
@@ -149,7 +154,7 @@ export function exposuresIn(view: EnrolmentView, p: SqlParams): string {
              FROM exposure x
              JOIN claimant_enrolment e ON e.claimant_id = x.claimant_id AND e.organisation_id = ${org}
             WHERE ${ownExposure('x', 'e')}
-              AND (x.basis = 'SELF_DECLARED' OR (${plaintiffIncident(org, 'x.incident_id')} AND ${enrolmentMatched('e.claimant_id', 'e.id')})))`;
+              AND (x.basis = 'SELF_DECLARED' OR (${inVisibleIncidents(org, 'x.incident_id')} AND ${enrolmentMatched('e.claimant_id', 'e.id')})))`;
 }
 
 /**
@@ -230,9 +235,11 @@ export function visibleCase(actor: Viewer, alias: string, p: SqlParams): string 
 }
 
 /**
- * The leak incidents `actor` may see, as a predicate on `alias` (leak_incident): those its
- * organisation registered, and those linked to a case it may see (the parties and the court of
- * that case). Enrolling a claimant against an incident needs the same visibility.
+ * The leak incidents `actor` may see, as a predicate on `alias` (leak_incident): for the plaintiff
+ * side, plaintiffIncident (registered, shared, announced, or linked to one of its cases); for a
+ * judge, those linked to a case filed at its court. Enrolling a claimant against an incident, and
+ * linking it to a case, need the same visibility. Seeing an incident is seeing its facts only:
+ * every view of claimants, exposures and members still holds the viewer's own enrolments only.
  */
 export function visibleIncident(actor: Viewer, alias: string, p: SqlParams): string {
   switch (actor.role) {
@@ -255,10 +262,56 @@ function plaintiffCase(org: string, alias: string): string {
 
 /**
  * The incidents a plaintiff-side organisation (parameter `org`) may see, as a predicate on an
- * incident id column: those it registered, and those linked to one of its cases.
+ * incident id column: those it registered; those linked to one of its cases; those the registering
+ * organisation shared with it (leak_incident_share); and those linked to a case whose
+ * pre-litigation announcement was published (a transition to ANNOUNCEMENT), when the organisation
+ * is one the announcement calls on (ANNOUNCEMENT_AUDIENCE): the announcement is public by nature.
  */
 function plaintiffIncident(org: string, incidentId: string): string {
   return `(EXISTS (SELECT 1 FROM leak_incident vo WHERE vo.id = ${incidentId} AND vo.organisation_id = ${org})
            OR EXISTS (SELECT 1 FROM case_incident vi JOIN legal_case vc ON vc.id = vi.case_id
-                       WHERE vi.incident_id = ${incidentId} AND ${plaintiffCase(org, 'vc')}))`;
+                       WHERE vi.incident_id = ${incidentId} AND ${plaintiffCase(org, 'vc')})
+           OR EXISTS (SELECT 1 FROM leak_incident_share vs WHERE vs.incident_id = ${incidentId} AND vs.organisation_id = ${org})
+           OR (EXISTS (SELECT 1 FROM case_incident va JOIN case_stage_transition vt ON vt.case_id = va.case_id AND vt.to_stage = 'ANNOUNCEMENT'
+                        WHERE va.incident_id = ${incidentId})
+               AND EXISTS (SELECT 1 FROM organisation vg WHERE vg.id = ${org} AND ${announcementAudience('vg')})))`;
+}
+
+/**
+ * "Column `incidentId` holds an incident `org` may see" (plaintiffIncident) as an uncorrelated IN
+ * over the incidents, which PostgreSQL evaluates once per statement (a hashed subplan) rather than
+ * once per row of a large relation (exposures).
+ */
+function inVisibleIncidents(org: string, incidentId: string): string {
+  return `${incidentId} IN (SELECT vp.id FROM leak_incident vp WHERE ${plaintiffIncident(org, 'vp.id')})`;
+}
+
+/**
+ * Whom a published pre-litigation announcement (诉前公告) calls on: the organisations with
+ * standing to bring the civil public-interest suit it announces, each kind with the levels it
+ * needs (null: any level). A procuratorate announces so that eligible organisations may come
+ * forward (SPC/SPP interpretation on procuratorial public-interest litigation art. 13): those of
+ * PIPL art. 70 and CPL (2023) art. 58, consumer associations at provincial level or above (Consumer
+ * Rights Protection Law art. 47), and the other procuratorates. libs/cases applies the same
+ * standing to a plaintiff (checkPlaintiff of CIVIL_PUBLIC_INTEREST); its spec checks they agree.
+ */
+export const ANNOUNCEMENT_AUDIENCE: Readonly<Partial<Record<OrganisationKind, readonly AdministrativeLevel[] | null>>> = Object.freeze({
+  [OrganisationKind.PROCURATORATE]: null,
+  [OrganisationKind.CONSUMER_ASSOCIATION]: [AdministrativeLevel.NATIONAL, AdministrativeLevel.PROVINCIAL],
+  [OrganisationKind.DESIGNATED_ORGANISATION]: null,
+});
+
+/** Whether an organisation of this kind and level is one a published announcement calls on (ANNOUNCEMENT_AUDIENCE). */
+export function inAnnouncementAudience(org: { kind: OrganisationKind; level: AdministrativeLevel | null }): boolean {
+  if (!(org.kind in ANNOUNCEMENT_AUDIENCE)) return false;
+  const levels = ANNOUNCEMENT_AUDIENCE[org.kind];
+  return !levels || (org.level !== null && levels.includes(org.level));
+}
+
+/** ANNOUNCEMENT_AUDIENCE as a predicate on `alias` (organisation); the values are the enums' own. */
+function announcementAudience(alias: string): string {
+  const kinds = Object.entries(ANNOUNCEMENT_AUDIENCE).map(([kind, levels]) =>
+    levels ? `(${alias}.kind = '${kind}' AND ${alias}.level IN (${levels.map((l) => `'${l}'`).join(', ')}))` : `${alias}.kind = '${kind}'`,
+  );
+  return `(${kinds.join(' OR ')})`;
 }

@@ -1,0 +1,59 @@
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { buildSchema, getOperationAST, parse, validate } from 'graphql';
+import { operationCost } from './cost-limit';
+
+const schema = buildSchema(`
+  type Query { items(first: Int = 50, after: String): ItemConnection!  me: User }
+  type ItemConnection { totalCount: Int!  nodes: [Item!]! }
+  type Item { id: ID!  name: String  owner: User }
+  type User { id: ID!  email: String }
+`);
+
+const cost = (query: string, variables: Record<string, unknown> = {}) => {
+  const document = parse(query);
+  return operationCost(schema, document, getOperationAST(document)!, variables);
+};
+
+// By hand: a scalar 1; an object 2 plus 1.5 × each child; a list's subtree × its page size.
+// nodes { id name } = 2 + 1.5 × (1 + 1) = 5; items { totalCount nodes {…} } = 2 + 1.5 × 1 + 1.5 × 5 = 11 per row.
+const PAGE = `{ totalCount nodes { id name } }`;
+
+describe('the cost of an operation', () => {
+  it('costs objects 2, scalars 1, 1.5 per level: me { id email } is 2 + 1.5 × 2 = 5', () => {
+    expect(cost(`{ me { id email } }`)).toBe(5);
+  });
+
+  it('multiplies a list by a literal page size: 11 a row, 10 rows 110, as graphql-armor counts it', () => {
+    expect(cost(`{ items(first: 10) ${PAGE} }`)).toBe(110);
+    const document = parse(`{ items(first: 10) ${PAGE} }`);
+    expect(() => validate(schema, document, [costLimitRule({ maxCost: 109 })])).toThrow('found 110');
+  });
+
+  it('multiplies by a page size passed as a variable exactly as by the literal (graphql-armor counted it 1)', () => {
+    const query = `query($n: Int!) { items(first: $n) ${PAGE} }`;
+    expect(cost(query, { n: 10 })).toBe(110);
+    expect(cost(query, { n: 500 })).toBe(5500);
+    expect(() => validate(schema, parse(query), [costLimitRule({ maxCost: 109 })])).not.toThrow();
+  });
+
+  it("takes a variable's default when the request leaves it out, and its value when given", () => {
+    expect(cost(`query($n: Int = 10) { items(first: $n) ${PAGE} }`)).toBe(110);
+    expect(cost(`query($n: Int = 10) { items(first: $n) ${PAGE} }`, { n: 3 })).toBe(33);
+  });
+
+  it("takes the schema's default page size (50) when first is left out, null or not an integer", () => {
+    expect(cost(`{ items ${PAGE} }`)).toBe(550);
+    expect(cost(`query($n: Int) { items(first: $n) ${PAGE} }`, { n: null })).toBe(550);
+    expect(cost(`query($n: Int) { items(first: $n) ${PAGE} }`, { n: '500' })).toBe(550);
+  });
+
+  it('costs a fragment spread 1 + 1.5 × the fragment (2 + 1.5 × 1 = 3.5), inside the page', () => {
+    // items = (2 + 1.5 × (1 + 1.5 × 3.5)) × 10 = (2 + 9.375) × 10
+    expect(cost(`{ items(first: 10) { ...F } } fragment F on ItemConnection { totalCount }`)).toBe(113.75);
+  });
+
+  it('sums the root fields, aliases included, and does not count introspection', () => {
+    expect(cost(`{ a: items(first: 10) ${PAGE} b: items(first: 10) ${PAGE} }`)).toBe(220);
+    expect(cost(`{ __schema { types { name fields { name } } } }`)).toBe(0);
+  });
+});
