@@ -15,7 +15,6 @@ import { VaultService } from '../vault/vault.service';
 import { type CsvEncoding, DecodeStream } from './decode';
 import { SealPool, type StagedBatch } from './seal-pool';
 
-export { parseShanghaiDateTime } from './stage-rows';
 
 /** Records per batch handed to a sealing thread. */
 const SEAL_BATCH = 1000;

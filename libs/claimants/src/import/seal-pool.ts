@@ -5,11 +5,12 @@ import { Worker } from 'node:worker_threads';
 import type { SealerKeys } from '../vault/sealer';
 import { createSealer } from '../vault/sealer';
 import type { ImportColumn, RowRejection } from './claimant-import.service';
-import { stageBatch } from './stage-rows';
+import { type RowWarning, stageBatch } from './stage-rows';
 
 export interface StagedBatch {
   text: string;
   rejections: RowRejection[];
+  warnings: RowWarning[];
 }
 
 /**

@@ -6,27 +6,13 @@
 import type { ConsentMethod as ConsentMethodType, ConsentScope as ConsentScopeType, HarmType as HarmTypeType } from '../claimant.enums';
 import { ConsentMethod, ConsentScope, HarmType } from '../claimant.enums';
 import { type SealedEnrolment, type Sealer, sealEnrolment } from '../enrolment-record';
+import { readShanghaiDateTime } from '../normalise';
+import { declaredHarms } from '../rules/declared-harms';
 import type { ImportColumn, RowRejection } from './claimant-import.service';
 import { REPLACEMENT } from './decode';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const list = (value: string | undefined) => (value ?? '').split(/[;|；]/).map((s) => s.trim()).filter(Boolean);
-
-/** A date or date-time; without a zone it is read in Asia/Shanghai (UTC+8, no DST). */
-export function parseShanghaiDateTime(value: string): Date | null {
-  const v = value.trim();
-  const m = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(v);
-  if (m) {
-    const [, y, mo, d, h = '0', mi = '0', s = '0'] = m;
-    const date = new Date(Date.UTC(+y, +mo - 1, +d, +h - 8, +mi, +s));
-    return date.getUTCFullYear() > 1900 && +mo >= 1 && +mo <= 12 && +d >= 1 && +d <= 31 ? date : null;
-  }
-  if (/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/.test(v)) {
-    const date = new Date(v);
-    return Number.isNaN(date.getTime()) ? null : date;
-  }
-  return null;
-}
 
 /** COPY text-format escaping of one value. */
 function copyText(value: string | null): string {
@@ -37,8 +23,24 @@ function copyText(value: string | null): string {
 const copyBytes = (b: Buffer | null) => (b ? `\\\\x${b.toString('hex')}` : '\\N');
 const copyArray = (items: string[]) => copyText(`{${items.map((i) => `"${i}"`).join(',')}}`);
 
-/** Validates and seals one row into a COPY line; on a problem records it and returns null. */
-export function stageRow(sealer: Sealer, importId: string, row: number, record: string[], header: readonly (ImportColumn | null)[], reject: (r: RowRejection) => void): string | null {
+/** A row accepted with a warning (accepted, but look): the CSV column and what was done, never the value. */
+export interface RowWarning {
+  row: number;
+  field: string;
+  code: string;
+  message: string;
+}
+
+/** Validates and seals one row into a COPY line; on a problem records it and returns null; warnings go to `warn`. */
+export function stageRow(
+  sealer: Sealer,
+  importId: string,
+  row: number,
+  record: string[],
+  header: readonly (ImportColumn | null)[],
+  reject: (r: RowRejection) => void,
+  warn: (w: RowWarning) => void,
+): string | null {
   if (record.length !== header.length) {
     reject({ row, field: 'row', reason: `has ${record.length} fields where the header has ${header.length} (truncated?)` });
     return null;
@@ -52,8 +54,8 @@ export function stageRow(sealer: Sealer, importId: string, row: number, record: 
   header.forEach((column, i) => (v[column!] = record[i]));
 
   if (!v.consent_given_at) return reject({ row, field: 'consent_given_at', reason: 'is required (no consent recorded)' }), null;
-  const givenAt = parseShanghaiDateTime(v.consent_given_at);
-  if (!givenAt) return reject({ row, field: 'consent_given_at', reason: 'is not a date (YYYY-MM-DD[ HH:MM])' }), null;
+  const givenAt = readShanghaiDateTime(v.consent_given_at);
+  if (!givenAt.ok) return reject({ row, field: 'consent_given_at', reason: givenAt.reason }), null;
   const method = (v.consent_method ?? '').toUpperCase();
   if (!method) return reject({ row, field: 'consent_method', reason: 'is required (no consent recorded)' }), null;
   if (!(method in ConsentMethod)) return reject({ row, field: 'consent_method', reason: `must be one of ${Object.keys(ConsentMethod).join(', ')}` }), null;
@@ -65,6 +67,7 @@ export function stageRow(sealer: Sealer, importId: string, row: number, record: 
   if (incidentIds.some((id) => !UUID.test(id))) return reject({ row, field: 'incident_ids', reason: 'must list leak incident ids (UUIDs)' }), null;
   const evidenceRefs = list(v.evidence_refs);
   const loss = v.loss_fen?.trim() || null;
+  const declared = declaredHarms(harmTypes as HarmTypeType[], loss, evidenceRefs);
 
   const result = sealEnrolment(sealer, {
     name: v.name ?? '',
@@ -72,16 +75,18 @@ export function stageRow(sealer: Sealer, importId: string, row: number, record: 
     phone: v.phone ?? '',
     email: v.email,
     address: v.address,
-    consentGivenAt: givenAt,
+    consentGivenAt: givenAt.value,
     consentMethod: method as ConsentMethodType,
     consentScopes: scopes as ConsentScopeType[],
-    harms: harmTypes.map((type) => ({ type: type as HarmTypeType, amountFen: type === HarmType.FRAUD_LOSS ? loss : null, evidenceRefs })),
+    harms: declared.harms,
     incidentIds: [...new Set(incidentIds.map((i) => i.toLowerCase()))],
   });
   if ('problem' in result) {
     reject({ row, field: CSV_FIELD[result.problem.field] ?? result.problem.field, reason: result.problem.reason });
     return null;
   }
+  for (const w of declared.warnings) warn({ row, field: 'harm_types', code: w.code, message: w.message });
+  for (const w of result.warnings) warn({ row, field: CSV_FIELD[w.field] ?? w.field, code: w.code, message: w.message });
   return stageLine(importId, row, result.sealed);
 }
 
@@ -127,13 +132,20 @@ function stageLine(importId: string, row: number, s: SealedEnrolment): string {
   );
 }
 
-/** One batch of parsed records (with their record numbers) of an import staged: COPY text and rejections, in row order. */
-export function stageBatch(sealer: Sealer, importId: string, header: readonly (ImportColumn | null)[], rows: readonly number[], records: readonly string[][]): { text: string; rejections: RowRejection[] } {
+/** One batch of parsed records (with their record numbers) of an import staged: COPY text, rejections and warnings, in row order. */
+export function stageBatch(
+  sealer: Sealer,
+  importId: string,
+  header: readonly (ImportColumn | null)[],
+  rows: readonly number[],
+  records: readonly string[][],
+): { text: string; rejections: RowRejection[]; warnings: RowWarning[] } {
   const rejections: RowRejection[] = [];
+  const warnings: RowWarning[] = [];
   let text = '';
   for (let i = 0; i < records.length; i++) {
-    const line = stageRow(sealer, importId, rows[i], records[i], header, (r) => rejections.push(r));
+    const line = stageRow(sealer, importId, rows[i], records[i], header, (r) => rejections.push(r), (w) => warnings.push(w));
     if (line) text += line;
   }
-  return { text, rejections };
+  return { text, rejections, warnings };
 }
