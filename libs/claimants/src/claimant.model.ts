@@ -69,6 +69,19 @@ export class Exposure {
   idNumberMasked: string;
 }
 
+/** A value accepted with a warning at enrolment (accepted, but look): the field and what was done, never the value. */
+@ObjectType()
+export class EnrolmentWarning {
+  @Field({ description: 'The input field, named as in errors: input.name, input.idNumber' })
+  field: string;
+
+  @Field({ description: 'Stable code: ID_UPGRADED_FROM_15, NAME_NORMALISED' })
+  code: string;
+
+  @Field()
+  message: string;
+}
+
 /** A claimant as the enrolling organisation sees them: masked identifiers only. */
 @ObjectType()
 export class Claimant {
@@ -98,6 +111,12 @@ export class Claimant {
 
   @Field(() => [HarmDeclaration])
   harms: HarmDeclaration[];
+
+  @Field(() => [EnrolmentWarning], {
+    nullable: true,
+    description: "What enrolClaimant normalised in this enrolment's values (empty when nothing); null outside enrolClaimant's answer: warnings are not stored",
+  })
+  enrolmentWarnings?: EnrolmentWarning[] | null;
 
   /** Internal: the caller's enrolment. */
   enrolmentId: string;

@@ -11,5 +11,6 @@ export * from './import/claimant-import.service';
 export * from './import/decode';
 export * from './vault/blind-index';
 export * from './vault/cipher';
+export * from './normalise';
 export * from './vault/identifiers';
 export * from './vault/vault.service';

@@ -2,7 +2,7 @@ import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
 import { HASH_BYTES } from '@app/claimants/datasets/dataset-protocol';
 import { blindIndex, IdentifierKind } from '@app/claimants/vault/blind-index';
-import { idNumberCheckCharacter, idNumberProblem, normaliseIdNumber, normalisePhone } from '@app/claimants/vault/identifiers';
+import { idNumberCheckCharacter, readIdNumber, readPhone } from '@app/claimants/normalise';
 import { hashChunk, type HashSpec } from './hash-chunk';
 
 /** The string implementation hashChunk replaced (decode, split, normalise, createHmac): the reference. */
@@ -28,11 +28,11 @@ function reference(bytes: Buffer, spec: HashSpec): { body: Buffer; rows: number;
       const value = (cells[spec.columns[f]] ?? '').trim().replace(/^"|"$/g, '');
       let hash: Buffer | null = null;
       if (spec.fields[f] === 'ID_NUMBER') {
-        const id = normaliseIdNumber(value);
-        if (!idNumberProblem(id)) hash = blindIndex(spec.key, IdentifierKind.ID_NUMBER, id);
+        const id = readIdNumber(value);
+        if (id.ok) hash = blindIndex(spec.key, IdentifierKind.ID_NUMBER, id.value);
       } else {
-        const phone = normalisePhone(value);
-        if (phone) hash = blindIndex(spec.key, IdentifierKind.PHONE, phone);
+        const phone = readPhone(value);
+        if (phone.ok) hash = blindIndex(spec.key, IdentifierKind.PHONE, phone.value);
       }
       if (hash) hash.copy(body, o);
       else if (value) invalid++;

@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 // Only the pure modules: this file runs in worker threads, which must not load Nest or native addons.
 import { type DatasetField, HASH_BYTES } from '@app/claimants/datasets/dataset-protocol';
 import { blindIndexPrefix, IdentifierKind } from '@app/claimants/vault/blind-index';
-import { idNumberCheckCharacter, idNumberProblem, normaliseIdNumber, normalisePhone } from '@app/claimants/vault/identifiers';
+import { idNumberCheckCharacter, idNumberStructureProblem, readIdNumber, readPhone, shanghaiToday } from '@app/claimants/normalise';
 import { PrefixedHmac } from '@app/claimants/vault/sha256-hmac';
 
 /** What a hashing worker needs: the key stays on this machine. */
@@ -33,7 +33,7 @@ const ZERO = 0x30;
 const isDigit = (b: number) => b >= ZERO && b <= ZERO + 9;
 
 /** The keyed hashers of one spec (one per kind), kept per worker: the key's pads are hashed once. */
-const hashers = new WeakMap<HashSpec, { id: PrefixedHmac; phone: PrefixedHmac; scratch: Buffer; dates: Map<number, boolean> }>();
+const hashers = new WeakMap<HashSpec, { id: PrefixedHmac; phone: PrefixedHmac; scratch: Buffer; dates: Map<number, boolean>; today: string }>();
 function hashersFor(spec: HashSpec) {
   let h = hashers.get(spec);
   if (!h) {
@@ -42,6 +42,7 @@ function hashersFor(spec: HashSpec) {
       phone: new PrefixedHmac(spec.key, blindIndexPrefix(IdentifierKind.PHONE)),
       scratch: Buffer.alloc(64),
       dates: new Map(),
+      today: shanghaiToday(),
     };
     hashers.set(spec, h);
   }
@@ -50,7 +51,7 @@ function hashersFor(spec: HashSpec) {
 
 /**
  * Hashes the lines of one chunk: for each line, one 32-byte blind index per field, with the same
- * normalisation and validation rules the server uses for enrolment (vault/identifiers) and the
+ * normalisation and validation rules the server uses for enrolment (normalise/) and the
  * same keyed hash (vault/blind-index, computed by PrefixedHmac); zeros for a missing or invalid
  * identifier. Every line is a row (a blank line is a row without identifiers), so the row count
  * is fixed by the file alone.
@@ -59,7 +60,7 @@ function hashersFor(spec: HashSpec) {
  * number, 11 digits for a mobile number) is validated and hashed in place, without a string or
  * a Buffer per row. Anything else (quotes, spaces, a country prefix, non-ASCII bytes, a value
  * the fast check does not accept) goes through the string functions, so the result is the same
- * as decoding the line and calling normaliseIdNumber/idNumberProblem/normalisePhone.
+ * as decoding the line and calling readIdNumber/readPhone.
  * Commas, quotes and newlines never occur inside a multi-byte UTF-8 or GB18030 character, so
  * cutting lines and cells on those bytes is safe in both encodings.
  *
@@ -87,16 +88,16 @@ export function hashChunk(bytes: Buffer, spec: HashSpec, into?: Buffer): { body:
   const slow = (value: string, f: number, at: number): boolean => {
     value = value.trim().replace(/^"|"$/g, '');
     if (isId[f]) {
-      const id = normaliseIdNumber(value);
-      if (!idNumberProblem(id)) {
-        const b = Buffer.from(id, 'utf8');
+      const id = readIdNumber(value, h.today);
+      if (id.ok) {
+        const b = Buffer.from(id.value, 'utf8');
         h.id.digestInto(b, 0, b.length, body, at);
         return false;
       }
     } else {
-      const phone = normalisePhone(value);
-      if (phone) {
-        const b = Buffer.from(phone, 'utf8');
+      const phone = readPhone(value);
+      if (phone.ok) {
+        const b = Buffer.from(phone.value, 'utf8');
         h.phone.digestInto(b, 0, b.length, body, at);
         return false;
       }
@@ -150,7 +151,7 @@ export function hashChunk(bytes: Buffer, spec: HashSpec, into?: Buffer): { body:
   return { body, rows, invalid };
 }
 
-/** An ID number already in normal form (17 digits and a digit or X/x) that passes idNumberProblem, hashed; false otherwise. */
+/** An ID number already in normal form (17 digits and a digit or X/x) that readIdNumber accepts, hashed; false otherwise. */
 function fastId(bytes: Buffer, s: number, e: number, h: ReturnType<typeof hashersFor>, at: number, body: Buffer): boolean {
   if (e - s !== 18) return false;
   const scratch = h.scratch;
@@ -160,22 +161,17 @@ function fastId(bytes: Buffer, s: number, e: number, h: ReturnType<typeof hasher
     scratch[i] = b;
   }
   let last = bytes[s + 17];
-  if (last === 0x78) last = 0x58; // x -> X, as normaliseIdNumber upper-cases
+  if (last === 0x78) last = 0x58; // x -> X, as readIdNumber upper-cases
   if (!isDigit(last) && last !== 0x58) return false;
   scratch[17] = last;
-  if (scratch[0] === ZERO || scratch[0] === ZERO + 9) return false;
   const d = (i: number) => scratch[i] - ZERO;
-  const date = (d(6) * 1000 + d(7) * 100 + d(8) * 10 + d(9)) * 10000 + (d(10) * 10 + d(11)) * 100 + d(12) * 10 + d(13);
-  let ok = h.dates.get(date);
+  // Region and birth date: the same rule as readIdNumber (idNumberStructureProblem), evaluated
+  // once per distinct first three digits and birth date.
+  const key = ((d(0) * 10 + d(1)) * 10 + d(2)) * 100_000_000 + (d(6) * 1000 + d(7) * 100 + d(8) * 10 + d(9)) * 10000 + (d(10) * 10 + d(11)) * 100 + d(12) * 10 + d(13);
+  let ok = h.dates.get(key);
   if (ok === undefined) {
-    // The same rule as idNumberProblem, evaluated once per distinct birth date.
-    const id = scratch.toString('latin1', 0, 18);
-    const year = Number(id.slice(6, 10));
-    const month = Number(id.slice(10, 12));
-    const day = Number(id.slice(12, 14));
-    const birth = new Date(Date.UTC(year, month - 1, day));
-    ok = !(year < 1880 || birth.getUTCMonth() !== month - 1 || birth.getUTCDate() !== day || birth.getTime() > Date.now());
-    h.dates.set(date, ok);
+    ok = idNumberStructureProblem(scratch.toString('latin1', 0, 18), h.today) === null;
+    h.dates.set(key, ok);
   }
   if (!ok) return false;
   let sum = 0;
@@ -195,8 +191,8 @@ function fastPhone(bytes: Buffer, s: number, e: number, h: ReturnType<typeof has
   return true;
 }
 
-/** GB 11643-1999 weights and check characters (as bytes), as in vault/identifiers. */
+/** GB 11643-1999 weights and check characters (as bytes), as in normalise/id-number. */
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK = Buffer.from('10X98765432', 'latin1');
 // The fast path must agree with the shared rule.
-if (idNumberCheckCharacter('11010519491231002') !== 'X') throw new Error('hash-chunk: ID check table differs from vault/identifiers');
+if (idNumberCheckCharacter('11010519491231002') !== 'X') throw new Error('hash-chunk: ID check table differs from normalise/id-number');
