@@ -5,8 +5,10 @@
  * - XLSX (a zip: `PK\x03\x04`): read with exceljs's streaming reader, first worksheet only. A text
  *   cell is its text; a number cell stays a number (the row rules decide what a number means in
  *   its column); a date cell becomes `YYYY-MM-DD` (with ` HH:MM` when it has a time); rich text
- *   is its text; a formula is its cached result (what Excel showed when the file was saved); an
- *   error cell (`#N/A` …) or a formula with no saved result is an ExcelErrorCell, refused by the row.
+ *   is its text; a formula is its cached result (what Excel showed when the file was saved: the
+ *   streaming reader gives a date formula's result as its serial number, which the date column
+ *   reads as an Excel date); an error cell (`#N/A` …) or a formula with no saved result is an
+ *   ExcelErrorCell, refused by the row.
  * - Text: UTF-16LE/BE by their BOM (Excel's "Unicode 文本"), else UTF-8 (with or without BOM)
  *   when the bytes are UTF-8, else GB18030 (GBK's superset: Excel's "CSV (逗号分隔)" on a
  *   Chinese Windows); separated by TAB when the header line has more TABs than commas, else by
