@@ -9,6 +9,7 @@ export * from './datasets/matching.jobs';
 export * from './enrolment-record';
 export * from './import/claimant-import.service';
 export * from './import/decode';
+export * from './import/sheet-files';
 export * from './vault/blind-index';
 export * from './vault/cipher';
 export * from './normalise';

@@ -16,6 +16,7 @@ import type { ImportColumn, ImportDefaults, ImportPlan } from './columns';
 import type { CsvEncoding } from './decode';
 import { readHeader } from './plan';
 import { SealPool, type StagedBatch } from './seal-pool';
+import type { ReportLine } from './sheet-files';
 import { type Cell, type Delimiter, openSheet, type SheetFormat, type SheetRecord } from './sheet';
 import type { RowRejection, RowWarning } from './stage-rows';
 
@@ -442,6 +443,32 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
     const [owned] = await this.dataSource.query(`SELECT 1 FROM claimant_import WHERE id = $1 AND organisation_id = $2`, [importId, actor.organisationId]);
     if (!owned) throw new NotFoundError('ClaimantImport', importId);
     return this.readReport(this.dataSource.manager, importId, afterRow, limit);
+  }
+
+  /**
+   * Every line of an import's report, for the downloadable sheet: ignored columns, then by row the
+   * skipped rows, rejections and warnings (those recorded: MAX_RECORDED_REJECTIONS of each).
+   * NOT_FOUND for another organisation's import.
+   */
+  async reportLines(actor: ImportActor, importId: string): Promise<ReportLine[]> {
+    if (!isUUID(importId)) throw new NotFoundError('ClaimantImport', importId);
+    const [found]: ImportRow[] = await this.dataSource.query(`SELECT * FROM claimant_import WHERE id = $1 AND organisation_id = $2`, [importId, actor.organisationId]);
+    if (!found) throw new NotFoundError('ClaimantImport', importId);
+    const lines: ReportLine[] = await this.dataSource.query(
+      `SELECT row, decision, field, code, reason FROM (
+         SELECT row_no AS row, 'REJECTED' AS decision, field, '' AS code, reason, 0 AS kind, 0 AS seq FROM claimant_import_rejection WHERE import_id = $1
+         UNION ALL
+         SELECT row_no, 'WARNING', field, code, message, 1, seq FROM claimant_import_warning WHERE import_id = $1
+         UNION ALL
+         SELECT r, 'SKIPPED', '', '', 'all cells empty', 0, 0 FROM unnest($2::int[]) AS r
+       ) l ORDER BY row, kind, seq`,
+      [importId, found.skipped_rows],
+    );
+    const ignored: ReportLine[] = found.ignored_columns.map((c) => {
+      const at = c.indexOf(':');
+      return { row: '', decision: 'IGNORED_COLUMN', field: c.slice(at + 1), code: '', reason: `column ${c.slice(0, at)} is not one leakcase reads: ignored` };
+    });
+    return [...ignored, ...lines];
   }
 
   private async readReport(manager: EntityManager, importId: string, afterRow: number, limit: number): Promise<ImportReport> {
