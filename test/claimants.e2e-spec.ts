@@ -186,7 +186,7 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ rows: 9, accepted: 3, alreadyEnrolled: 0, rejected: 6, encoding: 'utf-8' });
       expect(res.body.rejections).toEqual([
-        { row: 5, field: 'id_number', reason: 'fails the GB 11643 checksum' },
+        { row: 5, field: 'id_number', reason: expect.stringMatching(/^fails the GB 11643 checksum/) },
         { row: 6, field: 'phone', reason: expect.stringMatching(/mainland mobile/) },
         { row: 7, field: 'consent_given_at', reason: expect.stringMatching(/no consent/) },
         { row: 8, field: 'id_number', reason: 'duplicates row 2 of this file' },
@@ -221,8 +221,8 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
       const cases: [string, RegExp][] = [
         ['', /empty/],
         [`${CSV_HEADER}\n`, /no rows/],
-        [`nom,id,tel\n${good(300, 1)[0]}\n`, /unknown columns/],
-        [`name,id_number,phone\n`, /unknown columns|lacks required/],
+        [`nom,id,tel\n${good(300, 1)[0]}\n`, /header names none of the columns/],
+        [`name,id_number,phone\n`, /has no column consent_given_at and no default for it \(consentDate= \/ --consent-date\)/],
         [`${CSV_HEADER}\n${good(301, 2).join('\n')}\n${csvRow(303, incidentId, { evidence_refs: '"receipt' })}`, /truncated/],
       ];
       const imports = () => withClient(api.url, (db) => db.query(`SELECT count(*)::int AS n FROM claimant_import`)).then((r) => r.rows[0].n);
@@ -257,7 +257,7 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
       const [first] = good(310, 1);
       const res = await upload(association, `${first}\n${good(311, 1)[0]}\n`);
       expect(res.status).toBe(400);
-      expect(res.body.message).toMatch(/unknown columns at positions 1, 2/);
+      expect(res.body.message).toMatch(/header names none of the columns/);
       for (const cell of first.split(',').filter((c) => c.length > 3)) expect(JSON.stringify(res.body)).not.toContain(cell);
     });
 
@@ -361,7 +361,7 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
         withClient(api.url, (db) => db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'COPY claimant_import_row%' AND state = 'active'`)).then((r) => r.rows[0].n);
       const imports = () => withClient(api.url, (db) => db.query(`SELECT count(*)::int AS n FROM claimant_import`)).then((r) => r.rows[0].n);
       const importsBefore = await imports();
-      const part = `--XXBOUND\r\nContent-Disposition: form-data; name="file"; filename="c.csv"\r\nContent-Type: text/csv\r\n\r\n${CSV_HEADER}\n${good(830, 50).join('\n')}\n`;
+      const part = `--XXBOUND\r\nContent-Disposition: form-data; name="file"; filename="c.csv"\r\nContent-Type: text/csv\r\n\r\n${CSV_HEADER}\n${good(830, 600).join('\n')}\n`;
       const socket = connect(port, '127.0.0.1');
       await once(socket, 'connect');
       socket.write(

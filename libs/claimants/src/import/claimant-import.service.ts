@@ -172,6 +172,9 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
       if (warnings.length < MAX_RECORDED_REJECTIONS) warnings.push(w);
     };
     const defaults = options.defaults ?? {};
+    // The format is sniffed from the first 64 KiB before a connection is taken: a slow or
+    // abandoned upload holds none while it is sniffed.
+    const sheet = await openSheet(input, options.encoding ?? 'auto');
 
     return this.dataSource.transaction(async (manager) => {
       const [{ id: importId }] = await manager.query(
@@ -188,7 +191,6 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
           done(null, chunk);
         },
       });
-      const sheet = await openSheet(input, options.encoding ?? 'auto');
       let plan: ImportPlan | null = null;
       let ignoredColumns: string[] = [];
       let rows = 0;
