@@ -17,7 +17,7 @@ export const SHEET_CONTENT_TYPES: Record<SheetFileFormat, string> = {
 
 /** The template's columns, in order: every column an import reads but fen (the template takes yuan). */
 export const TEMPLATE_COLUMNS: readonly ImportColumn[] = (Object.keys(IMPORT_COLUMNS) as ImportColumn[]).filter((c) => c !== 'loss_fen');
-/** Rows of the XLSX template that carry the text formats and drop-down lists. */
+/** Rows of the XLSX template that carry the drop-down lists (the text formats are the columns'). */
 export const TEMPLATE_ROWS = 2000;
 
 /** A column's header in the template: its first Chinese name. */
@@ -58,30 +58,26 @@ export async function claimantTemplate(format: SheetFileFormat): Promise<Buffer>
     consent_scope: [`${CONSENT_SCOPE_WORDS[ConsentScope.REPRESENTATION][0]};${CONSENT_SCOPE_WORDS[ConsentScope.DATA_USE][0]}`, ...Object.values(CONSENT_SCOPE_WORDS).map((w) => w[0])],
     harm_types: Object.values(HARM_TYPE_WORDS).map((w) => w[0]),
   };
+  // exceljs keeps a sheet's validations by address or range; its typings omit the collection.
+  const validations = (sheet as unknown as { dataValidations: { add(range: string, v: ExcelJS.DataValidation): void } }).dataValidations;
   TEMPLATE_COLUMNS.forEach((column, i) => {
     const col = sheet.getColumn(i + 1);
     col.width = column === 'id_number' || column === 'incident_ids' ? 22 : 14;
     if (column === 'id_number' || column === 'phone') col.numFmt = '@';
     if (column === 'consent_given_at') col.numFmt = 'yyyy-mm-dd';
     const list = lists[column];
-    if (!list) return;
-    const letter = col.letter;
-    for (let r = 2; r <= TEMPLATE_ROWS + 1; r++) {
-      sheet.getCell(`${letter}${r}`).dataValidation = {
+    // One validation over the column's range: per-cell validations would create TEMPLATE_ROWS empty rows.
+    if (list) {
+      validations.add(`${col.letter}2:${col.letter}${TEMPLATE_ROWS + 1}`, {
         type: 'list',
         allowBlank: true,
         formulae: [`"${list.join(',')}"`],
         showErrorMessage: column !== 'harm_types',
         errorStyle: 'warning',
         error: '请从列表中选择（也可填写说明中的其他写法）',
-      };
+      });
     }
   });
-  // The column's format covers cells typed later; the template's rows carry it themselves too.
-  for (const column of ['id_number', 'phone'] as const) {
-    const letter = sheet.getColumn(TEMPLATE_COLUMNS.indexOf(column) + 1).letter;
-    for (let r = 2; r <= TEMPLATE_ROWS + 1; r++) sheet.getCell(`${letter}${r}`).numFmt = '@';
-  }
   const help = book.addWorksheet('说明');
   help.addRow(['列', 'column', '可用的写法 accepted words']).font = { bold: true };
   for (const column of TEMPLATE_COLUMNS) help.addRow([templateHeader(column), column, IMPORT_COLUMNS[column].join(' / ')]);

@@ -154,6 +154,8 @@ function xlsxReader(): Duplex {
       for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) {
         if (!first) continue;
         const values = row.values as ExcelJS.CellValue[];
+        // A row element without cells (a height or a style only) is no row a user sees.
+        if (values.length <= 1) continue;
         const cells: Cell[] = [];
         for (let i = 1; i < values.length; i++) cells.push(xlsxCell(values[i]));
         yield { row: row.number, cells } satisfies SheetRecord;
