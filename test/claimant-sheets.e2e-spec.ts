@@ -251,4 +251,108 @@ describe('claimant sheets as associations have them: imported with only the per-
     const identity = await api.gql(IDENTITY, { id: people[3].id }, association);
     expect(identity.data!.claimantIdentity.idNumber).toBe('310104197001010338');
   });
+
+  describe('the report, the template and the defaults', () => {
+    const server = () => api.app.getHttpServer();
+    const download = (path: string, token = association) =>
+      request(server())
+        .get(path)
+        .set('authorization', `Bearer ${token}`)
+        .buffer(true)
+        .parse((res, done) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => done(null, Buffer.concat(chunks)));
+        });
+
+    it('downloads an import\'s report as CSV (formula-looking cells neutralised) and XLSX: ignored columns, skipped rows, rejections, warnings, never a value', async () => {
+      const sheet =
+        '姓名,身份证号,手机号,"=HYPERLINK(""http://x"")"\r\n' +
+        '吕布,530102940505067,13800000030,\r\n' +
+        ',,,\r\n' +
+        '貂蝉,110105199304040568,13800000031,\r\n';
+      const imported = await request(server())
+        .post('/claimants/import')
+        .query({ ...DEFAULTS, incidentIds: incidents[nextIncident++] })
+        .set('authorization', `Bearer ${association}`)
+        .set('prefer', 'wait=30')
+        .attach('file', Buffer.from(sheet), { filename: 'sheet.csv', contentType: 'text/csv' });
+      expect(imported.body).toMatchObject({ rows: 2, accepted: 1, rejected: 1, warned: 1, skipped: 1 });
+
+      const csv = await download(`/claimants/imports/${imported.body.importId}/report`);
+      expect(csv.status).toBe(200);
+      expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+      expect(csv.headers['content-disposition']).toBe(`attachment; filename="claimant-import-${imported.body.importId}-report.csv"`);
+      expect(csv.body.toString('utf8')).toBe(
+        '\uFEFF行号 row,结果 decision,列 field,代码 code,原因 reason\r\n' +
+          ',IGNORED_COLUMN,"\'=HYPERLINK(""http://x"")",,column 4 is not one leakcase reads: ignored\r\n' +
+          `2,WARNING,id_number,ID_UPGRADED_FROM_15,"${ID_UPGRADED.message}"\r\n` +
+          '3,SKIPPED,,,all cells empty\r\n' +
+          '4,REJECTED,id_number,,fails the GB 11643 checksum\r\n',
+      );
+      expect(csv.body.toString('utf8')).not.toContain('110105199304040568'.slice(3, 14));
+
+      const xlsx = await download(`/claimants/imports/${imported.body.importId}/report?format=xlsx`);
+      expect(xlsx.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(xlsx.body);
+      const rows = book.worksheets[0].getSheetValues().slice(1).map((r) => (r as unknown[]).slice(1).map((v) => v ?? ''));
+      expect(rows).toEqual([
+        ['行号 row', '结果 decision', '列 field', '代码 code', '原因 reason'],
+        ['', 'IGNORED_COLUMN', '=HYPERLINK("http://x")', '', 'column 4 is not one leakcase reads: ignored'],
+        [2, 'WARNING', 'id_number', 'ID_UPGRADED_FROM_15', ID_UPGRADED.message],
+        [3, 'SKIPPED', '', '', 'all cells empty'],
+        [4, 'REJECTED', 'id_number', '', 'fails the GB 11643 checksum'],
+      ]);
+
+      const designated = await api.login('designated@demo.local');
+      expect((await download(`/claimants/imports/${imported.body.importId}/report`, designated)).status).toBe(404);
+      expect((await download(`/claimants/imports/${imported.body.importId}/report?format=pdf`)).status).toBe(400);
+    });
+
+    it('hands out the XLSX template, and the template filled in Excel\'s way imports with only the incident as a default', async () => {
+      const res = await download('/claimants/import/template');
+      expect(res.status).toBe(200);
+      expect(res.headers['content-disposition']).toBe('attachment; filename="claimants-template.xlsx"');
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(res.body);
+      const sheet = book.worksheets[0];
+      // Filled in as a user would: text in the text-formatted ID and phone columns, a date cell, the drop-down words.
+      sheet.getRow(2).values = ['吕蒙', '110105199304040567', '13800000032', '', '', new Date(Date.UTC(2025, 4, 6)), '录音', '委托诉讼;个人信息处理', '精神损害'];
+      const filled = Buffer.from(await book.xlsx.writeBuffer());
+      const imported = await request(server())
+        .post('/claimants/import')
+        .query({ incidentIds: incidents[nextIncident] })
+        .set('authorization', `Bearer ${association}`)
+        .set('prefer', 'wait=30')
+        .attach('file', filled, { filename: '登记表.xlsx', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+      expect(imported.body).toMatchObject({ format: 'xlsx', rows: 1, accepted: 1, rejected: 0, skipped: 0, ignoredColumns: [], warned: 0 });
+      const listed = await api.gql(PEOPLE, { incident: incidents[nextIncident++] }, association);
+      expect(listed.data!.claimants.nodes.map(masked)).toEqual([
+        {
+          nameMasked: '吕*',
+          idNumberMasked: '110***********0567',
+          phoneMasked: '138****0032',
+          emailMasked: null,
+          consent: { givenAt: '2025-05-05T16:00:00.000Z', method: 'RECORDED_ORAL', scopes: BOTH_SCOPES },
+          harms: [{ type: 'MENTAL_DISTRESS', amountFen: null, evidenceRefs: [] }],
+        },
+      ]);
+    });
+
+    it('refuses a bad default by its parameter, and a file lacking a column that has no default, staging nothing', async () => {
+      const post = (query: Record<string, string>) =>
+        request(server())
+          .post('/claimants/import')
+          .query(query)
+          .set('authorization', `Bearer ${association}`)
+          .attach('file', Buffer.from('姓名,身份证号,手机号\r\n吕蒙,110105199304040567,13800000032\r\n'), { filename: 'x.csv', contentType: 'text/csv' });
+      const bad = await post({ ...DEFAULTS, consentMethod: '微信', incidentIds: incidents[0] });
+      expect(bad.status).toBe(400);
+      expect(bad.body).toMatchObject({ code: 'BAD_USER_INPUT', field: 'consentMethod' });
+      const lacking = await post({ consentMethod: '录音', consentScope: 'REPRESENTATION,DATA_USE', consentDate: '2025-03-01' });
+      expect(lacking.status).toBe(400);
+      expect(lacking.body.message).toBe('file: has no column incident_ids and no default for it (incidentIds= / --incident)');
+    });
+  });
 });
