@@ -154,7 +154,7 @@ function xlsxReader(): Duplex {
       for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) {
         if (!first) continue;
         const values = row.values as ExcelJS.CellValue[];
-        // A row element without cells (a height or a style only) is no row a user sees.
+        // A row without a value (a height or formats only) is no row a user sees: not even a skipped one.
         if (values.length <= 1) continue;
         const cells: Cell[] = [];
         for (let i = 1; i < values.length; i++) cells.push(xlsxCell(values[i]));
