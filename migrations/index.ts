@@ -12,6 +12,7 @@ import { ClassMemberEnrolmentCategories1764400012000 } from './1764400012000-cla
 import { ClassMemberReasonAuthors1764400013000 } from './1764400013000-class-member-reason-authors';
 import { DeadlineRecomputation1764400015000 } from './1764400015000-deadline-recomputation';
 import { OwnSubclassReassignment1764400016000 } from './1764400016000-own-subclass-reassignment';
+import { DatasetUnusableRows1764400020000 } from './1764400020000-dataset-unusable-rows';
 import { ClaimantImportFiles1764400030000 } from './1764400030000-claimant-import-files';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet recorded in `migrations`. */
@@ -30,5 +31,6 @@ export const MIGRATIONS = [
   ClassMemberReasonAuthors1764400013000,
   DeadlineRecomputation1764400015000,
   OwnSubclassReassignment1764400016000,
+  DatasetUnusableRows1764400020000,
   ClaimantImportFiles1764400030000,
 ];

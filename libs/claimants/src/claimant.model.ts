@@ -167,8 +167,13 @@ export class ExposureCounts {
   @Field(() => Int, { description: 'Claimants in your view who declared this incident (through your enrolment) but are not (yet) verified' })
   declaredUnmatched: number;
 
-  @Field(() => String, { description: "Rows of this incident's seized datasets (bigint as a string)" })
+  @Field(() => String, { description: "Usable rows of this incident's seized datasets, those with at least one valid identifier (bigint as a string)" })
   datasetRows: string;
+
+  @Field(() => String, {
+    description: "Rows of this incident's seized datasets without any valid identifier (blank lines, repeated headers, nothing readable), counted apart from datasetRows (bigint as a string)",
+  })
+  datasetUnusableRows: string;
 
   @Field(() => String, {
     nullable: true,

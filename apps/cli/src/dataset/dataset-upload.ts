@@ -16,8 +16,16 @@ import { CliError } from '../cli-error';
 export interface DatasetUploadOptions {
   file: string;
   incidentId: string;
-  /** `id_number,phone` or `id_number=身份证号,phone=手机`: the kinds and the header names holding them. */
+  /**
+   * `id_number,phone` or `id_number=身份证号,phone=手机`: the kinds and the header names holding
+   * them; without a header line (`header: false`), the kinds and their 1-based column numbers:
+   * `id_number=1,phone=3`.
+   */
   columns: string;
+  /** What separates the cells: `,` (default), TAB, `|`, or several characters such as `----`. */
+  delimiter?: string;
+  /** Whether the first line is a header (default true); without one, every line is a row. */
+  header?: boolean;
   server: string;
   token: string;
   blindIndexKey: Buffer;
@@ -41,6 +49,8 @@ export interface DatasetUploadResult {
   chunksSent: number;
   chunksSkipped: number;
   invalidIdentifiers: number;
+  /** Rows without any valid identifier: blank lines, repeated header lines, nothing readable. Not people. */
+  unusableRows: number;
   fileSha256: string;
   jobId: string | null;
 }
@@ -51,6 +61,7 @@ interface Hashed {
   body: Buffer;
   rows: number;
   invalid: number;
+  unusable: number;
   /** The chunk's memory, handed back by the worker. */
   bytes: Buffer;
 }
@@ -68,10 +79,10 @@ class HashPool {
     if (!existsSync(script)) return; // jest runs the .ts sources: hash on this thread
     for (let i = 0; i < size; i++) {
       const worker = new Worker(script, { workerData: spec });
-      worker.on('message', (m: { id: number; bytes: Uint8Array; body: Uint8Array; rows: number; invalid: number }) => {
+      worker.on('message', (m: { id: number; bytes: Uint8Array; body: Uint8Array; rows: number; invalid: number; unusable: number }) => {
         const w = this.waiting.get(m.id)!;
         this.waiting.delete(m.id);
-        w.resolve({ body: view(m.body), rows: m.rows, invalid: m.invalid, bytes: view(m.bytes) });
+        w.resolve({ body: view(m.body), rows: m.rows, invalid: m.invalid, unusable: m.unusable, bytes: view(m.bytes) });
       });
       worker.on('error', (e) => this.waiting.forEach((w) => w.reject(e)));
       this.workers.push(worker);
@@ -156,7 +167,9 @@ async function api<T>(opts: DatasetUploadOptions, method: string, path: string, 
 
 function stateFile(opts: DatasetUploadOptions): string {
   const stat = statSync(opts.file);
-  const key = createHash('sha256').update(`${resolve(opts.file)}\0${stat.size}\0${stat.mtimeMs}\0${opts.incidentId}\0${opts.server}`).digest('hex');
+  const key = createHash('sha256')
+    .update(`${resolve(opts.file)}\0${stat.size}\0${stat.mtimeMs}\0${opts.incidentId}\0${opts.server}\0${opts.delimiter ?? ','}\0${opts.header ?? true}\0${opts.columns}`)
+    .digest('hex');
   return join(opts.stateDir, 'dataset-uploads', `${key.slice(0, 32)}.json`);
 }
 
@@ -171,7 +184,9 @@ function stateFile(opts: DatasetUploadOptions): string {
 export async function uploadDataset(opts: DatasetUploadOptions): Promise<DatasetUploadResult> {
   const chunkRows = opts.chunkRows ?? DEFAULT_CHUNK_ROWS;
   const encoding = opts.encoding ?? 'utf-8';
-  const { columns, fields } = await resolveColumns(opts.file, opts.columns, encoding);
+  const delimiter = opts.delimiter ?? ',';
+  const header = opts.header ?? true;
+  const { columns, fields } = await resolveColumns(opts.file, opts.columns, encoding, delimiter, header);
 
   // Find or create the dataset on the server.
   mkdirSync(join(opts.stateDir, 'dataset-uploads'), { recursive: true, mode: 0o700 });
@@ -200,11 +215,13 @@ export async function uploadDataset(opts: DatasetUploadOptions): Promise<Dataset
   let sent = 0;
   let skipped = 0;
   let invalid = 0;
+  let unusable = 0;
   let bytesRead = 0;
   const { chunks } = await hashFileChunks({
     file: opts.file,
     chunkRows,
-    spec: { key: opts.blindIndexKey, encoding, columns, fields },
+    header,
+    spec: { key: opts.blindIndexKey, encoding, columns, fields, delimiter },
     workers: opts.workers,
     onData: (buf) => {
       sha.update(buf);
@@ -225,6 +242,7 @@ export async function uploadDataset(opts: DatasetUploadOptions): Promise<Dataset
     },
     use: async (n, hashed) => {
       invalid += hashed.invalid;
+      unusable += hashed.unusable;
       await api(opts, 'PUT', `/datasets/${datasetId}/chunks/${n}`, hashed.body);
     },
   });
@@ -234,23 +252,46 @@ export async function uploadDataset(opts: DatasetUploadOptions): Promise<Dataset
   const completed = await api<{ dataset: DatasetStatus; job: { id: string } | null }>(opts, 'POST', `/datasets/${datasetId}/complete`, {
     chunkCount: chunks,
     rowCount: rows,
+    // Only known when every chunk was hashed in this run; the server counts them in any case.
+    ...(skipped ? {} : { unusableRows: unusable }),
     fileSha256,
   });
   rmSync(state, { force: true });
-  return { datasetId: datasetId!, rows, chunks, chunksSent: sent, chunksSkipped: skipped, invalidIdentifiers: invalid, fileSha256, jobId: completed.job?.id ?? null };
+  return {
+    datasetId: datasetId!,
+    rows,
+    chunks,
+    chunksSent: sent,
+    chunksSkipped: skipped,
+    invalidIdentifiers: invalid,
+    unusableRows: completed.dataset.unusableRows ?? unusable,
+    fileSha256,
+    jobId: completed.job?.id ?? null,
+  };
 }
 
-/** The field kinds of `--columns` and their positions in the file's header line. */
-async function resolveColumns(file: string, spec: string, encoding: 'utf-8' | 'gb18030'): Promise<{ columns: number[]; fields: DatasetField[] }> {
+/**
+ * The field kinds of `--columns` and their positions: in the file's header line (cut on
+ * `delimiter`), or, without a header, the 1-based column numbers given.
+ */
+async function resolveColumns(file: string, spec: string, encoding: 'utf-8' | 'gb18030', delimiter: string, hasHeader: boolean): Promise<{ columns: number[]; fields: DatasetField[] }> {
   const wanted = spec.split(',').map((c) => c.trim()).filter(Boolean).map((c) => {
     const [kind, header] = c.split('=').map((s) => s.trim());
     if (!KINDS[kind.toLowerCase()]) throw new CliError(`--columns: unknown kind "${kind}" (id_number, phone)`);
     return { field: KINDS[kind.toLowerCase()], header: header ?? kind };
   });
   if (!wanted.length) throw new CliError('--columns: name at least one of id_number, phone');
+  if (new Set(wanted.map((w) => w.field)).size !== wanted.length) throw new CliError('--columns: name each kind once');
+  if (!hasHeader) {
+    const columns = wanted.map((w) => {
+      if (!/^[1-9]\d{0,3}$/.test(w.header)) throw new CliError('--columns: without a header, give each kind its column number from 1 (id_number=1,phone=3)');
+      return Number(w.header) - 1;
+    });
+    return { columns, fields: wanted.map((w) => w.field) };
+  }
   const headerBytes = await readFirstLine(file);
   const headerText = encoding === 'utf-8' ? headerBytes.toString('utf8') : iconv.decode(headerBytes, 'gb18030');
-  const header = ((parse(headerText.replace(/^\uFEFF/, ''), { relax_column_count: true }) as string[][])[0] ?? []).map((h) => h.trim().toLowerCase());
+  const header = ((parse(headerText.replace(/^\uFEFF/, '').replace(/\r$/, ''), { delimiter, relax_quotes: true, relax_column_count: true }) as string[][])[0] ?? []).map((h) => h.trim().toLowerCase());
   const columns = wanted.map((w) => {
     const at = header.indexOf(w.header.toLowerCase());
     if (at < 0) throw new CliError(`--columns: the header has no column "${w.header}"`);
@@ -283,6 +324,8 @@ async function readFirstLine(file: string): Promise<Buffer> {
 async function hashFileChunks(o: {
   file: string;
   chunkRows: number;
+  /** Whether the file's first line is a header (not hashed). */
+  header: boolean;
   spec: HashSpec;
   workers?: number;
   onData: (buf: Buffer) => void;
@@ -298,7 +341,7 @@ async function hashFileChunks(o: {
   let failure: Error | undefined;
   let n = 0;
   try {
-    for await (const chunk of fileChunks(o.file, o.chunkRows, chunkBuffers, o.onData)) {
+    for await (const chunk of fileChunks(o.file, o.chunkRows, chunkBuffers, o.onData, o.header)) {
       const chunkNo = n++;
       if (o.wanted && !o.wanted(chunkNo, chunk.lines)) {
         chunkBuffers.give(chunk.bytes);
@@ -334,19 +377,19 @@ const CHUNK_BUFFER_BYTES = 4 << 20;
 const READ_BYTES = 1 << 20;
 
 /**
- * The file's data lines (after the header) in chunks of `chunkRows` lines, in order, each copied
+ * The file's data lines (after the header, when `header`) in chunks of `chunkRows` lines, in order, each copied
  * into a buffer taken from `buffers` (the caller gives it back when done with it); the file is
  * read 1 MiB at a time into one reused buffer. `onData` sees every byte read (header included),
  * for the checksum and progress, before the next read. A last line without a newline counts.
  */
-export async function* fileChunks(file: string, chunkRows: number, buffers: BufferPool, onData: (buf: Buffer) => void): AsyncGenerator<{ bytes: Buffer; lines: number }> {
+export async function* fileChunks(file: string, chunkRows: number, buffers: BufferPool, onData: (buf: Buffer) => void, header = true): AsyncGenerator<{ bytes: Buffer; lines: number }> {
   const handle = await open(file, 'r');
   try {
     const read = Buffer.allocUnsafeSlow(READ_BYTES);
     let chunk = await buffers.take();
     let filled = 0;
     let lines = 0;
-    let inHeader = true;
+    let inHeader = header;
     const append = (from: number, to: number) => {
       if (filled + to - from > chunk.length) {
         const bigger = Buffer.allocUnsafeSlow(Math.max(chunk.length * 2, filled + to - from));
@@ -400,13 +443,14 @@ export async function* fileChunks(file: string, chunkRows: number, buffers: Buff
  */
 export async function hashDatasetFile(opts: { file: string; columns: string; blindIndexKey: Buffer; chunkRows?: number; workers?: number; encoding?: 'utf-8' | 'gb18030' }): Promise<{ rows: number; invalid: number; fileSha256: string }> {
   const encoding = opts.encoding ?? 'utf-8';
-  const { columns, fields } = await resolveColumns(opts.file, opts.columns, encoding);
+  const { columns, fields } = await resolveColumns(opts.file, opts.columns, encoding, ',', true);
   const sha = createHash('sha256');
   let rows = 0;
   let invalid = 0;
   await hashFileChunks({
     file: opts.file,
     chunkRows: opts.chunkRows ?? DEFAULT_CHUNK_ROWS,
+    header: true,
     spec: { key: opts.blindIndexKey, encoding, columns, fields },
     workers: opts.workers,
     onData: (buf) => sha.update(buf),

@@ -13,19 +13,20 @@ export interface HashSpec {
   /** Column index of each field in `fields` order. */
   columns: number[];
   fields: DatasetField[];
+  /** What separates the cells: one or more characters (`,` when absent; TAB, `|`, `----`). */
+  delimiter?: string;
 }
 
-/** Splits one CSV line; quoted lines go through csv-parse, plain ones are split on commas. */
-function splitLine(line: string): string[] {
-  if (!line.includes('"')) return line.split(',');
+/** Splits one line on `delimiter`; quoted lines go through csv-parse, plain ones are split. */
+function splitLine(line: string, delimiter: string): string[] {
+  if (!line.includes('"')) return line.split(delimiter);
   try {
-    return (parse(line, { relax_quotes: true, relax_column_count: true }) as string[][])[0] ?? [];
+    return (parse(line, { delimiter, relax_quotes: true, relax_column_count: true }) as string[][])[0] ?? [];
   } catch {
-    return line.split(',');
+    return line.split(delimiter);
   }
 }
 
-const COMMA = 0x2c;
 const NL = 0x0a;
 const CR = 0x0d;
 const QUOTE = 0x22;
@@ -62,11 +63,17 @@ function hashersFor(spec: HashSpec) {
  * the fast check does not accept) goes through the string functions, so the result is the same
  * as decoding the line and calling readIdNumber/readPhone.
  * Commas, quotes and newlines never occur inside a multi-byte UTF-8 or GB18030 character, so
- * cutting lines and cells on those bytes is safe in both encodings.
+ * cutting lines and cells on those bytes is safe in both encodings; so are other delimiters in
+ * UTF-8, and in GB18030 those made of bytes below 0x30 (TAB, `-`): a GB18030 character's later
+ * bytes may be 0x30-0x39 or 0x40-0x7E (`|` is 0x7C), so with other delimiters a GB18030 line is
+ * decoded before it is cut.
+ *
+ * `unusable` counts the rows that yield no hash at all (a blank line, a repeated header, no valid
+ * identifier): they are not people.
  *
  * The hashes are written at the start of `into` when given (a reused buffer), else in a new one.
  */
-export function hashChunk(bytes: Buffer, spec: HashSpec, into?: Buffer): { body: Buffer; rows: number; invalid: number } {
+export function hashChunk(bytes: Buffer, spec: HashSpec, into?: Buffer): { body: Buffer; rows: number; invalid: number; unusable: number } {
   const width = spec.fields.length;
   const h = hashersFor(spec);
   const isId = spec.fields.map((f) => f === 'ID_NUMBER');
@@ -74,6 +81,10 @@ export function hashChunk(bytes: Buffer, spec: HashSpec, into?: Buffer): { body:
   const starts = new Int32Array(maxColumn + 1);
   const ends = new Int32Array(maxColumn + 1);
   const decode = (from: number, to: number) => (spec.encoding === 'utf-8' ? bytes.toString('utf8', from, to) : iconv.decode(bytes.subarray(from, to), 'gb18030'));
+  const delimiter = spec.delimiter ?? ',';
+  // One ASCII byte, safe to cut on in this encoding: the byte loop below; otherwise decode and split.
+  const code = delimiter.charCodeAt(0);
+  const byteDelimiter = delimiter.length === 1 && code < 0x80 && code !== QUOTE && (spec.encoding === 'utf-8' || code < 0x30) ? code : -1;
 
   // Rows: one per newline, plus a last line without one.
   let rows = 0;
@@ -83,26 +94,37 @@ export function hashChunk(bytes: Buffer, spec: HashSpec, into?: Buffer): { body:
   if (into && into.length < size) throw new Error(`hashChunk: ${rows} rows do not fit in ${into.length} bytes`);
   const body = into ? into.subarray(0, size).fill(0) : Buffer.alloc(size);
   let invalid = 0;
+  let unusable = 0;
 
-  /** The slow path for one value, exactly the string rules. Returns whether the value counts as invalid. */
-  const slow = (value: string, f: number, at: number): boolean => {
-    value = value.trim().replace(/^"|"$/g, '');
+  /** The slow path for one value, exactly the string rules: hashed, empty or invalid. */
+  const slow = (value: string, f: number, at: number): 'hashed' | 'empty' | 'invalid' => {
+    value = value.trim().replace(/^"(.*)"$/s, '$1');
     if (isId[f]) {
       const id = readIdNumber(value, h.today);
       if (id.ok) {
         const b = Buffer.from(id.value, 'utf8');
         h.id.digestInto(b, 0, b.length, body, at);
-        return false;
+        return 'hashed';
       }
     } else {
       const phone = readPhone(value);
       if (phone.ok) {
         const b = Buffer.from(phone.value, 'utf8');
         h.phone.digestInto(b, 0, b.length, body, at);
-        return false;
+        return 'hashed';
       }
     }
-    return value !== '';
+    return value === '' ? 'empty' : 'invalid';
+  };
+  /** Hashes the fields of one line's cells (the decoded path); returns whether any was hashed. */
+  const slowLine = (cells: string[], out: number): boolean => {
+    let hashed = false;
+    for (let f = 0; f < width; f++) {
+      const result = slow(cells[spec.columns[f]] ?? '', f, out + f * HASH_BYTES);
+      if (result === 'invalid') invalid++;
+      else if (result === 'hashed') hashed = true;
+    }
+    return hashed;
   };
 
   let pos = 0;
@@ -113,17 +135,17 @@ export function hashChunk(bytes: Buffer, spec: HashSpec, into?: Buffer): { body:
     if (end > pos && bytes[end - 1] === CR) end--;
     const out = r * width * HASH_BYTES;
 
-    // Cut the cells we need; a quote anywhere sends the line to the CSV parser.
-    let quoted = false;
+    // Cut the cells we need; a quote anywhere (or a delimiter not cut on bytes) sends the line to the CSV parser.
+    let quoted = byteDelimiter < 0;
     let column = 0;
     let cellStart = pos;
-    for (let i = pos; i <= end && column <= maxColumn; i++) {
-      const b = i < end ? bytes[i] : COMMA;
+    for (let i = pos; i <= end && column <= maxColumn && !quoted; i++) {
+      const b = i < end ? bytes[i] : byteDelimiter;
       if (b === QUOTE) {
         quoted = true;
         break;
       }
-      if (b === COMMA) {
+      if (b === byteDelimiter) {
         starts[column] = cellStart;
         ends[column] = i;
         column++;
@@ -131,11 +153,11 @@ export function hashChunk(bytes: Buffer, spec: HashSpec, into?: Buffer): { body:
       }
     }
     if (quoted) {
-      const cells = splitLine(decode(pos, end));
-      for (let f = 0; f < width; f++) if (slow(cells[spec.columns[f]] ?? '', f, out + f * HASH_BYTES)) invalid++;
+      if (!slowLine(splitLine(decode(pos, end), delimiter), out)) unusable++;
       pos = next;
       continue;
     }
+    let hashed = false;
     for (let f = 0; f < width; f++) {
       const c = spec.columns[f];
       const at = out + f * HASH_BYTES;
@@ -143,12 +165,18 @@ export function hashChunk(bytes: Buffer, spec: HashSpec, into?: Buffer): { body:
       const s = starts[c];
       const e = ends[c];
       if (s === e) continue;
-      if (isId[f] ? fastId(bytes, s, e, h, at, body) : fastPhone(bytes, s, e, h, at, body)) continue;
-      if (slow(decode(s, e), f, at)) invalid++;
+      if (isId[f] ? fastId(bytes, s, e, h, at, body) : fastPhone(bytes, s, e, h, at, body)) {
+        hashed = true;
+        continue;
+      }
+      const result = slow(decode(s, e), f, at);
+      if (result === 'invalid') invalid++;
+      else if (result === 'hashed') hashed = true;
     }
+    if (!hashed) unusable++;
     pos = next;
   }
-  return { body, rows, invalid };
+  return { body, rows, invalid, unusable };
 }
 
 /** An ID number already in normal form (17 digits and a digit or X/x) that readIdNumber accepts, hashed; false otherwise. */

@@ -1,3 +1,5 @@
+// A deep import of a pure file: this module runs in the CLI's worker threads, which must not load Nest.
+import { dayExists } from '@app/platform/calendar/day-exists';
 import { accepted, foldCell, type Normalised, refused } from './normalised';
 
 const SHANGHAI_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
@@ -31,11 +33,6 @@ function isoDate(year: number, month: number, day: number): string {
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
-/** True when the day exists in the Gregorian calendar (no 2025-02-29, no 2025-06-31). */
-export function dayExists(year: number, month: number, day: number): boolean {
-  const d = new Date(Date.UTC(year, month - 1, day));
-  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
-}
 
 function fromSerial(serial: number, today: string): Normalised<string> {
   if (!Number.isFinite(serial)) return refused('is not a date');

@@ -1,4 +1,5 @@
 import { accepted, EXCEL_DESTROYED_DIGITS, foldCell, type Normalised, type NormaliseWarning, refused, SCIENTIFIC_NOTATION } from './normalised';
+import { dayExists } from '@app/platform/calendar/day-exists';
 import { shanghaiToday } from './calendar-date';
 
 /** GB 11643-1999 weights of the first 17 characters of a citizen identity number. */
@@ -41,9 +42,8 @@ export function idNumberStructureProblem(id: string, today: string = shanghaiTod
   const year = Number(id.slice(6, 10));
   const month = Number(id.slice(10, 12));
   const day = Number(id.slice(12, 14));
-  const birth = new Date(Date.UTC(year, month - 1, day));
   const date = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
-  if (birth.getUTCFullYear() !== year || birth.getUTCMonth() !== month - 1 || birth.getUTCDate() !== day || date < EARLIEST_BIRTH || date > today) {
+  if (!dayExists(year, month, day) || date < EARLIEST_BIRTH || date > today) {
     return 'has an impossible birth date (must exist and lie between 1900-01-01 and today)';
   }
   return null;

@@ -7,5 +7,5 @@ export { accepted, foldCell, type Normalised, type NormaliseWarning, refused } f
 export { idNumberCheckCharacter, idNumberStructureProblem, readIdNumber } from './id-number';
 export { readPhone } from './phone';
 export { readName } from './name';
-export { dayExists, readCalendarDate, readShanghaiDateTime, shanghaiToday } from './calendar-date';
+export { readCalendarDate, readShanghaiDateTime, shanghaiToday } from './calendar-date';
 export { MAX_FEN, readFen, readYuanAsFen } from './amount';
