@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
@@ -46,6 +48,17 @@ describe('claimantTemplate', () => {
 
   it('CSV: the header row', async () => {
     expect((await claimantTemplate('csv')).toString('utf8')).toBe(`\uFEFF${TEMPLATE_HEADERS.join(',')}\r\n`);
+  });
+
+  it('is shipped in examples/ as generated (leakcase claimants template examples/claimants-template.xlsx, .csv)', async () => {
+    const examples = join(__dirname, '..', '..', '..', '..', 'examples');
+    expect(readFileSync(join(examples, 'claimants-template.csv'))).toEqual(await claimantTemplate('csv'));
+    const model = async (bytes: Buffer) => {
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load(bytes as never);
+      return book.worksheets.map((w) => ({ name: w.name, values: w.getSheetValues(), formats: w.columns.map((c) => c.numFmt), validations: (w as never as { dataValidations: { model: unknown } }).dataValidations.model }));
+    };
+    expect(await model(readFileSync(join(examples, 'claimants-template.xlsx')))).toEqual(await model(await claimantTemplate('xlsx')));
   });
 });
 
