@@ -1,29 +1,15 @@
-import { ConsentMethod, ConsentScope, HarmType } from './claimant.enums';
-import { type RawEnrolment, sealEnrolment } from './enrolment-record';
-import { ID_NUMBER_CASES, PHONE_CASES } from './normalise/identifier-cases.fixture';
+import { HarmType } from './claimant.enums';
+import { sealEnrolment } from './enrolment-record';
+import { ID_NUMBER_CASES, PHONE_CASES, rawEnrolment } from './normalise/identifier-cases.fixture';
 import { blindIndex, IdentifierKind } from './vault/blind-index';
 import { createSealer } from './vault/sealer';
 
 const keys = { encryptionKey: Buffer.alloc(32, 1), keyVersion: 1, blindIndexKey: Buffer.alloc(32, 2) };
 const sealer = createSealer(keys);
 
-function raw(over: Partial<RawEnrolment> = {}): RawEnrolment {
-  return {
-    name: '张三',
-    idNumber: '11010519491231002X',
-    phone: '13812345678',
-    consentGivenAt: new Date('2025-04-02T01:30:00Z'),
-    consentMethod: ConsentMethod.WRITTEN_SIGNATURE,
-    consentScopes: [ConsentScope.REPRESENTATION, ConsentScope.DATA_USE],
-    harms: [],
-    incidentIds: ['00000000-0000-4000-8000-000000000001'],
-    ...over,
-  };
-}
-
 describe('sealEnrolment applies the shared value rules (the table of identifier-cases.fixture)', () => {
   it.each(ID_NUMBER_CASES.map((c) => [c.label, c] as const))('ID number: %s', (_, c) => {
-    const result = sealEnrolment(sealer, raw({ idNumber: c.raw }));
+    const result = sealEnrolment(sealer, rawEnrolment({ idNumber: c.raw }));
     if (c.normal === null) {
       expect(result).toEqual({ problem: { field: 'idNumber', reason: expect.stringMatching(c.reason!) } });
       return;
@@ -35,7 +21,7 @@ describe('sealEnrolment applies the shared value rules (the table of identifier-
   });
 
   it.each(PHONE_CASES.map((c) => [c.label, c] as const))('phone: %s', (_, c) => {
-    const result = sealEnrolment(sealer, raw({ phone: c.raw }));
+    const result = sealEnrolment(sealer, rawEnrolment({ phone: c.raw }));
     if (c.normal === null) {
       expect(result).toEqual({ problem: { field: 'phone', reason: expect.stringMatching(c.reason!) } });
       return;
@@ -47,7 +33,7 @@ describe('sealEnrolment applies the shared value rules (the table of identifier-
 
 describe('sealEnrolment: names, amounts and warnings', () => {
   it('stores the normalised name, masks it, and warns', () => {
-    const result = sealEnrolment(sealer, raw({ name: '阿卜杜 • 热合曼' }));
+    const result = sealEnrolment(sealer, rawEnrolment({ name: '阿卜杜 • 热合曼' }));
     if (!('sealed' in result)) throw new Error('refused');
     expect(sealer.decrypt(result.sealed.nameEnc, 'claimant_enrolment.name')).toBe('阿卜杜·热合曼');
     expect(result.sealed.nameMasked).toBe('阿******');
@@ -55,27 +41,27 @@ describe('sealEnrolment: names, amounts and warnings', () => {
   });
 
   it('refuses a name that lost a character to the encoding', () => {
-    expect(sealEnrolment(sealer, raw({ name: '张?' }))).toEqual({ problem: { field: 'name', reason: expect.stringMatching(/unrecoverable/) } });
+    expect(sealEnrolment(sealer, rawEnrolment({ name: '张?' }))).toEqual({ problem: { field: 'name', reason: expect.stringMatching(/unrecoverable/) } });
   });
 
   it('gives both warnings of one enrolment, name first', () => {
-    const result = sealEnrolment(sealer, raw({ name: '张　三', idNumber: '110105491231002' }));
+    const result = sealEnrolment(sealer, rawEnrolment({ name: '张　三', idNumber: '110105491231002' }));
     expect('sealed' in result && result.warnings.map((w) => `${w.field}:${w.code}`)).toEqual(['name:NAME_NORMALISED', 'idNumber:ID_UPGRADED_FROM_15']);
   });
 
   it('keeps a loss on any harm type, in its normal form (leading zeros and full-width digits folded)', () => {
-    const result = sealEnrolment(sealer, raw({ harms: [{ type: HarmType.SCAM_CALLS_OR_SPAM, amountFen: '００１２５０', evidenceRefs: ['通话记录.png'] }] }));
+    const result = sealEnrolment(sealer, rawEnrolment({ harms: [{ type: HarmType.SCAM_CALLS_OR_SPAM, amountFen: '００１２５０', evidenceRefs: ['通话记录.png'] }] }));
     expect('sealed' in result && result.sealed.harms).toEqual([{ type: HarmType.SCAM_CALLS_OR_SPAM, amountFen: '1250', evidenceRefs: ['通话记录.png'] }]);
   });
 
   it('refuses a fractional or negative number of fen, and a FRAUD_LOSS without an amount', () => {
-    expect(sealEnrolment(sealer, raw({ harms: [{ type: HarmType.FRAUD_LOSS, amountFen: '12.5', evidenceRefs: [] }] }))).toEqual({
+    expect(sealEnrolment(sealer, rawEnrolment({ harms: [{ type: HarmType.FRAUD_LOSS, amountFen: '12.5', evidenceRefs: [] }] }))).toEqual({
       problem: { field: 'harms.amountFen', reason: expect.stringMatching(/whole number of fen/) },
     });
-    expect(sealEnrolment(sealer, raw({ harms: [{ type: HarmType.OTHER, amountFen: '-1', evidenceRefs: [] }] }))).toEqual({
+    expect(sealEnrolment(sealer, rawEnrolment({ harms: [{ type: HarmType.OTHER, amountFen: '-1', evidenceRefs: [] }] }))).toEqual({
       problem: { field: 'harms.amountFen', reason: expect.stringMatching(/negative/) },
     });
-    expect(sealEnrolment(sealer, raw({ harms: [{ type: HarmType.FRAUD_LOSS, amountFen: ' ', evidenceRefs: [] }] }))).toEqual({
+    expect(sealEnrolment(sealer, rawEnrolment({ harms: [{ type: HarmType.FRAUD_LOSS, amountFen: ' ', evidenceRefs: [] }] }))).toEqual({
       problem: { field: 'harms.amountFen', reason: 'is required for a FRAUD_LOSS' },
     });
   });

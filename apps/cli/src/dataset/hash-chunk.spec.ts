@@ -5,8 +5,7 @@ import { blindIndex, IdentifierKind } from '@app/claimants/vault/blind-index';
 import { idNumberCheckCharacter, readIdNumber, readPhone } from '@app/claimants/normalise';
 import fc from 'fast-check';
 import { type RawEnrolment, sealEnrolment } from '@app/claimants/enrolment-record';
-import { ConsentMethod, ConsentScope } from '@app/claimants/claimant.enums';
-import { ID_NUMBER_CASES, PHONE_CASES } from '@app/claimants/normalise/identifier-cases.fixture';
+import { ID_NUMBER_CASES, PHONE_CASES, rawEnrolment } from '@app/claimants/normalise/identifier-cases.fixture';
 import { createSealer } from '@app/claimants/vault/sealer';
 import { hashChunk, type HashSpec } from './hash-chunk';
 
@@ -148,18 +147,7 @@ describe('the dataset hasher applies the shared value rules (the table of identi
 describe('property: a value the normaliser accepts hashes to the same blind index at enrolment and in a seized dataset', () => {
   const keys = { encryptionKey: Buffer.alloc(32, 1), keyVersion: 1, blindIndexKey: Buffer.alloc(32, 3) };
   const sealer = createSealer(keys);
-  const enrol = (over: Partial<RawEnrolment>) =>
-    sealEnrolment(sealer, {
-      name: '张三',
-      idNumber: '11010519491231002X',
-      phone: '13812345678',
-      consentGivenAt: new Date('2025-04-02T01:30:00Z'),
-      consentMethod: ConsentMethod.WRITTEN_SIGNATURE,
-      consentScopes: [ConsentScope.REPRESENTATION, ConsentScope.DATA_USE],
-      harms: [],
-      incidentIds: ['00000000-0000-4000-8000-000000000001'],
-      ...over,
-    });
+  const enrol = (over: Partial<RawEnrolment>) => sealEnrolment(sealer, rawEnrolment(over));
   const PROVINCES = [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83];
 
   /** A valid 18-character number: citizen or foreign permanent resident, born 1900-2024. */

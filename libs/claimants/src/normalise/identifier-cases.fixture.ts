@@ -17,6 +17,24 @@
  * - 11010518991231001 (born 1899-12-31): 7+9+0+5+0+20+2+8+54+27+7+18+30+5+0+0+2 = 194, mod 11 = 7 -> 5.
  * - 91684019800101001: 229 + 5×10 = 279, mod 11 = 4 -> 8.
  */
+import { ConsentMethod, ConsentScope } from '../claimant.enums';
+import type { RawEnrolment } from '../enrolment-record';
+
+/** A valid enrolment of the standard example person, for sealEnrolment; `over` replaces fields. */
+export function rawEnrolment(over: Partial<RawEnrolment> = {}): RawEnrolment {
+  return {
+    name: '张三',
+    idNumber: '11010519491231002X',
+    phone: '13812345678',
+    consentGivenAt: new Date('2025-04-02T01:30:00Z'),
+    consentMethod: ConsentMethod.WRITTEN_SIGNATURE,
+    consentScopes: [ConsentScope.REPRESENTATION, ConsentScope.DATA_USE],
+    harms: [],
+    incidentIds: ['00000000-0000-4000-8000-000000000001'],
+    ...over,
+  };
+}
+
 export interface IdentifierCase {
   label: string;
   raw: string;
