@@ -1,7 +1,7 @@
 /**
  * The columns of a claimant sheet and the per-upload defaults. Pure (the sealing threads load it).
  */
-import type { ConsentMethod, ConsentScope, HarmType } from '../claimant.enums';
+import { type ConsentMethod, type ConsentScope, enumFromWord, type HarmType } from '../claimant.enums';
 
 /**
  * The columns an import understands, with the header names accepted for each: English, then
@@ -59,4 +59,10 @@ export function cellList(value: string): string[] {
     .split(/[;|；、，,]/)
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/** A list cell read through an enum's word table (enumFromWord), duplicates dropped; null when a word is none of its values. */
+export function enumList<E extends string>(words: Readonly<Record<E, readonly string[]>>, cell: string): E[] | null {
+  const values = cellList(cell).map((w) => enumFromWord(words, w));
+  return values.includes(null) ? null : [...new Set(values as E[])];
 }

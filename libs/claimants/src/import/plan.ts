@@ -5,9 +5,9 @@
  */
 import { isUUID } from 'class-validator';
 import { InputError } from '@app/platform';
-import { CONSENT_METHOD_WORDS, CONSENT_SCOPE_WORDS, type ConsentMethod, type ConsentScope, enumFromWord, enumWords, HARM_TYPE_WORDS, type HarmType } from '../claimant.enums';
+import { CONSENT_METHOD_WORDS, CONSENT_SCOPE_WORDS, enumFromWord, enumWords, HARM_TYPE_WORDS } from '../claimant.enums';
 import { ImportFileError } from '../claimant.errors';
-import { cellList, headerKey, IMPORT_COLUMNS, type ImportColumn, type ImportDefaults } from './columns';
+import { cellList, enumList, headerKey, IMPORT_COLUMNS, type ImportColumn, type ImportDefaults } from './columns';
 import type { Cell } from './sheet';
 
 /** Columns every file has. */
@@ -52,14 +52,14 @@ export function readImportDefaults(raw: RawImportDefaults): ImportDefaults {
     defaults.consentMethod = method;
   }
   if (given(raw.consentScope)) {
-    const scopes = cellList(raw.consentScope!).map((w) => enumFromWord(CONSENT_SCOPE_WORDS, w));
-    if (!scopes.length || scopes.includes(null)) throw new InputError('consentScope', `must list ${enumWords(CONSENT_SCOPE_WORDS)}`);
-    defaults.consentScopes = [...new Set(scopes as ConsentScope[])];
+    const scopes = enumList(CONSENT_SCOPE_WORDS, raw.consentScope!);
+    if (!scopes?.length) throw new InputError('consentScope', `must list ${enumWords(CONSENT_SCOPE_WORDS)}`);
+    defaults.consentScopes = scopes;
   }
   if (given(raw.harmTypes)) {
-    const types = cellList(raw.harmTypes!).map((w) => enumFromWord(HARM_TYPE_WORDS, w));
-    if (!types.length || types.includes(null)) throw new InputError('harmTypes', `must list ${enumWords(HARM_TYPE_WORDS)}`);
-    defaults.harmTypes = [...new Set(types as HarmType[])];
+    const types = enumList(HARM_TYPE_WORDS, raw.harmTypes!);
+    if (!types?.length) throw new InputError('harmTypes', `must list ${enumWords(HARM_TYPE_WORDS)}`);
+    defaults.harmTypes = types;
   }
   if (given(raw.incidentIds)) {
     const ids = cellList(raw.incidentIds!);

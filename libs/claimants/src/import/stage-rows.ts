@@ -12,12 +12,11 @@ import {
   enumFromWord,
   enumWords,
   HARM_TYPE_WORDS,
-  type HarmType,
 } from '../claimant.enums';
 import { type SealedEnrolment, type Sealer, sealEnrolment } from '../enrolment-record';
 import { readShanghaiDateTime, readYuanAsFen } from '../normalise';
 import { declaredHarms } from '../rules/declared-harms';
-import { cellList, type ImportColumn, type ImportPlan } from './columns';
+import { cellList, enumList, type ImportColumn, type ImportPlan } from './columns';
 import { REPLACEMENT } from './decode';
 import type { Cell } from './sheet';
 
@@ -49,11 +48,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EXCEL_EXACT_DIGITS = 15;
 /** Why an ID number typed into a number cell is refused. */
 export const STORED_AS_NUMBER = 'Excel stored it as a number, so the digits past the 15th are gone: format the column as text (@) and type it again';
-/** An enum list cell read through its word table; null when a word is not one of its values. */
-function enumList<E extends string>(words: Readonly<Record<E, readonly string[]>>, cell: string): E[] | null {
-  const values = cellList(cell).map((w) => enumFromWord(words, w));
-  return values.includes(null) ? null : [...new Set(values as E[])];
-}
+
 
 /**
  * Validates and seals one record into a COPY line; on a problem records it and returns null. The
