@@ -70,7 +70,7 @@ export class ClaimantImportController {
     return report;
   }
 
-  /** An import's report: status, counts, and rejections after row `afterRow` (at most `limit`, ≤ 10,000). */
+  /** An import's report: status, counts, and the rejections and the warnings after row `afterRow` (at most `limit` of each, ≤ 10,000). */
   @Allow(Role.ASSOCIATION_STAFF, Role.PROCURATOR)
   @Get('imports/:id')
   report(@CurrentActor() actor: Actor, @Param('id') id: string, @Query('afterRow') afterRow = '0', @Query('limit') limit = '10000'): Promise<ImportReport> {

@@ -437,8 +437,8 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * The report of an import of the caller's organisation, listing up to `limit` rejections after
-   * row `afterRow`; NOT_FOUND for another organisation's import.
+   * The report of an import of the caller's organisation, listing up to `limit` rejections and as
+   * many warnings after row `afterRow`; NOT_FOUND for another organisation's import.
    */
   async report(actor: ImportActor, importId: string, afterRow = 0, limit = 10_000): Promise<ImportReport> {
     if (!isUUID(importId)) throw new NotFoundError('ClaimantImport', importId);

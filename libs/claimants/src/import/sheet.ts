@@ -14,6 +14,7 @@
  *   Chinese Windows); separated by TAB when the header line has more TABs than commas, else by
  *   commas; CRLF or LF.
  */
+import { StringDecoder } from 'node:string_decoder';
 import { Duplex, Readable, Transform } from 'node:stream';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
@@ -139,10 +140,43 @@ export function xlsxCell(value: ExcelJS.CellValue | undefined): Cell {
   return '';
 }
 
+/** The XML of a workbook part as text, UTF-8 decoded across chunk boundaries. */
+async function* utf8Text(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  for await (const chunk of chunks) yield typeof chunk === 'string' ? chunk : decoder.write(chunk);
+  const rest = decoder.end();
+  if (rest) yield rest;
+}
+
+type Part = { setEncoding(encoding: 'utf8'): unknown };
+type ReaderInternals = Record<'_parseRels' | '_parseWorkbook' | '_parseSharedStrings' | '_parseStyles', (entry: Part) => unknown> &
+  Record<'_parseWorksheet' | '_parseHyperlinks', (iterator: AsyncIterable<Buffer | string>, sheetNo: string) => unknown>;
+const base = ExcelJS.stream.xlsx.WorkbookReader.prototype as unknown as ReaderInternals;
+
+/**
+ * exceljs's streaming reader decodes each chunk of a part's XML on its own, so a character cut by
+ * a chunk boundary becomes two U+FFFD (a Chinese name in one row of a few thousand; exceljs
+ * issues #2063, #2084, unfixed in 4.4.0). This one hands it text decoded across chunks instead:
+ * the zip entries set to UTF-8, the worksheet and hyperlink streams decoded by utf8Text.
+ */
+class Utf8WorkbookReader extends ExcelJS.stream.xlsx.WorkbookReader {}
+const own = Utf8WorkbookReader.prototype as unknown as ReaderInternals;
+for (const name of ['_parseRels', '_parseWorkbook', '_parseSharedStrings', '_parseStyles'] as const) {
+  own[name] = function (this: unknown, entry: Part) {
+    entry.setEncoding('utf8');
+    return base[name].call(this, entry);
+  };
+}
+for (const name of ['_parseWorksheet', '_parseHyperlinks'] as const) {
+  own[name] = function (this: unknown, iterator: AsyncIterable<Buffer | string>, sheetNo: string) {
+    return base[name].call(this, utf8Text(iterator), sheetNo);
+  };
+}
+
 /** XLSX bytes in, the first worksheet's SheetRecords out (other worksheets are read past). */
 function xlsxReader(): Duplex {
   return Duplex.from(async function* (source: AsyncIterable<Buffer>) {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(source), {
+    const reader = new Utf8WorkbookReader(Readable.from(source), {
       sharedStrings: 'cache',
       styles: 'cache',
       hyperlinks: 'ignore',
