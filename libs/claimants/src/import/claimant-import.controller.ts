@@ -100,7 +100,7 @@ export class ClaimantImportController {
   }
 }
 
-/** `csv` or `xlsx` from a `format` query parameter (default `csv`), else InputError. */
+/** `csv` or `xlsx` from a `format` query parameter (`fallback` when absent), else InputError. */
 function sheetFormat(format: unknown, fallback: SheetFileFormat): SheetFileFormat {
   if (format === undefined) return fallback;
   if (format !== 'csv' && format !== 'xlsx') throw new InputError('format', 'must be csv or xlsx');
