@@ -352,8 +352,12 @@ describe('seized datasets: local hashing, resumable upload, matching', () => {
         'garbage----garbage----garbage', // unusable: no valid identifier
       ].join('\r\n') + '\r\n',
     );
-    const first = await uploadDataset({ ...options(dump), incidentId: incident2, columns: 'id_number=1,phone=3', header: false, delimiter: '----', chunkRows: 4 });
-    expect(first).toMatchObject({ rows: 6, chunks: 2, unusableRows: 2, invalidIdentifiers: 3 });
+    const dumpOptions = { ...options(dump), incidentId: incident2, columns: 'id_number=1,phone=3', header: false, delimiter: '----', chunkRows: 4 };
+    // Interrupted, then resumed with other cuts: refused, its chunks were hashed from other cells.
+    await expect(uploadDataset({ ...dumpOptions, stopAfterChunks: 1 })).rejects.toThrow(/interrupted/);
+    await expect(uploadDataset({ ...dumpOptions, delimiter: '|' })).rejects.toThrow(/another --delimiter or --no-header/);
+    const first = await uploadDataset(dumpOptions);
+    expect(first).toMatchObject({ rows: 6, chunks: 2, chunksSkipped: 1, unusableRows: 2 });
 
     const tab = join(dir, 'tab.tsv');
     writeFileSync(

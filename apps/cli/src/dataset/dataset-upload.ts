@@ -167,9 +167,7 @@ async function api<T>(opts: DatasetUploadOptions, method: string, path: string, 
 
 function stateFile(opts: DatasetUploadOptions): string {
   const stat = statSync(opts.file);
-  const key = createHash('sha256')
-    .update(`${resolve(opts.file)}\0${stat.size}\0${stat.mtimeMs}\0${opts.incidentId}\0${opts.server}\0${opts.delimiter ?? ','}\0${opts.header ?? true}\0${opts.columns}`)
-    .digest('hex');
+  const key = createHash('sha256').update(`${resolve(opts.file)}\0${stat.size}\0${stat.mtimeMs}\0${opts.incidentId}\0${opts.server}`).digest('hex');
   return join(opts.stateDir, 'dataset-uploads', `${key.slice(0, 32)}.json`);
 }
 
@@ -191,7 +189,12 @@ export async function uploadDataset(opts: DatasetUploadOptions): Promise<Dataset
   // Find or create the dataset on the server.
   mkdirSync(join(opts.stateDir, 'dataset-uploads'), { recursive: true, mode: 0o700 });
   const state = stateFile(opts);
-  let datasetId = opts.datasetId ?? (existsSync(state) ? (JSON.parse(readFileSync(state, 'utf8')).datasetId as string) : undefined);
+  const saved = existsSync(state) ? (JSON.parse(readFileSync(state, 'utf8')) as { datasetId: string; delimiter?: string; header?: boolean }) : undefined;
+  let datasetId = opts.datasetId ?? saved?.datasetId;
+  // The server does not know how the cells were cut: the state file does (older ones: comma, header).
+  if (!opts.datasetId && saved && ((saved.delimiter ?? ',') !== delimiter || (saved.header ?? true) !== header)) {
+    throw new CliError(`the dataset being resumed was started with another --delimiter or --no-header (delete ${state} to start over)`);
+  }
   let status: DatasetStatus | undefined;
   if (datasetId) status = await api<DatasetStatus>(opts, 'GET', `/datasets/${datasetId}`).catch(() => undefined);
   if (!status) {
@@ -203,7 +206,7 @@ export async function uploadDataset(opts: DatasetUploadOptions): Promise<Dataset
       chunkRows,
     });
     datasetId = status.id;
-    writeFileSync(state, JSON.stringify({ datasetId }), { mode: 0o600 });
+    writeFileSync(state, JSON.stringify({ datasetId, delimiter, header }), { mode: 0o600 });
   }
   if (status.chunkRows !== chunkRows || status.fields.join() !== fields.join()) {
     throw new CliError('the dataset being resumed was started with other --columns or --chunk-rows');

@@ -81,7 +81,7 @@ describe('hashChunk (byte-level fast path)', () => {
     }
   };
 
-  for (const [encoding, d] of [['utf-8', ','], ['gb18030', ','], ['utf-8', '\t'], ['gb18030', '\t'], ['utf-8', '|'], ['gb18030', '|'], ['utf-8', '----'], ['gb18030', '----']] as const) {
+  for (const [encoding, d] of [['utf-8', ','], ['gb18030', ','], ['utf-8', '\t'], ['gb18030', '\t'], ['utf-8', '|'], ['gb18030', '|'], ['utf-8', '----'], ['gb18030', '----'], ['utf-8', '｜'], ['gb18030', '｜'], ['utf-8', '||']] as const) {
     it(`gives exactly the string implementation's hashes, row, invalid and unusable counts (${encoding}, delimiter ${JSON.stringify(d)})`, () => {
       const lines: string[] = [];
       for (let n = 0; n < (d === ',' ? 1200 : 400); n++) {

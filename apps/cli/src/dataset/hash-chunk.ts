@@ -63,10 +63,10 @@ function hashersFor(spec: HashSpec) {
  * the fast check does not accept) goes through the string functions, so the result is the same
  * as decoding the line and calling readIdNumber/readPhone.
  * Commas, quotes and newlines never occur inside a multi-byte UTF-8 or GB18030 character, so
- * cutting lines and cells on those bytes is safe in both encodings; so are other delimiters in
- * UTF-8, and in GB18030 those made of bytes below 0x30 (TAB, `-`): a GB18030 character's later
- * bytes may be 0x30-0x39 or 0x40-0x7E (`|` is 0x7C), so with other delimiters a GB18030 line is
- * decoded before it is cut.
+ * cutting lines and cells on those bytes is safe in both encodings; so is any delimiter in UTF-8
+ * (one character's bytes never occur inside another's), and in GB18030 those made of bytes below
+ * 0x30 (TAB, `-`, `----`): a GB18030 character's later bytes may be 0x30-0x39 or 0x40-0x7E (`|`
+ * is 0x7C), so with other delimiters a GB18030 line is decoded before it is cut.
  *
  * `unusable` counts the rows that yield no hash at all (a blank line, a repeated header, no valid
  * identifier): they are not people.
@@ -82,9 +82,15 @@ export function hashChunk(bytes: Buffer, spec: HashSpec, into?: Buffer): { body:
   const ends = new Int32Array(maxColumn + 1);
   const decode = (from: number, to: number) => (spec.encoding === 'utf-8' ? bytes.toString('utf8', from, to) : iconv.decode(bytes.subarray(from, to), 'gb18030'));
   const delimiter = spec.delimiter ?? ',';
-  // One ASCII byte, safe to cut on in this encoding: the byte loop below; otherwise decode and split.
-  const code = delimiter.charCodeAt(0);
-  const byteDelimiter = delimiter.length === 1 && code < 0x80 && code !== QUOTE && (spec.encoding === 'utf-8' || code < 0x30) ? code : -1;
+  // Bytes safe to cut on in this encoding: the byte loop below; otherwise decode and split.
+  const delimiterBytes = Buffer.from(delimiter, 'utf8');
+  const byteSafe = !delimiterBytes.includes(QUOTE) && (spec.encoding === 'utf-8' || delimiterBytes.every((b) => b < 0x30));
+  const first = byteSafe ? delimiterBytes[0] : -1;
+  const delimiterAt = (i: number, end: number) => {
+    if (i + delimiterBytes.length > end) return false;
+    for (let k = 1; k < delimiterBytes.length; k++) if (bytes[i + k] !== delimiterBytes[k]) return false;
+    return true;
+  };
 
   // Rows: one per newline, plus a last line without one.
   let rows = 0;
@@ -136,20 +142,21 @@ export function hashChunk(bytes: Buffer, spec: HashSpec, into?: Buffer): { body:
     const out = r * width * HASH_BYTES;
 
     // Cut the cells we need; a quote anywhere (or a delimiter not cut on bytes) sends the line to the CSV parser.
-    let quoted = byteDelimiter < 0;
+    let quoted = !byteSafe;
     let column = 0;
     let cellStart = pos;
     for (let i = pos; i <= end && column <= maxColumn && !quoted; i++) {
-      const b = i < end ? bytes[i] : byteDelimiter;
+      const b = i < end ? bytes[i] : first;
       if (b === QUOTE) {
         quoted = true;
         break;
       }
-      if (b === byteDelimiter) {
+      if (b === first && (i === end || delimiterAt(i, end))) {
         starts[column] = cellStart;
         ends[column] = i;
         column++;
-        cellStart = i + 1;
+        cellStart = i + delimiterBytes.length;
+        i += delimiterBytes.length - 1;
       }
     }
     if (quoted) {

@@ -55,6 +55,12 @@ const UPGRADED: NormaliseWarning = {
   message: 'a 15-digit first-generation ID number was upgraded to 18 digits (19 inserted before the birth year, check character computed)',
 };
 
+/** The warning given for a valid number ending in 000, the way Excel leaves a number it cut to 15 significant digits. */
+const POSSIBLY_TRUNCATED: NormaliseWarning = {
+  code: 'ID_POSSIBLY_TRUNCATED',
+  message: 'the ID number ends in 000, as one Excel cut to 15 significant digits does; its checksum holds, but compare it with the source',
+};
+
 /**
  * Reads a resident ID number as typed or exported from a spreadsheet, into its 18-character normal
  * form (17 digits and a digit or `X`). Folds full-width forms (NFKC), strips Excel's `'` and
@@ -64,6 +70,7 @@ const UPGRADED: NormaliseWarning = {
  * foreign permanent resident ID card number (GA 2102-2023: starts with 9, same check character).
  * Refusals name the rule, never the number: scientific notation (Excel stored it as a number), a
  * checksum failure ending in 000 (Excel kept 15 significant digits), bad region or birth date.
+ * A valid number ending in 000 is accepted with the ID_POSSIBLY_TRUNCATED warning.
  */
 export function readIdNumber(raw: string, today: string = shanghaiToday()): Normalised<string> {
   const folded = foldCell(raw);
@@ -86,5 +93,6 @@ export function readIdNumber(raw: string, today: string = shanghaiToday()): Norm
         : 'fails the GB 11643 checksum',
     );
   }
+  if (id.endsWith('000')) warnings.push(POSSIBLY_TRUNCATED);
   return accepted(id, warnings);
 }

@@ -16,6 +16,8 @@
  * - 11010519000101001 (born 1900-01-01): 7+9+0+5+0+20+2+9+0+0+0+9+0+5+0+0+2 = 68, mod 11 = 2 -> X.
  * - 11010518991231001 (born 1899-12-31): 7+9+0+5+0+20+2+8+54+27+7+18+30+5+0+0+2 = 194, mod 11 = 7 -> 5.
  * - 91684019800101001: 229 + 5×10 = 279, mod 11 = 4 -> 8.
+ * - 11010519491201000 (born 1949-12-01, sequence 000): 7+9+0+5+0+20+2+9+24+27+7+18+0+5+0+0+0 =
+ *   133, mod 11 = 1 -> 0: a valid number ending in 000.
  */
 import { ConsentMethod, ConsentScope } from '../claimant.enums';
 import type { RawEnrolment } from '../enrolment-record';
@@ -63,6 +65,7 @@ export const ID_NUMBER_CASES: readonly IdentifierCase[] = [
   { label: 'the first code after a gap (21)', raw: '210105194912310023', normal: '210105194912310023' },
   { label: 'the last province code (83)', raw: '830105194912310029', normal: '830105194912310029' },
   { label: 'born 1900-01-01, the earliest', raw: '11010519000101001X', normal: '11010519000101001X' },
+  { label: 'a valid number ending in 000', raw: '110105194912010000', normal: '110105194912010000', warning: 'ID_POSSIBLY_TRUNCATED' },
   { label: 'scientific notation', raw: '1.10105E+17', normal: null, reason: /Excel destroyed the digits/ },
   { label: 'Excel truncated (ends in 000, checksum fails)', raw: '110105194912310000', normal: null, reason: /Excel probably truncated/ },
   { label: 'a wrong check character', raw: '110105194912310021', normal: null, reason: /^fails the GB 11643 checksum$/ },
