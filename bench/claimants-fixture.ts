@@ -7,9 +7,13 @@ import { idNumberCheckCharacter } from '@app/claimants';
 import { createApi } from '../apps/api/src/bootstrap';
 import { benchDatabase, withClient } from './harness';
 
+/** Nine GB/T 2260 province codes: 90,000 regions of four digits each (an ID's region must name a province). */
+const PROVINCES = [11, 12, 13, 14, 15, 21, 22, 23, 31];
+
 /** Person n's valid ID number (unique for n < 10^8 with these regions and days). */
 export function idNumber(n: number): string {
-  const region = 110000 + (n % 90000);
+  const k = n % 90000;
+  const region = `${PROVINCES[Math.floor(k / 10000)]}${String(k % 10000).padStart(4, '0')}`;
   const rest = Math.floor(n / 90000);
   const day = String(1 + (rest % 28)).padStart(2, '0');
   const seq = String(Math.floor(rest / 28) % 1000).padStart(3, '0');

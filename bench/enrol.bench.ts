@@ -35,16 +35,16 @@ export async function enrolBench(): Promise<BenchFigure[]> {
 
     // Crypto floor: the parsed records sealed by a pool like the import's, all cores, nothing else.
     const records = parse(bytes, { relax_column_count: true, trim: true }) as string[][];
-    const columns = records.shift()!.map((h) => (Object.keys(IMPORT_COLUMNS) as ImportColumn[]).find((c) => c === h) ?? null);
+    const plan = { header: records.shift()!.map((h) => (Object.keys(IMPORT_COLUMNS) as ImportColumn[]).find((c) => c === h) ?? null), defaults: {}, format: 'csv' as const };
     const pool = new SealPool({ encryptionKey: randomBytes(32), keyVersion: CURRENT_KEY_VERSION, blindIndexKey: api.key });
     let floorSeconds: number;
     try {
-      await pool.stage(FLOOR_IMPORT_ID, columns, [2], [records[0]]); // threads started
+      await pool.stage(FLOOR_IMPORT_ID, plan, [2], [records[0]]); // threads started
       const started = performance.now();
       const batches: Promise<unknown>[] = [];
       for (let i = 0; i < records.length; i += 1000) {
         const slice = records.slice(i, i + 1000);
-        batches.push(pool.stage(FLOOR_IMPORT_ID, columns, slice.map((_, k) => i + k + 2), slice));
+        batches.push(pool.stage(FLOOR_IMPORT_ID, plan, slice.map((_, k) => i + k + 2), slice));
       }
       await Promise.all(batches);
       floorSeconds = (performance.now() - started) / 1000;

@@ -6,6 +6,7 @@ import { classFormationBench } from './class-formation.bench';
 import { datasetMatchBench } from './dataset-match.bench';
 import { enrolBench } from './enrol.bench';
 import { rematchBench } from './rematch.bench';
+import { sheetsBench } from './sheets.bench';
 
 /** Every benchmark, in order. Each returns figures with a baseline measured in the same run. */
 const BENCHMARKS: Record<string, () => Promise<BenchFigure[]>> = {
@@ -15,6 +16,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchFigure[]>> = {
   'dataset-match': datasetMatchBench,
   enrol: enrolBench,
   rematch: rematchBench,
+  sheets: sheetsBench,
 };
 
 /** Prints figures as a table on stdout. */

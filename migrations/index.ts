@@ -12,6 +12,8 @@ import { ClassMemberEnrolmentCategories1764400012000 } from './1764400012000-cla
 import { ClassMemberReasonAuthors1764400013000 } from './1764400013000-class-member-reason-authors';
 import { DeadlineRecomputation1764400015000 } from './1764400015000-deadline-recomputation';
 import { OwnSubclassReassignment1764400016000 } from './1764400016000-own-subclass-reassignment';
+import { DatasetUnusableRows1764400020000 } from './1764400020000-dataset-unusable-rows';
+import { ClaimantImportFiles1764400030000 } from './1764400030000-claimant-import-files';
 import { MemberFactsPerSeizedRow1764400040000 } from './1764400040000-member-facts-per-seized-row';
 import { LeakIncidentShares1764400050000 } from './1764400050000-leak-incident-shares';
 
@@ -31,6 +33,8 @@ export const MIGRATIONS = [
   ClassMemberReasonAuthors1764400013000,
   DeadlineRecomputation1764400015000,
   OwnSubclassReassignment1764400016000,
+  DatasetUnusableRows1764400020000,
+  ClaimantImportFiles1764400030000,
   MemberFactsPerSeizedRow1764400040000,
   LeakIncidentShares1764400050000,
 ];

@@ -45,7 +45,7 @@ describe('the command line beside a running API', () => {
     const file = join(dir, 'claimants.csv');
     writeFileSync(file, [CSV_HEADER, ...Array.from({ length: ROWS }, (_, n) => csvRow(n, incidentId))].join('\n'));
     const { stdout, stderr } = await leakcase('claimants', 'import', file, '--org', ORG);
-    expect(stdout).toContain(`${ROWS} rows (utf-8): ${ROWS} enrolled, 0 already enrolled, 0 rejected`);
+    expect(stdout).toContain(`${ROWS} rows (csv, utf-8): ${ROWS} enrolled, 0 already enrolled, 0 rejected, 0 with warnings, 0 empty rows skipped`);
     // Plain lines (no bar, no cursor codes) from both phases.
     expect(stderr).toMatch(/^claimants staging \d+% \| \d+ rows$/m);
     expect(stderr).toMatch(/^claimants enrolling \d+% \| \d+ rows$/m);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -38,7 +38,45 @@ describe('the leakcase command line', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'leakcase-cli-')), 'claimants.csv');
     writeFileSync(file, [CSV_HEADER, csvRow(900, incident.data!.registerLeakIncident.id), csvRow(901, incident.data!.registerLeakIncident.id)].join('\n'));
     const { stdout } = await leakcase('claimants', 'import', file, '--org', '示范省消费者权益保护委员会 (Demo Province Consumer Council)');
-    expect(stdout).toMatch(/2 rows \(utf-8\): 2 enrolled, 0 already enrolled, 0 rejected/);
+    expect(stdout).toMatch(/2 rows \(csv, utf-8\): 2 enrolled, 0 already enrolled, 0 rejected, 0 with warnings, 0 empty rows skipped/);
+  });
+
+  it('imports an Excel "CSV (逗号分隔)" sheet with the defaults as flags, writes the report sheet, and writes the template', async () => {
+    const procurator = await api.login('procurator@demo.local');
+    const incident = await api.gql(`mutation($i: RegisterLeakIncidentInput!) { registerLeakIncident(input: $i) { id } }`, { i: INCIDENT_INPUT }, procurator);
+    const incidentId = incident.data!.registerLeakIncident.id;
+    await shareIncidentsThroughCase(api.gql, procurator, [incidentId], ['CONSUMER_ASSOCIATION', 'PROCURATORATE']);
+    const dir = mkdtempSync(join(tmpdir(), 'leakcase-cli-'));
+    const report = join(dir, 'report.csv');
+    const { stdout } = await leakcase(
+      'claimants', 'import', join(__dirname, 'fixtures', 'claimant-sheets', 'excel-csv-gbk.csv'),
+      '--org', '示范省消费者权益保护委员会 (Demo Province Consumer Council)',
+      '--consent-method', '书面签字', '--consent-scope', '委托诉讼;个人信息处理', '--consent-date', '2025-03-01', '--harm-types', '骚扰电话短信',
+      '--incident', incidentId, '--report', report,
+    );
+    expect(stdout).toBe(
+      '5 rows (csv, gb18030): 2 enrolled, 0 already enrolled, 3 rejected, 0 with warnings, 1 empty rows skipped\n' +
+        '  ignored columns: 1:序号, 8:备注\n' +
+        '  row 5: id_number fails the GB 11643 checksum\n' +
+        '  row 6: consent_given_at is a day that does not exist (such as 2025-02-29 or 2025-06-31)\n' +
+        '  row 7: loss_yuan has more than two decimals (a fen is the smallest unit)\n' +
+        `report written to ${report}\n`,
+    );
+    expect(readFileSync(report, 'utf8')).toBe(
+      '\uFEFF行号 row,结果 decision,列 field,代码 code,原因 reason\r\n' +
+        ',IGNORED_COLUMN,序号,,column 1 is not one leakcase reads: ignored\r\n' +
+        ',IGNORED_COLUMN,备注,,column 8 is not one leakcase reads: ignored\r\n' +
+        '4,SKIPPED,,,all cells empty\r\n' +
+        '5,REJECTED,id_number,,fails the GB 11643 checksum\r\n' +
+        '6,REJECTED,consent_given_at,,is a day that does not exist (such as 2025-02-29 or 2025-06-31)\r\n' +
+        '7,REJECTED,loss_yuan,,has more than two decimals (a fen is the smallest unit)\r\n',
+    );
+
+    const template = join(dir, '登记表.csv');
+    expect((await leakcase('claimants', 'template', template)).stdout).toBe(`csv template written to ${template}\n`);
+    expect(readFileSync(template, 'utf8')).toBe('\uFEFF姓名,身份证号,手机号,邮箱,地址,同意日期,同意方式,同意范围,损害类型,损失金额(元),证据,泄露事件\r\n');
+    await leakcase('claimants', 'template', '--format', 'xlsx', join(dir, 'template'));
+    expect(readFileSync(join(dir, 'template')).subarray(0, 4)).toEqual(Buffer.from('PK\x03\x04', 'latin1'));
   });
 
   it('loads a holiday calendar file of the bundled format through the audited service, and refuses a bad one loading nothing', async () => {

@@ -52,7 +52,7 @@ describe('seized datasets: local hashing, resumable upload, matching', () => {
   /**
    * Fixture: ID numbers of people 0-4, phones of people 3-6 (so 3-4 match on both, 5-6 on the
    * phone only), 20 people nobody enrolled (ids 1000-1019), 2 rows with invalid identifiers,
-   * 1 blank line. 30 rows in all (header excluded).
+   * 1 blank line. 30 rows in all (header excluded), 3 of them unusable (no valid identifier).
    */
   function fixture(): string {
     const lines = ['姓名,身份证号,手机号,备注'];
@@ -83,15 +83,16 @@ describe('seized datasets: local hashing, resumable upload, matching', () => {
     expect(partial[0].n).toBe(2);
 
     const result = await uploadDataset(options(file));
-    expect(result).toMatchObject({ rows: 30, chunks: 5, chunksSkipped: 2, chunksSent: 3 });
+    expect(result).toMatchObject({ rows: 30, chunks: 5, chunksSkipped: 2, chunksSent: 3, unusableRows: 3 });
     datasetId = result.datasetId;
     const counts = await withClient(api.url, (db) =>
       db.query(`SELECT (SELECT count(*) FROM seized_dataset_row WHERE dataset_id = $1)::int AS rows,
                        (SELECT count(*) FROM seized_dataset_row WHERE dataset_id = $1 AND id_number_index IS NOT NULL)::int AS ids,
                        (SELECT count(*) FROM seized_dataset_row WHERE dataset_id = $1 AND phone_index IS NOT NULL)::int AS phones,
-                       (SELECT row_count FROM seized_dataset WHERE id = $1)::int AS declared`, [result.datasetId]),
+                       (SELECT row_count FROM seized_dataset WHERE id = $1)::int AS declared,
+                       (SELECT unusable_rows FROM seized_dataset WHERE id = $1)::int AS unusable`, [result.datasetId]),
     );
-    expect(counts.rows[0]).toEqual({ rows: 30, ids: 25, phones: 24, declared: 30 });
+    expect(counts.rows[0]).toEqual({ rows: 30, ids: 25, phones: 24, declared: 30, unusable: 3 });
 
     const job = await waitForJob(api.gql, procurator, result.jobId!);
     expect(job.status).toBe('COMPLETED');
@@ -101,7 +102,8 @@ describe('seized datasets: local hashing, resumable upload, matching', () => {
     const { rows: stored } = await withClient(api.url, (db) =>
       db.query(`SELECT matched_claimants::int AS matched, unmatched_rows::int AS unmatched FROM seized_dataset WHERE id = $1`, [result.datasetId]),
     );
-    expect(stored[0]).toEqual({ matched: 7, unmatched: 23 });
+    // 30 rows: 7 reach the 7 enrolled people, 3 are unusable (not people), 20 are people still to reach.
+    expect(stored[0]).toEqual({ matched: 7, unmatched: 20 });
     // Matched, then the dataset's own partition indexed for matching later enrolments.
     expect(job).toMatchObject({ done: 2, total: 2 });
     const { rows: indexes } = await withClient(api.url, (db) =>
@@ -130,10 +132,15 @@ describe('seized datasets: local hashing, resumable upload, matching', () => {
     const theirs = (await api.gql(Q, { i: incidentId }, designated)).data!.incidentExposures.nodes as { claimantId: string; basis: string }[];
     expect(new Set(theirs.map((x) => x.claimantId))).toEqual(new Set([5, 6, 7, 8, 9, 10, 11, 12].map((n) => claimantIds.get(n))));
 
-    const counts = await api.gql(`query($i: ID!) { exposureCounts(incidentId: $i) { matched declaredUnmatched datasetRows datasetRowsWithoutClaimant matchedEnrolledByYou } }`, { i: incidentId }, designated);
+    const counts = await api.gql(
+      `query($i: ID!) { exposureCounts(incidentId: $i) { matched declaredUnmatched datasetRows datasetUnusableRows datasetRowsWithoutClaimant matchedEnrolledByYou } }`,
+      { i: incidentId },
+      designated,
+    );
     // Its own view: of its 8 enrollees (5-12) 2 matched and 6 only declared; the rows reached by
     // nobody would move with the association's enrolments, so they are the court's figure only.
-    expect(counts.data!.exposureCounts).toEqual({ matched: 2, declaredUnmatched: 6, datasetRows: '30', datasetRowsWithoutClaimant: null, matchedEnrolledByYou: 2 });
+    // 27 usable rows, 3 unusable (a blank line, two without a valid identifier).
+    expect(counts.data!.exposureCounts).toEqual({ matched: 2, declaredUnmatched: 6, datasetRows: '27', datasetUnusableRows: '3', datasetRowsWithoutClaimant: null, matchedEnrolledByYou: 2 });
   });
 
   it('filters incidentExposures by basis, in the list and its totalCount', async () => {
@@ -184,7 +191,7 @@ describe('seized datasets: local hashing, resumable upload, matching', () => {
                 (SELECT count(DISTINCT e.claimant_id) FROM claimant_enrolment e JOIN claimant c ON c.id = e.claimant_id
                   WHERE EXISTS (SELECT 1 FROM seized_dataset_row r WHERE r.dataset_id = d.id
                                    AND (r.id_number_index = c.id_number_index OR r.phone_index = e.phone_index)))::int AS "recountedMatched",
-                (SELECT count(*) FROM seized_dataset_row r WHERE r.dataset_id = d.id
+                (SELECT count(*) FROM seized_dataset_row r WHERE r.dataset_id = d.id AND (r.id_number_index IS NOT NULL OR r.phone_index IS NOT NULL)
                     AND NOT EXISTS (SELECT 1 FROM claimant c WHERE c.id_number_index = r.id_number_index)
                     AND NOT EXISTS (SELECT 1 FROM claimant_enrolment e WHERE e.phone_index = r.phone_index))::int AS "recountedUnmatched"
            FROM seized_dataset d WHERE d.id = $1`,
@@ -316,5 +323,67 @@ describe('seized datasets: local hashing, resumable upload, matching', () => {
     expect(short.status).toBe(409);
     expect((await http.post('/datasets').set('authorization', `Bearer ${association}`).send({ incidentId, source: 'x', fields: ['PHONE'], chunkRows: 10 })).status).toBe(403);
     expect((await http.get(`/datasets/${created.body.id}`).set('authorization', `Bearer ${association}`)).status).toBe(403);
+  });
+
+  it('matches full-width and 15-digit identifiers of a headerless "----" dump and of a TAB file with a repeated header; unusable rows are counted apart, not as people to reach', async () => {
+    const incident2 = (await api.gql(`mutation($i: RegisterLeakIncidentInput!) { registerLeakIncident(input: $i) { id } }`, { i: INCIDENT_INPUT }, procurator)).data!
+      .registerLeakIncident.id;
+    await shareIncidentsThroughCase(api.gql, procurator, [incident2], ['CONSUMER_ASSOCIATION', 'PROCURATORATE']);
+    const ids = new Map<number, string>();
+    for (const n of [3000, 3001, 3002]) {
+      const res = await api.gql(`mutation($i: EnrolClaimantInput!) { enrolClaimant(input: $i) { id } }`, { i: enrolInput(n, incident2) }, association);
+      expect(res.errors).toBeUndefined();
+      ids.set(n, res.data!.enrolClaimant.id);
+    }
+    /** ASCII as full-width (U+FF01.. = U+0021.. + 0xFEE0). */
+    const fullWidth = (t: string) => t.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+    /** uniqueIdNumber(n) is born in 1990: its first-generation form drops the "19" and the check character. */
+    const fifteen = (id: string) => id.slice(0, 6) + id.slice(8, 17);
+
+    const dump = join(dir, 'dump.txt');
+    writeFileSync(
+      dump,
+      [
+        `${fullWidth(uniqueIdNumber(3000))}----某甲----`, // 3000 by a full-width ID
+        `${fifteen(uniqueIdNumber(3001))}----某乙----`, // 3001 by its 15-digit ID
+        `not-an-id----某丙----${fullWidth(phoneFor(3002))}`, // 3002 by a full-width phone
+        '', // unusable: blank
+        `${uniqueIdNumber(3100)}----某丁----${phoneFor(3100)}`, // nobody enrolled: still to reach
+        'garbage----garbage----garbage', // unusable: no valid identifier
+      ].join('\r\n') + '\r\n',
+    );
+    const dumpOptions = { ...options(dump), incidentId: incident2, columns: 'id_number=1,phone=3', header: false, delimiter: '----', chunkRows: 4 };
+    // Interrupted, then resumed with other cuts: refused, its chunks were hashed from other cells.
+    await expect(uploadDataset({ ...dumpOptions, stopAfterChunks: 1 })).rejects.toThrow(/interrupted/);
+    await expect(uploadDataset({ ...dumpOptions, delimiter: '|' })).rejects.toThrow(/another --delimiter or --no-header/);
+    const first = await uploadDataset(dumpOptions);
+    expect(first).toMatchObject({ rows: 6, chunks: 2, chunksSkipped: 1, unusableRows: 2 });
+
+    const tab = join(dir, 'tab.tsv');
+    writeFileSync(
+      tab,
+      [
+        '身份证号\t姓名\t手机号',
+        `${uniqueIdNumber(3101)}\t某戊\t${phoneFor(3101)}`, // nobody enrolled
+        '身份证号\t姓名\t手机号', // unusable: the header again (files glued together)
+        `="${uniqueIdNumber(3000)}"\t某甲\t'${phoneFor(3000)}`, // 3000 again, Excel's text markers
+      ].join('\n') + '\n',
+    );
+    const second = await uploadDataset({ ...options(tab), incidentId: incident2, columns: 'id_number=身份证号,phone=手机号', delimiter: '\t' });
+    expect(second).toMatchObject({ rows: 3, unusableRows: 1 });
+    for (const jobId of [first.jobId!, second.jobId!]) expect((await waitForJob(api.gql, procurator, jobId)).status).toBe('COMPLETED');
+
+    const Q = `query($i: ID!) { incidentExposures(incidentId: $i, first: 100, basis: DATASET_MATCH) { nodes { claimantId matchedFields } } }`;
+    const matches = (await api.gql(Q, { i: incident2 }, association)).data!.incidentExposures.nodes as { claimantId: string; matchedFields: string[] }[];
+    const fieldsOf = (n: number) => matches.find((x) => x.claimantId === ids.get(n))?.matchedFields;
+    expect([fieldsOf(3000), fieldsOf(3001), fieldsOf(3002)]).toEqual([['ID_NUMBER', 'PHONE'], ['ID_NUMBER'], ['PHONE']]);
+
+    // 9 rows, 3 unusable: 6 usable rows, of which 2 (3100 and 3101) reach nobody enrolled.
+    const { rows } = await withClient(api.url, (db) =>
+      db.query(`SELECT sum(unmatched_rows)::int AS unmatched, sum(unusable_rows)::int AS unusable, sum(row_count)::int AS rows FROM seized_dataset WHERE incident_id = $1`, [incident2]),
+    );
+    expect(rows[0]).toEqual({ unmatched: 2, unusable: 3, rows: 9 });
+    const counts = await api.gql(`query($i: ID!) { exposureCounts(incidentId: $i) { matched datasetRows datasetUnusableRows } }`, { i: incident2 }, association);
+    expect(counts.data!.exposureCounts).toEqual({ matched: 3, datasetRows: '6', datasetUnusableRows: '3' });
   });
 });

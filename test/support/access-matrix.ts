@@ -668,4 +668,16 @@ export const ROUTES: Record<string, RestRoute> = {
     addressed: 'importId',
     expect: allow(ENROLLERS, { assoc1: 'OK', proc1: 'NOT_FOUND', desig1: 'NOT_FOUND', proc2: 'NOT_FOUND', assoc2: 'NOT_FOUND' }),
   },
+  'GET /claimants/imports/:id/report': {
+    kind: 'rest',
+    path: (fx) => `/claimants/imports/${fx.importId}/report?format=xlsx`,
+    addressed: 'importId',
+    expect: allow(ENROLLERS, { assoc1: 'OK', proc1: 'NOT_FOUND', desig1: 'NOT_FOUND', proc2: 'NOT_FOUND', assoc2: 'NOT_FOUND' }),
+  },
+  'GET /claimants/import/template': {
+    kind: 'rest',
+    path: () => '/claimants/import/template?format=xlsx',
+    // The same file for every enroller: it holds no data.
+    expect: allow(ENROLLERS, { proc1: 'OK', assoc1: 'OK', desig1: 'OK', proc2: 'OK', assoc2: 'OK' }),
+  },
 };

@@ -1,4 +1,4 @@
-import { idNumberCheckCharacter } from '../../libs/claimants/src/vault/identifiers';
+import { idNumberCheckCharacter } from '../../libs/claimants/src/normalise';
 
 /** A valid resident ID number (GB 11643 checksum) for person `n`: region 110105, born 1980-2000. */
 export function idNumberFor(n: number): string {

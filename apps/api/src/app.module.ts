@@ -4,7 +4,7 @@ import { APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { Logger } from 'pino';
-import { type AppConfig, createValidationPipe, formatGraphqlError, type GraphqlContext, Loaders, PlatformModule } from '@app/platform';
+import { type AppConfig, createValidationPipe, formatGraphqlError, type GraphqlContext, Loaders, PlatformModule, StrictDateTime } from '@app/platform';
 import { CasesModule } from '@app/cases';
 import { LeaksModule } from '@app/leaks';
 import { ClaimantsModule } from '@app/claimants';
@@ -45,6 +45,8 @@ export class AppModule {
           path: '/graphql',
           autoSchemaFile: true,
           sortSchema: true,
+          // Every Date input through the strict DateTime: a day that does not exist is refused, not rolled over.
+          buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: StrictDateTime }] },
           // Not Nest's GraphiQL (from a CDN): ours, from node_modules, when configured; otherwise
           // Nest installs Apollo's disabled landing page.
           graphiql: false,

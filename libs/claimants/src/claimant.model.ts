@@ -69,6 +69,19 @@ export class Exposure {
   idNumberMasked: string;
 }
 
+/** A value accepted with a warning at enrolment (accepted, but look): the field and what was done, never the value. */
+@ObjectType()
+export class EnrolmentWarning {
+  @Field({ description: 'The input field, named as in errors: input.name, input.idNumber' })
+  field: string;
+
+  @Field({ description: 'Stable code: ID_UPGRADED_FROM_15, NAME_NORMALISED' })
+  code: string;
+
+  @Field()
+  message: string;
+}
+
 /** A claimant as the enrolling organisation sees them: masked identifiers only. */
 @ObjectType()
 export class Claimant {
@@ -98,6 +111,12 @@ export class Claimant {
 
   @Field(() => [HarmDeclaration])
   harms: HarmDeclaration[];
+
+  @Field(() => [EnrolmentWarning], {
+    nullable: true,
+    description: "What enrolClaimant normalised in this enrolment's values (empty when nothing); null outside enrolClaimant's answer: warnings are not stored",
+  })
+  enrolmentWarnings?: EnrolmentWarning[] | null;
 
   /** Internal: the caller's enrolment. */
   enrolmentId: string;
@@ -148,8 +167,13 @@ export class ExposureCounts {
   @Field(() => Int, { description: 'Claimants in your view who declared this incident (through your enrolment) but are not (yet) verified' })
   declaredUnmatched: number;
 
-  @Field(() => String, { description: "Rows of this incident's seized datasets (bigint as a string)" })
+  @Field(() => String, { description: "Usable rows of this incident's seized datasets, those with at least one valid identifier (bigint as a string)" })
   datasetRows: string;
+
+  @Field(() => String, {
+    description: "Rows of this incident's seized datasets without any valid identifier (blank lines, repeated headers, nothing readable), counted apart from datasetRows (bigint as a string)",
+  })
+  datasetUnusableRows: string;
 
   @Field(() => String, {
     nullable: true,

@@ -84,7 +84,7 @@ const WITHOUT_CLAIMANT_SQL = (i: string): string => `((SELECT coalesce(sum(unmat
                -- Per dataset (LATERAL), so that only the partitions of those datasets are scanned.
                + (SELECT coalesce(sum(r.n), 0) FROM seized_dataset d CROSS JOIN LATERAL (
                     SELECT count(*) AS n FROM seized_dataset_row r
-                     WHERE r.dataset_id = d.id
+                     WHERE r.dataset_id = d.id AND (r.id_number_index IS NOT NULL OR r.phone_index IS NOT NULL)
                        AND NOT EXISTS (SELECT 1 FROM claimant c WHERE c.id_number_index = r.id_number_index)
                        AND NOT EXISTS (SELECT 1 FROM claimant_enrolment e WHERE e.phone_index = r.phone_index)) r
                    WHERE d.incident_id = ${i} AND d.status = 'COMPLETE' AND d.matched_at IS NULL))`;
@@ -286,7 +286,8 @@ export class ClaimantsRepository {
               (SELECT count(*) FILTER (WHERE declared AND NOT verified) FROM per_claimant)::int AS declared_unmatched,
               (SELECT count(*) FROM per_claimant pc JOIN ${enrolmentsIn(own, p)} e ON e.claimant_id = pc.claimant_id
                 WHERE pc.verified)::int AS mine,
-              (SELECT coalesce(sum(row_count), 0) FROM seized_dataset WHERE incident_id = ${i} AND status = 'COMPLETE')::text AS dataset_rows,
+              (SELECT coalesce(sum(row_count - unusable_rows), 0) FROM seized_dataset WHERE incident_id = ${i} AND status = 'COMPLETE')::text AS dataset_rows,
+              (SELECT coalesce(sum(unusable_rows), 0) FROM seized_dataset WHERE incident_id = ${i} AND status = 'COMPLETE')::text AS unusable_rows,
               ${view.merged ? WITHOUT_CLAIMANT_SQL(i) : 'NULL'}::text AS without_claimant`,
       p.values,
     );
@@ -295,6 +296,7 @@ export class ClaimantsRepository {
       matched: row.matched,
       declaredUnmatched: row.declared_unmatched,
       datasetRows: row.dataset_rows,
+      datasetUnusableRows: row.unusable_rows,
       datasetRowsWithoutClaimant: row.without_claimant,
       matchedEnrolledByYou: row.mine,
     };

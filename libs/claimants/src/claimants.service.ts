@@ -39,7 +39,7 @@ export class ClaimantsService {
    * Enrols one person for the caller's organisation: the claimant is found or created by the blind
    * index of their ID number (dedupe across organisations), the enrolment, harms and declared
    * exposures are written in one transaction with the audit row, and a rematch against imported
-   * datasets is queued.
+   * datasets is queued. The answer carries the warnings of the values' normalisation.
    */
   async enrol(actor: Actor, input: EnrolClaimantInput): Promise<Claimant> {
     const result = sealEnrolment(this.vault, {
@@ -55,7 +55,7 @@ export class ClaimantsService {
       incidentIds: input.incidentIds,
     });
     if ('problem' in result) throw new InputError(`input.${result.problem.field}`, result.problem.reason);
-    const sealed = result.sealed;
+    const { sealed, warnings } = result;
 
     return this.dataSource.transaction(async (manager) => {
       const unknown = await this.repository.invisibleIncidents(manager, actor, sealed.incidentIds);
@@ -78,7 +78,7 @@ export class ClaimantsService {
       });
       await this.matching.queueRematch(manager, actor);
       const claimant = await this.repository.findVisible(ownEnrolments(actor), claimantId, manager);
-      return claimant!;
+      return { ...claimant!, enrolmentWarnings: warnings.map((w) => ({ field: `input.${w.field}`, code: w.code, message: w.message })) };
     });
   }
 

@@ -1,7 +1,8 @@
 import type { ConsentMethod, ConsentScope, HarmType } from './claimant.enums';
 import { normaliseAddress } from './vault/address';
 import { consentProblem, harmProblem } from './rules/consent';
-import { idNumberProblem, maskEmail, maskIdNumber, maskName, maskPhone, normaliseIdNumber, normalisePhone } from './vault/identifiers';
+import { type NormaliseWarning, readFen, readIdNumber, readName, readPhone } from './normalise';
+import { maskEmail, maskIdNumber, maskName, maskPhone } from './vault/identifiers';
 
 /** What sealing needs from the vault (VaultService, or the sealing worker's own). */
 export interface Sealer {
@@ -52,6 +53,11 @@ export interface FieldProblem {
   reason: string;
 }
 
+/** A value accepted with a warning (normalise's), naming the input field; never the value. */
+export interface FieldWarning extends NormaliseWarning {
+  field: string;
+}
+
 /** Length limits of an enrolment, the same for the GraphQL input and a CSV row (characters / items). */
 export const ENROLMENT_LIMITS = { name: 100, email: 200, address: 500, evidenceRef: 500, evidenceRefs: 50, harms: 20 } as const;
 
@@ -75,12 +81,16 @@ export const SEALED_FIELDS = {
 } as const;
 
 /**
- * Validates and seals one enrolment. Problems name the field and the rule, never the value.
- * Shared by single enrolment and bulk import, so both apply the same rules.
+ * Validates, normalises and seals one enrolment. Problems name the field and the rule, never the
+ * value; warnings (an ID upgraded from 15 digits, a name normalised) name the field and what was
+ * done. Shared by single enrolment and bulk import, so both apply the same rules (normalise/).
  */
-export function sealEnrolment(vault: Sealer, raw: RawEnrolment): { sealed: SealedEnrolment } | { problem: FieldProblem } {
-  const name = raw.name.trim();
-  if (!name) return { problem: { field: 'name', reason: 'is required' } };
+export function sealEnrolment(vault: Sealer, raw: RawEnrolment): { sealed: SealedEnrolment; warnings: FieldWarning[] } | { problem: FieldProblem } {
+  const warnings: FieldWarning[] = [];
+  const nameRead = readName(raw.name);
+  if (!nameRead.ok) return { problem: { field: 'name', reason: nameRead.reason } };
+  const name = nameRead.value;
+  for (const w of nameRead.warnings) warnings.push({ field: 'name', ...w });
   const address = raw.address?.trim() || null;
   const email = raw.email?.trim() || null;
   const textual =
@@ -96,20 +106,31 @@ export function sealEnrolment(vault: Sealer, raw: RawEnrolment): { sealed: Seale
       if (problem) return { problem };
     }
   }
-  const idNumber = normaliseIdNumber(raw.idNumber);
-  const idProblem = idNumberProblem(idNumber);
-  if (idProblem) return { problem: { field: 'idNumber', reason: idProblem } };
-  const phone = normalisePhone(raw.phone);
-  if (!phone) return { problem: { field: 'phone', reason: 'is not a mainland mobile number (11 digits starting 13-19)' } };
+  const id = readIdNumber(raw.idNumber);
+  if (!id.ok) return { problem: { field: 'idNumber', reason: id.reason } };
+  for (const w of id.warnings) warnings.push({ field: 'idNumber', ...w });
+  const idNumber = id.value;
+  const phoneRead = readPhone(raw.phone);
+  if (!phoneRead.ok) return { problem: { field: 'phone', reason: phoneRead.reason } };
+  const phone = phoneRead.value;
   if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) return { problem: { field: 'email', reason: 'is not an email address' } };
   const consent = consentProblem(raw.consentGivenAt, raw.consentScopes);
   if (consent) return { problem: consent };
+  const harms: SealedEnrolment['harms'] = [];
   for (const harm of raw.harms) {
     const problem = harmProblem(harm.type, harm.amountFen);
     if (problem) return { problem };
+    let amountFen: string | null = null;
+    if (harm.amountFen !== undefined && harm.amountFen !== null && harm.amountFen.trim() !== '') {
+      const amount = readFen(harm.amountFen);
+      if (!amount.ok) return { problem: { field: 'harms.amountFen', reason: amount.reason } };
+      amountFen = String(amount.value);
+    }
+    harms.push({ type: harm.type, amountFen, evidenceRefs: harm.evidenceRefs });
   }
   if (raw.incidentIds.length === 0) return { problem: { field: 'incidentIds', reason: 'must name at least one leak incident' } };
   return {
+    warnings,
     sealed: {
       idNumberIndex: vault.idIndex(idNumber),
       phoneIndex: vault.phoneIndex(phone),
@@ -126,7 +147,7 @@ export function sealEnrolment(vault: Sealer, raw: RawEnrolment): { sealed: Seale
       consentGivenAt: raw.consentGivenAt,
       consentMethod: raw.consentMethod,
       consentScopes: raw.consentScopes,
-      harms: raw.harms.map((h) => ({ type: h.type, amountFen: h.amountFen || null, evidenceRefs: h.evidenceRefs })),
+      harms,
       incidentIds: raw.incidentIds,
     },
   };

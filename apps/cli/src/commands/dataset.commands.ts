@@ -64,6 +64,16 @@ export function loginCommand(): Command {
 }
 
 /**
+ * `--delimiter`: `tab` (or `\t`) for TAB, anything else literally (`|`, `----`); one or more
+ * characters, no quote or line break.
+ */
+function parseDelimiter(value: string): string {
+  const delimiter = /^(tab|\\t)$/i.test(value) ? '\t' : value;
+  if (!delimiter || /["\r\n]/.test(delimiter)) throw new InvalidArgumentError('give one or more characters other than a quote or a line break (tab for TAB)');
+  return delimiter;
+}
+
+/**
  * `leakcase dataset import --incident ID FILE --columns id_number,phone [--category col=CATEGORY …]`:
  * hashes locally, uploads hashes only, and per row which mapped category columns were filled.
  */
@@ -72,22 +82,24 @@ export function datasetCommand(): Command {
   dataset
     .command('import')
     .description('Hash a seized dataset on this machine and upload only the keyed hashes (resumable)')
-    .argument('<file>', 'CSV file with a header row')
+    .argument('<file>', 'CSV or delimited text file, with a header row unless --no-header')
     .requiredOption('--incident <id>', 'the leak incident the dataset was seized for')
-    .requiredOption('--columns <list>', 'kinds and header names: id_number,phone or id_number=身份证号,phone=手机号')
+    .requiredOption('--columns <list>', 'kinds and header names: id_number,phone or id_number=身份证号,phone=手机号; with --no-header, column numbers from 1: id_number=1,phone=3')
+    .option('--delimiter <text>', 'what separates the cells: , (default), tab, |, or several characters such as ----', parseDelimiter, ',')
     .option(
       '--category <column=CATEGORY>',
-      'a column carrying a data category (PIPL art. 28), e.g. medical_card=MEDICAL_HEALTH; repeatable. Only whether each row fills it is sent',
+      'a column carrying a data category (PIPL art. 28), e.g. medical_card=MEDICAL_HEALTH (a column number with --no-header); repeatable. Only whether each row fills it is sent',
       (v: string, all: string[]) => [...all, v],
       [] as string[],
     )
+    .option('--no-header', 'the first line is data, not a header (give --columns as column numbers)')
     .option('--source <text>', 'where it came from (e.g. the seizure record number)', 'seized dataset')
     .option('--server <url>', 'API base URL')
     .option('--chunk-rows <n>', 'rows per chunk', (v) => Number(v), 100_000)
     .option('--workers <n>', 'hashing threads (default: all cores)', (v) => Number(v))
     .addOption(new Option('--encoding <encoding>', 'file encoding').choices(['utf-8', 'gb18030']).default('utf-8'))
     .option('--resume <datasetId>', 'resume this dataset upload')
-    .action(async (file: string, options: { incident: string; columns: string; category: string[]; source: string; server?: string; chunkRows: number; workers?: number; encoding: 'utf-8' | 'gb18030'; resume?: string }) => {
+    .action(async (file: string, options: { incident: string; columns: string; category: string[]; delimiter: string; header: boolean; source: string; server?: string; chunkRows: number; workers?: number; encoding: 'utf-8' | 'gb18030'; resume?: string }) => {
       const { server, token } = session(options.server);
       const size = statSync(file).size;
       const bar = progressBar('dataset [{bar}] {percentage}% | {rows} rows | eta {eta}s');
@@ -97,6 +109,8 @@ export function datasetCommand(): Command {
         incidentId: options.incident,
         columns: options.columns,
         categories: options.category,
+        delimiter: options.delimiter,
+        header: options.header,
         server,
         token,
         blindIndexKey: blindIndexKey(),
@@ -110,7 +124,8 @@ export function datasetCommand(): Command {
       }).finally(() => bar.stop());
       process.stdout.write(
         `Dataset ${result.datasetId}: ${result.rows} rows in ${result.chunks} chunks (${result.chunksSkipped} already on the server), ` +
-          `${result.invalidIdentifiers} invalid identifiers, sha256 ${result.fileSha256}; matching job ${result.jobId ?? '(already done)'}\n`,
+          `${result.invalidIdentifiers} invalid identifiers, ${result.unusableRows} unusable rows (blank, repeated header or no valid identifier; not counted as people), ` +
+          `sha256 ${result.fileSha256}; matching job ${result.jobId ?? '(already done)'}\n`,
       );
     });
   return dataset;

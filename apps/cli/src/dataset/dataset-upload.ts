@@ -16,13 +16,21 @@ import { CliError } from '../cli-error';
 export interface DatasetUploadOptions {
   file: string;
   incidentId: string;
-  /** `id_number,phone` or `id_number=身份证号,phone=手机`: the kinds and the header names holding them. */
+  /**
+   * `id_number,phone` or `id_number=身份证号,phone=手机`: the kinds and the header names holding
+   * them; without a header line (`header: false`), the kinds and their 1-based column numbers:
+   * `id_number=1,phone=3`.
+   */
   columns: string;
   /**
    * Columns that carry a data category, `header=CATEGORY` each (`medical_card=MEDICAL_HEALTH`): each
    * row tells the server which of them were filled (a bitmask), never their values.
    */
   categories?: string[];
+  /** What separates the cells: `,` (default), TAB, `|`, or several characters such as `----`. */
+  delimiter?: string;
+  /** Whether the first line is a header (default true); without one, every line is a row. */
+  header?: boolean;
   server: string;
   token: string;
   blindIndexKey: Buffer;
@@ -46,6 +54,8 @@ export interface DatasetUploadResult {
   chunksSent: number;
   chunksSkipped: number;
   invalidIdentifiers: number;
+  /** Rows without any valid identifier: blank lines, repeated header lines, nothing readable. Not people. */
+  unusableRows: number;
   fileSha256: string;
   jobId: string | null;
 }
@@ -56,6 +66,7 @@ interface Hashed {
   body: Buffer;
   rows: number;
   invalid: number;
+  unusable: number;
   /** The chunk's memory, handed back by the worker. */
   bytes: Buffer;
 }
@@ -73,10 +84,10 @@ class HashPool {
     if (!existsSync(script)) return; // jest runs the .ts sources: hash on this thread
     for (let i = 0; i < size; i++) {
       const worker = new Worker(script, { workerData: spec });
-      worker.on('message', (m: { id: number; bytes: Uint8Array; body: Uint8Array; rows: number; invalid: number }) => {
+      worker.on('message', (m: { id: number; bytes: Uint8Array; body: Uint8Array; rows: number; invalid: number; unusable: number }) => {
         const w = this.waiting.get(m.id)!;
         this.waiting.delete(m.id);
-        w.resolve({ body: view(m.body), rows: m.rows, invalid: m.invalid, bytes: view(m.bytes) });
+        w.resolve({ body: view(m.body), rows: m.rows, invalid: m.invalid, unusable: m.unusable, bytes: view(m.bytes) });
       });
       worker.on('error', (e) => this.waiting.forEach((w) => w.reject(e)));
       this.workers.push(worker);
@@ -176,12 +187,19 @@ function stateFile(opts: DatasetUploadOptions): string {
 export async function uploadDataset(opts: DatasetUploadOptions): Promise<DatasetUploadResult> {
   const chunkRows = opts.chunkRows ?? DEFAULT_CHUNK_ROWS;
   const encoding = opts.encoding ?? 'utf-8';
-  const { columns, fields, categoryColumns, categories } = await resolveColumns(opts.file, opts.columns, encoding, opts.categories ?? []);
+  const delimiter = opts.delimiter ?? ',';
+  const header = opts.header ?? true;
+  const { columns, fields, categoryColumns, categories } = await resolveColumns(opts.file, opts.columns, encoding, delimiter, header, opts.categories ?? []);
 
   // Find or create the dataset on the server.
   mkdirSync(join(opts.stateDir, 'dataset-uploads'), { recursive: true, mode: 0o700 });
   const state = stateFile(opts);
-  let datasetId = opts.datasetId ?? (existsSync(state) ? (JSON.parse(readFileSync(state, 'utf8')).datasetId as string) : undefined);
+  const saved = existsSync(state) ? (JSON.parse(readFileSync(state, 'utf8')) as { datasetId: string; delimiter?: string; header?: boolean }) : undefined;
+  let datasetId = opts.datasetId ?? saved?.datasetId;
+  // The server does not know how the cells were cut: the state file does (older ones: comma, header).
+  if (!opts.datasetId && saved && ((saved.delimiter ?? ',') !== delimiter || (saved.header ?? true) !== header)) {
+    throw new CliError(`the dataset being resumed was started with another --delimiter or --no-header (delete ${state} to start over)`);
+  }
   let status: DatasetStatus | undefined;
   if (datasetId) status = await api<DatasetStatus>(opts, 'GET', `/datasets/${datasetId}`).catch(() => undefined);
   if (!status) {
@@ -194,7 +212,7 @@ export async function uploadDataset(opts: DatasetUploadOptions): Promise<Dataset
       categories,
     });
     datasetId = status.id;
-    writeFileSync(state, JSON.stringify({ datasetId }), { mode: 0o600 });
+    writeFileSync(state, JSON.stringify({ datasetId, delimiter, header }), { mode: 0o600 });
   }
   if (status.chunkRows !== chunkRows || status.fields.join() !== fields.join() || (status.categories ?? []).join() !== categories.join()) {
     throw new CliError('the dataset being resumed was started with other --columns, --category or --chunk-rows');
@@ -206,11 +224,13 @@ export async function uploadDataset(opts: DatasetUploadOptions): Promise<Dataset
   let sent = 0;
   let skipped = 0;
   let invalid = 0;
+  let unusable = 0;
   let bytesRead = 0;
   const { chunks } = await hashFileChunks({
     file: opts.file,
     chunkRows,
-    spec: { key: opts.blindIndexKey, encoding, columns, fields, categoryColumns },
+    header,
+    spec: { key: opts.blindIndexKey, encoding, columns, fields, delimiter, categoryColumns },
     workers: opts.workers,
     onData: (buf) => {
       sha.update(buf);
@@ -231,6 +251,7 @@ export async function uploadDataset(opts: DatasetUploadOptions): Promise<Dataset
     },
     use: async (n, hashed) => {
       invalid += hashed.invalid;
+      unusable += hashed.unusable;
       await api(opts, 'PUT', `/datasets/${datasetId}/chunks/${n}`, hashed.body);
     },
   });
@@ -240,20 +261,35 @@ export async function uploadDataset(opts: DatasetUploadOptions): Promise<Dataset
   const completed = await api<{ dataset: DatasetStatus; job: { id: string } | null }>(opts, 'POST', `/datasets/${datasetId}/complete`, {
     chunkCount: chunks,
     rowCount: rows,
+    // Only known when every chunk was hashed in this run; the server counts them in any case.
+    ...(skipped ? {} : { unusableRows: unusable }),
     fileSha256,
   });
   rmSync(state, { force: true });
-  return { datasetId: datasetId!, rows, chunks, chunksSent: sent, chunksSkipped: skipped, invalidIdentifiers: invalid, fileSha256, jobId: completed.job?.id ?? null };
+  return {
+    datasetId: datasetId!,
+    rows,
+    chunks,
+    chunksSent: sent,
+    chunksSkipped: skipped,
+    invalidIdentifiers: invalid,
+    unusableRows: completed.dataset.unusableRows ?? unusable,
+    fileSha256,
+    jobId: completed.job?.id ?? null,
+  };
 }
 
 /**
- * The field kinds of `--columns` and their positions in the file's header line, and those of the
- * `--category header=CATEGORY` columns with their categories (checked by the server).
+ * The field kinds of `--columns` and their positions: in the file's header line (cut on
+ * `delimiter`), or, without a header, the 1-based column numbers given; and those of the
+ * `--category column=CATEGORY` columns with their categories (checked by the server).
  */
 async function resolveColumns(
   file: string,
   spec: string,
   encoding: 'utf-8' | 'gb18030',
+  delimiter: string,
+  hasHeader: boolean,
   categorySpecs: string[] = [],
 ): Promise<{ columns: number[]; fields: DatasetField[]; categoryColumns: number[]; categories: string[] }> {
   const wanted = spec.split(',').map((c) => c.trim()).filter(Boolean).map((c) => {
@@ -262,24 +298,32 @@ async function resolveColumns(
     return { field: KINDS[kind.toLowerCase()], header: header ?? kind };
   });
   if (!wanted.length) throw new CliError('--columns: name at least one of id_number, phone');
-  const headerBytes = await readFirstLine(file);
-  const headerText = encoding === 'utf-8' ? headerBytes.toString('utf8') : iconv.decode(headerBytes, 'gb18030');
-  const header = ((parse(headerText.replace(/^\uFEFF/, ''), { relax_column_count: true }) as string[][])[0] ?? []).map((h) => h.trim().toLowerCase());
-  const columns = wanted.map((w) => {
-    const at = header.indexOf(w.header.toLowerCase());
-    if (at < 0) throw new CliError(`--columns: the header has no column "${w.header}"`);
-    return at;
-  });
-  const mapped = categorySpecs.map((c) => {
+  if (new Set(wanted.map((w) => w.field)).size !== wanted.length) throw new CliError('--columns: name each kind once');
+  const categorySpecsParsed = categorySpecs.map((c) => {
     const eq = c.lastIndexOf('=');
-    const name = c.slice(0, eq).trim();
     const category = c.slice(eq + 1).trim().toUpperCase();
     if (eq < 1 || !category) throw new CliError(`--category: give a column and its category, as medical_card=MEDICAL_HEALTH`);
-    const at = header.indexOf(name.toLowerCase());
-    if (at < 0) throw new CliError(`--category: the header has no column "${name}"`);
-    return { at, category };
+    return { name: c.slice(0, eq).trim(), category };
   });
-  if (new Set(mapped.map((m) => m.category)).size !== mapped.length) throw new CliError('--category: each category once (map one column to it)');
+  if (new Set(categorySpecsParsed.map((m) => m.category)).size !== categorySpecsParsed.length) throw new CliError('--category: each category once (map one column to it)');
+  let position: (name: string, option: string) => number;
+  if (!hasHeader) {
+    position = (name, option) => {
+      if (!/^[1-9]\d{0,3}$/.test(name)) throw new CliError(`${option}: without a header, give each column its number from 1 (id_number=1,phone=3)`);
+      return Number(name) - 1;
+    };
+  } else {
+    const headerBytes = await readFirstLine(file);
+    const headerText = encoding === 'utf-8' ? headerBytes.toString('utf8') : iconv.decode(headerBytes, 'gb18030');
+    const header = ((parse(headerText.replace(/^\uFEFF/, '').replace(/\r$/, ''), { delimiter, relax_quotes: true, relax_column_count: true }) as string[][])[0] ?? []).map((h) => h.trim().toLowerCase());
+    position = (name, option) => {
+      const at = header.indexOf(name.toLowerCase());
+      if (at < 0) throw new CliError(`${option}: the header has no column "${name}"`);
+      return at;
+    };
+  }
+  const columns = wanted.map((w) => position(w.header, '--columns'));
+  const mapped = categorySpecsParsed.map((m) => ({ at: position(m.name, '--category'), category: m.category }));
   return { columns, fields: wanted.map((w) => w.field), categoryColumns: mapped.map((m) => m.at), categories: mapped.map((m) => m.category) };
 }
 
@@ -307,6 +351,8 @@ async function readFirstLine(file: string): Promise<Buffer> {
 async function hashFileChunks(o: {
   file: string;
   chunkRows: number;
+  /** Whether the file's first line is a header (not hashed). */
+  header: boolean;
   spec: HashSpec;
   workers?: number;
   onData: (buf: Buffer) => void;
@@ -322,7 +368,7 @@ async function hashFileChunks(o: {
   let failure: Error | undefined;
   let n = 0;
   try {
-    for await (const chunk of fileChunks(o.file, o.chunkRows, chunkBuffers, o.onData)) {
+    for await (const chunk of fileChunks(o.file, o.chunkRows, chunkBuffers, o.onData, o.header)) {
       const chunkNo = n++;
       if (o.wanted && !o.wanted(chunkNo, chunk.lines)) {
         chunkBuffers.give(chunk.bytes);
@@ -358,19 +404,19 @@ const CHUNK_BUFFER_BYTES = 4 << 20;
 const READ_BYTES = 1 << 20;
 
 /**
- * The file's data lines (after the header) in chunks of `chunkRows` lines, in order, each copied
+ * The file's data lines (after the header, when `header`) in chunks of `chunkRows` lines, in order, each copied
  * into a buffer taken from `buffers` (the caller gives it back when done with it); the file is
  * read 1 MiB at a time into one reused buffer. `onData` sees every byte read (header included),
  * for the checksum and progress, before the next read. A last line without a newline counts.
  */
-export async function* fileChunks(file: string, chunkRows: number, buffers: BufferPool, onData: (buf: Buffer) => void): AsyncGenerator<{ bytes: Buffer; lines: number }> {
+export async function* fileChunks(file: string, chunkRows: number, buffers: BufferPool, onData: (buf: Buffer) => void, header = true): AsyncGenerator<{ bytes: Buffer; lines: number }> {
   const handle = await open(file, 'r');
   try {
     const read = Buffer.allocUnsafeSlow(READ_BYTES);
     let chunk = await buffers.take();
     let filled = 0;
     let lines = 0;
-    let inHeader = true;
+    let inHeader = header;
     const append = (from: number, to: number) => {
       if (filled + to - from > chunk.length) {
         const bigger = Buffer.allocUnsafeSlow(Math.max(chunk.length * 2, filled + to - from));
@@ -424,13 +470,14 @@ export async function* fileChunks(file: string, chunkRows: number, buffers: Buff
  */
 export async function hashDatasetFile(opts: { file: string; columns: string; blindIndexKey: Buffer; chunkRows?: number; workers?: number; encoding?: 'utf-8' | 'gb18030' }): Promise<{ rows: number; invalid: number; fileSha256: string }> {
   const encoding = opts.encoding ?? 'utf-8';
-  const { columns, fields } = await resolveColumns(opts.file, opts.columns, encoding);
+  const { columns, fields } = await resolveColumns(opts.file, opts.columns, encoding, ',', true);
   const sha = createHash('sha256');
   let rows = 0;
   let invalid = 0;
   await hashFileChunks({
     file: opts.file,
     chunkRows: opts.chunkRows ?? DEFAULT_CHUNK_ROWS,
+    header: true,
     spec: { key: opts.blindIndexKey, encoding, columns, fields },
     workers: opts.workers,
     onData: (buf) => sha.update(buf),

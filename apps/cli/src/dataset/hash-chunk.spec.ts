@@ -2,45 +2,57 @@ import iconv from 'iconv-lite';
 import { parse } from 'csv-parse/sync';
 import { HASH_BYTES } from '@app/claimants/datasets/dataset-protocol';
 import { blindIndex, IdentifierKind } from '@app/claimants/vault/blind-index';
-import { idNumberCheckCharacter, idNumberProblem, normaliseIdNumber, normalisePhone } from '@app/claimants/vault/identifiers';
+import { idNumberCheckCharacter, readIdNumber, readPhone } from '@app/claimants/normalise';
+import fc from 'fast-check';
+import { type RawEnrolment, sealEnrolment } from '@app/claimants/enrolment-record';
+import { ID_NUMBER_CASES, PHONE_CASES, rawEnrolment } from '@app/claimants/normalise/identifier-cases.fixture';
+import { createSealer } from '@app/claimants/vault/sealer';
 import { hashChunk, type HashSpec } from './hash-chunk';
 
 /** The string implementation hashChunk replaced (decode, split, normalise, createHmac): the reference. */
-function reference(bytes: Buffer, spec: HashSpec): { body: Buffer; rows: number; invalid: number } {
+function reference(bytes: Buffer, spec: HashSpec): { body: Buffer; rows: number; invalid: number; unusable: number } {
+  const delimiter = spec.delimiter ?? ',';
   const text = spec.encoding === 'utf-8' ? bytes.toString('utf8') : iconv.decode(bytes, 'gb18030');
   const lines = text.split('\n');
   if (lines.at(-1) === '') lines.pop();
   const body = Buffer.alloc(lines.length * spec.fields.length * HASH_BYTES);
   let invalid = 0;
+  let unusable = 0;
   let o = 0;
   for (const raw of lines) {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     let cells: string[];
-    if (!line.includes('"')) cells = line.split(',');
+    if (!line.includes('"')) cells = line.split(delimiter);
     else {
       try {
-        cells = (parse(line, { relax_quotes: true, relax_column_count: true }) as string[][])[0] ?? [];
+        cells = (parse(line, { delimiter, relax_quotes: true, relax_column_count: true }) as string[][])[0] ?? [];
       } catch {
-        cells = line.split(',');
+        cells = line.split(delimiter);
       }
     }
+    let any = false;
     for (let f = 0; f < spec.fields.length; f++) {
-      const value = (cells[spec.columns[f]] ?? '').trim().replace(/^"|"$/g, '');
+      const value = (cells[spec.columns[f]] ?? '').trim().replace(/^"(.*)"$/s, '$1');
       let hash: Buffer | null = null;
       if (spec.fields[f] === 'ID_NUMBER') {
-        const id = normaliseIdNumber(value);
-        if (!idNumberProblem(id)) hash = blindIndex(spec.key, IdentifierKind.ID_NUMBER, id);
+        const id = readIdNumber(value);
+        if (id.ok) hash = blindIndex(spec.key, IdentifierKind.ID_NUMBER, id.value);
       } else {
-        const phone = normalisePhone(value);
-        if (phone) hash = blindIndex(spec.key, IdentifierKind.PHONE, phone);
+        const phone = readPhone(value);
+        if (phone.ok) hash = blindIndex(spec.key, IdentifierKind.PHONE, phone.value);
       }
       if (hash) hash.copy(body, o);
       else if (value) invalid++;
+      any ||= hash !== null;
       o += HASH_BYTES;
     }
+    if (!any) unusable++;
   }
-  return { body, rows: lines.length, invalid };
+  return { body, rows: lines.length, invalid, unusable };
 }
+
+/** ASCII letters and digits as their full-width forms (U+FF01.. = U+0021.. + 0xFEE0). */
+const toFullWidth = (s: string) => s.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
 
 function id(n: number): string {
   const first17 = `${110000 + (n % 80000)}19${String(50 + (n % 50)).padStart(2, '0')}${String(1 + (n % 12)).padStart(2, '0')}${String(1 + (n % 28)).padStart(2, '0')}${String(n % 1000).padStart(3, '0')}`;
@@ -62,29 +74,32 @@ describe('hashChunk (byte-level fast path)', () => {
       case 6: return [`${good.slice(0, 10)}1345${good.slice(14)}`, '1381234567x'];
       case 7: return ['身份证', '手机'];
       case 8: return [`${good.slice(0, 6)}29991231${good.slice(14, 17)}X`, `86${phone}`];
+      case 9: return [toFullWidth(good), toFullWidth(phone)];
+      case 10: return [good.slice(0, 6) + good.slice(8, 17), `（+86）${phone.slice(0, 3)}－${phone.slice(3)}`];
+      case 11: return [`="${good}"`, `'${phone}`];
       default: return [good, phone];
     }
   };
 
-  for (const encoding of ['utf-8', 'gb18030'] as const) {
-    it(`gives exactly the string implementation's hashes, row count and invalid count (${encoding})`, () => {
+  for (const [encoding, d] of [['utf-8', ','], ['gb18030', ','], ['utf-8', '\t'], ['gb18030', '\t'], ['utf-8', '|'], ['gb18030', '|'], ['utf-8', '----'], ['gb18030', '----'], ['utf-8', '｜'], ['gb18030', '｜'], ['utf-8', '||']] as const) {
+    it(`gives exactly the string implementation's hashes, row, invalid and unusable counts (${encoding}, delimiter ${JSON.stringify(d)})`, () => {
       const lines: string[] = [];
-      for (let n = 0; n < 1200; n++) {
+      for (let n = 0; n < (d === ',' ? 1200 : 400); n++) {
         const [i, p] = variants(n);
-        lines.push(n % 23 === 0 ? '' : n % 29 === 0 ? `某${n},${i}` : `某${n},${i},${p},"备注, 有逗号"${n % 2 ? '\r' : ''}`);
+        lines.push(n % 23 === 0 ? '' : n % 29 === 0 ? `某${n}${d}${i}` : `某${n}${d}${i}${d}${p}${d}"备注${d} 有分隔"${n % 2 ? '\r' : ''}`);
       }
       for (const tail of ['\n', '']) {
         const text = lines.join('\n') + tail;
         const bytes = encoding === 'utf-8' ? Buffer.from(text, 'utf8') : iconv.encode(text, 'gb18030');
         for (const spec of [
-          { key, encoding, columns: [1, 2], fields: ['ID_NUMBER', 'PHONE'] },
-          { key, encoding, columns: [2], fields: ['PHONE'] },
-          { key, encoding, columns: [2, 1], fields: ['PHONE', 'ID_NUMBER'] },
-          { key, encoding, columns: [5, 1], fields: ['PHONE', 'ID_NUMBER'] },
+          { key, encoding, columns: [1, 2], fields: ['ID_NUMBER', 'PHONE'], delimiter: d },
+          { key, encoding, columns: [2], fields: ['PHONE'], delimiter: d },
+          { key, encoding, columns: [2, 1], fields: ['PHONE', 'ID_NUMBER'], delimiter: d },
+          { key, encoding, columns: [5, 1], fields: ['PHONE', 'ID_NUMBER'], delimiter: d },
         ] as HashSpec[]) {
           const fast = hashChunk(bytes, spec);
           const ref = reference(bytes, spec);
-          expect({ rows: fast.rows, invalid: fast.invalid }).toEqual({ rows: ref.rows, invalid: ref.invalid });
+          expect({ rows: fast.rows, invalid: fast.invalid, unusable: fast.unusable }).toEqual({ rows: ref.rows, invalid: ref.invalid, unusable: ref.unusable });
           expect(fast.body.equals(ref.body)).toBe(true);
         }
       }
@@ -93,7 +108,7 @@ describe('hashChunk (byte-level fast path)', () => {
 
   it('handles an empty chunk and a chunk of one line without a newline', () => {
     const spec: HashSpec = { key, encoding: 'utf-8', columns: [0], fields: ['ID_NUMBER'] };
-    expect(hashChunk(Buffer.alloc(0), spec)).toEqual({ body: Buffer.alloc(0), rows: 0, invalid: 0 });
+    expect(hashChunk(Buffer.alloc(0), spec)).toEqual({ body: Buffer.alloc(0), rows: 0, invalid: 0, unusable: 0 });
     const one = hashChunk(Buffer.from(id(7)), spec);
     expect(one.rows).toBe(1);
     expect(one.body.equals(blindIndex(key, IdentifierKind.ID_NUMBER, id(7)))).toBe(true);
@@ -131,5 +146,86 @@ describe('hashChunk (byte-level fast path)', () => {
     expect(masks).toEqual([0b01, 0b10, 0b11, 0, 0, 0b01, 0b01, 0]);
     expect(body.subarray(0, HASH_BYTES).equals(blindIndex(key, IdentifierKind.PHONE, '13800000001'))).toBe(true);
     expect(body.includes(Buffer.from('YB-001'))).toBe(false);
+  });
+});
+
+describe('the dataset hasher applies the shared value rules (the table of identifier-cases.fixture)', () => {
+  const key = Buffer.alloc(32, 5);
+  const ZERO = Buffer.alloc(HASH_BYTES);
+
+  for (const [kind, cases, field] of [['ID number', ID_NUMBER_CASES, 'ID_NUMBER'], ['phone', PHONE_CASES, 'PHONE']] as const) {
+    it.each(cases.map((c) => [c.label, c] as const))(`${kind}: %s`, (_, c) => {
+      for (const encoding of ['utf-8', 'gb18030'] as const) {
+        const line = `某人,${c.raw},备注\r\n`;
+        const bytes = encoding === 'utf-8' ? Buffer.from(line, 'utf8') : iconv.encode(line, 'gb18030');
+        const out = hashChunk(bytes, { key, encoding, columns: [1], fields: [field] });
+        const expected = c.normal === null ? ZERO : blindIndex(key, field === 'ID_NUMBER' ? IdentifierKind.ID_NUMBER : IdentifierKind.PHONE, c.normal);
+        expect(out.body.equals(expected)).toBe(true);
+        expect(out).toMatchObject({ rows: 1, invalid: c.normal === null && c.raw !== '' ? 1 : 0, unusable: c.normal === null ? 1 : 0 });
+      }
+    });
+  }
+});
+
+describe('property: a value the normaliser accepts hashes to the same blind index at enrolment and in a seized dataset', () => {
+  const keys = { encryptionKey: Buffer.alloc(32, 1), keyVersion: 1, blindIndexKey: Buffer.alloc(32, 3) };
+  const sealer = createSealer(keys);
+  const enrol = (over: Partial<RawEnrolment>) => sealEnrolment(sealer, rawEnrolment(over));
+  const PROVINCES = [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83];
+
+  /** A valid 18-character number: citizen or foreign permanent resident, born 1900-2024. */
+  const validId = fc
+    .record({
+      foreign: fc.boolean(),
+      province: fc.constantFrom(...PROVINCES),
+      rest: fc.integer({ min: 0, max: 9999 }),
+      born: fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2024-12-31T00:00:00Z'), noInvalidDate: true }),
+      seq: fc.integer({ min: 0, max: 999 }),
+    })
+    .map(({ foreign, province, rest, born, seq }) => {
+      const region = foreign ? `9${province}${String(rest % 1000).padStart(3, '0')}` : `${province}${String(rest).padStart(4, '0')}`;
+      const first17 = `${region}${born.toISOString().slice(0, 10).replace(/-/g, '')}${String(seq).padStart(3, '0')}`;
+      return first17 + idNumberCheckCharacter(first17);
+    });
+  /** The raw forms people and spreadsheets give a valid number. */
+  const rawId = fc.tuple(validId, fc.constantFrom('plain', 'lower', 'full-width', 'spaced', 'hyphens', 'apostrophe', 'formula', 'fifteen')).map(([id, form]) => {
+    switch (form) {
+      case 'lower': return id.toLowerCase();
+      case 'full-width': return toFullWidth(id);
+      case 'spaced': return `${id.slice(0, 6)} ${id.slice(6, 14)}\u3000${id.slice(14)}`;
+      case 'hyphens': return `${id.slice(0, 6)}-${id.slice(6, 14)}－${id.slice(14)}`;
+      case 'apostrophe': return `'${id}`;
+      case 'formula': return `="${id}"`;
+      case 'fifteen': return id[0] !== '9' && id.slice(6, 8) === '19' ? id.slice(0, 6) + id.slice(8, 17) : id;
+      default: return id;
+    }
+  });
+  const rawPhone = fc
+    .tuple(fc.integer({ min: 3, max: 9 }), fc.integer({ min: 0, max: 999_999_999 }), fc.constantFrom('', '+86 ', '0086-', '86', '（+86）', "'"), fc.boolean())
+    .map(([second, rest, prefix, wide]) => {
+      const phone = `1${second}${String(rest).padStart(9, '0')}`;
+      return prefix + (wide ? toFullWidth(phone) : phone);
+    });
+  /** Cells the hasher may meet: the forms above, and anything at all (without the file's own separators). */
+  const cell = (forms: fc.Arbitrary<string>) => fc.oneof(forms, fc.string({ unit: 'grapheme', maxLength: 24 })).filter((s) => !/[,\r\n"]/.test(s));
+
+  it('for ID numbers and phones, in UTF-8 and GB18030, through hashChunk on a CSV line holding the raw forms', () => {
+    fc.assert(
+      fc.property(cell(rawId), cell(rawPhone), fc.constantFrom('utf-8' as const, 'gb18030' as const), (idRaw, phoneRaw, encoding) => {
+        const id = readIdNumber(idRaw);
+        const phone = readPhone(phoneRaw);
+        const line = `某人,${idRaw},${phoneRaw},备注\n`;
+        const bytes = encoding === 'utf-8' ? Buffer.from(line, 'utf8') : iconv.encode(line, 'gb18030');
+        if (encoding === 'gb18030' && iconv.decode(bytes, 'gb18030') !== line) return; // not representable in GB18030
+        const hashed = hashChunk(bytes, { key: keys.blindIndexKey, encoding, columns: [1, 2], fields: ['ID_NUMBER', 'PHONE'] }).body;
+        const sealed = enrol({ idNumber: id.ok ? idRaw : '11010519491231002X', phone: phone.ok ? phoneRaw : '13812345678' });
+        if (!('sealed' in sealed)) throw new Error(`enrolment refused an accepted value: ${sealed.problem.field}`);
+        if (id.ok) expect(hashed.subarray(0, HASH_BYTES).equals(sealed.sealed.idNumberIndex)).toBe(true);
+        else expect(hashed.subarray(0, HASH_BYTES).equals(Buffer.alloc(HASH_BYTES))).toBe(true);
+        if (phone.ok) expect(hashed.subarray(HASH_BYTES).equals(sealed.sealed.phoneIndex)).toBe(true);
+        else expect(hashed.subarray(HASH_BYTES).equals(Buffer.alloc(HASH_BYTES))).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 // Only the pure modules: this file runs in worker threads, which must not load Nest or native addons.
 import { type DatasetField, datasetRowBytes, HASH_BYTES } from '@app/claimants/datasets/dataset-protocol';
 import { blindIndexPrefix, IdentifierKind } from '@app/claimants/vault/blind-index';
-import { idNumberCheckCharacter, idNumberProblem, normaliseIdNumber, normalisePhone } from '@app/claimants/vault/identifiers';
+import { idNumberCheckCharacter, idNumberStructureProblem, readIdNumber, readPhone, shanghaiToday } from '@app/claimants/normalise';
 import { PrefixedHmac } from '@app/claimants/vault/sha256-hmac';
 
 /** What a hashing worker needs: the key stays on this machine. */
@@ -13,21 +13,22 @@ export interface HashSpec {
   /** Column index of each field in `fields` order. */
   columns: number[];
   fields: DatasetField[];
+  /** What separates the cells: one or more characters (`,` when absent; TAB, `|`, `----`). */
+  delimiter?: string;
   /** Column index of each mapped data category, in the dataset's category (bit) order; none: no bitmask. */
   categoryColumns?: number[];
 }
 
-/** Splits one CSV line; quoted lines go through csv-parse, plain ones are split on commas. */
-function splitLine(line: string): string[] {
-  if (!line.includes('"')) return line.split(',');
+/** Splits one line on `delimiter`; quoted lines go through csv-parse, plain ones are split. */
+function splitLine(line: string, delimiter: string): string[] {
+  if (!line.includes('"')) return line.split(delimiter);
   try {
-    return (parse(line, { relax_quotes: true, relax_column_count: true }) as string[][])[0] ?? [];
+    return (parse(line, { delimiter, relax_quotes: true, relax_column_count: true }) as string[][])[0] ?? [];
   } catch {
-    return line.split(',');
+    return line.split(delimiter);
   }
 }
 
-const COMMA = 0x2c;
 const NL = 0x0a;
 const CR = 0x0d;
 const QUOTE = 0x22;
@@ -35,7 +36,7 @@ const ZERO = 0x30;
 const isDigit = (b: number) => b >= ZERO && b <= ZERO + 9;
 
 /** The keyed hashers of one spec (one per kind), kept per worker: the key's pads are hashed once. */
-const hashers = new WeakMap<HashSpec, { id: PrefixedHmac; phone: PrefixedHmac; scratch: Buffer; dates: Map<number, boolean> }>();
+const hashers = new WeakMap<HashSpec, { id: PrefixedHmac; phone: PrefixedHmac; scratch: Buffer; dates: Map<number, boolean>; today: string }>();
 function hashersFor(spec: HashSpec) {
   let h = hashers.get(spec);
   if (!h) {
@@ -44,6 +45,7 @@ function hashersFor(spec: HashSpec) {
       phone: new PrefixedHmac(spec.key, blindIndexPrefix(IdentifierKind.PHONE)),
       scratch: Buffer.alloc(64),
       dates: new Map(),
+      today: shanghaiToday(),
     };
     hashers.set(spec, h);
   }
@@ -52,7 +54,7 @@ function hashersFor(spec: HashSpec) {
 
 /**
  * Hashes the lines of one chunk: for each line, one 32-byte blind index per field, with the same
- * normalisation and validation rules the server uses for enrolment (vault/identifiers) and the
+ * normalisation and validation rules the server uses for enrolment (normalise/) and the
  * same keyed hash (vault/blind-index, computed by PrefixedHmac); zeros for a missing or invalid
  * identifier. Every line is a row (a blank line is a row without identifiers), so the row count
  * is fixed by the file alone.
@@ -61,16 +63,22 @@ function hashersFor(spec: HashSpec) {
  * number, 11 digits for a mobile number) is validated and hashed in place, without a string or
  * a Buffer per row. Anything else (quotes, spaces, a country prefix, non-ASCII bytes, a value
  * the fast check does not accept) goes through the string functions, so the result is the same
- * as decoding the line and calling normaliseIdNumber/idNumberProblem/normalisePhone.
+ * as decoding the line and calling readIdNumber/readPhone.
  * Commas, quotes and newlines never occur inside a multi-byte UTF-8 or GB18030 character, so
- * cutting lines and cells on those bytes is safe in both encodings.
+ * cutting lines and cells on those bytes is safe in both encodings; so is any delimiter in UTF-8
+ * (one character's bytes never occur inside another's), and in GB18030 those made of bytes below
+ * 0x30 (TAB, `-`, `----`): a GB18030 character's later bytes may be 0x30-0x39 or 0x40-0x7E (`|`
+ * is 0x7C), so with other delimiters a GB18030 line is decoded before it is cut.
+ *
+ * `unusable` counts the rows that yield no hash at all (a blank line, a repeated header, no valid
+ * identifier): they are not people.
  *
  * With `categoryColumns`, each row ends with a 4-byte big-endian bitmask: bit i set when the
  * row's cell in categoryColumns[i] is not empty (only that: the value is never read further).
  *
  * The hashes are written at the start of `into` when given (a reused buffer), else in a new one.
  */
-export function hashChunk(bytes: Buffer, spec: HashSpec, into?: Buffer): { body: Buffer; rows: number; invalid: number } {
+export function hashChunk(bytes: Buffer, spec: HashSpec, into?: Buffer): { body: Buffer; rows: number; invalid: number; unusable: number } {
   const width = spec.fields.length;
   const categoryColumns = spec.categoryColumns ?? [];
   const rowBytes = datasetRowBytes(width, categoryColumns.length);
@@ -80,6 +88,16 @@ export function hashChunk(bytes: Buffer, spec: HashSpec, into?: Buffer): { body:
   const starts = new Int32Array(maxColumn + 1);
   const ends = new Int32Array(maxColumn + 1);
   const decode = (from: number, to: number) => (spec.encoding === 'utf-8' ? bytes.toString('utf8', from, to) : iconv.decode(bytes.subarray(from, to), 'gb18030'));
+  const delimiter = spec.delimiter ?? ',';
+  // Bytes safe to cut on in this encoding: the byte loop below; otherwise decode and split.
+  const delimiterBytes = Buffer.from(delimiter, 'utf8');
+  const byteSafe = !delimiterBytes.includes(QUOTE) && (spec.encoding === 'utf-8' || delimiterBytes.every((b) => b < 0x30));
+  const first = byteSafe ? delimiterBytes[0] : -1;
+  const delimiterAt = (i: number, end: number) => {
+    if (i + delimiterBytes.length > end) return false;
+    for (let k = 1; k < delimiterBytes.length; k++) if (bytes[i + k] !== delimiterBytes[k]) return false;
+    return true;
+  };
 
   // Rows: one per newline, plus a last line without one.
   let rows = 0;
@@ -89,26 +107,37 @@ export function hashChunk(bytes: Buffer, spec: HashSpec, into?: Buffer): { body:
   if (into && into.length < size) throw new Error(`hashChunk: ${rows} rows do not fit in ${into.length} bytes`);
   const body = into ? into.subarray(0, size).fill(0) : Buffer.alloc(size);
   let invalid = 0;
+  let unusable = 0;
 
-  /** The slow path for one value, exactly the string rules. Returns whether the value counts as invalid. */
-  const slow = (value: string, f: number, at: number): boolean => {
-    value = value.trim().replace(/^"|"$/g, '');
+  /** The slow path for one value, exactly the string rules: hashed, empty or invalid. */
+  const slow = (value: string, f: number, at: number): 'hashed' | 'empty' | 'invalid' => {
+    value = value.trim().replace(/^"(.*)"$/s, '$1');
     if (isId[f]) {
-      const id = normaliseIdNumber(value);
-      if (!idNumberProblem(id)) {
-        const b = Buffer.from(id, 'utf8');
+      const id = readIdNumber(value, h.today);
+      if (id.ok) {
+        const b = Buffer.from(id.value, 'utf8');
         h.id.digestInto(b, 0, b.length, body, at);
-        return false;
+        return 'hashed';
       }
     } else {
-      const phone = normalisePhone(value);
-      if (phone) {
-        const b = Buffer.from(phone, 'utf8');
+      const phone = readPhone(value);
+      if (phone.ok) {
+        const b = Buffer.from(phone.value, 'utf8');
         h.phone.digestInto(b, 0, b.length, body, at);
-        return false;
+        return 'hashed';
       }
     }
-    return value !== '';
+    return value === '' ? 'empty' : 'invalid';
+  };
+  /** Hashes the fields of one line's cells (the decoded path); returns whether any was hashed. */
+  const slowLine = (cells: string[], out: number): boolean => {
+    let hashed = false;
+    for (let f = 0; f < width; f++) {
+      const result = slow(cells[spec.columns[f]] ?? '', f, out + f * HASH_BYTES);
+      if (result === 'invalid') invalid++;
+      else if (result === 'hashed') hashed = true;
+    }
+    return hashed;
   };
 
   let pos = 0;
@@ -119,26 +148,27 @@ export function hashChunk(bytes: Buffer, spec: HashSpec, into?: Buffer): { body:
     if (end > pos && bytes[end - 1] === CR) end--;
     const out = r * rowBytes;
 
-    // Cut the cells we need; a quote anywhere sends the line to the CSV parser.
-    let quoted = false;
+    // Cut the cells we need; a quote anywhere (or a delimiter not cut on bytes) sends the line to the CSV parser.
+    let quoted = !byteSafe;
     let column = 0;
     let cellStart = pos;
-    for (let i = pos; i <= end && column <= maxColumn; i++) {
-      const b = i < end ? bytes[i] : COMMA;
+    for (let i = pos; i <= end && column <= maxColumn && !quoted; i++) {
+      const b = i < end ? bytes[i] : first;
       if (b === QUOTE) {
         quoted = true;
         break;
       }
-      if (b === COMMA) {
+      if (b === first && (i === end || delimiterAt(i, end))) {
         starts[column] = cellStart;
         ends[column] = i;
         column++;
-        cellStart = i + 1;
+        cellStart = i + delimiterBytes.length;
+        i += delimiterBytes.length - 1;
       }
     }
     if (quoted) {
-      const cells = splitLine(decode(pos, end));
-      for (let f = 0; f < width; f++) if (slow(cells[spec.columns[f]] ?? '', f, out + f * HASH_BYTES)) invalid++;
+      const cells = splitLine(decode(pos, end), delimiter);
+      if (!slowLine(cells, out)) unusable++;
       if (categoryColumns.length) {
         let mask = 0;
         for (let k = 0; k < categoryColumns.length; k++) if ((cells[categoryColumns[k]] ?? '').trim() !== '') mask |= 1 << k;
@@ -147,6 +177,7 @@ export function hashChunk(bytes: Buffer, spec: HashSpec, into?: Buffer): { body:
       pos = next;
       continue;
     }
+    let hashed = false;
     for (let f = 0; f < width; f++) {
       const c = spec.columns[f];
       const at = out + f * HASH_BYTES;
@@ -154,9 +185,15 @@ export function hashChunk(bytes: Buffer, spec: HashSpec, into?: Buffer): { body:
       const s = starts[c];
       const e = ends[c];
       if (s === e) continue;
-      if (isId[f] ? fastId(bytes, s, e, h, at, body) : fastPhone(bytes, s, e, h, at, body)) continue;
-      if (slow(decode(s, e), f, at)) invalid++;
+      if (isId[f] ? fastId(bytes, s, e, h, at, body) : fastPhone(bytes, s, e, h, at, body)) {
+        hashed = true;
+        continue;
+      }
+      const result = slow(decode(s, e), f, at);
+      if (result === 'invalid') invalid++;
+      else if (result === 'hashed') hashed = true;
     }
+    if (!hashed) unusable++;
     if (categoryColumns.length) {
       let mask = 0;
       for (let k = 0; k < categoryColumns.length; k++) {
@@ -167,7 +204,7 @@ export function hashChunk(bytes: Buffer, spec: HashSpec, into?: Buffer): { body:
     }
     pos = next;
   }
-  return { body, rows, invalid };
+  return { body, rows, invalid, unusable };
 }
 
 /**
@@ -184,7 +221,7 @@ function hasText(bytes: Buffer, s: number, e: number, decode: (from: number, to:
   return false;
 }
 
-/** An ID number already in normal form (17 digits and a digit or X/x) that passes idNumberProblem, hashed; false otherwise. */
+/** An ID number already in normal form (17 digits and a digit or X/x) that readIdNumber accepts, hashed; false otherwise. */
 function fastId(bytes: Buffer, s: number, e: number, h: ReturnType<typeof hashersFor>, at: number, body: Buffer): boolean {
   if (e - s !== 18) return false;
   const scratch = h.scratch;
@@ -194,22 +231,17 @@ function fastId(bytes: Buffer, s: number, e: number, h: ReturnType<typeof hasher
     scratch[i] = b;
   }
   let last = bytes[s + 17];
-  if (last === 0x78) last = 0x58; // x -> X, as normaliseIdNumber upper-cases
+  if (last === 0x78) last = 0x58; // x -> X, as readIdNumber upper-cases
   if (!isDigit(last) && last !== 0x58) return false;
   scratch[17] = last;
-  if (scratch[0] === ZERO || scratch[0] === ZERO + 9) return false;
   const d = (i: number) => scratch[i] - ZERO;
-  const date = (d(6) * 1000 + d(7) * 100 + d(8) * 10 + d(9)) * 10000 + (d(10) * 10 + d(11)) * 100 + d(12) * 10 + d(13);
-  let ok = h.dates.get(date);
+  // Region and birth date: the same rule as readIdNumber (idNumberStructureProblem), evaluated
+  // once per distinct first three digits and birth date.
+  const key = ((d(0) * 10 + d(1)) * 10 + d(2)) * 100_000_000 + (d(6) * 1000 + d(7) * 100 + d(8) * 10 + d(9)) * 10000 + (d(10) * 10 + d(11)) * 100 + d(12) * 10 + d(13);
+  let ok = h.dates.get(key);
   if (ok === undefined) {
-    // The same rule as idNumberProblem, evaluated once per distinct birth date.
-    const id = scratch.toString('latin1', 0, 18);
-    const year = Number(id.slice(6, 10));
-    const month = Number(id.slice(10, 12));
-    const day = Number(id.slice(12, 14));
-    const birth = new Date(Date.UTC(year, month - 1, day));
-    ok = !(year < 1880 || birth.getUTCMonth() !== month - 1 || birth.getUTCDate() !== day || birth.getTime() > Date.now());
-    h.dates.set(date, ok);
+    ok = idNumberStructureProblem(scratch.toString('latin1', 0, 18), h.today) === null;
+    h.dates.set(key, ok);
   }
   if (!ok) return false;
   let sum = 0;
@@ -229,8 +261,8 @@ function fastPhone(bytes: Buffer, s: number, e: number, h: ReturnType<typeof has
   return true;
 }
 
-/** GB 11643-1999 weights and check characters (as bytes), as in vault/identifiers. */
+/** GB 11643-1999 weights and check characters (as bytes), as in normalise/id-number. */
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK = Buffer.from('10X98765432', 'latin1');
 // The fast path must agree with the shared rule.
-if (idNumberCheckCharacter('11010519491231002') !== 'X') throw new Error('hash-chunk: ID check table differs from vault/identifiers');
+if (idNumberCheckCharacter('11010519491231002') !== 'X') throw new Error('hash-chunk: ID check table differs from normalise/id-number');

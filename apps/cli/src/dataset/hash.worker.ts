@@ -10,5 +10,5 @@ const buffer = (view: Uint8Array) => Buffer.from(view.buffer, view.byteOffset, v
 parentPort!.on('message', ({ id, bytes, into }: { id: number; bytes: Uint8Array; into: Uint8Array }) => {
   const result = hashChunk(buffer(bytes), spec, buffer(into));
   const body = new Uint8Array(result.body.buffer, result.body.byteOffset, result.body.byteLength);
-  parentPort!.postMessage({ id, bytes, body, rows: result.rows, invalid: result.invalid }, [bytes.buffer as ArrayBuffer, body.buffer as ArrayBuffer]);
+  parentPort!.postMessage({ id, bytes, body, rows: result.rows, invalid: result.invalid, unusable: result.unusable }, [bytes.buffer as ArrayBuffer, body.buffer as ArrayBuffer]);
 });

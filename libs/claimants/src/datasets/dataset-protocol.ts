@@ -42,11 +42,15 @@ export interface DatasetStatus {
   receivedChunks: number[];
   rowsReceived: number;
   rowCount: number | null;
+  /** Of rowCount, the rows without any valid identifier (blank lines, repeated headers, nothing readable); null until complete. */
+  unusableRows: number | null;
   fileSha256: string | null;
 }
 
 export interface CompleteDatasetRequest {
   chunkCount: number;
   rowCount: number;
+  /** The CLI's count of rows without any valid identifier; when given, it must agree with the rows received. */
+  unusableRows?: number;
   fileSha256: string;
 }

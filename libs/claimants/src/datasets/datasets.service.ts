@@ -90,6 +90,7 @@ export class DatasetsService {
       receivedChunks: row.chunks,
       rowsReceived: Number(row.received),
       rowCount: num(row.row_count),
+      unusableRows: num(row.unusable_rows),
       fileSha256: row.sha,
     };
   }
@@ -128,10 +129,15 @@ export class DatasetsService {
     }
   }
 
-  /** Checks that every chunk arrived and the row count agrees, then queues the matching job. */
+  /**
+   * Checks that every chunk arrived and the row count agrees, counts the unusable rows (no valid
+   * identifier: all hashes zero, stored as NULLs) and checks the CLI's count when it sent one, then
+   * queues the matching job.
+   */
   async complete(actor: Actor, id: string, body: CompleteDatasetRequest): Promise<{ dataset: DatasetStatus; job: Job | null }> {
     if (!body || !Number.isInteger(body.chunkCount) || body.chunkCount < 0) throw new InputError('chunkCount', 'must be a non-negative integer');
     if (!Number.isInteger(body.rowCount) || body.rowCount < 0) throw new InputError('rowCount', 'must be a non-negative integer');
+    if (body.unusableRows !== undefined && (!Number.isInteger(body.unusableRows) || body.unusableRows < 0)) throw new InputError('unusableRows', 'must be a non-negative integer');
     if (typeof body.fileSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(body.fileSha256)) throw new InputError('fileSha256', 'must be 64 hex digits');
     return this.dataSource.transaction(async (manager) => {
       await manager.query(`SELECT 1 FROM seized_dataset WHERE id = $1 AND organisation_id = $2 FOR UPDATE`, [id, actor.organisationId]);
@@ -154,15 +160,22 @@ export class DatasetsService {
         [dataset.incidentId, body.fileSha256, id],
       );
       if (twin) throw new ConflictError('This file was already imported for this incident', { datasetId: twin.id });
+      const [{ unusable }] = await manager.query(
+        `SELECT count(*)::bigint AS unusable FROM seized_dataset_row WHERE dataset_id = $1 AND id_number_index IS NULL AND phone_index IS NULL`,
+        [id],
+      );
+      if (body.unusableRows !== undefined && Number(unusable) !== body.unusableRows) {
+        throw new ConflictError('Unusable row count differs from the rows received', { declared: body.unusableRows, received: Number(unusable) });
+      }
       await manager.query(
-        `UPDATE seized_dataset SET status = 'COMPLETE', row_count = $2, file_sha256 = decode($3, 'hex'), completed_at = clock_timestamp() WHERE id = $1`,
-        [id, body.rowCount, body.fileSha256],
+        `UPDATE seized_dataset SET status = 'COMPLETE', row_count = $2, unusable_rows = $3, file_sha256 = decode($4, 'hex'), completed_at = clock_timestamp() WHERE id = $1`,
+        [id, body.rowCount, unusable, body.fileSha256],
       );
       await this.audit.record(manager, actor, {
         action: 'dataset.complete',
         subjectType: 'SeizedDataset',
         subjectId: id,
-        details: { incidentId: dataset.incidentId, rows: body.rowCount, chunks: body.chunkCount, fileSha256: body.fileSha256 },
+        details: { incidentId: dataset.incidentId, rows: body.rowCount, unusableRows: Number(unusable), chunks: body.chunkCount, fileSha256: body.fileSha256 },
       });
       const job = await this.jobs.enqueue(manager, actor, MATCH_DATASET, { datasetId: id });
       return { dataset: await this.status(actor, id, manager), job };

@@ -47,7 +47,8 @@ const RECORD_EXPOSURES = `
  * hash-joined (left joins, hash tables built from the claimants' side, which is the smaller) with
  * the ID number's blind index on claimant and the phone's on each enrolment, and grouped by the
  * pair of claimants it reached, so one pass yields both the matched claimants and the count of
- * rows that reached nobody (the (NULL, NULL) group). A row can reach several enrolments by phone,
+ * rows that reached nobody (the (NULL, NULL) group; a row without any identifier is unusable, not
+ * a person to reach, and is left out). A row can reach several enrolments by phone,
  * which only multiplies matched rows, never unmatched ones. It sees every enrolment, so it runs
  * after the pending ones were matched against the other datasets, in the same snapshot
  * (MatchingRepository.exclusively). matched_at is the time the statement ended (clock_timestamp()),
@@ -59,7 +60,7 @@ export const MATCH_DATASET_SQL = `WITH d AS (SELECT id, incident_id FROM seized_
            FROM seized_dataset_row r
            LEFT JOIN claimant c ON c.id_number_index = r.id_number_index
            LEFT JOIN claimant_enrolment e ON e.phone_index = r.phone_index
-          WHERE r.dataset_id = $1
+          WHERE r.dataset_id = $1 AND (r.id_number_index IS NOT NULL OR r.phone_index IS NOT NULL)
           GROUP BY 1, 2
        ),
        m AS MATERIALIZED (

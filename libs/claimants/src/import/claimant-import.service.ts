@@ -4,50 +4,28 @@ import { pipeline } from 'node:stream/promises';
 import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
-import { CsvError, parse } from 'csv-parse';
+import { CsvError } from 'csv-parse';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Actor, AuditService, InputError, type JobContext, JobsService, NotFoundError, SqlParams, type Viewer, visibleIncident } from '@app/platform';
+import { type Actor, AuditService, DomainError, type JobContext, JobsService, NotFoundError, SqlParams, type Viewer, visibleIncident } from '@app/platform';
 import { ImportFileError, UNKNOWN_INCIDENT } from '../claimant.errors';
 import { MatchingJobs } from '../datasets/matching.jobs';
 import { VaultService } from '../vault/vault.service';
-import { type CsvEncoding, DecodeStream } from './decode';
+import type { ImportColumn, ImportDefaults, ImportPlan } from './columns';
+import type { CsvEncoding } from './decode';
+import { readHeader } from './plan';
 import { SealPool, type StagedBatch } from './seal-pool';
+import type { ReportLine } from './sheet-files';
+import { type Cell, type Delimiter, openSheet, type SheetFormat, type SheetRecord } from './sheet';
+import type { RowRejection, RowWarning } from './stage-rows';
 
-export { parseShanghaiDateTime } from './stage-rows';
+export * from './columns';
+export { parseMapping, type RawImportDefaults, readImportDefaults } from './plan';
+export type { RowRejection, RowWarning } from './stage-rows';
 
 /** Records per batch handed to a sealing thread. */
 const SEAL_BATCH = 1000;
-
-/** The columns an import understands, with the header names accepted for each (English, Chinese). */
-export const IMPORT_COLUMNS = {
-  name: ['name', '姓名'],
-  id_number: ['id_number', '身份证号', '身份证号码'],
-  phone: ['phone', '手机号', '手机号码'],
-  email: ['email', '邮箱', '电子邮箱'],
-  address: ['address', '地址'],
-  consent_given_at: ['consent_given_at', '同意时间'],
-  consent_method: ['consent_method', '同意方式'],
-  consent_scope: ['consent_scope', '同意范围'],
-  harm_types: ['harm_types', '损害类型'],
-  loss_fen: ['loss_fen', '损失金额(分)', '损失金额（分）'],
-  evidence_refs: ['evidence_refs', '证据'],
-  incident_ids: ['incident_ids', '泄露事件'],
-} as const;
-export type ImportColumn = keyof typeof IMPORT_COLUMNS;
-const REQUIRED: ImportColumn[] = ['name', 'id_number', 'phone', 'consent_given_at', 'consent_method', 'consent_scope', 'incident_ids'];
-
-/** `身份证=id_number,电话=phone` -> { 身份证: 'id_number', 电话: 'phone' }. */
-export function parseMapping(map: string | undefined): Record<string, ImportColumn> {
-  const mapping: Record<string, ImportColumn> = {};
-  for (const pair of (map ?? '').split(',').filter(Boolean)) {
-    const [header, column] = pair.split('=').map((s) => s.trim());
-    if (!header || !column || !Object.hasOwn(IMPORT_COLUMNS, column)) throw new InputError('map', `entries must be header=column with column one of ${Object.keys(IMPORT_COLUMNS).join(', ')}`);
-    mapping[header] = column as ImportColumn;
-  }
-  return mapping;
-}
 
 /** Who imports: a user, or the CLI acting for an organisation in its organisation's role (userId null). */
 export interface ImportActor extends Viewer {
@@ -58,31 +36,37 @@ export interface ImportOptions {
   encoding?: CsvEncoding | 'auto';
   /** Extra header names: header text -> column. */
   mapping?: Record<string, ImportColumn>;
+  /** Values for the whole file; a row's own non-empty cell takes precedence (readImportDefaults). */
+  defaults?: ImportDefaults;
   onProgress?: (rowsRead: number) => void;
   /** At most this many rejections are listed in the report (all are counted). */
   maxListedRejections?: number;
-}
-
-export interface RowRejection {
-  row: number;
-  field: string;
-  reason: string;
 }
 
 /** STAGED: validated and sealed, waiting for its job; COMPLETE: enrolled. */
 export type ImportStatus = 'STAGED' | 'COMPLETE';
 
 /**
- * What an import did. `rows` counts data rows (the header excluded); `row` numbers in rejections
- * are CSV record numbers (the header is 1). `accepted` and `alreadyEnrolled` are null until the
- * import is COMPLETE; rejections are all known once the upload is staged.
+ * What an import did. `rows` counts data rows (the header and skipped all-empty rows excluded);
+ * `row` numbers are the sheet's (CSV record number / XLSX row number; the header is usually 1).
+ * `accepted` and `alreadyEnrolled` are null until the import is COMPLETE; rejections and warnings
+ * are all known once the upload is staged. Nothing in it holds a value of a data row.
  */
 export interface ImportReport {
   importId: string;
   status: ImportStatus;
   /** The job that enrols the staged rows (`job(id)` shows its progress). */
   jobId: string | null;
-  encoding: CsvEncoding;
+  format: SheetFormat;
+  /** The text encoding read ('xlsx' for a workbook). */
+  encoding: CsvEncoding | 'xlsx';
+  /** A text sheet's separator (`,` or TAB); null for XLSX. */
+  delimiter: Delimiter | null;
+  /** Header columns not used, `position:header` (at most 40 characters of it): ignored, never a refusal. */
+  ignoredColumns: string[];
+  /** All-empty rows skipped (not rejections), and the first 1,000 of their row numbers. */
+  skipped: number;
+  skippedRows: number[];
   rows: number;
   accepted: number | null;
   alreadyEnrolled: number | null;
@@ -90,13 +74,19 @@ export interface ImportReport {
   rejections: RowRejection[];
   /** How many rejections are listed (the first, by row); more may be counted in `rejected`. */
   rejectionsListed: number;
+  /** Warnings: rows accepted (staged) with something worth a look; counted, and listed like rejections. */
+  warned: number;
+  warnings: RowWarning[];
+  warningsListed: number;
 }
 
 /** The job that enrols a staged import. */
 export const ENROL_STAGED_IMPORT = 'claimants.import';
 
-/** Rejections kept per import (row, field, reason); beyond this they are only counted. */
+/** Rejections kept per import (row, field, reason), and warnings likewise; beyond this they are only counted. */
 export const MAX_RECORDED_REJECTIONS = 100_000;
+/** Row numbers of skipped all-empty rows kept per import. */
+const MAX_RECORDED_SKIPS = 1000;
 
 /** Staged rows enrolled per statement group; the job's progress advances by this many. */
 const ENROL_BATCH = 20_000;
@@ -107,7 +97,13 @@ interface ImportRow {
   created_by: string | null;
   status: ImportStatus;
   job_id: string | null;
-  encoding: CsvEncoding;
+  format: SheetFormat;
+  delimiter: Delimiter | null;
+  ignored_columns: string[];
+  skipped: string;
+  skipped_rows: number[];
+  warned: string;
+  encoding: CsvEncoding | 'xlsx';
   rows: string;
   accepted: string | null;
   already_enrolled: string | null;
@@ -115,9 +111,10 @@ interface ImportRow {
 }
 
 /**
- * Bulk enrolment from CSV, in two steps.
+ * Bulk enrolment from a claimant sheet (CSV/TSV text or XLSX: sheet.ts), in two steps.
  *
- * `stage` (the upload): one streaming pass decodes the bytes (UTF-8 or GB18030), parses, validates
+ * `stage` (the upload): one streaming pass reads the sheet (sniffed: XLSX, or text in UTF-8,
+ * GB18030 or UTF-16; comma or TAB), applies the per-upload defaults, validates
  * and seals every row (encrypted, blind-indexed, masked: on the sealing threads) and COPYs it
  * into claimant_import_row; then rejects duplicates inside the file and unknown incidents in SQL,
  * records every rejection, and queues the enrolment job, all in one transaction. A file-level
@@ -160,14 +157,24 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
     await this.pool?.close();
   }
 
-  /** Validates, seals and stages a CSV file and queues its enrolment job; see the class comment. */
+  /** Validates, seals and stages a claimant sheet and queues its enrolment job; see the class comment. */
   async stage(actor: ImportActor, input: Readable, options: ImportOptions = {}): Promise<ImportReport> {
     const recorded: RowRejection[] = [];
+    const warnings: RowWarning[] = [];
     let rejected = 0;
+    let warned = 0;
     const reject = (r: RowRejection) => {
       rejected++;
       if (recorded.length < MAX_RECORDED_REJECTIONS) recorded.push(r);
     };
+    const warn = (w: RowWarning) => {
+      warned++;
+      if (warnings.length < MAX_RECORDED_REJECTIONS) warnings.push(w);
+    };
+    const defaults = options.defaults ?? {};
+    // The format is sniffed from the first 64 KiB before a connection is taken: a slow or
+    // abandoned upload holds none while it is sniffed.
+    const sheet = await openSheet(input, options.encoding ?? 'auto');
 
     return this.dataSource.transaction(async (manager) => {
       const [{ id: importId }] = await manager.query(
@@ -184,20 +191,21 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
           done(null, chunk);
         },
       });
-      const decode = new DecodeStream(options.encoding ?? 'auto');
-      const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, trim: true });
-      let header: (ImportColumn | null)[] | null = null;
+      let plan: ImportPlan | null = null;
+      let ignoredColumns: string[] = [];
       let rows = 0;
-      let recordNo = 0;
+      let lastRow = 0;
+      let skipped = 0;
+      const skippedRows: number[] = [];
 
       // Records are validated and sealed in batches on the sealing threads, a few batches in
-      // flight, and their COPY lines and rejections taken in file order.
+      // flight, and their COPY lines, rejections and warnings taken in file order.
       const pool = this.sealPool();
       const inFlight: Promise<StagedBatch>[] = [];
       let batchRows: number[] = [];
-      let batchRecords: string[][] = [];
+      let batchRecords: Cell[][] = [];
       const send = () => {
-        const staged = pool.stage(importId, header!, batchRows, batchRecords);
+        const staged = pool.stage(importId, plan!, batchRows, batchRecords);
         staged.catch(() => undefined); // awaited in order below; no unhandled rejection meanwhile
         inFlight.push(staged);
         batchRows = [];
@@ -205,16 +213,27 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
       };
       const take = (batch: StagedBatch) => {
         for (const r of batch.rejections) reject(r);
+        for (const w of batch.warnings) warn(w);
         if (batch.text) stage.push(batch.text);
       };
       const stage = new Transform({
         writableObjectMode: true,
         readableObjectMode: false,
-        transform: (record: string[], _e, done) => {
-          recordNo++;
-          if (!header) {
+        transform: ({ row, cells }: SheetRecord, _e, done) => {
+          lastRow = row;
+          // All-empty rows (`,,,,`, blank lines, formatted but empty XLSX rows) are skipped, not rejected.
+          if (cells.every((c) => c === '')) {
+            if (plan) {
+              skipped++;
+              if (skippedRows.length < MAX_RECORDED_SKIPS) skippedRows.push(row);
+            }
+            return done();
+          }
+          if (!plan) {
             try {
-              header = this.readHeader(record, options.mapping ?? {});
+              const read = readHeader(cells, options.mapping ?? {}, defaults);
+              plan = { header: read.header, defaults, format: sheet.format };
+              ignoredColumns = read.ignored;
             } catch (error) {
               return done(error as Error);
             }
@@ -222,8 +241,8 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
           }
           rows++;
           if (rows % 10_000 === 0) options.onProgress?.(rows);
-          batchRows.push(recordNo);
-          batchRecords.push(record);
+          batchRows.push(row);
+          batchRecords.push(cells);
           if (batchRecords.length < SEAL_BATCH) return done();
           send();
           if (inFlight.length < pool.size * 2) return done();
@@ -241,15 +260,17 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
       });
 
       try {
-        await pipeline(input, tap, decode, parser, stage, copy);
+        await pipeline([sheet.bytes, tap, ...sheet.readers, stage, copy]);
       } catch (error) {
         if (error instanceof CsvError) {
-          if (error.code === 'CSV_QUOTE_NOT_CLOSED') throw new ImportFileError('is truncated: a quoted field is not closed', { row: recordNo + 1 });
-          throw new ImportFileError(`is not well-formed CSV (${error.code})`, { row: recordNo + 1 });
+          if (error.code === 'CSV_QUOTE_NOT_CLOSED') throw new ImportFileError('is truncated: a quoted field is not closed', { row: lastRow + 1 });
+          throw new ImportFileError(`is not well-formed CSV (${error.code})`, { row: lastRow + 1 });
         }
+        // The workbook reader's own errors (a damaged or foreign zip) say nothing of the rows.
+        if (sheet.format === 'xlsx' && !(error instanceof DomainError)) throw new ImportFileError('is not a readable XLSX workbook (save it again from Excel or WPS, or as CSV)');
         throw error;
       }
-      if (!header) throw new ImportFileError('is empty');
+      if (!plan) throw new ImportFileError('is empty');
       if (rows === 0) throw new ImportFileError('has a header but no rows');
       options.onProgress?.(rows);
       // The statements below and the job's join these rows: the planner must know how many there
@@ -263,6 +284,17 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
           `INSERT INTO claimant_import_rejection (import_id, row_no, field, reason)
            SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[])`,
           [importId, part.map((r) => r.row), part.map((r) => r.field), part.map((r) => r.reason)],
+        );
+      }
+      // Warnings come in row order: a row's are numbered 1, 2, …
+      const seqs = warnings.map((w, i): number => (i > 0 && warnings[i - 1].row === w.row ? 0 : 1));
+      for (let i = 1; i < seqs.length; i++) if (seqs[i] === 0) seqs[i] = seqs[i - 1] + 1;
+      for (let i = 0; i < warnings.length; i += 10_000) {
+        const part = warnings.slice(i, i + 10_000);
+        await manager.query(
+          `INSERT INTO claimant_import_warning (import_id, row_no, seq, field, code, message)
+           SELECT $1, * FROM unnest($2::int[], $3::int[], $4::text[], $5::text[], $6::text[])`,
+          [importId, part.map((w) => w.row), seqs.slice(i, i + 10_000), part.map((w) => w.field), part.map((w) => w.code), part.map((w) => w.message)],
         );
       }
       // Duplicates inside the file: the first occurrence stays, later ones are rejected.
@@ -297,14 +329,15 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
 
       const job = await this.jobs.enqueue(manager, actor as Actor, ENROL_STAGED_IMPORT, { importId });
       await manager.query(
-        `UPDATE claimant_import SET file_sha256 = $2, encoding = $3, rows = $4, rejected = $5, job_id = $6 WHERE id = $1`,
-        [importId, sha.digest(), decode.chosen, rows, rejected, job.id],
+        `UPDATE claimant_import SET file_sha256 = $2, encoding = $3, rows = $4, rejected = $5, job_id = $6, format = $7, delimiter = $8,
+                ignored_columns = $9, skipped = $10, skipped_rows = $11, warned = $12 WHERE id = $1`,
+        [importId, sha.digest(), sheet.encoding ?? 'xlsx', rows, rejected, job.id, sheet.format, sheet.delimiter, ignoredColumns, skipped, skippedRows, warned],
       );
       await this.audit.record(manager, actor as Actor, {
         action: 'claimant.import.stage',
         subjectType: 'ClaimantImport',
         subjectId: importId,
-        details: { rows, rejected, encoding: decode.chosen, jobId: job.id },
+        details: { rows, rejected, warned, skipped, format: sheet.format, encoding: sheet.encoding ?? 'xlsx', jobId: job.id },
       });
       return this.readReport(manager, importId, 0, options.maxListedRejections ?? 10_000);
     });
@@ -405,8 +438,8 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * The report of an import of the caller's organisation, listing up to `limit` rejections after
-   * row `afterRow`; NOT_FOUND for another organisation's import.
+   * The report of an import of the caller's organisation, listing up to `limit` rejections and as
+   * many warnings after row `afterRow`; NOT_FOUND for another organisation's import.
    */
   async report(actor: ImportActor, importId: string, afterRow = 0, limit = 10_000): Promise<ImportReport> {
     if (!isUUID(importId)) throw new NotFoundError('ClaimantImport', importId);
@@ -415,10 +448,40 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
     return this.readReport(this.dataSource.manager, importId, afterRow, limit);
   }
 
+  /**
+   * Every line of an import's report, for the downloadable sheet: ignored columns, then by row the
+   * skipped rows, rejections and warnings (those recorded: MAX_RECORDED_REJECTIONS of each).
+   * NOT_FOUND for another organisation's import.
+   */
+  async reportLines(actor: ImportActor, importId: string): Promise<ReportLine[]> {
+    if (!isUUID(importId)) throw new NotFoundError('ClaimantImport', importId);
+    const [found]: ImportRow[] = await this.dataSource.query(`SELECT * FROM claimant_import WHERE id = $1 AND organisation_id = $2`, [importId, actor.organisationId]);
+    if (!found) throw new NotFoundError('ClaimantImport', importId);
+    const lines: ReportLine[] = await this.dataSource.query(
+      `SELECT row, decision, field, code, reason FROM (
+         SELECT row_no AS row, 'REJECTED' AS decision, field, '' AS code, reason, 0 AS kind, 0 AS seq FROM claimant_import_rejection WHERE import_id = $1
+         UNION ALL
+         SELECT row_no, 'WARNING', field, code, message, 1, seq FROM claimant_import_warning WHERE import_id = $1
+         UNION ALL
+         SELECT r, 'SKIPPED', '', '', 'all cells empty', 0, 0 FROM unnest($2::int[]) AS r
+       ) l ORDER BY row, kind, seq`,
+      [importId, found.skipped_rows],
+    );
+    const ignored: ReportLine[] = found.ignored_columns.map((c) => {
+      const at = c.indexOf(':');
+      return { row: '', decision: 'IGNORED_COLUMN', field: c.slice(at + 1), code: '', reason: `column ${c.slice(0, at)} is not one leakcase reads: ignored` };
+    });
+    return [...ignored, ...lines];
+  }
+
   private async readReport(manager: EntityManager, importId: string, afterRow: number, limit: number): Promise<ImportReport> {
     const [row]: ImportRow[] = await manager.query(`SELECT * FROM claimant_import WHERE id = $1`, [importId]);
     const rejections: RowRejection[] = await manager.query(
       `SELECT row_no AS row, field, reason FROM claimant_import_rejection WHERE import_id = $1 AND row_no > $2 ORDER BY row_no LIMIT $3`,
+      [importId, afterRow, limit],
+    );
+    const warnings: RowWarning[] = await manager.query(
+      `SELECT row_no AS row, field, code, message FROM claimant_import_warning WHERE import_id = $1 AND row_no > $2 ORDER BY row_no, seq LIMIT $3`,
       [importId, afterRow, limit],
     );
     const count = (v: string | null) => (v === null ? null : Number(v));
@@ -426,37 +489,21 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
       importId,
       status: row.status,
       jobId: row.job_id,
+      format: row.format,
       encoding: row.encoding,
+      delimiter: row.delimiter,
+      ignoredColumns: row.ignored_columns,
+      skipped: Number(row.skipped),
+      skippedRows: row.skipped_rows,
       rows: Number(row.rows),
       accepted: count(row.accepted),
       alreadyEnrolled: count(row.already_enrolled),
       rejected: Number(row.rejected),
       rejections,
       rejectionsListed: rejections.length,
+      warned: Number(row.warned),
+      warnings,
+      warningsListed: warnings.length,
     };
   }
-
-  private readHeader(record: string[], mapping: Record<string, ImportColumn>): (ImportColumn | null)[] {
-    const byName = new Map<string, ImportColumn>();
-    for (const [column, names] of Object.entries(IMPORT_COLUMNS)) for (const n of names) byName.set(n.toLowerCase(), column as ImportColumn);
-    for (const [name, column] of Object.entries(mapping)) byName.set(name.toLowerCase(), column);
-    const header = record.map((h) => byName.get(h.trim().toLowerCase()) ?? null);
-    // Positions, never the cells: a file without a header row would echo a claimant's data here.
-    const unknown = header.flatMap((column, i) => (column === null ? [i + 1] : []));
-    if (unknown.length) {
-      throw new ImportFileError(
-        `header has unknown columns at positions ${unknown.slice(0, 10).join(', ')} (expected names such as ${Object.keys(IMPORT_COLUMNS).join(', ')}; map others with --map)`,
-      );
-    }
-    const seen = new Set<string>();
-    for (const column of header) {
-      if (seen.has(column!)) throw new ImportFileError(`header names column ${column} twice`);
-      seen.add(column!);
-    }
-    const missing = REQUIRED.filter((c) => !seen.has(c));
-    if (missing.length) throw new ImportFileError(`header lacks required columns: ${missing.join(', ')}`);
-    return header;
-  }
-
 }
-

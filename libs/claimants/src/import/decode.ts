@@ -1,7 +1,8 @@
 import { Transform, type TransformCallback } from 'node:stream';
 import iconv from 'iconv-lite';
 
-export type CsvEncoding = 'utf-8' | 'gb18030';
+/** The text encodings a claimant sheet is read in (UTF-16 only by its BOM: see sheet.ts). */
+export type CsvEncoding = 'utf-8' | 'gb18030' | 'utf-16le' | 'utf-16be';
 const SNIFF_BYTES = 64 * 1024;
 
 /**
@@ -10,7 +11,7 @@ const SNIFF_BYTES = 64 * 1024;
  * GB18030 would turn every name into mojibake); else GB18030 (a superset of GBK and GB2312, the
  * other encoding Chinese spreadsheets save), whose text read as UTF-8 is mostly invalid.
  */
-export function sniffEncoding(sample: Buffer): CsvEncoding {
+export function sniffEncoding(sample: Buffer): 'utf-8' | 'gb18030' {
   const text = new TextDecoder('utf-8').decode(sample, { stream: true });
   let invalid = 0;
   let valid = 0;
@@ -46,8 +47,9 @@ export class DecodeStream extends Transform {
       const utf8 = new TextDecoder('utf-8', { ignoreBOM: false });
       this.decoder = { write: (b) => utf8.decode(b, { stream: true }), end: () => utf8.decode() };
     } else {
-      const gb = iconv.getDecoder('gb18030');
-      this.decoder = { write: (b) => gb.write(b), end: () => gb.end() ?? '' };
+      // iconv strips a UTF-16 BOM; GB18030 has none.
+      const other = iconv.getDecoder(this.chosen);
+      this.decoder = { write: (b) => other.write(b), end: () => other.end() ?? '' };
     }
   }
 

@@ -4,13 +4,11 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { SealerKeys } from '../vault/sealer';
 import { createSealer } from '../vault/sealer';
-import type { ImportColumn, RowRejection } from './claimant-import.service';
-import { stageBatch } from './stage-rows';
+import type { ImportPlan } from './columns';
+import type { Cell } from './sheet';
+import { type StagedBatch, stageBatch } from './stage-rows';
 
-export interface StagedBatch {
-  text: string;
-  rejections: RowRejection[];
-}
+export type { StagedBatch } from './stage-rows';
 
 /**
  * Worker threads that validate and seal batches of bulk-enrolment records (encryption and blind
@@ -51,10 +49,11 @@ export class SealPool {
     }
   }
 
-  stage(importId: string, header: readonly (ImportColumn | null)[], rows: number[], records: string[][]): Promise<StagedBatch> {
+  /** Stages one batch of records (see stageBatch) on a thread. */
+  stage(importId: string, plan: ImportPlan, rows: number[], records: Cell[][]): Promise<StagedBatch> {
     if (this.inline) {
       try {
-        return Promise.resolve(stageBatch(this.inline, importId, header, rows, records));
+        return Promise.resolve(stageBatch(this.inline, importId, plan, rows, records));
       } catch (error) {
         return Promise.reject(error);
       }
@@ -62,7 +61,7 @@ export class SealPool {
     const id = this.next++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.workers[id % this.workers.length].postMessage({ id, importId, header, rows, records });
+      this.workers[id % this.workers.length].postMessage({ id, importId, plan, rows, records });
     });
   }
 

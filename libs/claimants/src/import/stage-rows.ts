@@ -1,92 +1,160 @@
 /**
- * Validating and sealing one CSV row of a bulk enrolment into a line of COPY text. Pure (no Nest,
+ * Validating and sealing one record of a claimant sheet into a line of COPY text. Pure (no Nest,
  * no database), so the sealing worker threads run it; the import service runs it inline when no
- * worker script is available (tests run the TypeScript sources).
+ * worker script is available (tests run the TypeScript sources). The value rules themselves
+ * (identifiers, phones, names, dates, amounts) are normalise/'s, through sealEnrolment.
  */
-import type { ConsentMethod as ConsentMethodType, ConsentScope as ConsentScopeType, HarmType as HarmTypeType } from '../claimant.enums';
-import { ConsentMethod, ConsentScope, HarmType } from '../claimant.enums';
+import {
+  CONSENT_METHOD_WORDS,
+  CONSENT_SCOPE_WORDS,
+  type ConsentMethod,
+  type ConsentScope,
+  enumFromWord,
+  enumWords,
+  HARM_TYPE_WORDS,
+} from '../claimant.enums';
 import { type SealedEnrolment, type Sealer, sealEnrolment } from '../enrolment-record';
-import type { ImportColumn, RowRejection } from './claimant-import.service';
+import { readShanghaiDateTime, readYuanAsFen } from '../normalise';
+import { declaredHarms } from '../rules/declared-harms';
+import { cellList, enumList, type ImportColumn, type ImportPlan } from './columns';
 import { REPLACEMENT } from './decode';
+import type { Cell } from './sheet';
+
+/** Why a row was refused: the column and the rule, never the value. */
+export interface RowRejection {
+  row: number;
+  field: string;
+  reason: string;
+}
+
+/** A row accepted with something worth a look (an ID upgraded from 15 digits, a name normalised): the column and what was done, never the value. */
+export interface RowWarning {
+  row: number;
+  field: string;
+  code: string;
+  message: string;
+}
+
+/** One batch staged: COPY text, rejections and warnings, in row order. */
+export interface StagedBatch {
+  text: string;
+  rejections: RowRejection[];
+  warnings: RowWarning[];
+}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const list = (value: string | undefined) => (value ?? '').split(/[;|；]/).map((s) => s.trim()).filter(Boolean);
 
-/** A date or date-time; without a zone it is read in Asia/Shanghai (UTC+8, no DST). */
-export function parseShanghaiDateTime(value: string): Date | null {
-  const v = value.trim();
-  const m = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/.exec(v);
-  if (m) {
-    const [, y, mo, d, h = '0', mi = '0', s = '0'] = m;
-    const date = new Date(Date.UTC(+y, +mo - 1, +d, +h - 8, +mi, +s));
-    return date.getUTCFullYear() > 1900 && +mo >= 1 && +mo <= 12 && +d >= 1 && +d <= 31 ? date : null;
-  }
-  if (/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/.test(v)) {
-    const date = new Date(v);
-    return Number.isNaN(date.getTime()) ? null : date;
-  }
-  return null;
-}
+/** The longest digit string Excel keeps exactly in a number cell (it has 15 significant digits). */
+const EXCEL_EXACT_DIGITS = 15;
+/** Why an ID number typed into a number cell is refused. */
+export const STORED_AS_NUMBER = 'Excel stored it as a number, so the digits past the 15th are gone: format the column as text (@) and type it again';
 
-/** COPY text-format escaping of one value. */
-function copyText(value: string | null): string {
-  if (value === null) return '\\N';
-  if (!/[\\\t\n\r]/.test(value)) return value;
-  return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
-}
-const copyBytes = (b: Buffer | null) => (b ? `\\\\x${b.toString('hex')}` : '\\N');
-const copyArray = (items: string[]) => copyText(`{${items.map((i) => `"${i}"`).join(',')}}`);
 
-/** Validates and seals one row into a COPY line; on a problem records it and returns null. */
-export function stageRow(sealer: Sealer, importId: string, row: number, record: string[], header: readonly (ImportColumn | null)[], reject: (r: RowRejection) => void): string | null {
-  if (record.length !== header.length) {
-    reject({ row, field: 'row', reason: `has ${record.length} fields where the header has ${header.length} (truncated?)` });
-    return null;
+/**
+ * Validates and seals one record into a COPY line; on a problem records it and returns null. The
+ * record's cells follow `plan.header`; a present, non-empty cell takes precedence over the
+ * upload's default. Trailing empty cells are ignored; more non-empty cells than the header has,
+ * or (CSV) fewer, refuse the row.
+ */
+export function stageRow(
+  sealer: Sealer,
+  importId: string,
+  row: number,
+  record: readonly Cell[],
+  plan: ImportPlan,
+  reject: (r: RowRejection) => void,
+  warn: (w: RowWarning) => void,
+): string | null {
+  const { header, defaults } = plan;
+  const refuse = (field: string, reason: string) => (reject({ row, field, reason }), null);
+  let cells = record;
+  if (cells.length > header.length) {
+    if (cells.slice(header.length).some((c) => c !== '')) {
+      return refuse('row', `has ${cells.length} fields where the header has ${header.length}: a value holding the separator without quotes, or a column without a header`);
+    }
+    cells = cells.slice(0, header.length);
   }
-  const garbled = record.findIndex((cell) => cell.includes(REPLACEMENT));
-  if (garbled >= 0) {
-    reject({ row, field: header[garbled]!, reason: 'has bytes that are not valid in the file\'s encoding (save it as UTF-8, or give the encoding)' });
-    return null;
+  if (cells.length < header.length) {
+    if (plan.format === 'csv') return refuse('row', `has ${cells.length} fields where the header has ${header.length} (truncated?)`);
+    cells = [...cells, ...Array<Cell>(header.length - cells.length).fill('')];
   }
-  const v: Partial<Record<ImportColumn, string>> = {};
-  header.forEach((column, i) => (v[column!] = record[i]));
 
-  if (!v.consent_given_at) return reject({ row, field: 'consent_given_at', reason: 'is required (no consent recorded)' }), null;
-  const givenAt = parseShanghaiDateTime(v.consent_given_at);
-  if (!givenAt) return reject({ row, field: 'consent_given_at', reason: 'is not a date (YYYY-MM-DD[ HH:MM])' }), null;
-  const method = (v.consent_method ?? '').toUpperCase();
-  if (!method) return reject({ row, field: 'consent_method', reason: 'is required (no consent recorded)' }), null;
-  if (!(method in ConsentMethod)) return reject({ row, field: 'consent_method', reason: `must be one of ${Object.keys(ConsentMethod).join(', ')}` }), null;
-  const scopes = list(v.consent_scope).map((s) => s.toUpperCase());
-  if (scopes.some((s) => !(s in ConsentScope))) return reject({ row, field: 'consent_scope', reason: `must list ${Object.keys(ConsentScope).join(', ')}` }), null;
-  const harmTypes = list(v.harm_types).map((s) => s.toUpperCase());
-  if (harmTypes.some((s) => !(s in HarmType))) return reject({ row, field: 'harm_types', reason: `must list values of ${Object.keys(HarmType).join(', ')}` }), null;
-  const incidentIds = list(v.incident_ids);
-  if (incidentIds.some((id) => !UUID.test(id))) return reject({ row, field: 'incident_ids', reason: 'must list leak incident ids (UUIDs)' }), null;
-  const evidenceRefs = list(v.evidence_refs);
-  const loss = v.loss_fen?.trim() || null;
+  const v: Partial<Record<ImportColumn, string | number>> = {};
+  for (let i = 0; i < header.length; i++) {
+    const column = header[i];
+    if (column === null) continue;
+    const cell = cells[i];
+    if (typeof cell === 'object') return refuse(column, `is an Excel error cell (${cell.excelError})`);
+    if (typeof cell === 'string' && cell.includes(REPLACEMENT)) {
+      return refuse(column, "has bytes that are not valid in the file's encoding (save it as UTF-8, or give the encoding)");
+    }
+    if (typeof cell === 'number' && (column === 'id_number' || column === 'phone')) {
+      // Excel keeps 15 significant digits: a longer number lost its tail; a shorter one is exact.
+      if (!Number.isSafeInteger(cell) || cell < 0 || String(cell).length > EXCEL_EXACT_DIGITS) return refuse(column, STORED_AS_NUMBER);
+      warn({ row, field: column, code: 'STORED_AS_NUMBER', message: 'Excel stored it as a number (read exactly, but format the column as text)' });
+    }
+    v[column] = cell;
+  }
+  const text = (column: ImportColumn): string => {
+    const cell = v[column];
+    return cell === undefined ? '' : String(cell).trim();
+  };
+
+  const givenCell = v.consent_given_at !== undefined && text('consent_given_at') !== '' ? v.consent_given_at : defaults.consentDate;
+  if (givenCell === undefined) return refuse('consent_given_at', 'is required (no consent recorded)');
+  const given = readShanghaiDateTime(givenCell);
+  if (!given.ok) return refuse('consent_given_at', given.reason);
+
+  const method = text('consent_method') ? enumFromWord(CONSENT_METHOD_WORDS, text('consent_method')) : (defaults.consentMethod ?? null);
+  if (!text('consent_method') && !method) return refuse('consent_method', 'is required (no consent recorded)');
+  if (!method) return refuse('consent_method', `must be one of ${enumWords(CONSENT_METHOD_WORDS)}`);
+
+  const scopes = text('consent_scope') ? enumList(CONSENT_SCOPE_WORDS, text('consent_scope')) : (defaults.consentScopes ?? []);
+  if (!scopes) return refuse('consent_scope', `must list ${enumWords(CONSENT_SCOPE_WORDS)}`);
+
+  const harmTypes = text('harm_types') ? enumList(HARM_TYPE_WORDS, text('harm_types')) : (defaults.harmTypes ?? []);
+  if (!harmTypes) return refuse('harm_types', `must list ${enumWords(HARM_TYPE_WORDS)}`);
+
+  const incidentIds = text('incident_ids') ? cellList(text('incident_ids')) : (defaults.incidentIds ?? []);
+  if (incidentIds.some((id) => !UUID.test(id))) return refuse('incident_ids', 'must list leak incident ids (UUIDs)');
+
+  // A loss in yuan is converted exactly to fen here; fen go to sealEnrolment as written (it reads them).
+  let loss: string | null = null;
+  let lossColumn: ImportColumn = 'loss_fen';
+  if (v.loss_yuan !== undefined && text('loss_yuan') !== '') {
+    lossColumn = 'loss_yuan';
+    const fen = readYuanAsFen(v.loss_yuan);
+    if (!fen.ok) return refuse('loss_yuan', fen.reason);
+    loss = String(fen.value);
+  } else if (v.loss_fen !== undefined && text('loss_fen') !== '') {
+    loss = text('loss_fen');
+  }
+  // Nothing declared is dropped (rules/declared-harms).
+  const declared = declaredHarms(harmTypes, loss, cellList(text('evidence_refs')));
 
   const result = sealEnrolment(sealer, {
-    name: v.name ?? '',
-    idNumber: v.id_number ?? '',
-    phone: v.phone ?? '',
-    email: v.email,
-    address: v.address,
-    consentGivenAt: givenAt,
-    consentMethod: method as ConsentMethodType,
-    consentScopes: scopes as ConsentScopeType[],
-    harms: harmTypes.map((type) => ({ type: type as HarmTypeType, amountFen: type === HarmType.FRAUD_LOSS ? loss : null, evidenceRefs })),
+    name: text('name'),
+    idNumber: text('id_number'),
+    phone: text('phone'),
+    email: text('email') || null,
+    address: text('address') || null,
+    consentGivenAt: given.value,
+    consentMethod: method as ConsentMethod,
+    consentScopes: scopes as ConsentScope[],
+    harms: declared.harms,
     incidentIds: [...new Set(incidentIds.map((i) => i.toLowerCase()))],
   });
   if ('problem' in result) {
-    reject({ row, field: CSV_FIELD[result.problem.field] ?? result.problem.field, reason: result.problem.reason });
-    return null;
+    const field = result.problem.field === 'harms.amountFen' ? lossColumn : (SHEET_FIELD[result.problem.field] ?? result.problem.field);
+    return refuse(field, result.problem.reason);
   }
+  for (const w of declared.warnings) warn({ row, field: 'harm_types', code: w.code, message: w.message });
+  for (const w of result.warnings) warn({ row, field: SHEET_FIELD[w.field] ?? w.field, code: w.code, message: w.message });
   return stageLine(importId, row, result.sealed);
 }
 
-/** Problems from sealEnrolment name input fields; the report names the CSV column. */
-const CSV_FIELD: Record<string, string> = {
+/** Problems from sealEnrolment name input fields; the report names the sheet's column. */
+const SHEET_FIELD: Record<string, string> = {
   name: 'name',
   idNumber: 'id_number',
   phone: 'phone',
@@ -96,9 +164,17 @@ const CSV_FIELD: Record<string, string> = {
   'harms.evidenceRefs': 'evidence_refs',
   'consent.givenAt': 'consent_given_at',
   'consent.scopes': 'consent_scope',
-  'harms.amountFen': 'loss_fen',
   incidentIds: 'incident_ids',
 };
+
+/** COPY text-format escaping of one value. */
+function copyText(value: string | null): string {
+  if (value === null) return '\\N';
+  if (!/[\\\t\n\r]/.test(value)) return value;
+  return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+}
+const copyBytes = (b: Buffer | null) => (b ? `\\\\x${b.toString('hex')}` : '\\N');
+const copyArray = (items: string[]) => copyText(`{${items.map((i) => `"${i}"`).join(',')}}`);
 
 /** A COPY line of claimant_import_row, in its column order. */
 function stageLine(importId: string, row: number, s: SealedEnrolment): string {
@@ -128,13 +204,14 @@ function stageLine(importId: string, row: number, s: SealedEnrolment): string {
   );
 }
 
-/** One batch of parsed records (with their record numbers) of an import staged: COPY text and rejections, in row order. */
-export function stageBatch(sealer: Sealer, importId: string, header: readonly (ImportColumn | null)[], rows: readonly number[], records: readonly string[][]): { text: string; rejections: RowRejection[] } {
+/** One batch of records (with their row numbers) of an import staged: COPY text, rejections and warnings, in row order. */
+export function stageBatch(sealer: Sealer, importId: string, plan: ImportPlan, rows: readonly number[], records: readonly (readonly Cell[])[]): StagedBatch {
   const rejections: RowRejection[] = [];
+  const warnings: RowWarning[] = [];
   let text = '';
   for (let i = 0; i < records.length; i++) {
-    const line = stageRow(sealer, importId, rows[i], records[i], header, (r) => rejections.push(r));
+    const line = stageRow(sealer, importId, rows[i], records[i], plan, (r) => rejections.push(r), (w) => warnings.push(w));
     if (line) text += line;
   }
-  return { text, rejections };
+  return { text, rejections, warnings };
 }

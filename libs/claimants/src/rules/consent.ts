@@ -16,13 +16,13 @@ export function consentProblem(givenAt: Date, scopes: readonly string[], now = n
   return null;
 }
 
-/** A loss needs an amount (PIPL art. 69(2): property loss is assessed from the victim's loss). */
+/**
+ * A loss needs an amount (PIPL art. 69(2): property loss is assessed from the victim's loss). The
+ * amount's form (whole fen, not negative) is normalise/readFen's.
+ */
 export function harmProblem(type: HarmType, amountFen: string | undefined | null): { field: string; reason: string } | null {
-  if (type === HarmType.FRAUD_LOSS && (amountFen === undefined || amountFen === null || amountFen === '')) {
+  if (type === HarmType.FRAUD_LOSS && (amountFen === undefined || amountFen === null || amountFen.trim() === '')) {
     return { field: 'harms.amountFen', reason: 'is required for a FRAUD_LOSS' };
-  }
-  if (amountFen !== undefined && amountFen !== null && amountFen !== '' && !/^\d{1,15}$/.test(amountFen)) {
-    return { field: 'harms.amountFen', reason: 'must be a non-negative integer number of fen' };
   }
   return null;
 }

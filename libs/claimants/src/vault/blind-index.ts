@@ -28,7 +28,7 @@ export function blindIndexPrefix(kind: IdentifierKind): Buffer {
 
 /**
  * The keyed blind index (HMAC-SHA256 with the blind-index key) of an identifier already
- * normalised (normaliseIdNumber, normalisePhone). Equal identifiers give equal indexes; without
+ * normalised (readIdNumber, readPhone of the normalise folder). Equal identifiers give equal indexes; without
  * the key, an index reveals nothing about the identifier, even for the small space of phone
  * numbers. The CLI uses this very function to hash seized datasets locally.
  */
