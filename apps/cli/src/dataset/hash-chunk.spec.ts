@@ -147,6 +147,23 @@ describe('hashChunk (byte-level fast path)', () => {
     expect(body.subarray(0, HASH_BYTES).equals(blindIndex(key, IdentifierKind.PHONE, '13800000001'))).toBe(true);
     expect(body.includes(Buffer.from('YB-001'))).toBe(false);
   });
+
+  it('writes the bitmask with any delimiter, on the byte path and the decoded one (GB18030 with |), and counts a row of categories only as unusable', () => {
+    // Columns: phone, medical card, bank card, cut on `----` (bytes) and `|` (decoded in GB18030).
+    const rows = (d: string) => [`13800000001${d}YB-001${d}`, `${d}医保${d}6222`, `13800000003${d}${d}6222`];
+    const expected = { masks: [0b01, 0b11, 0b10], unusable: 1 }; // row 2 fills categories but has no phone
+    for (const [delimiter, encoding] of [['----', 'utf-8'], ['|', 'gb18030']] as const) {
+      const spec: HashSpec = { key, encoding, columns: [0], fields: ['PHONE'], categoryColumns: [1, 2], delimiter };
+      const text = rows(delimiter).join('\r\n') + '\r\n';
+      const bytes = encoding === 'utf-8' ? Buffer.from(text) : iconv.encode(text, 'gb18030');
+      const { body, rows: n, unusable } = hashChunk(bytes, spec);
+      expect(n).toBe(3);
+      const rowBytes = HASH_BYTES + 4;
+      expect(Array.from({ length: 3 }, (_, r) => body.readUInt32BE(r * rowBytes + HASH_BYTES))).toEqual(expected.masks);
+      expect(unusable).toBe(expected.unusable);
+      expect(body.subarray(2 * rowBytes, 2 * rowBytes + HASH_BYTES).equals(blindIndex(key, IdentifierKind.PHONE, '13800000003'))).toBe(true);
+    }
+  });
 });
 
 describe('the dataset hasher applies the shared value rules (the table of identifier-cases.fixture)', () => {
