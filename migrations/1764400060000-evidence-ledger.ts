@@ -47,6 +47,19 @@ export class EvidenceLedger1764400060000 implements MigrationInterface {
       );
       CREATE INDEX ledger_checkpoint_log_idx ON ledger_checkpoint (log, created_at DESC, id);
 
+      -- A failed verification, shown to ADMIN (all) and to the judges of the case it names.
+      CREATE TABLE ledger_alert (
+        id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        log ledger_log NOT NULL,
+        case_id uuid REFERENCES legal_case (id),
+        -- The ledger index or audit seq of the first entry that failed; null when none is to blame (a missing file of checkpoints).
+        first_failing bigint,
+        reason text NOT NULL,
+        detected_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX ledger_alert_detected_idx ON ledger_alert (detected_at DESC, id);
+      CREATE INDEX ledger_alert_case_idx ON ledger_alert (case_id, detected_at DESC, id);
+
       CREATE FUNCTION ledger_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP USING ERRCODE = 'insufficient_privilege';
@@ -78,13 +91,14 @@ export class EvidenceLedger1764400060000 implements MigrationInterface {
         submitted_at timestamptz NOT NULL DEFAULT now(),
         FOREIGN KEY (case_id, party_id) REFERENCES case_party (case_id, id)
       );
-      CREATE INDEX evidence_item_case_idx ON evidence_item (case_id, submitted_at, id);
+      CREATE INDEX evidence_item_case_idx ON evidence_item (case_id, ledger_index);
     `);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
       DROP TABLE evidence_item;
+      DROP TABLE ledger_alert;
       DROP TABLE ledger_checkpoint;
       DROP TABLE ledger_node;
       DROP TABLE ledger_entry;

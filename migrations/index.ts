@@ -13,6 +13,7 @@ import { ClassMemberReasonAuthors1764400013000 } from './1764400013000-class-mem
 import { DeadlineRecomputation1764400015000 } from './1764400015000-deadline-recomputation';
 import { OwnSubclassReassignment1764400016000 } from './1764400016000-own-subclass-reassignment';
 import { EvidenceLedger1764400060000 } from './1764400060000-evidence-ledger';
+import { BurdenOfProof1764400061000 } from './1764400061000-burden-of-proof';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet recorded in `migrations`. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   DeadlineRecomputation1764400015000,
   OwnSubclassReassignment1764400016000,
   EvidenceLedger1764400060000,
+  BurdenOfProof1764400061000,
 ];
