@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig, AuditService } from '@app/platform';
 import { EvidenceLogService } from './evidence-log.service';
+import { fileSha256 } from './file-hash';
 import { decodeLeaf, LedgerEntryKind } from './ledger-leaf';
 import { type HeldHead, type LedgerFailure, LogVerifier } from './ledger-verifier';
 import { type CheckpointRow, type LedgerLog, LedgerRepository } from './ledger.repository';
@@ -35,14 +35,6 @@ export interface LedgerVerification {
 export interface HeldHeads {
   evidence?: string | null;
   audit?: string | null;
-}
-
-/** The SHA-256 (hex) of a file, streamed; null when it does not exist. */
-export async function fileSha256(path: string): Promise<string | null> {
-  if (!existsSync(path)) return null;
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /**

@@ -17,6 +17,13 @@ describe('signed notes and checkpoints (C2SP signed-note, tlog-checkpoint)', () 
     expect(openNote(GO_NOTE, parseVerifierKey(GO_VERIFIER_KEY))).toEqual({ text: GO_TEXT });
   });
 
+  it("reads a verifier key whose base64 contains '+' (transparency-dev/formats note tests' TEST key)", () => {
+    const key = parseVerifierKey('TEST+7997405c+AQcC+FTVKf0jlTdHDY3rbevmnKxxPjigCXlVtGe6RIr6');
+    expect(key.name).toBe('TEST');
+    expect(verifierKey(key.name, key.publicKey)).toBe('TEST+7997405c+AQcC+FTVKf0jlTdHDY3rbevmnKxxPjigCXlVtGe6RIr6');
+    expect(() => parseVerifierKey('TEST+7997405d+AQcC+FTVKf0jlTdHDY3rbevmnKxxPjigCXlVtGe6RIr6')).toThrow('the verifier key id does not match its key');
+  });
+
   it('refuses an altered text, an altered signature and another key', () => {
     const key = parseVerifierKey(GO_VERIFIER_KEY);
     expect(openNote(GO_NOTE.replace('problem,', 'problem;'), key)).toBe('the signature does not verify');

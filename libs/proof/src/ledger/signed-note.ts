@@ -49,9 +49,11 @@ export function verifierKey(name: string, publicKey: Buffer): string {
 
 /** Parses a verifier key string; throws RangeError when it is not an Ed25519 signed-note key. */
 export function parseVerifierKey(text: string): { name: string; publicKey: Buffer } {
-  const [name, id, key, ...rest] = text.trim().split('+');
-  const raw = Buffer.from(key ?? '', 'base64');
-  if (rest.length || !name || raw.length !== 33 || raw[0] !== ED25519) throw new RangeError('not an Ed25519 signed-note verifier key');
+  // The base64 of the key may itself contain '+': only the first two separate fields.
+  const match = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/]+={0,2})$/.exec(text.trim());
+  const raw = Buffer.from(match?.[3] ?? '', 'base64');
+  if (!match || raw.length !== 33 || raw[0] !== ED25519) throw new RangeError('not an Ed25519 signed-note verifier key');
+  const [, name, id] = match;
   const publicKey = raw.subarray(1);
   if (keyId(name, publicKey).toString('hex') !== id) throw new RangeError('the verifier key id does not match its key');
   return { name, publicKey };
