@@ -360,16 +360,17 @@ describe('tampering is detected by the API check and by the offline verifier', (
     }
   });
 
-  it('checkpoints both logs on schedule into files the operator can ship, and queues a verification', async () => {
+  it('checkpoints both logs on schedule into files the operator can ship, and queues a verification and the obligation-failure job', async () => {
     const l = await ledgerWithThreeItems();
     try {
-      const job = await l.api.app.get(LedgerSchedule).runOnce();
-      expect(job).not.toBeNull();
+      const jobs = await l.api.app.get(LedgerSchedule).runOnce();
+      expect(jobs).not.toBeNull();
       const files = readdirSync(l.config.ledger.checkpointDir);
       expect(files).toEqual(expect.arrayContaining([expect.stringMatching(/^evidence-000000000003-[0-9a-f]{16}\.note$/), expect.stringMatching(/^audit-\d{12}-[0-9a-f]{16}\.note$/)]));
       expect(existsSync(join(l.config.ledger.checkpointDir, files.find((f) => f.startsWith('evidence-'))!))).toBe(true);
-      const done = await waitForJob(l.api.gql, l.tokens.admin, job!.id);
+      const done = await waitForJob(l.api.gql, l.tokens.admin, jobs!.verify.id);
       expect(JSON.parse(done.result!)).toMatchObject({ intact: true });
+      expect((await waitForJob(l.api.gql, l.tokens.admin, jobs!.obligations.id)).status).toBe('COMPLETED');
     } finally {
       await l.api.close();
     }

@@ -9,15 +9,28 @@ import { LedgerExportService } from './ledger/ledger-export.service';
 import { LedgerResolver } from './ledger/ledger.resolver';
 import { LedgerRepository } from './ledger/ledger.repository';
 import { LedgerSchedule, LedgerVerifyJob } from './ledger/ledger-verify.job';
+import { ObligationFailuresJob } from './obligations/obligation-failures.job';
+import { ObligationsRepository } from './obligations/obligations.repository';
+import { ObligationsResolver } from './obligations/obligations.resolver';
+import { ObligationsService } from './obligations/obligations.service';
 
-const SERVICES = [LedgerRepository, EvidenceLogService, LedgerChecksService, LedgerExportService, EvidenceRepository, EvidenceService];
+const SERVICES = [
+  LedgerRepository,
+  EvidenceLogService,
+  LedgerChecksService,
+  LedgerExportService,
+  EvidenceRepository,
+  EvidenceService,
+  ObligationsRepository,
+  ObligationsService,
+];
 
 /**
  * The services of the burden of proof and the evidence ledger, without GraphQL or HTTP: what the
  * CLI uses (`leakcase ledger export`) and what other libraries import to append to the log
  * (EvidenceLogService.append, e.g. libs/documents for generated documents).
  */
-@Module({ providers: [...SERVICES, LedgerVerifyJob], exports: SERVICES })
+@Module({ providers: [...SERVICES, LedgerVerifyJob, ObligationFailuresJob], exports: SERVICES })
 export class ProofCoreModule {}
 
 /**
@@ -28,7 +41,7 @@ export class ProofCoreModule {}
 @Module({
   imports: [ProofCoreModule],
   controllers: [EvidenceController],
-  providers: [LedgerResolver, EvidenceResolver, LedgerSchedule],
+  providers: [LedgerResolver, EvidenceResolver, ObligationsResolver, LedgerSchedule],
   exports: [ProofCoreModule],
 })
 export class ProofModule {}

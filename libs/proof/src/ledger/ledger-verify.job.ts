@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplica
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig, type Job, type JobContext, JobsService } from '@app/platform';
+import { RECORD_OBLIGATION_FAILURES } from '../obligations/obligation-failures.job';
 import { type HeldHeads, LedgerChecksService } from './ledger-checks.service';
 
 export const LEDGER_VERIFY = 'ledger.verify';
@@ -36,8 +37,9 @@ export class LedgerVerifyJob implements OnModuleInit {
 
 /**
  * Every LEDGER_CHECKPOINT_SECONDS (API only; 0 turns it off): signs and stores a checkpoint of
- * both logs (written to LEDGER_CHECKPOINT_DIR), then queues a `ledger.verify` job under the
- * operator organisation (the ADMIN follows it with `job(id)`). One instance at a time.
+ * both logs (written to LEDGER_CHECKPOINT_DIR), then queues a `ledger.verify` job and the
+ * `obligations.record-failures` job under the operator organisation (the ADMIN follows them with
+ * `job(id)`). One instance at a time.
  */
 @Injectable()
 export class LedgerSchedule implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -63,8 +65,8 @@ export class LedgerSchedule implements OnApplicationBootstrap, OnApplicationShut
     clearInterval(this.timer);
   }
 
-  /** One scheduled round: checkpoint, then queue the verification. Null when another instance holds the round or there is no operator organisation. */
-  async runOnce(): Promise<Job | null> {
+  /** One scheduled round: checkpoint, then queue the jobs. Null when another instance holds the round or there is no operator organisation. */
+  async runOnce(): Promise<{ verify: Job; obligations: Job } | null> {
     return this.dataSource.transaction(async (manager) => {
       const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(${SCHEDULE_LOCK}) AS locked`);
       if (!locked) return null;
@@ -74,7 +76,11 @@ export class LedgerSchedule implements OnApplicationBootstrap, OnApplicationShut
         this.logger.warn('no OPERATOR organisation: the scheduled ledger verification is not queued');
         return null;
       }
-      return this.jobs.enqueue(manager, { organisationId: operator.id, userId: null }, LEDGER_VERIFY, {});
+      const system = { organisationId: operator.id, userId: null };
+      return {
+        verify: await this.jobs.enqueue(manager, system, LEDGER_VERIFY, {}),
+        obligations: await this.jobs.enqueue(manager, system, RECORD_OBLIGATION_FAILURES, {}),
+      };
     });
   }
 }
