@@ -104,21 +104,29 @@ export async function ledgerBench(): Promise<BenchFigure[]> {
     let siblingRows = 0;
     for (let i = loaded; i < ENTRIES; i++) for (let j = i; j % 2 === 1; j = (j - 1) / 2) siblingRows++;
 
-    // Signed head, then the baseline: raw SHA-256 of the same leaf bytes.
+    // Signed head, then the baseline (raw SHA-256 of the same leaf bytes) and the in-memory
+    // verification (the leaves and stored subtrees as read, checked by LogVerifier), each the
+    // best of two rounds (the first warms the JIT up).
     await checks.checkpoint();
-    started = process.hrtime.bigint();
-    for (const leaf of leaves) createHash('sha256').update(leaf).digest();
-    const rawSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-
-    // Verification in memory: the leaves and stored subtrees as read, checked by LogVerifier.
     const head = await log.head();
     const stored = await repository.nodesCompletedBy(0, ENTRIES);
     const leafHashes = leaves.map(leafHash);
-    started = process.hrtime.bigint();
-    const verifier = new LogVerifier([{ treeSize: head.treeSize, rootHash: head.rootHash, source: 'the bench head' }]);
-    for (let i = 0; i < leaves.length; i++) if (verifier.next({ index: i, leaf: leaves[i], leafHash: leafHashes[i] }, stored)) break;
-    const memorySeconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (verifier.finish() || verifier.checked !== ENTRIES) throw new Error(`in-memory verification failed: ${JSON.stringify(verifier.failure)}`);
+    const best = (run: () => void) =>
+      Math.min(
+        ...[0, 1].map(() => {
+          const at = process.hrtime.bigint();
+          run();
+          return Number(process.hrtime.bigint() - at) / 1e9;
+        }),
+      );
+    const rawSeconds = best(() => {
+      for (const leaf of leaves) createHash('sha256').update(leaf).digest();
+    });
+    const memorySeconds = best(() => {
+      const verifier = new LogVerifier([{ treeSize: head.treeSize, rootHash: head.rootHash, source: 'the bench head' }]);
+      for (let i = 0; i < leaves.length; i++) if (verifier.next({ index: i, leaf: leaves[i], leafHash: leafHashes[i] }, stored)) break;
+      if (verifier.finish() || verifier.checked !== ENTRIES) throw new Error(`in-memory verification failed: ${JSON.stringify(verifier.failure)}`);
+    });
 
     // Verification through the service (reads included).
     started = process.hrtime.bigint();

@@ -22,6 +22,29 @@ export interface HeldHead {
   source: string;
 }
 
+/**
+ * Stored perfect-subtree hashes by level and index, as a verification reads them batch by
+ * batch: per level, a run of consecutive indices from `base` (no string keys on the hot path).
+ */
+export class NodeTable {
+  private readonly levels: { base: number; hashes: (Buffer | undefined)[] }[] = [];
+
+  /** Adds the hash of subtree (level, index). */
+  set(level: number, index: number, hash: Buffer): void {
+    const row = (this.levels[level] ??= { base: index, hashes: [] });
+    if (index < row.base) {
+      row.hashes.unshift(...new Array<undefined>(row.base - index));
+      row.base = index;
+    }
+    row.hashes[index - row.base] = hash;
+  }
+
+  get(level: number, index: number): Buffer | undefined {
+    const row = this.levels[level];
+    return row && index >= row.base ? row.hashes[index - row.base] : undefined;
+  }
+}
+
 /** One stored leaf as the log holds it. */
 export interface StoredLeaf {
   index: number;
@@ -55,14 +78,14 @@ export class LogVerifier {
    * Feeds the next leaf with the stored subtree hashes it completes (keyed "level/index"; pass
    * null to skip that comparison). Returns the failure, once there is one.
    */
-  next(entry: StoredLeaf, storedNodes: ReadonlyMap<string, Buffer> | null): LedgerFailure | null {
+  next(entry: StoredLeaf, storedNodes: NodeTable | null): LedgerFailure | null {
     if (this.failure) return this.failure;
     const expected = this.tree.size;
     if (entry.index !== expected) return this.fail(expected, entry.index > expected ? `entry ${expected} is missing` : `entry ${entry.index} is out of order`);
     const hash = leafHash(entry.leaf);
     if (!hash.equals(entry.leafHash)) return this.fail(expected, `entry ${expected}'s leaf does not hash to its stored leaf hash`);
     for (const [level, index, node] of this.tree.push(hash)) {
-      const stored = storedNodes?.get(`${level}/${index}`);
+      const stored = storedNodes?.get(level, index);
       if (storedNodes && (!stored || !stored.equals(node))) {
         return this.fail(expected, `the stored subtree hash ${level}/${index} does not match entries ${index * 2 ** level}-${(index + 1) * 2 ** level - 1}`);
       }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type Actor, type Connection, type CursorList, decodeCursor, Role, SqlParams, toConnection, visibleCase } from '@app/platform';
 import type { LedgerEntryKind } from './ledger-leaf';
+import { NodeTable } from './ledger-verifier';
 import type { NodeId } from './merkle';
 
 /** One stored leaf. */
@@ -97,7 +98,7 @@ export class LedgerRepository {
    * The stored perfect subtrees completed by leaves [from, to): level l holds those with index
    * in [ceil((from + 1) / 2^l) - 1, floor(to / 2^l) - 1]. One statement over the primary key.
    */
-  async nodesCompletedBy(from: number, to: number): Promise<Map<string, Buffer>> {
+  async nodesCompletedBy(from: number, to: number): Promise<NodeTable> {
     const levels: number[] = [];
     const lows: number[] = [];
     const highs: number[] = [];
@@ -109,10 +110,12 @@ export class LedgerRepository {
     }
     const rows: { level: number; idx: string; hash: Buffer }[] = await this.dataSource.query(
       `SELECT n.level, n.idx, n.hash FROM unnest($1::smallint[], $2::bigint[], $3::bigint[]) AS w(level, low, high)
-         JOIN ledger_node n ON n.level = w.level AND n.idx BETWEEN w.low AND w.high`,
+         JOIN ledger_node n ON n.level = w.level AND n.idx BETWEEN w.low AND w.high ORDER BY n.level, n.idx`,
       [levels, lows, highs],
     );
-    return new Map(rows.map((r) => [`${r.level}/${r.idx}`, r.hash]));
+    const table = new NodeTable();
+    for (const r of rows) table.set(r.level, Number(r.idx), r.hash);
+    return table;
   }
 
   async insertCheckpoint(manager: EntityManager, log: LedgerLog, treeSize: number, rootHash: Buffer, note: string): Promise<CheckpointRow> {
