@@ -154,11 +154,7 @@ export class LedgerChecksService {
     const verifier = new LogVerifier(heads);
     const total = await this.repository.size();
     let filesChecked = 0;
-    let failedCase: string | null = null;
-    const fail = (failure: LedgerFailure, caseId: string | null) => {
-      failedCase = caseId;
-      return { check: { checked: verifier.checked, failure }, filesChecked, caseId: failedCase };
-    };
+    const fail = (failure: LedgerFailure, caseId: string | null) => ({ check: { checked: verifier.checked, failure }, filesChecked, caseId });
     for (let from = 0; ; ) {
       const rows = await this.repository.entries(from, VERIFY_BATCH);
       if (rows.length === 0) break;

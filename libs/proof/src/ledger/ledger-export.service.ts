@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { NotFoundError } from '@app/platform';
+import { AuditService, NotFoundError } from '@app/platform';
 import { EvidenceLogService } from './evidence-log.service';
 import { LedgerChecksService } from './ledger-checks.service';
 import type { LedgerExport } from './ledger-verifier';
@@ -18,7 +18,7 @@ const EXPORT_BATCH = 1000;
  * head (also stored as a checkpoint), every entry of the case with its inclusion proof to that
  * head (an evidence item whose entry is gone from the log is listed with a null leaf), and every
  * other evidence-log checkpoint: an earlier one with its consistency proof to the head, a larger
- * one (the log lost entries since) as it is, for the verifier to report.
+ * one (the log lost entries since) as it is, for the verifier to report. Audited (no actor).
  */
 @Injectable()
 export class LedgerExportService {
@@ -27,6 +27,7 @@ export class LedgerExportService {
     private readonly log: EvidenceLogService,
     private readonly checks: LedgerChecksService,
     private readonly repository: LedgerRepository,
+    private readonly audit: AuditService,
   ) {}
 
   async export(caseId: string): Promise<LedgerExport> {
@@ -65,6 +66,14 @@ export class LedgerExportService {
       const proof = size === 0 || size > treeSize ? [] : (await this.log.consistencyProof(size, treeSize)).proof;
       checkpoints.push({ note: row.note, consistencyProof: proof.map((p) => p.toString('hex')) });
     }
+    // The operator's command line, not a user: audited without an actor.
+    await this.audit.record(this.dataSource.manager, null, {
+      action: 'ledger.export',
+      subjectType: 'Case',
+      subjectId: caseId,
+      caseId,
+      details: { entries: entries.length, treeSize },
+    });
     return { format: 'leakcase-ledger-export/1', verifierKey: this.log.verifierKey, caseId, head: checkpoint.note, entries, checkpoints };
   }
 }

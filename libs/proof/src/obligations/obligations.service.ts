@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { type Actor, AuditService, InputError, NotFoundError } from '@app/platform';
 import { CasesService, Clock } from '@app/cases';
 import { EvidenceRepository } from '../evidence/evidence.repository';
@@ -60,48 +60,44 @@ export class ObligationsService {
   }
 
   /** The court rules on an obligation, with reasons (audited). NOT_FOUND unless the caller is the court of its case. */
-  async rule(actor: Actor, input: RuleOnObligationInput): Promise<Obligation> {
-    const caseId = await this.dataSource.transaction(async (manager) => {
-      const caseId = await this.visibleCase(actor, manager, input.obligationId);
-      await this.repository.rule(manager, input.obligationId, input.status, input.reasons, actor.userId);
-      await this.audit.record(manager, actor, {
-        action: 'obligation.rule',
-        subjectType: 'Obligation',
-        subjectId: input.obligationId,
-        caseId,
-        details: { status: input.status },
-      });
-      return caseId;
-    });
-    return this.one(actor, caseId, input.obligationId);
+  rule(actor: Actor, input: RuleOnObligationInput): Promise<Obligation> {
+    return this.courtAct(actor, input.obligationId, 'obligation.rule', { status: input.status }, (manager) =>
+      this.repository.rule(manager, input.obligationId, input.status, input.reasons, actor.userId),
+    );
   }
 
   /**
    * The court flags that a party holding evidence on an obligation refuses to produce it without
    * good reason (SPC evidence provisions (2019) art. 95), with reasons (audited).
    */
-  async flagAdverseInference(actor: Actor, input: FlagAdverseInferenceInput): Promise<Obligation> {
-    const caseId = await this.dataSource.transaction(async (manager) => {
-      const caseId = await this.visibleCase(actor, manager, input.obligationId);
+  flagAdverseInference(actor: Actor, input: FlagAdverseInferenceInput): Promise<Obligation> {
+    return this.courtAct(actor, input.obligationId, 'obligation.adverse-inference', { partyId: input.partyId }, async (manager, caseId) => {
       const parties = await this.evidence.parties(caseId, manager);
       if (!parties.some((p) => p.id === input.partyId)) throw new InputError('partyId', 'is not a party of the case');
       await this.repository.flagAdverse(manager, input.obligationId, input.partyId, input.reasons);
-      await this.audit.record(manager, actor, {
-        action: 'obligation.adverse-inference',
-        subjectType: 'Obligation',
-        subjectId: input.obligationId,
-        caseId,
-        details: { partyId: input.partyId },
-      });
-      return caseId;
     });
-    return this.one(actor, caseId, input.obligationId);
   }
 
-  private async visibleCase(actor: Actor, manager: Parameters<ObligationsRepository['lockedCase']>[0], id: string): Promise<string> {
-    const caseId = await this.repository.lockedCase(manager, id);
-    if (!caseId || !(await this.cases.get(actor, caseId).then(() => true, () => false))) throw new NotFoundError('Obligation', id);
-    return caseId;
+  /**
+   * One act of the court on obligation `id`, in a transaction with the obligation locked: NOT_FOUND
+   * unless the caller sees its case; `work` changes it; audited as `action` with `details`.
+   * Returns the obligation as it then stands.
+   */
+  private async courtAct(
+    actor: Actor,
+    id: string,
+    action: string,
+    details: Record<string, unknown>,
+    work: (manager: EntityManager, caseId: string) => Promise<void>,
+  ): Promise<Obligation> {
+    const caseId = await this.dataSource.transaction(async (manager) => {
+      const caseId = await this.repository.lockedCase(manager, id);
+      if (!caseId || !(await this.cases.get(actor, caseId).then(() => true, () => false))) throw new NotFoundError('Obligation', id);
+      await work(manager, caseId);
+      await this.audit.record(manager, actor, { action, subjectType: 'Obligation', subjectId: id, caseId, details });
+      return caseId;
+    });
+    return this.one(actor, caseId, id);
   }
 
   private async one(actor: Actor, caseId: string, id: string): Promise<Obligation> {
