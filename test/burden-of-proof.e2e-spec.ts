@@ -4,7 +4,7 @@ import { waitForJob } from './support/jobs';
 import { caseAtEvidence, submitEvidence, TWO_PAGE_PDF } from './support/proof';
 
 const ELEMENTS = `caseId evidencePeriodEnds elements { id rule bearer partyId element legalBasis consequence deadline status recordedStatus
-  failureRecordedAt rulingReasons evidenceCount whatFollows adverseInference { partyId reasons } }`;
+  failureRecordedAt rulingReasons evidenceIds evidenceCount whatFollows adverseInference { partyId reasons } }`;
 const FAULT_PRESUMED = 'fault is presumed: the defendant bears liability (PIPL art. 69(1); Civil Code art. 1165(2))';
 const SHANGHAI_TODAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 
@@ -186,6 +186,7 @@ describe('burden of proof', () => {
       const count = async (token: string) => (await burden(token, c.id)).elements.find((e: any) => e.rule === 'DAMAGE').evidenceCount;
       expect(await count(tokens.association)).toBe(1);
       expect(await count(tokens.judge)).toBe(1);
+      expect((await burden(tokens.judge, c.id)).elements.find((e: any) => e.rule === 'DAMAGE').evidenceIds).toEqual([res.body.id]);
       // The supporting procuratorate sees it only once the court exchanged it.
       expect(await count(tokens.procurator)).toBe(0);
       await ok(api, tokens.judge, `mutation($id: ID!) { exchangeEvidence(id: $id) { id } }`, { id: res.body.id });

@@ -70,7 +70,10 @@ export class Obligation {
   @Field(() => AdverseInference, { nullable: true })
   adverseInference: AdverseInference | null;
 
-  @Field(() => Int, { description: 'Evidence items addressing it that the caller may see' })
+  @Field(() => [ID], { description: 'The evidence items addressing it that the caller may see, in log order' })
+  evidenceIds: string[];
+
+  @Field(() => Int, { description: 'How many those are' })
   evidenceCount: number;
 
   @Field({ description: 'What follows, in words: deadline and consequence while open, the consequence once failed, the art. 95 presumption when flagged' })

@@ -28,7 +28,7 @@ export interface ObligationRow {
   adverse_inference_at: Date | null;
   adverse_party_name: string | null;
   deadline: string | null;
-  evidence_count: number;
+  evidence_ids: string[];
 }
 
 /** The SQL of obligations. */
@@ -68,15 +68,15 @@ export class ObligationsRepository {
   }
 
   /**
-   * The case's obligations with the evidence period's last day and the number of evidence items
-   * addressing each that `actor` may see (visibleEvidence), in rule-table order.
+   * The case's obligations with the evidence period's last day and the evidence items addressing
+   * each that `actor` may see (visibleEvidence, in log order), in rule-table order.
    */
   async forCase(actor: Actor, caseId: string, order: readonly BurdenRule[], manager: EntityManager = this.dataSource.manager): Promise<ObligationRow[]> {
     const p = new SqlParams();
     return manager.query(
       `SELECT o.*, ${EVIDENCE_DUE('o.case_id')}::text AS deadline, coalesce(ap.name, (SELECT og.name FROM organisation og WHERE og.id = ap.organisation_id)) AS adverse_party_name,
-              (SELECT count(*)::int FROM evidence_obligation eo JOIN evidence_item ev ON ev.id = eo.evidence_id
-                WHERE eo.obligation_id = o.id AND ${visibleEvidence(actor, 'ev', p)}) AS evidence_count
+              (SELECT coalesce(array_agg(ev.id ORDER BY ev.ledger_index), '{}') FROM evidence_obligation eo JOIN evidence_item ev ON ev.id = eo.evidence_id
+                WHERE eo.obligation_id = o.id AND ${visibleEvidence(actor, 'ev', p)}) AS evidence_ids
          FROM obligation o
          LEFT JOIN case_party ap ON ap.case_id = o.case_id AND ap.id = o.adverse_inference_party_id
         WHERE o.case_id = ${p.add(caseId)}

@@ -138,7 +138,8 @@ function toObligation(row: ObligationRow, today: string): Obligation {
     adverseInference: row.adverse_inference_party_id
       ? { partyId: row.adverse_inference_party_id, reasons: row.adverse_inference_reasons!, flaggedAt: row.adverse_inference_at! }
       : null,
-    evidenceCount: row.evidence_count,
+    evidenceIds: row.evidence_ids,
+    evidenceCount: row.evidence_ids.length,
     whatFollows: whatFollows(status, row.consequence, row.deadline, row.adverse_inference_party_id ? { partyName: row.adverse_party_name ?? 'A party' } : null),
   };
 }
