@@ -216,6 +216,13 @@ describe('evidence items and the evidence log', () => {
     const offlineEnv = { PATH: process.env.PATH };
     const verified = await run(process.execPath, [CLI, 'ledger', 'verify', join(dir, 'export.json'), '--files', l.config.ledger.evidenceDir, '--head', join(dir, 'head.note')], { env: offlineEnv });
     expect(verified.stdout).toMatch(/^OK: 3 entries in the signed tree of \d+, 3 files intact, consistent with the held head/);
+    // The same export with its head forged (a size it never signed): the CLI names it and exits 1.
+    const forged = JSON.parse(readFileSync(join(dir, 'export.json'), 'utf8'));
+    forged.head = forged.head.replace(/\n(\d+)\n/, (_: string, n: string) => `\n${Number(n) + 1}\n`);
+    writeFileSync(join(dir, 'forged.json'), JSON.stringify(forged));
+    const refused = await run(process.execPath, [CLI, 'ledger', 'verify', join(dir, 'forged.json')], { env: offlineEnv }).catch((e) => e);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe("leakcase: verification FAILED: the export's head: the signature does not verify\n");
 
     const p = (await ok(l.api, l.tokens.judge, `query($e: ID!) { evidenceInclusionProof(evidenceId: $e, treeSize: 3) { leafHash proof rootHash } }`, { e: l.items[2].id }))
       .evidenceInclusionProof;
