@@ -51,8 +51,10 @@ export class EvidenceItem {
   submittedAt: Date;
 }
 
+/** A page of evidence items. */
 export const EvidenceItemConnection = ConnectionType(EvidenceItem);
 
+/** `evidenceItems(caseId, first, after)`. */
 @ArgsType()
 export class EvidenceItemsArgs extends PageArgs {
   @Field(() => ID)

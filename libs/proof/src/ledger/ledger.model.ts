@@ -36,8 +36,10 @@ export class LedgerCheckpoint {
   createdAt: Date;
 }
 
+/** A page of checkpoints. */
 export const LedgerCheckpointConnection = ConnectionType(LedgerCheckpoint);
 
+/** `ledgerCheckpoints(log, first, after)`. */
 @ArgsType()
 export class LedgerCheckpointsArgs extends PageArgs {
   @Field(() => LedgerLogName)
@@ -89,6 +91,7 @@ export class ConsistencyProof {
   rowsRead: number;
 }
 
+/** `evidenceInclusionProof(evidenceId, treeSize)`. */
 @ArgsType()
 export class InclusionProofArgs {
   @Field(() => ID)
@@ -103,6 +106,7 @@ export class InclusionProofArgs {
   treeSize?: number;
 }
 
+/** `evidenceConsistencyProof(from, to)`: 0 < from <= to <= the current size. */
 @ArgsType()
 export class ConsistencyProofArgs {
   @Field(() => Int)
@@ -118,6 +122,7 @@ export class ConsistencyProofArgs {
   to: number;
 }
 
+/** `verifyLedger`: the signed heads the caller kept, if any. */
 @ArgsType()
 export class VerifyLedgerArgs {
   @Field(() => String, { nullable: true, description: 'A signed note of the evidence log the caller kept (LedgerCheckpoint.note)' })
@@ -155,4 +160,5 @@ export class LedgerAlert {
   detectedAt: Date;
 }
 
+/** A page of alerts. */
 export const LedgerAlertConnection = ConnectionType(LedgerAlert);

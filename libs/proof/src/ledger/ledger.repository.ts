@@ -18,6 +18,7 @@ export interface LedgerEntryRow {
 /** Which log a checkpoint signs. */
 export type LedgerLog = 'EVIDENCE' | 'AUDIT';
 
+/** A stored signed head (ledger_checkpoint). */
 export interface CheckpointRow {
   id: string;
   log: LedgerLog;
@@ -27,6 +28,7 @@ export interface CheckpointRow {
   created_at: Date;
 }
 
+/** A stored failed verification (ledger_alert). */
 export interface AlertRow {
   id: string;
   log: LedgerLog;

@@ -95,6 +95,7 @@ export class BurdenOfProof {
 
 const RULINGS = Object.values(ObligationStatus);
 
+/** The court's ruling: the status it sets and its reasons. */
 @InputType()
 export class RuleOnObligationInput {
   @Field(() => ID)
@@ -112,6 +113,7 @@ export class RuleOnObligationInput {
   reasons: string;
 }
 
+/** The court's art. 95 flag: the withholding party and the reasons. */
 @InputType()
 export class FlagAdverseInferenceInput {
   @Field(() => ID)

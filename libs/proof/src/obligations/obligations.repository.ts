@@ -9,6 +9,7 @@ import type { ObligationStatus } from '../rules/obligation-status';
 const EVIDENCE_DUE = (caseColumn: string) =>
   `(SELECT d.due FROM case_deadline d WHERE d.case_id = ${caseColumn} AND d.rule = 'EVIDENCE_PERIOD' ORDER BY d.created_at DESC, d.id DESC LIMIT 1)`;
 
+/** An obligation as read for a caller: with the evidence period's last day and the evidence it may see. */
 export interface ObligationRow {
   id: string;
   case_id: string;
