@@ -7,6 +7,7 @@ import { datasetMatchBench } from './dataset-match.bench';
 import { enrolBench } from './enrol.bench';
 import { rematchBench } from './rematch.bench';
 import { sheetsBench } from './sheets.bench';
+import { ledgerBench } from './ledger.bench';
 
 /** Every benchmark, in order. Each returns figures with a baseline measured in the same run. */
 const BENCHMARKS: Record<string, () => Promise<BenchFigure[]>> = {
@@ -17,6 +18,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchFigure[]>> = {
   enrol: enrolBench,
   rematch: rematchBench,
   sheets: sheetsBench,
+  ledger: ledgerBench,
 };
 
 /** Prints figures as a table on stdout. */

@@ -16,6 +16,8 @@ import { DatasetUnusableRows1764400020000 } from './1764400020000-dataset-unusab
 import { ClaimantImportFiles1764400030000 } from './1764400030000-claimant-import-files';
 import { MemberFactsPerSeizedRow1764400040000 } from './1764400040000-member-facts-per-seized-row';
 import { LeakIncidentShares1764400050000 } from './1764400050000-leak-incident-shares';
+import { EvidenceLedger1764400060000 } from './1764400060000-evidence-ledger';
+import { BurdenOfProof1764400061000 } from './1764400061000-burden-of-proof';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet recorded in `migrations`. */
 export const MIGRATIONS = [
@@ -37,4 +39,6 @@ export const MIGRATIONS = [
   ClaimantImportFiles1764400030000,
   MemberFactsPerSeizedRow1764400040000,
   LeakIncidentShares1764400050000,
+  EvidenceLedger1764400060000,
+  BurdenOfProof1764400061000,
 ];

@@ -262,8 +262,23 @@ describe('authorization matrix', () => {
       return created.body.id as string;
     };
 
+    // Association 1's evidence on the case, and the case's obligations (libs/proof).
+    const newEvidence = async () => {
+      const res = await request(server).post(`/cases/${caseId}/evidence?title=matrix&source=matrix`).set('authorization', `Bearer ${assoc1}`)
+        .set('content-type', 'application/octet-stream').send(Buffer.from(`matrix evidence ${++suffix}\n`));
+      if (res.status !== 201) throw new Error(`evidence: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body.id as string;
+    };
+    const evidenceId = await newEvidence();
+    const lawful = (await ok(api, assoc1, `mutation($c: ID!) { generateObligations(caseId: $c) { elements { id rule partyId } } }`, { c: caseId }))
+      .generateObligations.elements.find((e: { rule: string }) => e.rule === 'LAWFUL_BASIS');
+
     fx = {
       orgs,
+      evidenceId,
+      newEvidence,
+      obligationId: lawful.id,
+      obligationPartyId: lawful.partyId,
       ownIncident,
       incident1,
       caseId,
@@ -306,7 +321,7 @@ describe('authorization matrix', () => {
       csv,
       enrolment: (incidentId) => enrolInput(next++, incidentId),
     };
-    secrets = [caseId, classId, incident1, ownIncident.assoc1!, ownIncident.desig1!, upload.jobId!, upload.datasetId, imported.body.importId, ...people.values()];
+    secrets = [caseId, classId, incident1, evidenceId, lawful.id, ownIncident.assoc1!, ownIncident.desig1!, upload.jobId!, upload.datasetId, imported.body.importId, ...people.values()];
   });
 
   afterAll(async () => {

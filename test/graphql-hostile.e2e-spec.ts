@@ -6,7 +6,7 @@ import { withClient } from './support/database';
 const NUL = 'a\u0000b';
 const LONE_SURROGATE = 'a\ud800b';
 const NO_SUCH_ID = '00000000-0000-4000-8000-000000000000';
-const VAULT_KEYS = { PII_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'), BLIND_INDEX_KEY: Buffer.alloc(32, 2).toString('base64') };
+const VAULT_KEYS = { PII_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'), BLIND_INDEX_KEY: Buffer.alloc(32, 2).toString('base64'), LEDGER_SIGNING_KEY: Buffer.alloc(32, 3).toString('base64') };
 const PRODUCTION = { NODE_ENV: 'production', ...VAULT_KEYS };
 
 /** Rows of every table a refused request could have written to. */

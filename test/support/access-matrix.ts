@@ -58,6 +58,12 @@ export interface Fixtures {
   jobId: string;
   datasetId: string;
   importId: string;
+  /** Association 1's evidence item on the case (not exchanged), and a fresh one of its own. */
+  evidenceId: string;
+  newEvidence(): Promise<string>;
+  /** The LAWFUL_BASIS obligation of the case's defendant, and that defendant's party id. */
+  obligationId: string;
+  obligationPartyId: string;
   /** A fresh person number, for enrolments that must not collide. */
   person(): number;
   /** A fresh suffix, for names and emails. */
@@ -359,6 +365,55 @@ export const QUERIES: Record<string, GraphqlOperation> = {
     variables: () => ({}),
     expect: allow(CASE_ROLES, { proc1: 'LIST', assoc1: 'LIST', desig1: 'LIST', judge1: 'LIST', proc2: 'EMPTY', assoc2: 'EMPTY', judge2: 'EMPTY' }),
   },
+  // The evidence log and the burden of proof (libs/proof).
+  burdenOfProof: {
+    kind: 'query',
+    document: `query($c: ID!) { burdenOfProof(caseId: $c) { caseId elements { id evidenceCount } } }`,
+    variables: (fx) => ({ c: fx.caseId }),
+    addressed: 'caseId',
+    expect: caseParties(),
+  },
+  evidenceItems: {
+    kind: 'query',
+    document: `query($c: ID!) { evidenceItems(caseId: $c, first: 50) { totalCount nodes { id } } }`,
+    variables: (fx) => ({ c: fx.caseId }),
+    addressed: 'caseId',
+    // A party sees its own items and the exchanged ones (other rows add some of both); the court all.
+    expect: caseParties({ proc1: 'LIST', desig1: 'LIST' }),
+  },
+  evidenceLogHead: {
+    kind: 'query',
+    document: `{ evidenceLogHead { treeSize rootHash note } }`,
+    variables: () => ({}),
+    // The log is global; its head says how many entries it has, nothing about any case.
+    expect: anyRole('OK'),
+  },
+  evidenceInclusionProof: {
+    kind: 'query',
+    document: `query($e: ID!) { evidenceInclusionProof(evidenceId: $e) { leafHash proof rootHash } }`,
+    variables: (fx) => ({ e: fx.evidenceId }),
+    addressed: 'evidenceId',
+    // Whoever may see the item: its submitter and the court (it is not exchanged).
+    expect: caseParties({ proc1: 'NOT_FOUND', desig1: 'NOT_FOUND' }),
+  },
+  evidenceConsistencyProof: {
+    kind: 'query',
+    document: `{ evidenceConsistencyProof(from: 1, to: 1) { proof toRoot } }`,
+    variables: () => ({}),
+    expect: anyRole('OK'),
+  },
+  ledgerAlerts: {
+    kind: 'query',
+    document: `{ ledgerAlerts(first: 10) { totalCount nodes { id } } }`,
+    variables: () => ({}),
+    expect: allow(['ADMIN', 'JUDGE'], { admin: 'EMPTY', judge1: 'EMPTY', judge2: 'EMPTY' }),
+  },
+  ledgerCheckpoints: {
+    kind: 'query',
+    document: `{ ledgerCheckpoints(log: EVIDENCE, first: 10) { totalCount nodes { note } } }`,
+    variables: () => ({}),
+    expect: allow(['ADMIN', 'JUDGE'], { admin: 'LIST', judge1: 'LIST', judge2: 'LIST' }),
+  },
 };
 
 export const MUTATIONS: Record<string, GraphqlOperation> = {
@@ -614,6 +669,49 @@ export const MUTATIONS: Record<string, GraphqlOperation> = {
     // The chain is global and its check reveals only intact/broken: any judge may run it.
     expect: allow(['ADMIN', 'JUDGE'], { admin: 'OK', judge1: 'OK', judge2: 'OK' }),
   },
+  exchangeEvidence: {
+    kind: 'mutation',
+    document: `mutation($id: ID!) { exchangeEvidence(id: $id) { id exchangedAt } }`,
+    variables: async (fx) => ({ id: await fx.newEvidence() }),
+    addressed: 'newEvidence',
+    expect: court(),
+  },
+  flagAdverseInference: {
+    kind: 'mutation',
+    document: `mutation($i: FlagAdverseInferenceInput!) { flagAdverseInference(input: $i) { id } }`,
+    variables: (fx) => ({ i: { obligationId: fx.obligationId, partyId: fx.obligationPartyId, reasons: REASON } }),
+    addressed: 'obligationId',
+    expect: court(),
+  },
+  generateObligations: {
+    kind: 'mutation',
+    document: `mutation($c: ID!) { generateObligations(caseId: $c) { caseId } }`,
+    variables: (fx) => ({ c: fx.caseId }),
+    addressed: 'caseId',
+    // Idempotent: every party and the court may (re)generate the rule table's obligations.
+    expect: caseParties(),
+  },
+  recordObligationFailures: {
+    kind: 'mutation',
+    document: `mutation { recordObligationFailures { id } }`,
+    variables: () => ({}),
+    // A system-wide job: the operator's.
+    expect: allow(['ADMIN'], { admin: 'OK' }),
+  },
+  ruleOnObligation: {
+    kind: 'mutation',
+    document: `mutation($i: RuleOnObligationInput!) { ruleOnObligation(input: $i) { id status } }`,
+    variables: (fx) => ({ i: { obligationId: fx.obligationId, status: 'CONTESTED', reasons: REASON } }),
+    addressed: 'obligationId',
+    expect: court(),
+  },
+  verifyLedger: {
+    kind: 'mutation',
+    document: `mutation { verifyLedger { id } }`,
+    variables: () => ({}),
+    // Like verifyAuditChain: global logs, an intact/broken answer; any judge may run it.
+    expect: allow(['ADMIN', 'JUDGE'], { admin: 'OK', judge1: 'OK', judge2: 'OK' }),
+  },
 };
 
 const json = (data: object) => ({ type: 'application/json', data });
@@ -679,5 +777,19 @@ export const ROUTES: Record<string, RestRoute> = {
     path: () => '/claimants/import/template?format=xlsx',
     // The same file for every enroller: it holds no data.
     expect: allow(ENROLLERS, { proc1: 'OK', assoc1: 'OK', desig1: 'OK', proc2: 'OK', assoc2: 'OK' }),
+  },
+  'POST /cases/:caseId/evidence': {
+    kind: 'rest',
+    // The court records a defendant's evidence (partyId); a party submits for itself.
+    path: (fx, caller) => `/cases/${fx.caseId}/evidence?title=matrix&source=matrix${caller.startsWith('judge') ? `&partyId=${fx.obligationPartyId}` : ''}`,
+    body: () => ({ type: 'application/octet-stream', data: Buffer.from('matrix evidence\n') }),
+    addressed: 'caseId',
+    expect: caseParties(),
+  },
+  'GET /evidence/:id/file': {
+    kind: 'rest',
+    path: (fx) => `/evidence/${fx.evidenceId}/file`,
+    addressed: 'evidenceId',
+    expect: caseParties({ proc1: 'NOT_FOUND', desig1: 'NOT_FOUND' }),
   },
 };

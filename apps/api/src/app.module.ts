@@ -10,6 +10,7 @@ import { LeaksModule } from '@app/leaks';
 import { ClaimantsModule } from '@app/claimants';
 import { ClassesModule } from '@app/classes';
 import { costLimitPlugin } from './cost-limit';
+import { ProofModule } from '@app/proof';
 import { MAX_TOKENS, refuseDeepDocument } from './document-limits';
 import { offlineLandingPage } from './graphiql';
 import { HealthController } from './health.controller';
@@ -68,6 +69,7 @@ export class AppModule {
         CasesModule,
         ClaimantsModule,
         ClassesModule,
+        ProofModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_PIPE, useFactory: createValidationPipe }],

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { type AppConfig, PlatformModule } from '@app/platform';
 import { CasesModule } from '@app/cases';
 import { ClaimantsCoreModule } from '@app/claimants';
+import { ProofCoreModule } from '@app/proof';
 
 /**
  * The libraries the CLI drives: the same services as the API, without HTTP. CasesModule provides
@@ -10,6 +11,6 @@ import { ClaimantsCoreModule } from '@app/claimants';
 @Module({})
 export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: CliModule, imports: [PlatformModule.forRoot({ config, role: 'cli' }), CasesModule, ClaimantsCoreModule] };
+    return { module: CliModule, imports: [PlatformModule.forRoot({ config, role: 'cli' }), CasesModule, ClaimantsCoreModule, ProofCoreModule] };
   }
 }

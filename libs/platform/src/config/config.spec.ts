@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       JWT_SECRET: 'x'.repeat(32),
       PII_ENCRYPTION_KEY: key,
       BLIND_INDEX_KEY: key,
+      LEDGER_SIGNING_KEY: key,
       LEAKCASE_DATA_DIR: dataDir(),
     });
     expect(config.seedDemo).toBe(false);
@@ -47,7 +48,7 @@ describe('loadConfig', () => {
 
   it('lists every missing production secret in one error', () => {
     expect(() => loadConfig({ NODE_ENV: 'production', LEAKCASE_DATA_DIR: dataDir() })).toThrow(
-      /JWT_SECRET is required[^]*PII_ENCRYPTION_KEY is required[^]*BLIND_INDEX_KEY is required/,
+      /JWT_SECRET is required[^]*PII_ENCRYPTION_KEY is required[^]*BLIND_INDEX_KEY is required[^]*LEDGER_SIGNING_KEY is required/,
     );
   });
 
@@ -63,12 +64,15 @@ describe('loadConfig', () => {
     }
   });
 
-  it('refuses to start in production without the vault keys, naming each one', () => {
+  it('refuses to start in production without the vault keys and the ledger signing key, naming each one', () => {
     const base = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), LEAKCASE_DATA_DIR: dataDir() };
     expect(() => loadConfig(base)).toThrow(/PII_ENCRYPTION_KEY is required/);
     const pii = Buffer.alloc(32, 1).toString('base64');
     expect(() => loadConfig({ ...base, PII_ENCRYPTION_KEY: pii })).toThrow(/BLIND_INDEX_KEY is required/);
-    const config = loadConfig({ ...base, PII_ENCRYPTION_KEY: pii, BLIND_INDEX_KEY: Buffer.alloc(32, 2).toString('base64') });
+    const blind = Buffer.alloc(32, 2).toString('base64');
+    expect(() => loadConfig({ ...base, PII_ENCRYPTION_KEY: pii, BLIND_INDEX_KEY: blind })).toThrow(/LEDGER_SIGNING_KEY is required/);
+    const config = loadConfig({ ...base, PII_ENCRYPTION_KEY: pii, BLIND_INDEX_KEY: blind, LEDGER_SIGNING_KEY: Buffer.alloc(32, 3).toString('base64') });
+    expect(config.ledger.signingSeed).toEqual(Buffer.alloc(32, 3));
     expect(config.vault.encryptionKey).toEqual(Buffer.alloc(32, 1));
     expect(config.vault.blindIndexKey).toEqual(Buffer.alloc(32, 2));
   });

@@ -41,6 +41,12 @@ const EnvSchema = z.object({
   LOGIN_FAILURE_WINDOW_SECONDS: z.coerce.number().int().positive().default(15 * 60),
   LOGIN_LOCK_SECONDS: z.coerce.number().int().positive().default(60),
   LOGIN_MAX_LOCK_SECONDS: z.coerce.number().int().positive().default(15 * 60),
+  LEDGER_SIGNING_KEY: z.string().optional(),
+  LEDGER_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores').default('leakcase'),
+  LEDGER_CHECKPOINT_DIR: z.string().min(1).optional(),
+  LEDGER_CHECKPOINT_SECONDS: z.coerce.number().int().min(0).default(3600),
+  EVIDENCE_DIR: z.string().min(1).optional(),
+  EVIDENCE_MAX_BYTES: z.coerce.number().int().positive().default(200 * 1024 * 1024),
 }).refine((env) => env.LOGIN_MAX_LOCK_SECONDS >= env.LOGIN_LOCK_SECONDS, {
   path: ['LOGIN_MAX_LOCK_SECONDS'],
   message: 'must be at least LOGIN_LOCK_SECONDS',
@@ -77,8 +83,25 @@ export interface AppConfig {
    * imports a seized dataset) never needs the key that decrypts.
    */
   vault: { encryptionKey: Buffer; blindIndexKey: Buffer };
+  /** The evidence ledger and its evidence files (libs/proof). */
+  ledger: LedgerConfig;
   /** Human-readable warnings to log once the logger exists (e.g. a generated development secret). */
   warnings: string[];
+}
+
+/**
+ * The tamper-evident ledger: the Ed25519 seed that signs its tree heads (32 bytes), the name of
+ * the key and prefix of the logs' origins, where signed checkpoints are also written as files,
+ * how often the checkpoint job runs (0: never), and where evidence files are kept, with the
+ * largest upload accepted (bytes).
+ */
+export interface LedgerConfig {
+  signingSeed: Buffer;
+  name: string;
+  checkpointDir: string;
+  checkpointSeconds: number;
+  evidenceDir: string;
+  evidenceMaxBytes: number;
 }
 
 /**
@@ -117,7 +140,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
   const warnings: string[] = [];
 
   if (production) {
-    const missing = (['JWT_SECRET', 'PII_ENCRYPTION_KEY', 'BLIND_INDEX_KEY'] as const).filter((name) => !env[name]);
+    const missing = (['JWT_SECRET', 'PII_ENCRYPTION_KEY', 'BLIND_INDEX_KEY', 'LEDGER_SIGNING_KEY'] as const).filter((name) => !env[name]);
     if (missing.length) throw configError(missing.map((name) => `${name} is required when NODE_ENV=production`));
   }
   const jwtSecret = env.JWT_SECRET ?? developmentSecret(dataDir, 'jwt-secret', warnings);
@@ -155,6 +178,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       maxLockSeconds: env.LOGIN_MAX_LOCK_SECONDS,
     },
     vault,
+    ledger: {
+      signingSeed: vaultKey('LEDGER_SIGNING_KEY', env.LEDGER_SIGNING_KEY, dataDir, 'ledger-signing-key', warnings),
+      name: env.LEDGER_NAME,
+      checkpointDir: resolve(dataDir, env.LEDGER_CHECKPOINT_DIR ?? 'checkpoints'),
+      checkpointSeconds: env.LEDGER_CHECKPOINT_SECONDS,
+      evidenceDir: resolve(dataDir, env.EVIDENCE_DIR ?? 'evidence'),
+      evidenceMaxBytes: env.EVIDENCE_MAX_BYTES,
+    },
     warnings,
   };
 }
@@ -200,7 +231,7 @@ export function developmentSecret(dataDir: string, name: string, warnings: strin
 }
 
 /**
- * A 32-byte key given as base64 (or base64url), e.g. `openssl rand -base64 32`. Required in
+ * A 32-byte key (or Ed25519 seed) given as base64 (or base64url), e.g. `openssl rand -base64 32`. Required in
  * production (checked by loadConfig); in development generated
  * once into the data directory, with a warning.
  */

@@ -8,6 +8,9 @@ import { returningRows } from '../database/returning';
 import { runWithRequestId } from '../logging/request-context';
 import { Job, JobStatus } from './job.model';
 
+/** Who a job belongs to: the organisation that sees it, and the user who queued it (null: the system). */
+export type JobOwner = Pick<Actor, 'organisationId'> & { userId: string | null };
+
 /** What a handler sees of its job. */
 export interface JobContext<P> {
   id: string;
@@ -140,9 +143,10 @@ export class JobsService implements BeforeApplicationShutdown {
 
   /**
    * Queues a job in the caller's transaction: the job row and the queue entry commit together.
-   * The payload must not contain personal data (it is stored as it is).
+   * The payload must not contain personal data (it is stored as it is). A job the system starts
+   * itself (a scheduled check) has no user: `userId` null, under the operator organisation.
    */
-  async enqueue(manager: EntityManager, actor: Actor, kind: string, payload: Record<string, unknown>): Promise<Job> {
+  async enqueue(manager: EntityManager, actor: JobOwner, kind: string, payload: Record<string, unknown>): Promise<Job> {
     if (!this.boss) throw new Error('The job queue is not started');
     if (!this.handlers.has(kind)) throw new Error(`No handler for job kind ${kind}`);
     const [row]: JobRow[] = await manager.query(

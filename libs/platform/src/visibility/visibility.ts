@@ -315,3 +315,22 @@ function announcementAudience(alias: string): string {
   );
   return `(${kinds.join(' OR ')})`;
 }
+
+/**
+ * The evidence items `actor` may see, as a predicate on `alias` (evidence_item): the court of the
+ * case sees every item; a plaintiff-side organisation of the case sees the items it submitted
+ * and those the court exchanged to the parties (SPC evidence provisions (2019) arts. 56-58);
+ * nobody else sees any.
+ */
+export function visibleEvidence(actor: Viewer, alias: string, p: SqlParams): string {
+  const inCase = (viewer: Viewer) => `EXISTS (SELECT 1 FROM legal_case ve WHERE ve.id = ${alias}.case_id AND ${visibleCase(viewer, 've', p)})`;
+  switch (actor.role) {
+    case Role.JUDGE:
+      return inCase(actor);
+    case Role.PROCURATOR:
+    case Role.ASSOCIATION_STAFF:
+      return `(${inCase(actor)} AND (${alias}.organisation_id = ${p.add(actor.organisationId)} OR ${alias}.exchanged_at IS NOT NULL))`;
+    default:
+      return 'false';
+  }
+}

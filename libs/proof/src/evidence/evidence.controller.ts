@@ -1,0 +1,48 @@
+import { createReadStream } from 'node:fs';
+import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { type Actor, Allow, APP_CONFIG, type AppConfig, CurrentActor, InputError, Role, uploadStream } from '@app/platform';
+import type { EvidenceItem } from './evidence.model';
+import { SubmitEvidenceQuery } from './evidence.inputs';
+import { EvidenceService } from './evidence.service';
+
+/**
+ * Evidence files over HTTP (binary bodies are awkward in GraphQL).
+ *
+ * `POST /cases/:caseId/evidence?title=…&source=…[&partyId=…][&obligationIds=a,b]`: the file as
+ * multipart/form-data (field `file`) or as the raw body (application/octet-stream), at most
+ * EVIDENCE_MAX_BYTES; answers 201 with the item (its hash, sniffed type, pages, log position).
+ * `GET /evidence/:id/file`: the bytes, to whoever may see the item (audited).
+ */
+@Controller()
+export class EvidenceController {
+  constructor(
+    private readonly evidence: EvidenceService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Allow(Role.PROCURATOR, Role.ASSOCIATION_STAFF, Role.JUDGE)
+  @Post('cases/:caseId/evidence')
+  @HttpCode(201)
+  submit(@CurrentActor() actor: Actor, @Param('caseId') caseId: string, @Query() query: SubmitEvidenceQuery, @Req() req: Request): Promise<EvidenceItem> {
+    // Any other body type may have been consumed by a body parser already.
+    if (!req.is(['multipart/form-data', 'application/octet-stream'])) {
+      throw new InputError('content-type', 'must be multipart/form-data (field "file") or application/octet-stream');
+    }
+    return this.evidence.submit(actor, caseId, query, () => uploadStream(req, { maxBytes: this.config.ledger.evidenceMaxBytes, field: 'file' }));
+  }
+
+  @Allow(Role.PROCURATOR, Role.ASSOCIATION_STAFF, Role.JUDGE)
+  @Get('evidence/:id/file')
+  async file(@CurrentActor() actor: Actor, @Param('id') id: string, @Res() res: Response): Promise<void> {
+    const file = await this.evidence.file(actor, id);
+    res.status(200);
+    res.setHeader('content-type', file.contentType);
+    res.setHeader('content-length', file.sizeBytes);
+    res.setHeader('content-disposition', `attachment; filename="${file.sha256}"`);
+    res.setHeader('x-content-type-options', 'nosniff');
+    createReadStream(file.path)
+      .on('error', () => res.destroy())
+      .pipe(res);
+  }
+}

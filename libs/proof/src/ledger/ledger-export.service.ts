@@ -1,0 +1,79 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { AuditService, NotFoundError } from '@app/platform';
+import { EvidenceLogService } from './evidence-log.service';
+import { LedgerChecksService } from './ledger-checks.service';
+import type { LedgerExport } from './ledger-verifier';
+import type { LedgerEntryKind } from './ledger-leaf';
+import { LedgerRepository } from './ledger.repository';
+import { openSignedHead } from './signed-note';
+
+/** Entries read per statement while exporting. */
+const EXPORT_BATCH = 1000;
+
+/**
+ * Builds the export of one case's ledger entries that `leakcase ledger export` writes and
+ * `leakcase ledger verify` checks offline (ledger-verifier.ts `verifyExport`): a fresh signed
+ * head (also stored as a checkpoint), every entry of the case with its inclusion proof to that
+ * head (an evidence item whose entry is gone from the log is listed with a null leaf), and every
+ * other evidence-log checkpoint: an earlier one with its consistency proof to the head, a larger
+ * one (the log lost entries since) as it is, for the verifier to report. Audited (no actor).
+ */
+@Injectable()
+export class LedgerExportService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly log: EvidenceLogService,
+    private readonly checks: LedgerChecksService,
+    private readonly repository: LedgerRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  async export(caseId: string): Promise<LedgerExport> {
+    const [found] = await this.dataSource.query(`SELECT 1 FROM legal_case WHERE id::text = $1`, [caseId]);
+    if (!found) throw new NotFoundError('Case', caseId);
+    const { evidence: checkpoint } = await this.checks.checkpoint();
+    const treeSize = Number(checkpoint.tree_size);
+    const entries: LedgerExport['entries'] = [];
+    for (let after = -1; ; ) {
+      const rows = await this.repository.caseEntries(caseId, after, EXPORT_BATCH);
+      for (const row of rows) {
+        const index = Number(row.idx);
+        if (index >= treeSize) break;
+        const { proof } = await this.log.inclusionProof(index, treeSize);
+        entries.push({ index, kind: row.kind, leaf: row.leaf.toString('base64'), leafHash: row.leaf_hash.toString('hex'), inclusionProof: proof.map((p) => p.toString('hex')) });
+      }
+      if (rows.length < EXPORT_BATCH) break;
+      after = Number(rows.at(-1)!.idx);
+    }
+    // Evidence items of the case whose log entry is missing: listed so the verifier names them.
+    const orphans: { ledger_index: string }[] = await this.dataSource.query(
+      `SELECT ev.ledger_index FROM evidence_item ev WHERE ev.case_id = $1 AND NOT EXISTS (SELECT 1 FROM ledger_entry le WHERE le.idx = ev.ledger_index)`,
+      [caseId],
+    );
+    for (const o of orphans) entries.push({ index: Number(o.ledger_index), kind: 'EVIDENCE' as LedgerEntryKind, leaf: null, leafHash: null, inclusionProof: [] });
+    entries.sort((a, b) => a.index - b.index);
+
+    const checkpoints: LedgerExport['checkpoints'] = [];
+    const seen = new Set<number>();
+    for (const row of await this.repository.allCheckpoints('EVIDENCE')) {
+      const size = Number(row.tree_size);
+      const head = openSignedHead(row.note, this.log.signer);
+      if (size === treeSize || seen.has(size) || typeof head === 'string') continue;
+      seen.add(size);
+      // A checkpoint beyond the head (entries deleted since) goes in without a proof: the verifier names it.
+      const proof = size === 0 || size > treeSize ? [] : (await this.log.consistencyProof(size, treeSize)).proof;
+      checkpoints.push({ note: row.note, consistencyProof: proof.map((p) => p.toString('hex')) });
+    }
+    // The operator's command line, not a user: audited without an actor.
+    await this.audit.record(this.dataSource.manager, null, {
+      action: 'ledger.export',
+      subjectType: 'Case',
+      subjectId: caseId,
+      caseId,
+      details: { entries: entries.length, treeSize },
+    });
+    return { format: 'leakcase-ledger-export/1', verifierKey: this.log.verifierKey, caseId, head: checkpoint.note, entries, checkpoints };
+  }
+}

@@ -1,0 +1,248 @@
+import { decodeLeaf, LedgerEntryKind } from './ledger-leaf';
+import { leafHash, TreeFrontier, verifyConsistency, verifyInclusion } from './merkle';
+import { openSignedHead, parseVerifierKey, type TreeHead } from './signed-note';
+
+/**
+ * The ledger's verifier, pure: no database, no server, no file system. The API's scheduled and
+ * on-demand checks feed it the stored log (`LogVerifier`); the CLI feeds it an export
+ * (`verifyExport`). Both name the first entry that fails and why.
+ */
+
+/** The first thing that failed: the ledger index of the entry to blame (null when none is), and why. */
+export interface LedgerFailure {
+  index: number | null;
+  reason: string;
+}
+
+/** A signed head the verifier compares the log with, and where it came from (for the message). */
+export interface HeldHead {
+  treeSize: number;
+  rootHash: Buffer;
+  /** e.g. "checkpoint file evidence-…note", "the held head". */
+  source: string;
+}
+
+/**
+ * Stored perfect-subtree hashes by level and index, as a verification reads them batch by
+ * batch: per level, a run of consecutive indices from `base` (no string keys on the hot path).
+ */
+export class NodeTable {
+  private readonly levels: { base: number; hashes: (Buffer | undefined)[] }[] = [];
+
+  /** Adds the hash of subtree (level, index). */
+  set(level: number, index: number, hash: Buffer): void {
+    const row = (this.levels[level] ??= { base: index, hashes: [] });
+    if (index < row.base) {
+      row.hashes.unshift(...new Array<undefined>(row.base - index));
+      row.base = index;
+    }
+    row.hashes[index - row.base] = hash;
+  }
+
+  get(level: number, index: number): Buffer | undefined {
+    const row = this.levels[level];
+    return row && index >= row.base ? row.hashes[index - row.base] : undefined;
+  }
+}
+
+/** One stored leaf as the log holds it. */
+export interface StoredLeaf {
+  index: number;
+  leaf: Buffer;
+  leafHash: Buffer;
+}
+
+/**
+ * Recomputes a whole log from its leaves in index order (a compact range: O(log n) memory, every
+ * leaf and interior node hashed once) and checks: indices without gaps, each stored leaf hash
+ * against its bytes, each stored perfect subtree against the recomputed one, and the root at
+ * every held head's size against that head (a full rewrite with recomputed hashes changes those
+ * roots). `finish` reports a held head beyond the end (the newest entries deleted).
+ */
+export class LogVerifier {
+  private readonly tree = new TreeFrontier();
+  private readonly heads: HeldHead[];
+  private headAt = 0;
+  failure: LedgerFailure | null = null;
+
+  constructor(heads: readonly HeldHead[]) {
+    this.heads = [...heads].sort((a, b) => a.treeSize - b.treeSize);
+    this.checkHeads();
+  }
+
+  get checked(): number {
+    return this.tree.size;
+  }
+
+  /**
+   * Feeds the next leaf with the stored subtree hashes it completes (keyed "level/index"; pass
+   * null to skip that comparison). Returns the failure, once there is one.
+   */
+  next(entry: StoredLeaf, storedNodes: NodeTable | null): LedgerFailure | null {
+    if (this.failure) return this.failure;
+    const expected = this.tree.size;
+    if (entry.index !== expected) return this.fail(expected, entry.index > expected ? `entry ${expected} is missing` : `entry ${entry.index} is out of order`);
+    const hash = leafHash(entry.leaf);
+    if (!hash.equals(entry.leafHash)) return this.fail(expected, `entry ${expected}'s leaf does not hash to its stored leaf hash`);
+    for (const [level, index, node] of this.tree.push(hash)) {
+      const stored = storedNodes?.get(level, index);
+      if (storedNodes && (!stored || !stored.equals(node))) {
+        return this.fail(expected, `the stored subtree hash ${level}/${index} does not match entries ${index * 2 ** level}-${(index + 1) * 2 ** level - 1}`);
+      }
+    }
+    return this.checkHeads();
+  }
+
+  /** The failure when a held head is beyond the log's end, or null. */
+  finish(): LedgerFailure | null {
+    if (this.failure) return this.failure;
+    const beyond = this.heads.find((h) => h.treeSize > this.tree.size);
+    if (beyond) return this.fail(this.tree.size, `the log has ${this.tree.size} entries but ${beyond.source} signed ${beyond.treeSize}: entries were deleted`);
+    return null;
+  }
+
+  private checkHeads(): LedgerFailure | null {
+    while (this.headAt < this.heads.length && this.heads[this.headAt].treeSize === this.tree.size) {
+      const head = this.heads[this.headAt++];
+      if (!this.tree.root().equals(head.rootHash)) {
+        return this.fail(head.treeSize === 0 ? null : head.treeSize - 1, `the root of the first ${head.treeSize} entries differs from ${head.source}: the log was rewritten`);
+      }
+    }
+    return null;
+  }
+
+  private fail(index: number | null, reason: string): LedgerFailure {
+    this.failure = { index, reason };
+    return this.failure;
+  }
+}
+
+/** An export of one case's ledger entries (`leakcase ledger export`), as JSON. */
+export interface LedgerExport {
+  format: 'leakcase-ledger-export/1';
+  /** signed-note verifier key of the ledger. */
+  verifierKey: string;
+  caseId: string;
+  /** The signed head every inclusion proof leads to. */
+  head: string;
+  /** The case's entries in index order; `leaf` null for an evidence item whose entry is gone. */
+  entries: { index: number; kind: LedgerEntryKind; leaf: string | null; leafHash: string | null; inclusionProof: string[] }[];
+  /** Earlier signed heads, each with the consistency proof (hex) from it to `head`. */
+  checkpoints: { note: string; consistencyProof: string[] }[];
+}
+
+/** What the offline verifier was given besides the export. */
+export interface VerifyExportOptions {
+  /** SHA-256 (hex) of the evidence file named by its hash, or null when it is absent (`--files DIR`). */
+  fileHash?: (sha256: string) => Promise<string | null>;
+  /** A signed head the checker kept (`--head HEAD.json`): the export must be consistent with it. */
+  heldHead?: string;
+}
+
+/** The outcome of an offline verification: the entries checked, and the first failure if any. */
+export interface ExportVerification {
+  ok: boolean;
+  treeSize: number;
+  entriesChecked: number;
+  filesChecked: number;
+  failure: LedgerFailure | null;
+}
+
+const HEX32 = /^[0-9a-f]{64}$/;
+
+/**
+ * Checks an export without the server or the database: the head's signature, every earlier
+ * checkpoint's signature and consistency with the head, each entry's leaf hash and inclusion
+ * proof, each evidence file (when `fileHash` is given) and a held head (truncation, rewrite,
+ * forgery). Stops at the first failure and names it.
+ */
+export async function verifyExport(exp: LedgerExport, options: VerifyExportOptions = {}): Promise<ExportVerification> {
+  let entriesChecked = 0;
+  let filesChecked = 0;
+  let treeSize = 0;
+  const result = (failure: LedgerFailure | null): ExportVerification => ({ ok: !failure, treeSize, entriesChecked, filesChecked, failure });
+  if (exp?.format !== 'leakcase-ledger-export/1' || !Array.isArray(exp.entries) || !Array.isArray(exp.checkpoints)) {
+    return result({ index: null, reason: 'not a leakcase ledger export (format 1)' });
+  }
+  let key: { name: string; publicKey: Buffer };
+  try {
+    key = parseVerifierKey(exp.verifierKey);
+  } catch (error) {
+    return result({ index: null, reason: `verifierKey: ${(error as Error).message}` });
+  }
+  const head = openSignedHead(exp.head, key);
+  if (typeof head === 'string') return result({ index: null, reason: `the export's head: ${head}` });
+  treeSize = head.treeSize;
+
+  if (options.heldHead !== undefined) {
+    const failure = checkHeld(options.heldHead, key, head, exp);
+    if (failure) return result(failure);
+  }
+  for (const checkpoint of exp.checkpoints) {
+    const failure = checkCheckpoint(checkpoint, key, head);
+    if (failure) return result(failure);
+  }
+
+  let previous = -1;
+  for (const entry of exp.entries) {
+    const index = entry.index;
+    if (!Number.isSafeInteger(index) || index <= previous) return result({ index: Number.isSafeInteger(index) ? index : null, reason: 'entries are not in increasing index order' });
+    previous = index;
+    if (index >= head.treeSize) return result({ index, reason: `entry ${index} is beyond the signed head (${head.treeSize} entries)` });
+    if (entry.leaf === null) return result({ index, reason: `entry ${index} is missing from the log` });
+    const leaf = Buffer.from(entry.leaf, 'base64');
+    const hash = leafHash(leaf);
+    if (entry.leafHash !== hash.toString('hex')) return result({ index, reason: `entry ${index}'s leaf does not hash to its leaf hash` });
+    const decoded = decodeLeaf(leaf);
+    if (typeof decoded === 'string') return result({ index, reason: `entry ${index}: ${decoded}` });
+    if (decoded.caseId !== exp.caseId) return result({ index, reason: `entry ${index} is not about case ${exp.caseId}` });
+    if (!Array.isArray(entry.inclusionProof) || entry.inclusionProof.some((p) => !HEX32.test(p))) return result({ index, reason: `entry ${index}'s proof is malformed` });
+    const failed = verifyInclusion(index, head.treeSize, hash, entry.inclusionProof.map((p) => Buffer.from(p, 'hex')), head.rootHash);
+    if (failed) return result({ index, reason: `entry ${index} is not in the signed tree: ${failed}` });
+    if (options.fileHash && decoded.kind === LedgerEntryKind.EVIDENCE) {
+      const sha256 = decoded.payload.sha256;
+      if (typeof sha256 !== 'string' || !HEX32.test(sha256)) return result({ index, reason: `entry ${index} names no file hash` });
+      const actual = await options.fileHash(sha256);
+      if (actual === null) return result({ index, reason: `entry ${index}'s file ${sha256} is missing` });
+      if (actual !== sha256) return result({ index, reason: `entry ${index}'s file ${sha256} has changed (its bytes hash to ${actual})` });
+      filesChecked++;
+    }
+    entriesChecked++;
+  }
+  return result(null);
+}
+
+/** A held head against the export's head: same key, not beyond it, and consistent with it. */
+function checkHeld(note: string, key: { name: string; publicKey: Buffer }, head: TreeHead, exp: LedgerExport): LedgerFailure | null {
+  const held = openSignedHead(note, key);
+  if (typeof held === 'string') return { index: null, reason: `the held head: ${held} (not signed by the export's key)` };
+  if (held.origin !== head.origin) return { index: null, reason: `the held head is of log ${held.origin}, the export of ${head.origin}` };
+  if (held.treeSize > head.treeSize) {
+    return { index: head.treeSize, reason: `the held head has ${held.treeSize} entries, the export's head ${head.treeSize}: entries were deleted` };
+  }
+  if (held.treeSize === head.treeSize) {
+    return held.rootHash.equals(head.rootHash) ? null : { index: null, reason: 'the held head and the export head have the same size and different roots: the log was rewritten' };
+  }
+  const match = exp.checkpoints.find((c) => {
+    const opened = openSignedHead(c.note, key);
+    return typeof opened !== 'string' && opened.treeSize === held.treeSize;
+  });
+  if (!match) return { index: null, reason: `the export has no consistency proof from the held head's size ${held.treeSize}` };
+  const failed = verifyConsistency(held.treeSize, head.treeSize, match.consistencyProof.map((p) => Buffer.from(p, 'hex')), held.rootHash, head.rootHash);
+  return failed ? { index: null, reason: `the log is not an extension of the held head (${failed}): it was rewritten` } : null;
+}
+
+/** An earlier checkpoint of the export: signed by the key, and the head extends it. */
+function checkCheckpoint(checkpoint: { note: string; consistencyProof: string[] }, key: { name: string; publicKey: Buffer }, head: TreeHead): LedgerFailure | null {
+  const opened = openSignedHead(checkpoint?.note ?? '', key);
+  if (typeof opened === 'string') return { index: null, reason: `a checkpoint: ${opened}` };
+  if (!Array.isArray(checkpoint.consistencyProof) || checkpoint.consistencyProof.some((p) => !HEX32.test(p))) {
+    return { index: null, reason: `the checkpoint of size ${opened.treeSize} has a malformed proof` };
+  }
+  if (opened.treeSize > head.treeSize) return { index: head.treeSize, reason: `a checkpoint signed ${opened.treeSize} entries, the head ${head.treeSize}: entries were deleted` };
+  const failed =
+    opened.treeSize === 0
+      ? null
+      : verifyConsistency(opened.treeSize, head.treeSize, checkpoint.consistencyProof.map((p) => Buffer.from(p, 'hex')), opened.rootHash, head.rootHash);
+  return failed ? { index: null, reason: `the head is not an extension of the checkpoint of size ${opened.treeSize} (${failed}): the log was rewritten` } : null;
+}

@@ -1,0 +1,132 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { IsIn, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
+import { Bearer, BurdenRule } from '../rules/burden-rules';
+import { ObligationStatus } from '../rules/obligation-status';
+
+registerEnumType(Bearer, { name: 'ProofBearer', description: 'Who must prove an element: the plaintiff side, or a named defendant or agency' });
+registerEnumType(BurdenRule, { name: 'BurdenRule', description: 'The named rows of the burden-of-proof rule table (libs/proof/src/rules/burden-rules.ts)' });
+
+/** The court's art. 95 flag on an obligation. */
+@ObjectType()
+export class AdverseInference {
+  @Field(() => ID, { description: 'The party that holds the evidence and refuses to produce it' })
+  partyId: string;
+
+  @Field()
+  reasons: string;
+
+  @Field()
+  flaggedAt: Date;
+}
+
+/** One burden-of-proof obligation of a case: one element, its bearer, deadline, status and what follows. */
+@ObjectType()
+export class Obligation {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => ID)
+  caseId: string;
+
+  @Field(() => BurdenRule)
+  rule: BurdenRule;
+
+  @Field(() => Bearer)
+  bearer: Bearer;
+
+  @Field(() => ID, { nullable: true, description: 'The defendant or agency it is about (it bears it unless the bearer is PLAINTIFF); null for the plaintiff side\'s case-wide elements' })
+  partyId: string | null;
+
+  @Field({ description: 'The fact to prove' })
+  element: string;
+
+  @Field()
+  legalBasis: string;
+
+  @Field()
+  typicalEvidence: string;
+
+  @Field({ description: 'What follows when it is not proved' })
+  consequence: string;
+
+  @Field(() => String, { nullable: true, description: 'Last day of the evidence period (EVIDENCE_PERIOD deadline of the case), YYYY-MM-DD; null until the court sets it' })
+  deadline: string | null;
+
+  @Field(() => ObligationStatus, { description: 'As of today: FAILED once the evidence period ended with it OPEN, whether or not the job has recorded it yet' })
+  status: ObligationStatus;
+
+  @Field(() => ObligationStatus, { description: 'As stored: set by the court, or FAILED by the obligation-failure job' })
+  recordedStatus: ObligationStatus;
+
+  @Field(() => Date, { nullable: true, description: 'When the obligation-failure job recorded it FAILED' })
+  failureRecordedAt: Date | null;
+
+  @Field(() => String, { nullable: true, description: "The court's reasons for its last ruling" })
+  rulingReasons: string | null;
+
+  @Field(() => Date, { nullable: true })
+  ruledAt: Date | null;
+
+  @Field(() => AdverseInference, { nullable: true })
+  adverseInference: AdverseInference | null;
+
+  @Field(() => [ID], { description: 'The evidence items addressing it that the caller may see, in log order' })
+  evidenceIds: string[];
+
+  @Field(() => Int, { description: 'How many those are' })
+  evidenceCount: number;
+
+  @Field({ description: 'What follows, in words: deadline and consequence while open, the consequence once failed, the art. 95 presumption when flagged' })
+  whatFollows: string;
+}
+
+/** The burden-of-proof picture of a case. */
+@ObjectType()
+export class BurdenOfProof {
+  @Field(() => ID)
+  caseId: string;
+
+  @Field(() => String, { nullable: true, description: 'Last day of the evidence period, null until the court sets it' })
+  evidencePeriodEnds: string | null;
+
+  @Field(() => [Obligation], { description: 'One per element and bearer, in rule-table order' })
+  elements: Obligation[];
+}
+
+const RULINGS = Object.values(ObligationStatus);
+
+/** The court's ruling: the status it sets and its reasons. */
+@InputType()
+export class RuleOnObligationInput {
+  @Field(() => ID)
+  @IsUUID()
+  obligationId: string;
+
+  @Field(() => ObligationStatus, { description: 'OPEN reopens it' })
+  @IsIn(RULINGS)
+  status: ObligationStatus;
+
+  @Field()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(5000)
+  reasons: string;
+}
+
+/** The court's art. 95 flag: the withholding party and the reasons. */
+@InputType()
+export class FlagAdverseInferenceInput {
+  @Field(() => ID)
+  @IsUUID()
+  obligationId: string;
+
+  @Field(() => ID, { description: 'The party of the case that holds the evidence and refuses to produce it' })
+  @IsUUID()
+  partyId: string;
+
+  @Field({ description: 'Which evidence, and why the refusal is without good reason' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(5000)
+  reasons: string;
+}

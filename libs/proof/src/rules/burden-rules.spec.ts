@@ -1,0 +1,44 @@
+import { CaseType, LiabilityBasis } from '@app/cases';
+import { Bearer, BURDEN_RULES, BurdenRule, obligationsFor, type BurdenParty } from './burden-rules';
+
+const plaintiff: BurdenParty = { id: 'p', role: 'PLAINTIFF', liabilityBasis: null };
+const defendant = (id: string, basis: LiabilityBasis): BurdenParty => ({ id, role: 'DEFENDANT', liabilityBasis: basis });
+const rules = (type: CaseType, parties: BurdenParty[]) => obligationsFor(type, parties).map((o) => `${o.rule}${o.partyId ? `@${o.partyId}` : ''}`);
+
+describe('the burden-of-proof rule table (domain.md section 4)', () => {
+  it('gives a civil public-interest case against a handler presumed at fault the three plaintiff elements and the four no-fault and causation elements (PIPL art. 69(1))', () => {
+    expect(rules(CaseType.CIVIL_PUBLIC_INTEREST, [plaintiff, defendant('d', LiabilityBasis.PRESUMED_FAULT)])).toEqual([
+      'HANDLING', 'INFRINGING_ACT', 'DAMAGE', 'LAWFUL_BASIS@d', 'SECURITY_DUTIES@d', 'REMEDIAL_MEASURES@d', 'NO_CAUSATION@d',
+    ]);
+  });
+
+  it('adds class membership in a representative action (CPL (2023) arts. 56-57)', () => {
+    expect(rules(CaseType.REPRESENTATIVE_ACTION, [plaintiff])).toEqual(['HANDLING', 'INFRINGING_ACT', 'DAMAGE', 'CLASS_MEMBERSHIP']);
+  });
+
+  it('puts no fault on a provider on notice: the plaintiff proves the notice, the provider its measures (Civil Code art. 1195)', () => {
+    expect(rules(CaseType.SUPPORTED, [plaintiff, defendant('n', LiabilityBasis.NOTICE_NOT_ACTED_ON)])).toEqual([
+      'HANDLING', 'INFRINGING_ACT', 'DAMAGE', 'VALID_NOTICE@n', 'NECESSARY_MEASURES@n',
+    ]);
+    expect(BURDEN_RULES[BurdenRule.VALID_NOTICE].bearer).toBe(Bearer.PLAINTIFF);
+    expect(BURDEN_RULES[BurdenRule.NECESSARY_MEASURES].bearer).toBe(Bearer.DEFENDANT);
+  });
+
+  it('gives joint tortfeasors the no-fault elements and the plaintiff the joint act, and a provider that should have known the plaintiff its knowledge (arts. 1168, 1197)', () => {
+    const out = rules(CaseType.CIVIL_PUBLIC_INTEREST, [defendant('j', LiabilityBasis.JOINT_TORT), defendant('k', LiabilityBasis.KNEW_OR_SHOULD_HAVE_KNOWN)]);
+    expect(out).toEqual(['HANDLING', 'INFRINGING_ACT', 'DAMAGE', 'LAWFUL_BASIS@j', 'SECURITY_DUTIES@j', 'REMEDIAL_MEASURES@j', 'NO_CAUSATION@j', 'JOINT_INFRINGEMENT@j', 'KNEW_OR_SHOULD_HAVE_KNOWN@k']);
+  });
+
+  it('gives an administrative case the procuratorate’s duty-and-harm and recommendation elements and the agency the legality of its conduct (APL art. 34)', () => {
+    expect(rules(CaseType.ADMINISTRATIVE_PUBLIC_INTEREST, [plaintiff, { id: 'a', role: 'AGENCY', liabilityBasis: null }])).toEqual([
+      'SUPERVISORY_DUTY_AND_HARM', 'PRE_LITIGATION_RECOMMENDATION', 'LAWFUL_PERFORMANCE@a',
+    ]);
+  });
+
+  it('says that fault is presumed when a no-fault element fails', () => {
+    for (const rule of [BurdenRule.LAWFUL_BASIS, BurdenRule.SECURITY_DUTIES, BurdenRule.REMEDIAL_MEASURES]) {
+      expect(BURDEN_RULES[rule].consequence).toMatch(/^fault is presumed/);
+      expect(BURDEN_RULES[rule].legalBasis).toContain('69(1)');
+    }
+  });
+});

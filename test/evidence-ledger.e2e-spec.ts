@@ -1,0 +1,385 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { APP_CONFIG, type AppConfig } from '@app/platform';
+import { fileSha256, LedgerExportService, LedgerSchedule, TreeFrontier, verifyConsistency, verifyExport, verifyInclusion } from '@app/proof';
+import { startTestApi, type TestApi } from './support/api';
+import { DEFENDANT, ok } from './support/classes';
+import { withClient } from './support/database';
+import { waitForJob } from './support/jobs';
+import { caseAtEvidence, downloadEvidence, PNG, submitEvidence, TWO_PAGE_PDF } from './support/proof';
+
+const CLI = join(__dirname, '..', 'dist', 'apps', 'cli', 'src', 'main.js');
+const run = promisify(execFile);
+const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+/** RFC 9162 2.1.1, written out here rather than imported: SHA-256(0x00 || leaf). */
+const rfcLeafHash = (leaf: Buffer) => createHash('sha256').update(Buffer.concat([Buffer.from([0]), leaf])).digest('hex');
+
+const ITEM = `id caseId partyId organisationId title source sha256 sizeBytes contentType pageCount ledgerIndex leafHash obligationIds exchangedAt`;
+const MAX_BYTES = 4096;
+
+interface Ledger {
+  api: TestApi;
+  config: AppConfig;
+  tokens: { association: string; procurator: string; judge: string; admin: string };
+  caseId: string;
+  defendantId: string;
+  items: { id: string; sha256: string; ledgerIndex: string }[];
+  heldHead: string;
+  heldAuditHead: string;
+}
+
+/**
+ * A fresh API with one filed case and three evidence items: the association's PDF (entry 0),
+ * the defendant's PNG recorded by the court (entry 1), the procuratorate's text (entry 2); and
+ * the signed heads a court took of both logs afterwards.
+ */
+async function ledgerWithThreeItems(): Promise<Ledger> {
+  const api = await startTestApi({ EVIDENCE_MAX_BYTES: String(MAX_BYTES), LEDGER_CHECKPOINT_SECONDS: '0' });
+  const [association, procurator, judge, admin] = await Promise.all(
+    ['association@demo.local', 'procurator@demo.local', 'judge@demo.local', 'admin@demo.local'].map((e) => api.login(e)),
+  );
+  const tokens = { association, procurator, judge, admin };
+  const c = await caseAtEvidence(api, tokens, [DEFENDANT]);
+  const defendantId = c.parties.find((p) => p.role === 'DEFENDANT')!.id;
+  const items = [];
+  for (const [token, file, query] of [
+    [association, TWO_PAGE_PDF, { title: 'Police seizure record', source: 'Public security bureau' }],
+    [judge, PNG, { title: 'Consent log screenshot', source: 'Submitted by the defendant', partyId: defendantId }],
+    [procurator, Buffer.from('出警记录：2024年8月1日扣押硬盘一块。\n'), { title: 'Seizure note', source: 'Procuratorate' }],
+  ] as const) {
+    const res = await submitEvidence(api, token, c.id, file, query as Record<string, string>);
+    expect(res.status).toBe(201);
+    items.push(res.body);
+  }
+  const heldHead = (await ok(api, judge, `{ evidenceLogHead { note } }`)).evidenceLogHead.note;
+  const audit = await ok(api, judge, `{ ledgerCheckpoints(log: AUDIT, first: 1) { nodes { note } } }`);
+  return { api, config: api.app.get(APP_CONFIG), tokens, caseId: c.id, defendantId, items, heldHead, heldAuditHead: audit.ledgerCheckpoints.nodes[0].note };
+}
+
+/** Runs the API's full check with the held heads; returns the job's result. */
+async function apiCheck(l: Ledger): Promise<any> {
+  const job = await ok(l.api, l.tokens.judge, `mutation($h: String, $a: String) { verifyLedger(heldEvidenceHead: $h, heldAuditHead: $a) { id } }`, {
+    h: l.heldHead,
+    a: l.heldAuditHead,
+  });
+  const done = await waitForJob(l.api.gql, l.tokens.judge, job.verifyLedger.id);
+  expect(done.status).toBe('COMPLETED');
+  return JSON.parse(done.result!);
+}
+
+/** Exports the case and checks it offline with the evidence files and the held head. */
+async function offlineCheck(l: Ledger) {
+  const exported = await l.api.app.get(LedgerExportService).export(l.caseId);
+  return verifyExport(JSON.parse(JSON.stringify(exported)), {
+    fileHash: (hash) => fileSha256(join(l.config.ledger.evidenceDir, hash)),
+    heldHead: l.heldHead,
+  });
+}
+
+/** Runs SQL as the database owner with triggers off, as whoever tampers with the database would. */
+const tamper = (l: Ledger, sql: string, params: unknown[] = []) =>
+  withClient(l.api.url, async (c) => {
+    await c.query(`SET session_replication_role = replica`);
+    await c.query(sql, params);
+  });
+
+describe('evidence items and the evidence log', () => {
+  let l: Ledger;
+  beforeAll(async () => {
+    l = await ledgerWithThreeItems();
+  });
+  afterAll(() => l.api.close());
+
+  it('stores each file under its SHA-256 with the type sniffed from its bytes, PDF pages counted, each appended to the log in order', async () => {
+    const [pdf, png, text] = l.items as any[];
+    expect(pdf).toMatchObject({ sha256: sha256(TWO_PAGE_PDF), contentType: 'application/pdf', pageCount: 2, ledgerIndex: '0', sizeBytes: String(TWO_PAGE_PDF.length) });
+    expect(png).toMatchObject({ contentType: 'image/png', pageCount: null, ledgerIndex: '1', partyId: l.defendantId });
+    expect(text).toMatchObject({ contentType: 'text/plain; charset=utf-8', ledgerIndex: '2' });
+    for (const item of l.items) expect(readFileSync(join(l.config.ledger.evidenceDir, item.sha256)).length).toBeGreaterThan(0);
+    // The leaf is the canonical JSON of the entry; its hash is SHA-256(0x00 || leaf).
+    const leaf = Buffer.from(
+      `{"caseId":"${l.caseId}","kind":"EVIDENCE","payload":{"contentType":"application/pdf","evidenceId":"${pdf.id}","pageCount":2,"partyId":"${pdf.partyId}",` +
+        `"sha256":"${sha256(TWO_PAGE_PDF)}","sizeBytes":${TWO_PAGE_PDF.length}},"v":1}`,
+    );
+    expect(pdf.leafHash).toBe(rfcLeafHash(leaf));
+  });
+
+  it('shows the court every item and each party its own and what the court exchanged; downloads follow the same rule', async () => {
+    const list = async (token: string) =>
+      (await ok(l.api, token, `query($c: ID!) { evidenceItems(caseId: $c) { totalCount nodes { ledgerIndex } } }`, { c: l.caseId })).evidenceItems;
+    expect((await list(l.tokens.judge)).nodes.map((n: any) => n.ledgerIndex)).toEqual(['0', '1', '2']);
+    expect((await list(l.tokens.association)).nodes.map((n: any) => n.ledgerIndex)).toEqual(['0']);
+    expect((await list(l.tokens.procurator)).nodes.map((n: any) => n.ledgerIndex)).toEqual(['2']);
+
+    const [pdf, png] = l.items;
+    expect(await downloadEvidence(l.api, l.tokens.association, pdf.id)).toMatchObject({ status: 200, body: TWO_PAGE_PDF, type: 'application/pdf' });
+    expect((await downloadEvidence(l.api, l.tokens.judge, pdf.id)).status).toBe(200);
+    expect((await downloadEvidence(l.api, l.tokens.association, png.id)).status).toBe(404);
+    expect((await downloadEvidence(l.api, l.tokens.admin, png.id)).status).toBe(403);
+
+    const refused = await l.api.gql(`mutation($id: ID!) { exchangeEvidence(id: $id) { id } }`, { id: png.id }, l.tokens.association);
+    expect(refused.errors![0].extensions!.code).toBe('FORBIDDEN');
+    const exchanged = await ok(l.api, l.tokens.judge, `mutation($id: ID!) { exchangeEvidence(id: $id) { ${ITEM} } }`, { id: png.id });
+    expect(exchanged.exchangeEvidence.exchangedAt).not.toBeNull();
+    expect((await list(l.tokens.association)).nodes.map((n: any) => n.ledgerIndex)).toEqual(['0', '1']);
+    expect(await downloadEvidence(l.api, l.tokens.association, png.id)).toMatchObject({ status: 200, body: PNG });
+  });
+
+  it('refuses the court a submission without the defendant it records it for, and a party another organisation’s party', async () => {
+    const none = await submitEvidence(l.api, l.tokens.judge, l.caseId, PNG, { title: 't', source: 's' });
+    expect(none.status).toBe(400);
+    expect(none.body).toMatchObject({ code: 'BAD_USER_INPUT', field: 'partyId' });
+    const plaintiffParty = (await ok(l.api, l.tokens.judge, `query($c: ID!) { case(id: $c) { parties { id role } } }`, { c: l.caseId })).case.parties.find(
+      (p: any) => p.role === 'PLAINTIFF',
+    ).id;
+    const foreign = await submitEvidence(l.api, l.tokens.procurator, l.caseId, PNG, { title: 't', source: 's', partyId: plaintiffParty });
+    expect(foreign.body).toMatchObject({ code: 'BAD_USER_INPUT', field: 'partyId' });
+  });
+
+  describe('refused uploads store nothing and leave no file', () => {
+    const state = async () => {
+      const [{ n }] = await withClient(l.api.url, (c) => c.query(`SELECT (SELECT count(*) FROM evidence_item) + (SELECT count(*) FROM ledger_entry) AS n`)).then((r) => r.rows);
+      const dir = l.config.ledger.evidenceDir;
+      return { rows: Number(n), files: readdirSync(dir).sort(), incoming: readdirSync(join(dir, '.incoming')) };
+    };
+
+    it('an empty file', async () => {
+      const before = await state();
+      const res = await submitEvidence(l.api, l.tokens.association, l.caseId, Buffer.alloc(0), { title: 't', source: 's' });
+      expect(res).toMatchObject({ status: 400, body: { code: 'BAD_USER_INPUT', field: 'file', reason: 'is empty' } });
+      expect(await state()).toEqual({ ...before, incoming: [] });
+    });
+
+    it('a file over EVIDENCE_MAX_BYTES', async () => {
+      const before = await state();
+      const res = await submitEvidence(l.api, l.tokens.association, l.caseId, Buffer.alloc(MAX_BYTES + 1, 0x41), { title: 't', source: 's' });
+      expect(res).toMatchObject({ status: 400, body: { code: 'BAD_USER_INPUT', field: 'body' } });
+      expect(await state()).toEqual({ ...before, incoming: [] });
+    });
+
+    it('an upload whose connection breaks off', async () => {
+      const before = await state();
+      const server = l.api.app.getHttpServer();
+      if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+      await once(socket, 'connect');
+      const part = `--B\r\ncontent-disposition: form-data; name="file"; filename="x"\r\ncontent-type: application/octet-stream\r\n\r\n`;
+      socket.write(
+        `POST /cases/${l.caseId}/evidence?title=t&source=s HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${l.tokens.association}\r\n` +
+          `content-type: multipart/form-data; boundary=B\r\ncontent-length: 3000\r\n\r\n${part}${'x'.repeat(1000)}`,
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      socket.destroy();
+      // The server notices the broken connection and cleans up on its own: wait until it has.
+      for (let i = 0; i < 50 && (await state()).incoming.length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(await state()).toEqual({ ...before, incoming: [] });
+    });
+  });
+
+  it('proves inclusion and consistency as RFC 9162 defines them, against the signed head a court keeps', async () => {
+    const head = (await ok(l.api, l.tokens.judge, `{ evidenceLogHead { treeSize rootHash note verifierKey } }`)).evidenceLogHead;
+    expect(head.treeSize).toBe('3');
+    expect(head.note.split('\n').slice(1, 3)).toEqual(['3', Buffer.from(head.rootHash, 'hex').toString('base64')]);
+    const proof = (
+      await ok(l.api, l.tokens.association, `query($e: ID!) { evidenceInclusionProof(evidenceId: $e) { leafIndex treeSize leafHash proof rootHash rowsRead } }`, {
+        e: l.items[0].id,
+      })
+    ).evidenceInclusionProof;
+    expect(proof).toMatchObject({ leafIndex: 0, treeSize: 3, rootHash: head.rootHash });
+    expect(verifyInclusion(0, 3, Buffer.from(proof.leafHash, 'hex'), proof.proof.map((p: string) => Buffer.from(p, 'hex')), Buffer.from(head.rootHash, 'hex'))).toBeNull();
+    const consistency = (await ok(l.api, l.tokens.judge, `{ evidenceConsistencyProof(from: 1, to: 3) { fromRoot toRoot proof } }`)).evidenceConsistencyProof;
+    expect(consistency.toRoot).toBe(head.rootHash);
+    expect(
+      verifyConsistency(1, 3, consistency.proof.map((p: string) => Buffer.from(p, 'hex')), Buffer.from(consistency.fromRoot, 'hex'), Buffer.from(head.rootHash, 'hex')),
+    ).toBeNull();
+    // The proof of a tree of 3: leaf 1's hash, then MTH(leaf 2) (RFC 9162 2.1.3.1 by hand).
+    expect(proof.proof).toEqual([await leafHashOf(l, 1), await leafHashOf(l, 2)]);
+  });
+
+  it('finds both logs intact, through the API and offline, and the CLI verifies the export with no database', async () => {
+    const result = await apiCheck(l);
+    expect(result).toMatchObject({ intact: true, evidence: { checked: 3, failure: null }, audit: { failure: null }, filesChecked: 3 });
+    expect((await offlineCheck(l)).failure).toBeNull();
+
+    const dir = mkdtempSync(join(tmpdir(), 'leakcase-ledger-'));
+    const env = { PATH: process.env.PATH, NODE_ENV: 'test', DATABASE_URL: l.api.url, LEAKCASE_DATA_DIR: join(l.config.dataDir), JWT_SECRET: 'test-secret-test-secret-test-secret-0123' };
+    const exported = await run(process.execPath, [CLI, 'ledger', 'export', '--case', l.caseId, join(dir, 'export.json')], { env });
+    expect(exported.stdout).toContain(`Wrote 3 entries of case ${l.caseId}`);
+    writeFileSync(join(dir, 'head.note'), l.heldHead);
+    // No database, no data directory: the verifier needs only the export, the files and the head.
+    const offlineEnv = { PATH: process.env.PATH };
+    const verified = await run(process.execPath, [CLI, 'ledger', 'verify', join(dir, 'export.json'), '--files', l.config.ledger.evidenceDir, '--head', join(dir, 'head.note')], { env: offlineEnv });
+    expect(verified.stdout).toMatch(/^OK: 3 entries in the signed tree of \d+, 3 files intact, consistent with the held head/);
+    // The same export with its head forged (a size it never signed): the CLI names it and exits 1.
+    const forged = JSON.parse(readFileSync(join(dir, 'export.json'), 'utf8'));
+    forged.head = forged.head.replace(/\n(\d+)\n/, (_: string, n: string) => `\n${Number(n) + 1}\n`);
+    writeFileSync(join(dir, 'forged.json'), JSON.stringify(forged));
+    const refused = await run(process.execPath, [CLI, 'ledger', 'verify', join(dir, 'forged.json')], { env: offlineEnv }).catch((e) => e);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe("leakcase: verification FAILED: the export's head: the signature does not verify\n");
+
+    const p = (await ok(l.api, l.tokens.judge, `query($e: ID!) { evidenceInclusionProof(evidenceId: $e, treeSize: 3) { leafHash proof rootHash } }`, { e: l.items[2].id }))
+      .evidenceInclusionProof;
+    const byHand = await run(process.execPath, [CLI, 'ledger', 'check-inclusion', '--leaf-hash', p.leafHash, '--index', '2', '--tree-size', '3', '--root', p.rootHash, '--proof', p.proof.join(',')], { env: offlineEnv });
+    expect(byHand.stdout).toBe('OK: leaf 2 is in the tree of 3\n');
+    const wrong = await run(process.execPath, [CLI, 'ledger', 'check-inclusion', '--leaf-hash', p.leafHash, '--index', '1', '--tree-size', '3', '--root', p.rootHash, '--proof', p.proof.join(',')], { env: offlineEnv }).catch((e) => e);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('inclusion proof FAILED');
+    const c = (await ok(l.api, l.tokens.judge, `{ evidenceConsistencyProof(from: 2, to: 3) { fromRoot toRoot proof } }`)).evidenceConsistencyProof;
+    const consistent = await run(process.execPath, [CLI, 'ledger', 'check-consistency', '--from', '2', '--to', '3', '--from-root', c.fromRoot, '--to-root', c.toRoot, '--proof', c.proof.join(',')], { env: offlineEnv });
+    expect(consistent.stdout).toBe('OK: the tree of 3 extends the tree of 2\n');
+  });
+});
+
+/** The stored leaf hash of entry `index`, hex. */
+async function leafHashOf(l: Ledger, index: number): Promise<string> {
+  const { rows } = await withClient(l.api.url, (c) => c.query(`SELECT encode(leaf_hash, 'hex') AS h FROM ledger_entry WHERE idx = $1`, [index]));
+  return rows[0].h;
+}
+
+/**
+ * Each tampering, on a fresh ledger, must be caught by the API's check (job result and alert) and
+ * by the offline verifier of an export, each naming the first entry to blame.
+ */
+describe('tampering is detected by the API check and by the offline verifier', () => {
+  const scenarios: [string, (l: Ledger) => Promise<void>, { index: number | null; api: RegExp; offline: RegExp }][] = [
+    [
+      'a changed byte in a stored evidence file',
+      async (l) => {
+        const path = join(l.config.ledger.evidenceDir, l.items[2].sha256);
+        const bytes = readFileSync(path);
+        bytes[0] ^= 1;
+        writeFileSync(path, bytes);
+      },
+      { index: 2, api: /entry 2's file .* has changed/, offline: /entry 2's file .* has changed/ },
+    ],
+    [
+      'an edited log row',
+      (l) => tamper(l, `UPDATE ledger_entry SET leaf = convert_to(replace(convert_from(leaf, 'UTF8'), '"pageCount":2', '"pageCount":9'), 'UTF8') WHERE idx = 0`),
+      { index: 0, api: /entry 0's leaf does not hash/, offline: /entry 0's leaf does not hash/ },
+    ],
+    [
+      'a deleted log row',
+      (l) => tamper(l, `DELETE FROM ledger_entry WHERE idx = 1`),
+      { index: 1, api: /entry 1 is missing/, offline: /entry 1 is missing from the log/ },
+    ],
+    [
+      'two reordered log rows',
+      (l) =>
+        tamper(
+          l,
+          `UPDATE ledger_entry e SET leaf = o.leaf, leaf_hash = o.leaf_hash, kind = o.kind, case_id = o.case_id
+             FROM ledger_entry o WHERE (e.idx, o.idx) IN ((0, 1), (1, 0))`,
+        ),
+      { index: 0, api: /stored subtree hash 0\/0 does not match/, offline: /entry 0 is not in the signed tree/ },
+    ],
+    [
+      'the newest rows deleted',
+      (l) => tamper(l, `DELETE FROM ledger_node WHERE (level = 0 AND idx = 2); DELETE FROM ledger_entry WHERE idx = 2`),
+      { index: 2, api: /the log has 2 entries but .* signed 3: entries were deleted/, offline: /held head has 3 entries, the export's head 2: entries were deleted/ },
+    ],
+    [
+      'a full rewrite with recomputed hashes',
+      async (l) => {
+        // Every leaf says pageCount 9 now; every leaf hash and subtree hash is recomputed to match, and the stored checkpoints are gone.
+        const { rows } = await withClient(l.api.url, (c) => c.query(`SELECT idx, convert_from(leaf, 'UTF8') AS leaf FROM ledger_entry ORDER BY idx`));
+        const tree = new TreeFrontier();
+        const nodes: [number, number, Buffer][] = [];
+        const leaves = rows.map((r: any) => Buffer.from(r.leaf.replace('"pageCount":2', '"pageCount":9')));
+        for (const leaf of leaves) nodes.push(...tree.push(createHash('sha256').update(Buffer.concat([Buffer.from([0]), leaf])).digest()));
+        await tamper(l, `DELETE FROM ledger_node; DELETE FROM ledger_checkpoint WHERE log = 'EVIDENCE'`);
+        for (const [i, leaf] of leaves.entries()) await tamper(l, `UPDATE ledger_entry SET leaf = $2, leaf_hash = $3 WHERE idx = $1`, [i, leaf, nodes.find((n) => n[0] === 0 && n[1] === i)![2]]);
+        for (const [level, idx, hash] of nodes) await tamper(l, `INSERT INTO ledger_node (level, idx, hash) VALUES ($1, $2, $3)`, [level, idx, hash]);
+      },
+      { index: 2, api: /root of the first 3 entries differs from checkpoint file .*: the log was rewritten/, offline: /same size and different roots: the log was rewritten/ },
+    ],
+    [
+      'a forged tree head',
+      async (l) => {
+        // A head claiming a larger log, its body changed after signing.
+        const forged = l.heldHead.replace(/\n3\n/, '\n4\n');
+        await tamper(l, `INSERT INTO ledger_checkpoint (log, tree_size, root_hash, note) VALUES ('EVIDENCE', 4, decode(repeat('00', 32), 'hex'), $1)`, [forged]);
+        l.heldHead = forged;
+      },
+      { index: null, api: /the signature does not verify; a forged head/, offline: /the held head: the signature does not verify/ },
+    ],
+  ];
+
+  it.each(scenarios)('%s', async (_name, change, expected) => {
+    const l = await ledgerWithThreeItems();
+    try {
+      expect((await apiCheck(l)).intact).toBe(true);
+      await change(l);
+      const result = await apiCheck(l);
+      expect(result.intact).toBe(false);
+      expect(result.evidence.failure).toMatchObject({ index: expected.index });
+      expect(result.evidence.failure.reason).toMatch(expected.api);
+      const offline = await offlineCheck(l);
+      expect(offline.ok).toBe(false);
+      expect(offline.failure!.reason).toMatch(expected.offline);
+
+      // The failure is an alert for ADMIN, and for the judge of the case when an entry of it is to blame.
+      const alerts = (await ok(l.api, l.tokens.admin, `{ ledgerAlerts { nodes { log caseId firstFailing reason } } }`)).ledgerAlerts.nodes;
+      expect(alerts).toEqual([expect.objectContaining({ log: 'EVIDENCE', reason: result.evidence.failure.reason })]);
+      const judgeAlerts = (await ok(l.api, l.tokens.judge, `{ ledgerAlerts { totalCount } }`)).ledgerAlerts.totalCount;
+      expect(judgeAlerts).toBe(alerts[0].caseId === l.caseId ? 1 : 0);
+    } finally {
+      await l.api.close();
+    }
+  });
+
+  it('detects a rewritten audit chain (recomputed hashes) and deleted newest audit rows against the signed audit head', async () => {
+    const l = await ledgerWithThreeItems();
+    try {
+      const heldSeq = Number(l.heldAuditHead.split('\n')[1]);
+      // Rewrite: change one row's details and recompute every hash from there with the database's own function.
+      await withClient(l.api.url, async (c) => {
+        await c.query(`SET session_replication_role = replica`);
+        await c.query(`UPDATE audit_event SET details = '{"rewritten": true}' WHERE seq = 2`);
+        await c.query(`
+          DO $$ DECLARE r record; prev bytea; BEGIN
+            FOR r IN SELECT * FROM audit_event WHERE seq >= 2 ORDER BY seq LOOP
+              SELECT hash INTO prev FROM audit_event WHERE seq = r.seq - 1;
+              UPDATE audit_event SET prev_hash = prev, hash = audit_event_digest(prev, r.seq, r.occurred_at, r.actor_id, r.organisation_id, r.case_id,
+                r.action, r.subject_type, r.subject_id, r.request_id, r.details) WHERE seq = r.seq;
+            END LOOP; END $$`);
+      });
+      // The chain itself is consistent again (what verifyAuditChain alone checks)…
+      const chain = await ok(l.api, l.tokens.admin, `mutation { verifyAuditChain { id } }`);
+      expect(JSON.parse((await waitForJob(l.api.gql, l.tokens.admin, chain.verifyAuditChain.id)).result!)).toMatchObject({ intact: true });
+      // …but not with the signed head.
+      const rewritten = await apiCheck(l);
+      expect(rewritten.audit.failure).toMatchObject({ index: heldSeq });
+      expect(rewritten.audit.failure.reason).toMatch(/differs from .*: the chain was rewritten/);
+
+      // verifyLedger itself records an audit row (which takes the next seq): delete enough that the chain stays short of the head.
+      await tamper(l, `DELETE FROM audit_event WHERE seq >= $1`, [heldSeq - 2]);
+      const truncated = await apiCheck(l);
+      expect(truncated.audit.failure.reason).toMatch(new RegExp(`the audit chain ends at \\d+ but .* signed ${heldSeq}: rows were deleted`));
+    } finally {
+      await l.api.close();
+    }
+  });
+
+  it('checkpoints both logs on schedule into files the operator can ship, and queues a verification and the obligation-failure job', async () => {
+    const l = await ledgerWithThreeItems();
+    try {
+      const jobs = await l.api.app.get(LedgerSchedule).runOnce();
+      expect(jobs).not.toBeNull();
+      const files = readdirSync(l.config.ledger.checkpointDir);
+      expect(files).toEqual(expect.arrayContaining([expect.stringMatching(/^evidence-000000000003-[0-9a-f]{16}\.note$/), expect.stringMatching(/^audit-\d{12}-[0-9a-f]{16}\.note$/)]));
+      expect(existsSync(join(l.config.ledger.checkpointDir, files.find((f) => f.startsWith('evidence-'))!))).toBe(true);
+      const done = await waitForJob(l.api.gql, l.tokens.admin, jobs!.verify.id);
+      expect(JSON.parse(done.result!)).toMatchObject({ intact: true });
+      expect((await waitForJob(l.api.gql, l.tokens.admin, jobs!.obligations.id)).status).toBe('COMPLETED');
+    } finally {
+      await l.api.close();
+    }
+  });
+});
