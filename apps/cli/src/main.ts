@@ -19,6 +19,7 @@ const GROUPS: Record<string, () => Command[]> = {
   },
   claimants: () => [(require('./commands/claimants.commands') as typeof import('./commands/claimants.commands')).claimantsCommand()],
   calendar: () => [(require('./commands/calendar.commands') as typeof import('./commands/calendar.commands')).calendarCommand()],
+  documents: () => [(require('./commands/documents.commands') as typeof import('./commands/documents.commands')).documentsCommand()],
 };
 const GROUP_OF: Record<string, keyof typeof GROUPS> = {
   migrate: 'platform',
@@ -30,6 +31,7 @@ const GROUP_OF: Record<string, keyof typeof GROUPS> = {
   dataset: 'dataset',
   claimants: 'claimants',
   calendar: 'calendar',
+  documents: 'documents',
 };
 
 /** `leakcase <command>`: the same services as the API, from a terminal. */

@@ -183,16 +183,15 @@ export class DocumentsService implements OnModuleInit {
   /** What the document says of its case, in the caller's view. */
   private async facts(actor: Actor, caseModel: CaseModel, manager: EntityManager, withClasses: boolean): Promise<CaseFacts> {
     const view = caseMemberView(actor);
-    const [author, court, parties, incidents, datasets, announcement, recommendation, members] = await Promise.all([
-      this.repository.organisation(manager, actor.organisationId),
-      this.repository.organisation(manager, caseModel.courtId),
-      this.repository.parties(manager, caseModel.id),
-      this.repository.incidents(manager, caseModel.id),
-      this.repository.ownDatasets(manager, caseModel.id, actor.organisationId),
-      this.repository.deadline(manager, caseModel.id, 'PRE_LITIGATION_ANNOUNCEMENT'),
-      this.repository.deadline(manager, caseModel.id, 'PROCURATORIAL_RECOMMENDATION_RESPONSE'),
-      this.repository.memberTotals(manager, caseModel.id, view),
-    ]);
+    // One after the other: `manager` is the snapshot's one connection.
+    const author = await this.repository.organisation(manager, actor.organisationId);
+    const court = await this.repository.organisation(manager, caseModel.courtId);
+    const parties = await this.repository.parties(manager, caseModel.id);
+    const incidents = await this.repository.incidents(manager, caseModel.id);
+    const datasets = await this.repository.ownDatasets(manager, caseModel.id, actor.organisationId);
+    const announcement = await this.repository.deadline(manager, caseModel.id, 'PRE_LITIGATION_ANNOUNCEMENT');
+    const recommendation = await this.repository.deadline(manager, caseModel.id, 'PROCURATORIAL_RECOMMENDATION_RESPONSE');
+    const members = await this.repository.memberTotals(manager, caseModel.id, view);
     const classes: DocumentClass[] = [];
     if (withClasses) {
       for (const klass of await this.caseClasses(actor, caseModel.id)) {

@@ -182,14 +182,15 @@ const roster: DocumentBuilder = (ctx) => {
         name: t.sheet.roster,
         count: source.count,
         columns: [
+          // Widths in 91sts of the frame (467 pt); maxChars keep a cell inside its column at 8.5 pt.
           { header: c.no, width: 7, format: 'count' },
-          { header: c.klass, width: 5, format: 'count' },
-          { header: c.name, width: 9, maxChars: 8 },
-          { header: c.idNumber, width: 17, maxChars: 20 },
-          { header: c.basis, width: 20, maxChars: t.language === 'ZH' ? 14 : 34 },
-          { header: c.subclass, width: 11, maxChars: t.language === 'ZH' ? 6 : 16 },
-          { header: c.state, width: 9, maxChars: t.language === 'ZH' ? 4 : 12 },
-          { header: c.loss, width: 11, format: 'fen' },
+          { header: c.klass, width: 6, format: 'count' },
+          { header: c.name, width: 7, maxChars: 6 },
+          { header: c.idNumber, width: 16, maxChars: 20 },
+          { header: c.basis, width: 25, maxChars: t.language === 'ZH' ? 13 : 29 },
+          { header: c.subclass, width: 12, maxChars: t.language === 'ZH' ? 6 : 14 },
+          { header: c.state, width: 8, maxChars: t.language === 'ZH' ? 3 : 10 },
+          { header: c.loss, width: 10, format: 'fen' },
         ],
         rows: async function* () {
           for await (const batch of source.rows()) yield batch.map((r) => [++no, ...toCells(r)]);

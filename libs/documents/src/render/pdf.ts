@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import PDFDocument from 'pdfkit';
@@ -17,8 +18,8 @@ const LINE_GAP = 4;
 
 /**
  * The fixed geometry of table rows: a streamed table's pages follow from its row count alone
- * (rows per page = (frame height - header) / row height), so no page is kept in memory to number
- * them (see renderPdf).
+ * (rows per page = (frame height - header row) / row height), so no page is kept in memory to
+ * number them (see renderPdf). A header row is at least headerHeight, taller when a header wraps.
  */
 export const TABLE = Object.freeze({ headerHeight: 22, rowHeight: 15, fontSize: 8.5, headerFontSize: 8.5, padding: 4 });
 
@@ -65,10 +66,14 @@ function newDocument(spec: DocumentSpec, labels: PdfLabels): PDFKit.PDFDocument 
     lang: labels.lang,
     info: { Title: spec.title, Creator: 'leakcase', Producer: 'leakcase (pdfkit)' },
   });
-  doc.registerFont('regular', FONT_REGULAR);
-  doc.registerFont('bold', FONT_BOLD);
+  fonts ??= { regular: readFileSync(FONT_REGULAR), bold: readFileSync(FONT_BOLD) };
+  doc.registerFont('regular', fonts.regular);
+  doc.registerFont('bold', fonts.bold);
   return doc;
 }
+
+/** The font files, read once per process (about 16 MB each; pdfkit embeds the glyphs used). */
+let fonts: { regular: Buffer; bold: Buffer } | undefined;
 
 /**
  * One pass over the blocks. With `total` null it only counts pages (nothing is read from a
@@ -183,6 +188,12 @@ async function layout(
     });
   }
 
+  /** The header row's height: its longest header wrapped in its column, at least TABLE.headerHeight. */
+  function headerHeightOf(cols: Column[], at: { x: number; w: number }[]): number {
+    doc.font('bold').fontSize(TABLE.headerFontSize);
+    return Math.max(TABLE.headerHeight, ...cols.map((c, i) => doc.heightOfString(c.header, { width: at[i].w - 2 * TABLE.padding, lineGap: 1 }) + 2 * TABLE.padding));
+  }
+
   function headerRow(cols: Column[], at: { x: number; w: number }[], height: number): void {
     const y = doc.y;
     doc.rect(left, y, width(), height).fillAndStroke('#e8e8e8', '#444444');
@@ -202,8 +213,7 @@ async function layout(
   /** A table whose rows wrap (few rows: parties, metrics); its header repeats on each new page. */
   function staticTable(cols: Column[], rows: Cell[][]): void {
     const at = columns(cols);
-    doc.font('bold').fontSize(TABLE.headerFontSize);
-    const headerHeight = Math.max(TABLE.headerHeight, ...cols.map((c, i) => doc.heightOfString(c.header, { width: at[i].w - 2 * TABLE.padding, lineGap: 1 }) + 2 * TABLE.padding));
+    const headerHeight = headerHeightOf(cols, at);
     ensure(headerHeight + TABLE.rowHeight);
     headerRow(cols, at, headerHeight);
     for (const row of rows) {
@@ -232,24 +242,25 @@ async function layout(
    */
   async function streamTable(block: Extract<Block, { kind: 'stream-table' }>, dry: boolean): Promise<number> {
     const top = PAGE.margins.top;
-    const perPage = Math.floor((bottom() - top - TABLE.headerHeight) / TABLE.rowHeight);
-    const breakFirst = doc.y + TABLE.headerHeight + TABLE.rowHeight > bottom();
-    if (dry) {
-      const startY = breakFirst ? top : doc.y;
-      const onFirst = Math.floor((bottom() - startY - TABLE.headerHeight) / TABLE.rowHeight);
-      return (breakFirst ? 1 : 0) + (block.count > onFirst ? Math.ceil((block.count - onFirst) / perPage) : 0);
-    }
     const cols = block.columns;
     const at = columns(cols);
+    const header = headerHeightOf(cols, at);
+    const perPage = Math.floor((bottom() - top - header) / TABLE.rowHeight);
+    const breakFirst = doc.y + header + TABLE.rowHeight > bottom();
+    if (dry) {
+      const startY = breakFirst ? top : doc.y;
+      const onFirst = Math.floor((bottom() - startY - header) / TABLE.rowHeight);
+      return (breakFirst ? 1 : 0) + (block.count > onFirst ? Math.ceil((block.count - onFirst) / perPage) : 0);
+    }
     if (breakFirst) doc.addPage();
-    headerRow(cols, at, TABLE.headerHeight);
+    headerRow(cols, at, header);
     let y = doc.y;
     let written = 0;
     for await (const batch of block.rows()) {
       for (const row of batch) {
         if (y + TABLE.rowHeight > bottom()) {
           doc.addPage();
-          headerRow(cols, at, TABLE.headerHeight);
+          headerRow(cols, at, header);
           y = doc.y;
         }
         doc.font('regular').fontSize(TABLE.fontSize);

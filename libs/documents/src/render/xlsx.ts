@@ -73,14 +73,13 @@ export async function renderXlsx(
   await summary.commit();
 
   for (const table of tables) {
-    const sheet = workbook.addWorksheet(table.name.slice(0, 31));
+    const sheet = workbook.addWorksheet(table.name.slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
     sheet.columns = table.columns.map((c) => ({
       header: neutraliseFormula(c.format === 'fen' ? moneyHeader(c.header) : c.header),
       width: Math.max(10, Math.round(c.width * 4)),
       style: c.format ? { numFmt: NUM_FMT[c.format] } : {},
     }));
     sheet.getRow(1).font = { bold: true };
-    sheet.views = [{ state: 'frozen', ySplit: 1 }];
     const add = (row: Cell[]) => sheet.addRow(row.map((v, i) => cellValue(table.columns[i], v))).commit();
     if (table.kind === 'table') {
       table.rows.forEach(add);

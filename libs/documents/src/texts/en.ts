@@ -254,7 +254,7 @@ export const EN: DocumentTexts = {
       merged
         ? `The court's merged view: every class member enrolled by the parties of the case, identifiers masked. Prepared by ${author}.`
         : `Only the class members enrolled by ${author}, with what it recorded; identifiers masked.`,
-    columns: { no: 'No.', klass: 'Class', name: 'Name', idNumber: 'ID number', basis: 'Basis', subclass: 'Subclass', state: 'Status', loss: 'Declared loss' },
+    columns: { no: 'No.', klass: 'Cl.', name: 'Name', idNumber: 'ID number', basis: 'Basis', subclass: 'Subclass', state: 'Status', loss: 'Declared loss' },
     classColumns: { no: 'Class', name: 'Name', status: 'Status', total: 'Members', current: 'Current', admitted: 'Admitted', excluded: 'Excluded', optedOut: 'Opted out' },
     noMembers: 'The case has no class members yet.',
   },

@@ -153,7 +153,7 @@ export const ZH: DocumentTexts = {
   enums,
   pageOf: (page, pages) => `第 ${page} 页 / 共 ${pages} 页`,
   number: (value, format) => (format === 'fen' ? yuan(value) : format === 'share' ? `${grouped(value * 100, 1)}%` : grouped(value, 0)),
-  money: (fen) => `人民币 ${yuan(fen)} 元`,
+  money: (fen) => `人民币${yuan(fen)}元`,
   moneyHeader: (header) => `${header}（元）`,
   date,
   ordinal: (n) => `${chineseNumber(n)}、`,
@@ -193,7 +193,7 @@ export const ZH: DocumentTexts = {
   },
   membersFacts: (m, merged) =>
     `${merged ? '经合并各方登记' : '经本单位登记'}，本案群体现有成员 ${grouped(m.current, 0)} 人，其中经数据集比对或泄露通知核实 ${grouped(m.verified, 0)} 人；` +
-    `申报财产损失的成员 ${grouped(m.lossMembers, 0)} 人，申报损失合计人民币 ${yuan(m.lossSumFen)} 元。`,
+    `申报财产损失的成员 ${grouped(m.lossMembers, 0)} 人，申报损失合计人民币${yuan(m.lossSumFen)}元。`,
   headings: {
     claims: '诉讼请求',
     factsAndReasons: '事实和理由',
@@ -213,7 +213,7 @@ export const ZH: DocumentTexts = {
       `判令被告在国家级媒体上公开赔礼道歉，其方式和范围与侵权行为的影响范围相当（${CIVIL_CODE}第一千条）；`,
       '判令被告采取措施消除影响，包括通知已获取泄露信息的第三方删除相关信息；',
       f.members.lossSumFen > 0
-        ? `判令被告赔偿损失${'人民币 ' + yuan(f.members.lossSumFen) + ' 元'}（群体成员申报的财产损失合计，${PIPL}第六十九条第二款、${CIVIL_CODE}第一千一百八十二条），支付至公益诉讼专项资金账户；`
+        ? `判令被告赔偿损失${ZH.money(f.members.lossSumFen)}（群体成员申报的财产损失合计，${PIPL}第六十九条第二款、${CIVIL_CODE}第一千一百八十二条），支付至公益诉讼专项资金账户；`
         : `判令被告赔偿损失，数额由人民法院根据实际情况确定（${PIPL}第六十九条第二款、${CIVIL_CODE}第一千一百八十二条），支付至公益诉讼专项资金账户；`,
       '判令被告承担本案诉讼费用。',
     ],
@@ -249,7 +249,7 @@ export const ZH: DocumentTexts = {
     measures: (f) => [
       `依法履行监督管理职责，责令${handlerNames(f)}改正，立即停止违法处理个人信息的行为，删除违法处理的个人信息（${PIPL}第六十六条）；`,
       `对${handlerNames(f)}的违法个人信息处理活动依法调查、处理（${PIPL}第六十一条第四项）；`,
-      '督促其依照个人信息保护法第五十七条通知受影响的个人并采取补救措施；',
+      `督促其依照${PIPL}第五十七条通知受影响的个人并采取补救措施；`,
       '建立健全常态化监管机制，防止类似问题再次发生。',
     ],
     response: (f) =>
