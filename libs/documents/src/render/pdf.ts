@@ -57,6 +57,19 @@ export async function renderPdf(spec: DocumentSpec, out: Writable, labels: PdfLa
   return { pages };
 }
 
+/** How many streamed pages share one font layout cache (see forgetLayouts). */
+const LAYOUT_CACHE_PAGES = 16;
+
+/**
+ * Empties pdfkit's per-font cache of laid-out words. It keeps every distinct word for the life of
+ * the document (in a roster: every row number and masked ID number), so it would grow with the
+ * class; emptied every few pages it keeps the repeated words' speed-up and a flat memory.
+ */
+function forgetLayouts(doc: PDFKit.PDFDocument): void {
+  const families = (doc as unknown as { _fontFamilies: Record<string, { layoutCache?: object }> })._fontFamilies;
+  for (const font of Object.values(families)) if (font.layoutCache) font.layoutCache = Object.create(null);
+}
+
 function newDocument(spec: DocumentSpec, labels: PdfLabels): PDFKit.PDFDocument {
   const doc = new PDFDocument({
     size: PAGE.size,
@@ -260,6 +273,7 @@ async function layout(
       for (const row of batch) {
         if (y + TABLE.rowHeight > bottom()) {
           doc.addPage();
+          if (page % LAYOUT_CACHE_PAGES === 0) forgetLayouts(doc);
           headerRow(cols, at, header);
           y = doc.y;
         }

@@ -2,18 +2,15 @@ import type { LeakIncident } from '@app/leaks';
 import { DocumentKind, DocumentLanguage } from '../rules/document-kinds';
 import type { CaseFacts } from '../content/case-facts';
 import type { DocumentTexts } from './texts';
-import { yuan } from './zh';
+import { grouped, yuan } from './format';
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-const grouped = (value: number, decimals: number) =>
-  value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 const date = (iso: string) => {
   const [y, m, d] = iso.split('-').map(Number);
   return `${d} ${MONTHS[m - 1]} ${y}`;
 };
 const list = (items: string[]) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
 const title = (value: string) => value.charAt(0) + value.slice(1).toLowerCase().replaceAll('_', ' ');
-const named = (values: Record<string, string>) => values;
 
 const LIABILITY_SOURCE: Record<string, string> = {
   PRESUMED_FAULT: 'PIPL art. 69(1); Civil Code art. 1165(2)',
@@ -23,12 +20,12 @@ const LIABILITY_SOURCE: Record<string, string> = {
 };
 
 const enums: DocumentTexts['enums'] = {
-  caseType: named({
+  caseType: {
     CIVIL_PUBLIC_INTEREST: 'civil public-interest litigation',
     ADMINISTRATIVE_PUBLIC_INTEREST: 'administrative public-interest litigation',
     REPRESENTATIVE_ACTION: 'representative action',
     SUPPORTED: 'supported suit',
-  }),
+  },
   partyRole: { PLAINTIFF: 'Plaintiff', SUPPORTER: 'Supporting party', DEFENDANT: 'Defendant', AGENCY: 'Agency', REPRESENTATIVE: 'Representative' },
   organisationKind: {
     PROCURATORATE: "people's procuratorate",

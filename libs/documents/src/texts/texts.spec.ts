@@ -4,7 +4,8 @@ import { ClassAnomalyKind, ClassStatus, MemberState, ReviewDecisionKind, Subclas
 import { DataCategory, DiscoveryChannel, HandlerRole } from '@app/leaks';
 import { OrganisationKind } from '@app/platform';
 import { EN } from './en';
-import { chineseNumber, yuan, ZH } from './zh';
+import { yuan } from './format';
+import { chineseNumber, ZH } from './zh';
 
 describe('document texts', () => {
   it('writes fen as yuan with two decimals and thousands separators, without floating point', () => {

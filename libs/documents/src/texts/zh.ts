@@ -1,6 +1,7 @@
 import type { LeakIncident } from '@app/leaks';
 import { DocumentKind, DocumentLanguage } from '../rules/document-kinds';
 import type { CaseFacts, DocumentParty } from '../content/case-facts';
+import { grouped, yuan } from './format';
 import type { DocumentTexts } from './texts';
 
 const DIGITS = '零一二三四五六七八九';
@@ -13,15 +14,6 @@ export function chineseNumber(n: number): string {
   return `${tens === 1 ? '' : DIGITS[tens]}十${ones ? DIGITS[ones] : ''}`;
 }
 
-const grouped = (value: number, decimals: number) =>
-  value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
-
-/** Fen to yuan text without floating point: 238228 -> '2,382.28'. */
-export function yuan(fen: number): string {
-  const sign = fen < 0 ? '-' : '';
-  const abs = Math.abs(fen);
-  return `${sign}${grouped(Math.floor(abs / 100), 0)}.${String(abs % 100).padStart(2, '0')}`;
-}
 
 const PIPL = '《中华人民共和国个人信息保护法》';
 const CIVIL_CODE = '《中华人民共和国民法典》';
