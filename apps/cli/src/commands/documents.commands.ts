@@ -61,7 +61,7 @@ export function documentsCommand(): Command {
         await copyFile(file.path, options.out);
         const d = file.document;
         process.stdout.write(
-          `${d.kind} ${d.language} ${d.format} version ${d.version}: ${options.out} (${d.sizeBytes} bytes${d.pageCount ? `, ${d.pageCount} pages` : ''}, sha256 ${d.sha256})\n`,
+          `${d.kind} ${d.language} ${d.format} version ${d.version}: ${options.out} (${d.sizeBytes} bytes${d.pageCount ? `, ${d.pageCount} page${d.pageCount === 1 ? '' : 's'}` : ''}, sha256 ${d.sha256})\n`,
         );
       }),
     );
