@@ -30,7 +30,7 @@ import type { DocumentGeneration, DocumentModel, GenerateDocumentInput } from '.
 import { DocumentsRepository } from './documents.repository';
 import { renderPdf } from './render/pdf';
 import { renderXlsx } from './render/xlsx';
-import { DOCUMENT_KINDS, DocumentFormat, type DocumentKind, type DocumentLanguage } from './rules/document-kinds';
+import { DOCUMENT_KINDS, DocumentFormat, DocumentKind, type DocumentLanguage } from './rules/document-kinds';
 import { TEXTS } from './texts';
 
 /** The job kind of a large roster. */
@@ -180,8 +180,11 @@ export class DocumentsService implements OnModuleInit {
     }
   }
 
-  /** What the document says of its case, in the caller's view. */
-  private async facts(actor: Actor, caseModel: CaseModel, manager: EntityManager, withClasses: boolean): Promise<CaseFacts> {
+  /**
+   * What the document says of its case, in the caller's view; of its classes nothing (`none`),
+   * their compositions (`counts`), or with their anomalies and decisions too (`full`).
+   */
+  private async facts(actor: Actor, caseModel: CaseModel, manager: EntityManager, classDetail: 'none' | 'counts' | 'full'): Promise<CaseFacts> {
     const view = caseMemberView(actor);
     // One after the other: `manager` is the snapshot's one connection.
     const author = await this.repository.organisation(manager, actor.organisationId);
@@ -193,19 +196,20 @@ export class DocumentsService implements OnModuleInit {
     const recommendation = await this.repository.deadline(manager, caseModel.id, 'PROCURATORIAL_RECOMMENDATION_RESPONSE');
     const members = await this.repository.memberTotals(manager, caseModel.id, view);
     const classes: DocumentClass[] = [];
-    if (withClasses) {
+    if (classDetail !== 'none') {
+      const full = classDetail === 'full';
       for (const klass of await this.caseClasses(actor, caseModel.id)) {
         const [composition, decisions, anomalies] = await Promise.all([
           this.classes.composition(actor, klass.id),
-          this.classes.decisions(actor, klass.id, DECISIONS_LISTED),
+          full ? this.classes.decisions(actor, klass.id, DECISIONS_LISTED) : null,
           Promise.all(
-            Object.values(ClassAnomalyKind).map(async (kind) => ({
+            (full ? Object.values(ClassAnomalyKind) : []).map(async (kind) => ({
               kind,
               members: (await this.classes.anomalies(actor, klass.id, kind, SHARED_PHONE_THRESHOLD, 1)).totalCount,
             })),
           ),
         ]);
-        classes.push({ klass, composition, anomalies, decisions: decisions.nodes, decisionsTotal: decisions.totalCount });
+        classes.push({ klass, composition, anomalies, decisions: decisions?.nodes ?? [], decisionsTotal: decisions?.totalCount ?? 0 });
       }
     }
     return {
@@ -251,7 +255,8 @@ export class DocumentsService implements OnModuleInit {
     try {
       await runner.startTransaction('REPEATABLE READ');
       const rule = DOCUMENT_KINDS[kind];
-      const facts = await this.facts(actor, caseModel, runner.manager, true);
+      const detail = kind === DocumentKind.CLASS_COMPOSITION_REPORT ? 'full' : rule.perMember ? 'counts' : 'none';
+      const facts = await this.facts(actor, caseModel, runner.manager, detail);
       const classIds = facts.classes.map((k) => k.klass.id);
       const roster = rule.perMember
         ? { count: await this.repository.rosterCount(runner.manager, classIds, view), rows: () => this.repository.rosterRows(runner.manager, classIds, view) }

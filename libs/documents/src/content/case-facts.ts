@@ -28,9 +28,9 @@ export interface DocumentDataset {
 export interface DocumentClass {
   klass: ClassModel;
   composition: ClassComposition;
-  /** Current members of each anomaly kind, in the viewer's view. */
+  /** Current members of each anomaly kind, in the viewer's view (the composition report's only). */
   anomalies: { kind: string; members: number }[];
-  /** The decisions the viewer may see, oldest first (at most DECISIONS_LISTED). */
+  /** The decisions the viewer may see, oldest first (at most DECISIONS_LISTED; the composition report's only). */
   decisions: ReviewDecision[];
   decisionsTotal: number;
 }
@@ -53,6 +53,7 @@ export interface CaseFacts {
   announcement: { trigger: string; due: string } | null;
   /** The agency's response period to the recommendation, if opened. */
   recommendation: { trigger: string; due: string; urgent: boolean } | null;
+  /** The case's classes, oldest first (the roster and the composition report read them). */
   classes: DocumentClass[];
   /** Current members across the case's classes in the view, once each, and their declared losses (the largest per person). */
   members: { current: number; verified: number; lossMembers: number; lossSumFen: number };

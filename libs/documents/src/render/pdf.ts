@@ -267,6 +267,7 @@ async function layout(
     }
     if (breakFirst) doc.addPage();
     headerRow(cols, at, header);
+    doc.font('regular').fontSize(TABLE.fontSize);
     let y = doc.y;
     let written = 0;
     for await (const batch of block.rows()) {
@@ -275,9 +276,9 @@ async function layout(
           doc.addPage();
           if (page % LAYOUT_CACHE_PAGES === 0) forgetLayouts(doc);
           headerRow(cols, at, header);
+          doc.font('regular').fontSize(TABLE.fontSize);
           y = doc.y;
         }
-        doc.font('regular').fontSize(TABLE.fontSize);
         for (let i = 0; i < row.length; i++) {
           const column = cols[i];
           let t = cellText(column, row[i]);
