@@ -122,8 +122,8 @@ export async function rosterBench(): Promise<BenchFigure[]> {
       let started = performance.now();
       const caseId = await rosterCase(db, 'main', MEMBERS, ids);
       log(`${MEMBERS} members made in SQL in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-      // Warm-up (fonts read and parsed, plans cached) on the same roster.
-      await roster(caseId);
+      // Warm-up (fonts read, code compiled) on a small roster.
+      await roster(await rosterCase(db, 'warm', 2_000, ids));
       const before = process.memoryUsage().rss;
       started = performance.now();
       const { result, peak } = await withPeakRss(() => roster(caseId));
