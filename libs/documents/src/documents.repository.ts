@@ -211,22 +211,13 @@ export class DocumentsRepository {
    */
   async *rosterRows(manager: EntityManager, classIds: string[], view: EnrolmentView): AsyncGenerator<RosterRow[]> {
     for (const [index, classId] of classIds.entries()) {
-      let after: string | null = null;
+      // The next batch is asked for before this one is handed over, so the database reads it
+      // while the caller lays this one out.
+      let pending = this.rosterBatch(manager, classId, view, null);
       for (;;) {
-        const p = new SqlParams();
-        const c = p.add(classId);
-        const members = classMembersIn(view, p);
-        const enrolments = classEnrolmentsIn(view, p, c);
-        const rows: any[] = await manager.query(
-          `SELECT m.claimant_id, coalesce(e.name_masked, cl.name_masked) AS name_masked, cl.id_number_masked, m.bases::text[] AS bases,
-                  m.subclass, m.state, m.declared_loss_fen::text AS loss
-             FROM ${members} m JOIN claimant cl ON cl.id = m.claimant_id
-             LEFT JOIN LATERAL (SELECT e.name_masked FROM ${enrolments} e WHERE e.claimant_id = m.claimant_id ORDER BY e.created_at, e.id LIMIT 1) e ON true
-            WHERE m.class_id = ${c} ${after ? `AND m.claimant_id > ${p.add(after)}::uuid` : ''}
-            ORDER BY m.claimant_id LIMIT ${ROSTER_BATCH}`,
-          p.values,
-        );
+        const rows = await pending;
         if (!rows.length) break;
+        pending = rows.length < ROSTER_BATCH ? Promise.resolve([]) : this.rosterBatch(manager, classId, view, rows[rows.length - 1].claimant_id);
         yield rows.map((r) => ({
           classNo: index + 1,
           nameMasked: r.name_masked,
@@ -236,9 +227,31 @@ export class DocumentsRepository {
           state: r.state,
           declaredLossFen: r.loss === null ? null : Number(r.loss),
         }));
-        if (rows.length < ROSTER_BATCH) break;
-        after = rows[rows.length - 1].claimant_id;
       }
     }
+  }
+
+  /** One keyset batch of a class's roster rows after claimant `after`. */
+  private rosterBatch(manager: EntityManager, classId: string, view: EnrolmentView, after: string | null): Promise<any[]> {
+    const batch = this.rosterQuery(manager, classId, view, after);
+    // Awaited by the loop; handled here too, so a batch nobody awaits (the caller stopped) cannot fail the process.
+    batch.catch(() => undefined);
+    return batch;
+  }
+
+  private rosterQuery(manager: EntityManager, classId: string, view: EnrolmentView, after: string | null): Promise<any[]> {
+    const p = new SqlParams();
+    const c = p.add(classId);
+    const members = classMembersIn(view, p);
+    const enrolments = classEnrolmentsIn(view, p, c);
+    return manager.query(
+      `SELECT m.claimant_id, coalesce(e.name_masked, cl.name_masked) AS name_masked, cl.id_number_masked, m.bases::text[] AS bases,
+              m.subclass, m.state, m.declared_loss_fen::text AS loss
+         FROM ${members} m JOIN claimant cl ON cl.id = m.claimant_id
+         LEFT JOIN LATERAL (SELECT e.name_masked FROM ${enrolments} e WHERE e.claimant_id = m.claimant_id ORDER BY e.created_at, e.id LIMIT 1) e ON true
+        WHERE m.class_id = ${c} ${after ? `AND m.claimant_id > ${p.add(after)}::uuid` : ''}
+        ORDER BY m.claimant_id LIMIT ${ROSTER_BATCH}`,
+      p.values,
+    );
   }
 }
