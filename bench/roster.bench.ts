@@ -6,6 +6,7 @@ import PDFDocument from 'pdfkit';
 import type { Client } from 'pg';
 import { type Actor, OrganisationKind, Role } from '@app/platform';
 import { DocumentFormat, DocumentKind, DocumentLanguage, DocumentsService, FONT_REGULAR, PAGE, TABLE } from '@app/documents';
+import { grouped, yuan } from '../libs/documents/src/texts/format';
 import { createApi } from '../apps/api/src/bootstrap';
 import { type BenchFigure, benchConfig, benchDatabase, scratchDir, withClient } from './harness';
 
@@ -16,6 +17,24 @@ const RSS_TARGET_MB = 400;
 
 const log = (line: string) => process.stderr.write(`  [roster] ${line}\n`);
 const mb = (bytes: number) => bytes / (1024 * 1024);
+
+/** Ten regions of issue: with the last four digits, 100,000 distinct masks, as many as people in a real roster (a mask repeats rarely). */
+const REGIONS = ['110', '120', '130', '310', '320', '330', '440', '510', '610', '650'];
+const MASKED_ID_SQL = `(ARRAY[${REGIONS.map((r) => `'${r}'`).join(',')}])[1 + i % 10] || '***********' || lpad(((i / 10) % 10000)::text, 4, '0')`;
+const maskedId = (i: number) => `${REGIONS[i % 10]}***********${String(Math.floor(i / 10) % 10000).padStart(4, '0')}`;
+/** Row i's cells as the roster shows them (the SQL below makes the same facts). */
+const SUBCLASS_ZH = ['一般组', '财产损失组', '敏感信息组'];
+const STATE_ZH = ['待审查', '已确认', '已登记', '已排除'];
+const bareCells = (i: number): string[] => [
+  grouped(i, 0),
+  '1',
+  '张*',
+  maskedId(i),
+  i % 5 === 0 ? '数据集比对、本人申报' : i % 2 === 0 ? '数据集比对' : '本人申报',
+  SUBCLASS_ZH[i % 3],
+  STATE_ZH[i % 4],
+  i % 10 === 0 ? yuan(100 + ((i * 7919) % 5000000)) : '—',
+];
 
 /**
  * A filed case at the court with one class of `n` members made in SQL (claimants with masked
@@ -35,7 +54,7 @@ async function rosterCase(db: Client, tag: string, n: number, ids: { court: stri
   await db.query(`CREATE UNLOGGED TABLE bench_roster_${tag} AS SELECT i, gen_random_uuid() AS id FROM generate_series(1, $1::int) i`, [n]);
   await db.query(
     `INSERT INTO claimant (id, id_number_index, id_number_masked, name_masked)
-     SELECT id, sha256(convert_to('roster-${tag}-' || i, 'UTF8')), '110***********' || lpad((i % 10000)::text, 4, '0'), '张*' FROM bench_roster_${tag}`,
+     SELECT id, sha256(convert_to('roster-${tag}-' || i, 'UTF8')), ${MASKED_ID_SQL}, '张*' FROM bench_roster_${tag}`,
   );
   await db.query(
     `INSERT INTO class_member (class_id, claimant_id, case_id, state, subclass, bases, verified, data_categories, harm_types,
@@ -72,7 +91,7 @@ async function bareLoop(file: string, rows: number, perPage: number): Promise<{ 
       doc.font('regular').fontSize(TABLE.fontSize);
     }
     const y = PAGE.margins.top + TABLE.headerHeight + (i % perPage) * TABLE.rowHeight + TABLE.padding;
-    const cells = [String(i + 1), '1', '张*', `110***********${String(i % 10000).padStart(4, '0')}`, i % 5 === 0 ? '数据集比对、本人申报' : '本人申报', '一般组', '待审查', i % 10 === 0 ? '12,345.67' : '—'];
+    const cells = bareCells(i + 1);
     for (let c = 0; c < cells.length; c++) doc.text(cells[c], xs[c], y, { lineBreak: false });
   }
   doc.end();
