@@ -8,6 +8,7 @@ import { enrolBench } from './enrol.bench';
 import { rematchBench } from './rematch.bench';
 import { sheetsBench } from './sheets.bench';
 import { ledgerBench } from './ledger.bench';
+import { rosterBench } from './roster.bench';
 
 /** Every benchmark, in order. Each returns figures with a baseline measured in the same run. */
 const BENCHMARKS: Record<string, () => Promise<BenchFigure[]>> = {
@@ -19,6 +20,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchFigure[]>> = {
   rematch: rematchBench,
   sheets: sheetsBench,
   ledger: ledgerBench,
+  roster: rosterBench,
 };
 
 /** Prints figures as a table on stdout. */

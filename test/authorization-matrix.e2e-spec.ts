@@ -235,6 +235,10 @@ describe('authorization matrix', () => {
       i: { caseId, name: 'Matrix class', definition: 'Everyone exposed by the matrix incident', incidentIds: [incident1] },
     })).formClass.class.id;
 
+    const documentId = (await ok(api, assoc1, `mutation($i: GenerateDocumentInput!) { generateDocument(input: $i) { document { id } } }`, {
+      i: { caseId, kind: 'CLASS_COMPOSITION_REPORT', language: 'ZH' },
+    })).generateDocument.document.id;
+
     let next = 1000;
     const csv = (incidentId: string) => `${CSV_HEADER}\n${csvRow(next++, incidentId)}\n`;
     const imported = await request(server).post('/claimants/import').set('authorization', `Bearer ${assoc1}`)
@@ -289,6 +293,7 @@ describe('authorization matrix', () => {
       jobId: upload.jobId!,
       datasetId: upload.datasetId,
       importId: imported.body.importId,
+      documentId,
       person: () => next++,
       unique: () => `${Date.now().toString(36)}${++suffix}`,
       newCase: async () => (await ok(api, assoc1, `mutation($i: OpenCaseInput!) { openCase(input: $i) { id } }`, {
@@ -321,7 +326,7 @@ describe('authorization matrix', () => {
       csv,
       enrolment: (incidentId) => enrolInput(next++, incidentId),
     };
-    secrets = [caseId, classId, incident1, evidenceId, lawful.id, ownIncident.assoc1!, ownIncident.desig1!, upload.jobId!, upload.datasetId, imported.body.importId, ...people.values()];
+    secrets = [caseId, classId, incident1, evidenceId, lawful.id, ownIncident.assoc1!, ownIncident.desig1!, upload.jobId!, upload.datasetId, imported.body.importId, documentId, ...people.values()];
   });
 
   afterAll(async () => {

@@ -23,7 +23,7 @@ describe('the leakcase command line', () => {
 
   it('lists every command group in its help', async () => {
     const { stdout } = await leakcase('--help');
-    for (const command of ['migrate', 'seed-demo', 'organisations', 'users', 'audit', 'login', 'dataset', 'claimants', 'calendar']) {
+    for (const command of ['migrate', 'seed-demo', 'organisations', 'users', 'audit', 'login', 'dataset', 'claimants', 'calendar', 'documents']) {
       expect(stdout).toContain(command);
     }
   });
@@ -77,6 +77,35 @@ describe('the leakcase command line', () => {
     expect(readFileSync(template, 'utf8')).toBe('\uFEFF姓名,身份证号,手机号,邮箱,地址,同意日期,同意方式,同意范围,损害类型,损失金额(元),证据,泄露事件\r\n');
     await leakcase('claimants', 'template', '--format', 'xlsx', join(dir, 'template'));
     expect(readFileSync(join(dir, 'template')).subarray(0, 4)).toEqual(Buffer.from('PK\x03\x04', 'latin1'));
+  });
+
+  it('generates documents as the organisation named, a large roster through its job with a progress line', async () => {
+    const procurator = await api.login('procurator@demo.local');
+    const association = await api.login('association@demo.local');
+    const incident = (await api.gql(`mutation($i: RegisterLeakIncidentInput!) { registerLeakIncident(input: $i) { id } }`, { i: INCIDENT_INPUT }, procurator)).data!.registerLeakIncident.id;
+    const caseId = await shareIncidentsThroughCase(api.gql, procurator, [incident], ['CONSUMER_ASSOCIATION', 'PROCURATORATE']);
+    const dir = mkdtempSync(join(tmpdir(), 'leakcase-cli-'));
+    const csv = join(dir, 'claimants.csv');
+    writeFileSync(csv, [CSV_HEADER, csvRow(910, incident), csvRow(911, incident)].join('\n'));
+    await leakcase('claimants', 'import', csv, '--org', '示范省消费者权益保护委员会 (Demo Province Consumer Council)');
+    const formed = await api.gql(`mutation($i: FormClassInput!) { formClass(input: $i) { added } }`, {
+      i: { caseId, name: 'CLI class', definition: 'Everyone exposed by the CLI incident', incidentIds: [incident] },
+    }, association);
+    expect(formed.data!.formClass.added).toBe(2);
+
+    const roster = join(dir, 'roster.pdf');
+    const { stdout, stderr } = await run(process.execPath, [CLI, 'documents', 'generate', '--case', caseId, '--kind', 'CLASS_ROSTER', '--lang', 'zh',
+      '--org', '示范省消费者权益保护委员会 (Demo Province Consumer Council)', '--out', roster], { env: { ...env, DOCUMENTS_SYNC_ROWS: '1', LEAKCASE_PROGRESS_SECONDS: '0.1' } });
+    expect(stdout).toMatch(/^CLASS_ROSTER ZH PDF version 1: .*roster\.pdf \(\d+ bytes, 1 page, sha256 [0-9a-f]{64}\)\n$/);
+    expect(stderr).toContain('2/2 rows');
+    expect(readFileSync(roster).subarray(0, 5).toString()).toBe('%PDF-');
+
+    const announcement = join(dir, 'announcement.pdf');
+    const again = await leakcase('documents', 'generate', '--case', caseId, '--kind', 'PRE_LITIGATION_ANNOUNCEMENT', '--lang', 'en',
+      '--org', '示范市人民检察院 (Demo City Procuratorate)', '--out', announcement);
+    expect(again.stdout).toMatch(/^PRE_LITIGATION_ANNOUNCEMENT EN PDF version 1: /);
+    await expect(leakcase('documents', 'generate', '--case', caseId, '--kind', 'PRE_LITIGATION_ANNOUNCEMENT', '--lang', 'en',
+      '--org', '示范省消费者权益保护委员会 (Demo Province Consumer Council)', '--out', announcement)).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('may not make') });
   });
 
   it('loads a holiday calendar file of the bundled format through the audited service, and refuses a bad one loading nothing', async () => {

@@ -18,6 +18,7 @@
  *              organisation (B: FRAUD_LOSS 777777 fen, evidence, another phone)
  *   jobId, datasetId   procuratorate 1's seized dataset of incident1 and its matching job
  *   importId   association 1's CSV import
+ *   documentId association 1's composition report of the case (its own view)
  *
  * Outcomes: OK (data, or a non-empty list), EMPTY (a list with nothing in it), LIST (a list whose
  * length the fixtures do not fix, e.g. every organisation), or the error's extensions.code (REST:
@@ -64,6 +65,8 @@ export interface Fixtures {
   /** The LAWFUL_BASIS obligation of the case's defendant, and that defendant's party id. */
   obligationId: string;
   obligationPartyId: string;
+  /** Association 1's composition report of caseId (a document is its organisation's alone). */
+  documentId: string;
   /** A fresh person number, for enrolments that must not collide. */
   person(): number;
   /** A fresh suffix, for names and emails. */
@@ -193,6 +196,14 @@ export const QUERIES: Record<string, GraphqlOperation> = {
     document: `{ calendarDay(date: "2026-02-21") { restDay explanation } }`,
     variables: () => ({}),
     expect: anyRole('OK'),
+  },
+  caseDocuments: {
+    kind: 'query',
+    document: `query($c: ID!) { caseDocuments(caseId: $c, first: 5) { totalCount nodes { id } } }`,
+    variables: (fx) => ({ c: fx.caseId }),
+    addressed: 'caseId',
+    // Each organisation lists its own documents of the case: association 1 has one; the others as many as they generated.
+    expect: caseParties({ proc1: 'LIST', desig1: 'LIST', judge1: 'LIST' }),
   },
   case: {
     kind: 'query',
@@ -640,6 +651,14 @@ export const MUTATIONS: Record<string, GraphqlOperation> = {
     addressed: 'newCertifiedClass',
     expect: court(),
   },
+  generateDocument: {
+    kind: 'mutation',
+    document: `mutation($i: GenerateDocumentInput!) { generateDocument(input: $i) { document { id version } } }`,
+    variables: (fx) => ({ i: { caseId: fx.caseId, kind: 'CLASS_COMPOSITION_REPORT', language: 'EN' } }),
+    addressed: 'caseId',
+    // The parties and the court each get a new version in their own view.
+    expect: caseParties(),
+  },
   reviewClassMember: {
     kind: 'mutation',
     document: `mutation($i: ReviewMemberInput!) { reviewClassMember(input: $i) { id } }`,
@@ -759,6 +778,13 @@ export const ROUTES: Record<string, RestRoute> = {
     // A row naming an incident the caller cannot see is rejected exactly like one naming a random id.
     sameAsRandom: ['proc2', 'assoc2'],
     expect: allow(ENROLLERS, { proc1: 'OK', assoc1: 'OK', desig1: 'OK', proc2: 'OK', assoc2: 'OK' }),
+  },
+  'GET /documents/:id': {
+    kind: 'rest',
+    path: (fx) => `/documents/${fx.documentId}`,
+    addressed: 'documentId',
+    // A document is its organisation's: the court and the other parties of the case get NOT_FOUND too.
+    expect: allow(CASE_ROLES, { assoc1: 'OK', proc1: 'NOT_FOUND', desig1: 'NOT_FOUND', judge1: 'NOT_FOUND', proc2: 'NOT_FOUND', assoc2: 'NOT_FOUND', judge2: 'NOT_FOUND' }),
   },
   'GET /claimants/imports/:id': {
     kind: 'rest',

@@ -11,6 +11,7 @@ import { ClaimantsModule } from '@app/claimants';
 import { ClassesModule } from '@app/classes';
 import { costLimitPlugin } from './cost-limit';
 import { ProofModule } from '@app/proof';
+import { DocumentsModule } from '@app/documents';
 import { MAX_TOKENS, refuseDeepDocument } from './document-limits';
 import { offlineLandingPage } from './graphiql';
 import { HealthController } from './health.controller';
@@ -70,6 +71,7 @@ export class AppModule {
         ClaimantsModule,
         ClassesModule,
         ProofModule,
+        DocumentsModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_PIPE, useFactory: createValidationPipe }],

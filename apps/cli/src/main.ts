@@ -20,6 +20,7 @@ const GROUPS: Record<string, () => Command[]> = {
   claimants: () => [(require('./commands/claimants.commands') as typeof import('./commands/claimants.commands')).claimantsCommand()],
   calendar: () => [(require('./commands/calendar.commands') as typeof import('./commands/calendar.commands')).calendarCommand()],
   ledger: () => [(require('./commands/ledger.commands') as typeof import('./commands/ledger.commands')).ledgerCommand()],
+  documents: () => [(require('./commands/documents.commands') as typeof import('./commands/documents.commands')).documentsCommand()],
 };
 const GROUP_OF: Record<string, keyof typeof GROUPS> = {
   migrate: 'platform',
@@ -32,6 +33,7 @@ const GROUP_OF: Record<string, keyof typeof GROUPS> = {
   claimants: 'claimants',
   calendar: 'calendar',
   ledger: 'ledger',
+  documents: 'documents',
 };
 
 /** `leakcase <command>`: the same services as the API, from a terminal. */

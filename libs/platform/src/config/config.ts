@@ -34,6 +34,8 @@ const EnvSchema = z.object({
   JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).default(30),
   JOB_SUPERVISE_SECONDS: z.coerce.number().int().min(1).default(15),
   IMPORT_MAX_BYTES: z.coerce.number().int().positive().default(1024 * 1024 * 1024),
+  DOCUMENTS_DIR: z.string().min(1).optional(),
+  DOCUMENTS_SYNC_ROWS: z.coerce.number().int().min(0).default(5000),
   PII_ENCRYPTION_KEY: z.string().optional(),
   BLIND_INDEX_KEY: z.string().optional(),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(2).default(5),
@@ -77,6 +79,11 @@ export interface AppConfig {
   /** Largest bulk-enrolment upload (the request body), in bytes; larger ones are refused with BAD_USER_INPUT. */
   importMaxBytes: number;
   loginThrottle: LoginThrottleConfig;
+  /**
+   * Generated documents: the directory their files are stored in (DOCUMENTS_DIR, default
+   * DATA_DIR/documents), and the largest roster (rows) generated at once; a larger one is a job.
+   */
+  documents: { dir: string; syncRows: number };
   /**
    * Keys of the claimants' personal-data vault, 32 bytes each: AES-256-GCM for the identifiers
    * and HMAC-SHA256 for their blind indexes. Two keys, so that whoever only hashes (the CLI that
@@ -177,6 +184,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       lockSeconds: env.LOGIN_LOCK_SECONDS,
       maxLockSeconds: env.LOGIN_MAX_LOCK_SECONDS,
     },
+    documents: { dir: resolve(dataDir, env.DOCUMENTS_DIR ?? 'documents'), syncRows: env.DOCUMENTS_SYNC_ROWS },
     vault,
     ledger: {
       signingSeed: vaultKey('LEDGER_SIGNING_KEY', env.LEDGER_SIGNING_KEY, dataDir, 'ledger-signing-key', warnings),

@@ -1,0 +1,24 @@
+import { Module } from '@nestjs/common';
+import { ClassesModule } from '@app/classes';
+import { DocumentsController } from './documents.controller';
+import { DocumentsRepository } from './documents.repository';
+import { DocumentsResolver } from './documents.resolver';
+import { DocumentsService } from './documents.service';
+
+const SERVICES = [DocumentsRepository, DocumentsService];
+
+/**
+ * Filing documents (PDF with pdfkit and Source Han Sans SC, XLSX with exceljs), in Chinese and
+ * English. Sits above classes (composition, anomalies, decisions) and cases (visibility, parties).
+ */
+@Module({
+  imports: [ClassesModule],
+  providers: [...SERVICES, DocumentsResolver],
+  controllers: [DocumentsController],
+  exports: SERVICES,
+})
+export class DocumentsModule {}
+
+/** The same services without GraphQL or HTTP, for the CLI. */
+@Module({ imports: [ClassesModule], providers: SERVICES, exports: SERVICES })
+export class DocumentsCoreModule {}
