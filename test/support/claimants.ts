@@ -10,13 +10,16 @@ export function idNumberFor(n: number): string {
   return first17 + idNumberCheckCharacter(first17);
 }
 
-/** Distinct ID numbers for n = 0..: sequence and birth date both vary (unique for n < 240,000). */
+/**
+ * Distinct ID numbers for n = 0..: sequence and birth date both vary (unique for n < 240,000). The
+ * sequence runs 101..136, so no number ends in 000 (which draws ID_POSSIBLY_TRUNCATED).
+ */
 export function uniqueIdNumber(n: number): string {
   const region = 110000 + Math.floor(n / 12000);
   const inYear = n % 12000;
   const day = String(1 + (inYear % 28)).padStart(2, '0');
   const month = String(1 + (Math.floor(inYear / 28) % 12)).padStart(2, '0');
-  const seq = String(Math.floor(inYear / 336)).padStart(3, '0');
+  const seq = String(101 + Math.floor(inYear / 336));
   const first17 = `${region}1990${month}${day}${seq}`;
   return first17 + idNumberCheckCharacter(first17);
 }
