@@ -189,7 +189,7 @@ export async function uploadDataset(opts: DatasetUploadOptions): Promise<Dataset
   const encoding = opts.encoding ?? 'utf-8';
   const delimiter = opts.delimiter ?? ',';
   const header = opts.header ?? true;
-  const { columns, fields, categoryColumns, categories } = await resolveColumns(opts.file, opts.columns, encoding, delimiter, header, opts.categories ?? []);
+  const { columns, fields, categoryColumns, categories, headerLine } = await resolveColumns(opts.file, opts.columns, encoding, delimiter, header, opts.categories ?? []);
 
   // Find or create the dataset on the server.
   mkdirSync(join(opts.stateDir, 'dataset-uploads'), { recursive: true, mode: 0o700 });
@@ -230,7 +230,7 @@ export async function uploadDataset(opts: DatasetUploadOptions): Promise<Dataset
     file: opts.file,
     chunkRows,
     header,
-    spec: { key: opts.blindIndexKey, encoding, columns, fields, delimiter, categoryColumns },
+    spec: { key: opts.blindIndexKey, encoding, columns, fields, delimiter, categoryColumns, headerLine },
     workers: opts.workers,
     onData: (buf) => {
       sha.update(buf);
@@ -291,7 +291,7 @@ async function resolveColumns(
   delimiter: string,
   hasHeader: boolean,
   categorySpecs: string[] = [],
-): Promise<{ columns: number[]; fields: DatasetField[]; categoryColumns: number[]; categories: string[] }> {
+): Promise<{ columns: number[]; fields: DatasetField[]; categoryColumns: number[]; categories: string[]; headerLine?: Buffer }> {
   const wanted = spec.split(',').map((c) => c.trim()).filter(Boolean).map((c) => {
     const [kind, header] = c.split('=').map((s) => s.trim());
     if (!KINDS[kind.toLowerCase()]) throw new CliError(`--columns: unknown kind "${kind}" (id_number, phone)`);
@@ -307,6 +307,7 @@ async function resolveColumns(
   });
   if (new Set(categorySpecsParsed.map((m) => m.category)).size !== categorySpecsParsed.length) throw new CliError('--category: each category once (map one column to it)');
   let position: (name: string, option: string) => number;
+  let headerLine: Buffer | undefined;
   if (!hasHeader) {
     position = (name, option) => {
       if (!/^[1-9]\d{0,3}$/.test(name)) throw new CliError(`${option}: without a header, give each column its number from 1 (id_number=1,phone=3)`);
@@ -314,6 +315,7 @@ async function resolveColumns(
     };
   } else {
     const headerBytes = await readFirstLine(file);
+    headerLine = withoutBomOrCr(headerBytes);
     const headerText = encoding === 'utf-8' ? headerBytes.toString('utf8') : iconv.decode(headerBytes, 'gb18030');
     const header = ((parse(headerText.replace(/^\uFEFF/, '').replace(/\r$/, ''), { delimiter, relax_quotes: true, relax_column_count: true }) as string[][])[0] ?? []).map((h) => h.trim().toLowerCase());
     position = (name, option) => {
@@ -324,7 +326,14 @@ async function resolveColumns(
   }
   const columns = wanted.map((w) => position(w.header, '--columns'));
   const mapped = categorySpecsParsed.map((m) => ({ at: position(m.name, '--category'), category: m.category }));
-  return { columns, fields: wanted.map((w) => w.field), categoryColumns: mapped.map((m) => m.at), categories: mapped.map((m) => m.category) };
+  return { columns, fields: wanted.map((w) => w.field), categoryColumns: mapped.map((m) => m.at), categories: mapped.map((m) => m.category), headerLine };
+}
+
+/** A header line's bytes as a repeated header would be written: without a UTF-8 BOM or a final CR. */
+function withoutBomOrCr(line: Buffer): Buffer {
+  const from = line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf ? 3 : 0;
+  const to = line.length > from && line[line.length - 1] === 0x0d ? line.length - 1 : line.length;
+  return line.subarray(from, to);
 }
 
 async function readFirstLine(file: string): Promise<Buffer> {
@@ -470,7 +479,7 @@ export async function* fileChunks(file: string, chunkRows: number, buffers: Buff
  */
 export async function hashDatasetFile(opts: { file: string; columns: string; blindIndexKey: Buffer; chunkRows?: number; workers?: number; encoding?: 'utf-8' | 'gb18030' }): Promise<{ rows: number; invalid: number; fileSha256: string }> {
   const encoding = opts.encoding ?? 'utf-8';
-  const { columns, fields } = await resolveColumns(opts.file, opts.columns, encoding, ',', true);
+  const { columns, fields, headerLine } = await resolveColumns(opts.file, opts.columns, encoding, ',', true);
   const sha = createHash('sha256');
   let rows = 0;
   let invalid = 0;
@@ -478,7 +487,7 @@ export async function hashDatasetFile(opts: { file: string; columns: string; bli
     file: opts.file,
     chunkRows: opts.chunkRows ?? DEFAULT_CHUNK_ROWS,
     header: true,
-    spec: { key: opts.blindIndexKey, encoding, columns, fields },
+    spec: { key: opts.blindIndexKey, encoding, columns, fields, headerLine },
     workers: opts.workers,
     onData: (buf) => sha.update(buf),
     use: async (_, hashed) => {

@@ -164,6 +164,25 @@ describe('hashChunk (byte-level fast path)', () => {
       expect(body.subarray(2 * rowBytes, 2 * rowBytes + HASH_BYTES).equals(blindIndex(key, IdentifierKind.PHONE, '13800000003'))).toBe(true);
     }
   });
+
+  it('counts a repeated header line as unusable only, not its cells as invalid identifiers, on the byte path and the decoded one', () => {
+    // Columns: name, ID number, phone. Lines: a repeated header (LF, then CRLF), a person, a line
+    // that only resembles the header (its two identifier cells are invalid), a quoted repeated header.
+    for (const [delimiter, encoding] of [[',', 'utf-8'], ['|', 'gb18030'], ['----', 'gb18030']] as const) {
+      const header = ['姓名', '身份证号', '手机号'].join(delimiter);
+      const quoted = ['"姓名"', '"身份证号"', '"手机号"'].join(delimiter);
+      const encode = (t: string) => (encoding === 'utf-8' ? Buffer.from(t) : iconv.encode(t, 'gb18030'));
+      const text = [header, `${header}\r`, ['张三', id(3), '13800000003'].join(delimiter), ['姓名', '身份证', '手机'].join(delimiter), quoted].join('\n') + '\n';
+      for (const headerLine of [encode(header), encode(quoted)]) {
+        const spec: HashSpec = { key, encoding, columns: [1, 2], fields: ['ID_NUMBER', 'PHONE'], delimiter, headerLine };
+        const got = hashChunk(encode(text), spec);
+        const repeats = headerLine.equals(encode(header)) ? 2 : 1;
+        // Unusable: every line but the person's. Invalid: the cells of the header lines not equal to headerLine, and the look-alike's 2.
+        expect({ rows: got.rows, unusable: got.unusable, invalid: got.invalid }).toEqual({ rows: 5, unusable: 4, invalid: 2 * (3 - repeats) + 2 });
+        expect(got.body.subarray(2 * 2 * HASH_BYTES, 2 * 2 * HASH_BYTES + HASH_BYTES).equals(blindIndex(key, IdentifierKind.ID_NUMBER, id(3)))).toBe(true);
+      }
+    }
+  });
 });
 
 describe('the dataset hasher applies the shared value rules (the table of identifier-cases.fixture)', () => {

@@ -17,6 +17,11 @@ export interface HashSpec {
   delimiter?: string;
   /** Column index of each mapped data category, in the dataset's category (bit) order; none: no bitmask. */
   categoryColumns?: number[];
+  /**
+   * The file's header line as bytes (without a BOM, CR or LF), when it has one: a line equal to it
+   * is a repeated header, an unusable row whose cells are not counted as invalid identifiers.
+   */
+  headerLine?: Uint8Array;
 }
 
 /** Splits one line on `delimiter`; quoted lines go through csv-parse, plain ones are split. */
@@ -71,7 +76,9 @@ function hashersFor(spec: HashSpec) {
  * is 0x7C), so with other delimiters a GB18030 line is decoded before it is cut.
  *
  * `unusable` counts the rows that yield no hash at all (a blank line, a repeated header, no valid
- * identifier): they are not people.
+ * identifier): they are not people. `invalid` counts the identifier cells that are neither empty
+ * nor valid, except those of a repeated header (a line byte for byte equal to `spec.headerLine`,
+ * recognised before either path cuts it), which is only unusable.
  *
  * With `categoryColumns`, each row ends with a 4-byte big-endian bitmask: bit i set when the
  * row's cell in categoryColumns[i] is not empty (only that: the value is never read further).
@@ -89,6 +96,7 @@ export function hashChunk(bytes: Buffer, spec: HashSpec, into?: Buffer): { body:
   const ends = new Int32Array(maxColumn + 1);
   const decode = (from: number, to: number) => (spec.encoding === 'utf-8' ? bytes.toString('utf8', from, to) : iconv.decode(bytes.subarray(from, to), 'gb18030'));
   const delimiter = spec.delimiter ?? ',';
+  const headerLine = spec.headerLine?.length ? spec.headerLine : undefined;
   // Bytes safe to cut on in this encoding: the byte loop below; otherwise decode and split.
   const delimiterBytes = Buffer.from(delimiter, 'utf8');
   const byteSafe = !delimiterBytes.includes(QUOTE) && (spec.encoding === 'utf-8' || delimiterBytes.every((b) => b < 0x30));
@@ -147,6 +155,11 @@ export function hashChunk(bytes: Buffer, spec: HashSpec, into?: Buffer): { body:
     const next = end + 1;
     if (end > pos && bytes[end - 1] === CR) end--;
     const out = r * rowBytes;
+    if (headerLine && end - pos === headerLine.length && bytes.compare(headerLine, 0, headerLine.length, pos, end) === 0) {
+      unusable++; // a repeated header: no hash, no category, no invalid identifier
+      pos = next;
+      continue;
+    }
 
     // Cut the cells we need; a quote anywhere (or a delimiter not cut on bytes) sends the line to the CSV parser.
     let quoted = !byteSafe;

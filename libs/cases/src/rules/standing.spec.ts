@@ -110,8 +110,21 @@ describe('standing rules', () => {
   });
 
   it('refuses supporters in public-interest cases, which a procuratorate or organisation brings itself', () => {
-    expect(refusal(() => checkSupporter(CaseType.CIVIL_PUBLIC_INTEREST, procuratorate))).toBe(StandingRule.SUPPORTER_KIND);
     expect(refusal(() => checkSupporter(CaseType.ADMINISTRATIVE_PUBLIC_INTEREST, designated))).toBe(StandingRule.SUPPORTER_KIND);
+  });
+
+  it('sends a supporter of a civil public-interest case to type SUPPORTED, citing CPL art. 58(2)', () => {
+    expect(refusal(() => checkSupporter(CaseType.CIVIL_PUBLIC_INTEREST, procuratorate))).toBe(StandingRule.CIVIL_PIL_SUPPORT_IS_SUPPORTED);
+    expect(refusal(() => checkSupporter(CaseType.CIVIL_PUBLIC_INTEREST, designated))).toBe(StandingRule.CIVIL_PIL_SUPPORT_IS_SUPPORTED);
+    let message = '';
+    try {
+      checkSupporter(CaseType.CIVIL_PUBLIC_INTEREST, procuratorate);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('type SUPPORTED');
+    expect(message).toContain('Civil Procedure Law (2023) art. 58(2)');
+    expect(message).not.toContain('art. 15');
   });
 
   describe('representative action (CPL arts. 56-57)', () => {

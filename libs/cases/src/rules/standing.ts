@@ -14,6 +14,7 @@ export enum StandingRule {
   SUPPORTED_SUIT_PLAINTIFF = 'SUPPORTED_SUIT_PLAINTIFF',
   SUPPORTED_SUIT_SUPPORTER = 'SUPPORTED_SUIT_SUPPORTER',
   SUPPORTER_KIND = 'SUPPORTER_KIND',
+  CIVIL_PIL_SUPPORT_IS_SUPPORTED = 'CIVIL_PIL_SUPPORT_IS_SUPPORTED',
   NO_ORGANISATION_PLAINTIFF_IN_REPRESENTATIVE_ACTION = 'NO_ORGANISATION_PLAINTIFF_IN_REPRESENTATIVE_ACTION',
   REPRESENTATIVE_COUNT = 'REPRESENTATIVE_COUNT',
   AGENCY_ONLY_IN_ADMINISTRATIVE_PIL = 'AGENCY_ONLY_IN_ADMINISTRATIVE_PIL',
@@ -70,6 +71,13 @@ export const STANDING_RULES: Readonly<Record<StandingRule, StandingRuleDefinitio
     source: 'Civil Procedure Law (2023) art. 15',
     requirement:
       'a representative action may be supported by a procuratorate, consumer association or designated organisation; public-interest cases take no supporter',
+  },
+  // CPL (2023) art. 58(2): support of a civil public-interest suit is a procuratorate supporting
+  // the organisation that sues, which is a case of type SUPPORTED, not a supporter added here.
+  [StandingRule.CIVIL_PIL_SUPPORT_IS_SUPPORTED]: {
+    source: 'Civil Procedure Law (2023) art. 58(2)',
+    requirement:
+      "a civil public-interest case takes no supporter: to support an organisation's public-interest suit, open a case of type SUPPORTED with the organisation as plaintiff and the procuratorate as supporter",
   },
   // CPL (2023) arts. 56-57: the parties themselves sue, through elected representatives.
   [StandingRule.NO_ORGANISATION_PLAINTIFF_IN_REPRESENTATIVE_ACTION]: {
@@ -168,6 +176,7 @@ export function checkSupporter(type: CaseType, org: StandingOrganisation): void 
     if (org.kind !== OrganisationKind.PROCURATORATE) throw new StandingError(StandingRule.SUPPORTED_SUIT_SUPPORTER);
     return;
   }
+  if (type === CaseType.CIVIL_PUBLIC_INTEREST) throw new StandingError(StandingRule.CIVIL_PIL_SUPPORT_IS_SUPPORTED);
   if (type !== CaseType.REPRESENTATIVE_ACTION || !REPRESENTATIVE_ACTION_SUPPORTER_KINDS.includes(org.kind)) {
     throw new StandingError(StandingRule.SUPPORTER_KIND);
   }

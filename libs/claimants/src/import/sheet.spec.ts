@@ -80,6 +80,20 @@ describe('openSheet: the format from the bytes', () => {
       { row: 3, cells: ['李四', 110105199003071000, 45750, { excelError: '#N/A' }] },
     ]);
   });
+  it('reads an XLSX row of empty shared-string texts as a record of empty cells (skipped like `,,`), a formats-only row as none', async () => {
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('登记表');
+    sheet.addRow(['姓名', '手机号']);
+    sheet.addRow(['', '']); // written as the shared string "" (<si><t></t></si>)
+    sheet.getRow(3).height = 30; // a height only: no cell
+    sheet.addRow(['张三', '13800138000']);
+    const got = await read(Buffer.from(await book.xlsx.writeBuffer()), 1000);
+    expect(got.records).toEqual([
+      { row: 1, cells: ['姓名', '手机号'] },
+      { row: 2, cells: ['', ''] },
+      { row: 4, cells: ['张三', '13800138000'] },
+    ]);
+  });
 });
 
 describe('openSheet: Chinese text across the zip\'s chunks', () => {

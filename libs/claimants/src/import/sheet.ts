@@ -149,7 +149,8 @@ async function* utf8Text(chunks: AsyncIterable<Buffer | string>): AsyncGenerator
 }
 
 type Part = { setEncoding(encoding: 'utf8'): unknown };
-type ReaderInternals = Record<'_parseRels' | '_parseWorkbook' | '_parseSharedStrings' | '_parseStyles', (entry: Part) => unknown> &
+type ReaderInternals = Record<'_parseRels' | '_parseWorkbook' | '_parseStyles', (entry: Part) => unknown> &
+  Record<'_parseSharedStrings', (this: { sharedStrings?: unknown[] }, entry: Part) => AsyncGenerator<unknown>> &
   Record<'_parseWorksheet' | '_parseHyperlinks', (iterator: AsyncIterable<Buffer | string>, sheetNo: string) => unknown>;
 const base = ExcelJS.stream.xlsx.WorkbookReader.prototype as unknown as ReaderInternals;
 
@@ -158,15 +159,24 @@ const base = ExcelJS.stream.xlsx.WorkbookReader.prototype as unknown as ReaderIn
  * a chunk boundary becomes two U+FFFD (a Chinese name in one row of a few thousand; exceljs
  * issues #2063, #2084, unfixed in 4.4.0). This one hands it text decoded across chunks instead:
  * the zip entries set to UTF-8, the worksheet and hyperlink streams decoded by utf8Text.
+ * It also keeps an empty shared string (`<si><t/></si>`) as the text "": exceljs caches it as
+ * null, which leaves its cells without a value, so a row of empty texts would vanish instead of
+ * being skipped and counted like a CSV's `,,,,`.
  */
 class Utf8WorkbookReader extends ExcelJS.stream.xlsx.WorkbookReader {}
 const own = Utf8WorkbookReader.prototype as unknown as ReaderInternals;
-for (const name of ['_parseRels', '_parseWorkbook', '_parseSharedStrings', '_parseStyles'] as const) {
+for (const name of ['_parseRels', '_parseWorkbook', '_parseStyles'] as const) {
   own[name] = function (this: unknown, entry: Part) {
     entry.setEncoding('utf8');
     return base[name].call(this, entry);
   };
 }
+own._parseSharedStrings = async function* (this: { sharedStrings?: unknown[] }, entry: Part) {
+  entry.setEncoding('utf8');
+  yield* base._parseSharedStrings.call(this, entry);
+  const strings = this.sharedStrings ?? [];
+  for (let i = 0; i < strings.length; i++) strings[i] ??= '';
+};
 for (const name of ['_parseWorksheet', '_parseHyperlinks'] as const) {
   own[name] = function (this: unknown, iterator: AsyncIterable<Buffer | string>, sheetNo: string) {
     return base[name].call(this, utf8Text(iterator), sheetNo);

@@ -42,4 +42,10 @@ describe("a claimant file row's harms keep its loss and evidence whatever else i
   it('declares no harm for a row with no types, loss or evidence', () => {
     expect(declaredHarms([], null, [])).toEqual({ harms: [], warnings: [] });
   });
+
+  it('declares no harm, and warns of nothing, for a loss of 0 with no harm type and no evidence', () => {
+    expect(declaredHarms([], '0', [])).toEqual({ harms: [], warnings: [] });
+    // With evidence the row still declares something, kept on OTHER.
+    expect(declaredHarms([], '0', ['d.png'])).toEqual({ harms: [{ type: OTHER, amountFen: '0', evidenceRefs: ['d.png'] }], warnings: [expect.objectContaining({ code: 'KEPT_AS_OTHER_HARM' })] });
+  });
 });

@@ -22,9 +22,11 @@ const KEPT_AS_OTHER: NormaliseWarning = {
  * is kept on a harm of type OTHER (listed or added), since no listed type is a property loss. The
  * evidence supports every listed harm; a row with evidence or a loss but no harm type gets one
  * OTHER harm carrying both. An added OTHER harm gives the KEPT_AS_OTHER_HARM warning. A row with
- * neither types, loss nor evidence declares no harm.
+ * neither types, loss nor evidence declares no harm, and so does one whose only content is a loss
+ * of 0 fen: a zero loss with no harm type and no evidence is no harm (nothing to keep, no warning).
  */
 export function declaredHarms(types: readonly HarmType[], lossFen: string | null, evidenceRefs: string[]): { harms: DeclaredHarm[]; warnings: NormaliseWarning[] } {
+  if (types.length === 0 && evidenceRefs.length === 0 && (lossFen === null || /^0+$/.test(lossFen))) return { harms: [], warnings: [] };
   const lossOn = lossFen === null ? null : types.includes(HarmType.FRAUD_LOSS) ? HarmType.FRAUD_LOSS : HarmType.OTHER;
   const harms = types.map((type) => ({ type, amountFen: type === lossOn ? lossFen : null, evidenceRefs }));
   const needsOther = (lossOn === HarmType.OTHER && !types.includes(HarmType.OTHER)) || (types.length === 0 && evidenceRefs.length > 0);
