@@ -12,6 +12,7 @@ import { ClassMemberEnrolmentCategories1764400012000 } from './1764400012000-cla
 import { ClassMemberReasonAuthors1764400013000 } from './1764400013000-class-member-reason-authors';
 import { DeadlineRecomputation1764400015000 } from './1764400015000-deadline-recomputation';
 import { OwnSubclassReassignment1764400016000 } from './1764400016000-own-subclass-reassignment';
+import { Remedies1764400070000 } from './1764400070000-remedies';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet recorded in `migrations`. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   ClassMemberReasonAuthors1764400013000,
   DeadlineRecomputation1764400015000,
   OwnSubclassReassignment1764400016000,
+  Remedies1764400070000,
 ];

@@ -9,6 +9,7 @@ import { CasesModule } from '@app/cases';
 import { LeaksModule } from '@app/leaks';
 import { ClaimantsModule } from '@app/claimants';
 import { ClassesModule } from '@app/classes';
+import { RemediesModule } from '@app/remedies';
 import { MAX_TOKENS, refuseDeepDocument } from './document-limits';
 import { offlineLandingPage } from './graphiql';
 import { HealthController } from './health.controller';
@@ -63,6 +64,7 @@ export class AppModule {
         CasesModule,
         ClaimantsModule,
         ClassesModule,
+        RemediesModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_PIPE, useFactory: createValidationPipe }],

@@ -1,0 +1,284 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { classMembersIn, type Connection, type CursorList, decodeCursor, type EnrolmentView, SqlParams as Params, toConnection } from '@app/platform';
+import { CURRENT_STATES, type Subclass } from '@app/classes';
+import type { DataCategory } from '@app/leaks';
+import type { HarmType } from '@app/claimants';
+import type { AssessmentMethod, DamagesRecipient } from './rules/compensation';
+import type { DamageFactors } from './rules/damage-model';
+
+const MODELS: CursorList = { name: 'DamageModel(createdAt,id)', arity: 2 };
+const ASSESSMENTS: CursorList = { name: 'Assessment(createdAt,id)', arity: 2 };
+const MEMBERS: CursorList = { name: 'MemberAssessment(claimantId)', arity: 1 };
+
+/** A damage model version as stored. */
+export interface DamageModelRow {
+  id: string;
+  organisation_id: string;
+  name: string;
+  version: number;
+  factors: DamageFactors;
+  created_at: Date;
+}
+
+/** An assessment as stored, with its model's version and factors; fen as decimal strings. */
+export interface AssessmentRow {
+  id: string;
+  case_id: string;
+  class_id: string;
+  organisation_id: string;
+  merged: boolean;
+  method: AssessmentMethod;
+  model_id: string;
+  model_version: number;
+  factors: DamageFactors;
+  divided_total_fen: string | null;
+  total_basis: string | null;
+  recipient: DamagesRecipient;
+  spread_people: string;
+  spread_basis_points: number;
+  exposure_days: number;
+  duration_basis_points: number;
+  job_id: string | null;
+  completed_at: Date | null;
+  members: string | null;
+  total_fen: string | null;
+  created_at: Date;
+}
+
+export interface SubclassTotalRow {
+  assessment_id: string;
+  subclass: Subclass;
+  members: string;
+  property_fen: string;
+  moral_fen: string;
+  amount_fen: string;
+}
+
+export interface MemberAssessmentRow {
+  claimant_id: string;
+  subclass: Subclass;
+  data_categories: DataCategory[];
+  harm_types: HarmType[];
+  proven_loss_fen: string | null;
+  property_fen: string;
+  category_fen: string;
+  harm_fen: string;
+  moral_fen: string;
+  amount_fen: string;
+}
+
+/** What the assessment statement needs besides the members: the method's total and the model's factors. */
+export interface AssessmentTerms {
+  assessmentId: string;
+  classId: string;
+  /** GAIN / DISCRETIONARY: divided equally by largest remainder; LOSS: null (each member's proven loss). */
+  dividedTotalFen: string | null;
+  categoryFen: DamageFactors['categoryFen'];
+  harmFen: DamageFactors['harmFen'];
+  spreadBasisPoints: number;
+  durationBasisPoints: number;
+}
+
+/** The states whose members share in the compensation: not the excluded nor the opted-out. */
+const SHARING_STATES_SQL = `(${CURRENT_STATES.map((s) => `'${s}'`).join(', ')})`;
+
+/**
+ * The data categories exposed for member `m` as the class exposes them (class_member's, or the
+ * enrolment's own in an organisation's view): the one place the assessment reads them, so a
+ * change of how classes derive a member's categories flows through.
+ */
+const memberCategories = (m: string) => `${m}.data_categories`;
+
+/**
+ * The assessment of a class as one set-based statement: every sharing member of the view (the
+ * visibility policy's classMembersIn: the court's merged facts, or one organisation's own) gets
+ *
+ *   property = LOSS: its declared loss if it has evidence, else 0;
+ *              GAIN / DISCRETIONARY: floor(total / n), plus 1 fen for the first (total mod n)
+ *              members by claimant id: the largest-remainder division of the total into n equal
+ *              shares (every remainder ties, so the tie rule decides), adding up exactly to it;
+ *   moral    = floor(Σ category fen × spread × duration / 10⁸) + Σ harm fen (rules/damage-model.ts);
+ *   amount   = property + moral,
+ *
+ * written with the facts it came from (its explanation). Used by the repository and bench/assessment.
+ */
+export function assessMembersSql(view: EnrolmentView, p: Params, t: AssessmentTerms): string {
+  const total = p.add(t.dividedTotalFen);
+  const categories = p.add(JSON.stringify(t.categoryFen));
+  const harms = p.add(JSON.stringify(t.harmFen));
+  return `INSERT INTO assessment_member (assessment_id, claimant_id, subclass, data_categories, harm_types, proven_loss_fen,
+                                   property_fen, category_fen, harm_fen, moral_fen, amount_fen)
+    SELECT ${p.add(t.assessmentId)}, s.claimant_id, s.subclass, s.data_categories, s.harm_types, s.proven_loss_fen,
+           s.property_fen, s.category_fen, s.harm_fen, s.moral_fen, s.property_fen + s.moral_fen
+      FROM (SELECT f.*,
+                   f.category_fen * ${p.add(t.spreadBasisPoints)}::bigint * ${p.add(t.durationBasisPoints)}::bigint / 100000000 + f.harm_fen AS moral_fen,
+                   CASE WHEN ${total}::bigint IS NULL THEN coalesce(f.proven_loss_fen, 0)
+                        ELSE ${total}::bigint / f.n + CASE WHEN f.rn <= ${total}::bigint % f.n THEN 1 ELSE 0 END END AS property_fen
+              FROM (SELECT m.claimant_id, m.subclass, ${memberCategories('m')} AS data_categories, m.harm_types,
+                           CASE WHEN m.has_evidence THEN m.declared_loss_fen END AS proven_loss_fen,
+                           (SELECT coalesce(sum((${categories}::jsonb ->> c::text)::bigint), 0) FROM unnest(${memberCategories('m')}) c)::bigint AS category_fen,
+                           (SELECT coalesce(sum((${harms}::jsonb ->> h::text)::bigint), 0) FROM unnest(m.harm_types) h)::bigint AS harm_fen,
+                           row_number() OVER (ORDER BY m.claimant_id) AS rn,
+                           count(*) OVER () AS n
+                      FROM ${classMembersIn(view, p)} m
+                     WHERE m.class_id = ${p.add(t.classId)} AND m.state IN ${SHARING_STATES_SQL}) f) s`;
+}
+
+const ASSESSMENT_COLUMNS = `a.id, a.case_id, a.class_id, a.organisation_id, a.merged, a.method, a.model_id, dm.version AS model_version, dm.factors,
+  a.divided_total_fen::text AS divided_total_fen, a.total_basis, a.recipient, a.spread_people::text AS spread_people, a.spread_basis_points,
+  a.exposure_days, a.duration_basis_points, a.job_id, a.completed_at, a.members::text AS members, a.total_fen::text AS total_fen, a.created_at`;
+
+/** The SQL of damage models and assessments. */
+@Injectable()
+export class AssessmentsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Adds the next version of the organisation's model `name` (version 1 for a new name). */
+  async insertModel(manager: EntityManager, organisationId: string, name: string, factors: DamageFactors, createdBy: string): Promise<DamageModelRow> {
+    // One definition of a name at a time: the advisory lock serialises the version numbers.
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('leakcase.damage-model'), hashtext($1 || '/' || $2))`, [organisationId, name]);
+    const [row] = await manager.query(
+      `INSERT INTO damage_model (organisation_id, name, version, factors, created_by)
+       SELECT $1, $2, coalesce(max(version), 0) + 1, $3, $4 FROM damage_model WHERE organisation_id = $1 AND name = $2
+       RETURNING id, organisation_id, name, version, factors, created_at`,
+      [organisationId, name, JSON.stringify(factors), createdBy],
+    );
+    return row;
+  }
+
+  /** A model version of the organisation; null for another's (or none). */
+  async findModel(organisationId: string, id: string, manager: EntityManager = this.dataSource.manager): Promise<DamageModelRow | null> {
+    const [row] = await manager.query(`SELECT id, organisation_id, name, version, factors, created_at FROM damage_model WHERE id = $1 AND organisation_id = $2`, [id, organisationId]);
+    return row ?? null;
+  }
+
+  async listModels(organisationId: string, first: number, after?: string): Promise<Connection<DamageModelRow>> {
+    const p = new Params();
+    const conditions = [`organisation_id = ${p.add(organisationId)}`];
+    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM damage_model WHERE ${conditions[0]}`, p.values);
+    if (after) {
+      const [createdAt, id] = decodeCursor(MODELS, after);
+      conditions.push(`(created_at, id) > (${p.add(createdAt)}::timestamptz, ${p.add(id)}::uuid)`);
+    }
+    const rows: DamageModelRow[] = await this.dataSource.query(
+      `SELECT id, organisation_id, name, version, factors, created_at FROM damage_model WHERE ${conditions.join(' AND ')}
+        ORDER BY created_at, id LIMIT ${p.add(first + 1)}`,
+      p.values,
+    );
+    return toConnection(MODELS, rows, first, total, (r) => [r.created_at.toISOString(), r.id]);
+  }
+
+  /** How far and how long the class's leak spread: the largest people estimate and the longest exposure (days, both ends counted). */
+  async classSpread(manager: EntityManager, classId: string): Promise<{ people: number; days: number }> {
+    const [row] = await manager.query(
+      `SELECT coalesce(max(i.estimated_people), 0)::text AS people,
+              coalesce(max(coalesce(i.exposure_end, i.discovered_on) - i.exposure_start + 1), 0)::int AS days
+         FROM class_incident ci JOIN leak_incident i ON i.id = ci.incident_id WHERE ci.class_id = $1`,
+      [classId],
+    );
+    return { people: Number(row.people), days: row.days };
+  }
+
+  async insertAssessment(
+    manager: EntityManager,
+    row: {
+      caseId: string; classId: string; organisationId: string; merged: boolean; method: AssessmentMethod; modelId: string;
+      dividedTotalFen: string | null; totalBasis: string | null; recipient: DamagesRecipient;
+      spreadPeople: number; spreadBasisPoints: number; exposureDays: number; durationBasisPoints: number; createdBy: string;
+    },
+  ): Promise<string> {
+    const [inserted] = await manager.query(
+      `INSERT INTO assessment (case_id, class_id, organisation_id, merged, method, model_id, divided_total_fen, total_basis, recipient,
+                               spread_people, spread_basis_points, exposure_days, duration_basis_points, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+      [row.caseId, row.classId, row.organisationId, row.merged, row.method, row.modelId, row.dividedTotalFen, row.totalBasis, row.recipient,
+        row.spreadPeople, row.spreadBasisPoints, row.exposureDays, row.durationBasisPoints, row.createdBy],
+    );
+    return inserted.id;
+  }
+
+  async setJob(manager: EntityManager, assessmentId: string, jobId: string): Promise<void> {
+    await manager.query(`UPDATE assessment SET job_id = $2 WHERE id = $1`, [assessmentId, jobId]);
+  }
+
+  async find(id: string, manager: EntityManager = this.dataSource.manager, lock = false): Promise<AssessmentRow | null> {
+    const [row] = await manager.query(
+      `SELECT ${ASSESSMENT_COLUMNS} FROM assessment a JOIN damage_model dm ON dm.id = a.model_id WHERE a.id = $1 ${lock ? 'FOR UPDATE OF a' : ''}`,
+      [id],
+    );
+    return row ?? null;
+  }
+
+  /**
+   * Computes an assessment: every member's amount (assessMembersSql), the totals by subclass and
+   * the assessment's own totals, in the caller's transaction; returns the number of members.
+   */
+  async assess(manager: EntityManager, view: EnrolmentView, terms: AssessmentTerms): Promise<number> {
+    const p = new Params();
+    await manager.query(assessMembersSql(view, p, terms), p.values);
+    await manager.query(
+      `INSERT INTO assessment_subclass_total (assessment_id, subclass, members, property_fen, moral_fen, amount_fen)
+       SELECT $1, subclass, count(*), sum(property_fen), sum(moral_fen), sum(amount_fen) FROM assessment_member WHERE assessment_id = $1 GROUP BY subclass`,
+      [terms.assessmentId],
+    );
+    const [row] = await manager.query(
+      `UPDATE assessment a SET completed_at = now(), members = t.members, total_fen = t.amount
+         FROM (SELECT coalesce(sum(members), 0) AS members, coalesce(sum(amount_fen), 0) AS amount FROM assessment_subclass_total WHERE assessment_id = $1) t
+        WHERE a.id = $1 RETURNING a.members::int AS members`,
+      [terms.assessmentId],
+    );
+    return row.members;
+  }
+
+  /**
+   * The assessments of a case the caller may read, newest last: its own organisation's, and for
+   * the court of the case (`court`), the parties' too.
+   */
+  async listByCase(caseId: string, organisationId: string, court: boolean, first: number, after?: string): Promise<Connection<AssessmentRow>> {
+    const p = new Params();
+    const conditions = [`a.case_id = ${p.add(caseId)}`];
+    if (!court) conditions.push(`a.organisation_id = ${p.add(organisationId)}`);
+    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM assessment a WHERE ${conditions.join(' AND ')}`, p.values);
+    if (after) {
+      const [createdAt, id] = decodeCursor(ASSESSMENTS, after);
+      conditions.push(`(a.created_at, a.id) > (${p.add(createdAt)}::timestamptz, ${p.add(id)}::uuid)`);
+    }
+    const rows: AssessmentRow[] = await this.dataSource.query(
+      `SELECT ${ASSESSMENT_COLUMNS} FROM assessment a JOIN damage_model dm ON dm.id = a.model_id WHERE ${conditions.join(' AND ')}
+        ORDER BY a.created_at, a.id LIMIT ${p.add(first + 1)}`,
+      p.values,
+    );
+    return toConnection(ASSESSMENTS, rows, first, total, (r) => [r.created_at.toISOString(), r.id]);
+  }
+
+  async subclassTotals(assessmentIds: readonly string[]): Promise<SubclassTotalRow[]> {
+    return this.dataSource.query(
+      `SELECT assessment_id, subclass, members::text AS members, property_fen::text AS property_fen, moral_fen::text AS moral_fen, amount_fen::text AS amount_fen
+         FROM assessment_subclass_total WHERE assessment_id = ANY($1::uuid[]) ORDER BY assessment_id, subclass`,
+      [assessmentIds],
+    );
+  }
+
+  async member(assessmentId: string, claimantId: string): Promise<MemberAssessmentRow | null> {
+    const [row] = await this.dataSource.query(`SELECT ${MEMBER_COLUMNS} FROM assessment_member WHERE assessment_id = $1 AND claimant_id = $2`, [assessmentId, claimantId]);
+    return row ?? null;
+  }
+
+  /** The members of an assessment, keyset on claimant_id. */
+  async members(assessmentId: string, first: number, after?: string, total?: number): Promise<Connection<MemberAssessmentRow>> {
+    const p = new Params();
+    const conditions = [`assessment_id = ${p.add(assessmentId)}`];
+    if (after) conditions.push(`claimant_id > ${p.add(decodeCursor(MEMBERS, after)[0])}::uuid`);
+    const rows: MemberAssessmentRow[] = await this.dataSource.query(
+      `SELECT ${MEMBER_COLUMNS} FROM assessment_member WHERE ${conditions.join(' AND ')} ORDER BY claimant_id LIMIT ${p.add(first + 1)}`,
+      p.values,
+    );
+    return toConnection(MEMBERS, rows, first, total ?? rows.length, (r) => [r.claimant_id]);
+  }
+}
+
+const MEMBER_COLUMNS = `claimant_id, subclass, data_categories::text[] AS data_categories, harm_types::text[] AS harm_types,
+  proven_loss_fen::text AS proven_loss_fen, property_fen::text AS property_fen, category_fen::text AS category_fen,
+  harm_fen::text AS harm_fen, moral_fen::text AS moral_fen, amount_fen::text AS amount_fen`;
