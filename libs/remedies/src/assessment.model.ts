@@ -1,4 +1,4 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ConnectionType } from '@app/platform';
 import { DataCategory } from '@app/leaks';
 import { HarmType } from '@app/claimants';
@@ -135,7 +135,7 @@ export class Assessment {
   @Field({ description: 'True once every member amount is written' })
   completed: boolean;
 
-  @Field({ nullable: true })
+  @Field(() => Float, { nullable: true })
   members: number | null;
 
   @Field(() => String, { nullable: true, description: 'Sum of the member amounts, in fen' })

@@ -68,7 +68,7 @@ const OWING_SQL = `(${OWING_STATUSES.map((s) => `'${s}'`).join(', ')})`;
  * and its due date, or the due date of one of its unverified measures, is before today.
  */
 function overdueSql(r: string, today: string): string {
-  return `(${r}.status IN ${OWING_SQL} AND (${r}.due_on < ${today}::date OR EXISTS (
+  return `(${r}.status IN ${OWING_SQL} AND (coalesce(${r}.due_on < ${today}::date, false) OR EXISTS (
             SELECT 1 FROM remedy_measure om WHERE om.remedy_id = ${r}.id AND om.verified_on IS NULL AND om.due_on < ${today}::date)))`;
 }
 

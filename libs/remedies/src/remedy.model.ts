@@ -139,7 +139,7 @@ export class RemedyModel {
   @Field(() => RemedyMedium, { nullable: true })
   medium: RemedyMedium | null;
 
-  @Field({ nullable: true, description: 'APOLOGY / ELIMINATING_IMPACT: private (a letter to each member) or public' })
+  @Field(() => Boolean, { nullable: true, description: 'APOLOGY / ELIMINATING_IMPACT: private (a letter to each member) or public' })
   isPublic: boolean | null;
 
   @Field(() => Int, { nullable: true })
