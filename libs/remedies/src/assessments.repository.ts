@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { classMembersIn, type Connection, type CursorList, decodeCursor, type EnrolmentView, SqlParams as Params, toConnection } from '@app/platform';
+import { classMembersIn, type Connection, returningRows, type CursorList, decodeCursor, type EnrolmentView, SqlParams as Params, toConnection } from '@app/platform';
 import { CURRENT_STATES, type Subclass } from '@app/classes';
 import type { DataCategory } from '@app/leaks';
 import type { HarmType } from '@app/claimants';
@@ -110,7 +110,7 @@ export function assessMembersSql(view: EnrolmentView, p: Params, t: AssessmentTe
   const harms = p.add(JSON.stringify(t.harmFen));
   return `INSERT INTO assessment_member (assessment_id, claimant_id, subclass, data_categories, harm_types, proven_loss_fen,
                                    property_fen, category_fen, harm_fen, moral_fen, amount_fen)
-    SELECT ${p.add(t.assessmentId)}, s.claimant_id, s.subclass, s.data_categories, s.harm_types, s.proven_loss_fen,
+    SELECT ${p.add(t.assessmentId)}::uuid, s.claimant_id, s.subclass, s.data_categories, s.harm_types, s.proven_loss_fen,
            s.property_fen, s.category_fen, s.harm_fen, s.moral_fen, s.property_fen + s.moral_fen
       FROM (SELECT f.*,
                    f.category_fen * ${p.add(t.spreadBasisPoints)}::bigint * ${p.add(t.durationBasisPoints)}::bigint / 100000000 + f.harm_fen AS moral_fen,
@@ -223,7 +223,8 @@ export class AssessmentsRepository {
        SELECT $1, subclass, count(*), sum(property_fen), sum(moral_fen), sum(amount_fen) FROM assessment_member WHERE assessment_id = $1 GROUP BY subclass`,
       [terms.assessmentId],
     );
-    const [row] = await manager.query(
+    const [row] = await returningRows<{ members: number }>(
+      manager,
       `UPDATE assessment a SET completed_at = now(), members = t.members, total_fen = t.amount
          FROM (SELECT coalesce(sum(members), 0) AS members, coalesce(sum(amount_fen), 0) AS amount FROM assessment_subclass_total WHERE assessment_id = $1) t
         WHERE a.id = $1 RETURNING a.members::int AS members`,

@@ -6,7 +6,7 @@ import { ClassesRepository } from '@app/classes';
 import { AssessmentsRepository } from './assessments.repository';
 import { AssessmentsService } from './assessments.service';
 import { RemediesService } from './remedies.service';
-import { safeText, setColumns, yuan } from './xlsx';
+import { addRow, type ExportColumn, safeText, setColumns, yuan } from './xlsx';
 
 const CASE_ROLES = [Role.PROCURATOR, Role.ASSOCIATION_STAFF, Role.JUDGE];
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -38,7 +38,7 @@ export class RemediesController {
     const schedule = await this.remedies.liabilitySchedule(actor, id);
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('Liability');
-    setColumns(sheet, [
+    const columns: ExportColumn[] = [
       { header: 'Defendant', key: 'name', width: 40 },
       { header: 'Basis', key: 'basis', width: 28 },
       { header: 'Source', key: 'source', width: 28 },
@@ -47,10 +47,11 @@ export class RemediesController {
       { header: 'Answers for (yuan)', key: 'answersFor', width: 18, money: true },
       { header: 'Paid (yuan)', key: 'paid', width: 18, money: true },
       { header: 'Remaining (yuan)', key: 'remaining', width: 18, money: true },
-    ]);
+    ];
+    setColumns(sheet, columns);
     for (const line of schedule.lines) {
       const d = line.defendant;
-      sheet.addRow({
+      addRow(sheet, columns, {
         name: safeText(d.name),
         basis: d.basis,
         source: d.basisSource,
@@ -61,7 +62,7 @@ export class RemediesController {
         remaining: yuan(line.remainingFen),
       });
     }
-    sheet.addRow({ name: 'Total', answersFor: yuan(schedule.totalFen), paid: yuan(schedule.paidFen), remaining: yuan(schedule.outstandingFen) });
+    addRow(sheet, columns, { name: 'Total', answersFor: yuan(schedule.totalFen), paid: yuan(schedule.paidFen), remaining: yuan(schedule.outstandingFen) });
     send(res, `liability-${id}.xlsx`);
     await workbook.xlsx.write(res);
     res.end();
@@ -74,23 +75,24 @@ export class RemediesController {
     const assessment = await this.assessments.distributable(actor, id);
     const view = this.assessments.viewOf(assessment);
     send(res, `distribution-${id}.xlsx`);
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useSharedStrings: false });
+    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useSharedStrings: false, useStyles: true });
     const sheet = workbook.addWorksheet('Distribution');
-    setColumns(sheet, [
+    const columns: ExportColumn[] = [
       { header: 'Name (masked)', key: 'name', width: 16 },
       { header: 'ID number (masked)', key: 'idNumber', width: 22 },
       { header: 'Subclass', key: 'subclass', width: 16 },
       { header: 'Property (yuan)', key: 'property', width: 16, money: true },
       { header: 'Moral damage (yuan)', key: 'moral', width: 18, money: true },
       { header: 'Amount (yuan)', key: 'amount', width: 16, money: true },
-    ]);
+    ];
+    setColumns(sheet, columns);
     let after: string | undefined;
     for (;;) {
       const page = await this.assessmentRows.members(assessment.id, BATCH, after);
       const masks = new Map((await this.classes.maskedClaimants(view, assessment.class_id, page.nodes.map((m) => m.claimant_id))).map((m) => [m.id, m]));
       for (const m of page.nodes) {
         const mask = masks.get(m.claimant_id);
-        sheet.addRow({
+        addRow(sheet, columns, {
           name: safeText(mask?.nameMasked ?? ''),
           idNumber: safeText(mask?.idNumberMasked ?? ''),
           subclass: m.subclass,
@@ -102,7 +104,7 @@ export class RemediesController {
       if (!page.pageInfo.hasNextPage) break;
       after = page.pageInfo.endCursor!;
     }
-    sheet.addRow({ name: 'Total', amount: yuan(assessment.total_fen ?? '0') }).commit();
+    addRow(sheet, columns, { name: 'Total', amount: yuan(assessment.total_fen ?? '0') }).commit();
     sheet.commit();
     await workbook.commit();
   }

@@ -24,8 +24,21 @@ export interface ExportColumn {
   money?: boolean;
 }
 
-/** Sets the sheet's columns (money columns formatted `0.00`) and bolds the header row. */
+/** Sets the sheet's columns and bolds the header row. */
 export function setColumns(sheet: ExcelJS.Worksheet, columns: ExportColumn[]): void {
-  sheet.columns = columns.map((c) => ({ header: c.header, key: c.key, width: c.width, ...(c.money ? { style: { numFmt: '0.00' } } : {}) }));
+  sheet.columns = columns.map((c) => ({ header: c.header, key: c.key, width: c.width }));
   sheet.getRow(1).font = { bold: true };
+}
+
+/**
+ * Adds a row of `values` by column key, money cells formatted `0.00` (set on each cell: the
+ * streaming writer does not carry column styles to its cells). Returns the row (the streaming
+ * writer's caller commits it).
+ */
+export function addRow(sheet: ExcelJS.Worksheet, columns: ExportColumn[], values: Record<string, string | number | null>): ExcelJS.Row {
+  const row = sheet.addRow(values);
+  columns.forEach((c, i) => {
+    if (c.money) row.getCell(i + 1).numFmt = '0.00';
+  });
+  return row;
 }

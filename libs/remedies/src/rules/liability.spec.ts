@@ -1,8 +1,8 @@
-import { LiabilityExtent, liabilitySchedule, checkExtent } from './liability';
+import { checkExtent, type DefendantExtent, LiabilityExtent, liabilitySchedule } from './liability';
 
-const full = (partyId: string) => ({ partyId, extent: LiabilityExtent.FULL, shareBasisPoints: null });
-const share = (partyId: string, bp: number) => ({ partyId, extent: LiabilityExtent.SHARE, shareBasisPoints: bp });
-const lines = (total: bigint, defendants: ReturnType<typeof full>[], paid: Record<string, bigint> = {}) =>
+const full = (partyId: string): DefendantExtent => ({ partyId, extent: LiabilityExtent.FULL, shareBasisPoints: null });
+const share = (partyId: string, bp: number): DefendantExtent => ({ partyId, extent: LiabilityExtent.SHARE, shareBasisPoints: bp });
+const lines = (total: bigint, defendants: DefendantExtent[], paid: Record<string, bigint> = {}) =>
   Object.fromEntries(
     liabilitySchedule(total, defendants, new Map(Object.entries(paid))).map((l) => [l.partyId, [l.answersForFen, l.paidFen, l.remainingFen]]),
   );
