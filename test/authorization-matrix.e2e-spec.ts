@@ -262,7 +262,36 @@ describe('authorization matrix', () => {
       return created.body.id as string;
     };
 
+    // Remedies: a compensation ordered on the case, fresh ordered remedies, each organisation's damage model, association 1's assessment.
+    const defendantPartyId = (await ok(api, assoc1, `query($c: ID!) { case(id: $c) { parties(role: DEFENDANT) { id } } }`, { c: caseId })).case.parties[0].id;
+    const seekOrdered = async (input: Record<string, unknown>) => {
+      const sought = (await ok(api, assoc1, `mutation($i: SeekRemedyInput!) { seekRemedy(input: $i) { id measures { id } } }`, {
+        i: { caseId, description: 'matrix remedy', soughtOn: '2025-02-20', defendants: [{ partyId: defendantPartyId }], ...input },
+      })).seekRemedy;
+      await ok(api, judge1, `mutation($i: TransitionRemedyInput!) { transitionRemedy(input: $i) { id } }`, { i: { remedyId: sought.id, to: 'ORDERED', on: '2025-07-01' } });
+      return sought as { id: string; measures: { id: string }[] };
+    };
+    const cessation = () => seekOrdered({ kind: 'CESSATION', measures: [{ description: 'delete the data', dueOn: '2025-09-30' }] });
+    const remedyId = (await seekOrdered({ kind: 'COMPENSATION', amountFen: '1000000' })).id;
+    const ownModel: Partial<Record<Caller, string>> = {};
+    for (const caller of ['proc1', 'assoc1', 'desig1', 'judge1', 'proc2', 'assoc2', 'judge2'] as Caller[]) {
+      ownModel[caller] = (await ok(api, token[caller]!, `mutation($i: DefineDamageModelInput!) { defineDamageModel(input: $i) { id } }`, {
+        i: { name: 'fixture model', categoryFen: [{ category: 'NAME', fen: 100 }], harmFen: [], spreadTiers: [{ atLeast: 0, multiplierBasisPoints: 10000 }], durationTiers: [{ atLeast: 0, multiplierBasisPoints: 10000 }] },
+      })).defineDamageModel.id;
+    }
+    const assessed = (await ok(api, assoc1, `mutation($i: AssessCompensationInput!) { assessCompensation(input: $i) { id jobId } }`, {
+      i: { classId, method: 'LOSS', modelId: ownModel.assoc1 },
+    })).assessCompensation;
+    expect((await waitForJob(api.gql, assoc1, assessed.jobId)).status).toBe('COMPLETED');
+
     fx = {
+      remedyId,
+      defendantPartyId,
+      newRemedy: async () => (await cessation()).id,
+      newMeasure: async () => (await cessation()).measures[0].id,
+      newApology: async () => (await seekOrdered({ kind: 'APOLOGY', medium: 'WEBSITE', durationDays: 30 })).id,
+      ownModel,
+      assessmentId: assessed.id,
       orgs,
       ownIncident,
       incident1,
@@ -306,7 +335,7 @@ describe('authorization matrix', () => {
       csv,
       enrolment: (incidentId) => enrolInput(next++, incidentId),
     };
-    secrets = [caseId, classId, incident1, ownIncident.assoc1!, ownIncident.desig1!, upload.jobId!, upload.datasetId, imported.body.importId, ...people.values()];
+    secrets = [remedyId, assessed.id, caseId, classId, incident1, ownIncident.assoc1!, ownIncident.desig1!, upload.jobId!, upload.datasetId, imported.body.importId, ...people.values()];
   });
 
   afterAll(async () => {

@@ -145,19 +145,18 @@ export class RemediesRepository {
 
   /** The remedies of a case, oldest first, keyset on (created_at, id); `overdueOnly` keeps those overdue on `today`. */
   async listByCase(caseId: string, today: string, overdueOnly: boolean, first: number, after?: string): Promise<Connection<RemedyRow>> {
+    const filter = (q: Params) => [`r.case_id = ${q.add(caseId)}`, ...(overdueOnly ? [overdueSql('r', q.add(today))] : [])];
+    const counted = new Params();
+    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM remedy r WHERE ${filter(counted).join(' AND ')}`, counted.values);
     const p = new Params();
-    const conditions = [`r.case_id = ${p.add(caseId)}`];
     const todayParam = p.add(today);
-    if (overdueOnly) conditions.push(overdueSql('r', todayParam));
-    const where = conditions.join(' AND ');
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM remedy r WHERE ${where}`, p.values);
-    const page = [...conditions];
+    const conditions = filter(p);
     if (after) {
       const [createdAt, id] = decodeCursor(REMEDIES, after);
-      page.push(`(r.created_at, r.id) > (${p.add(createdAt)}::timestamptz, ${p.add(id)}::uuid)`);
+      conditions.push(`(r.created_at, r.id) > (${p.add(createdAt)}::timestamptz, ${p.add(id)}::uuid)`);
     }
     const rows: RemedyRow[] = await this.dataSource.query(
-      `SELECT ${remedyColumns(todayParam)} FROM remedy r WHERE ${page.join(' AND ')} ORDER BY r.created_at, r.id LIMIT ${p.add(first + 1)}`,
+      `SELECT ${remedyColumns(todayParam)} FROM remedy r WHERE ${conditions.join(' AND ')} ORDER BY r.created_at, r.id LIMIT ${p.add(first + 1)}`,
       p.values,
     );
     return toConnection(REMEDIES, rows, first, total, (r) => [r.created_at.toISOString(), r.id]);
