@@ -5,6 +5,7 @@ import { classComposition } from './class-composition.bench';
 import { datasetMatchBench } from './dataset-match.bench';
 import { enrolBench } from './enrol.bench';
 import { rematchBench } from './rematch.bench';
+import { assessmentBench } from './assessment.bench';
 
 /** Every benchmark, in order. Each returns figures with a baseline measured in the same run. */
 const BENCHMARKS: Record<string, () => Promise<BenchFigure[]>> = {
@@ -13,6 +14,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchFigure[]>> = {
   'dataset-match': datasetMatchBench,
   enrol: enrolBench,
   rematch: rematchBench,
+  assessment: assessmentBench,
 };
 
 /** Prints figures as a table on stdout. */

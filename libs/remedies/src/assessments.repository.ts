@@ -225,7 +225,7 @@ export class AssessmentsRepository {
     );
     const [row] = await returningRows<{ members: number }>(
       manager,
-      `UPDATE assessment a SET completed_at = now(), members = t.members, total_fen = t.amount
+      `UPDATE assessment a SET completed_at = clock_timestamp(), members = t.members, total_fen = t.amount
          FROM (SELECT coalesce(sum(members), 0) AS members, coalesce(sum(amount_fen), 0) AS amount FROM assessment_subclass_total WHERE assessment_id = $1) t
         WHERE a.id = $1 RETURNING a.members::int AS members`,
       [terms.assessmentId],

@@ -21,7 +21,7 @@ export enum DamagesRecipient {
 /**
  * Who receives the damages of a case type (domain.md section 5): the civil public-interest suit
  * and an organisation's supported public-interest suit pay a public-interest fund (PIPL art. 70;
- * SPC interpretation on civil PIL art. 24, Consumer Rights Protection Law art. 47); the victims'
+ * CPL (2023) art. 58; Consumer Rights Protection Law art. 47); the victims'
  * representative action pays its members (CPL (2023) arts. 56-57).
  */
 export function damagesRecipient(type: CaseType): DamagesRecipient {

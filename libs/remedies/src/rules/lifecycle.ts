@@ -42,13 +42,15 @@ export const REMEDY_TRANSITIONS: readonly RemedyTransition[] = Object.freeze([
   // The judgment orders the remedy or rejects the claim (CPL (2023) art. 155: the judgment states the liability).
   { from: RemedyStatus.SOUGHT, to: RemedyStatus.ORDERED, by: COURT, source: 'Civil Code art. 179; CPL (2023) art. 155' },
   { from: RemedyStatus.SOUGHT, to: RemedyStatus.DISMISSED, by: COURT, source: 'CPL (2023) art. 155' },
-  // A settlement or mediation agreement binds once the court confirms it; in public-interest
-  // cases only after it was announced for 30 days (CPL (2023) arts. 100, 101; SPC PIL interpretation art. 25).
-  { from: RemedyStatus.SOUGHT, to: RemedyStatus.SETTLED, by: COURT, source: 'CPL (2023) arts. 100, 101; SPC interpretation on civil PIL art. 25' },
-  // The defendant starts to comply with the order or the settlement: either side may record it.
-  { from: RemedyStatus.ORDERED, to: RemedyStatus.IN_COMPLIANCE, by: EITHER, source: 'CPL (2023) art. 243' },
-  { from: RemedyStatus.SETTLED, to: RemedyStatus.IN_COMPLIANCE, by: EITHER, source: 'CPL (2023) art. 243' },
-  // Compliance is verified, or the default found, by the court (enforcement, CPL (2023) arts. 243, 247).
+  // A settlement or mediation agreement binds once the court confirms it (CPL (2023), the
+  // mediation chapter); in public-interest cases only after it was announced for 30 days (SPC
+  // interpretation on civil PIL art. 25).
+  { from: RemedyStatus.SOUGHT, to: RemedyStatus.SETTLED, by: COURT, source: 'CPL (2023) mediation chapter; SPC interpretation on civil PIL art. 25' },
+  // The defendant starts to comply with the order or the settlement (a judgment in force must be
+  // performed): either side may record it.
+  { from: RemedyStatus.ORDERED, to: RemedyStatus.IN_COMPLIANCE, by: EITHER, source: 'CPL (2023) art. 247' },
+  { from: RemedyStatus.SETTLED, to: RemedyStatus.IN_COMPLIANCE, by: EITHER, source: 'CPL (2023) art. 247' },
+  // Compliance is verified, or the default found, by the court (enforcement, CPL (2023) art. 247).
   { from: RemedyStatus.IN_COMPLIANCE, to: RemedyStatus.COMPLIED, by: COURT, source: 'CPL (2023) art. 247' },
   { from: RemedyStatus.IN_COMPLIANCE, to: RemedyStatus.DEFAULTED, by: COURT, source: 'CPL (2023) arts. 247, 264' },
   // A defendant that never starts complying defaults too (an apology refused: Civil Code art. 1000(2)).
