@@ -1,27 +1,14 @@
 import { performance } from 'node:perf_hooks';
-import type { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { MERGED_VIEW, SqlParams } from '@app/platform';
 import { assessMembersSql, AssessmentsRepository, type AssessmentTerms } from '@app/remedies';
 import { createApi } from '../apps/api/src/bootstrap';
-import { type BenchFigure, benchConfig, benchDatabase, withClient } from './harness';
+import { type BenchFigure, benchConfig, benchDatabase, demoActors, timedAndRolledBack, withClient } from './harness';
 
 const MEMBERS = Number(process.env.BENCH_ASSESSMENT_MEMBERS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_ASSESSMENT_RUNS ?? 2);
 
 const log = (line: string) => process.stderr.write(`  [assessment] ${line}\n`);
-
-/** Runs `work` on `db` in a transaction that is rolled back; returns its time in ms. */
-async function timedAndRolledBack(db: Client, work: () => Promise<unknown>): Promise<number> {
-  await db.query('BEGIN');
-  try {
-    const start = performance.now();
-    await work();
-    return performance.now() - start;
-  } finally {
-    await db.query('ROLLBACK');
-  }
-}
 
 /**
  * The compensation assessment of a class of BENCH_ASSESSMENT_MEMBERS (default 1,000,000) members
@@ -43,11 +30,7 @@ export async function assessmentBench(): Promise<BenchFigure[]> {
     const repository = api.get(AssessmentsRepository);
     const dataSource = api.get(DataSource);
     return await withClient(database.url, async (db) => {
-      const [{ court, association, user }] = (
-        await db.query(`SELECT (SELECT id FROM organisation WHERE kind = 'COURT' LIMIT 1) AS court,
-                               (SELECT id FROM organisation WHERE kind = 'CONSUMER_ASSOCIATION' LIMIT 1) AS association,
-                               (SELECT id FROM app_user WHERE email = 'association@demo.local') AS user`)
-      ).rows;
+      const { court, association, user } = await demoActors(db);
       const started = performance.now();
       const { rows: [kase] } = await db.query(
         `INSERT INTO legal_case (case_type, title, court_id, opened_by_organisation_id, opened_by, stage, filed_on)
@@ -113,7 +96,7 @@ export async function assessmentBench(): Promise<BenchFigure[]> {
       const plainTimes: number[] = [];
       let members = 0;
       for (let i = 0; i < RUNS; i++) {
-        plainTimes.push(await timedAndRolledBack(db, () => db.query(plainSql, [assessment.id, klass.id])));
+        plainTimes.push(await timedAndRolledBack(db, plainSql, [assessment.id, klass.id]));
         const start = performance.now();
         await dataSource.transaction(async (manager) => {
           members = await repository.assess(manager, MERGED_VIEW, terms);
