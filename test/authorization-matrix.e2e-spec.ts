@@ -433,6 +433,29 @@ describe('authorization matrix', () => {
       expect(idsOf(court.nodes.map((n: any) => n.member))).toEqual(ids(S, ...B_ON_A_PHONE));
     });
 
+    it("assessments: an organisation's amount for S from its own record only; the court's from the merged view", async () => {
+      const amountOfS = async (caller: Caller) => {
+        const queued = (await ok(api, token[caller]!, `mutation($i: AssessCompensationInput!) { assessCompensation(input: $i) { id jobId } }`, {
+          i: { classId: fx.classId, method: 'LOSS', modelId: fx.ownModel[caller] },
+        })).assessCompensation;
+        expect((await waitForJob(api.gql, token[caller]!, queued.jobId)).status).toBe('COMPLETED');
+        const member = (await ok(api, token[caller]!, `query($a: ID!, $c: ID!) { memberAssessment(assessmentId: $a, claimantId: $c) {
+            propertyFen amountFen explanation { provenLossFen harms { harmType fen } } } }`, { a: queued.id, c: fx.claimantS })).memberAssessment;
+        return { id: queued.id as string, member };
+      };
+      const a = await amountOfS('assoc1');
+      expect(a.member).toMatchObject({ propertyFen: '0', explanation: { provenLossFen: '0', harms: [] } });
+      expect(JSON.stringify(a.member)).not.toContain(B_LOSS);
+      const b = await amountOfS('desig1');
+      expect(b.member).toMatchObject({ propertyFen: B_LOSS, explanation: { provenLossFen: B_LOSS, harms: [{ harmType: 'FRAUD_LOSS', fen: 0 }] } });
+      expect((await amountOfS('judge1')).member.propertyFen).toBe(B_LOSS);
+      // Neither association reads the other's assessment: the same NOT_FOUND as a random id.
+      const q = `query($a: ID!) { assessment(assessmentId: $a) { id } }`;
+      const foreign = await gqlRaw(q, { a: b.id }, 'assoc1');
+      const randomId = randomUUID();
+      expect(normalise(foreign, b.id)).toBe(normalise(await gqlRaw(q, { a: randomId }, 'assoc1'), randomId));
+    });
+
     it('claimants(incidentId:) does not list a person whose only link to the incident is another organisation\'s declaration', async () => {
       const q = `query($i: ID) { claimants(incidentId: $i, first: 100) { totalCount nodes { id } } }`;
       const a = (await ok(api, token.assoc1!, q, { i: fx.incident1 })).claimants;
