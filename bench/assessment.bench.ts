@@ -88,18 +88,24 @@ export async function assessmentBench(): Promise<BenchFigure[]> {
       };
 
       // The baseline: the same number of rows, the same columns, from the membership table into an unindexed table.
-      await db.query(`CREATE TABLE bench_plain_assessment (LIKE assessment_member)`);
+      await db.query(`CREATE TABLE bench_plain_assessment (LIKE assessment_member)`); // LIKE copies no index
       const plainSql = `INSERT INTO bench_plain_assessment
         SELECT $1::uuid, claimant_id, subclass, data_categories, harm_types, declared_loss_fen, coalesce(declared_loss_fen, 0), 0, 0, 0, 0
           FROM class_member WHERE class_id = $2 AND state IN ('PROPOSED', 'ADMITTED', 'REGISTERED')`;
+      // For the record: the same plain INSERT into a table with assessment_member's primary key.
+      await db.query(`CREATE TABLE bench_keyed_assessment (LIKE assessment_member, PRIMARY KEY (assessment_id, claimant_id))`);
+      const keyedSql = plainSql.replace('bench_plain_assessment', 'bench_keyed_assessment');
       const assessTimes: number[] = [];
       const plainTimes: number[] = [];
+      const keyedTimes: number[] = [];
       let members = 0;
       for (let i = 0; i < RUNS; i++) {
         plainTimes.push(await timedAndRolledBack(db, plainSql, [assessment.id, klass.id]));
-        const start = performance.now();
+        keyedTimes.push(await timedAndRolledBack(db, keyedSql, [assessment.id, klass.id]));
         await dataSource.transaction(async (manager) => {
+          const start = performance.now();
           members = await repository.assess(manager, MERGED_VIEW, terms);
+          assessTimes.push(performance.now() - start);
           // The computation's checks, inside the timed transaction but after its statements:
           // the shares add up to the total exactly.
           const [{ property }] = await manager.query(`SELECT sum(property_fen)::text AS property FROM assessment_member WHERE assessment_id = $1`, [assessment.id]);
@@ -108,11 +114,12 @@ export async function assessmentBench(): Promise<BenchFigure[]> {
         }).catch((error: unknown) => {
           if (!(error instanceof RollBack)) throw error;
         });
-        assessTimes.push(performance.now() - start);
       }
       log(`${members} members assessed; the shares of ${terms.dividedTotalFen} fen add up exactly`);
+      log(`the plain INSERT into a table with the same primary key: ${Math.min(...keyedTimes).toFixed(0)} ms (assessment / keyed = ${(Math.min(...assessTimes) / Math.min(...keyedTimes)).toFixed(2)})`);
       const p = new SqlParams();
-      const sql = assessMembersSql(MERGED_VIEW, p, terms);
+      await db.query(`CREATE TABLE bench_explained_assessment (LIKE assessment_member)`);
+      const sql = assessMembersSql(MERGED_VIEW, p, terms, 'bench_explained_assessment');
       await db.query('BEGIN');
       const { rows } = await db.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`, p.values).finally(() => db.query('ROLLBACK'));
       process.stderr.write(`\n  EXPLAIN assessment (${MEMBERS} members; rolled back)\n${rows.map((r: Record<string, string>) => `    ${r['QUERY PLAN']}`).join('\n')}\n`);

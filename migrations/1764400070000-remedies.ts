@@ -6,8 +6,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * compensation assessments of a class with every member's amount and the facts it was computed
  * from (its explanation), and the totals per subclass.
  *
- * Case-owned tables carry case_id; assessment_member is keyed (assessment_id, claimant_id) and
- * written by one INSERT ... SELECT per assessment.
+ * Case-owned tables carry case_id; assessment_member is keyed (assessment_id, claimant_id),
+ * partitioned by assessment, each partition written by one INSERT ... SELECT.
  */
 export class Remedies1764400070000 implements MigrationInterface {
   name = 'Remedies1764400070000';
@@ -157,7 +157,9 @@ export class Remedies1764400070000 implements MigrationInterface {
       CREATE INDEX assessment_case_idx ON assessment (case_id, created_at, id);
 
       -- Every member's amount with the facts it came from (the explanation: the factor values
-      -- follow from the assessment's immutable model version).
+      -- follow from the assessment's immutable model version). One partition per assessment:
+      -- the job writes it unindexed, builds its key in one pass and attaches it (a million
+      -- members cost about as much as writing them, instead of a million index insertions).
       CREATE TABLE assessment_member (
         assessment_id uuid NOT NULL,
         claimant_id uuid NOT NULL,
@@ -171,7 +173,7 @@ export class Remedies1764400070000 implements MigrationInterface {
         moral_fen bigint NOT NULL,
         amount_fen bigint NOT NULL,
         PRIMARY KEY (assessment_id, claimant_id)
-      );
+      ) PARTITION BY LIST (assessment_id);
 
       CREATE TABLE assessment_subclass_total (
         assessment_id uuid NOT NULL REFERENCES assessment (id),

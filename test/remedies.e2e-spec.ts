@@ -167,6 +167,29 @@ describe('remedies: lifecycle, overdue, court publication, proportionality, liab
     });
   });
 
+  describe('eliminating the impact', () => {
+    it('settled, then in compliance, then found in default by the court; overdue while owed, not once defaulted', async () => {
+      const sought = await seek({
+        kind: 'ELIMINATING_IMPACT',
+        medium: 'NATIONAL_MEDIA',
+        durationDays: 30,
+        measures: [{ description: 'Retract the data published on the forum', scope: 'every mirror the plaintiff listed', dueOn: '2025-04-30' }],
+      });
+      expect(sought.isPublic).toBe(true);
+      expect(await moved(judge, sought.id, 'SETTLED', '2025-03-10', { dueOn: '2025-04-30', reason: 'mediation agreement confirmed' }))
+        .toMatchObject({ status: 'SETTLED', dueOn: '2025-04-30', overdue: true });
+      expect(await moved(judge, sought.id, 'IN_COMPLIANCE', '2025-04-01')).toMatchObject({ status: 'IN_COMPLIANCE', overdue: true });
+      expect(await moved(judge, sought.id, 'DEFAULTED', '2025-05-10', { reason: 'the data is still online' })).toMatchObject({ status: 'DEFAULTED', overdue: false });
+      expect((await move(judge, sought.id, 'COMPLIED', '2025-05-11')).errors).toBeDefined();
+    });
+
+    it('a due date is set by the order or settlement, not by other steps', async () => {
+      const sought = await seek({ kind: 'ELIMINATING_IMPACT', measures: [{ description: 'Notify the recipients of the data' }] });
+      const res = await move(judge, sought.id, 'DISMISSED', '2025-03-10', { dueOn: '2025-04-30' });
+      expect((res.errors as any)[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'dueOn' });
+    });
+  });
+
   describe('proportionality (Civil Code art. 1000)', () => {
     const warnings = (remedy: { proportionalityWarnings: { rule: string }[] }) => remedy.proportionalityWarnings.map((w) => w.rule);
 
@@ -257,6 +280,14 @@ describe('remedies: lifecycle, overdue, court publication, proportionality, liab
       });
     });
 
+    it('in compliance, then complied once paid; no payment after', async () => {
+      expect(await moved(association, remedyId, 'IN_COMPLIANCE', '2025-08-02')).toMatchObject({ status: 'IN_COMPLIANCE' });
+      expect(code(await pay(judge, party.company, '40000'))).toBeUndefined();
+      expect(await schedule()).toMatchObject({ paidFen: '1000000', outstandingFen: '0' });
+      expect(await moved(judge, remedyId, 'COMPLIED', '2025-08-03')).toMatchObject({ status: 'COMPLIED', overdue: false });
+      expect(code(await pay(judge, party.provider, '1'))).toBe('CONFLICT');
+    });
+
     it('exports the schedule as XLSX: yuan to the fen as numbers, no cell read as a formula', async () => {
       const res = await request(api.app.getHttpServer()).get(`/remedies/${remedyId}/liability.xlsx`).set('authorization', `Bearer ${judge}`)
         .buffer(true).parse((r, done) => { const chunks: Buffer[] = []; r.on('data', (c: Buffer) => chunks.push(c)); r.on('end', () => done(null, Buffer.concat(chunks))); });
@@ -266,10 +297,12 @@ describe('remedies: lifecycle, overdue, court publication, proportionality, liab
       await book.xlsx.load(res.body);
       const sheet = book.getWorksheet('Liability')!;
       const row = (n: number) => (sheet.getRow(n).values as unknown[]).slice(1);
-      expect(row(2)).toEqual(['某某外卖平台有限公司', 'PRESUMED_FAULT', 'PIPL art. 69(1); Civil Code art. 1165(2)', 'FULL', undefined, 10000, 9000, 400]);
-      expect(row(3)).toEqual(['王某(高管)', 'JOINT_TORT', 'Civil Code art. 1168', 'SHARE', 20, 2000, 600, 400]);
+      // Paid in full: the company 940,000 fen, the officer 60,000; nothing remains for anyone.
+      expect(row(2)).toEqual(['某某外卖平台有限公司', 'PRESUMED_FAULT', 'PIPL art. 69(1); Civil Code art. 1165(2)', 'FULL', undefined, 10000, 9400, 0]);
+      expect(row(3)).toEqual(['王某(高管)', 'JOINT_TORT', 'Civil Code art. 1168', 'SHARE', 20, 2000, 600, 0]);
       expect(row(5)[0]).toBe('\'=HYPERLINK("http://x")科技');
-      expect(sheet.getRow(5).getCell(8).value).toBe(100);
+      expect(sheet.getRow(5).getCell(6).value).toBe(100);
+      expect(row(6)).toEqual(['Total', undefined, undefined, undefined, undefined, 10000, 10000, 0]);
       expect(sheet.getRow(2).getCell(6).numFmt).toBe('0.00');
       sheet.eachRow((r) => r.eachCell((cell) => expect(cell.type).not.toBe(ExcelJS.ValueType.Formula)));
     });

@@ -96,34 +96,54 @@ const memberCategories = (m: string) => `${m}.data_categories`;
  * visibility policy's classMembersIn: the court's merged facts, or one organisation's own) gets
  *
  *   property = LOSS: its declared loss if it has evidence, else 0;
- *              GAIN / DISCRETIONARY: floor(total / n), plus 1 fen for the first (total mod n)
- *              members by claimant id: the largest-remainder division of the total into n equal
- *              shares (every remainder ties, so the tie rule decides), adding up exactly to it;
+ *              GAIN / DISCRETIONARY: the largest-remainder division of the total into n equal
+ *              shares: floor(total / n) each; every remainder ties, so the tie rule gives the
+ *              (total mod n) extra fen to the members with the lowest claimant ids (those up to
+ *              the (total mod n)-th id, found once by the ordered index); the shares add up to
+ *              the total exactly;
  *   moral    = floor(Σ category fen × spread × duration / 10⁸) + Σ harm fen (rules/damage-model.ts);
  *   amount   = property + moral,
  *
- * written with the facts it came from (its explanation). Used by the repository and bench/assessment.
+ * written with the facts it came from (its explanation), and the totals by subclass from the
+ * rows written (RETURNING), so the members are read once. n and the last id to get an extra fen
+ * are computed once (materialized), so the members are read in one pass, in no particular order.
+ * `target` is the table written (the assessment's own partition, see assess). Used by the
+ * repository and bench/assessment.
  */
-export function assessMembersSql(view: EnrolmentView, p: Params, t: AssessmentTerms): string {
-  const total = p.add(t.dividedTotalFen);
+export function assessMembersSql(view: EnrolmentView, p: Params, t: AssessmentTerms, target = 'assessment_member'): string {
+  const classId = p.add(t.classId);
+  const members = () => `${classMembersIn(view, p)} m WHERE m.class_id = ${classId} AND m.state IN ${SHARING_STATES_SQL}`;
   const categories = p.add(JSON.stringify(t.categoryFen));
   const harms = p.add(JSON.stringify(t.harmFen));
-  return `INSERT INTO assessment_member (assessment_id, claimant_id, subclass, data_categories, harm_types, proven_loss_fen,
+  const proven = 'CASE WHEN m.has_evidence THEN m.declared_loss_fen END';
+  const moral = `(cf.fen * ${p.add(t.spreadBasisPoints)}::bigint * ${p.add(t.durationBasisPoints)}::bigint / 100000000 + hf.fen)`;
+  let property = `coalesce(${proven}, 0)`;
+  let division = '';
+  let withDivision = '';
+  if (t.dividedTotalFen !== null) {
+    const total = `${p.add(t.dividedTotalFen)}::bigint`;
+    // MATERIALIZED: computed once, never inlined into the per-member expression.
+    division = `WITH n AS MATERIALIZED (SELECT count(*) AS n FROM ${members()}),
+      d AS MATERIALIZED (SELECT ${total} / nullif(n.n, 0) AS base, ${total} % nullif(n.n, 0) AS extra FROM n),
+      division AS MATERIALIZED (SELECT d.base, CASE WHEN d.extra > 0 THEN
+          (SELECT m.claimant_id FROM ${members()} ORDER BY m.claimant_id OFFSET d.extra - 1 LIMIT 1) END AS last_extra FROM d)`;
+    withDivision = 'CROSS JOIN division';
+    property = '(division.base + CASE WHEN m.claimant_id <= division.last_extra THEN 1 ELSE 0 END)';
+  }
+  const assessmentId = `${p.add(t.assessmentId)}::uuid`;
+  return `${division ? `${division},` : 'WITH'} written AS (
+    INSERT INTO ${target} (assessment_id, claimant_id, subclass, data_categories, harm_types, proven_loss_fen,
                                    property_fen, category_fen, harm_fen, moral_fen, amount_fen)
-    SELECT ${p.add(t.assessmentId)}::uuid, s.claimant_id, s.subclass, s.data_categories, s.harm_types, s.proven_loss_fen,
-           s.property_fen, s.category_fen, s.harm_fen, s.moral_fen, s.property_fen + s.moral_fen
-      FROM (SELECT f.*,
-                   f.category_fen * ${p.add(t.spreadBasisPoints)}::bigint * ${p.add(t.durationBasisPoints)}::bigint / 100000000 + f.harm_fen AS moral_fen,
-                   CASE WHEN ${total}::bigint IS NULL THEN coalesce(f.proven_loss_fen, 0)
-                        ELSE ${total}::bigint / f.n + CASE WHEN f.rn <= ${total}::bigint % f.n THEN 1 ELSE 0 END END AS property_fen
-              FROM (SELECT m.claimant_id, m.subclass, ${memberCategories('m')} AS data_categories, m.harm_types,
-                           CASE WHEN m.has_evidence THEN m.declared_loss_fen END AS proven_loss_fen,
-                           (SELECT coalesce(sum((${categories}::jsonb ->> c::text)::bigint), 0) FROM unnest(${memberCategories('m')}) c)::bigint AS category_fen,
-                           (SELECT coalesce(sum((${harms}::jsonb ->> h::text)::bigint), 0) FROM unnest(m.harm_types) h)::bigint AS harm_fen,
-                           row_number() OVER (ORDER BY m.claimant_id) AS rn,
-                           count(*) OVER () AS n
-                      FROM ${classMembersIn(view, p)} m
-                     WHERE m.class_id = ${p.add(t.classId)} AND m.state IN ${SHARING_STATES_SQL}) f) s`;
+    SELECT ${assessmentId}, m.claimant_id, m.subclass, ${memberCategories('m')}, m.harm_types, ${proven},
+           ${property}, cf.fen, hf.fen, ${moral}, ${property} + ${moral}
+      FROM ${classMembersIn(view, p)} m
+      ${withDivision}
+      CROSS JOIN LATERAL (SELECT coalesce(sum((${categories}::jsonb ->> c::text)::bigint), 0)::bigint AS fen FROM unnest(${memberCategories('m')}) c) cf
+      CROSS JOIN LATERAL (SELECT coalesce(sum((${harms}::jsonb ->> h::text)::bigint), 0)::bigint AS fen FROM unnest(m.harm_types) h) hf
+     WHERE m.class_id = ${classId} AND m.state IN ${SHARING_STATES_SQL}
+    RETURNING subclass, property_fen, moral_fen, amount_fen)
+    INSERT INTO assessment_subclass_total (assessment_id, subclass, members, property_fen, moral_fen, amount_fen)
+    SELECT ${assessmentId}, subclass, count(*), sum(property_fen), sum(moral_fen), sum(amount_fen) FROM written GROUP BY subclass`;
 }
 
 const ASSESSMENT_COLUMNS = `a.id, a.case_id, a.class_id, a.organisation_id, a.merged, a.method, a.model_id, dm.version AS model_version, dm.factors,
@@ -212,17 +232,20 @@ export class AssessmentsRepository {
   }
 
   /**
-   * Computes an assessment: every member's amount (assessMembersSql), the totals by subclass and
-   * the assessment's own totals, in the caller's transaction; returns the number of members.
+   * Computes an assessment: every member's amount and the totals by subclass (assessMembersSql),
+   * then the assessment's own totals, in the caller's transaction; returns the number of members.
    */
   async assess(manager: EntityManager, view: EnrolmentView, terms: AssessmentTerms): Promise<number> {
+    // The assessment's own partition: written without an index, then keyed in one pass and
+    // attached (its CHECK spares the attach a scan). A failed job's transaction drops it again.
+    if (!UUID.test(terms.assessmentId)) throw new Error('assess: the assessment id is not a uuid');
+    const id = terms.assessmentId.toLowerCase();
+    const partition = `assessment_member_${id.replaceAll('-', '')}`;
+    await manager.query(`CREATE TABLE ${partition} (LIKE assessment_member, CHECK (assessment_id = '${id}'))`);
     const p = new Params();
-    await manager.query(assessMembersSql(view, p, terms), p.values);
-    await manager.query(
-      `INSERT INTO assessment_subclass_total (assessment_id, subclass, members, property_fen, moral_fen, amount_fen)
-       SELECT $1, subclass, count(*), sum(property_fen), sum(moral_fen), sum(amount_fen) FROM assessment_member WHERE assessment_id = $1 GROUP BY subclass`,
-      [terms.assessmentId],
-    );
+    await manager.query(assessMembersSql(view, p, terms, partition), p.values);
+    await manager.query(`ALTER TABLE ${partition} ADD PRIMARY KEY (assessment_id, claimant_id)`);
+    await manager.query(`ALTER TABLE assessment_member ATTACH PARTITION ${partition} FOR VALUES IN ('${id}')`);
     const [row] = await returningRows<{ members: number }>(
       manager,
       `UPDATE assessment a SET completed_at = clock_timestamp(), members = t.members, total_fen = t.amount
@@ -279,6 +302,8 @@ export class AssessmentsRepository {
     return toConnection(MEMBERS, rows, first, total ?? rows.length, (r) => [r.claimant_id]);
   }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const MEMBER_COLUMNS = `claimant_id, subclass, data_categories::text[] AS data_categories, harm_types::text[] AS harm_types,
   proven_loss_fen::text AS proven_loss_fen, property_fen::text AS property_fen, category_fen::text AS category_fen,
