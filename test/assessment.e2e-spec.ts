@@ -201,7 +201,7 @@ describe('compensation assessment', () => {
     expect(sheet.getRow(2).getCell(6).numFmt).toBe('0.00');
   });
 
-  it('a public-interest case pays the fund: no per-member distribution', async () => {
+  it('a public-interest case pays the fund: no per-member distribution; 7 fen among 4 members is 2, 2, 2, 1', async () => {
     const court = await organisationId(api, association, 'COURT');
     const procuratorate = await organisationId(api, association, 'PROCURATORATE');
     const incS = await registerIncident(api, association, { estimatedPeople: 5_000, handler: { name: '某某商城', role: 'NETWORK_SERVICE_PROVIDER' } });
@@ -209,12 +209,20 @@ describe('compensation assessment', () => {
       i: { type: 'SUPPORTED', title: 'Council v. mall', courtId: court, supportingOrganisationId: procuratorate, incidentIds: [incS],
         defendants: [{ name: '某某商城', role: 'NETWORK_SERVICE_PROVIDER', liabilityBasis: 'PRESUMED_FAULT' }] },
     })).openCase.id;
-    await enrol(api, association, 5, [incS]);
+    const fund = new Map<number, string>();
+    for (const n of [5, 6, 7, 8]) fund.set(n, await enrol(api, association, n, [incS]));
     const classS = (await ok(api, association, `mutation($i: FormClassInput!) { formClass(input: $i) { class { id } } }`, {
       i: { caseId: caseS, name: 'Mall customers', definition: 'Everyone whose data the mall leaked', incidentIds: [incS] },
     })).formClass.class.id;
-    const a = await assess({ method: 'DISCRETIONARY', modelId: flatModel, dividedTotalFen: '5000000', totalBasis: 'the circumstances of the leak' }, classS);
-    expect(a).toMatchObject({ recipient: 'PUBLIC_INTEREST_FUND', totalFen: '5000000', members: 1 });
+    // 7 fen among 4: 1 each and 3 extra fen, to the three lowest claimant ids (the third found from the high end).
+    const a = await assess({ method: 'DISCRETIONARY', modelId: flatModel, dividedTotalFen: '7', totalBasis: 'the circumstances of the leak' }, classS);
+    expect(a).toMatchObject({ recipient: 'PUBLIC_INTEREST_FUND', totalFen: '7', members: 4 });
+    const byId = [...fund.values()].sort();
+    const amounts: string[] = [];
+    for (const claimantId of byId) {
+      amounts.push((await ok(api, association, `query($a: ID!, $c: ID!) { memberAssessment(assessmentId: $a, claimantId: $c) { amountFen } }`, { a: a.id, c: claimantId })).memberAssessment.amountFen);
+    }
+    expect(amounts).toEqual(['2', '2', '2', '1']);
     const res = await api.gql(`query($a: ID!) { distributionSchedule(assessmentId: $a) { totalCount } }`, { a: a.id }, association);
     expect((res.errors as any)[0].extensions.code).toBe('CONFLICT');
   });

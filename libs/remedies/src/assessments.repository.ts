@@ -99,8 +99,8 @@ const memberCategories = (m: string) => `${m}.data_categories`;
  *              GAIN / DISCRETIONARY: the largest-remainder division of the total into n equal
  *              shares: floor(total / n) each; every remainder ties, so the tie rule gives the
  *              (total mod n) extra fen to the members with the lowest claimant ids (those up to
- *              the (total mod n)-th id, found once by the ordered index); the shares add up to
- *              the total exactly;
+ *              the (total mod n)-th id, found once by the ordered index, from whichever end is
+ *              nearer: at most n/2 index entries); the shares add up to the total exactly;
  *   moral    = floor(Σ category fen × spread × duration / 10⁸) + Σ harm fen (rules/damage-model.ts);
  *   amount   = property + moral,
  *
@@ -124,9 +124,11 @@ export function assessMembersSql(view: EnrolmentView, p: Params, t: AssessmentTe
     const total = `${p.add(t.dividedTotalFen)}::bigint`;
     // MATERIALIZED: computed once, never inlined into the per-member expression.
     division = `WITH n AS MATERIALIZED (SELECT count(*) AS n FROM ${members()}),
-      d AS MATERIALIZED (SELECT ${total} / nullif(n.n, 0) AS base, ${total} % nullif(n.n, 0) AS extra FROM n),
-      division AS MATERIALIZED (SELECT d.base, CASE WHEN d.extra > 0 THEN
-          (SELECT m.claimant_id FROM ${members()} ORDER BY m.claimant_id OFFSET d.extra - 1 LIMIT 1) END AS last_extra FROM d)`;
+      d AS MATERIALIZED (SELECT n.n, ${total} / nullif(n.n, 0) AS base, ${total} % nullif(n.n, 0) AS extra FROM n),
+      division AS MATERIALIZED (SELECT d.base, CASE
+          WHEN d.extra = 0 THEN NULL
+          WHEN d.extra - 1 <= d.n - d.extra THEN (SELECT m.claimant_id FROM ${members()} ORDER BY m.claimant_id OFFSET d.extra - 1 LIMIT 1)
+          ELSE (SELECT m.claimant_id FROM ${members()} ORDER BY m.claimant_id DESC OFFSET d.n - d.extra LIMIT 1) END AS last_extra FROM d)`;
     withDivision = 'CROSS JOIN division';
     property = '(division.base + CASE WHEN m.claimant_id <= division.last_extra THEN 1 ELSE 0 END)';
   }
