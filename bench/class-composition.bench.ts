@@ -5,7 +5,7 @@ import { ClassesRepository, COMPOSITION_SQL, MemberActor, MemberState, statesAll
 import { ExposureBasis } from '@app/claimants';
 import { MERGED_VIEW, Role } from '@app/platform';
 import { createApi } from '../apps/api/src/bootstrap';
-import { type BenchFigure, benchConfig, benchDatabase, withClient } from './harness';
+import { type BenchFigure, benchConfig, benchDatabase, demoActors, timedAndRolledBack, withClient } from './harness';
 
 const BIG = Number(process.env.BENCH_CLASS_MEMBERS ?? 1_000_000);
 const SMALL = 10_000;
@@ -55,19 +55,6 @@ async function people(db: Client, tag: string, n: number, incidentId: string, or
   await db.query(`DROP TABLE ${t}`);
 }
 
-/** Runs `sql` in a transaction that is rolled back; returns its time in ms. */
-async function timedAndRolledBack(db: Client, sql: string, values: unknown[], replica = false): Promise<number> {
-  await db.query('BEGIN');
-  try {
-    if (replica) await db.query(`SET LOCAL session_replication_role = replica`);
-    const start = performance.now();
-    await db.query(sql, values);
-    return performance.now() - start;
-  } finally {
-    await db.query('ROLLBACK');
-  }
-}
-
 async function explain(db: Client, title: string, sql: string, values: unknown[], expect: RegExp[]): Promise<void> {
   // ANALYZE runs the statement: inside a transaction that is rolled back, so a bulk UPDATE changes nothing.
   await db.query('BEGIN');
@@ -92,11 +79,7 @@ export async function classComposition(): Promise<BenchFigure[]> {
     const repository = api.get(ClassesRepository);
     const dataSource = api.get(DataSource);
     return await withClient(database.url, async (db) => {
-      const [{ court, association, user }] = (
-        await db.query(`SELECT (SELECT id FROM organisation WHERE kind = 'COURT' LIMIT 1) AS court,
-                               (SELECT id FROM organisation WHERE kind = 'CONSUMER_ASSOCIATION' LIMIT 1) AS association,
-                               (SELECT id FROM app_user WHERE email = 'association@demo.local') AS user`)
-      ).rows;
+      const { court, association, user } = await demoActors(db);
       const classes: Record<'big' | 'small', string> = { big: '', small: '' };
       for (const [tag, n] of [['small', SMALL], ['big', BIG]] as const) {
         const started = performance.now();

@@ -1,6 +1,8 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Client } from 'pg';
 import { type AppConfig, loadConfig } from '../libs/platform/src/config/config';
 import { startEmbeddedPostgres } from '../libs/platform/src/database/embedded-postgres';
 import { withClient } from '../libs/platform/src/database/with-client';
@@ -82,4 +84,25 @@ export function benchConfig(databaseUrl: string, extra: Record<string, string> =
     PORT: '0',
     ...extra,
   });
+}
+
+/** The demo court, the demo consumer association and its user (the seeded demo data), by id. */
+export async function demoActors(db: Client): Promise<{ court: string; association: string; user: string }> {
+  const { rows } = await db.query(`SELECT (SELECT id FROM organisation WHERE kind = 'COURT' LIMIT 1) AS court,
+                                          (SELECT id FROM organisation WHERE kind = 'CONSUMER_ASSOCIATION' LIMIT 1) AS association,
+                                          (SELECT id FROM app_user WHERE email = 'association@demo.local') AS user`);
+  return rows[0];
+}
+
+/** Runs `sql` on `db` in a transaction that is rolled back (with `replica`, triggers off); returns its time in ms. */
+export async function timedAndRolledBack(db: Client, sql: string, values: unknown[], replica = false): Promise<number> {
+  await db.query('BEGIN');
+  try {
+    if (replica) await db.query(`SET LOCAL session_replication_role = replica`);
+    const start = performance.now();
+    await db.query(sql, values);
+    return performance.now() - start;
+  } finally {
+    await db.query('ROLLBACK');
+  }
 }

@@ -9,6 +9,7 @@ import { rematchBench } from './rematch.bench';
 import { sheetsBench } from './sheets.bench';
 import { ledgerBench } from './ledger.bench';
 import { rosterBench } from './roster.bench';
+import { assessmentBench } from './assessment.bench';
 
 /** Every benchmark, in order. Each returns figures with a baseline measured in the same run. */
 const BENCHMARKS: Record<string, () => Promise<BenchFigure[]>> = {
@@ -21,6 +22,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchFigure[]>> = {
   sheets: sheetsBench,
   ledger: ledgerBench,
   roster: rosterBench,
+  assessment: assessmentBench,
 };
 
 /** Prints figures as a table on stdout. */

@@ -18,6 +18,7 @@ import { MemberFactsPerSeizedRow1764400040000 } from './1764400040000-member-fac
 import { LeakIncidentShares1764400050000 } from './1764400050000-leak-incident-shares';
 import { EvidenceLedger1764400060000 } from './1764400060000-evidence-ledger';
 import { BurdenOfProof1764400061000 } from './1764400061000-burden-of-proof';
+import { Remedies1764400070000 } from './1764400070000-remedies';
 import { Documents1764400080000 } from './1764400080000-documents';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet recorded in `migrations`. */
@@ -42,5 +43,6 @@ export const MIGRATIONS = [
   LeakIncidentShares1764400050000,
   EvidenceLedger1764400060000,
   BurdenOfProof1764400061000,
+  Remedies1764400070000,
   Documents1764400080000,
 ];

@@ -276,8 +276,36 @@ describe('authorization matrix', () => {
     const evidenceId = await newEvidence();
     const lawful = (await ok(api, assoc1, `mutation($c: ID!) { generateObligations(caseId: $c) { elements { id rule partyId } } }`, { c: caseId }))
       .generateObligations.elements.find((e: { rule: string }) => e.rule === 'LAWFUL_BASIS');
+    // Remedies: a compensation ordered on the case, fresh ordered remedies, each organisation's damage model, association 1's assessment.
+    const defendantPartyId = (await ok(api, assoc1, `query($c: ID!) { case(id: $c) { parties(role: DEFENDANT) { id } } }`, { c: caseId })).case.parties[0].id;
+    const seekOrdered = async (input: Record<string, unknown>) => {
+      const sought = (await ok(api, assoc1, `mutation($i: SeekRemedyInput!) { seekRemedy(input: $i) { id measures { id } } }`, {
+        i: { caseId, description: 'matrix remedy', soughtOn: '2025-02-20', defendants: [{ partyId: defendantPartyId }], ...input },
+      })).seekRemedy;
+      await ok(api, judge1, `mutation($i: TransitionRemedyInput!) { transitionRemedy(input: $i) { id } }`, { i: { remedyId: sought.id, to: 'ORDERED', on: '2025-07-01' } });
+      return sought as { id: string; measures: { id: string }[] };
+    };
+    const cessation = () => seekOrdered({ kind: 'CESSATION', measures: [{ description: 'delete the data', dueOn: '2025-09-30' }] });
+    const remedyId = (await seekOrdered({ kind: 'COMPENSATION', amountFen: '1000000' })).id;
+    const ownModel: Partial<Record<Caller, string>> = {};
+    for (const caller of ['proc1', 'assoc1', 'desig1', 'judge1', 'proc2', 'assoc2', 'judge2'] as Caller[]) {
+      ownModel[caller] = (await ok(api, token[caller]!, `mutation($i: DefineDamageModelInput!) { defineDamageModel(input: $i) { id } }`, {
+        i: { name: 'fixture model', categoryFen: [{ category: 'NAME', fen: 100 }], harmFen: [], spreadTiers: [{ atLeast: 0, multiplierBasisPoints: 10000 }], durationTiers: [{ atLeast: 0, multiplierBasisPoints: 10000 }] },
+      })).defineDamageModel.id;
+    }
+    const assessed = (await ok(api, assoc1, `mutation($i: AssessCompensationInput!) { assessCompensation(input: $i) { id jobId } }`, {
+      i: { classId, method: 'LOSS', modelId: ownModel.assoc1 },
+    })).assessCompensation;
+    expect((await waitForJob(api.gql, assoc1, assessed.jobId)).status).toBe('COMPLETED');
 
     fx = {
+      remedyId,
+      defendantPartyId,
+      newRemedy: async () => (await cessation()).id,
+      newMeasure: async () => (await cessation()).measures[0].id,
+      newApology: async () => (await seekOrdered({ kind: 'APOLOGY', medium: 'WEBSITE', durationDays: 30 })).id,
+      ownModel,
+      assessmentId: assessed.id,
       orgs,
       evidenceId,
       newEvidence,
@@ -326,7 +354,7 @@ describe('authorization matrix', () => {
       csv,
       enrolment: (incidentId) => enrolInput(next++, incidentId),
     };
-    secrets = [caseId, classId, incident1, evidenceId, lawful.id, ownIncident.assoc1!, ownIncident.desig1!, upload.jobId!, upload.datasetId, imported.body.importId, documentId, ...people.values()];
+    secrets = [remedyId, assessed.id, caseId, classId, incident1, evidenceId, lawful.id, ownIncident.assoc1!, ownIncident.desig1!, upload.jobId!, upload.datasetId, imported.body.importId, documentId, ...people.values()];
   });
 
   afterAll(async () => {
@@ -422,6 +450,29 @@ describe('authorization matrix', () => {
       expect(b.nodes.map((n: { sharedBy: number }) => n.sharedBy)).toEqual([2, 2]);
       const court = await page('judge1', 3);
       expect(idsOf(court.nodes.map((n: any) => n.member))).toEqual(ids(S, ...B_ON_A_PHONE));
+    });
+
+    it("assessments: an organisation's amount for S from its own record only; the court's from the merged view", async () => {
+      const amountOfS = async (caller: Caller) => {
+        const queued = (await ok(api, token[caller]!, `mutation($i: AssessCompensationInput!) { assessCompensation(input: $i) { id jobId } }`, {
+          i: { classId: fx.classId, method: 'LOSS', modelId: fx.ownModel[caller] },
+        })).assessCompensation;
+        expect((await waitForJob(api.gql, token[caller]!, queued.jobId)).status).toBe('COMPLETED');
+        const member = (await ok(api, token[caller]!, `query($a: ID!, $c: ID!) { memberAssessment(assessmentId: $a, claimantId: $c) {
+            propertyFen amountFen explanation { provenLossFen harms { harmType fen } } } }`, { a: queued.id, c: fx.claimantS })).memberAssessment;
+        return { id: queued.id as string, member };
+      };
+      const a = await amountOfS('assoc1');
+      expect(a.member).toMatchObject({ propertyFen: '0', explanation: { provenLossFen: '0', harms: [] } });
+      expect(JSON.stringify(a.member)).not.toContain(B_LOSS);
+      const b = await amountOfS('desig1');
+      expect(b.member).toMatchObject({ propertyFen: B_LOSS, explanation: { provenLossFen: B_LOSS, harms: [{ harmType: 'FRAUD_LOSS', fen: 0 }] } });
+      expect((await amountOfS('judge1')).member.propertyFen).toBe(B_LOSS);
+      // Neither association reads the other's assessment: the same NOT_FOUND as a random id.
+      const q = `query($a: ID!) { assessment(assessmentId: $a) { id } }`;
+      const foreign = await gqlRaw(q, { a: b.id }, 'assoc1');
+      const randomId = randomUUID();
+      expect(normalise(foreign, b.id)).toBe(normalise(await gqlRaw(q, { a: randomId }, 'assoc1'), randomId));
     });
 
     it('claimants(incidentId:) does not list a person whose only link to the incident is another organisation\'s declaration', async () => {

@@ -69,6 +69,20 @@ export interface Fixtures {
   documentId: string;
   /** A fresh person number, for enrolments that must not collide. */
   person(): number;
+  /** A COMPENSATION of 1,000,000 fen on the case against its defendant, ordered by court 1 (association 1 sought it). */
+  remedyId: string;
+  /** The defendant party of the case. */
+  defendantPartyId: string;
+  /** A fresh CESSATION on the case, ordered by court 1. */
+  newRemedy(): Promise<string>;
+  /** The measure of a fresh ordered CESSATION. */
+  newMeasure(): Promise<string>;
+  /** A fresh APOLOGY on the case, ordered by court 1. */
+  newApology(): Promise<string>;
+  /** A damage model of each caller's own organisation (none for ADMIN). */
+  ownModel: Partial<Record<Caller, string>>;
+  /** Association 1's LOSS assessment of classId (completed). */
+  assessmentId: string;
   /** A fresh suffix, for names and emails. */
   unique(): string;
   /** An unfiled SUPPORTED case: opened by association 1, procuratorate 1 supports, at court 1. */
@@ -176,6 +190,13 @@ const INCIDENT = {
   discoveredOn: '2024-08-01',
   discoveryChannel: 'MEDIA_REPORT',
 };
+const DAMAGE_MODEL = {
+  name: 'matrix model',
+  categoryFen: [{ category: 'NAME', fen: 100 }],
+  harmFen: [{ harmType: 'FRAUD_LOSS', fen: 1000 }],
+  spreadTiers: [{ atLeast: 0, multiplierBasisPoints: 10000 }],
+  durationTiers: [{ atLeast: 0, multiplierBasisPoints: 10000 }],
+};
 const CLAIMANT_IDS = (fx: Fixtures) => ({ classId: fx.classId, claimantId: fx.claimantS });
 
 // ---------------------------------------------------------------------------------------------
@@ -190,6 +211,23 @@ export const QUERIES: Record<string, GraphqlOperation> = {
     addressed: 'caseId',
     // ADMIN reads the whole log; a judge the trail of a case filed at their court.
     expect: allow(['ADMIN', 'JUDGE'], { admin: 'OK', judge1: 'OK', judge2: 'NOT_FOUND' }),
+  },
+  assessment: {
+    kind: 'query',
+    document: `query($a: ID!) { assessment(assessmentId: $a) { id } }`,
+    variables: (fx) => ({ a: fx.assessmentId }),
+    addressed: 'assessmentId',
+    // Read by the organisation that assessed and by the court of the case; the other parties' is
+    // computed from their own enrolments and stays theirs.
+    expect: caseParties({ proc1: 'NOT_FOUND', desig1: 'NOT_FOUND' }),
+  },
+  assessments: {
+    kind: 'query',
+    document: `query($c: ID!) { assessments(caseId: $c) { totalCount nodes { id } } }`,
+    variables: (fx) => ({ c: fx.caseId }),
+    addressed: 'caseId',
+    // The caller's own organisation's (others may have assessed by the time this row runs); the court every party's.
+    expect: caseParties({ proc1: 'LIST', desig1: 'LIST' }),
   },
   calendarDay: {
     kind: 'query',
@@ -329,6 +367,48 @@ export const QUERIES: Record<string, GraphqlOperation> = {
     expect: allow(ENROLLERS, { proc1: 'EMPTY', assoc1: 'OK', desig1: 'OK', proc2: 'NOT_FOUND', assoc2: 'NOT_FOUND' }),
     finding: 'incidentExposures answers an empty page, not NOT_FOUND, for an incident the caller cannot see',
   },
+  damageModels: {
+    kind: 'query',
+    document: `{ damageModels(first: 10) { totalCount nodes { id } } }`,
+    variables: () => ({}),
+    expect: allow(CASE_ROLES, { proc1: 'LIST', assoc1: 'LIST', desig1: 'LIST', judge1: 'LIST', proc2: 'LIST', assoc2: 'LIST', judge2: 'LIST' }),
+  },
+  distributionSchedule: {
+    kind: 'query',
+    document: `query($a: ID!) { distributionSchedule(assessmentId: $a) { totalCount } }`,
+    variables: (fx) => ({ a: fx.assessmentId }),
+    addressed: 'assessmentId',
+    // The matrix case is a supported public-interest suit: its damages go to the fund, with no per-member schedule.
+    expect: caseParties({ proc1: 'NOT_FOUND', desig1: 'NOT_FOUND', assoc1: 'CONFLICT', judge1: 'CONFLICT' }),
+  },
+  liabilitySchedule: {
+    kind: 'query',
+    document: `query($r: ID!) { liabilitySchedule(remedyId: $r) { totalFen } }`,
+    variables: (fx) => ({ r: fx.remedyId }),
+    addressed: 'remedyId',
+    expect: caseParties(),
+  },
+  memberAssessment: {
+    kind: 'query',
+    document: `query($a: ID!, $c: ID!) { memberAssessment(assessmentId: $a, claimantId: $c) { amountFen } }`,
+    variables: (fx) => ({ a: fx.assessmentId, c: fx.claimantS }),
+    addressed: 'assessmentId',
+    expect: caseParties({ proc1: 'NOT_FOUND', desig1: 'NOT_FOUND' }),
+  },
+  remedies: {
+    kind: 'query',
+    document: `query($c: ID!) { remedies(caseId: $c) { totalCount nodes { id } } }`,
+    variables: (fx) => ({ c: fx.caseId }),
+    addressed: 'caseId',
+    expect: caseParties(),
+  },
+  remedy: {
+    kind: 'query',
+    document: `query($r: ID!) { remedy(remedyId: $r) { id } }`,
+    variables: (fx) => ({ r: fx.remedyId }),
+    addressed: 'remedyId',
+    expect: caseParties(),
+  },
   job: {
     kind: 'query',
     document: `query($id: ID!) { job(id: $id) { id status } }`,
@@ -428,6 +508,64 @@ export const QUERIES: Record<string, GraphqlOperation> = {
 };
 
 export const MUTATIONS: Record<string, GraphqlOperation> = {
+  assessCompensation: {
+    kind: 'mutation',
+    document: `mutation($i: AssessCompensationInput!) { assessCompensation(input: $i) { id } }`,
+    // Each caller assesses with a model of its own organisation: only the class decides.
+    variables: (fx, caller) => ({ i: { classId: fx.classId, method: 'LOSS', modelId: fx.ownModel[caller] ?? fx.ownModel.proc1 } }),
+    addressed: 'classId',
+    expect: caseParties(),
+  },
+  defineDamageModel: {
+    kind: 'mutation',
+    document: `mutation($i: DefineDamageModelInput!) { defineDamageModel(input: $i) { id } }`,
+    variables: () => ({ i: DAMAGE_MODEL }),
+    expect: allow(CASE_ROLES, { proc1: 'OK', assoc1: 'OK', desig1: 'OK', judge1: 'OK', proc2: 'OK', assoc2: 'OK', judge2: 'OK' }),
+  },
+  recordComplianceEvidence: {
+    kind: 'mutation',
+    document: `mutation($i: RecordComplianceEvidenceInput!) { recordComplianceEvidence(input: $i) { id } }`,
+    variables: (fx) => ({ i: { remedyId: fx.remedyId, description: 'matrix: payment receipt', recordedOn: '2025-08-01' } }),
+    addressed: 'remedyId',
+    expect: caseParties(),
+  },
+  recordCourtPublication: {
+    kind: 'mutation',
+    document: `mutation($i: RecordCourtPublicationInput!) { recordCourtPublication(input: $i) { id } }`,
+    variables: async (fx) => ({ i: { remedyId: await fx.newApology(), refusedOn: '2025-08-01', publishedOn: '2025-08-02', medium: 'WEBSITE', costFen: '100' } }),
+    addressed: 'newApology',
+    expect: court(),
+  },
+  recordRemedyPayment: {
+    kind: 'mutation',
+    document: `mutation($i: RecordRemedyPaymentInput!) { recordRemedyPayment(input: $i) { outstandingFen } }`,
+    variables: (fx) => ({ i: { remedyId: fx.remedyId, partyId: fx.defendantPartyId, amountFen: '1', paidOn: '2025-08-01' } }),
+    addressed: 'remedyId',
+    expect: caseParties(),
+  },
+  seekRemedy: {
+    kind: 'mutation',
+    document: `mutation($i: SeekRemedyInput!) { seekRemedy(input: $i) { id } }`,
+    variables: (fx) => ({ i: { caseId: fx.caseId, kind: 'CESSATION', description: 'matrix: stop the handling', soughtOn: '2025-02-20',
+      defendants: [{ partyId: fx.defendantPartyId }], measures: [{ description: 'delete the data' }] } }),
+    addressed: 'caseId',
+    expect: allow(PLAINTIFF_SIDE, { proc1: 'OK', assoc1: 'OK', desig1: 'OK', proc2: 'NOT_FOUND', assoc2: 'NOT_FOUND' }),
+  },
+  transitionRemedy: {
+    kind: 'mutation',
+    document: `mutation($i: TransitionRemedyInput!) { transitionRemedy(input: $i) { id } }`,
+    // Either side records that compliance started (rules/lifecycle.ts).
+    variables: async (fx) => ({ i: { remedyId: await fx.newRemedy(), to: 'IN_COMPLIANCE', on: '2025-08-01' } }),
+    addressed: 'newRemedy',
+    expect: caseParties(),
+  },
+  verifyRemedyMeasure: {
+    kind: 'mutation',
+    document: `mutation($i: VerifyMeasureInput!) { verifyRemedyMeasure(input: $i) { id } }`,
+    variables: async (fx) => ({ i: { measureId: await fx.newMeasure(), verifiedOn: '2025-08-01', verification: 'matrix: inspected' } }),
+    addressed: 'newMeasure',
+    expect: court(),
+  },
   addAgency: {
     kind: 'mutation',
     document: `mutation($i: AddAgencyInput!) { addAgency(input: $i) { id } }`,
@@ -742,6 +880,18 @@ export const ROUTES: Record<string, RestRoute> = {
   'GET /_assets/react.production.min.js': { kind: 'rest', path: () => '/_assets/react.production.min.js', expect: PUBLIC },
   'GET /_assets/react-dom.production.min.js': { kind: 'rest', path: () => '/_assets/react-dom.production.min.js', expect: PUBLIC },
   'GET /health': { kind: 'rest', path: () => '/health', expect: PUBLIC },
+  'GET /remedies/:id/liability.xlsx': {
+    kind: 'rest',
+    path: (fx) => `/remedies/${fx.remedyId}/liability.xlsx`,
+    addressed: 'remedyId',
+    expect: caseParties(),
+  },
+  'GET /assessments/:id/distribution.xlsx': {
+    kind: 'rest',
+    path: (fx) => `/assessments/${fx.assessmentId}/distribution.xlsx`,
+    addressed: 'assessmentId',
+    expect: caseParties({ proc1: 'NOT_FOUND', desig1: 'NOT_FOUND', assoc1: 'CONFLICT', judge1: 'CONFLICT' }),
+  },
   'POST /datasets': {
     kind: 'rest',
     path: () => '/datasets',

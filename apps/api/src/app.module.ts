@@ -12,6 +12,7 @@ import { ClassesModule } from '@app/classes';
 import { costLimitPlugin } from './cost-limit';
 import { ProofModule } from '@app/proof';
 import { DocumentsModule } from '@app/documents';
+import { RemediesModule } from '@app/remedies';
 import { MAX_TOKENS, refuseDeepDocument } from './document-limits';
 import { offlineLandingPage } from './graphiql';
 import { HealthController } from './health.controller';
@@ -72,6 +73,7 @@ export class AppModule {
         ClassesModule,
         ProofModule,
         DocumentsModule,
+        RemediesModule,
       ],
       controllers: [HealthController],
       providers: [{ provide: APP_PIPE, useFactory: createValidationPipe }],

@@ -1,3 +1,4 @@
+export * from './calendar-date.validator';
 export * from './case.errors';
 export * from './case.inputs';
 export * from './case.model';
