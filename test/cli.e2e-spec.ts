@@ -14,8 +14,11 @@ describe('the leakcase command line', () => {
   let api: TestApi;
   let env: NodeJS.ProcessEnv;
   beforeAll(async () => {
-    api = await startTestApi();
-    env = { ...process.env, ...testEnv(api.url), LOG_LEVEL: 'error' };
+    // One data directory for the API and the command, as on one installation: the API's job worker
+    // may be the one that runs a document job the command queued, and the command then reads its file.
+    const dataDir = mkdtempSync(join(tmpdir(), 'leakcase-e2e-data-'));
+    api = await startTestApi({ LEAKCASE_DATA_DIR: dataDir });
+    env = { ...process.env, ...testEnv(api.url, { LEAKCASE_DATA_DIR: dataDir }), LOG_LEVEL: 'error' };
   });
   afterAll(() => api.close());
 
