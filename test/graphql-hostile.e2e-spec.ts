@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { startTestApi, type TestApi } from './support/api';
 import { enrol, registerIncident } from './support/classes';
+import { enrolInput } from './support/claimants';
 import { withClient } from './support/database';
 
 const NUL = 'a\u0000b';
@@ -139,6 +140,25 @@ describe('hostile input', () => {
     expect(report.status).toBe(400);
     expect(report.body).toMatchObject({ code: 'BAD_USER_INPUT', field: 'afterRow' });
     expect(await writtenRows(api)).toEqual(before);
+  });
+
+  it('refuses an invalid enrolClaimant variable naming the path and the rule, with no digit of the ID number or phone', async () => {
+    const input = enrolInput(90, incidentId);
+    const enrolment = `mutation($i: EnrolClaimantInput!) { enrolClaimant(input: $i) { id } }`;
+    const digits = /\d/;
+    // An unknown field (the whole object used to be echoed), the ID number and the phone sent as JSON numbers.
+    const cases: [Record<string, unknown>, string][] = [
+      [{ ...input, foo: 1 }, 'Variable "$i" got invalid value; Field "foo" is not defined by type "EnrolClaimantInput".'],
+      [{ ...input, idNumber: Number(input.idNumber.slice(0, 17)) }, 'Variable "$i" got invalid value at "i.idNumber"; String cannot represent a non string value.'],
+      [{ ...input, phone: Number(input.phone.replace(/\D/g, '')) }, 'Variable "$i" got invalid value at "i.phone"; String cannot represent a non string value.'],
+    ];
+    for (const [i, message] of cases) {
+      const res = await api.gql(enrolment, { i }, tokens.association);
+      expect(res.errors).toHaveLength(1);
+      expect(res.errors![0]).toMatchObject({ message, extensions: { code: 'BAD_USER_INPUT' } });
+      expect(JSON.stringify(res.errors![0].extensions)).not.toMatch(digits);
+      expect(res.errors![0].message).not.toMatch(digits);
+    }
   });
 
   it("refuses another list's genuine cursor as BAD_USER_INPUT on after", async () => {

@@ -124,6 +124,21 @@ describe('query depth, alias and cost limits', () => {
       expect(refused).toEqual([]);
     });
 
+    it('answers an explicit null page size (a variable whose default is 50) with BAD_USER_INPUT on first, on every list', async () => {
+      // Each list as the first demo user allowed to read it (the role check comes before the arguments').
+      const callers = [admin, ...(await Promise.all(['procurator', 'association', 'judge'].map((n) => api.login(`${n}@demo.local`))))];
+      const answers: Record<string, unknown> = {};
+      for (const list of lists) {
+        const document = documentOf(list, '$first').replace('$first: Int!', '$first: Int = 50');
+        for (const caller of callers) {
+          const error = (await api.gql(document, { ...valuesOf(list), first: null }, caller)).errors?.[0];
+          answers[list.name] = { code: error?.extensions?.code, field: error?.extensions?.field };
+          if (error?.extensions?.code !== 'FORBIDDEN') break;
+        }
+      }
+      expect(answers).toEqual(Object.fromEntries(lists.map((l) => [l.name, { code: 'BAD_USER_INPUT', field: 'first' }])));
+    });
+
     it('refuses a page size passed as a variable exactly as the same literal: same status, code and message', async () => {
       const members = lists.find((l) => l.name === 'classMembers')!;
       // Enough full pages of 500 members, under aliases, to pass the limit (each page is accepted alone).

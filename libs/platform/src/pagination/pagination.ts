@@ -14,10 +14,15 @@ export class IdArgs {
   id: string;
 }
 
-/** `first`/`after` arguments of every list. */
+/**
+ * `first`/`after` arguments of every list. `first` is nullable in the schema (`Int = 50`) so that
+ * an explicit null (`$n: Int = 50` sent as `{"n": null}`, which a non-null `Int! = 50` lets
+ * through validation and graphql-js then refuses mid-execution as an unclassified error) reaches
+ * this class's validation: BAD_USER_INPUT on `first`, the same on every list.
+ */
 @ArgsType()
 export class PageArgs {
-  @Field(() => Int, { defaultValue: 50, description: `Page size, 1 to ${MAX_PAGE_SIZE}` })
+  @Field(() => Int, { nullable: true, defaultValue: 50, description: `Page size, 1 to ${MAX_PAGE_SIZE}` })
   @IsInt()
   @Min(1)
   @Max(MAX_PAGE_SIZE)
