@@ -19,6 +19,7 @@ import { LeakIncidentShares1764400050000 } from './1764400050000-leak-incident-s
 import { EvidenceLedger1764400060000 } from './1764400060000-evidence-ledger';
 import { BurdenOfProof1764400061000 } from './1764400061000-burden-of-proof';
 import { Documents1764400080000 } from './1764400080000-documents';
+import { DocumentLogIndex1764400095000 } from './1764400095000-document-log-index';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet recorded in `migrations`. */
 export const MIGRATIONS = [
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   EvidenceLedger1764400060000,
   BurdenOfProof1764400061000,
   Documents1764400080000,
+  DocumentLogIndex1764400095000,
 ];

@@ -87,6 +87,23 @@ export class DocumentsRepository {
     return toDocument(row);
   }
 
+  /** Records a document's position in the evidence log. */
+  async setLogIndex(manager: EntityManager, id: string, logIndex: number): Promise<void> {
+    await manager.query(`UPDATE case_document SET log_index = $2 WHERE id = $1`, [id, logIndex]);
+  }
+
+  /**
+   * Up to `limit` documents not yet in the evidence log, oldest first, locked for the caller's
+   * transaction (another transaction logging them meanwhile makes them drop out).
+   */
+  async lockUnlogged(manager: EntityManager, limit: number): Promise<DocumentModel[]> {
+    const rows = await manager.query(
+      `SELECT ${DOCUMENT_COLUMNS} FROM case_document d WHERE d.log_index IS NULL ORDER BY d.created_at, d.id LIMIT $1 FOR UPDATE`,
+      [limit],
+    );
+    return rows.map(toDocument);
+  }
+
   /** One document of organisation `organisationId`; null for anyone else's (or none). */
   async findOwn(id: string, organisationId: string): Promise<DocumentModel | null> {
     const [row] = await this.dataSource.query(`SELECT ${DOCUMENT_COLUMNS} FROM case_document d WHERE d.id = $1 AND d.organisation_id = $2`, [id, organisationId]);
