@@ -95,6 +95,7 @@ const enums: DocumentTexts['enums'] = {
     SELF_DECLARED_ONLY: 'self-declared only',
     EVIDENCE_OUTSIDE_WINDOW: 'evidence before the exposure window',
     SHARED_PHONE: 'phone shared by many',
+    SHARED_ADDRESS: 'address shared by many',
     NO_EVIDENCE: 'no evidence',
   },
   discoveryChannel: {

@@ -103,6 +103,7 @@ const enums: DocumentTexts['enums'] = {
     SELF_DECLARED_ONLY: '仅有本人申报',
     EVIDENCE_OUTSIDE_WINDOW: '证据早于泄露期间',
     SHARED_PHONE: '多人共用电话号码',
+    SHARED_ADDRESS: '多人共用住址',
     NO_EVIDENCE: '无任何证据',
   },
   discoveryChannel: {
