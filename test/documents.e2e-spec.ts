@@ -14,7 +14,8 @@ import { withClient } from './support/database';
 import { CLASS_TEST_KEY, enrol, ok, organisationId, registerIncident, uploadPhones } from './support/classes';
 import { phoneFor, uniqueIdNumber } from './support/claimants';
 import { waitForJob } from './support/jobs';
-import { firstPagePng, pdfPages, pdfText, requirePoppler } from './support/poppler';
+import { firstPagePng, pdfPages, pdfRawText, pdfText, requirePoppler } from './support/poppler';
+import { PNG, submitEvidence, TWO_PAGE_PDF } from './support/proof';
 
 /**
  * Filing documents, generated through the API and read back as text (pdftotext) and cells
@@ -359,6 +360,49 @@ describe('documents: filing documents as PDF and XLSX, in Chinese and English', 
       expect(values.get('Verified members')).toBe(2);
       const money = new Map((workbook.getWorksheet('Class 1 metrics ¥')!.getSheetValues().filter(Boolean) as unknown as unknown[][]).map((r) => [r[1], r[2]]));
       expect(money.get('Declared losses, total (CNY)')).toBe(400);
+    });
+  });
+
+  describe('evidence list', () => {
+    it('lists each item the viewer may see in log order, with its source, what it proves, pages, SHA-256 and log position, in both languages', async () => {
+      const elements = (await ok(api, association, `mutation($c: ID!) { generateObligations(caseId: $c) { elements { id rule } } }`, { c: caseS }))
+        .generateObligations.elements as { id: string; rule: string }[];
+      const obligation = (rule: string) => elements.find((e) => e.rule === rule)!.id;
+      const parties = (await ok(api, judge, `query($id: ID!) { case(id: $id) { parties { id role } } }`, { id: caseS })).case.parties as { id: string; role: string }[];
+      const submit = async (token: string, file: Buffer, query: Record<string, string>) => {
+        const res = await submitEvidence(api, token, caseS, file, query);
+        expect(res.status).toBe(201);
+        return res.body as { id: string; sha256: string; ledgerIndex: string };
+      };
+      // A: the association's two-page PDF on two elements; B: the procuratorate's note; C: the defendant's PNG, recorded and exchanged by the court.
+      const a = await submit(association, TWO_PAGE_PDF, { title: '公安机关扣押笔录', source: '示范市公安局', obligationIds: `${obligation('HANDLING')},${obligation('INFRINGING_ACT')}` });
+      const b = await submit(procurator, Buffer.from('出警记录：扣押硬盘一块。\n'), { title: '检察机关调查笔录', source: '示范市人民检察院' });
+      const c = await submit(judge, PNG, { title: '同意记录截图', source: '被告提交', partyId: parties.find((p) => p.role === 'DEFENDANT')!.id, obligationIds: obligation('LAWFUL_BASIS') });
+      await ok(api, judge, `mutation($id: ID!) { exchangeEvidence(id: $id) { id } }`, { id: c.id });
+      expect(Number(a.ledgerIndex)).toBeLessThan(Number(b.ledgerIndex));
+      expect(Number(b.ledgerIndex)).toBeLessThan(Number(c.ledgerIndex));
+      /** The text in drawing order, whitespace removed: each table row reads number, title, source, what it proves, pages, hash, log position. */
+      const rows = (pdf: Buffer) => pdfRawText(pdf).replace(/\s+/g, '');
+      const zhA = `公安机关扣押笔录示范市公安局被告处理了受害人的个人信息；侵权行为（泄露、出售或者非法提供）2${a.sha256}${a.ledgerIndex}`;
+      const zhB = `检察机关调查笔录示范市人民检察院—${b.sha256}${b.ledgerIndex}`;
+      const zhC = `同意记录截图被告提交处理有合法依据、敏感个人信息经单独同意—${c.sha256}${c.ledgerIndex}`;
+
+      const court = rows((await made(judge, caseS, 'EVIDENCE_LIST', 'ZH')).bytes);
+      for (const expected of ['证据清单', '本清单列明本案全部证据，由示范市中级人民法院', `1${zhA}`, `2${zhB}`, `3${zhC}`]) expect(court).toContain(expected);
+
+      const own = rows((await made(association, caseS, 'EVIDENCE_LIST', 'EN')).bytes);
+      for (const expected of [
+        'EvidenceList',
+        'Theevidencesubmittedby示范省消费者权益保护委员会(DemoProvinceConsumerCouncil)andtheitemsthecourthasexchanged',
+        `1公安机关扣押笔录示范市公安局handlingofthepersonalinformation;theinfringingact(leak,sale,unlawfulprovision)2${a.sha256}${a.ledgerIndex}`,
+        `2同意记录截图被告提交lawfulbasis,separateconsentforsensitivedata—${c.sha256}${c.ledgerIndex}`,
+      ]) expect(own).toContain(expected);
+      expect(own).not.toContain(b.sha256);
+
+      const procuratorate = rows((await made(procurator, caseS, 'EVIDENCE_LIST', 'ZH')).bytes);
+      for (const expected of [`1${zhB}`, `2${zhC}`]) expect(procuratorate).toContain(expected);
+      expect(procuratorate).not.toContain(a.sha256);
+      for (const text of [court, own, procuratorate]) expectNoIdentifier(text);
     });
   });
 

@@ -257,6 +257,7 @@ export class DocumentsService implements OnModuleInit, OnApplicationBootstrap {
     const announcement = await this.repository.deadline(manager, caseModel.id, 'PRE_LITIGATION_ANNOUNCEMENT');
     const recommendation = await this.repository.deadline(manager, caseModel.id, 'PROCURATORIAL_RECOMMENDATION_RESPONSE');
     const members = await this.repository.memberTotals(manager, caseModel.id, view);
+    const evidence = await this.repository.evidence(manager, caseModel.id, actor);
     const classes: DocumentClass[] = [];
     if (classDetail !== 'none') {
       const full = classDetail === 'full';
@@ -283,6 +284,7 @@ export class DocumentsService implements OnModuleInit, OnApplicationBootstrap {
       datasets,
       announcement,
       recommendation: recommendation && { trigger: recommendation.trigger, due: recommendation.due, urgent: recommendation.urgent },
+      evidence,
       classes,
       members,
       today: this.clock.today(),
