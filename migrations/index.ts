@@ -20,6 +20,8 @@ import { EvidenceLedger1764400060000 } from './1764400060000-evidence-ledger';
 import { BurdenOfProof1764400061000 } from './1764400061000-burden-of-proof';
 import { Remedies1764400070000 } from './1764400070000-remedies';
 import { Documents1764400080000 } from './1764400080000-documents';
+import { DocumentLogIndex1764400095000 } from './1764400095000-document-log-index';
+import { EvidenceListDocument1764400096000 } from './1764400096000-evidence-list-document';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet recorded in `migrations`. */
 export const MIGRATIONS = [
@@ -45,4 +47,6 @@ export const MIGRATIONS = [
   BurdenOfProof1764400061000,
   Remedies1764400070000,
   Documents1764400080000,
+  DocumentLogIndex1764400095000,
+  EvidenceListDocument1764400096000,
 ];

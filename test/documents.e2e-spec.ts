@@ -1,12 +1,21 @@
-import { createHash } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
+import { DocumentsService } from '@app/documents';
+import { APP_CONFIG, type AppConfig } from '@app/platform';
+import { fileSha256, LedgerExportService, verifyExport, verifyInclusion } from '@app/proof';
 import { startTestApi, type TestApi } from './support/api';
 import { withClient } from './support/database';
 import { CLASS_TEST_KEY, enrol, ok, organisationId, registerIncident, uploadPhones } from './support/classes';
 import { phoneFor, uniqueIdNumber } from './support/claimants';
 import { waitForJob } from './support/jobs';
-import { firstPagePng, pdfPages, pdfText, requirePoppler } from './support/poppler';
+import { firstPagePng, pdfPages, pdfRawText, pdfText, requirePoppler } from './support/poppler';
+import { PNG, submitEvidence, TWO_PAGE_PDF } from './support/proof';
 
 /**
  * Filing documents, generated through the API and read back as text (pdftotext) and cells
@@ -30,6 +39,9 @@ import { firstPagePng, pdfPages, pdfText, requirePoppler } from './support/poppl
  * 2025-03-03 end on Saturday 2025-05-03, inside the Labour Day holiday (1-5 May 2025, State
  * Council notice of 2024-11-12): the next working day is Tuesday 2025-05-06.
  */
+const CLI = join(__dirname, '..', 'dist', 'apps', 'cli', 'src', 'main.js');
+const run = promisify(execFile);
+
 describe('documents: filing documents as PDF and XLSX, in Chinese and English', () => {
   let api: TestApi;
   let procurator: string;
@@ -79,7 +91,7 @@ describe('documents: filing documents as PDF and XLSX, in Chinese and English', 
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(document.sha256);
     expect(file.headers['x-content-sha256']).toBe(document.sha256);
     expect(bytes.length).toBe(document.sizeBytes);
-    expect(document.logIndex).toBeNull();
+    expect(document.logIndex).toMatch(/^\d+$/);
     if (format === 'PDF') {
       expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
       expect(pdfPages(bytes)).toBe(document.pageCount);
@@ -87,6 +99,15 @@ describe('documents: filing documents as PDF and XLSX, in Chinese and English', 
     }
     return { document, bytes };
   }
+
+  /** The evidence-log entry at `index`: its leaf (parsed), stored leaf hash, kind and case. */
+  const entryAt = async (index: string) => {
+    const { rows } = await withClient(api.url, (db) =>
+      db.query(`SELECT leaf, encode(leaf_hash, 'hex') AS leaf_hash, kind, case_id FROM ledger_entry WHERE idx = $1`, [index]),
+    );
+    const bytes = rows[0].leaf as Buffer;
+    return { leaf: JSON.parse(bytes.toString('utf8')), bytes, leafHash: rows[0].leaf_hash as string, kind: rows[0].kind, caseId: rows[0].case_id };
+  };
 
   /** The text of a PDF with all whitespace removed (pdftotext breaks lines and drops CJK spacing). */
   const squashed = (pdf: Buffer) => pdfText(pdf).replace(/\s+/g, '');
@@ -342,6 +363,49 @@ describe('documents: filing documents as PDF and XLSX, in Chinese and English', 
     });
   });
 
+  describe('evidence list', () => {
+    it('lists each item the viewer may see in log order, with its source, what it proves, pages, SHA-256 and log position, in both languages', async () => {
+      const elements = (await ok(api, association, `mutation($c: ID!) { generateObligations(caseId: $c) { elements { id rule } } }`, { c: caseS }))
+        .generateObligations.elements as { id: string; rule: string }[];
+      const obligation = (rule: string) => elements.find((e) => e.rule === rule)!.id;
+      const parties = (await ok(api, judge, `query($id: ID!) { case(id: $id) { parties { id role } } }`, { id: caseS })).case.parties as { id: string; role: string }[];
+      const submit = async (token: string, file: Buffer, query: Record<string, string>) => {
+        const res = await submitEvidence(api, token, caseS, file, query);
+        expect(res.status).toBe(201);
+        return res.body as { id: string; sha256: string; ledgerIndex: string };
+      };
+      // A: the association's two-page PDF on two elements; B: the procuratorate's note; C: the defendant's PNG, recorded and exchanged by the court.
+      const a = await submit(association, TWO_PAGE_PDF, { title: '公安机关扣押笔录', source: '示范市公安局', obligationIds: `${obligation('HANDLING')},${obligation('INFRINGING_ACT')}` });
+      const b = await submit(procurator, Buffer.from('出警记录：扣押硬盘一块。\n'), { title: '检察机关调查笔录', source: '示范市人民检察院' });
+      const c = await submit(judge, PNG, { title: '同意记录截图', source: '被告提交', partyId: parties.find((p) => p.role === 'DEFENDANT')!.id, obligationIds: obligation('LAWFUL_BASIS') });
+      await ok(api, judge, `mutation($id: ID!) { exchangeEvidence(id: $id) { id } }`, { id: c.id });
+      expect(Number(a.ledgerIndex)).toBeLessThan(Number(b.ledgerIndex));
+      expect(Number(b.ledgerIndex)).toBeLessThan(Number(c.ledgerIndex));
+      /** The text in drawing order, whitespace removed: each table row reads number, title, source, what it proves, pages, hash, log position. */
+      const rows = (pdf: Buffer) => pdfRawText(pdf).replace(/\s+/g, '');
+      const zhA = `公安机关扣押笔录示范市公安局被告处理了受害人的个人信息；侵权行为（泄露、出售或者非法提供）2${a.sha256}${a.ledgerIndex}`;
+      const zhB = `检察机关调查笔录示范市人民检察院—${b.sha256}${b.ledgerIndex}`;
+      const zhC = `同意记录截图被告提交处理有合法依据、敏感个人信息经单独同意—${c.sha256}${c.ledgerIndex}`;
+
+      const court = rows((await made(judge, caseS, 'EVIDENCE_LIST', 'ZH')).bytes);
+      for (const expected of ['证据清单', '本清单列明本案全部证据，由示范市中级人民法院', `1${zhA}`, `2${zhB}`, `3${zhC}`]) expect(court).toContain(expected);
+
+      const own = rows((await made(association, caseS, 'EVIDENCE_LIST', 'EN')).bytes);
+      for (const expected of [
+        'EvidenceList',
+        'Theevidencesubmittedby示范省消费者权益保护委员会(DemoProvinceConsumerCouncil)andtheitemsthecourthasexchanged',
+        `1公安机关扣押笔录示范市公安局handlingofthepersonalinformation;theinfringingact(leak,sale,unlawfulprovision)2${a.sha256}${a.ledgerIndex}`,
+        `2同意记录截图被告提交lawfulbasis,separateconsentforsensitivedata—${c.sha256}${c.ledgerIndex}`,
+      ]) expect(own).toContain(expected);
+      expect(own).not.toContain(b.sha256);
+
+      const procuratorate = rows((await made(procurator, caseS, 'EVIDENCE_LIST', 'ZH')).bytes);
+      for (const expected of [`1${zhB}`, `2${zhC}`]) expect(procuratorate).toContain(expected);
+      expect(procuratorate).not.toContain(a.sha256);
+      for (const text of [court, own, procuratorate]) expectNoIdentifier(text);
+    });
+  });
+
   describe('versions and access', () => {
     it('keeps every version: regenerating adds one, each with its own file and hash, and each is logged', async () => {
       const before = await ok(api, association, `query($c: ID!) { caseDocuments(caseId: $c, kind: PRE_LITIGATION_ANNOUNCEMENT, first: 10) { totalCount } }`, { c: caseS });
@@ -369,6 +433,11 @@ describe('documents: filing documents as PDF and XLSX, in Chinese and English', 
         { subject_id: first.document.id, sha256: first.document.sha256, version: first.document.version },
         { subject_id: second.document.id, sha256: second.document.sha256, version: second.document.version },
       ]);
+      // Each version has its own entry in the evidence log, naming its version and its file's hash.
+      expect(Number(second.document.logIndex)).toBeGreaterThan(Number(first.document.logIndex));
+      for (const { document } of [first, second]) {
+        expect((await entryAt(document.logIndex)).leaf.payload).toMatchObject({ documentId: document.id, version: document.version, sha256: document.sha256 });
+      }
     });
 
     it("answers another organisation's document exactly like a missing one, the court's and the other party's alike", async () => {
@@ -383,6 +452,111 @@ describe('documents: filing documents as PDF and XLSX, in Chinese and English', 
       expect((await download(association, 'not-a-uuid')).status).toBe(404);
       const listed = await ok(api, judge, `query($c: ID!) { caseDocuments(caseId: $c, first: 50) { nodes { organisationId } } }`, { c: caseS });
       expect(new Set(listed.caseDocuments.nodes.map((d: { organisationId: string }) => d.organisationId)).size).toBe(1);
+    });
+  });
+  /**
+   * Each generated document is an entry of the evidence log (issue 11): its leaf, by hand, is
+   * SHA-256(0x00 || canonical JSON of { caseId, kind: DOCUMENT, payload, v: 1 }) (RFC 9162 2.1.1).
+   * Last in the file: the final test changes a byte of a stored document.
+   */
+  describe('the evidence log', () => {
+    const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    let announcement: { id: string; logIndex: string; version: number; sha256: string; sizeBytes: number };
+    const config = () => api.app.get<AppConfig>(APP_CONFIG);
+
+    /** The API's full check of the ledger (a job), as the judge runs it. */
+    async function apiCheck() {
+      const started = await ok(api, judge, `mutation { verifyLedger { id } }`);
+      const job = await waitForJob(api.gql, judge, started.verifyLedger.id);
+      expect(job.status).toBe('COMPLETED');
+      return JSON.parse(job.result!);
+    }
+
+    it('appends a generated document with its facts and file, and its inclusion proof verifies against the signed head', async () => {
+      announcement = (await made(procurator, caseP, 'PRE_LITIGATION_ANNOUNCEMENT', 'EN')).document;
+      const entry = await entryAt(announcement.logIndex);
+      expect(entry).toMatchObject({ kind: 'DOCUMENT', caseId: caseP });
+      expect(entry.leaf).toEqual({
+        v: 1,
+        kind: 'DOCUMENT',
+        caseId: caseP,
+        payload: {
+          documentId: announcement.id,
+          documentKind: 'PRE_LITIGATION_ANNOUNCEMENT',
+          language: 'EN',
+          format: 'PDF',
+          version: announcement.version,
+          sha256: announcement.sha256,
+          sizeBytes: announcement.sizeBytes,
+          file: `${caseP}/${announcement.id}.pdf`,
+        },
+      });
+      expect(entry.leafHash).toBe(sha256(Buffer.concat([Buffer.from([0]), entry.bytes])));
+
+      const head = (await ok(api, judge, `{ evidenceLogHead { treeSize rootHash note } }`)).evidenceLogHead;
+      const exported = await api.app.get(LedgerExportService).export(caseP);
+      expect(exported.head).toBe(head.note);
+      const logged = exported.entries.find((e) => e.index === Number(announcement.logIndex))!;
+      expect(logged).toMatchObject({ kind: 'DOCUMENT', leafHash: entry.leafHash });
+      const proof = logged.inclusionProof.map((p) => Buffer.from(p, 'hex'));
+      expect(verifyInclusion(Number(announcement.logIndex), Number(head.treeSize), Buffer.from(entry.leafHash, 'hex'), proof, Buffer.from(head.rootHash, 'hex'))).toBeNull();
+      // Every document of case P is in its export, and each file is intact.
+      const { rows } = await withClient(api.url, (db) => db.query(`SELECT log_index::int AS i FROM case_document WHERE case_id = $1 ORDER BY log_index`, [caseP]));
+      expect(exported.entries.map((e) => e.index)).toEqual(rows.map((r: { i: number }) => r.i));
+      const offline = await verifyExport(JSON.parse(JSON.stringify(exported)), { fileHash: (file) => fileSha256(join(config().documents.dir, file.name)) });
+      expect(offline).toMatchObject({ ok: true, entriesChecked: rows.length, filesChecked: rows.length });
+    });
+
+    it('appends documents made before the log existed at startup, oldest first, once', async () => {
+      // Two documents as the pre-log code left them: a file and a record without a log index, the second made first.
+      const source = readFileSync(join(config().documents.dir, caseP, `${announcement.id}.pdf`));
+      const ids = [randomUUID(), randomUUID()];
+      for (const [i, id] of ids.entries()) {
+        writeFileSync(join(config().documents.dir, caseP, `${id}.pdf`), source);
+        await withClient(api.url, (db) =>
+          db.query(
+            `INSERT INTO case_document (id, case_id, organisation_id, kind, language, format, version, sha256, size_bytes, page_count, storage_name, created_at)
+             SELECT $1, case_id, organisation_id, kind, language, format, $2, sha256, size_bytes, page_count, $3, now() - $4 * interval '1 day'
+               FROM case_document WHERE id = $5`,
+            [id, 100 + i, `${caseP}/${id}.pdf`, 1 + i, announcement.id],
+          ),
+        );
+      }
+      const size = Number((await ok(api, judge, `{ evidenceLogHead { treeSize } }`)).evidenceLogHead.treeSize);
+      expect(await api.app.get(DocumentsService).logUnlogged()).toBe(2);
+      const { rows } = await withClient(api.url, (db) => db.query(`SELECT id, log_index::int AS i FROM case_document WHERE id = ANY($1::uuid[])`, [ids]));
+      // ids[1] is a day older than ids[0]: it comes first.
+      expect(Object.fromEntries(rows.map((r: { id: string; i: number }) => [r.id, r.i]))).toEqual({ [ids[1]]: size, [ids[0]]: size + 1 });
+      expect((await entryAt(String(size))).leaf.payload).toMatchObject({ documentId: ids[1], version: 101, sha256: announcement.sha256, file: `${caseP}/${ids[1]}.pdf` });
+      expect(await api.app.get(DocumentsService).logUnlogged()).toBe(0);
+      expect(Number((await ok(api, judge, `{ evidenceLogHead { treeSize } }`)).evidenceLogHead.treeSize)).toBe(size + 2);
+      const listed = await ok(api, procurator, `query($c: ID!) { caseDocuments(caseId: $c, kind: PRE_LITIGATION_ANNOUNCEMENT, first: 50) { nodes { id logIndex } } }`, { c: caseP });
+      expect(listed.caseDocuments.nodes).toContainEqual({ id: ids[0], logIndex: String(size + 1) });
+    });
+
+    it('detects a changed byte in a stored document, through the API check and `leakcase ledger verify --files`', async () => {
+      const entries = Number((await ok(api, judge, `{ evidenceLogHead { treeSize } }`)).evidenceLogHead.treeSize);
+      expect(await apiCheck()).toMatchObject({ intact: true, evidence: { checked: entries, failure: null }, filesChecked: entries });
+      const dir = mkdtempSync(join(tmpdir(), 'leakcase-documents-ledger-'));
+      const files = ['--files', config().ledger.evidenceDir, '--files', config().documents.dir];
+      const offlineEnv = { PATH: process.env.PATH };
+      writeFileSync(join(dir, 'before.json'), JSON.stringify(await api.app.get(LedgerExportService).export(caseP)));
+      const intact = await run(process.execPath, [CLI, 'ledger', 'verify', join(dir, 'before.json'), ...files], { env: offlineEnv });
+      expect(intact.stdout).toMatch(/^OK: \d+ entries in the signed tree of \d+, \d+ files intact/);
+
+      const name = `${caseP}/${announcement.id}.pdf`;
+      const path = join(config().documents.dir, name);
+      const bytes = readFileSync(path);
+      bytes[bytes.length >> 1] ^= 1;
+      writeFileSync(path, bytes);
+
+      const index = Number(announcement.logIndex);
+      const result = await apiCheck();
+      expect(result).toMatchObject({ intact: false, evidence: { failure: { index, reason: `entry ${index}'s file ${name} has changed` } } });
+      writeFileSync(join(dir, 'after.json'), JSON.stringify(await api.app.get(LedgerExportService).export(caseP)));
+      const refused = await run(process.execPath, [CLI, 'ledger', 'verify', join(dir, 'after.json'), ...files], { env: offlineEnv }).catch((e) => e);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toBe(`leakcase: verification FAILED at entry ${index}: entry ${index}'s file ${name} has changed (its bytes hash to ${sha256(bytes)})\n`);
     });
   });
 });

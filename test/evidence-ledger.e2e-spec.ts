@@ -77,7 +77,7 @@ async function apiCheck(l: Ledger): Promise<any> {
 async function offlineCheck(l: Ledger) {
   const exported = await l.api.app.get(LedgerExportService).export(l.caseId);
   return verifyExport(JSON.parse(JSON.stringify(exported)), {
-    fileHash: (hash) => fileSha256(join(l.config.ledger.evidenceDir, hash)),
+    fileHash: (file) => fileSha256(join(l.config.ledger.evidenceDir, file.name)),
     heldHead: l.heldHead,
   });
 }

@@ -23,14 +23,20 @@ export function requirePoppler(): void {
   checked = true;
 }
 
-/** The text of a PDF, page layout kept (`pdftotext -layout`). */
-export function pdfText(pdf: Buffer): string {
+/** `pdftotext` of a PDF with the given mode flag. */
+function pdftotext(pdf: Buffer, mode: '-layout' | '-raw'): string {
   requirePoppler();
   const dir = mkdtempSync(join(tmpdir(), 'leakcase-pdf-'));
   const file = join(dir, 'doc.pdf');
   writeFileSync(file, pdf);
-  return execFileSync('pdftotext', ['-layout', '-enc', 'UTF-8', file, '-'], { maxBuffer: 512 * 1024 * 1024 }).toString('utf8');
+  return execFileSync('pdftotext', [mode, '-enc', 'UTF-8', file, '-'], { maxBuffer: 512 * 1024 * 1024 }).toString('utf8');
 }
+
+/** The text of a PDF, page layout kept (`pdftotext -layout`). */
+export const pdfText = (pdf: Buffer): string => pdftotext(pdf, '-layout');
+
+/** The text of a PDF in the order it was drawn (`pdftotext -raw`): a table row's cells one after the other, however they wrap. */
+export const pdfRawText = (pdf: Buffer): string => pdftotext(pdf, '-raw');
 
 /** The PDF's page count as pdfinfo reads it. */
 export function pdfPages(pdf: Buffer): number {

@@ -46,7 +46,7 @@ export class DocumentModel {
   @Field(() => ID, { nullable: true, description: 'The job that generated it (a large roster)' })
   jobId: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Position in the evidence log; null until the log (issue 11) has it' })
+  @Field(() => String, { nullable: true, description: 'Position (0-based) of its entry in the evidence log; null only for a document made before the log existed, until the next startup appends it' })
   logIndex: string | null;
 
   @Field()

@@ -10,9 +10,11 @@ import {
   type EnrolmentView,
   SqlParams,
   toConnection,
+  type Viewer,
+  visibleEvidence,
 } from '@app/platform';
 import { type LeakIncident, leakIncidentColumns, type LeakIncidentRow, toLeakIncident } from '@app/leaks';
-import type { CaseFacts, DocumentDataset, DocumentParty, RosterRow } from './content/case-facts';
+import type { CaseFacts, DocumentDataset, DocumentEvidence, DocumentParty, RosterRow } from './content/case-facts';
 import type { DocumentModel } from './document.model';
 import type { DocumentFormat, DocumentKind, DocumentLanguage } from './rules/document-kinds';
 
@@ -87,6 +89,23 @@ export class DocumentsRepository {
     return toDocument(row);
   }
 
+  /** Records a document's position in the evidence log. */
+  async setLogIndex(manager: EntityManager, id: string, logIndex: number): Promise<void> {
+    await manager.query(`UPDATE case_document SET log_index = $2 WHERE id = $1`, [id, logIndex]);
+  }
+
+  /**
+   * Up to `limit` documents not yet in the evidence log, oldest first, locked for the caller's
+   * transaction (another transaction logging them meanwhile makes them drop out).
+   */
+  async lockUnlogged(manager: EntityManager, limit: number): Promise<DocumentModel[]> {
+    const rows = await manager.query(
+      `SELECT ${DOCUMENT_COLUMNS} FROM case_document d WHERE d.log_index IS NULL ORDER BY d.created_at, d.id LIMIT $1 FOR UPDATE`,
+      [limit],
+    );
+    return rows.map(toDocument);
+  }
+
   /** One document of organisation `organisationId`; null for anyone else's (or none). */
   async findOwn(id: string, organisationId: string): Promise<DocumentModel | null> {
     const [row] = await this.dataSource.query(`SELECT ${DOCUMENT_COLUMNS} FROM case_document d WHERE d.id = $1 AND d.organisation_id = $2`, [id, organisationId]);
@@ -112,6 +131,25 @@ export class DocumentsRepository {
       this.dataSource.query(`SELECT count(*)::int AS total FROM case_document d WHERE ${where}`, countValues),
     ]);
     return toConnection(DOCUMENTS, rows.map(toDocument), first, total, (d) => [d.createdAt.toISOString(), d.id]);
+  }
+
+  /**
+   * The evidence items of the case that `viewer` may see (the visibility policy's
+   * visibleEvidence: the court all, a party its own and those exchanged), in log order, each with
+   * the burden rules of the obligations it addresses.
+   */
+  async evidence(manager: EntityManager, caseId: string, viewer: Viewer): Promise<DocumentEvidence[]> {
+    const p = new SqlParams();
+    const rows = await manager.query(
+      `SELECT ev.title, ev.source, ev.page_count, encode(ev.sha256, 'hex') AS sha256, ev.ledger_index::text AS log_index,
+              array(SELECT DISTINCT o.rule FROM evidence_obligation eo JOIN obligation o ON o.id = eo.obligation_id
+                     WHERE eo.evidence_id = ev.id ORDER BY o.rule) AS rules
+         FROM evidence_item ev
+        WHERE ev.case_id = ${p.add(caseId)} AND ${visibleEvidence(viewer, 'ev', p)}
+        ORDER BY ev.ledger_index`,
+      p.values,
+    );
+    return rows.map((r: any) => ({ title: r.title, source: r.source, rules: r.rules, pageCount: r.page_count, sha256: r.sha256, logIndex: Number(r.log_index) }));
   }
 
   /** Names of organisations by id. */

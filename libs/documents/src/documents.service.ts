@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import { Transform } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
@@ -24,6 +24,7 @@ import {
 } from '@app/platform';
 import { type CaseModel, CasesService, Clock } from '@app/cases';
 import { ClassAnomalyKind, type ClassModel, ClassesService } from '@app/classes';
+import { EvidenceLogService, LedgerEntryKind } from '@app/proof';
 import { BUILDERS } from './content/builders';
 import type { CaseFacts, DocumentClass } from './content/case-facts';
 import type { DocumentGeneration, DocumentModel, GenerateDocumentInput } from './document.model';
@@ -41,6 +42,9 @@ export const DECISIONS_LISTED = 200;
 
 /** The SHARED_PHONE anomaly's threshold in the report: this many current members on one number. */
 const SHARED_PHONE_THRESHOLD = 5;
+
+/** Documents made before the evidence log existed, logged per transaction at startup. */
+const UNLOGGED_BATCH = 500;
 
 /** A job's payload: the request and who made it (ids and enum values only, no personal data). */
 interface DocumentJobPayload {
@@ -72,10 +76,14 @@ const CONTENT_TYPE: Record<DocumentFormat, string> = {
  * the version. Who may make which kind is the kinds table's; who may see the case is the cases
  * library's; what the document shows of members is the visibility policy's (the caller's own
  * enrolments, or the court's merged view), read in one snapshot. A document is its organisation's:
- * another organisation's is NOT_FOUND, like a missing one.
+ * another organisation's is NOT_FOUND, like a missing one. Every document is appended to the
+ * evidence log (libs/proof, LedgerEntryKind.DOCUMENT) in the transaction that records it, so the
+ * ledger's checks and its offline verifier vouch for its bytes.
  */
 @Injectable()
-export class DocumentsService implements OnModuleInit {
+export class DocumentsService implements OnModuleInit, OnApplicationBootstrap {
+  private readonly logger = new Logger('Documents');
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repository: DocumentsRepository,
@@ -83,6 +91,7 @@ export class DocumentsService implements OnModuleInit {
     private readonly classes: ClassesService,
     private readonly jobs: JobsService,
     private readonly audit: AuditService,
+    private readonly evidenceLog: EvidenceLogService,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -91,6 +100,59 @@ export class DocumentsService implements OnModuleInit {
     // A retry starts the file again (a roster is rewritten from its first row): its record is
     // written once, by the attempt that finishes.
     this.jobs.register<DocumentJobPayload>(DOCUMENT_JOB, (ctx) => this.runJob(ctx), { retryLimit: 2 });
+  }
+
+  /** Documents made before they were logged are appended when the application starts. */
+  async onApplicationBootstrap(): Promise<void> {
+    const logged = await this.logUnlogged();
+    if (logged) this.logger.log(`appended ${logged} earlier document(s) to the evidence log`);
+  }
+
+  /**
+   * Appends every document not yet in the evidence log (made before the log existed), oldest
+   * first, each in a transaction with its log index; idempotent, and safe to run from several
+   * instances at once (the rows are locked). Audited without an actor. Returns how many it logged.
+   */
+  async logUnlogged(): Promise<number> {
+    let logged = 0;
+    for (;;) {
+      const batch = await this.dataSource.transaction(async (manager) => {
+        const documents = await this.repository.lockUnlogged(manager, UNLOGGED_BATCH);
+        for (const document of documents) {
+          const { logIndex } = await this.appendToLog(manager, document);
+          await this.audit.record(manager, null, {
+            action: 'document.log',
+            subjectType: 'Document',
+            subjectId: document.id,
+            caseId: document.caseId,
+            details: { logIndex },
+          });
+        }
+        return documents.length;
+      });
+      if (batch === 0) return logged;
+      logged += batch;
+    }
+  }
+
+  /**
+   * Appends a recorded document to the evidence log in the caller's transaction and stores its
+   * index. The leaf holds no personal data: the ids, kind, language, format, version, the file's
+   * SHA-256 and size, and its path in the documents store (where the ledger's checks find it).
+   */
+  private async appendToLog(manager: EntityManager, document: DocumentModel): Promise<DocumentModel> {
+    const { index } = await this.evidenceLog.append(manager, LedgerEntryKind.DOCUMENT, document.caseId, {
+      documentId: document.id,
+      documentKind: document.kind,
+      language: document.language,
+      format: document.format,
+      version: document.version,
+      sha256: document.sha256,
+      sizeBytes: document.sizeBytes,
+      file: document.storageName.split(sep).join('/'),
+    });
+    await this.repository.setLogIndex(manager, document.id, index);
+    return { ...document, logIndex: String(index) };
   }
 
   /**
@@ -195,6 +257,7 @@ export class DocumentsService implements OnModuleInit {
     const announcement = await this.repository.deadline(manager, caseModel.id, 'PRE_LITIGATION_ANNOUNCEMENT');
     const recommendation = await this.repository.deadline(manager, caseModel.id, 'PROCURATORIAL_RECOMMENDATION_RESPONSE');
     const members = await this.repository.memberTotals(manager, caseModel.id, view);
+    const evidence = await this.repository.evidence(manager, caseModel.id, actor);
     const classes: DocumentClass[] = [];
     if (classDetail !== 'none') {
       const full = classDetail === 'full';
@@ -221,6 +284,7 @@ export class DocumentsService implements OnModuleInit {
       datasets,
       announcement,
       recommendation: recommendation && { trigger: recommendation.trigger, due: recommendation.due, urgent: recommendation.urgent },
+      evidence,
       classes,
       members,
       today: this.clock.today(),
@@ -230,7 +294,8 @@ export class DocumentsService implements OnModuleInit {
   /**
    * Writes the file and records the version. Facts and rows are read in one REPEATABLE READ
    * snapshot, so a roster's count and its rows agree; the file is hashed as it is written, under a
-   * temporary name, renamed once complete, and removed if the record cannot be written.
+   * temporary name, renamed once complete, and removed if the record cannot be written. The
+   * record and its evidence-log entry commit together.
    */
   private async produce(
     actor: Actor,
@@ -286,7 +351,7 @@ export class DocumentsService implements OnModuleInit {
     await rename(temporary, path);
     try {
       return await this.dataSource.transaction(async (manager) => {
-        const document = await this.repository.insert(manager, {
+        const inserted = await this.repository.insert(manager, {
           id,
           caseId: caseModel.id,
           organisationId: actor.organisationId,
@@ -300,14 +365,13 @@ export class DocumentsService implements OnModuleInit {
           createdBy: actor.userId,
           jobId: job?.id ?? null,
         });
-        // Issue 11's evidence log: append the document here, in this transaction, and store its
-        // index (EvidenceLogService.append('DOCUMENT', caseId, { id, sha256, ... }, manager)).
+        const document = await this.appendToLog(manager, inserted);
         await this.audit.record(manager, actor, {
           action: 'document.generate',
           subjectType: 'Document',
           subjectId: id,
           caseId: caseModel.id,
-          details: { kind, language, format, version: document.version, sha256: document.sha256, pages, sizeBytes: size },
+          details: { kind, language, format, version: document.version, sha256: document.sha256, pages, sizeBytes: size, logIndex: document.logIndex },
         });
         return document;
       });

@@ -38,6 +38,15 @@ function readJson(file: string): unknown {
   }
 }
 
+/** The SHA-256 of `name` in the first of `dirs` that holds it; null when none does. */
+async function firstFileSha256(dirs: string[], name: string): Promise<string | null> {
+  for (const dir of dirs) {
+    const hash = await fileSha256(join(dir, name));
+    if (hash !== null) return hash;
+  }
+  return null;
+}
+
 /** A held head file: a signed note as text, or JSON with its `note` (as `evidenceLogHead` returns it). */
 function readHead(file: string): string {
   const text = readFileSync(file, 'utf8');
@@ -82,12 +91,17 @@ export function ledgerCommand(): Command {
     .command('verify')
     .description('Check an export offline: signatures, leaf hashes, inclusion and consistency proofs, files, a held head')
     .argument('<export>', 'the JSON file written by `ledger export`')
-    .option('--files <dir>', 'directory of the evidence files, each named by its SHA-256 (the evidence store)')
+    .option(
+      '--files <dir>',
+      'a directory of the logged files: the evidence store (files named by their SHA-256) or the documents store (<case>/<document>.<ext>); repeat it for both',
+      (dir: string, dirs: string[]) => [...dirs, dir],
+      [] as string[],
+    )
     .option('--head <file>', 'a signed head kept earlier (a signed note, or the JSON of evidenceLogHead)')
-    .action(async (file: string, options: { files?: string; head?: string }) => {
+    .action(async (file: string, options: { files: string[]; head?: string }) => {
       const exported = readJson(file) as LedgerExport;
       const outcome = await verifyExport(exported, {
-        fileHash: options.files ? (sha256) => fileSha256(join(options.files!, sha256)) : undefined,
+        fileHash: options.files.length ? (logged) => firstFileSha256(options.files, logged.name) : undefined,
         heldHead: options.head ? readHead(options.head) : undefined,
       });
       if (!outcome.ok) {
@@ -95,7 +109,7 @@ export function ledgerCommand(): Command {
         throw new CliError(`verification FAILED${at}: ${outcome.failure!.reason}`);
       }
       process.stdout.write(
-        `OK: ${outcome.entriesChecked} entries in the signed tree of ${outcome.treeSize}${options.files ? `, ${outcome.filesChecked} files intact` : ''}${options.head ? ', consistent with the held head' : ''}\n`,
+        `OK: ${outcome.entriesChecked} entries in the signed tree of ${outcome.treeSize}${options.files.length ? `, ${outcome.filesChecked} files intact` : ''}${options.head ? ', consistent with the held head' : ''}\n`,
       );
     });
 

@@ -122,6 +122,48 @@ const preservation: DocumentBuilder = (ctx) => {
   };
 };
 
+/** The evidence list: each visible item numbered, with its source, what it proves, pages, SHA-256 and log position. */
+const evidenceList: DocumentBuilder = (ctx) => {
+  const { facts, t, merged } = ctx;
+  const e = t.evidenceList;
+  const c = e.columns;
+  return {
+    issuer: procuratorate(facts),
+    title: t.title[DocumentKind.EVIDENCE_LIST],
+    reference: t.reference(facts.caseModel.title),
+    blocks: [
+      { kind: 'paragraph', text: e.scope(merged, facts.author.name) },
+      { kind: 'paragraph', text: e.log },
+      facts.evidence.length
+        ? {
+            kind: 'table',
+            name: t.title[DocumentKind.EVIDENCE_LIST],
+            columns: [
+              { header: c.no, width: 5 },
+              { header: c.title, width: 14 },
+              { header: c.source, width: 11 },
+              { header: c.proves, width: 15 },
+              { header: c.pages, width: 7, format: 'count' },
+              // A SHA-256 on two lines of 32 hex digits.
+              { header: c.sha256, width: 35 },
+              { header: c.logIndex, width: 9 },
+            ],
+            rows: facts.evidence.map((item, i) => [
+              i + 1,
+              item.title,
+              item.source,
+              item.rules.map((rule) => t.enums.burdenRule[rule] ?? rule).join(e.provesSeparator),
+              item.pageCount,
+              item.sha256,
+              String(item.logIndex),
+            ]),
+          }
+        : { kind: 'paragraph', text: e.none },
+      signature(ctx, []),
+    ],
+  };
+};
+
 const stateCount = (k: DocumentClass, state: string) => k.composition.byState.find((s) => s.state === state)?.members ?? 0;
 
 /** The classes of the case with their counts by state, in the view. */
@@ -320,4 +362,5 @@ export const BUILDERS: Readonly<Record<DocumentKind, DocumentBuilder>> = Object.
   [DocumentKind.EVIDENCE_PRESERVATION_APPLICATION]: preservation,
   [DocumentKind.CLASS_ROSTER]: roster,
   [DocumentKind.CLASS_COMPOSITION_REPORT]: report,
+  [DocumentKind.EVIDENCE_LIST]: evidenceList,
 });

@@ -24,6 +24,19 @@ export interface DocumentDataset {
   completedOn: string | null;
 }
 
+/** An evidence item the viewer may see, as the evidence list shows it (no file contents, no personal data). */
+export interface DocumentEvidence {
+  title: string;
+  source: string;
+  /** The burden rules (libs/proof burden-rules.ts) of the obligations it addresses, each once, alphabetical. */
+  rules: string[];
+  pageCount: number | null;
+  /** SHA-256 of the file, hex. */
+  sha256: string;
+  /** Its entry's 0-based index in the evidence log. */
+  logIndex: number;
+}
+
 /** A class of the case with what the viewer may see of it. */
 export interface DocumentClass {
   klass: ClassModel;
@@ -53,6 +66,8 @@ export interface CaseFacts {
   announcement: { trigger: string; due: string } | null;
   /** The agency's response period to the recommendation, if opened. */
   recommendation: { trigger: string; due: string; urgent: boolean } | null;
+  /** The evidence items of the case the viewer may see (visibleEvidence), in log order (the evidence list shows them). */
+  evidence: DocumentEvidence[];
   /** The case's classes, oldest first (the roster and the composition report read them). */
   classes: DocumentClass[];
   /** Current members across the case's classes in the view, once each, and their declared losses (the largest per person). */

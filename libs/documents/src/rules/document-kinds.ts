@@ -9,6 +9,7 @@ export enum DocumentKind {
   EVIDENCE_PRESERVATION_APPLICATION = 'EVIDENCE_PRESERVATION_APPLICATION',
   CLASS_ROSTER = 'CLASS_ROSTER',
   CLASS_COMPOSITION_REPORT = 'CLASS_COMPOSITION_REPORT',
+  EVIDENCE_LIST = 'EVIDENCE_LIST',
 }
 
 /** The language a document is written in. */
@@ -45,8 +46,8 @@ const CASE_ROLES = [Role.PROCURATOR, Role.ASSOCIATION_STAFF, Role.JUDGE] as cons
 const CIVIL_WITH_CLASS = [CaseType.CIVIL_PUBLIC_INTEREST, CaseType.SUPPORTED, CaseType.REPRESENTATIVE_ACTION] as const;
 
 /**
- * One row per document kind. The evidence list (issue 11's evidence log) and the remedy and
- * distribution schedule (issue 12) are one row each here plus their content builder.
+ * One row per document kind. The remedy and distribution schedule (issue 12) will be one row here
+ * plus its content builder.
  */
 export const DOCUMENT_KINDS: Readonly<Record<DocumentKind, DocumentKindRule>> = Object.freeze({
   // Civil PIL complaint: the plaintiff of a civil public-interest (or supported) suit (PIPL art. 70; CPL (2023) art. 58; CPL art. 124 on a complaint's contents).
@@ -96,5 +97,15 @@ export const DOCUMENT_KINDS: Readonly<Record<DocumentKind, DocumentKindRule>> = 
     formats: [DocumentFormat.PDF, DocumentFormat.XLSX],
     perMember: false,
     source: 'CPL (2023) arts. 56-57; SPC interpretation of the CPL (2022) arts. 75-80',
+  },
+  // Evidence list (证据清单): each item numbered, with its source, what it proves, pages, hash and
+  // evidence-log position (SPC provisions on evidence in civil procedure (2019) art. 19; SPC online
+  // litigation rules (2021) arts. 16-19 on electronic evidence stored tamper-evidently).
+  [DocumentKind.EVIDENCE_LIST]: {
+    roles: CASE_ROLES,
+    caseTypes: Object.values(CaseType),
+    formats: [DocumentFormat.PDF],
+    perMember: false,
+    source: 'SPC provisions on evidence in civil procedure (2019) art. 19; SPC online litigation rules (2021) arts. 16-19',
   },
 });

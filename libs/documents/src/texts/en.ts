@@ -105,6 +105,23 @@ const enums: DocumentTexts['enums'] = {
     MEDIA_REPORT: 'media reports',
     CLAIMANT_REPORTS: "victims' reports",
   },
+  burdenRule: {
+    HANDLING: 'handling of the personal information',
+    INFRINGING_ACT: 'the infringing act (leak, sale, unlawful provision)',
+    DAMAGE: 'damage',
+    CLASS_MEMBERSHIP: 'class membership',
+    LAWFUL_BASIS: 'lawful basis, separate consent for sensitive data',
+    SECURITY_DUTIES: 'security duties met',
+    REMEDIAL_MEASURES: 'remedial measures and notification',
+    NO_CAUSATION: 'no causation',
+    JOINT_INFRINGEMENT: 'joint infringement',
+    VALID_NOTICE: 'a valid notice reached the provider',
+    NECESSARY_MEASURES: 'necessary measures after the notice',
+    KNEW_OR_SHOULD_HAVE_KNOWN: 'knew or should have known',
+    SUPERVISORY_DUTY_AND_HARM: 'supervisory duty, and harm to the public interest',
+    PRE_LITIGATION_RECOMMENDATION: 'recommendation made, agency still failed to act',
+    LAWFUL_PERFORMANCE: 'supervisory duty performed lawfully',
+  },
 };
 
 const defendantNames = (f: CaseFacts) => {
@@ -126,6 +143,7 @@ export const EN: DocumentTexts = {
     [DocumentKind.EVIDENCE_PRESERVATION_APPLICATION]: 'Application for Evidence Preservation',
     [DocumentKind.CLASS_ROSTER]: 'Class Roster',
     [DocumentKind.CLASS_COMPOSITION_REPORT]: 'Class Composition Report',
+    [DocumentKind.EVIDENCE_LIST]: 'Evidence List',
   },
   enums,
   pageOf: (page, pages) => `Page ${page} of ${pages}`,
@@ -287,6 +305,14 @@ export const EN: DocumentTexts = {
     decisionsMore: (listed, total) => `The first ${listed} of ${total} decisions are listed.`,
     noDecisions: 'No review decision yet.',
     noClasses: 'The case has no class yet.',
+  },
+  evidenceList: {
+    scope: (merged, author) =>
+      merged ? `Every evidence item of the case. Prepared by ${author}.` : `The evidence submitted by ${author} and the items the court has exchanged.`,
+    log: "Each item's file is hashed with SHA-256 and entered in the evidence log (an RFC 9162 Merkle tree with signed heads); its log position is the entry's number there, and an inclusion proof shows the file unchanged.",
+    columns: { no: 'No.', title: 'Evidence', source: 'Source', proves: 'To prove', pages: 'Pages', sha256: 'SHA-256', logIndex: 'Log position' },
+    provesSeparator: '; ',
+    none: 'No evidence yet.',
   },
   datasetColumns: { no: 'No.', source: 'Evidence and source', rows: 'Records', matched: 'Members matched', sha256: 'SHA-256' },
   datasetSheet: 'Evidence',

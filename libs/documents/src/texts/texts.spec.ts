@@ -3,6 +3,7 @@ import { ExposureBasis, HarmType } from '@app/claimants';
 import { ClassAnomalyKind, ClassStatus, MemberState, ReviewDecisionKind, Subclass } from '@app/classes';
 import { DataCategory, DiscoveryChannel, HandlerRole } from '@app/leaks';
 import { OrganisationKind } from '@app/platform';
+import { BurdenRule } from '@app/proof';
 import { EN } from './en';
 import { yuan } from './format';
 import { chineseNumber, ZH } from './zh';
@@ -58,6 +59,7 @@ describe('document texts', () => {
       decisionKind: ReviewDecisionKind,
       anomalyKind: ClassAnomalyKind,
       discoveryChannel: DiscoveryChannel,
+      burdenRule: BurdenRule,
     };
     for (const [name, values] of Object.entries(shown)) {
       const expected = Object.values(values).sort();

@@ -19,6 +19,8 @@ export interface EnumNames {
   decisionKind: Record<string, string>;
   anomalyKind: Record<string, string>;
   discoveryChannel: Record<string, string>;
+  /** The elements to prove, by burden rule (libs/proof burden-rules.ts): what an evidence item proves. */
+  burdenRule: Record<string, string>;
 }
 
 /**
@@ -126,6 +128,16 @@ export interface DocumentTexts {
     decisionsMore(listed: number, total: number): string;
     noDecisions: string;
     noClasses: string;
+  };
+  evidenceList: {
+    /** Whose items the list shows: the court's all of the case's, a party's its own and those exchanged. */
+    scope(merged: boolean, author: string): string;
+    /** What the hash and the log position are for. */
+    log: string;
+    columns: { no: string; title: string; source: string; proves: string; pages: string; sha256: string; logIndex: string };
+    /** Separates the elements one item proves. */
+    provesSeparator: string;
+    none: string;
   };
   datasetColumns: { no: string; source: string; rows: string; matched: string; sha256: string };
   datasetSheet: string;

@@ -6,7 +6,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig, AuditService } from '@app/platform';
 import { EvidenceLogService } from './evidence-log.service';
 import { fileSha256 } from './file-hash';
-import { decodeLeaf, LedgerEntryKind } from './ledger-leaf';
+import { decodeLeaf, loggedFile } from './ledger-leaf';
 import { type HeldHead, type LedgerFailure, LogVerifier } from './ledger-verifier';
 import { type CheckpointRow, type LedgerLog, LedgerRepository } from './ledger.repository';
 import { openSignedHead, signHead, type TreeHead } from './signed-note';
@@ -44,7 +44,7 @@ export interface HeldHeads {
  * (the database cannot rewrite it). `verify` recomputes both logs and compares them with every
  * stored checkpoint, every checkpoint file and the heads a court holds: a deleted, edited or
  * reordered row, deleted newest rows, a full rewrite with recomputed hashes, a forged head or a
- * changed evidence file fails, naming the first entry to blame; a failure is logged at error
+ * changed evidence file or generated document (ledger-leaf.ts `loggedFile`) fails, naming the first entry to blame; a failure is logged at error
  * level and kept as a ledger alert for ADMIN and the judges of the case.
  */
 @Injectable()
@@ -165,14 +165,13 @@ export class LedgerChecksService {
         if (failure) return fail(failure, row.case_id);
         const leaf = decodeLeaf(row.leaf);
         if (typeof leaf === 'string') return fail({ index, reason: `entry ${index}: ${leaf}` }, row.case_id);
-        if (leaf.kind === LedgerEntryKind.EVIDENCE) {
-          const sha256 = String(leaf.payload.sha256);
-          const actual = await fileSha256(join(this.config.ledger.evidenceDir, sha256));
-          if (actual !== sha256) {
-            return fail({ index, reason: actual === null ? `entry ${index}'s file ${sha256} is missing` : `entry ${index}'s file ${sha256} has changed` }, row.case_id);
-          }
-          filesChecked++;
+        const file = loggedFile(leaf);
+        if (typeof file === 'string') return fail({ index, reason: `entry ${index}: ${file}` }, row.case_id);
+        const actual = await fileSha256(join(file.store === 'evidence' ? this.config.ledger.evidenceDir : this.config.documents.dir, file.name));
+        if (actual !== file.sha256) {
+          return fail({ index, reason: actual === null ? `entry ${index}'s file ${file.name} is missing` : `entry ${index}'s file ${file.name} has changed` }, row.case_id);
         }
+        filesChecked++;
       }
       from = Number(rows.at(-1)!.idx) + 1;
       await progress?.(verifier.checked, total);

@@ -16,7 +16,8 @@ const EXPORT_BATCH = 1000;
  * Builds the export of one case's ledger entries that `leakcase ledger export` writes and
  * `leakcase ledger verify` checks offline (ledger-verifier.ts `verifyExport`): a fresh signed
  * head (also stored as a checkpoint), every entry of the case with its inclusion proof to that
- * head (an evidence item whose entry is gone from the log is listed with a null leaf), and every
+ * head (an evidence item or generated document whose entry is gone from the log is listed with a
+ * null leaf), and every
  * other evidence-log checkpoint: an earlier one with its consistency proof to the head, a larger
  * one (the log lost entries since) as it is, for the verifier to report. Audited (no actor).
  */
@@ -47,12 +48,15 @@ export class LedgerExportService {
       if (rows.length < EXPORT_BATCH) break;
       after = Number(rows.at(-1)!.idx);
     }
-    // Evidence items of the case whose log entry is missing: listed so the verifier names them.
-    const orphans: { ledger_index: string }[] = await this.dataSource.query(
-      `SELECT ev.ledger_index FROM evidence_item ev WHERE ev.case_id = $1 AND NOT EXISTS (SELECT 1 FROM ledger_entry le WHERE le.idx = ev.ledger_index)`,
+    // Evidence items and generated documents of the case whose log entry is missing: listed so the verifier names them.
+    const orphans: { idx: string; kind: LedgerEntryKind }[] = await this.dataSource.query(
+      `SELECT o.idx, o.kind FROM (SELECT ledger_index AS idx, 'EVIDENCE' AS kind FROM evidence_item WHERE case_id = $1
+                                  UNION ALL
+                                  SELECT log_index, 'DOCUMENT' FROM case_document WHERE case_id = $1 AND log_index IS NOT NULL) o
+        WHERE NOT EXISTS (SELECT 1 FROM ledger_entry le WHERE le.idx = o.idx)`,
       [caseId],
     );
-    for (const o of orphans) entries.push({ index: Number(o.ledger_index), kind: 'EVIDENCE' as LedgerEntryKind, leaf: null, leafHash: null, inclusionProof: [] });
+    for (const o of orphans) entries.push({ index: Number(o.idx), kind: o.kind, leaf: null, leafHash: null, inclusionProof: [] });
     entries.sort((a, b) => a.index - b.index);
 
     const checkpoints: LedgerExport['checkpoints'] = [];

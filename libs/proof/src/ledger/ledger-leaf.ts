@@ -8,7 +8,10 @@
 export enum LedgerEntryKind {
   /** An evidence item: payload { evidenceId, sha256, sizeBytes, contentType, pageCount, partyId }. */
   EVIDENCE = 'EVIDENCE',
-  /** A generated document (libs/documents): payload chosen by its generator, with the file's sha256. */
+  /**
+   * A generated document (libs/documents): payload { documentId, documentKind, language, format,
+   * version, sha256, sizeBytes, file }, `file` its path in the documents store.
+   */
   DOCUMENT = 'DOCUMENT',
 }
 
@@ -64,4 +67,32 @@ export function decodeLeaf(bytes: Buffer): LedgerLeaf | string {
   }
   if (!encodeLeaf(parsed.kind, parsed.caseId, parsed.payload).equals(bytes)) return 'the leaf is not in canonical form';
   return parsed;
+}
+
+/** Where a logged file is kept: the evidence store (files named by their SHA-256) or the documents store. */
+export type FileStore = 'evidence' | 'documents';
+
+/** The file a ledger entry vouches for: its store, its path there (relative, "/"-separated) and the SHA-256 (hex) its bytes must have. */
+export interface LoggedFile {
+  store: FileStore;
+  name: string;
+  sha256: string;
+}
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+/** A relative path of plain segments, none starting with a dot (so no "..", nothing hidden). */
+const RELATIVE_PATH = /^[A-Za-z0-9_-][A-Za-z0-9._-]*(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$/;
+
+/**
+ * The file an entry vouches for, one rule for the API's check and the offline verifier: an
+ * EVIDENCE entry's file is named by its sha256 in the evidence store, a DOCUMENT entry's is
+ * `payload.file` in the documents store. A reason (string) when the payload names none properly.
+ */
+export function loggedFile(leaf: LedgerLeaf): LoggedFile | string {
+  const sha256 = leaf.payload.sha256;
+  if (typeof sha256 !== 'string' || !SHA256_HEX.test(sha256)) return 'the entry names no file hash';
+  if (leaf.kind === LedgerEntryKind.EVIDENCE) return { store: 'evidence', name: sha256, sha256 };
+  const file = leaf.payload.file;
+  if (typeof file !== 'string' || !RELATIVE_PATH.test(file)) return 'the entry names no document file';
+  return { store: 'documents', name: file, sha256 };
 }

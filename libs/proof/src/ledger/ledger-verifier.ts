@@ -1,4 +1,4 @@
-import { decodeLeaf, LedgerEntryKind } from './ledger-leaf';
+import { decodeLeaf, type LedgerEntryKind, type LoggedFile, loggedFile } from './ledger-leaf';
 import { leafHash, TreeFrontier, verifyConsistency, verifyInclusion } from './merkle';
 import { openSignedHead, parseVerifierKey, type TreeHead } from './signed-note';
 
@@ -125,7 +125,7 @@ export interface LedgerExport {
   caseId: string;
   /** The signed head every inclusion proof leads to. */
   head: string;
-  /** The case's entries in index order; `leaf` null for an evidence item whose entry is gone. */
+  /** The case's entries in index order; `leaf` null for an evidence item or document whose entry is gone. */
   entries: { index: number; kind: LedgerEntryKind; leaf: string | null; leafHash: string | null; inclusionProof: string[] }[];
   /** Earlier signed heads, each with the consistency proof (hex) from it to `head`. */
   checkpoints: { note: string; consistencyProof: string[] }[];
@@ -133,8 +133,11 @@ export interface LedgerExport {
 
 /** What the offline verifier was given besides the export. */
 export interface VerifyExportOptions {
-  /** SHA-256 (hex) of the evidence file named by its hash, or null when it is absent (`--files DIR`). */
-  fileHash?: (sha256: string) => Promise<string | null>;
+  /**
+   * SHA-256 (hex) of the file an entry vouches for (an evidence file or a generated document,
+   * ledger-leaf.ts `loggedFile`), or null when it is absent (`--files DIR`).
+   */
+  fileHash?: (file: LoggedFile) => Promise<string | null>;
   /** A signed head the checker kept (`--head HEAD.json`): the export must be consistent with it. */
   heldHead?: string;
 }
@@ -153,7 +156,7 @@ const HEX32 = /^[0-9a-f]{64}$/;
 /**
  * Checks an export without the server or the database: the head's signature, every earlier
  * checkpoint's signature and consistency with the head, each entry's leaf hash and inclusion
- * proof, each evidence file (when `fileHash` is given) and a held head (truncation, rewrite,
+ * proof, each evidence file and generated document (when `fileHash` is given) and a held head (truncation, rewrite,
  * forgery). Stops at the first failure and names it.
  */
 export async function verifyExport(exp: LedgerExport, options: VerifyExportOptions = {}): Promise<ExportVerification> {
@@ -199,12 +202,12 @@ export async function verifyExport(exp: LedgerExport, options: VerifyExportOptio
     if (!Array.isArray(entry.inclusionProof) || entry.inclusionProof.some((p) => !HEX32.test(p))) return result({ index, reason: `entry ${index}'s proof is malformed` });
     const failed = verifyInclusion(index, head.treeSize, hash, entry.inclusionProof.map((p) => Buffer.from(p, 'hex')), head.rootHash);
     if (failed) return result({ index, reason: `entry ${index} is not in the signed tree: ${failed}` });
-    if (options.fileHash && decoded.kind === LedgerEntryKind.EVIDENCE) {
-      const sha256 = decoded.payload.sha256;
-      if (typeof sha256 !== 'string' || !HEX32.test(sha256)) return result({ index, reason: `entry ${index} names no file hash` });
-      const actual = await options.fileHash(sha256);
-      if (actual === null) return result({ index, reason: `entry ${index}'s file ${sha256} is missing` });
-      if (actual !== sha256) return result({ index, reason: `entry ${index}'s file ${sha256} has changed (its bytes hash to ${actual})` });
+    if (options.fileHash) {
+      const file = loggedFile(decoded);
+      if (typeof file === 'string') return result({ index, reason: `entry ${index}: ${file}` });
+      const actual = await options.fileHash(file);
+      if (actual === null) return result({ index, reason: `entry ${index}'s file ${file.name} is missing` });
+      if (actual !== file.sha256) return result({ index, reason: `entry ${index}'s file ${file.name} has changed (its bytes hash to ${actual})` });
       filesChecked++;
     }
     entriesChecked++;
