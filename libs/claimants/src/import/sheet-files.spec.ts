@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -9,7 +10,7 @@ import { openSheet, type SheetRecord } from './sheet';
 const TEMPLATE_HEADERS = ['姓名', '身份证号', '手机号', '邮箱', '地址', '同意日期', '同意方式', '同意范围', '损害类型', '损失金额(元)', '证据', '泄露事件'];
 
 async function records(bytes: Buffer): Promise<SheetRecord[]> {
-  const sheet = await openSheet(Readable.from([bytes]));
+  const sheet = await openSheet(Readable.from([bytes]), 'auto', { tempDir: join(tmpdir(), `sheet-files-spec-${process.pid}`), maxUncompressedBytes: 1 << 26, maxSharedStringsBytes: 1 << 24 });
   const out: SheetRecord[] = [];
   await pipeline([sheet.bytes, ...sheet.readers, new Writable({ objectMode: true, write: (r: SheetRecord, _e, done) => (out.push(r), done()) })]);
   return out;

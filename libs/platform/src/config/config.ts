@@ -34,6 +34,9 @@ const EnvSchema = z.object({
   JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).default(30),
   JOB_SUPERVISE_SECONDS: z.coerce.number().int().min(1).default(15),
   IMPORT_MAX_BYTES: z.coerce.number().int().positive().default(1024 * 1024 * 1024),
+  IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024 * 1024),
+  IMPORT_XLSX_MAX_SHARED_STRINGS_BYTES: z.coerce.number().int().positive().default(256 * 1024 * 1024),
+  IMPORT_TEMP_DIR: z.string().min(1).optional(),
   DOCUMENTS_DIR: z.string().min(1).optional(),
   DOCUMENTS_SYNC_ROWS: z.coerce.number().int().min(0).default(5000),
   PII_ENCRYPTION_KEY: z.string().optional(),
@@ -78,6 +81,12 @@ export interface AppConfig {
   jobSuperviseSeconds: number;
   /** Largest bulk-enrolment upload (the request body), in bytes; larger ones are refused with BAD_USER_INPUT. */
   importMaxBytes: number;
+  /**
+   * Bounds on reading an uploaded XLSX (see XlsxLimits in libs/claimants): the directory it is
+   * held in while read (IMPORT_TEMP_DIR, default DATA_DIR/import-tmp; emptied at start), the
+   * inflated bytes of its parts read, and of its shared strings (kept in memory), in bytes.
+   */
+  importXlsx: { tempDir: string; maxUncompressedBytes: number; maxSharedStringsBytes: number };
   loginThrottle: LoginThrottleConfig;
   /**
    * Generated documents: the directory their files are stored in (DOCUMENTS_DIR, default
@@ -177,6 +186,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     jobHeartbeatSeconds: env.JOB_HEARTBEAT_SECONDS,
     jobSuperviseSeconds: env.JOB_SUPERVISE_SECONDS,
     importMaxBytes: env.IMPORT_MAX_BYTES,
+    importXlsx: {
+      tempDir: resolve(dataDir, env.IMPORT_TEMP_DIR ?? 'import-tmp'),
+      maxUncompressedBytes: env.IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES,
+      maxSharedStringsBytes: env.IMPORT_XLSX_MAX_SHARED_STRINGS_BYTES,
+    },
     loginThrottle: {
       maxFailures: env.LOGIN_MAX_FAILURES,
       maxFailuresPerAddress: env.LOGIN_MAX_FAILURES_PER_ADDRESS,
