@@ -37,6 +37,9 @@ const EnvSchema = z.object({
   IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024 * 1024),
   IMPORT_XLSX_MAX_SHARED_STRINGS_BYTES: z.coerce.number().int().positive().default(256 * 1024 * 1024),
   IMPORT_TEMP_DIR: z.string().min(1).optional(),
+  UPLOAD_MAX_CONCURRENT: z.coerce.number().int().positive().default(4),
+  UPLOAD_RATE_WINDOW_SECONDS: z.coerce.number().positive().default(30),
+  UPLOAD_MIN_BYTES_PER_SECOND: z.coerce.number().int().min(0).default(1024),
   DOCUMENTS_DIR: z.string().min(1).optional(),
   DOCUMENTS_SYNC_ROWS: z.coerce.number().int().min(0).default(5000),
   PII_ENCRYPTION_KEY: z.string().optional(),
@@ -87,6 +90,13 @@ export interface AppConfig {
    * inflated bytes of its parts read, and of its shared strings (kept in memory), in bytes.
    */
   importXlsx: { tempDir: string; maxUncompressedBytes: number; maxSharedStringsBytes: number };
+  /**
+   * Uploads (claimant sheets, dataset chunks, evidence files): how many claimant sheets and dataset
+   * chunks one process reads at once (UPLOAD_MAX_CONCURRENT; more are refused with 503 and
+   * Retry-After, so uploads never hold the 20 pooled database connections), and the slowest pace a
+   * body may arrive at (UploadPace: UPLOAD_RATE_WINDOW_SECONDS, UPLOAD_MIN_BYTES_PER_SECOND).
+   */
+  uploads: { maxConcurrent: number; pace: { windowSeconds: number; minBytesPerSecond: number } };
   loginThrottle: LoginThrottleConfig;
   /**
    * Generated documents: the directory their files are stored in (DOCUMENTS_DIR, default
@@ -190,6 +200,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
       tempDir: resolve(dataDir, env.IMPORT_TEMP_DIR ?? 'import-tmp'),
       maxUncompressedBytes: env.IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES,
       maxSharedStringsBytes: env.IMPORT_XLSX_MAX_SHARED_STRINGS_BYTES,
+    },
+    uploads: {
+      maxConcurrent: env.UPLOAD_MAX_CONCURRENT,
+      pace: { windowSeconds: env.UPLOAD_RATE_WINDOW_SECONDS, minBytesPerSecond: env.UPLOAD_MIN_BYTES_PER_SECOND },
     },
     loginThrottle: {
       maxFailures: env.LOGIN_MAX_FAILURES,
