@@ -14,7 +14,7 @@ import { MatchingJobs } from '../datasets/matching.jobs';
 import { VaultService } from '../vault/vault.service';
 import type { ImportColumn, ImportDefaults, ImportPlan } from './columns';
 import type { CsvEncoding } from './decode';
-import { readHeader } from './plan';
+import { maskHeaderDigits, readHeader } from './plan';
 import { SealPool, type StagedBatch } from './seal-pool';
 import type { ReportLine } from './sheet-files';
 import { type Cell, type Delimiter, openSheet, removeStaleXlsxUploads, type SheetFormat, type SheetRecord } from './sheet';
@@ -471,7 +471,8 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
     );
     const ignored: ReportLine[] = found.ignored_columns.map((c) => {
       const at = c.indexOf(':');
-      return { row: '', decision: 'IGNORED_COLUMN', field: c.slice(at + 1), code: '', reason: `column ${c.slice(0, at)} is not one leakcase reads: ignored` };
+      // Masked again: imports staged before headers were masked stored them as they were.
+      return { row: '', decision: 'IGNORED_COLUMN', field: maskHeaderDigits(c.slice(at + 1)), code: '', reason: `column ${c.slice(0, at)} is not one leakcase reads: ignored` };
     });
     return [...ignored, ...lines];
   }

@@ -22,6 +22,15 @@ describe('neutraliseCell and toCsv', () => {
     expect(['张三', '1=1', '', 'a-b'].map(neutraliseCell)).toEqual(['张三', '1=1', '', 'a-b']);
   });
 
+  it('neutralises a formula after a separator a spreadsheet may split at (red team F8), and quotes the cell so it stays one', () => {
+    expect(['x;=1+1', 'y\t=1+1', 'z, @SUM(A1)', 'a;\u00a0+cmd', 'b\n-2+3'].map(neutraliseCell)).toEqual(["'x;=1+1", "'y\t=1+1", "'z, @SUM(A1)", "'a;\u00a0+cmd", "'b\n-2+3"]);
+    // A separator not followed by a trigger, or a trigger not after one, is plain text.
+    expect(['委托诉讼;个人信息处理', 'a;b=c', '2025-03-01'].map(neutraliseCell)).toEqual(['委托诉讼;个人信息处理', 'a;b=c', '2025-03-01']);
+    expect(toCsv([['', 'IGNORED_COLUMN', 'x;=1+1'], ['', 'IGNORED_COLUMN', 'y\t=1+1'], ['a;b']]).toString('utf8')).toBe(
+      '\uFEFF,IGNORED_COLUMN,"\'x;=1+1"\r\n,IGNORED_COLUMN,"\'y\t=1+1"\r\n"a;b"\r\n',
+    );
+  });
+
   it('writes UTF-8 with a BOM, CRLF, quotes where RFC 4180 needs them', () => {
     expect(toCsv([['a', 'b,c'], [1, 'say "hi"'], ['=cmd', 'x\ny']]).toString('utf8')).toBe('\uFEFFa,"b,c"\r\n1,"say ""hi"""\r\n\'=cmd,"x\ny"\r\n');
   });
