@@ -70,7 +70,7 @@ export class PlatformModule implements OnApplicationBootstrap {
         { provide: PLATFORM_OPTIONS, useValue: options },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: DomainErrorFilter },
-        // Shared by the claimant-sheet and dataset-chunk routes; a Retry-After of 10 s.
+        // The claimant-sheet upload's (staged as it arrives); a Retry-After of 10 s.
         { provide: UploadGate, useFactory: (c: AppConfig) => new UploadGate(c.uploads.maxConcurrent, 10), inject: [APP_CONFIG] },
         AuditService,
         AuditChainJob,

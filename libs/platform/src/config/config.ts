@@ -91,10 +91,10 @@ export interface AppConfig {
    */
   importXlsx: { tempDir: string; maxUncompressedBytes: number; maxSharedStringsBytes: number };
   /**
-   * Uploads (claimant sheets, dataset chunks, evidence files): how many claimant sheets and dataset
-   * chunks one process reads at once (UPLOAD_MAX_CONCURRENT; more are refused with 503 and
-   * Retry-After, so uploads never hold the 20 pooled database connections), and the slowest pace a
-   * body may arrive at (UploadPace: UPLOAD_RATE_WINDOW_SECONDS, UPLOAD_MIN_BYTES_PER_SECOND).
+   * Uploads (claimant sheets, dataset chunks, evidence files): how many claimant sheets one process
+   * reads at once (UPLOAD_MAX_CONCURRENT; more are refused with 503 and Retry-After: a sheet is
+   * staged as it arrives, holding one of the 20 pooled database connections), and the slowest pace
+   * a body may arrive at (UploadPace: UPLOAD_RATE_WINDOW_SECONDS, UPLOAD_MIN_BYTES_PER_SECOND).
    */
   uploads: { maxConcurrent: number; pace: { windowSeconds: number; minBytesPerSecond: number } };
   loginThrottle: LoginThrottleConfig;
