@@ -29,6 +29,7 @@ import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { parse } from 'csv-parse';
 import { type CentralDirectoryFile, Open } from 'unzipper';
+import { isAlive } from '@app/platform';
 import { ImportFileError } from '../claimant.errors';
 import { type CsvEncoding, DecodeStream, sniffEncoding } from './decode';
 
@@ -266,17 +267,8 @@ export async function removeStaleXlsxUploads(tempDir: string): Promise<void> {
   const names = await readdir(tempDir).catch(() => [] as string[]);
   for (const name of names) {
     const pid = Number(/^xlsx-(\d+)-/.exec(name)?.[1]);
-    if (!pid || pid === process.pid || alive(pid)) continue;
+    if (!pid || pid === process.pid || isAlive(pid)) continue;
     await rm(join(tempDir, name), { recursive: true, force: true });
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
