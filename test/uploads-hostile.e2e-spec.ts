@@ -1,5 +1,9 @@
 import { once } from 'node:events';
-import { connect } from 'node:net';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { testEnv } from './support/api';
 import { createTestDatabase, withClient } from './support/database';
 import { freePort, httpGql, type ServerProcess, startServerProcess } from './support/server-process';
@@ -8,6 +12,11 @@ import { CSV_HEADER, csvRow, INCIDENT_INPUT, shareIncidentsThroughCase } from '.
 /** The import's body limit the server runs with here: small, so that oversized bodies are cheap to send. */
 const IMPORT_MAX_BYTES = 256 * 1024;
 const BOUNDARY = 'XXBOUND';
+/** Uploads read at once, and the slowest pace accepted (1 byte per second over 2-second windows): small, so that both are cheap to reach. */
+const UPLOAD_MAX_CONCURRENT = 2;
+const UPLOAD_RATE_WINDOW_SECONDS = 2;
+/** The bound on an XLSX's shared strings once inflated. */
+const XLSX_MAX_SHARED_STRINGS_BYTES = 100_000;
 
 interface RawAnswer {
   /** HTTP status, or null when the connection closed without an answer. */
@@ -28,13 +37,25 @@ describe('hostile and broken uploads', () => {
   let association: string;
   let procurator: string;
   let incidentId: string;
+  /** Where the server holds an XLSX upload while it reads it (IMPORT_TEMP_DIR). */
+  const importTemp = join(mkdtempSync(join(tmpdir(), 'uploads-hostile-')), 'import-tmp');
 
   beforeAll(async () => {
     const database = await createTestDatabase();
     dbUrl = database.url;
     drop = database.drop;
     port = await freePort();
-    server = await startServerProcess(testEnv(dbUrl, { IMPORT_MAX_BYTES: String(IMPORT_MAX_BYTES) }), port);
+    server = await startServerProcess(
+      testEnv(dbUrl, {
+        IMPORT_MAX_BYTES: String(IMPORT_MAX_BYTES),
+        IMPORT_TEMP_DIR: importTemp,
+        IMPORT_XLSX_MAX_SHARED_STRINGS_BYTES: String(XLSX_MAX_SHARED_STRINGS_BYTES),
+        UPLOAD_MAX_CONCURRENT: String(UPLOAD_MAX_CONCURRENT),
+        UPLOAD_RATE_WINDOW_SECONDS: String(UPLOAD_RATE_WINDOW_SECONDS),
+        UPLOAD_MIN_BYTES_PER_SECOND: '1',
+      }),
+      port,
+    );
     server.child.on('exit', (code, signal) => (exited = `exited with ${code ?? signal}`));
     const login = async (email: string) =>
       (await httpGql(server.baseUrl, `mutation { login(email: "${email}", password: "leakcase-demo") { token } }`)).data.login.token as string;
@@ -46,6 +67,7 @@ describe('hostile and broken uploads', () => {
   afterAll(async () => {
     await server?.stop();
     await drop?.();
+    rmSync(join(importTemp, '..'), { recursive: true, force: true });
   });
   afterEach(() => expect(exited).toBeNull());
 
@@ -208,6 +230,108 @@ describe('hostile and broken uploads', () => {
     await check('malformed JSON on create', await json('/datasets', '{"incidentId": '), refused('body'));
     await check('malformed JSON on complete', await json(`/datasets/${id}/complete`, '{"chunkCount": 1,,}'), refused('body'));
     await check('JSON that is not an object', await json(`/datasets/${id}/complete`, '"x"'), refused());
+  });
+
+  /** An XLSX as Excel and exceljs write it: the worksheet before xl/sharedStrings.xml in the zip. */
+  async function sheetFirstXlsx(rows: string[][]): Promise<Buffer> {
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('登记表');
+    for (const row of rows) sheet.addRow(row);
+    const bytes = Buffer.from(await book.xlsx.writeBuffer());
+    expect(bytes.indexOf('xl/worksheets/sheet1.xml')).toBeLessThan(bytes.indexOf('xl/sharedStrings.xml'));
+    return bytes;
+  }
+  const postXlsx = (bytes: Buffer) =>
+    raw(headers('POST', '/claimants/import', association, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', bytes.length), bytes);
+  /** What the server process left in the system temp directory (exceljs's `tmp-<pid>-…` files) and in its own. */
+  const leftovers = () => ({
+    systemTemp: readdirSync(tmpdir()).filter((n) => n.startsWith(`tmp-${server.child.pid}-`)),
+    importTemp: readdirSync(importTemp),
+  });
+
+  it('refuses an XLSX whose shared strings inflate past the bound, and a refused sheet-first XLSX, leaving no file anywhere', async () => {
+    // 40 strings of 5,000 汉 (15,000 bytes each in UTF-8): 600,000 bytes inflated, a few KB sent.
+    const bomb = await sheetFirstXlsx([Array.from({ length: 40 }, (_, i) => `${i}`.padEnd(5000, '汉'))]);
+    expect(bomb.length).toBeLessThan(20_000);
+    const answer = await postXlsx(bomb);
+    expect(answer).toEqual({
+      status: 400,
+      body: expect.objectContaining({
+        code: 'BAD_USER_INPUT',
+        field: 'file',
+        message: `file: is too large once uncompressed: its shared strings exceeds ${XLSX_MAX_SHARED_STRINGS_BYTES} bytes (save it again from Excel or WPS, split it, or send CSV)`,
+      }),
+    });
+    expect(await staged()).toEqual(NOTHING);
+    expect(leftovers()).toEqual({ systemTemp: [], importTemp: [] });
+    // A header without the phone column: refused after the worksheet (with a plaintext ID number) was read.
+    const pii = await sheetFirstXlsx([
+      ['name', 'id_number'],
+      ['王芳', '310104198807120020'],
+    ]);
+    const refusedPii = await postXlsx(pii);
+    expect(refusedPii).toEqual({ status: 400, body: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'file', message: expect.stringContaining('phone') }) });
+    expect(JSON.stringify(refusedPii.body)).not.toContain('310104198807120020');
+    expect(await staged()).toEqual(NOTHING);
+    expect(leftovers()).toEqual({ systemTemp: [], importTemp: [] });
+  });
+
+  it('refuses an upload past UPLOAD_MAX_CONCURRENT at once with 503 and Retry-After while GraphQL answers, and cuts a stalled upload', async () => {
+    // Two uploads past the 64 KiB sniff (so each holds a transaction), kept alive at 5 bytes a second.
+    const body = csv(1000, 700);
+    expect(Buffer.byteLength(body)).toBeGreaterThan(80 * 1024);
+    const held: Socket[] = [];
+    const trickles: NodeJS.Timeout[] = [];
+    for (let i = 0; i < UPLOAD_MAX_CONCURRENT; i++) {
+      const socket = connect(port, '127.0.0.1');
+      socket.on('error', () => undefined);
+      await once(socket, 'connect');
+      socket.write(headers('POST', '/claimants/import', association, 'text/csv', IMPORT_MAX_BYTES).replace(/\n/g, '\r\n') + '\r\n');
+      socket.write(body.slice(0, 80 * 1024));
+      trickles.push(setInterval(() => socket.write('x'), 200));
+      held.push(socket);
+    }
+    try {
+      await withClient(dbUrl, async (db) => {
+        const deadline = Date.now() + 20_000;
+        for (;;) {
+          const { rows } = await db.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state IN ('idle in transaction', 'active') AND xact_start IS NOT NULL AND query NOT LIKE 'SELECT count(*)::int AS n FROM pg_stat_activity%'`,
+          );
+          if (rows[0].n >= UPLOAD_MAX_CONCURRENT) break;
+          if (Date.now() > deadline) throw new Error('the held uploads did not start');
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      });
+      const third = await fetch(`${server.baseUrl}/claimants/import`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${association}`, 'content-type': 'text/csv' },
+        body: csv(2000, 3),
+      });
+      expect({ status: third.status, retryAfter: third.headers.get('retry-after'), body: await third.json() }).toEqual({
+        status: 503,
+        retryAfter: '10',
+        body: { code: 'UNAVAILABLE', message: 'too many uploads in progress (at most 2 at once): try again in 10 s', retryAfterSeconds: 10 },
+      });
+      const me = await httpGql(server.baseUrl, `{ me { email } }`, {}, association);
+      expect(me.data).toEqual({ me: { email: 'association@demo.local' } });
+    } finally {
+      trickles.forEach(clearInterval);
+      held.forEach((s) => s.destroy());
+    }
+    expect(await staged()).toEqual(NOTHING);
+
+    // A body that stops after the sniff: cut after a window without a byte, its transaction rolled back.
+    const stalled = await raw(headers('POST', '/claimants/import', association, 'text/csv', IMPORT_MAX_BYTES), body.slice(0, 80 * 1024));
+    expect(stalled).toEqual({
+      status: 400,
+      body: expect.objectContaining({
+        code: 'BAD_USER_INPUT',
+        field: 'file',
+        message: `file: arrived too slowly (less than 1 bytes per second over ${UPLOAD_RATE_WINDOW_SECONDS} s): upload cut`,
+      }),
+    });
+    expect(await staged()).toEqual(NOTHING);
   });
 
   it('still serves /health, GraphQL and a good upload after hostile ones (the process never exited)', async () => {

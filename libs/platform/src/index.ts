@@ -29,6 +29,6 @@ export * from './pagination/pagination';
 export * from './platform.module';
 export * from './database/returning';
 export * from './database/with-client';
-export { freePort, startEmbeddedPostgres } from './database/embedded-postgres';
+export { freePort, isAlive, startEmbeddedPostgres } from './database/embedded-postgres';
 export * from './errors/domain-error.filter';
 export * from './visibility/visibility';

@@ -17,6 +17,7 @@ import { resolveDatabaseUrl } from './database/database-url';
 import { dataSourceOptions } from './database/data-source-options';
 import { DemoSeed } from './demo/demo-seed';
 import { DomainErrorFilter } from './errors/domain-error.filter';
+import { UploadGate } from './http/request-body';
 import { JobsResolver } from './jobs/jobs.resolver';
 import { JobsService } from './jobs/jobs.service';
 import { Organisation } from './organisations/organisation.entity';
@@ -69,6 +70,8 @@ export class PlatformModule implements OnApplicationBootstrap {
         { provide: PLATFORM_OPTIONS, useValue: options },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: DomainErrorFilter },
+        // The claimant-sheet upload's (staged as it arrives); a Retry-After of 10 s.
+        { provide: UploadGate, useFactory: (c: AppConfig) => new UploadGate(c.uploads.maxConcurrent, 10), inject: [APP_CONFIG] },
         AuditService,
         AuditChainJob,
         AuthService,
@@ -79,7 +82,7 @@ export class PlatformModule implements OnApplicationBootstrap {
         DemoSeed,
         ...(options.role === 'api' ? [AuthResolver, OrganisationsResolver, AuditResolver, JobsResolver] : []),
       ],
-      exports: [APP_CONFIG, AuditService, AuthService, UsersService, OrganisationsService, JobsService, DemoSeed, TypeOrmModule, JwtModule],
+      exports: [APP_CONFIG, UploadGate, AuditService, AuthService, UsersService, OrganisationsService, JobsService, DemoSeed, TypeOrmModule, JwtModule],
     };
   }
 

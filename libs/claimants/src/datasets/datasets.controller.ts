@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Put, Req } from '@nestjs/common';
 import type { Request } from 'express';
-import { type Actor, Allow, CurrentActor, InputError, readBody, Role } from '@app/platform';
+import { type Actor, Allow, APP_CONFIG, type AppConfig, CurrentActor, InputError, readBody, Role } from '@app/platform';
 import type { CompleteDatasetRequest, CreateDatasetRequest } from './dataset-protocol';
 import { DatasetsService } from './datasets.service';
 
@@ -14,7 +14,10 @@ const MAX_BODY = 20 * 1024 * 1024;
  */
 @Controller('datasets')
 export class DatasetsController {
-  constructor(private readonly datasets: DatasetsService) {}
+  constructor(
+    private readonly datasets: DatasetsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   @Allow(Role.PROCURATOR)
   @Post()
@@ -35,7 +38,8 @@ export class DatasetsController {
     // Any other type may have been parsed (and the stream consumed) by a body parser already,
     // which would store the chunk as empty and block the real one forever.
     if (!req.is('application/octet-stream')) throw new InputError('content-type', 'must be application/octet-stream');
-    return this.datasets.putChunk(actor, id, Number(n), await readBody(req, MAX_BODY));
+    // Read whole (no slower than the configured pace) before the database is touched: a slow chunk holds no connection.
+    return this.datasets.putChunk(actor, id, Number(n), await readBody(req, MAX_BODY, this.config.uploads.pace));
   }
 
   @Allow(Role.PROCURATOR)

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { type Actor, Allow, APP_CONFIG, type AppConfig, CurrentActor, InputError, JobsService, Role, uploadStream } from '@app/platform';
+import { type Actor, Allow, APP_CONFIG, type AppConfig, CurrentActor, InputError, JobsService, Role, UploadGate, uploadStream } from '@app/platform';
 import { ClaimantImportService, type ImportReport, parseMapping, readImportDefaults } from './claimant-import.service';
 import { claimantTemplate, reportSheet, SHEET_CONTENT_TYPES, type SheetFileFormat } from './sheet-files';
 
@@ -19,7 +19,9 @@ const DEFAULT_PARAMETERS = ['consentMethod', 'consentScope', 'consentDate', 'har
  * The upload validates and stages every row and answers 202 with the report (rejected rows: row,
  * field, reason; never values) and the job that enrols the valid rows; `GET /claimants/imports/:id`
  * and `job(id)` follow it. A truncated, malformed or abandoned upload, or one with no or several
- * file parts, is BAD_USER_INPUT and stages nothing. With `Prefer: wait=N` (RFC 7240) the answer waits up to N seconds
+ * file parts, or one arriving slower than the configured pace (UploadPace), is BAD_USER_INPUT and
+ * stages nothing; past UPLOAD_MAX_CONCURRENT uploads at once it is refused at once with 503
+ * (UNAVAILABLE, Retry-After). With `Prefer: wait=N` (RFC 7240) the answer waits up to N seconds
  * (at most 60) for the job and is 200 when the import is COMPLETE.
  */
 @Controller('claimants')
@@ -28,6 +30,7 @@ export class ClaimantImportController {
     private readonly imports: ClaimantImportService,
     private readonly jobs: JobsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly gate: UploadGate,
   ) {}
 
   @Allow(Role.ASSOCIATION_STAFF, Role.PROCURATOR)
@@ -59,9 +62,16 @@ export class ClaimantImportController {
     if (!req.is(['multipart/form-data', 'text/csv', 'text/plain', 'text/tab-separated-values', 'application/octet-stream', SHEET_CONTENT_TYPES.xlsx])) {
       throw new InputError('content-type', 'must be multipart/form-data (field "file"), text/csv or an XLSX');
     }
-    // Staged in one transaction that commits only if the whole body arrived well-formed (uploadStream).
-    const file = uploadStream(req, { maxBytes: this.config.importMaxBytes, field: 'file' });
-    let report = await this.imports.stage(actor, file, { encoding: normalised as 'auto', mapping, defaults });
+    // Staging holds a database connection while the body arrives: a bounded number at once.
+    const release = this.gate.enter();
+    let report: ImportReport;
+    try {
+      // Staged in one transaction that commits only if the whole body arrived well-formed (uploadStream).
+      const file = uploadStream(req, { maxBytes: this.config.importMaxBytes, field: 'file', pace: this.config.uploads.pace });
+      report = await this.imports.stage(actor, file, { encoding: normalised as 'auto', mapping, defaults });
+    } finally {
+      release();
+    }
     if (waitSeconds > 0 && report.jobId) {
       await this.jobs.waitFor(report.jobId, waitSeconds * 1000);
       report = await this.imports.report(actor, report.importId);

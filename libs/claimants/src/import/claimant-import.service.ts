@@ -1,23 +1,23 @@
 import { createHash } from 'node:crypto';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import { CsvError } from 'csv-parse';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Actor, AuditService, DomainError, type JobContext, JobsService, NotFoundError, SqlParams, type Viewer, visibleIncident } from '@app/platform';
+import { type Actor, APP_CONFIG, type AppConfig, AuditService, DomainError, type JobContext, JobsService, NotFoundError, SqlParams, type Viewer, visibleIncident } from '@app/platform';
 import { ImportFileError, UNKNOWN_INCIDENT } from '../claimant.errors';
 import { MatchingJobs } from '../datasets/matching.jobs';
 import { VaultService } from '../vault/vault.service';
 import type { ImportColumn, ImportDefaults, ImportPlan } from './columns';
 import type { CsvEncoding } from './decode';
-import { readHeader } from './plan';
+import { maskHeaderDigits, readHeader } from './plan';
 import { SealPool, type StagedBatch } from './seal-pool';
 import type { ReportLine } from './sheet-files';
-import { type Cell, type Delimiter, openSheet, type SheetFormat, type SheetRecord } from './sheet';
+import { type Cell, type Delimiter, openSheet, removeStaleXlsxUploads, type SheetFormat, type SheetRecord } from './sheet';
 import type { RowRejection, RowWarning } from './stage-rows';
 
 export * from './columns';
@@ -136,9 +136,11 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
     private readonly audit: AuditService,
     private readonly jobs: JobsService,
     private readonly matching: MatchingJobs,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
+    await removeStaleXlsxUploads(this.config.importXlsx.tempDir);
     this.jobs.register(ENROL_STAGED_IMPORT, (ctx: JobContext<{ importId: string }>) =>
       this.enrolStaged(ctx.payload.importId, (done, total) => ctx.progress(done, total)),
     );
@@ -174,7 +176,7 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
     const defaults = options.defaults ?? {};
     // The format is sniffed from the first 64 KiB before a connection is taken: a slow or
     // abandoned upload holds none while it is sniffed.
-    const sheet = await openSheet(input, options.encoding ?? 'auto');
+    const sheet = await openSheet(input, options.encoding ?? 'auto', this.config.importXlsx);
 
     return this.dataSource.transaction(async (manager) => {
       const [{ id: importId }] = await manager.query(
@@ -469,7 +471,8 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
     );
     const ignored: ReportLine[] = found.ignored_columns.map((c) => {
       const at = c.indexOf(':');
-      return { row: '', decision: 'IGNORED_COLUMN', field: c.slice(at + 1), code: '', reason: `column ${c.slice(0, at)} is not one leakcase reads: ignored` };
+      // Masked again: imports staged before headers were masked stored them as they were.
+      return { row: '', decision: 'IGNORED_COLUMN', field: maskHeaderDigits(c.slice(at + 1)), code: '', reason: `column ${c.slice(0, at)} is not one leakcase reads: ignored` };
     });
     return [...ignored, ...lines];
   }

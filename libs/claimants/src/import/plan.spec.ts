@@ -1,5 +1,5 @@
 import { CONSENT_METHOD_WORDS, enumFromWord, HARM_TYPE_WORDS } from '../claimant.enums';
-import { readHeader, readImportDefaults } from './plan';
+import { maskHeaderDigits, readHeader, readImportDefaults } from './plan';
 
 describe('readHeader', () => {
   const defaults = { consentMethod: undefined };
@@ -28,6 +28,27 @@ describe('readHeader', () => {
     expect(() => readHeader(['姓名', '身份证号', '手机号', 'loss_fen', 'loss_yuan'], {}, {})).toThrow('both a yuan and a fen loss column');
     expect(() => readHeader(['姓名', '身份证号', '身份证号码'], {}, {})).toThrow('header names column id_number twice');
     expect(() => readHeader(['张三', '110105198503120012'], {}, {})).toThrow(/^file: header names none of the columns/);
+  });
+});
+
+describe('maskHeaderDigits and ignored headers', () => {
+  it('masks runs of 7 or more digits (an ID number with its X, a phone, with spaces or hyphens), keeping shorter numbers', () => {
+    expect(maskHeaderDigits('310104198807120020')).toBe('******************');
+    expect(maskHeaderDigits('11010519491231002X')).toBe('******************');
+    expect(maskHeaderDigits('tel 139-1725-4836')).toBe('tel ***-****-****');
+    expect(maskHeaderDigits('138 0013 8000 备注')).toBe('*** **** **** 备注');
+    expect(maskHeaderDigits('2025年损失')).toBe('2025年损失');
+    expect(maskHeaderDigits('编号123456')).toBe('编号123456');
+  });
+
+  it('lists a header row that holds a data row by position, its ID number and phone masked (red team F9)', () => {
+    const read = readHeader(['name', 'id_number', 'phone', '王芳', '310104198807120020', '13917254836'], {}, {
+      consentMethod: 'WRITTEN_SIGNATURE' as never,
+      consentScopes: [],
+      consentDate: '2025-03-01',
+      incidentIds: ['x'],
+    });
+    expect(read.ignored).toEqual(['4:王芳', '5:******************', '6:***********']);
   });
 });
 

@@ -22,6 +22,15 @@ const DEFAULTABLE: Partial<Record<ImportColumn, { key: keyof ImportDefaults; par
 /** At most this many characters of an ignored header are reported. */
 const IGNORED_HEADER_CHARS = 40;
 
+/**
+ * A header text with what may be an identifier masked: every run of 7 or more digits (a space or
+ * hyphen between two of them allowed, a final X of an ID number included) has its digits (and that X) replaced by `*`.
+ * A header row that holds a data row's values (an ID number, a phone) is listed without them.
+ */
+export function maskHeaderDigits(text: string): string {
+  return text.replace(/\d(?:[ -]?\d){6,}[Xx]?/g, (run) => run.replace(/[\dXx]/g, '*'));
+}
+
 /** `身份证=id_number,电话=phone` -> { 身份证: 'id_number', 电话: 'phone' }. */
 export function parseMapping(map: string | undefined): Record<string, ImportColumn> {
   const mapping: Record<string, ImportColumn> = {};
@@ -76,7 +85,7 @@ export function readImportDefaults(raw: RawImportDefaults): ImportDefaults {
   return defaults;
 }
 
-/** A sheet's header read: the column of each position (null: ignored) and the ignored headers, `position:text`. */
+/** A sheet's header read: the column of each position (null: ignored) and the ignored headers, `position:text` (maskHeaderDigits, at most 40 characters). */
 export interface ReadHeader {
   header: (ImportColumn | null)[];
   ignored: string[];
@@ -112,6 +121,6 @@ export function readHeader(cells: readonly Cell[], mapping: Record<string, Impor
       `has no column ${undefaulted.map(([c, d]) => `${c} and no default for it (${d!.parameter}= / ${d!.flag})`).join(', nor ')}`,
     );
   }
-  const ignored = header.flatMap((column, i) => (column === null && texts[i].trim() ? [`${i + 1}:${texts[i].trim().slice(0, IGNORED_HEADER_CHARS)}`] : []));
+  const ignored = header.flatMap((column, i) => (column === null && texts[i].trim() ? [`${i + 1}:${maskHeaderDigits(texts[i].trim()).slice(0, IGNORED_HEADER_CHARS)}`] : []));
   return { header, ignored };
 }

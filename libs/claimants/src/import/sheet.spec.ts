@@ -1,14 +1,21 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
-import { detectDelimiter, openSheet, type SheetRecord, textEncoding, xlsxCell } from './sheet';
+import { detectDelimiter, openSheet, removeStaleXlsxUploads, type SheetRecord, textEncoding, type XlsxLimits, xlsxCell } from './sheet';
+
+const root = mkdtempSync(join(tmpdir(), 'sheet-spec-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const LIMITS: XlsxLimits = { tempDir: join(root, 'uploads'), maxUncompressedBytes: 50 * 1024 * 1024, maxSharedStringsBytes: 10 * 1024 * 1024 };
 
 /** Reads a whole sheet given as bytes, in chunks of `chunk` bytes. */
-async function read(bytes: Buffer, chunk = 7): Promise<{ format: string; encoding: string | null; delimiter: string | null; records: SheetRecord[] }> {
+async function read(bytes: Buffer, chunk = 7, limits = LIMITS): Promise<{ format: string; encoding: string | null; delimiter: string | null; records: SheetRecord[] }> {
   const pieces: Buffer[] = [];
   for (let i = 0; i < bytes.length; i += chunk) pieces.push(bytes.subarray(i, i + chunk));
-  const sheet = await openSheet(Readable.from(pieces));
+  const sheet = await openSheet(Readable.from(pieces), 'auto', limits);
   const records: SheetRecord[] = [];
   const sink = new Writable({
     objectMode: true,
@@ -142,5 +149,67 @@ describe('the sniffing rules', () => {
     expect(xlsxCell({ formula: 'A1', result: '13800138000' } as never)).toBe('13800138000');
     expect(xlsxCell({ formula: 'A1' } as never)).toEqual({ excelError: 'a formula with no saved result' });
     expect(xlsxCell({ text: '邮箱', hyperlink: 'mailto:a@b.cn' } as never)).toBe('邮箱');
+  });
+});
+
+describe('openSheet: XLSX bounds and temporary files', () => {
+  /** An XLSX as exceljs (and Excel) write it: the worksheet before xl/sharedStrings.xml in the zip. */
+  async function workbook(rows: (string | number)[][]): Promise<Buffer> {
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet('登记表');
+    for (const row of rows) sheet.addRow(row);
+    const bytes = Buffer.from(await book.xlsx.writeBuffer());
+    const names = bytes.toString('latin1');
+    expect(names.indexOf('xl/worksheets/sheet1.xml')).toBeLessThan(names.indexOf('xl/sharedStrings.xml'));
+    return bytes;
+  }
+  const uploads = (dir: string) => readdirSync(dir);
+
+  it('refuses shared strings past their bound, a small file that inflates to a large part, and leaves no file', async () => {
+    const tempDir = join(root, 'bomb-sst');
+    // 40 strings of 5,000 characters: 200,000 characters in xl/sharedStrings.xml, a few KB zipped.
+    const bomb = await workbook([Array.from({ length: 40 }, (_, i) => `${i}`.padEnd(5000, '汉'))]);
+    expect(bomb.length).toBeLessThan(20_000);
+    const limits = { tempDir, maxUncompressedBytes: 10 * 1024 * 1024, maxSharedStringsBytes: 100_000 };
+    await expect(read(bomb, 1000, limits)).rejects.toThrow('file: is too large once uncompressed: its shared strings exceeds 100000 bytes');
+    expect(uploads(tempDir)).toEqual([]);
+  });
+
+  it('refuses a workbook whose parts inflate past the total bound (a worksheet of spaces), and leaves no file', async () => {
+    const tempDir = join(root, 'bomb-sheet');
+    const bomb = await workbook([['姓名', '身份证号', '手机号'], ...Array.from({ length: 3000 }, (_, i) => [i, i, i])]);
+    const limits = { tempDir, maxUncompressedBytes: 50_000, maxSharedStringsBytes: 50_000 };
+    await expect(read(bomb, 1000, limits)).rejects.toThrow('file: is too large once uncompressed: the workbook exceeds 50000 bytes');
+    expect(uploads(tempDir)).toEqual([]);
+    // The same file within generous bounds is read whole.
+    expect((await read(bomb, 1000, { ...limits, maxUncompressedBytes: 10 * 1024 * 1024 })).records).toHaveLength(3001);
+    expect(uploads(tempDir)).toEqual([]);
+  });
+
+  it('reads a sheet-first workbook without writing anywhere but its own directory, and removes it when the reader is refused mid-way', async () => {
+    const tempDir = join(root, 'refused');
+    const bytes = await workbook([['姓名', '身份证号'], ['王芳', '310104198807120020']]);
+    const sheet = await openSheet(Readable.from([bytes]), 'auto', { ...LIMITS, tempDir });
+    const refuse = new Writable({ objectMode: true, write: (_r: SheetRecord, _e, done) => done(new Error('header lacks required columns: phone')) });
+    await expect(pipeline([sheet.bytes, ...sheet.readers, refuse])).rejects.toThrow('phone');
+    // The reader's finally runs as the pipeline is torn down.
+    await new Promise((r) => setTimeout(r, 50));
+    expect(uploads(tempDir)).toEqual([]);
+    expect((await read(bytes, 1000, { ...LIMITS, tempDir })).records.map((r) => r.cells)).toEqual([
+      ['姓名', '身份证号'],
+      ['王芳', '310104198807120020'],
+    ]);
+    expect(uploads(tempDir)).toEqual([]);
+  });
+
+  it('removes the upload directories of processes no longer running, and keeps those of running ones', async () => {
+    const tempDir = join(root, 'stale');
+    // 2^22 + 1 exceeds Linux's largest process id (pid_max ≤ 2^22).
+    for (const name of [`xlsx-${2 ** 22 + 1}-abc`, `xlsx-${process.pid}-def`]) {
+      mkdirSync(join(tempDir, name), { recursive: true });
+      writeFileSync(join(tempDir, name, 'upload.xlsx'), 'x');
+    }
+    await removeStaleXlsxUploads(tempDir);
+    expect(uploads(tempDir)).toEqual([`xlsx-${process.pid}-def`]);
   });
 });

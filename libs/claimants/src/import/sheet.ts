@@ -2,7 +2,12 @@
  * Reading a claimant sheet as people save it: the format is sniffed from the bytes (never from a
  * file name), then records come out as { row, cells }.
  *
- * - XLSX (a zip: `PK\x03\x04`): read with exceljs's streaming reader, first worksheet only. A text
+ * - XLSX (a zip: `PK\x03\x04`): written to a private file (XlsxLimits.tempDir, removed when the
+ *   sheet is read or refused), its parts read by name from the zip's central directory (styles
+ *   and shared strings before the worksheet, whatever their order in the zip: exceljs's own
+ *   reader would copy a worksheet that precedes the shared strings to os.tmpdir()), each part's
+ *   inflated bytes counted against XlsxLimits (a zip bomb is refused, not inflated), and parsed
+ *   with exceljs's streaming parts, first worksheet only. A text
  *   cell is its text; a number cell stays a number (the row rules decide what a number means in
  *   its column); a date cell becomes `YYYY-MM-DD` (with ` HH:MM` when it has a time); rich text
  *   is its text; a formula is its cached result (what Excel showed when the file was saved: the
@@ -14,11 +19,18 @@
  *   Chinese Windows); separated by TAB when the header line has more TABs than commas, else by
  *   commas; CRLF or LF.
  */
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { Duplex, Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { parse } from 'csv-parse';
+import { type CentralDirectoryFile, Open } from 'unzipper';
+import { isAlive } from '@app/platform';
+import { ImportFileError } from '../claimant.errors';
 import { type CsvEncoding, DecodeStream, sniffEncoding } from './decode';
 
 /** An XLSX cell Excel could not give a value for: an error (`#N/A`) or a formula without a saved result. */
@@ -51,6 +63,19 @@ export interface Sheet {
 
 const SNIFF_BYTES = 64 * 1024;
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+
+/**
+ * Bounds on reading an XLSX, whose upload limit counts compressed bytes only: `tempDir` holds the
+ * upload while it is read (a private directory per upload, always removed);
+ * `maxUncompressedBytes` bounds the inflated bytes of all parts read (workbook, styles, shared
+ * strings, the worksheet); `maxSharedStringsBytes` those of the shared strings, which are kept in
+ * memory while the worksheet is read. Past a bound the file is refused (ImportFileError).
+ */
+export interface XlsxLimits {
+  tempDir: string;
+  maxUncompressedBytes: number;
+  maxSharedStringsBytes: number;
+}
 
 /** The first bytes of a stream, and a stream of all of it (the first bytes again, then the rest). */
 export async function peek(input: Readable, bytes = SNIFF_BYTES): Promise<{ head: Buffer; stream: Readable }> {
@@ -95,10 +120,10 @@ export function detectDelimiter(text: string): Delimiter {
  * Opens a sheet: sniffs XLSX by its zip signature, else reads text in `encoding` ('auto':
  * textEncoding decides; a UTF-16 BOM always wins, since such bytes are no other encoding).
  */
-export async function openSheet(input: Readable, encoding: CsvEncoding | 'auto' = 'auto'): Promise<Sheet> {
+export async function openSheet(input: Readable, encoding: CsvEncoding | 'auto', xlsx: XlsxLimits): Promise<Sheet> {
   const { head, stream } = await peek(input);
   if (head.subarray(0, 4).equals(ZIP_MAGIC)) {
-    return { format: 'xlsx', encoding: null, delimiter: null, bytes: stream, readers: [xlsxReader()] };
+    return { format: 'xlsx', encoding: null, delimiter: null, bytes: stream, readers: [xlsxReader(xlsx)] };
   }
   const sniffed = textEncoding(head);
   const chosen = encoding === 'auto' || sniffed.startsWith('utf-16') ? sniffed : encoding;
@@ -183,28 +208,95 @@ for (const name of ['_parseWorksheet', '_parseHyperlinks'] as const) {
   };
 }
 
-/** XLSX bytes in, the first worksheet's SheetRecords out (other worksheets are read past). */
-function xlsxReader(): Duplex {
+type WorkbookReader = Omit<ReaderInternals, '_parseSharedStrings' | '_parseWorksheet'> & {
+  _parseSharedStrings(entry: Part): AsyncIterable<unknown>;
+  _parseWorksheet(iterator: AsyncIterable<Buffer | string>, sheetNo: string): AsyncIterable<{ eventType: string; value: unknown }>;
+};
+
+/** A zip entry's inflated bytes, refused (ImportFileError) once `budget.left` bytes are passed or `partMax` of this part. */
+function boundedPart(file: CentralDirectoryFile, budget: { left: number; max: number }, partMax = Infinity, part = 'the workbook'): Readable {
+  const refuse = (max: number) =>
+    new ImportFileError(`is too large once uncompressed: ${part} exceeds ${max} bytes (save it again from Excel or WPS, split it, or send CSV)`, { maxBytes: max });
+  if (file.uncompressedSize > partMax) throw refuse(partMax);
+  if (file.uncompressedSize > budget.left) throw refuse(budget.max);
+  let seen = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _e, done) {
+      seen += chunk.length;
+      budget.left -= chunk.length;
+      if (seen > partMax) return done(refuse(partMax));
+      if (budget.left < 0) return done(refuse(budget.max));
+      done(null, chunk);
+    },
+  });
+  const inflated = file.stream();
+  inflated.on('error', (error: Error) => counter.destroy(error));
+  counter.on('close', () => inflated.destroy());
+  return inflated.pipe(counter);
+}
+
+/**
+ * The first worksheet's SheetRecords of a zip on disk: relationships, workbook, styles and shared
+ * strings first (by name), then the first worksheet in the central directory (see XlsxLimits).
+ */
+async function* workbookRecords(path: string, limits: XlsxLimits): AsyncGenerator<SheetRecord> {
+  const { files } = await Open.file(path);
+  const byPath = new Map(files.filter((f) => f.type === 'File').map((f) => [f.path, f]));
+  const budget = { left: limits.maxUncompressedBytes, max: limits.maxUncompressedBytes };
+  const reader = new Utf8WorkbookReader(Readable.from([]), { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' }) as unknown as WorkbookReader;
+  const rels = byPath.get('xl/_rels/workbook.xml.rels');
+  if (rels) await reader._parseRels(boundedPart(rels, budget));
+  const workbook = byPath.get('xl/workbook.xml');
+  if (workbook) await reader._parseWorkbook(boundedPart(workbook, budget));
+  const styles = byPath.get('xl/styles.xml');
+  if (styles) await reader._parseStyles(boundedPart(styles, budget));
+  const strings = byPath.get('xl/sharedStrings.xml');
+  // Cached by the reader: the generator yields nothing when shared strings are cached.
+  if (strings) for await (const event of reader._parseSharedStrings(boundedPart(strings, budget, limits.maxSharedStringsBytes, 'its shared strings'))) void event;
+  const sheet = files.find((f) => /^xl\/worksheets\/sheet\d+\.xml$/.test(f.path));
+  if (!sheet) throw new ImportFileError('is not a readable XLSX workbook (save it again from Excel or WPS, or as CSV)');
+  const sheetNo = /(\d+)\.xml$/.exec(sheet.path)![1];
+  for await (const { eventType, value } of reader._parseWorksheet(boundedPart(sheet, budget), sheetNo)) {
+    if (eventType !== 'worksheet') continue;
+    for await (const row of value as AsyncIterable<ExcelJS.Row>) {
+      const values = row.values as ExcelJS.CellValue[];
+      // A row without a value (a height or formats only) is no row a user sees: not even a skipped one.
+      if (values.length <= 1) continue;
+      const cells: Cell[] = [];
+      for (let i = 1; i < values.length; i++) cells.push(xlsxCell(values[i]));
+      yield { row: row.number, cells } satisfies SheetRecord;
+    }
+  }
+}
+
+/**
+ * Removes what a process that died (crashed, killed) left in `tempDir`: the upload directories of
+ * processes no longer running (their names carry the process id).
+ */
+export async function removeStaleXlsxUploads(tempDir: string): Promise<void> {
+  const names = await readdir(tempDir).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = Number(/^xlsx-(\d+)-/.exec(name)?.[1]);
+    if (!pid || pid === process.pid || isAlive(pid)) continue;
+    await rm(join(tempDir, name), { recursive: true, force: true });
+  }
+}
+
+/**
+ * XLSX bytes in, the first worksheet's SheetRecords out (other worksheets are never read). The
+ * bytes go to a private directory under `limits.tempDir` (mode 0700, the file 0600), removed
+ * once the sheet is read, refused or abandoned.
+ */
+function xlsxReader(limits: XlsxLimits): Duplex {
   return Duplex.from(async function* (source: AsyncIterable<Buffer>) {
-    const reader = new Utf8WorkbookReader(Readable.from(source), {
-      sharedStrings: 'cache',
-      styles: 'cache',
-      hyperlinks: 'ignore',
-      worksheets: 'emit',
-      entries: 'ignore',
-    });
-    let first = true;
-    for await (const worksheet of reader) {
-      for await (const row of worksheet as AsyncIterable<ExcelJS.Row>) {
-        if (!first) continue;
-        const values = row.values as ExcelJS.CellValue[];
-        // A row without a value (a height or formats only) is no row a user sees: not even a skipped one.
-        if (values.length <= 1) continue;
-        const cells: Cell[] = [];
-        for (let i = 1; i < values.length; i++) cells.push(xlsxCell(values[i]));
-        yield { row: row.number, cells } satisfies SheetRecord;
-      }
-      first = false;
+    await mkdir(limits.tempDir, { recursive: true, mode: 0o700 });
+    const dir = await mkdtemp(join(limits.tempDir, `xlsx-${process.pid}-`));
+    try {
+      const path = join(dir, 'upload.xlsx');
+      await pipeline(Readable.from(source), createWriteStream(path, { mode: 0o600 }));
+      yield* workbookRecords(path, limits);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 }

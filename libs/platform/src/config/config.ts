@@ -34,6 +34,12 @@ const EnvSchema = z.object({
   JOB_HEARTBEAT_SECONDS: z.coerce.number().int().min(10).default(30),
   JOB_SUPERVISE_SECONDS: z.coerce.number().int().min(1).default(15),
   IMPORT_MAX_BYTES: z.coerce.number().int().positive().default(1024 * 1024 * 1024),
+  IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024 * 1024),
+  IMPORT_XLSX_MAX_SHARED_STRINGS_BYTES: z.coerce.number().int().positive().default(256 * 1024 * 1024),
+  IMPORT_TEMP_DIR: z.string().min(1).optional(),
+  UPLOAD_MAX_CONCURRENT: z.coerce.number().int().positive().default(4),
+  UPLOAD_RATE_WINDOW_SECONDS: z.coerce.number().positive().default(30),
+  UPLOAD_MIN_BYTES_PER_SECOND: z.coerce.number().int().min(0).default(1024),
   DOCUMENTS_DIR: z.string().min(1).optional(),
   DOCUMENTS_SYNC_ROWS: z.coerce.number().int().min(0).default(5000),
   PII_ENCRYPTION_KEY: z.string().optional(),
@@ -78,6 +84,19 @@ export interface AppConfig {
   jobSuperviseSeconds: number;
   /** Largest bulk-enrolment upload (the request body), in bytes; larger ones are refused with BAD_USER_INPUT. */
   importMaxBytes: number;
+  /**
+   * Bounds on reading an uploaded XLSX (see XlsxLimits in libs/claimants): the directory it is
+   * held in while read (IMPORT_TEMP_DIR, default DATA_DIR/import-tmp; emptied at start), the
+   * inflated bytes of its parts read, and of its shared strings (kept in memory), in bytes.
+   */
+  importXlsx: { tempDir: string; maxUncompressedBytes: number; maxSharedStringsBytes: number };
+  /**
+   * Uploads (claimant sheets, dataset chunks, evidence files): how many claimant sheets one process
+   * reads at once (UPLOAD_MAX_CONCURRENT; more are refused with 503 and Retry-After: a sheet is
+   * staged as it arrives, holding one of the 20 pooled database connections), and the slowest pace
+   * a body may arrive at (UploadPace: UPLOAD_RATE_WINDOW_SECONDS, UPLOAD_MIN_BYTES_PER_SECOND).
+   */
+  uploads: { maxConcurrent: number; pace: { windowSeconds: number; minBytesPerSecond: number } };
   loginThrottle: LoginThrottleConfig;
   /**
    * Generated documents: the directory their files are stored in (DOCUMENTS_DIR, default
@@ -177,6 +196,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     jobHeartbeatSeconds: env.JOB_HEARTBEAT_SECONDS,
     jobSuperviseSeconds: env.JOB_SUPERVISE_SECONDS,
     importMaxBytes: env.IMPORT_MAX_BYTES,
+    importXlsx: {
+      tempDir: resolve(dataDir, env.IMPORT_TEMP_DIR ?? 'import-tmp'),
+      maxUncompressedBytes: env.IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES,
+      maxSharedStringsBytes: env.IMPORT_XLSX_MAX_SHARED_STRINGS_BYTES,
+    },
+    uploads: {
+      maxConcurrent: env.UPLOAD_MAX_CONCURRENT,
+      pace: { windowSeconds: env.UPLOAD_RATE_WINDOW_SECONDS, minBytesPerSecond: env.UPLOAD_MIN_BYTES_PER_SECOND },
+    },
     loginThrottle: {
       maxFailures: env.LOGIN_MAX_FAILURES,
       maxFailuresPerAddress: env.LOGIN_MAX_FAILURES_PER_ADDRESS,

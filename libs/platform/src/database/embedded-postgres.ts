@@ -202,7 +202,7 @@ function commandLine(pid: number): string[] | undefined {
 }
 
 /** Whether a process with this PID exists (ours to signal or not). */
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

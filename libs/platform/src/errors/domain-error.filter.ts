@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { currentRequest } from '../logging/request-context';
-import { DomainError, ErrorCode, InputError } from './domain-error';
+import { DomainError, ErrorCode, InputError, UnavailableError } from './domain-error';
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.BAD_USER_INPUT]: 400,
@@ -9,6 +9,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.FORBIDDEN]: 403,
   [ErrorCode.NOT_FOUND]: 404,
   [ErrorCode.CONFLICT]: 409,
+  [ErrorCode.UNAVAILABLE]: 503,
 };
 
 /**
@@ -40,8 +41,9 @@ export class DomainErrorFilter implements ExceptionFilter {
   }
 }
 
-/** A DomainError as a REST answer: its status, and `{ code, message, ...facts }`. */
+/** A DomainError as a REST answer: its status (with Retry-After for UnavailableError), and `{ code, message, ...facts }`. */
 export function sendDomainError(res: Response, error: DomainError): void {
+  if (error instanceof UnavailableError) res.setHeader('retry-after', String(error.retryAfterSeconds));
   res.status(HTTP_STATUS[error.code]).json({ code: error.code, message: error.message, ...error.facts });
 }
 

@@ -5,6 +5,7 @@ export enum ErrorCode {
   FORBIDDEN = 'FORBIDDEN',
   NOT_FOUND = 'NOT_FOUND',
   CONFLICT = 'CONFLICT',
+  UNAVAILABLE = 'UNAVAILABLE',
 }
 
 /** Facts that explain an error: field names, rule names, dates. Never personal data. */
@@ -29,6 +30,16 @@ export class DomainError extends Error {
 export class InputError extends DomainError {
   constructor(field: string, reason: string, facts: ErrorFacts = {}) {
     super(ErrorCode.BAD_USER_INPUT, `${field}: ${reason}`, { field, reason, ...facts });
+  }
+}
+
+/** The server is busy with work of this kind (HTTP 503 with Retry-After): the same request may succeed after `retryAfterSeconds`. */
+export class UnavailableError extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(ErrorCode.UNAVAILABLE, message, { retryAfterSeconds });
   }
 }
 

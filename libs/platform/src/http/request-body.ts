@@ -1,13 +1,53 @@
 import { finished, PassThrough, pipeline, type Readable, Transform } from 'node:stream';
 import busboy from 'busboy';
 import type { Request } from 'express';
-import { DomainError, InputError } from '../errors/domain-error';
+import { DomainError, InputError, UnavailableError } from '../errors/domain-error';
 
-/** How an upload is read: the largest body accepted, in bytes, and the field named in its errors. */
+/**
+ * The slowest upload body read (like Apache mod_reqtimeout's MinRate): in every `windowSeconds`
+ * while the server is waiting for bytes, at least `minBytesPerSecond` × `windowSeconds` of them
+ * (and at least one) must arrive, else the upload is cut (BAD_USER_INPUT) and stages nothing.
+ * Time the server itself makes the client wait (backpressure) does not count.
+ */
+export interface UploadPace {
+  windowSeconds: number;
+  minBytesPerSecond: number;
+}
+
+/** How an upload is read: the largest body accepted, in bytes, the field named in its errors, and the slowest pace accepted. */
 export interface UploadOptions {
   maxBytes: number;
   /** The multipart file part to take, and the `field` of the errors about it. */
   field: string;
+  pace: UploadPace;
+}
+
+/**
+ * At most `max` uploads at once of the routes that share a gate, in this process: an upload that
+ * holds a database connection while its body arrives (a claimant sheet is staged as it is read)
+ * must not take the whole pool. `enter` takes a slot or refuses at once with UnavailableError
+ * (HTTP 503, Retry-After `retryAfterSeconds`); the function it returns gives the slot back (once).
+ */
+export class UploadGate {
+  private active = 0;
+
+  constructor(
+    readonly max: number,
+    readonly retryAfterSeconds: number,
+  ) {}
+
+  enter(): () => void {
+    if (this.active >= this.max) {
+      throw new UnavailableError(`too many uploads in progress (at most ${this.max} at once): try again in ${this.retryAfterSeconds} s`, this.retryAfterSeconds);
+    }
+    this.active++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.active--;
+    };
+  }
 }
 
 const tooLarge = (maxBytes: number) => new InputError('body', `exceeds the limit of ${maxBytes} bytes`, { maxBytes });
@@ -50,7 +90,7 @@ function uploadError(error: Error | null | undefined, field: string): DomainErro
  * Throws InputError at once for a Content-Length over `maxBytes` (`body`) or a multipart type
  * without a boundary (`content-type`).
  */
-export function uploadStream(req: Request, { maxBytes, field }: UploadOptions): Readable {
+export function uploadStream(req: Request, { maxBytes, field, pace }: UploadOptions): Readable {
   if (Number(req.headers['content-length'] ?? 0) > maxBytes) throw tooLarge(maxBytes);
   let parser: busboy.Busboy | undefined;
   if (req.is('multipart/form-data')) {
@@ -72,6 +112,7 @@ export function uploadStream(req: Request, { maxBytes, field }: UploadOptions): 
   };
   finished(req, (error) => error && fail(error));
   out.on('close', () => out.readableEnded || fail());
+  watchPace(req, pace, () => fail(new InputError(field, `arrived too slowly (less than ${pace.minBytesPerSecond} bytes per second over ${pace.windowSeconds} s): upload cut`)));
   req.pipe(limit);
 
   if (!parser) {
@@ -96,9 +137,31 @@ export function uploadStream(req: Request, { maxBytes, field }: UploadOptions): 
   return out;
 }
 
-/** A whole request body in memory (at most `maxBytes`), with uploadStream's errors (field `body`). */
-export async function readBody(req: Request, maxBytes: number): Promise<Buffer> {
+/** Calls `cut` when a request body arrives slower than `pace` (see UploadPace); stops watching once the body ended or failed. */
+function watchPace(req: Request, pace: UploadPace, cut: () => void): void {
+  const least = Math.max(1, pace.minBytesPerSecond * pace.windowSeconds);
+  let received = 0;
+  const count = (chunk: Buffer) => (received += chunk.length);
+  const timer = setInterval(() => {
+    // Paused: the server is not reading (backpressure from the consumer), so the client is not to blame.
+    if (req.readableFlowing !== false && received < least) {
+      stop();
+      cut();
+    }
+    received = 0;
+  }, pace.windowSeconds * 1000);
+  timer.unref();
+  const stop = () => {
+    clearInterval(timer);
+    req.off('data', count);
+  };
+  req.on('data', count);
+  finished(req, stop);
+}
+
+/** A whole request body in memory (at most `maxBytes`, no slower than `pace`), with uploadStream's errors (field `body`). */
+export async function readBody(req: Request, maxBytes: number, pace: UploadPace): Promise<Buffer> {
   const parts: Buffer[] = [];
-  for await (const part of uploadStream(req, { maxBytes, field: 'body' })) parts.push(part as Buffer);
+  for await (const part of uploadStream(req, { maxBytes, field: 'body', pace })) parts.push(part as Buffer);
   return Buffer.concat(parts);
 }

@@ -29,7 +29,7 @@ export class EvidenceController {
     if (!req.is(['multipart/form-data', 'application/octet-stream'])) {
       throw new InputError('content-type', 'must be multipart/form-data (field "file") or application/octet-stream');
     }
-    return this.evidence.submit(actor, caseId, query, () => uploadStream(req, { maxBytes: this.config.ledger.evidenceMaxBytes, field: 'file' }));
+    return this.evidence.submit(actor, caseId, query, () => uploadStream(req, { maxBytes: this.config.ledger.evidenceMaxBytes, field: 'file', pace: this.config.uploads.pace }));
   }
 
   @Allow(Role.PROCURATOR, Role.ASSOCIATION_STAFF, Role.JUDGE)
