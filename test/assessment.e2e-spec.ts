@@ -1,7 +1,8 @@
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { startTestApi, type TestApi } from './support/api';
-import { CLASS_TEST_KEY, enrol, ok, organisationId, registerIncident } from './support/classes';
+import { CLASS_TEST_KEY, enrol, ok, organisationId, registerIncident, uploadSeized } from './support/classes';
+import { phoneFor } from './support/claimants';
 import { waitForJob } from './support/jobs';
 
 /**
@@ -17,17 +18,23 @@ import { waitForJob } from './support/jobs';
  * duration × 1 from 0, × 1.2 from 180 days. So the class's multipliers are 15,000 and 12,000 bp:
  * × 1.8.
  *
+ * A member's data categories are its own: those of the seized rows its phone matched (the
+ * phone itself, PHONE_NUMBER, and the columns mapped to a category). incA's dataset holds P1's and
+ * P2's phones with a name (NAME); incM's holds P2's with a name and a medical-card number
+ * (MEDICAL_HEALTH). P3 is in neither and declares no category: it has none.
+ *
  *   P1 declares incA; fraud loss 50,000 fen with evidence:
  *      categories 1,000 + 2,000 = 3,000 -> floor(3,000 × 1.8) = 5,400; + FRAUD_LOSS 10,000 = moral 15,400
  *      LOSS: property 50,000 -> 65,400                                            (FINANCIAL_LOSS)
  *   P2 declares incA and incM; scam calls, no evidence:
  *      categories 1,000 + 2,000 + 30,000 = 33,000 -> 59,400; + 3,000 = moral 62,400
  *      LOSS: property 0 -> 62,400                                                 (SENSITIVE_DATA)
- *   P3 declares incA; fraud loss 20,000 fen without evidence:
- *      moral 15,400; LOSS: the loss is not proven, property 0 -> 15,400           (FINANCIAL_LOSS)
+ *   P3 declares incA; fraud loss 20,000 fen without evidence; in no seized row:
+ *      categories 0 -> 0; + FRAUD_LOSS 10,000 = moral 10,000
+ *      LOSS: the loss is not proven, property 0 -> 10,000                         (FINANCIAL_LOSS)
  *   P4 declares incA; no harm; opted out: no amount, no line in the schedule.
  *
- * LOSS total: 65,400 + 62,400 + 15,400 = 143,200 fen.
+ * LOSS total: 65,400 + 62,400 + 10,000 = 137,800 fen.
  */
 describe('compensation assessment', () => {
   let api: TestApi;
@@ -72,11 +79,18 @@ describe('compensation assessment', () => {
     api = await startTestApi({ BLIND_INDEX_KEY: CLASS_TEST_KEY.toString('base64') });
     association = await api.login('association@demo.local');
     const court = await organisationId(api, association, 'COURT');
-    const incA = await registerIncident(api, association, { dataCategories: ['NAME', 'PHONE_NUMBER'], estimatedPeople: 150_000, exposureStart: '2024-01-01', exposureEnd: '2024-06-30' });
-    const incM = await registerIncident(api, association, {
+    // The procuratorate that seized the data registers the incidents, shares them with the
+    // associations and uploads the seized datasets.
+    const procurator = await api.login('procurator@demo.local');
+    const incA = await registerIncident(api, procurator, { dataCategories: ['NAME', 'PHONE_NUMBER'], estimatedPeople: 150_000, exposureStart: '2024-01-01', exposureEnd: '2024-06-30' });
+    const incM = await registerIncident(api, procurator, {
       dataCategories: ['NAME', 'MEDICAL_HEALTH'], estimatedPeople: 20_000, exposureStart: '2024-03-01', exposureEnd: '2024-03-31',
       handler: { name: '某某医疗合作方', role: 'INTERMEDIARY_SERVICE_PROVIDER' },
     });
+    const associations = (await ok(api, procurator, `{ organisations(first: 10, kind: CONSUMER_ASSOCIATION) { nodes { id } } }`)).organisations.nodes.map((o: { id: string }) => o.id);
+    for (const incidentId of [incA, incM]) {
+      await ok(api, procurator, `mutation($i: ShareLeakIncidentInput!) { shareLeakIncident(input: $i) { id } }`, { i: { incidentId, organisationIds: associations } });
+    }
     caseB = (await ok(api, association, `mutation($i: OpenCaseInput!) { openCase(input: $i) { id } }`, {
       i: { type: 'REPRESENTATIVE_ACTION', title: 'Victims v. platform', courtId: court, claimantsNumberUncertain: true, incidentIds: [incA, incM],
         defendants: [{ name: '某某外卖平台有限公司', role: 'NETWORK_SERVICE_PROVIDER', liabilityBasis: 'PRESUMED_FAULT' }] },
@@ -85,6 +99,11 @@ describe('compensation assessment', () => {
     person.set(2, await enrol(api, association, 2, [incA, incM], { harms: [{ type: 'SCAM_CALLS_OR_SPAM', evidenceRefs: [] }] }));
     person.set(3, await enrol(api, association, 3, [incA], { harms: [{ type: 'FRAUD_LOSS', amountFen: '20000', evidenceRefs: [] }] }));
     person.set(4, await enrol(api, association, 4, [incA]));
+    await uploadSeized(api, procurator, incA, ['phone,name', `${phoneFor(1)},张1`, `${phoneFor(2)},张2`], { columns: 'phone', categories: ['name=NAME'] });
+    await uploadSeized(api, procurator, incM, ['phone,name,medical_card', `${phoneFor(2)},张2,YB-0002`], {
+      columns: 'phone',
+      categories: ['name=NAME', 'medical_card=MEDICAL_HEALTH'],
+    });
     classB = (await ok(api, association, `mutation($i: FormClassInput!) { formClass(input: $i) { class { id } } }`, {
       i: { caseId: caseB, name: 'Victims', definition: 'Everyone whose data the platform leaked', incidentIds: [incA, incM] },
     })).formClass.class.id;
@@ -102,15 +121,15 @@ describe('compensation assessment', () => {
     expect(a).toMatchObject({
       method: 'LOSS', modelVersion: 1, merged: false, recipient: 'MEMBERS', dividedTotalFen: null,
       spreadPeople: 150000, spreadBasisPoints: 15000, exposureDays: 182, durationBasisPoints: 12000,
-      completed: true, members: 3, totalFen: '143200',
+      completed: true, members: 3, totalFen: '137800',
     });
     expect(a.bySubclass).toEqual([
       { subclass: 'SENSITIVE_DATA', members: 1, propertyFen: '0', moralFen: '62400', amountFen: '62400' },
-      { subclass: 'FINANCIAL_LOSS', members: 2, propertyFen: '50000', moralFen: '30800', amountFen: '80800' },
+      { subclass: 'FINANCIAL_LOSS', members: 2, propertyFen: '50000', moralFen: '25400', amountFen: '75400' },
     ]);
     const s = await schedule(a.id);
     expect(s.totalCount).toBe(3);
-    expect(amountsOf(s.nodes)).toEqual({ 1: '65400', 2: '62400', 3: '15400' });
+    expect(amountsOf(s.nodes)).toEqual({ 1: '65400', 2: '62400', 3: '10000' });
   });
 
   it("explains a member's amount: which factors, which values", async () => {
@@ -126,7 +145,7 @@ describe('compensation assessment', () => {
       { category: 'NAME', fen: 1000 }, { category: 'PHONE_NUMBER', fen: 2000 }, { category: 'MEDICAL_HEALTH', fen: 30000 },
     ]));
     expect((await memberOf(a.id, 1)).explanation).toMatchObject({ provenLossFen: '50000', harms: [{ harmType: 'FRAUD_LOSS', fen: 10000 }], categoryFen: '3000' });
-    expect((await memberOf(a.id, 3)).explanation).toMatchObject({ provenLossFen: '0', harmFen: '10000' });
+    expect((await memberOf(a.id, 3)).explanation).toMatchObject({ provenLossFen: '0', harmFen: '10000', categoryFen: '0' });
     const opted = await api.gql(`query($a: ID!, $c: ID!) { memberAssessment(assessmentId: $a, claimantId: $c) { amountFen } }`, { a: a.id, c: person.get(4) }, association);
     expect((opted.errors as any)[0].extensions.code).toBe('NOT_FOUND');
   });
@@ -142,8 +161,8 @@ describe('compensation assessment', () => {
 
   it("GAIN: the handler's gain of 1,000,000 fen in equal shares (333,334 / 333,333 / 333,333) plus each member's moral damage", async () => {
     const a = await assess({ method: 'GAIN', modelId: modelV1, dividedTotalFen: '1000000', totalBasis: 'advertising revenue from the leaked profiles, audit report' });
-    // 1,000,000 + 15,400 + 62,400 + 15,400
-    expect(a).toMatchObject({ members: 3, totalFen: '1093200' });
+    // 1,000,000 + 15,400 + 62,400 + 10,000
+    expect(a).toMatchObject({ members: 3, totalFen: '1087800' });
     const nodes = (await schedule(a.id)).nodes;
     expect(nodes.map((n: { propertyFen: string }) => n.propertyFen)).toEqual(['333334', '333333', '333333']);
     expect(nodes.reduce((sum: bigint, n: { propertyFen: string }) => sum + BigInt(n.propertyFen), 0n)).toBe(1000000n);
@@ -165,9 +184,9 @@ describe('compensation assessment', () => {
     expect(v2.id).not.toBe(modelV1);
     const again = await assess({ method: 'LOSS', modelId: v2.id });
     // P2: floor((1,000 + 2,000 + 60,000) × 1.8) + 3,000 = 113,400 + 3,000 = 116,400.
-    expect(again).toMatchObject({ modelVersion: 2, totalFen: String(65400 + 116400 + 15400) });
+    expect(again).toMatchObject({ modelVersion: 2, totalFen: String(65400 + 116400 + 10000) });
     const before = (await ok(api, association, `query($a: ID!) { assessment(assessmentId: $a) { ${ASSESSMENT} } }`, { a: first.id })).assessment;
-    expect(before).toMatchObject({ modelVersion: 1, totalFen: '143200' });
+    expect(before).toMatchObject({ modelVersion: 1, totalFen: '137800' });
     const p2 = await memberOf(first.id, 2);
     expect(p2.moralFen).toBe('62400');
     expect(p2.explanation.categories).toContainEqual({ category: 'MEDICAL_HEALTH', fen: 30000 });
@@ -192,12 +211,12 @@ describe('compensation assessment', () => {
     await book.xlsx.load(res.body);
     const sheet = book.getWorksheet('Distribution')!;
     const rows = [2, 3, 4].map((n) => (sheet.getRow(n).values as unknown[]).slice(1));
-    expect(rows.map((r) => r[5]).sort()).toEqual([154, 624, 654]);
+    expect(rows.map((r) => r[5]).sort()).toEqual([100, 624, 654]);
     for (const r of rows) {
       expect(r[0]).toMatch(/^张\*+$/);
       expect(r[1]).toMatch(/\*{4,}/);
     }
-    expect((sheet.getRow(5).values as unknown[]).slice(1)).toEqual(['Total', undefined, undefined, undefined, undefined, 1432]);
+    expect((sheet.getRow(5).values as unknown[]).slice(1)).toEqual(['Total', undefined, undefined, undefined, undefined, 1378]);
     expect(sheet.getRow(2).getCell(6).numFmt).toBe('0.00');
   });
 
