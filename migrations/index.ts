@@ -19,6 +19,7 @@ import { LeakIncidentShares1764400050000 } from './1764400050000-leak-incident-s
 import { EvidenceLedger1764400060000 } from './1764400060000-evidence-ledger';
 import { BurdenOfProof1764400061000 } from './1764400061000-burden-of-proof';
 import { Remedies1764400070000 } from './1764400070000-remedies';
+import { RemedyEvidenceItems1764400071000 } from './1764400071000-remedy-evidence-items';
 import { Documents1764400080000 } from './1764400080000-documents';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet recorded in `migrations`. */
@@ -44,5 +45,6 @@ export const MIGRATIONS = [
   EvidenceLedger1764400060000,
   BurdenOfProof1764400061000,
   Remedies1764400070000,
+  RemedyEvidenceItems1764400071000,
   Documents1764400080000,
 ];
