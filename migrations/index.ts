@@ -20,6 +20,7 @@ import { EvidenceLedger1764400060000 } from './1764400060000-evidence-ledger';
 import { BurdenOfProof1764400061000 } from './1764400061000-burden-of-proof';
 import { Remedies1764400070000 } from './1764400070000-remedies';
 import { RemedyEvidenceItems1764400071000 } from './1764400071000-remedy-evidence-items';
+import { RemedyScheduleDocument1764400072000 } from './1764400072000-remedy-schedule-document';
 import { Documents1764400080000 } from './1764400080000-documents';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet recorded in `migrations`. */
@@ -46,5 +47,6 @@ export const MIGRATIONS = [
   BurdenOfProof1764400061000,
   Remedies1764400070000,
   RemedyEvidenceItems1764400071000,
+  RemedyScheduleDocument1764400072000,
   Documents1764400080000,
 ];

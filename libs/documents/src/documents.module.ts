@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ClassesModule } from '@app/classes';
+import { RemediesModule } from '@app/remedies';
 import { DocumentsController } from './documents.controller';
 import { DocumentsRepository } from './documents.repository';
 import { DocumentsResolver } from './documents.resolver';
@@ -9,10 +10,10 @@ const SERVICES = [DocumentsRepository, DocumentsService];
 
 /**
  * Filing documents (PDF with pdfkit and Source Han Sans SC, XLSX with exceljs), in Chinese and
- * English. Sits above classes (composition, anomalies, decisions) and cases (visibility, parties).
+ * English. Sits above classes (composition, anomalies, decisions), remedies (the remedy schedule) and cases (visibility, parties).
  */
 @Module({
-  imports: [ClassesModule],
+  imports: [ClassesModule, RemediesModule],
   providers: [...SERVICES, DocumentsResolver],
   controllers: [DocumentsController],
   exports: SERVICES,
@@ -20,5 +21,5 @@ const SERVICES = [DocumentsRepository, DocumentsService];
 export class DocumentsModule {}
 
 /** The same services without GraphQL or HTTP, for the CLI. */
-@Module({ imports: [ClassesModule], providers: SERVICES, exports: SERVICES })
+@Module({ imports: [ClassesModule, RemediesModule], providers: SERVICES, exports: SERVICES })
 export class DocumentsCoreModule {}

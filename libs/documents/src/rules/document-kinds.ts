@@ -9,6 +9,7 @@ export enum DocumentKind {
   EVIDENCE_PRESERVATION_APPLICATION = 'EVIDENCE_PRESERVATION_APPLICATION',
   CLASS_ROSTER = 'CLASS_ROSTER',
   CLASS_COMPOSITION_REPORT = 'CLASS_COMPOSITION_REPORT',
+  REMEDY_SCHEDULE = 'REMEDY_SCHEDULE',
 }
 
 /** The language a document is written in. */
@@ -96,5 +97,13 @@ export const DOCUMENT_KINDS: Readonly<Record<DocumentKind, DocumentKindRule>> = 
     formats: [DocumentFormat.PDF, DocumentFormat.XLSX],
     perMember: false,
     source: 'CPL (2023) arts. 56-57; SPC interpretation of the CPL (2022) arts. 75-80',
+  },
+  // Remedy and distribution schedule: the remedies and their compliance (Civil Code arts. 179, 1000), each defendant's liability (arts. 178, 1168), and a representative action's distribution totals (CPL (2023) art. 57).
+  [DocumentKind.REMEDY_SCHEDULE]: {
+    roles: CASE_ROLES,
+    caseTypes: CIVIL_WITH_CLASS,
+    formats: [DocumentFormat.PDF],
+    perMember: false,
+    source: 'Civil Code arts. 178, 179, 1000, 1168; CPL (2023) art. 57',
   },
 });
