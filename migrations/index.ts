@@ -19,6 +19,8 @@ import { LeakIncidentShares1764400050000 } from './1764400050000-leak-incident-s
 import { EvidenceLedger1764400060000 } from './1764400060000-evidence-ledger';
 import { BurdenOfProof1764400061000 } from './1764400061000-burden-of-proof';
 import { Remedies1764400070000 } from './1764400070000-remedies';
+import { RemedyEvidenceItems1764400071000 } from './1764400071000-remedy-evidence-items';
+import { RemedyScheduleDocument1764400072000 } from './1764400072000-remedy-schedule-document';
 import { Documents1764400080000 } from './1764400080000-documents';
 import { DocumentLogIndex1764400095000 } from './1764400095000-document-log-index';
 import { EvidenceListDocument1764400096000 } from './1764400096000-evidence-list-document';
@@ -46,6 +48,8 @@ export const MIGRATIONS = [
   EvidenceLedger1764400060000,
   BurdenOfProof1764400061000,
   Remedies1764400070000,
+  RemedyEvidenceItems1764400071000,
+  RemedyScheduleDocument1764400072000,
   Documents1764400080000,
   DocumentLogIndex1764400095000,
   EvidenceListDocument1764400096000,

@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { startTestApi, type TestApi } from './support/api';
 import { CLASS_TEST_KEY, enrol, ok, organisationId, registerIncident } from './support/classes';
 import { waitForJob } from './support/jobs';
+import { submitEvidence } from './support/proof';
+import { countSqlStatements } from './support/sql-statements';
 
 /**
  * The four remedies through HTTP: each one's lifecycle, overdue detection from today's date, a
@@ -69,6 +72,7 @@ describe('remedies: lifecycle, overdue, court publication, proportionality, liab
   describe('cessation', () => {
     let remedyId: string;
     let measures: { id: string }[];
+    let evidenceSha: string;
 
     it('is sought by the plaintiff side with its measures and due dates, and is overdue only once ordered and past due', async () => {
       const sought = await seek({
@@ -99,12 +103,59 @@ describe('remedies: lifecycle, overdue, court publication, proportionality, liab
       expect((await remedies(true)).nodes.map((r: { id: string }) => r.id)).not.toContain(remedyId);
     });
 
-    it('keeps the evidence of compliance as a reference to the evidence log', async () => {
-      const evidenceItemId = '7d6b3a52-4f0e-4c1e-9d55-0b9f1a2c3d4e';
-      const withEvidence = (await ok(api, association, `mutation($i: RecordComplianceEvidenceInput!) { recordComplianceEvidence(input: $i) { ${REMEDY} } }`, {
-        i: { remedyId, measureId: measures[0].id, evidenceItemId, description: 'deletion report with hashes', recordedOn: '2025-04-03' },
-      })).recordComplianceEvidence;
-      expect(withEvidence.evidence).toEqual([{ evidenceItemId, description: 'deletion report with hashes', recordedOn: '2025-04-03' }]);
+    it('links the evidence of compliance to an item of the evidence log, with its hash and log position', async () => {
+      const file = Buffer.from('deletion report: 3 backups wiped, hashes attached\n');
+      const submitted = await submitEvidence(api, association, caseA, file, { title: 'Deletion report', source: 'the defendant\'s DPO' });
+      expect(submitted.status).toBe(201);
+      const record = (evidenceItemId: string, description: string) =>
+        api.gql(`mutation($i: RecordComplianceEvidenceInput!) { recordComplianceEvidence(input: $i) { ${REMEDY} evidence { evidenceItem { id sha256 ledgerIndex } } } }`, {
+          i: { remedyId, measureId: measures[0].id, evidenceItemId, description, recordedOn: '2025-04-03' },
+        }, association);
+      const res = await record(submitted.body.id, 'deletion report with hashes');
+      expect(res.errors).toBeUndefined();
+      const sha256 = createHash('sha256').update(file).digest('hex');
+      expect(res.data!.recordComplianceEvidence.evidence).toEqual([
+        { evidenceItemId: submitted.body.id, description: 'deletion report with hashes', recordedOn: '2025-04-03', evidenceItem: { id: submitted.body.id, sha256, ledgerIndex: submitted.body.ledgerIndex } },
+      ]);
+      evidenceSha = sha256;
+    });
+
+    it('refuses another organisation\'s item, another case\'s item and a random id alike, writing nothing', async () => {
+      const procurator = await api.login('procurator@demo.local');
+      const theirs = await submitEvidence(api, procurator, caseA, Buffer.from('the procuratorate\'s own record\n'), { title: 'Inspection record', source: 'procuratorate' });
+      expect(theirs.status).toBe(201);
+      const other = await registerIncident(api, association, { estimatedPeople: 50 });
+      const caseB = (await ok(api, association, `mutation($i: OpenCaseInput!) { openCase(input: $i) { id } }`, {
+        i: { type: 'SUPPORTED', title: 'Another leak', courtId: await organisationId(api, judge, 'COURT'), supportingOrganisationId: await organisationId(api, judge, 'PROCURATORATE'),
+          incidentIds: [other], defendants: [{ name: '另一公司', role: 'OTHER_HANDLER', liabilityBasis: 'PRESUMED_FAULT' }] },
+      })).openCase.id;
+      const elsewhere = await submitEvidence(api, association, caseB, Buffer.from('a report of the other case\n'), { title: 'Report', source: 'council' });
+      expect(elsewhere.status).toBe(201);
+      const refusals = [];
+      for (const id of [theirs.body.id, elsewhere.body.id, '7d6b3a52-4f0e-4c1e-9d55-0b9f1a2c3d4e']) {
+        const res = await api.gql(`mutation($i: RecordComplianceEvidenceInput!) { recordComplianceEvidence(input: $i) { id } }`, {
+          i: { remedyId, evidenceItemId: id, description: 'not ours', recordedOn: '2025-04-03' },
+        }, association);
+        const [error] = res.errors as { message: string; extensions: { code: string } }[];
+        refusals.push({ code: error.extensions.code, message: error.message.replace(id, '<id>') });
+      }
+      expect(refusals[0].code).toBe('NOT_FOUND');
+      expect(refusals[1]).toEqual(refusals[0]);
+      expect(refusals[2]).toEqual(refusals[0]);
+      const after = (await ok(api, association, `query($r: ID!) { remedy(remedyId: $r) { evidence { description } } }`, { r: remedyId })).remedy;
+      expect(after.evidence).toEqual([{ description: 'deletion report with hashes' }]);
+    });
+
+    it('loads the evidence items of a page of remedies in one query, however many', async () => {
+      const second = await submitEvidence(api, association, caseA, Buffer.from('screenshot of the closed API\n'), { title: 'Gateway log', source: 'council' });
+      await ok(api, association, `mutation($i: RecordComplianceEvidenceInput!) { recordComplianceEvidence(input: $i) { id } }`, {
+        i: { remedyId, measureId: measures[1].id, evidenceItemId: second.body.id, description: 'gateway log', recordedOn: '2025-04-04' },
+      });
+      const list = (items: string) => ok(api, judge, `query($c: ID!) { remedies(caseId: $c, first: 50) { nodes { evidence { description ${items} } } } }`, { c: caseA });
+      const linked = (await list('evidenceItem { sha256 }')).remedies.nodes.flatMap((r: { evidence: unknown[] }) => r.evidence);
+      expect(linked).toEqual([{ description: 'deletion report with hashes', evidenceItem: { sha256: evidenceSha } }, { description: 'gateway log', evidenceItem: { sha256: expect.any(String) } }]);
+      const without = await countSqlStatements(() => list(''));
+      expect(await countSqlStatements(() => list('evidenceItem { id sha256 ledgerIndex leafHash }'))).toBe(without + 1);
     });
 
     it('either side records compliance started; only the court finds it complied, once every measure is verified', async () => {

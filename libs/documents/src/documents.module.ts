@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ClassesModule } from '@app/classes';
 import { ProofCoreModule } from '@app/proof';
+import { RemediesModule } from '@app/remedies';
 import { DocumentsController } from './documents.controller';
 import { DocumentsRepository } from './documents.repository';
 import { DocumentsResolver } from './documents.resolver';
@@ -10,11 +11,11 @@ const SERVICES = [DocumentsRepository, DocumentsService];
 
 /**
  * Filing documents (PDF with pdfkit and Source Han Sans SC, XLSX with exceljs), in Chinese and
- * English. Sits above classes (composition, anomalies, decisions) and cases (visibility, parties),
- * and appends every document to the evidence log of the proof library.
+ * English. Sits above classes (composition, anomalies, decisions), remedies (the remedy schedule)
+ * and cases (visibility, parties), and appends every document to the evidence log of the proof library.
  */
 @Module({
-  imports: [ClassesModule, ProofCoreModule],
+  imports: [ClassesModule, ProofCoreModule, RemediesModule],
   providers: [...SERVICES, DocumentsResolver],
   controllers: [DocumentsController],
   exports: SERVICES,
@@ -22,5 +23,5 @@ const SERVICES = [DocumentsRepository, DocumentsService];
 export class DocumentsModule {}
 
 /** The same services without GraphQL or HTTP, for the CLI. */
-@Module({ imports: [ClassesModule, ProofCoreModule], providers: SERVICES, exports: SERVICES })
+@Module({ imports: [ClassesModule, ProofCoreModule, RemediesModule], providers: SERVICES, exports: SERVICES })
 export class DocumentsCoreModule {}

@@ -25,8 +25,10 @@ import {
 import { type CaseModel, CasesService, Clock } from '@app/cases';
 import { ClassAnomalyKind, type ClassModel, ClassesService } from '@app/classes';
 import { EvidenceLogService, LedgerEntryKind } from '@app/proof';
+import { type Assessment, AssessmentsService, damagesRecipient, DamagesRecipient, type LiabilitySchedule, RemediesService, RemedyKind } from '@app/remedies';
 import { BUILDERS } from './content/builders';
 import type { CaseFacts, DocumentClass } from './content/case-facts';
+import type { RemedyScheduleFacts } from './content/remedy-schedule';
 import type { DocumentGeneration, DocumentModel, GenerateDocumentInput } from './document.model';
 import { DocumentsRepository } from './documents.repository';
 import { renderPdf } from './render/pdf';
@@ -55,6 +57,18 @@ interface DocumentJobPayload {
   userId: string;
   role: Role;
   organisationKind: Actor['organisationKind'];
+}
+
+/** Every node of a paginated list, page after page (oldest first where the list is). */
+async function allPages<T>(page: (after: string | undefined) => Promise<Connection<T>>): Promise<T[]> {
+  const nodes: T[] = [];
+  let after: string | undefined;
+  for (;;) {
+    const next = await page(after);
+    nodes.push(...next.nodes);
+    if (!next.pageInfo.hasNextPage) return nodes;
+    after = next.pageInfo.endCursor ?? undefined;
+  }
 }
 
 /** A downloadable file: its record and a stream of its bytes. */
@@ -89,6 +103,8 @@ export class DocumentsService implements OnModuleInit, OnApplicationBootstrap {
     private readonly repository: DocumentsRepository,
     private readonly cases: CasesService,
     private readonly classes: ClassesService,
+    private readonly remedies: RemediesService,
+    private readonly assessments: AssessmentsService,
     private readonly jobs: JobsService,
     private readonly audit: AuditService,
     private readonly evidenceLog: EvidenceLogService,
@@ -231,15 +247,36 @@ export class DocumentsService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   /** Every class of the case the caller may see, oldest first. */
-  private async caseClasses(actor: Actor, caseId: string): Promise<ClassModel[]> {
-    const classes: ClassModel[] = [];
-    let after: string | undefined;
-    for (;;) {
-      const page = await this.classes.list(actor, caseId, MAX_PAGE_SIZE, after);
-      classes.push(...page.nodes);
-      if (!page.pageInfo.hasNextPage) return classes;
-      after = page.pageInfo.endCursor ?? undefined;
+  private caseClasses(actor: Actor, caseId: string): Promise<ClassModel[]> {
+    return allPages((after) => this.classes.list(actor, caseId, MAX_PAGE_SIZE, after));
+  }
+
+  /**
+   * The remedy schedule's facts in the caller's view: the case's remedies and each compensation's
+   * liability schedule (whoever may see the case sees them), and for a representative action each
+   * class's latest completed assessment the caller may read (AssessmentsService.list: the court
+   * every party's, an organisation its own, computed from its own enrolments), read through the
+   * remedies library's services.
+   */
+  private async remedyFacts(actor: Actor, caseModel: CaseModel): Promise<RemedyScheduleFacts> {
+    const remedies = await allPages((after) => this.remedies.list(actor, { caseId: caseModel.id, first: MAX_PAGE_SIZE, after }));
+    const liability = new Map<string, LiabilitySchedule>();
+    for (const r of remedies) {
+      if (r.kind === RemedyKind.COMPENSATION) liability.set(r.id, await this.remedies.liabilitySchedule(actor, r.id));
     }
+    const toMembers = damagesRecipient(caseModel.type) === DamagesRecipient.MEMBERS;
+    const distributions: RemedyScheduleFacts['distributions'] = [];
+    if (toMembers) {
+      const latest = new Map<string, Assessment>();
+      for (const a of await allPages((after) => this.assessments.list(actor, caseModel.id, MAX_PAGE_SIZE, after))) {
+        if (a.completed) latest.set(a.classId, a);
+      }
+      for (const klass of await this.caseClasses(actor, caseModel.id)) {
+        const assessment = latest.get(klass.id);
+        if (assessment) distributions.push({ className: klass.name, assessment });
+      }
+    }
+    return { remedies, liability, distributions, toMembers };
   }
 
   /**
@@ -326,7 +363,8 @@ export class DocumentsService implements OnModuleInit, OnApplicationBootstrap {
       const roster = rule.perMember
         ? { count: await this.repository.rosterCount(runner.manager, classIds, view), rows: () => this.repository.rosterRows(runner.manager, classIds, view) }
         : undefined;
-      const spec = BUILDERS[kind]({ facts, t, merged: view.merged, roster });
+      const remedies = kind === DocumentKind.REMEDY_SCHEDULE ? await this.remedyFacts(actor, caseModel) : undefined;
+      const spec = BUILDERS[kind]({ facts, t, merged: view.merged, roster, remedies });
       const file = createWriteStream(temporary, { flags: 'wx' });
       const out = new Transform({
         transform(chunk: Buffer, _encoding, callback) {

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { ClassesModule } from '@app/classes';
+import { ProofCoreModule } from '@app/proof';
 import { AssessmentsRepository } from './assessments.repository';
 import { AssessmentsService } from './assessments.service';
 import { RemediesController } from './remedies.controller';
 import { RemediesRepository } from './remedies.repository';
-import { AssessmentsResolver, RemediesResolver } from './remedies.resolver';
+import { AssessmentsResolver, ComplianceEvidenceResolver, RemediesResolver } from './remedies.resolver';
 import { RemediesService } from './remedies.service';
 
 /**
@@ -13,9 +14,9 @@ import { RemediesService } from './remedies.service';
  * class with its distribution schedule. Sits above cases and classes.
  */
 @Module({
-  imports: [ClassesModule],
+  imports: [ClassesModule, ProofCoreModule],
   controllers: [RemediesController],
-  providers: [RemediesRepository, RemediesService, AssessmentsRepository, AssessmentsService, RemediesResolver, AssessmentsResolver],
+  providers: [RemediesRepository, RemediesService, AssessmentsRepository, AssessmentsService, RemediesResolver, ComplianceEvidenceResolver, AssessmentsResolver],
   exports: [RemediesService, AssessmentsService, AssessmentsRepository],
 })
 export class RemediesModule {}

@@ -1,5 +1,6 @@
-import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { type Actor, Allow, type Connection, CurrentActor, PageArgs, Role } from '@app/platform';
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { type Actor, Allow, type Connection, CurrentActor, type Loaders, PageArgs, Role } from '@app/platform';
+import { EvidenceItem, EvidenceService } from '@app/proof';
 import {
   AssessCompensationInput,
   AssessmentIdArgs,
@@ -20,12 +21,24 @@ import {
   TransitionRemedyInput,
   VerifyMeasureInput,
 } from './remedy.inputs';
-import { LiabilitySchedule, RemedyConnection, RemedyModel } from './remedy.model';
+import { ComplianceEvidence, LiabilitySchedule, RemedyConnection, RemedyModel } from './remedy.model';
 import { RemediesService } from './remedies.service';
 
 const PLAINTIFF_SIDE = [Role.PROCURATOR, Role.ASSOCIATION_STAFF];
 /** Whoever may see a case: its plaintiff side and, once filed, its court. */
 const CASE_ROLES = [Role.PROCURATOR, Role.ASSOCIATION_STAFF, Role.JUDGE];
+
+/** The evidence item behind a remedy's evidence of compliance, batched per request (one query for a page of remedies). */
+@Resolver(() => ComplianceEvidence)
+export class ComplianceEvidenceResolver {
+  constructor(private readonly evidenceItems: EvidenceService) {}
+
+  @ResolveField(() => EvidenceItem, { nullable: true })
+  async evidenceItem(@Parent() e: ComplianceEvidence, @CurrentActor() actor: Actor, @Context('loaders') loaders: Loaders): Promise<EvidenceItem | null> {
+    if (!e.evidenceItemId) return null;
+    return loaders.get('EvidenceItem.visibleById', (ids) => this.evidenceItems.visibleByIds(actor, ids), (item) => item.id).load(e.evidenceItemId);
+  }
+}
 
 @Resolver(() => RemedyModel)
 export class RemediesResolver {

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type Actor, AuditService, ConflictError, type Connection, ForbiddenError, InputError, NotFoundError } from '@app/platform';
 import { CasesService, Clock, LIABILITY_SOURCES } from '@app/cases';
+import { EvidenceService } from '@app/proof';
 import type {
   RecordComplianceEvidenceInput,
   RecordCourtPublicationInput,
@@ -56,6 +57,7 @@ export class RemediesService {
     private readonly cases: CasesService,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly evidenceItems: EvidenceService,
   ) {}
 
   async list(actor: Actor, args: RemediesArgs): Promise<Connection<RemedyModel>> {
@@ -150,7 +152,12 @@ export class RemediesService {
     return this.get(actor, remedyId);
   }
 
-  /** Evidence of compliance (proof of publication, of deletion): a reference to the evidence log and a description. */
+  /**
+   * Evidence of compliance (proof of publication, of deletion): a description and, optionally, an
+   * item of the evidence log, which must be of the remedy's case and visible to `actor`
+   * (`visibleEvidence`); NOT_FOUND for an item of another case or one the caller cannot see, as
+   * for a missing one.
+   */
   async recordEvidence(actor: Actor, input: RecordComplianceEvidenceInput): Promise<RemedyModel> {
     await this.dataSource.transaction(async (manager) => {
       const remedy = await this.visible(manager, actor, input.remedyId, true);
@@ -158,6 +165,10 @@ export class RemediesService {
       this.checkNotFuture(input.recordedOn, 'recordedOn');
       if (input.measureId && !(await this.repository.measures([remedy.id], manager)).some((m) => m.id === input.measureId)) {
         throw new InputError('measureId', 'is not a measure of the remedy');
+      }
+      if (input.evidenceItemId) {
+        const item = await this.evidenceItems.get(actor, input.evidenceItemId);
+        if (item.caseId !== remedy.case_id) throw new NotFoundError('EvidenceItem', input.evidenceItemId);
       }
       await this.repository.insertEvidence(manager, {
         remedyId: remedy.id,

@@ -1,6 +1,7 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ConnectionType } from '@app/platform';
 import { LiabilityBasis } from '@app/cases';
+import { EvidenceItem } from '@app/proof';
 import { LiabilityExtent } from './rules/liability';
 import { RemedyKind, RemedyStatus } from './rules/lifecycle';
 import { ProportionalityRule, RemedyMedium } from './rules/proportionality';
@@ -69,6 +70,9 @@ export class ComplianceEvidence {
 
   @Field(() => ID, { nullable: true, description: 'The evidence item of the evidence log' })
   evidenceItemId: string | null;
+
+  @Field(() => EvidenceItem, { nullable: true, description: 'That evidence item (its SHA-256 and log index), when the caller may see it (visibleEvidence); null otherwise' })
+  evidenceItem?: EvidenceItem | null;
 
   @Field()
   description: string;

@@ -2,6 +2,7 @@ import type { Block, Cell, DocumentSpec } from '../render/spec';
 import { DocumentKind } from '../rules/document-kinds';
 import type { DocumentTexts } from '../texts/texts';
 import type { CaseFacts, DocumentClass, RosterRow } from './case-facts';
+import { remedySchedule, type RemedyScheduleFacts } from './remedy-schedule';
 
 /** What a builder gets: the case's facts in the viewer's view, the language, and for the roster its rows. */
 export interface BuildContext {
@@ -11,6 +12,8 @@ export interface BuildContext {
   merged: boolean;
   /** The roster's members, counted and streamed in the same snapshot as the facts. */
   roster?: { count: number; rows: () => AsyncIterable<RosterRow[]> };
+  /** The remedy schedule's remedies, liability schedules and distribution totals. */
+  remedies?: RemedyScheduleFacts;
 }
 
 /** Builds one kind's document from its facts; pure (no I/O) but for reading the roster's rows. */
@@ -363,4 +366,5 @@ export const BUILDERS: Readonly<Record<DocumentKind, DocumentBuilder>> = Object.
   [DocumentKind.CLASS_ROSTER]: roster,
   [DocumentKind.CLASS_COMPOSITION_REPORT]: report,
   [DocumentKind.EVIDENCE_LIST]: evidenceList,
+  [DocumentKind.REMEDY_SCHEDULE]: remedySchedule,
 });

@@ -10,6 +10,7 @@ export enum DocumentKind {
   CLASS_ROSTER = 'CLASS_ROSTER',
   CLASS_COMPOSITION_REPORT = 'CLASS_COMPOSITION_REPORT',
   EVIDENCE_LIST = 'EVIDENCE_LIST',
+  REMEDY_SCHEDULE = 'REMEDY_SCHEDULE',
 }
 
 /** The language a document is written in. */
@@ -107,5 +108,13 @@ export const DOCUMENT_KINDS: Readonly<Record<DocumentKind, DocumentKindRule>> = 
     formats: [DocumentFormat.PDF],
     perMember: false,
     source: 'SPC provisions on evidence in civil procedure (2019) art. 19; SPC online litigation rules (2021) arts. 16-19',
+  },
+  // Remedy and distribution schedule: the remedies and their compliance (Civil Code arts. 179, 1000), each defendant's liability (arts. 178, 1168), and a representative action's distribution totals (CPL (2023) art. 57).
+  [DocumentKind.REMEDY_SCHEDULE]: {
+    roles: CASE_ROLES,
+    caseTypes: CIVIL_WITH_CLASS,
+    formats: [DocumentFormat.PDF],
+    perMember: false,
+    source: 'Civil Code arts. 178, 179, 1000, 1168; CPL (2023) art. 57',
   },
 });

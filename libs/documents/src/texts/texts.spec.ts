@@ -4,6 +4,7 @@ import { ClassAnomalyKind, ClassStatus, MemberState, ReviewDecisionKind, Subclas
 import { DataCategory, DiscoveryChannel, HandlerRole } from '@app/leaks';
 import { OrganisationKind } from '@app/platform';
 import { BurdenRule } from '@app/proof';
+import { AssessmentMethod, RemedyKind, RemedyStatus } from '@app/remedies';
 import { EN } from './en';
 import { yuan } from './format';
 import { chineseNumber, ZH } from './zh';
@@ -66,5 +67,16 @@ describe('document texts', () => {
       expect([name, Object.keys(ZH.enums[name as keyof typeof ZH.enums]).sort()]).toEqual([name, expected]);
       expect([name, Object.keys(EN.enums[name as keyof typeof EN.enums]).sort()]).toEqual([name, expected]);
     }
+  });
+
+  it('names every remedy kind, remedy status and assessment method of the remedy schedule, in both languages', () => {
+    for (const [name, values] of [['kind', RemedyKind], ['status', RemedyStatus], ['method', AssessmentMethod]] as const) {
+      for (const texts of [ZH, EN]) expect([name, Object.keys(texts.remedySchedule[name]).sort()]).toEqual([name, Object.values(values).sort()]);
+    }
+  });
+
+  it("writes a defendant's extent: in full, or its share from basis points", () => {
+    expect([ZH.remedySchedule.extent(null), ZH.remedySchedule.extent(2000), ZH.remedySchedule.extent(1250)]).toEqual(['全部连带', '20%', '12.50%']);
+    expect([EN.remedySchedule.extent(null), EN.remedySchedule.extent(500)]).toEqual(['in full', '5%']);
   });
 });

@@ -139,6 +139,32 @@ export interface DocumentTexts {
     provesSeparator: string;
     none: string;
   };
+  /** The remedy and distribution schedule's wording (content/remedy-schedule.ts). */
+  remedySchedule: {
+    scope(merged: boolean, author: string): string;
+    headings: { remedies: string; measures: string; liability(no: number): string; distribution: string };
+    kind: Record<string, string>;
+    status: Record<string, string>;
+    method: Record<string, string>;
+    yes: string;
+    no: string;
+    /** Measures verified of a remedy's measures ('1/2'). */
+    verified(verified: number, of: number): string;
+    columns: { no: string; kind: string; status: string; statusOn: string; due: string; overdue: string; measures: string};
+    measureColumns: { remedy: string; measure: string; due: string; verifiedOn: string; overdue: string };
+    noRemedies: string;
+    liabilityColumns: { defendant: string; basis: string; extent: string; answersFor: string; paid: string; remaining: string };
+    /** A defendant's extent: in full (null) or its share in basis points (2000 = 20 %). */
+    extent(shareBasisPoints: number | null): string;
+    liabilityTotals(totalFen: number, paidFen: number, outstandingFen: number): string;
+    distributionBasis(className: string, method: string, modelVersion: number): string;
+    distributionColumns: { subclass: string; members: string; property: string; moral: string; amount: string };
+    total: string;
+    noDistribution: string;
+    /** Where the per-member lines are (not in this document). */
+    perMemberElsewhere: string;
+    sheet: { remedies: string; measures: string; liability(no: number): string; distribution(no: number): string };
+  };
   datasetColumns: { no: string; source: string; rows: string; matched: string; sha256: string };
   datasetSheet: string;
   /** Sheet names of tables (31 characters at most). */

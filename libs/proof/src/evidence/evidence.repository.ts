@@ -73,13 +73,18 @@ export class EvidenceRepository {
 
   /** The item if `actor` may see it. */
   async findVisible(actor: Actor, id: string, manager: EntityManager = this.dataSource.manager): Promise<EvidenceItem | null> {
+    return (await this.findVisibleByIds(actor, [id], manager))[0] ?? null;
+  }
+
+  /** The items among `ids` that `actor` may see (in no particular order; one query however many). */
+  async findVisibleByIds(actor: Actor, ids: readonly string[], manager: EntityManager = this.dataSource.manager): Promise<EvidenceItem[]> {
     const p = new SqlParams();
-    const [row]: EvidenceRow[] = await manager.query(
+    const rows: EvidenceRow[] = await manager.query(
       `SELECT ${EVIDENCE_COLUMNS} FROM evidence_item ev LEFT JOIN ledger_entry le ON le.idx = ev.ledger_index
-        WHERE ev.id = ${p.add(id)} AND ${visibleEvidence(actor, 'ev', p)}`,
+        WHERE ev.id = ANY(${p.add(ids)}::uuid[]) AND ${visibleEvidence(actor, 'ev', p)}`,
       p.values,
     );
-    return row ? toModel(row) : null;
+    return rows.map(toModel);
   }
 
   /** The case's items `actor` may see, oldest first, keyset-paginated on their ledger index (unique, in submission order). */

@@ -131,6 +131,11 @@ export class EvidenceService {
     return item;
   }
 
+  /** The items among `ids` that `actor` may see, in one query (for DataLoaders); ids that are not uuids are skipped. */
+  visibleByIds(actor: Actor, ids: readonly string[]): Promise<EvidenceItem[]> {
+    return this.repository.findVisibleByIds(actor, ids.filter((id) => isUUID(id)));
+  }
+
   /** The file of an item `actor` may see, audited as a download. */
   async file(actor: Actor, id: string): Promise<EvidenceFile> {
     const item = await this.get(actor, id);
