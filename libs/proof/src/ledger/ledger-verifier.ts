@@ -137,6 +137,12 @@ export interface VerifyExportOptions {
   fileHash?: (sha256: string) => Promise<string | null>;
   /** A signed head the checker kept (`--head HEAD.json`): the export must be consistent with it. */
   heldHead?: string;
+  /**
+   * The installation's verifier key the checker pinned (`--key`, a signed-note verifier key):
+   * the export must be signed by it. Without it (and without `heldHead`) the export's own key is
+   * trusted, so a fully re-signed forgery passes.
+   */
+  pinnedKey?: string;
 }
 
 /** The outcome of an offline verification: the entries checked, and the first failure if any. */
@@ -169,6 +175,17 @@ export async function verifyExport(exp: LedgerExport, options: VerifyExportOptio
     key = parseVerifierKey(exp.verifierKey);
   } catch (error) {
     return result({ index: null, reason: `verifierKey: ${(error as Error).message}` });
+  }
+  if (options.pinnedKey !== undefined) {
+    let pinned: { name: string; publicKey: Buffer };
+    try {
+      pinned = parseVerifierKey(options.pinnedKey.trim());
+    } catch (error) {
+      return result({ index: null, reason: `the pinned key: ${(error as Error).message}` });
+    }
+    if (pinned.name !== key.name || !pinned.publicKey.equals(key.publicKey)) {
+      return result({ index: null, reason: `the export is signed by ${exp.verifierKey}, not by the pinned key ${options.pinnedKey.trim()}: a forged export` });
+    }
   }
   const head = openSignedHead(exp.head, key);
   if (typeof head === 'string') return result({ index: null, reason: `the export's head: ${head}` });
