@@ -280,6 +280,13 @@ describe('evidence items and the evidence log', () => {
     const consistent = await run(process.execPath, [CLI, 'ledger', 'check-consistency', '--from', '2', '--to', '3', '--from-root', c.fromRoot, '--to-root', c.toRoot, '--proof', c.proof.join(',')], { env: offlineEnv });
     expect(consistent.stdout).toBe('OK: the tree of 3 extends the tree of 2\n');
   });
+
+  it('accepts a multipart upload whose file is exactly EVIDENCE_MAX_BYTES (the limit counts the file, not the framing)', async () => {
+    const file = Buffer.alloc(MAX_BYTES, 0x41);
+    const res = await submitEvidence(l.api, l.tokens.association, l.caseId, file, { title: 'At the limit', source: 's' });
+    expect(res).toMatchObject({ status: 201, body: { sha256: sha256(file) } });
+    expect(Number(res.body.sizeBytes)).toBe(MAX_BYTES);
+  });
 });
 
 /** The stored leaf hash of entry `index`, hex. */
@@ -414,7 +421,7 @@ describe('tampering is detected by the API check and by the offline verifier', (
       const out = join(mkdtempSync(join(tmpdir(), 'leakcase-ledger-')), 'export.json');
       const exported = await run(process.execPath, [CLI, 'ledger', 'export', '--case', l.caseId, out], { env }).catch((e) => e);
       expect(exported.code).toBe(1);
-      expect(exported.stderr).toMatch(/^leakcase: ledger verification FAILED \(evidence log\): the root of the 3 entries differs/);
+      expect(exported.stderr).toMatch(/^leakcase: ledger verification FAILED \(evidence log\): the root of the 3 entries differs/m);
       expect(existsSync(out)).toBe(false);
 
       // The scheduled round verifies first and signs nothing after a failure.
