@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -182,6 +182,13 @@ describe('evidence items and the evidence log', () => {
       expect(await state()).toEqual({ ...before, incoming: [] });
     });
 
+    it('a missing title, named as missing', async () => {
+      const before = await state();
+      const res = await submitEvidence(l.api, l.tokens.association, l.caseId, PNG, { source: 's' });
+      expect(res).toMatchObject({ status: 400, body: { code: 'BAD_USER_INPUT', field: 'title', reason: 'is required' } });
+      expect(await state()).toEqual({ ...before, incoming: [] });
+    });
+
     it('a file over EVIDENCE_MAX_BYTES', async () => {
       const before = await state();
       const res = await submitEvidence(l.api, l.tokens.association, l.caseId, Buffer.alloc(MAX_BYTES + 1, 0x41), { title: 't', source: 's' });
@@ -286,6 +293,20 @@ describe('evidence items and the evidence log', () => {
     const res = await submitEvidence(l.api, l.tokens.association, l.caseId, file, { title: 'At the limit', source: 's' });
     expect(res).toMatchObject({ status: 201, body: { sha256: sha256(file) } });
     expect(Number(res.body.sizeBytes)).toBe(MAX_BYTES);
+  });
+
+  it('answers 500 with the request id, serving nothing, for a stored file that changed or is missing', async () => {
+    const path = join(l.config.ledger.evidenceDir, l.items[2].sha256);
+    const bytes = readFileSync(path);
+    bytes[0] ^= 1;
+    writeFileSync(path, bytes);
+    const changed = await downloadEvidence(l.api, l.tokens.procurator, l.items[2].id);
+    expect(changed.status).toBe(500);
+    expect(JSON.parse(changed.body.toString())).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', requestId: expect.any(String) });
+    rmSync(join(l.config.ledger.evidenceDir, l.items[0].sha256));
+    const missing = await downloadEvidence(l.api, l.tokens.association, l.items[0].id);
+    expect(missing.status).toBe(500);
+    expect(JSON.parse(missing.body.toString())).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', requestId: expect.any(String) });
   });
 });
 
