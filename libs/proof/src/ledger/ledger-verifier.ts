@@ -87,7 +87,8 @@ export class LogVerifier {
     for (const [level, index, node] of this.tree.push(hash)) {
       const stored = storedNodes?.get(level, index);
       if (storedNodes && (!stored || !stored.equals(node))) {
-        return this.fail(expected, `the stored subtree hash ${level}/${index} does not match entries ${index * 2 ** level}-${(index + 1) * 2 ** level - 1}`);
+        // Blame the subtree's first entry: each of its entries matched its own stored leaf hash, so any of them may be the edited one.
+        return this.fail(index * 2 ** level, `the stored subtree hash ${level}/${index} does not match entries ${index * 2 ** level}-${(index + 1) * 2 ** level - 1}`);
       }
     }
     return this.checkHeads();
