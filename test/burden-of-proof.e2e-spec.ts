@@ -133,6 +133,16 @@ describe('burden of proof', () => {
       expect(recorded.failureRecordedAt).not.toBeNull();
       expect(after.elements.find((e: any) => e.rule === 'HANDLING').recordedStatus).toBe('DISCHARGED');
       expect((await burden(tokens.association, running.id)).elements.every((e: any) => e.recordedStatus === 'OPEN')).toBe(true);
+
+      // The court cannot reopen an obligation after the period without extending it first: the job would record FAILED again.
+      const reopen = await api.gql(`mutation($i: RuleOnObligationInput!) { ruleOnObligation(input: $i) { status } }`, {
+        i: { obligationId: recorded.id, status: 'OPEN', reasons: 'Further evidence is expected.' },
+      }, tokens.judge);
+      expect(reopen.errors![0]).toMatchObject({
+        message: 'status: the evidence period ended on 2025-03-11: an obligation still open after it is FAILED (SPC evidence provisions (2019) art. 51); extend the evidence period first (art. 54), then the obligation is OPEN until the new period ends',
+        extensions: { code: 'CONFLICT', field: 'status' },
+      });
+      expect((await burden(tokens.association, passed.id)).elements.find((e: any) => e.rule === 'LAWFUL_BASIS')).toMatchObject({ status: 'FAILED', recordedStatus: 'FAILED' });
       // Run again: nothing left to record.
       const again = await ok(api, tokens.admin, `mutation { recordObligationFailures { id } }`);
       expect(JSON.parse((await waitForJob(api.gql, tokens.admin, again.recordObligationFailures.id)).result!)).toMatchObject({ cases: 0, failed: 0 });

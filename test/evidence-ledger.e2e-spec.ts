@@ -1,13 +1,28 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { APP_CONFIG, type AppConfig } from '@app/platform';
-import { fileSha256, LedgerExportService, LedgerSchedule, TreeFrontier, verifyConsistency, verifyExport, verifyInclusion } from '@app/proof';
+import {
+  fileSha256,
+  LedgerExportService,
+  LedgerIntegrityError,
+  LedgerSchedule,
+  noteSigner,
+  openSignedHead,
+  parseVerifierKey,
+  signHead,
+  TreeFrontier,
+  type TreeHead,
+  verifierKey,
+  verifyConsistency,
+  verifyExport,
+  verifyInclusion,
+} from '@app/proof';
 import { startTestApi, type TestApi } from './support/api';
 import { DEFENDANT, ok } from './support/classes';
 import { withClient } from './support/database';
@@ -73,13 +88,24 @@ async function apiCheck(l: Ledger): Promise<any> {
   return JSON.parse(done.result!);
 }
 
-/** Exports the case and checks it offline with the evidence files and the held head. */
-async function offlineCheck(l: Ledger) {
-  const exported = await l.api.app.get(LedgerExportService).export(l.caseId);
-  return verifyExport(JSON.parse(JSON.stringify(exported)), {
+/**
+ * Exports the case and checks it offline with the evidence files and the held head. An export
+ * the server refuses (the log no longer extends its signed checkpoints, or misses an entry) is
+ * a failure too, `refused` true, with the refusal's message as the reason.
+ */
+async function offlineCheck(l: Ledger): Promise<{ ok: boolean; failure: { index: number | null; reason: string } | null; refused: boolean }> {
+  let exported;
+  try {
+    exported = await l.api.app.get(LedgerExportService).export(l.caseId);
+  } catch (error) {
+    if (!(error instanceof LedgerIntegrityError)) throw error;
+    return { ok: false, failure: { index: (error.facts.index as number | null) ?? null, reason: error.message }, refused: true };
+  }
+  const verified = await verifyExport(JSON.parse(JSON.stringify(exported)), {
     fileHash: (file) => fileSha256(join(l.config.ledger.evidenceDir, file.name)),
     heldHead: l.heldHead,
   });
+  return { ...verified, refused: false };
 }
 
 /** Runs SQL as the database owner with triggers off, as whoever tampers with the database would. */
@@ -156,6 +182,13 @@ describe('evidence items and the evidence log', () => {
       expect(await state()).toEqual({ ...before, incoming: [] });
     });
 
+    it('a missing title, named as missing', async () => {
+      const before = await state();
+      const res = await submitEvidence(l.api, l.tokens.association, l.caseId, PNG, { source: 's' });
+      expect(res).toMatchObject({ status: 400, body: { code: 'BAD_USER_INPUT', field: 'title', reason: 'is required' } });
+      expect(await state()).toEqual({ ...before, incoming: [] });
+    });
+
     it('a file over EVIDENCE_MAX_BYTES', async () => {
       const before = await state();
       const res = await submitEvidence(l.api, l.tokens.association, l.caseId, Buffer.alloc(MAX_BYTES + 1, 0x41), { title: 't', source: 's' });
@@ -224,6 +257,25 @@ describe('evidence items and the evidence log', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toBe("leakcase: verification FAILED: the export's head: the signature does not verify\n");
 
+    // Without --key or --head the export's own key is trusted: a fully re-signed forgery (another key, same name) verifies,
+    // with a warning and exit code 3; the installation's key pinned with --key (here in a file) refuses it.
+    const realKey = (await ok(l.api, l.tokens.judge, `{ evidenceLogHead { verifierKey } }`)).evidenceLogHead.verifierKey;
+    writeFileSync(join(dir, 'key.txt'), `${realKey}\n`);
+    const pinned = await run(process.execPath, [CLI, 'ledger', 'verify', join(dir, 'export.json'), '--key', join(dir, 'key.txt')], { env: offlineEnv });
+    expect(pinned.stdout).toContain(`Key: ${realKey} (pinned with --key)`);
+    const resigned = JSON.parse(readFileSync(join(dir, 'export.json'), 'utf8'));
+    const head = openSignedHead(resigned.head, parseVerifierKey(realKey)) as TreeHead;
+    const forger = noteSigner(Buffer.alloc(32, 7), parseVerifierKey(realKey).name);
+    Object.assign(resigned, { head: signHead(forger, head), verifierKey: verifierKey(forger.name, forger.publicKey), checkpoints: [] });
+    writeFileSync(join(dir, 'resigned.json'), JSON.stringify(resigned));
+    const unpinned = await run(process.execPath, [CLI, 'ledger', 'verify', join(dir, 'resigned.json')], { env: offlineEnv }).catch((e) => e);
+    expect(unpinned.code).toBe(3);
+    expect(unpinned.stdout).toContain("(the export's own key, NOT pinned)");
+    expect(unpinned.stderr).toContain('WARNING: neither --key nor --head');
+    const caught = await run(process.execPath, [CLI, 'ledger', 'verify', join(dir, 'resigned.json'), '--key', realKey], { env: offlineEnv }).catch((e) => e);
+    expect(caught.code).toBe(1);
+    expect(caught.stderr).toMatch(/^leakcase: verification FAILED: the export is signed by .*, not by the pinned key .*: a forged export\n$/);
+
     const p = (await ok(l.api, l.tokens.judge, `query($e: ID!) { evidenceInclusionProof(evidenceId: $e, treeSize: 3) { leafHash proof rootHash } }`, { e: l.items[2].id }))
       .evidenceInclusionProof;
     const byHand = await run(process.execPath, [CLI, 'ledger', 'check-inclusion', '--leaf-hash', p.leafHash, '--index', '2', '--tree-size', '3', '--root', p.rootHash, '--proof', p.proof.join(',')], { env: offlineEnv });
@@ -234,6 +286,27 @@ describe('evidence items and the evidence log', () => {
     const c = (await ok(l.api, l.tokens.judge, `{ evidenceConsistencyProof(from: 2, to: 3) { fromRoot toRoot proof } }`)).evidenceConsistencyProof;
     const consistent = await run(process.execPath, [CLI, 'ledger', 'check-consistency', '--from', '2', '--to', '3', '--from-root', c.fromRoot, '--to-root', c.toRoot, '--proof', c.proof.join(',')], { env: offlineEnv });
     expect(consistent.stdout).toBe('OK: the tree of 3 extends the tree of 2\n');
+  });
+
+  it('accepts a multipart upload whose file is exactly EVIDENCE_MAX_BYTES (the limit counts the file, not the framing)', async () => {
+    const file = Buffer.alloc(MAX_BYTES, 0x41);
+    const res = await submitEvidence(l.api, l.tokens.association, l.caseId, file, { title: 'At the limit', source: 's' });
+    expect(res).toMatchObject({ status: 201, body: { sha256: sha256(file) } });
+    expect(Number(res.body.sizeBytes)).toBe(MAX_BYTES);
+  });
+
+  it('answers 500 with the request id, serving nothing, for a stored file that changed or is missing', async () => {
+    const path = join(l.config.ledger.evidenceDir, l.items[2].sha256);
+    const bytes = readFileSync(path);
+    bytes[0] ^= 1;
+    writeFileSync(path, bytes);
+    const changed = await downloadEvidence(l.api, l.tokens.procurator, l.items[2].id);
+    expect(changed.status).toBe(500);
+    expect(JSON.parse(changed.body.toString())).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', requestId: expect.any(String) });
+    rmSync(join(l.config.ledger.evidenceDir, l.items[0].sha256));
+    const missing = await downloadEvidence(l.api, l.tokens.association, l.items[0].id);
+    expect(missing.status).toBe(500);
+    expect(JSON.parse(missing.body.toString())).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', requestId: expect.any(String) });
   });
 });
 
@@ -248,7 +321,7 @@ async function leafHashOf(l: Ledger, index: number): Promise<string> {
  * by the offline verifier of an export, each naming the first entry to blame.
  */
 describe('tampering is detected by the API check and by the offline verifier', () => {
-  const scenarios: [string, (l: Ledger) => Promise<void>, { index: number | null; api: RegExp; offline: RegExp }][] = [
+  const scenarios: [string, (l: Ledger) => Promise<void>, { index: number | null; api: RegExp; offline: RegExp; refused?: boolean }][] = [
     [
       'a changed byte in a stored evidence file',
       async (l) => {
@@ -267,7 +340,12 @@ describe('tampering is detected by the API check and by the offline verifier', (
     [
       'a deleted log row',
       (l) => tamper(l, `DELETE FROM ledger_entry WHERE idx = 1`),
-      { index: 1, api: /entry 1 is missing/, offline: /entry 1 is missing from the log/ },
+      { index: 1, api: /entry 1 is missing/, offline: /ledger verification FAILED \(evidence log, entry 1\): entry 1 is missing from the log/, refused: true },
+    ],
+    [
+      'a deleted log row with its evidence item (the subtree hashes kept)',
+      (l) => tamper(l, `DELETE FROM evidence_item WHERE ledger_index = 1; DELETE FROM ledger_entry WHERE idx = 1`),
+      { index: 1, api: /entry 1 is missing/, offline: /ledger verification FAILED \(evidence log, entry 1\): entry 1 is missing from the log/, refused: true },
     ],
     [
       'two reordered log rows',
@@ -282,7 +360,7 @@ describe('tampering is detected by the API check and by the offline verifier', (
     [
       'the newest rows deleted',
       (l) => tamper(l, `DELETE FROM ledger_node WHERE (level = 0 AND idx = 2); DELETE FROM ledger_entry WHERE idx = 2`),
-      { index: 2, api: /the log has 2 entries but .* signed 3: entries were deleted/, offline: /held head has 3 entries, the export's head 2: entries were deleted/ },
+      { index: 2, api: /the log has 2 entries but .* signed 3: entries were deleted/, offline: /entry 2\): the log has 2 entries but checkpoint .* signed 3: entries were deleted/, refused: true },
     ],
     [
       'a full rewrite with recomputed hashes',
@@ -297,7 +375,7 @@ describe('tampering is detected by the API check and by the offline verifier', (
         for (const [i, leaf] of leaves.entries()) await tamper(l, `UPDATE ledger_entry SET leaf = $2, leaf_hash = $3 WHERE idx = $1`, [i, leaf, nodes.find((n) => n[0] === 0 && n[1] === i)![2]]);
         for (const [level, idx, hash] of nodes) await tamper(l, `INSERT INTO ledger_node (level, idx, hash) VALUES ($1, $2, $3)`, [level, idx, hash]);
       },
-      { index: 2, api: /root of the first 3 entries differs from checkpoint file .*: the log was rewritten/, offline: /same size and different roots: the log was rewritten/ },
+      { index: 2, api: /root of the first 3 entries differs from checkpoint file .*: the log was rewritten/, offline: /the root of the 3 entries differs from checkpoint file .*: the log was rewritten/, refused: true },
     ],
     [
       'a forged tree head',
@@ -307,7 +385,7 @@ describe('tampering is detected by the API check and by the offline verifier', (
         await tamper(l, `INSERT INTO ledger_checkpoint (log, tree_size, root_hash, note) VALUES ('EVIDENCE', 4, decode(repeat('00', 32), 'hex'), $1)`, [forged]);
         l.heldHead = forged;
       },
-      { index: null, api: /the signature does not verify; a forged head/, offline: /the held head: the signature does not verify/ },
+      { index: null, api: /the signature does not verify; a forged head/, offline: /\(evidence log\): checkpoint .*: the signature does not verify; a forged head/, refused: true },
     ],
   ];
 
@@ -320,15 +398,64 @@ describe('tampering is detected by the API check and by the offline verifier', (
       expect(result.intact).toBe(false);
       expect(result.evidence.failure).toMatchObject({ index: expected.index });
       expect(result.evidence.failure.reason).toMatch(expected.api);
-      const offline = await offlineCheck(l);
-      expect(offline.ok).toBe(false);
-      expect(offline.failure!.reason).toMatch(expected.offline);
-
       // The failure is an alert for ADMIN, and for the judge of the case when an entry of it is to blame.
       const alerts = (await ok(l.api, l.tokens.admin, `{ ledgerAlerts { nodes { log caseId firstFailing reason } } }`)).ledgerAlerts.nodes;
       expect(alerts).toEqual([expect.objectContaining({ log: 'EVIDENCE', reason: result.evidence.failure.reason })]);
       const judgeAlerts = (await ok(l.api, l.tokens.judge, `{ ledgerAlerts { totalCount } }`)).ledgerAlerts.totalCount;
-      expect(judgeAlerts).toBe(alerts[0].caseId === l.caseId ? 1 : 0);
+      expect(judgeAlerts).toBe(1);
+
+      // Offline: the export's verification fails, or the server refuses to sign and export a tampered log.
+      const offline = await offlineCheck(l);
+      expect(offline.ok).toBe(false);
+      expect(offline.refused).toBe(expected.refused ?? false);
+      expect(offline.failure!.reason).toMatch(expected.offline);
+      if (offline.refused) {
+        // The refusal is a log-wide alert: ADMIN and every judge see it.
+        const after = (await ok(l.api, l.tokens.judge, `{ ledgerAlerts { nodes { log caseId reason } } }`)).ledgerAlerts.nodes;
+        expect(after).toHaveLength(2);
+        expect(after[0]).toMatchObject({ log: 'EVIDENCE', caseId: null });
+        expect(offline.failure!.reason.endsWith(`: ${after[0].reason}`)).toBe(true);
+      }
+    } finally {
+      await l.api.close();
+    }
+  });
+
+  it('refuses to sign a head that does not extend the latest checkpoint: evidenceLogHead, the CLI export and the scheduled round fail with an alert', async () => {
+    const l = await ledgerWithThreeItems();
+    try {
+      // A fork of the signed tree of 3: entry 2's leaf rewritten, its leaf hash and subtree hash recomputed (same size, another root).
+      const { rows } = await withClient(l.api.url, (c) => c.query(`SELECT convert_from(leaf, 'UTF8') AS leaf FROM ledger_entry WHERE idx = 2`));
+      const leaf = Buffer.from(rows[0].leaf.replace(/"sizeBytes":\d+/, '"sizeBytes":1'));
+      const hash = Buffer.from(rfcLeafHash(leaf), 'hex');
+      await tamper(l, `UPDATE ledger_entry SET leaf = $1, leaf_hash = $2 WHERE idx = 2`, [leaf, hash]);
+      await tamper(l, `UPDATE ledger_node SET hash = $1 WHERE level = 0 AND idx = 2`, [hash]);
+      const checkpoints = `{ ledgerCheckpoints(log: EVIDENCE, first: 1) { totalCount } }`;
+      const before = (await ok(l.api, l.tokens.judge, checkpoints)).ledgerCheckpoints.totalCount;
+      const files = readdirSync(l.config.ledger.checkpointDir).sort();
+
+      const refused = await l.api.gql(`{ evidenceLogHead { note } }`, {}, l.tokens.judge);
+      expect(refused.errors![0].extensions!.code).toBe('CONFLICT');
+      expect(refused.errors![0].message).toMatch(/^ledger verification FAILED \(evidence log\): the root of the 3 entries differs from checkpoint .*: the log was rewritten$/);
+
+      const env = { PATH: process.env.PATH, NODE_ENV: 'test', DATABASE_URL: l.api.url, LEAKCASE_DATA_DIR: l.config.dataDir, JWT_SECRET: 'test-secret-test-secret-test-secret-0123' };
+      const out = join(mkdtempSync(join(tmpdir(), 'leakcase-ledger-')), 'export.json');
+      const exported = await run(process.execPath, [CLI, 'ledger', 'export', '--case', l.caseId, out], { env }).catch((e) => e);
+      expect(exported.code).toBe(1);
+      expect(exported.stderr).toMatch(/^leakcase: ledger verification FAILED \(evidence log\): the root of the 3 entries differs/m);
+      expect(existsSync(out)).toBe(false);
+
+      // The scheduled round verifies first and signs nothing after a failure.
+      const jobs = await l.api.app.get(LedgerSchedule).runOnce();
+      const done = await waitForJob(l.api.gql, l.tokens.admin, jobs!.verify.id);
+      expect(JSON.parse(done.result!)).toMatchObject({ intact: false, checkpointed: false });
+
+      expect((await ok(l.api, l.tokens.judge, checkpoints)).ledgerCheckpoints.totalCount).toBe(before);
+      expect(readdirSync(l.config.ledger.checkpointDir).sort()).toEqual(files);
+      // Two refusals (log-wide, no case) and the round's failed verification: every judge sees the log-wide ones.
+      const alerts = (await ok(l.api, l.tokens.judge, `{ ledgerAlerts { nodes { caseId reason } } }`)).ledgerAlerts.nodes;
+      expect(alerts.filter((a: { caseId: string | null }) => a.caseId === null)).toHaveLength(2);
+      expect(alerts).toHaveLength(3);
     } finally {
       await l.api.close();
     }
@@ -350,10 +477,12 @@ describe('tampering is detected by the API check and by the offline verifier', (
                 r.action, r.subject_type, r.subject_id, r.request_id, r.details) WHERE seq = r.seq;
             END LOOP; END $$`);
       });
-      // The chain itself is consistent again (what verifyAuditChain alone checks)…
+      // The chain itself is consistent again, but verifyAuditChain also holds it against the latest signed audit checkpoint.
       const chain = await ok(l.api, l.tokens.admin, `mutation { verifyAuditChain { id } }`);
-      expect(JSON.parse((await waitForJob(l.api.gql, l.tokens.admin, chain.verifyAuditChain.id)).result!)).toMatchObject({ intact: true });
-      // …but not with the signed head.
+      const chainResult = JSON.parse((await waitForJob(l.api.gql, l.tokens.admin, chain.verifyAuditChain.id)).result!);
+      expect(chainResult).toMatchObject({ intact: false, firstBrokenSeq: String(heldSeq) });
+      expect(chainResult.reason).toMatch(new RegExp(`^audit row ${heldSeq} differs from checkpoint .*: the chain was rewritten$`));
+      // So does verifyLedger.
       const rewritten = await apiCheck(l);
       expect(rewritten.audit.failure).toMatchObject({ index: heldSeq });
       expect(rewritten.audit.failure.reason).toMatch(/differs from .*: the chain was rewritten/);
@@ -372,11 +501,12 @@ describe('tampering is detected by the API check and by the offline verifier', (
     try {
       const jobs = await l.api.app.get(LedgerSchedule).runOnce();
       expect(jobs).not.toBeNull();
+      // Verified first, then checkpointed.
+      const done = await waitForJob(l.api.gql, l.tokens.admin, jobs!.verify.id);
+      expect(JSON.parse(done.result!)).toMatchObject({ intact: true, checkpointed: true });
       const files = readdirSync(l.config.ledger.checkpointDir);
       expect(files).toEqual(expect.arrayContaining([expect.stringMatching(/^evidence-000000000003-[0-9a-f]{16}\.note$/), expect.stringMatching(/^audit-\d{12}-[0-9a-f]{16}\.note$/)]));
       expect(existsSync(join(l.config.ledger.checkpointDir, files.find((f) => f.startsWith('evidence-'))!))).toBe(true);
-      const done = await waitForJob(l.api.gql, l.tokens.admin, jobs!.verify.id);
-      expect(JSON.parse(done.result!)).toMatchObject({ intact: true });
       expect((await waitForJob(l.api.gql, l.tokens.admin, jobs!.obligations.id)).status).toBe('COMPLETED');
     } finally {
       await l.api.close();

@@ -15,3 +15,4 @@ export * from './obligations/obligations.service';
 export * from './proof.module';
 export * from './rules/obligation-status';
 export * from './rules/burden-rules';
+export * from './ledger/ledger-integrity.error';

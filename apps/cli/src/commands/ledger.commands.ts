@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { fileSha256 } from '@app/proof/ledger/file-hash';
@@ -61,6 +61,20 @@ function readHead(file: string): string {
   }
 }
 
+/** A verifier key given on the command line, or the path of a file holding it (text, or JSON with `verifierKey`). */
+function readKey(value: string): string {
+  if (!existsSync(value)) return value;
+  const text = readFileSync(value, 'utf8').trim();
+  try {
+    const key = JSON.parse(text)?.verifierKey ?? JSON.parse(text)?.data?.evidenceLogHead?.verifierKey;
+    if (typeof key !== 'string') throw new CliError(`${value}: JSON without a "verifierKey"`);
+    return key;
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    return text;
+  }
+}
+
 /**
  * `leakcase ledger …`: export one case's ledger entries with their proofs and signed heads, and
  * check an export, or a single proof, without the server or the database (`verify`,
@@ -98,11 +112,14 @@ export function ledgerCommand(): Command {
       [] as string[],
     )
     .option('--head <file>', 'a signed head kept earlier (a signed note, or the JSON of evidenceLogHead)')
-    .action(async (file: string, options: { files: string[]; head?: string }) => {
+    .option('--key <key or file>', "the installation's verifier key (`leakcase ledger key`, or evidenceLogHead's verifierKey), or a file holding it: the export must be signed by it")
+    .action(async (file: string, options: { files: string[]; head?: string; key?: string }) => {
       const exported = readJson(file) as LedgerExport;
+      const pinnedKey = options.key === undefined ? undefined : readKey(options.key);
       const outcome = await verifyExport(exported, {
         fileHash: options.files.length ? (logged) => firstFileSha256(options.files, logged.name) : undefined,
         heldHead: options.head ? readHead(options.head) : undefined,
+        pinnedKey,
       });
       if (!outcome.ok) {
         const at = outcome.failure!.index === null ? '' : ` at entry ${outcome.failure!.index}`;
@@ -111,6 +128,22 @@ export function ledgerCommand(): Command {
       process.stdout.write(
         `OK: ${outcome.entriesChecked} entries in the signed tree of ${outcome.treeSize}${options.files.length ? `, ${outcome.filesChecked} files intact` : ''}${options.head ? ', consistent with the held head' : ''}\n`,
       );
+      process.stdout.write(`Key: ${exported.verifierKey} (${pinnedKey ? 'pinned with --key' : options.head ? 'the held head is signed by it' : "the export's own key, NOT pinned"})\n`);
+      if (!pinnedKey && !options.head) {
+        process.stderr.write("leakcase: WARNING: neither --key nor --head: the export was checked against the key it carries, so a fully re-signed forgery would pass; pin the installation's key with --key (exit code 3)\n");
+        process.exitCode = 3;
+      }
+    });
+
+  ledger
+    .command('key')
+    .description("Print the installation's ledger verifier key (signed-note form), to pin with `ledger verify --key`")
+    .action(async () => {
+      const { withApp } = require('../context') as typeof import('../context');
+      const { EvidenceLogService } = require('../../../../libs/proof/src/ledger/evidence-log.service') as typeof import('@app/proof/ledger/evidence-log.service');
+      await withApp(async (app) => {
+        process.stdout.write(`${app.get(EvidenceLogService).verifierKey}\n`);
+      });
     });
 
   ledger

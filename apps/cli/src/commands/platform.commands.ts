@@ -153,7 +153,7 @@ export function organisationsCommand(): Command {
   return organisations;
 }
 
-/** `leakcase audit verify`: checks the whole audit hash chain, with a progress bar. */
+/** `leakcase audit verify`: checks the whole audit hash chain, with a progress bar, then against its signed checkpoints. */
 export function auditCommand(): Command {
   const audit = new Command('audit').description('The tamper-evident audit log');
   audit
@@ -178,7 +178,13 @@ export function auditCommand(): Command {
           bar.update(to);
         }
         bar.stop();
-        process.stdout.write(`Intact: ${last} rows checked\n`);
+        const heads = await service.checkHeads();
+        if (heads) {
+          process.stdout.write(`BROKEN: ${heads.reason}\n`);
+          process.exitCode = 2;
+          return;
+        }
+        process.stdout.write(`Intact: ${last} rows checked, consistent with the latest signed audit checkpoint\n`);
       }),
     );
   return audit;

@@ -12,7 +12,9 @@ export interface AuditChainPayload {
 
 /**
  * Checks the audit hash chain batch by batch, checkpointing after each batch so that a
- * restarted server resumes where the previous attempt stopped.
+ * restarted server resumes where the previous attempt stopped, then the chain against its
+ * latest signed heads (AuditService.checkHeads): a rewrite with recomputed hashes or deleted
+ * newest rows is broken too, `reason` saying why.
  */
 @Injectable()
 export class AuditChainJob implements OnModuleInit {
@@ -34,10 +36,12 @@ export class AuditChainJob implements OnModuleInit {
       if (!report.intact) {
         const checked = Number(report.firstBrokenSeq) - 1;
         await ctx.progress(checked);
-        return { intact: false, checked, firstBrokenSeq: report.firstBrokenSeq };
+        return { intact: false, checked, firstBrokenSeq: report.firstBrokenSeq, reason: `row ${report.firstBrokenSeq} does not chain to the row before it` };
       }
       await ctx.progress(to);
     }
-    return { intact: true, checked: toSeq, firstBrokenSeq: null };
+    const heads = await this.audit.checkHeads();
+    if (heads) return { intact: false, checked: toSeq, firstBrokenSeq: heads.seq === null ? null : String(heads.seq), reason: heads.reason };
+    return { intact: true, checked: toSeq, firstBrokenSeq: null, reason: null };
   }
 }

@@ -40,9 +40,31 @@ interface AuditRow {
  * that makes the change, so the change and its audit row commit or roll back together.
  * Chaining (seq, prev_hash, hash) happens in the database trigger `audit_event_chain`.
  */
+/**
+ * A check of the audit chain against signed heads kept outside the database (libs/proof
+ * registers the ledger's signed audit checkpoints, rows and files): null when every head is a
+ * row of the chain with the hash it signed, else the seq to blame (null: none) and why.
+ */
+export type AuditHeadCheck = () => Promise<{ seq: number | null; reason: string } | null>;
+
 @Injectable()
 export class AuditService {
+  private headCheck: AuditHeadCheck | null = null;
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Sets the check of the chain against its signed heads (`checkHeads`); one per application. */
+  registerHeadCheck(check: AuditHeadCheck): void {
+    this.headCheck = check;
+  }
+
+  /**
+   * The chain against its signed heads (deleted newest rows, a rewrite with recomputed hashes,
+   * which `verifyRange` cannot see); null when intact or no head check is registered.
+   */
+  checkHeads(): Promise<{ seq: number | null; reason: string } | null> {
+    return this.headCheck ? this.headCheck() : Promise.resolve(null);
+  }
 
   async record(manager: EntityManager, actor: Pick<Actor, 'userId' | 'organisationId'> | null, entry: AuditEntry): Promise<void> {
     await manager.query(

@@ -14,8 +14,9 @@ export interface UploadPace {
   minBytesPerSecond: number;
 }
 
-/** How an upload is read: the largest body accepted, in bytes, the field named in its errors, and the slowest pace accepted. */
+/** How an upload is read: the largest file accepted, in bytes, the field named in its errors, and the slowest pace accepted. */
 export interface UploadOptions {
+  /** The largest file: the whole body when it is not multipart, else the file part's bytes. */
   maxBytes: number;
   /** The multipart file part to take, and the `field` of the errors about it. */
   field: string;
@@ -50,15 +51,18 @@ export class UploadGate {
   }
 }
 
+/** Room for the multipart framing and small fields around the file part: the file part itself is held to `maxBytes`. */
+const MULTIPART_OVERHEAD = 64 * 1024;
+
 const tooLarge = (maxBytes: number) => new InputError('body', `exceeds the limit of ${maxBytes} bytes`, { maxBytes });
 
-/** Passes bytes through, failing with BAD_USER_INPUT (`body`) after `maxBytes` of them. */
-function byteLimit(maxBytes: number): Transform {
+/** Passes bytes through, failing with BAD_USER_INPUT (`body`, naming the file limit `reported`) after `maxBytes` of them. */
+function byteLimit(maxBytes: number, reported: number): Transform {
   let seen = 0;
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
       seen += chunk.length;
-      done(seen > maxBytes ? tooLarge(maxBytes) : null, chunk);
+      done(seen > maxBytes ? tooLarge(reported) : null, chunk);
     },
   });
 }
@@ -79,7 +83,8 @@ function uploadError(error: Error | null | undefined, field: string): DomainErro
  * The one place where a request body's streams (the request, the size limit, busboy and its part
  * streams) report errors: every failure destroys the returned stream with a BAD_USER_INPUT
  * InputError: the client gone, a truncated or malformed body, no file part, another file part,
- * more than `maxBytes`. It ends only once the whole request was read and well-formed, so a
+ * more than `maxBytes` in the file (a multipart body may be up to 64 KiB larger, for its framing
+ * and fields). It ends only once the whole request was read and well-formed, so a
  * consumer that commits when it ends never commits a truncated or ambiguous upload. On failure the
  * rest of the request is discarded unread, so the refusal can still be answered. When the consumer
  * destroys the stream (it refused the content), reading stops the same way.
@@ -91,9 +96,11 @@ function uploadError(error: Error | null | undefined, field: string): DomainErro
  * without a boundary (`content-type`).
  */
 export function uploadStream(req: Request, { maxBytes, field, pace }: UploadOptions): Readable {
-  if (Number(req.headers['content-length'] ?? 0) > maxBytes) throw tooLarge(maxBytes);
+  const multipart = Boolean(req.is('multipart/form-data'));
+  const bodyMax = multipart ? maxBytes + MULTIPART_OVERHEAD : maxBytes;
+  if (Number(req.headers['content-length'] ?? 0) > bodyMax) throw tooLarge(maxBytes);
   let parser: busboy.Busboy | undefined;
-  if (req.is('multipart/form-data')) {
+  if (multipart) {
     try {
       parser = busboy({ headers: req.headers });
     } catch (error) {
@@ -103,7 +110,7 @@ export function uploadStream(req: Request, { maxBytes, field, pace }: UploadOpti
   const out = new PassThrough();
   // Kept in out.readableErrored for a consumer that attaches later (see above).
   out.on('error', () => undefined);
-  const limit = byteLimit(maxBytes);
+  const limit = byteLimit(bodyMax, maxBytes);
   const fail = (error?: Error | null) => {
     req.unpipe(limit);
     req.resume();
@@ -126,6 +133,11 @@ export function uploadStream(req: Request, { maxBytes, field, pace }: UploadOpti
     stream.on('error', fail);
     if (name !== field || file) return fail(new InputError(field, `must be the only file part (multipart field "${field}")`));
     file = stream;
+    let seen = 0;
+    stream.on('data', (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > maxBytes) fail(tooLarge(maxBytes));
+    });
     stream.pipe(out, { end: false });
   });
   // busboy finishes only after every file part ended, so all of the file is in `out` by then.

@@ -1,4 +1,7 @@
-import { DOCX, sniffContentType, XLSX } from './evidence-file';
+import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DOCX, sniffContentType, sweepStaleParts, XLSX } from './evidence-file';
 
 const none = { word: false, xl: false };
 
@@ -26,5 +29,28 @@ describe('the content type of an evidence file, from its bytes', () => {
     expect(sniffContentType(Buffer.from('c328', 'hex'), none)).toBe('application/octet-stream');
     // GB18030 text is not UTF-8.
     expect(sniffContentType(Buffer.from('b3f6beafbcc7c2bc', 'hex'), none)).toBe('application/octet-stream');
+  });
+});
+
+describe('the start-up sweep of partial uploads', () => {
+  it('deletes a .part left untouched for more than the threshold and keeps a fresh one, stored files and other names', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leakcase-sweep-'));
+    mkdirSync(join(dir, '.incoming'));
+    const now = Date.parse('2026-12-07T12:00:00Z');
+    const at = (name: string, iso: string) => {
+      writeFileSync(join(dir, '.incoming', name), 'x');
+      utimesSync(join(dir, '.incoming', name), new Date(iso), new Date(iso));
+    };
+    at('killed.part', '2026-12-07T11:49:59Z'); // 10 min 1 s before now
+    at('live.part', '2026-12-07T11:59:00Z');
+    at('notes.txt', '2026-01-01T00:00:00Z');
+    writeFileSync(join(dir, 'a'.repeat(64)), 'stored');
+    expect(sweepStaleParts(dir, 10 * 60 * 1000, now)).toEqual(['killed.part']);
+    expect(readdirSync(join(dir, '.incoming')).sort()).toEqual(['live.part', 'notes.txt']);
+    expect(readdirSync(dir).sort()).toEqual(['.incoming', 'a'.repeat(64)]);
+  });
+
+  it('does nothing when no upload ever started', () => {
+    expect(sweepStaleParts(mkdtempSync(join(tmpdir(), 'leakcase-sweep-')))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -62,6 +62,28 @@ export interface ReceivedFile {
   keep(): void;
   /** Deletes the temporary file. */
   discard(): void;
+}
+
+/** A partial upload untouched this long (ms) belongs to no live upload: an upload in progress writes every chunk. */
+export const STALE_PART_MS = 10 * 60 * 1000;
+
+/**
+ * Deletes the partial uploads `<dir>/.incoming/*.part` last written more than `olderThanMs`
+ * before `now` (ms since the epoch), left by a server killed mid-upload; a fresher one may be
+ * another instance's upload in progress and stays. Returns the names deleted.
+ */
+export function sweepStaleParts(dir: string, olderThanMs: number = STALE_PART_MS, now: number = Date.now()): string[] {
+  const incoming = join(dir, '.incoming');
+  if (!existsSync(incoming)) return [];
+  const swept: string[] = [];
+  for (const name of readdirSync(incoming).filter((n) => n.endsWith('.part'))) {
+    const path = join(incoming, name);
+    if (now - statSync(path).mtimeMs > olderThanMs) {
+      rmSync(path, { force: true });
+      swept.push(name);
+    }
+  }
+  return swept;
 }
 
 /**

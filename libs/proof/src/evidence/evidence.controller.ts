@@ -1,7 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Logger, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { type Actor, Allow, APP_CONFIG, type AppConfig, CurrentActor, InputError, Role, uploadStream } from '@app/platform';
+import { fileSha256 } from '../ledger/file-hash';
 import type { EvidenceItem } from './evidence.model';
 import { SubmitEvidenceQuery } from './evidence.inputs';
 import { EvidenceService } from './evidence.service';
@@ -12,10 +13,15 @@ import { EvidenceService } from './evidence.service';
  * `POST /cases/:caseId/evidence?title=…&source=…[&partyId=…][&obligationIds=a,b]`: the file as
  * multipart/form-data (field `file`) or as the raw body (application/octet-stream), at most
  * EVIDENCE_MAX_BYTES; answers 201 with the item (its hash, sniffed type, pages, log position).
- * `GET /evidence/:id/file`: the bytes, to whoever may see the item (audited).
+ * `GET /evidence/:id/file`: the bytes, to whoever may see the item (audited). The stored file is
+ * hashed before anything is sent: when it is missing or its SHA-256 is no longer the item's,
+ * nothing of it is served, the answer is 500 with the request id and the cause is logged at
+ * error level (`verifyLedger` then names the entry).
  */
 @Controller()
 export class EvidenceController {
+  private readonly logger = new Logger('Evidence');
+
   constructor(
     private readonly evidence: EvidenceService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -36,6 +42,12 @@ export class EvidenceController {
   @Get('evidence/:id/file')
   async file(@CurrentActor() actor: Actor, @Param('id') id: string, @Res() res: Response): Promise<void> {
     const file = await this.evidence.file(actor, id);
+    // Files are at most EVIDENCE_MAX_BYTES: hashing first costs one read and never sends changed bytes.
+    const actual = await fileSha256(file.path);
+    if (actual !== file.sha256) {
+      this.logger.error(`evidence item ${id}: its stored file ${file.sha256} is ${actual === null ? 'missing' : 'changed'}; not served`);
+      throw new Error(`the stored evidence file is ${actual === null ? 'missing' : 'changed'}`);
+    }
     res.status(200);
     res.setHeader('content-type', file.contentType);
     res.setHeader('content-length', file.sizeBytes);

@@ -7,14 +7,16 @@ import { ArrayMaxSize, IsArray, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLen
  * its own party) and the obligations it addresses (comma-separated ids).
  */
 export class SubmitEvidenceQuery {
-  @IsString()
-  @IsNotEmpty()
   @MaxLength(500)
+  @IsString()
+  // Listed last, checked first: a missing title is reported as missing, not as too long.
+  @IsNotEmpty({ message: 'is required' })
   title: string;
 
-  @IsString()
-  @IsNotEmpty()
   @MaxLength(500)
+  @IsString()
+  // Listed last, checked first: a missing source is reported as missing, not as too long.
+  @IsNotEmpty({ message: 'is required' })
   source: string;
 
   @IsOptional()

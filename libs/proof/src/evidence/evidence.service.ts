@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { isUUID } from 'class-validator';
@@ -9,7 +9,7 @@ import { type Actor, APP_CONFIG, type AppConfig, AuditService, type Connection, 
 import { CasesService } from '@app/cases';
 import { EvidenceLogService } from '../ledger/evidence-log.service';
 import { LedgerEntryKind } from '../ledger/ledger-leaf';
-import { receiveFile } from './evidence-file';
+import { receiveFile, sweepStaleParts } from './evidence-file';
 import type { EvidenceItem } from './evidence.model';
 import { EvidenceRepository } from './evidence.repository';
 import type { SubmitEvidenceQuery } from './evidence.inputs';
@@ -32,7 +32,9 @@ export interface EvidenceFile {
  * representative (whose submissions it receives). Who may read: see `visibleEvidence`.
  */
 @Injectable()
-export class EvidenceService {
+export class EvidenceService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Evidence');
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly repository: EvidenceRepository,
@@ -41,6 +43,12 @@ export class EvidenceService {
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** At start-up: deletes the partial uploads a killed server left in `<EVIDENCE_DIR>/.incoming` (sweepStaleParts). */
+  onApplicationBootstrap(): void {
+    const swept = sweepStaleParts(this.config.ledger.evidenceDir);
+    if (swept.length) this.logger.warn(`deleted ${swept.length} stale partial upload(s) from ${join(this.config.ledger.evidenceDir, '.incoming')}`);
+  }
 
   /**
    * Checks who submits for which party, then reads the upload (`open()` is called only then),

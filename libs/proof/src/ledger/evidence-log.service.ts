@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig, InputError } from '@app/platform';
+import { LedgerIntegrityError } from './ledger-integrity.error';
 import { encodeLeaf, type LeafValue, type LedgerEntryKind } from './ledger-leaf';
 import { LedgerRepository } from './ledger.repository';
 import { combineRange, consistencyRanges, inclusionRanges, type LeafRange, leafHash, type NodeId, nodeHash, perfectNodes } from './merkle';
@@ -72,7 +73,7 @@ export class EvidenceLogService {
     let acc = hash;
     for (const s of siblings) {
       const left = stored.get(`${s.level}/${s.index}`);
-      if (!left) throw new Error(`ledger node ${s.level}/${s.index} is missing`);
+      if (!left) throw new LedgerIntegrityError('EVIDENCE', { index: s.index * 2 ** s.level, reason: `the stored subtree hash ${s.level}/${s.index} is missing` });
       acc = nodeHash(left, acc);
       made.push([s.level + 1, s.index / 2, acc]);
     }
@@ -123,7 +124,10 @@ export class EvidenceLogService {
     }
   }
 
-  /** The MTH of each range, from the stored perfect subtrees they decompose into (one statement). */
+  /**
+   * The MTH of each range, from the stored perfect subtrees they decompose into (one statement).
+   * LedgerIntegrityError when one of them is missing.
+   */
   private async hashRanges(ranges: LeafRange[], manager: EntityManager = this.dataSource.manager): Promise<{ hashes: Buffer[]; rowsRead: number }> {
     const parts = ranges.map(perfectNodes);
     const ids = parts.flat();
@@ -132,7 +136,7 @@ export class EvidenceLogService {
       combineRange(
         nodes.map((n) => {
           const hash = stored.get(`${n.level}/${n.index}`);
-          if (!hash) throw new Error(`ledger node ${n.level}/${n.index} is missing`);
+          if (!hash) throw new LedgerIntegrityError('EVIDENCE', { index: n.index * 2 ** n.level, reason: `the stored subtree hash ${n.level}/${n.index} is missing` });
           return hash;
         }),
       ),

@@ -1,14 +1,16 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig, AuditService } from '@app/platform';
 import { EvidenceLogService } from './evidence-log.service';
 import { fileSha256 } from './file-hash';
 import { decodeLeaf, loggedFile } from './ledger-leaf';
+import { LedgerIntegrityError } from './ledger-integrity.error';
 import { type HeldHead, type LedgerFailure, LogVerifier } from './ledger-verifier';
 import { type CheckpointRow, type LedgerLog, LedgerRepository } from './ledger.repository';
+import { verifyConsistency } from './merkle';
 import { openSignedHead, signHead, type TreeHead } from './signed-note';
 
 /** Leaves read per statement while verifying. */
@@ -48,7 +50,7 @@ export interface HeldHeads {
  * level and kept as a ledger alert for ADMIN and the judges of the case.
  */
 @Injectable()
-export class LedgerChecksService {
+export class LedgerChecksService implements OnModuleInit {
   private readonly logger = new Logger('Ledger');
 
   constructor(
@@ -59,10 +61,23 @@ export class LedgerChecksService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** Lets `verifyAuditChain` and `leakcase audit verify` check the chain against the signed audit checkpoints. */
+  onModuleInit(): void {
+    this.audit.registerHeadCheck(async () => {
+      const heads = await this.heads('AUDIT', null);
+      const failure = Array.isArray(heads) ? await this.auditAgainstHeads(heads, (await this.repository.auditHead())?.seq ?? 0) : heads;
+      return failure && { seq: failure.index, reason: failure.reason };
+    });
+  }
+
   /**
    * Signs, stores and writes out the current head of each log that moved since its last
    * checkpoint (the evidence log's also when it is empty and has none yet); returns the newest
-   * checkpoint of each log (null: the audit chain is empty).
+   * checkpoint of each log (null: the audit chain is empty). Before signing, the head must
+   * extend the latest checkpoint row and the latest checkpoint file of its log (evidence: an
+   * RFC 9162 consistency proof from the stored subtrees; audit: the row the checkpoint signed
+   * still has its hash): otherwise nothing is signed, an alert is raised (case null: the whole
+   * log) and LedgerIntegrityError (CONFLICT) is thrown.
    */
   async checkpoint(): Promise<{ evidence: CheckpointRow; audit: CheckpointRow | null }> {
     return this.dataSource.transaction(async (manager) => {
@@ -78,11 +93,66 @@ export class LedgerChecksService {
 
   private async checkpointLog(manager: EntityManager, log: LedgerLog, head: TreeHead): Promise<CheckpointRow> {
     const latest = await this.repository.latestCheckpoint(log, manager);
+    const failure = await this.extendsLatest(log, head, latest);
+    if (failure) throw await this.refuse(log, null, failure);
     if (latest && Number(latest.tree_size) === head.treeSize && latest.root_hash.equals(head.rootHash)) return latest;
     const note = signHead(this.log.signer, head);
     const row = await this.repository.insertCheckpoint(manager, log, head.treeSize, head.rootHash, note);
     this.writeCheckpointFile(log, head, note);
     return row;
+  }
+
+  /**
+   * Whether `head` extends the latest signed checkpoint of `log`: the newest row (`latest`) and
+   * the newest file. Null when it does (or there is none), else the failure: a head not signed
+   * by the ledger key, fewer entries than signed, another root at the same size, or no
+   * consistency with the signed root.
+   */
+  private async extendsLatest(log: LedgerLog, head: TreeHead, latest: CheckpointRow | undefined): Promise<LedgerFailure | null> {
+    const notes: { note: string; source: string }[] = latest ? [{ note: latest.note, source: `checkpoint ${latest.id}` }] : [];
+    const file = this.checkpointFiles(log).at(-1);
+    if (file) notes.push({ note: readFileSync(join(this.config.ledger.checkpointDir, file), 'utf8'), source: `checkpoint file ${file}` });
+    for (const { note, source } of notes) {
+      const signed = openSignedHead(note, this.log.signer);
+      if (typeof signed === 'string') return { index: null, reason: `${source}: ${signed}; a forged head` };
+      if (signed.origin !== head.origin) return { index: null, reason: `${source} is a head of ${signed.origin}, not ${head.origin}` };
+      const what = log === 'EVIDENCE' ? 'entries' : 'rows';
+      if (signed.treeSize > head.treeSize) return { index: head.treeSize, reason: `the log has ${head.treeSize} ${what} but ${source} signed ${signed.treeSize}: ${what} were deleted` };
+      if (signed.treeSize === 0) continue;
+      if (log === 'AUDIT') {
+        const hash = await this.repository.auditHash(signed.treeSize);
+        if (!hash || !hash.equals(signed.rootHash)) return { index: signed.treeSize, reason: `audit row ${signed.treeSize} differs from ${source}: the chain was rewritten` };
+      } else if (signed.treeSize === head.treeSize) {
+        if (!signed.rootHash.equals(head.rootHash)) return { index: null, reason: `the root of the ${head.treeSize} entries differs from ${source}: the log was rewritten` };
+      } else {
+        const { proof } = await this.log.consistencyProof(signed.treeSize, head.treeSize);
+        const failed = verifyConsistency(signed.treeSize, head.treeSize, proof, signed.rootHash, head.rootHash);
+        if (failed) return { index: null, reason: `the log of ${head.treeSize} entries is not an extension of ${source} (${failed}): the log was rewritten` };
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Records a failed check of `log`: an error log line and a ledger alert (for ADMIN, the judges
+   * of `caseId`, and every judge when `caseId` is null); returns the error to throw.
+   */
+  async refuse(log: LedgerLog, caseId: string | null, failure: LedgerFailure): Promise<LedgerIntegrityError> {
+    await this.raise(log, caseId, failure);
+    return new LedgerIntegrityError(log, failure);
+  }
+
+  private async raise(log: LedgerLog, caseId: string | null, failure: LedgerFailure): Promise<void> {
+    this.logger.error(`ledger verification failed: ${log} log, entry ${failure.index ?? '-'}: ${failure.reason}`);
+    // Outside the caller's transaction: the alert stays when the refused operation rolls back.
+    await this.dataSource.query(`INSERT INTO ledger_alert (log, case_id, first_failing, reason) VALUES ($1, $2, $3, $4)`, [log, caseId, failure.index, failure.reason]);
+  }
+
+  /** The checkpoint files of `log` in LEDGER_CHECKPOINT_DIR, smallest tree first (names carry the zero-padded size). */
+  private checkpointFiles(log: LedgerLog): string[] {
+    const dir = this.config.ledger.checkpointDir;
+    const prefix = `${log.toLowerCase()}-`;
+    return existsSync(dir) ? readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith('.note')).sort() : [];
   }
 
   /** Writes a checkpoint file once (temp name, then rename: a reader never sees half a note). */
@@ -107,12 +177,8 @@ export class LedgerChecksService {
       note: row.note,
       source: `checkpoint ${row.id}`,
     }));
-    const dir = this.config.ledger.checkpointDir;
-    const prefix = `${log.toLowerCase()}-`;
-    if (existsSync(dir)) {
-      for (const file of readdirSync(dir).filter((f) => f.startsWith(prefix) && f.endsWith('.note')).sort()) {
-        notes.push({ note: readFileSync(join(dir, file), 'utf8'), source: `checkpoint file ${file}` });
-      }
+    for (const file of this.checkpointFiles(log)) {
+      notes.push({ note: readFileSync(join(this.config.ledger.checkpointDir, file), 'utf8'), source: `checkpoint file ${file}` });
     }
     if (held) notes.push({ note: held, source: 'the held head' });
     const heads: HeldHead[] = [];
@@ -133,14 +199,7 @@ export class LedgerChecksService {
     const { check: evidence, filesChecked, caseId } = await this.verifyEvidence(held.evidence, progress);
     const { check: audit, caseId: auditCaseId } = await this.verifyAudit(held.audit);
     for (const [log, check, affected] of [['EVIDENCE', evidence, caseId], ['AUDIT', audit, auditCaseId]] as const) {
-      if (!check.failure) continue;
-      this.logger.error(`ledger verification failed: ${log} log, entry ${check.failure.index ?? '-'}: ${check.failure.reason}`);
-      await this.dataSource.query(`INSERT INTO ledger_alert (log, case_id, first_failing, reason) VALUES ($1, $2, $3, $4)`, [
-        log,
-        affected,
-        check.failure.index,
-        check.failure.reason,
-      ]);
+      if (check.failure) await this.raise(log, affected, check.failure);
     }
     return { intact: !evidence.failure && !audit.failure, evidence, audit, filesChecked };
   }
@@ -191,18 +250,16 @@ export class LedgerChecksService {
         return { check: { checked: seq - 1, failure: { index: seq, reason: `audit row ${seq} does not chain to the row before it` } }, caseId: null };
       }
     }
+    return { check: { checked: last, failure: await this.auditAgainstHeads(heads, last) }, caseId: null };
+  }
+
+  /** The audit chain (last row `last`) against signed heads: each must be a row with the hash it signed. */
+  private async auditAgainstHeads(heads: HeldHead[], last: number): Promise<LedgerFailure | null> {
     for (const head of heads.sort((a, b) => b.treeSize - a.treeSize)) {
-      if (head.treeSize > last) {
-        return { check: { checked: last, failure: { index: last, reason: `the audit chain ends at ${last} but ${head.source} signed ${head.treeSize}: rows were deleted` } }, caseId: null };
-      }
+      if (head.treeSize > last) return { index: last, reason: `the audit chain ends at ${last} but ${head.source} signed ${head.treeSize}: rows were deleted` };
       const hash = await this.repository.auditHash(head.treeSize);
-      if (!hash || !hash.equals(head.rootHash)) {
-        return {
-          check: { checked: last, failure: { index: head.treeSize, reason: `audit row ${head.treeSize} differs from ${head.source}: the chain was rewritten` } },
-          caseId: null,
-        };
-      }
+      if (!hash || !hash.equals(head.rootHash)) return { index: head.treeSize, reason: `audit row ${head.treeSize} differs from ${head.source}: the chain was rewritten` };
     }
-    return { check: { checked: last, failure: null }, caseId: null };
+    return null;
   }
 }

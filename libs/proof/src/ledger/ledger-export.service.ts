@@ -20,6 +20,9 @@ const EXPORT_BATCH = 1000;
  * null leaf), and every
  * other evidence-log checkpoint: an earlier one with its consistency proof to the head, a larger
  * one (the log lost entries since) as it is, for the verifier to report. Audited (no actor).
+ * LedgerIntegrityError (CONFLICT, with an alert) when the log no longer extends its latest
+ * checkpoint (nothing is signed then), when an entry below the head is missing (the export
+ * would silently leave it out) or a stored subtree is.
  */
 @Injectable()
 export class LedgerExportService {
@@ -36,6 +39,9 @@ export class LedgerExportService {
     if (!found) throw new NotFoundError('Case', caseId);
     const { evidence: checkpoint } = await this.checks.checkpoint();
     const treeSize = Number(checkpoint.tree_size);
+    // A deleted row of another entry would not show in the case's entries: refuse rather than export around it.
+    const missing = await this.repository.firstMissingEntry(treeSize);
+    if (missing !== null) throw await this.checks.refuse('EVIDENCE', null, { index: missing, reason: `entry ${missing} is missing from the log` });
     const entries: LedgerExport['entries'] = [];
     for (let after = -1; ; ) {
       const rows = await this.repository.caseEntries(caseId, after, EXPORT_BATCH);

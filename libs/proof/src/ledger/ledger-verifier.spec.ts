@@ -46,6 +46,16 @@ describe('LogVerifier: a whole log against its stored subtrees and held heads', 
     expect(run(swapped, nodes, [])).toEqual({ index: 2, reason: 'the stored subtree hash 0/2 does not match entries 2-2' });
   });
 
+  it('names the first entry of a mismatching subtree when an edited leaf was stored with its leaf hash and level-0 subtree recomputed', () => {
+    // Entry 2 edited, its leaf hash and subtree 0/2 recomputed: the first stored subtree that no longer matches is 1/1 (entries 2-3), completed by entry 3.
+    const leaf = Buffer.from('entry 2 edited');
+    const edited = leaves.map((l) => (l.index === 2 ? { index: 2, leaf, leafHash: leafHash(leaf) } : l));
+    const table = new NodeTable();
+    const tree = new TreeFrontier();
+    for (const l of leaves) for (const [level, index, node] of tree.push(l.leafHash)) table.set(level, index, level === 0 && index === 2 ? leafHash(leaf) : node);
+    expect(run(edited, table, [])).toEqual({ index: 2, reason: 'the stored subtree hash 1/1 does not match entries 2-3' });
+  });
+
   it('catches a rewrite with every hash recomputed by the held head, and a truncation by a head beyond the end', () => {
     const rewritten = log(7);
     rewritten.leaves[1] = { index: 1, leaf: Buffer.from('other'), leafHash: leafHash(Buffer.from('other')) };

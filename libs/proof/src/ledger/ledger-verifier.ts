@@ -87,7 +87,8 @@ export class LogVerifier {
     for (const [level, index, node] of this.tree.push(hash)) {
       const stored = storedNodes?.get(level, index);
       if (storedNodes && (!stored || !stored.equals(node))) {
-        return this.fail(expected, `the stored subtree hash ${level}/${index} does not match entries ${index * 2 ** level}-${(index + 1) * 2 ** level - 1}`);
+        // Blame the subtree's first entry: each of its entries matched its own stored leaf hash, so any of them may be the edited one.
+        return this.fail(index * 2 ** level, `the stored subtree hash ${level}/${index} does not match entries ${index * 2 ** level}-${(index + 1) * 2 ** level - 1}`);
       }
     }
     return this.checkHeads();
@@ -140,6 +141,12 @@ export interface VerifyExportOptions {
   fileHash?: (file: LoggedFile) => Promise<string | null>;
   /** A signed head the checker kept (`--head HEAD.json`): the export must be consistent with it. */
   heldHead?: string;
+  /**
+   * The installation's verifier key the checker pinned (`--key`, a signed-note verifier key):
+   * the export must be signed by it. Without it (and without `heldHead`) the export's own key is
+   * trusted, so a fully re-signed forgery passes.
+   */
+  pinnedKey?: string;
 }
 
 /** The outcome of an offline verification: the entries checked, and the first failure if any. */
@@ -172,6 +179,17 @@ export async function verifyExport(exp: LedgerExport, options: VerifyExportOptio
     key = parseVerifierKey(exp.verifierKey);
   } catch (error) {
     return result({ index: null, reason: `verifierKey: ${(error as Error).message}` });
+  }
+  if (options.pinnedKey !== undefined) {
+    let pinned: { name: string; publicKey: Buffer };
+    try {
+      pinned = parseVerifierKey(options.pinnedKey.trim());
+    } catch (error) {
+      return result({ index: null, reason: `the pinned key: ${(error as Error).message}` });
+    }
+    if (pinned.name !== key.name || !pinned.publicKey.equals(key.publicKey)) {
+      return result({ index: null, reason: `the export is signed by ${exp.verifierKey}, not by the pinned key ${options.pinnedKey.trim()}: a forged export` });
+    }
   }
   const head = openSignedHead(exp.head, key);
   if (typeof head === 'string') return result({ index: null, reason: `the export's head: ${head}` });

@@ -7,8 +7,11 @@ import { type HeldHeads, LedgerChecksService } from './ledger-checks.service';
 
 export const LEDGER_VERIFY = 'ledger.verify';
 
-/** The heads the caller holds (signed notes), compared with the logs; none for a scheduled run. */
-export type LedgerVerifyPayload = HeldHeads;
+/**
+ * The heads the caller holds (signed notes), compared with the logs (none for a scheduled run);
+ * `checkpoint`: sign a checkpoint of both logs once they verified intact (the scheduled round).
+ */
+export type LedgerVerifyPayload = HeldHeads & { checkpoint?: boolean };
 
 /** The lock that lets one API instance of several run the scheduled checkpoint at a time. */
 const SCHEDULE_LOCK = `hashtext('leakcase.ledger.schedule')`;
@@ -16,7 +19,8 @@ const SCHEDULE_LOCK = `hashtext('leakcase.ledger.schedule')`;
 /**
  * The `ledger.verify` job: a full verification of the evidence log and the audit chain
  * (LedgerChecksService.verify), progress in evidence entries. Its result is the
- * LedgerVerification; a failure is also an alert and an error log line.
+ * LedgerVerification; a failure is also an alert and an error log line. With `checkpoint`, an
+ * intact verification is followed by a checkpoint (never a failed one: a tampered log is not signed).
  */
 @Injectable()
 export class LedgerVerifyJob implements OnModuleInit {
@@ -31,14 +35,15 @@ export class LedgerVerifyJob implements OnModuleInit {
 
   async run(ctx: JobContext<LedgerVerifyPayload>): Promise<Record<string, unknown>> {
     const result = await this.checks.verify(ctx.payload, (done, total) => ctx.progress(done, total));
-    return result as unknown as Record<string, unknown>;
+    const checkpointed = ctx.payload.checkpoint && result.intact ? await this.checks.checkpoint() : null;
+    return { ...result, ...(ctx.payload.checkpoint ? { checkpointed: checkpointed !== null } : {}) } as unknown as Record<string, unknown>;
   }
 }
 
 /**
- * Every LEDGER_CHECKPOINT_SECONDS (API only; 0 turns it off): signs and stores a checkpoint of
- * both logs (written to LEDGER_CHECKPOINT_DIR), then queues a `ledger.verify` job and the
- * `obligations.record-failures` job under the operator organisation (the ADMIN follows them with
+ * Every LEDGER_CHECKPOINT_SECONDS (API only; 0 turns it off): queues a `ledger.verify` job that
+ * verifies both logs first and only then, when intact, signs and stores a checkpoint of both
+ * (written to LEDGER_CHECKPOINT_DIR), and the `obligations.record-failures` job under the operator organisation (the ADMIN follows them with
  * `job(id)`). One instance at a time.
  */
 @Injectable()
@@ -48,7 +53,6 @@ export class LedgerSchedule implements OnApplicationBootstrap, OnApplicationShut
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly checks: LedgerChecksService,
     private readonly jobs: JobsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -65,20 +69,19 @@ export class LedgerSchedule implements OnApplicationBootstrap, OnApplicationShut
     clearInterval(this.timer);
   }
 
-  /** One scheduled round: checkpoint, then queue the jobs. Null when another instance holds the round or there is no operator organisation. */
+  /** One scheduled round: queue the jobs (verify, then checkpoint; obligation failures). Null when another instance holds the round or there is no operator organisation. */
   async runOnce(): Promise<{ verify: Job; obligations: Job } | null> {
     return this.dataSource.transaction(async (manager) => {
       const [{ locked }] = await manager.query(`SELECT pg_try_advisory_xact_lock(${SCHEDULE_LOCK}) AS locked`);
       if (!locked) return null;
       const [operator] = await manager.query(`SELECT id FROM organisation WHERE kind = 'OPERATOR' ORDER BY created_at, id LIMIT 1`);
-      await this.checks.checkpoint();
       if (!operator) {
         this.logger.warn('no OPERATOR organisation: the scheduled ledger verification is not queued');
         return null;
       }
       const system = { organisationId: operator.id, userId: null };
       return {
-        verify: await this.jobs.enqueue(manager, system, LEDGER_VERIFY, {}),
+        verify: await this.jobs.enqueue(manager, system, LEDGER_VERIFY, { checkpoint: true } satisfies LedgerVerifyPayload),
         obligations: await this.jobs.enqueue(manager, system, RECORD_OBLIGATION_FAILURES, {}),
       };
     });

@@ -88,6 +88,22 @@ export class LedgerRepository {
     return this.dataSource.query(`SELECT idx, kind, case_id, leaf, leaf_hash FROM ledger_entry WHERE idx >= $1 ORDER BY idx LIMIT $2`, [from, limit]);
   }
 
+  /**
+   * The first index below `treeSize` without a stored leaf (a deleted row), or null when
+   * [0, treeSize) is complete: a count over the primary key, and a scan for the gap only when
+   * the count is short.
+   */
+  async firstMissingEntry(treeSize: number): Promise<number | null> {
+    const [{ count }] = await this.dataSource.query(`SELECT count(*)::bigint AS count FROM ledger_entry WHERE idx < $1`, [treeSize]);
+    if (Number(count) === treeSize) return null;
+    const [gap] = await this.dataSource.query(
+      `SELECT s.prev + 1 AS missing FROM (SELECT idx, lag(idx, 1, -1::bigint) OVER (ORDER BY idx) AS prev FROM ledger_entry WHERE idx < $1) s
+        WHERE s.idx <> s.prev + 1 ORDER BY s.idx LIMIT 1`,
+      [treeSize],
+    );
+    return gap ? Number(gap.missing) : Number(count);
+  }
+
   /** The leaves of one case, in index order. */
   caseEntries(caseId: string, afterIndex: number, limit: number): Promise<LedgerEntryRow[]> {
     return this.dataSource.query(
@@ -170,11 +186,14 @@ export class LedgerRepository {
 
   /**
    * Alerts `actor` may see, newest first: ADMIN all of them, a judge those of the cases it sees
-   * (the cases filed at its court).
+   * (the cases filed at its court) and every log-wide one (case null: a truncated, rewritten or
+   * forged log affects every case).
    */
   async listAlerts(actor: Actor, first: number, after?: string): Promise<Connection<AlertRow>> {
     const p = new SqlParams();
-    const where = [actor.role === Role.ADMIN ? 'true' : `EXISTS (SELECT 1 FROM legal_case c WHERE c.id = a.case_id AND ${visibleCase(actor, 'c', p)})`];
+    const where = [
+      actor.role === Role.ADMIN ? 'true' : `(a.case_id IS NULL OR EXISTS (SELECT 1 FROM legal_case c WHERE c.id = a.case_id AND ${visibleCase(actor, 'c', p)}))`,
+    ];
     const counted = this.dataSource.query(`SELECT count(*)::int AS count FROM ledger_alert a WHERE ${where[0]}`, [...p.values]);
     if (after) {
       const [at, id] = decodeCursor(ALERTS, after);

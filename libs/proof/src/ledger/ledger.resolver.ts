@@ -90,7 +90,7 @@ export class LedgerResolver {
     });
   }
 
-  /** Failed verifications: ADMIN all of them, a judge those about the cases filed at its court. */
+  /** Failed verifications: ADMIN all of them, a judge those about the cases filed at its court and every log-wide one (no case). */
   @Allow(Role.ADMIN, Role.JUDGE)
   @Query(() => LedgerAlertConnection)
   async ledgerAlerts(@CurrentActor() actor: Actor, @Args() args: PageArgs): Promise<Connection<LedgerAlert>> {

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Actor, AuditService, InputError, NotFoundError } from '@app/platform';
+import { type Actor, AuditService, ConflictError, InputError, NotFoundError } from '@app/platform';
 import { CasesService, Clock } from '@app/cases';
 import { EvidenceRepository } from '../evidence/evidence.repository';
 import { BurdenRule, obligationsFor } from '../rules/burden-rules';
-import { effectiveStatus, whatFollows } from '../rules/obligation-status';
+import { effectiveStatus, ObligationStatus, reopeningRefusal, whatFollows } from '../rules/obligation-status';
 import type { BurdenOfProof, FlagAdverseInferenceInput, Obligation, RuleOnObligationInput } from './obligation.model';
 import { type ObligationRow, ObligationsRepository } from './obligations.repository';
 
@@ -59,11 +59,16 @@ export class ObligationsService {
     return this.burdenOfProof(actor, caseId);
   }
 
-  /** The court rules on an obligation, with reasons (audited). NOT_FOUND unless the caller is the court of its case. */
+  /**
+   * The court rules on an obligation, with reasons (audited). NOT_FOUND unless the caller is the
+   * court of its case; CONFLICT for OPEN after the evidence period ended (`reopeningRefusal`).
+   */
   rule(actor: Actor, input: RuleOnObligationInput): Promise<Obligation> {
-    return this.courtAct(actor, input.obligationId, 'obligation.rule', { status: input.status }, (manager) =>
-      this.repository.rule(manager, input.obligationId, input.status, input.reasons, actor.userId),
-    );
+    return this.courtAct(actor, input.obligationId, 'obligation.rule', { status: input.status }, async (manager, caseId) => {
+      const refusal = input.status === ObligationStatus.OPEN ? reopeningRefusal(await this.evidenceDue(caseId), this.clock.today()) : null;
+      if (refusal) throw new ConflictError(`status: ${refusal}`, { field: 'status' });
+      await this.repository.rule(manager, input.obligationId, input.status, input.reasons, actor.userId);
+    });
   }
 
   /**

@@ -26,6 +26,19 @@ export function effectiveStatus(stored: ObligationStatus, due: string | null, to
   return stored === ObligationStatus.OPEN && due !== null && due < today ? ObligationStatus.FAILED : stored;
 }
 
+/**
+ * Why the court may not set an obligation back to OPEN on `today`, or null when it may: once
+ * the evidence period ended (`due` before `today`) an open obligation is FAILED by the period
+ * itself (SPC evidence provisions (2019) art. 51), so a reopening needs a new period first: the
+ * court extends it (art. 54: on a party's timely application; a new EVIDENCE_PERIOD deadline),
+ * and the obligation is OPEN again until the new period ends. Pure.
+ */
+export function reopeningRefusal(due: string | null, today: string): string | null {
+  return due !== null && due < today
+    ? `the evidence period ended on ${due}: an obligation still open after it is FAILED (SPC evidence provisions (2019) art. 51); extend the evidence period first (art. 54), then the obligation is OPEN until the new period ends`
+    : null;
+}
+
 /** The court's adverse-inference flag on an obligation (SPC evidence provisions (2019) art. 95). */
 export interface AdverseInferenceFacts {
   partyName: string;
