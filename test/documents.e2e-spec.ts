@@ -538,7 +538,9 @@ describe('documents: filing documents as PDF and XLSX, in Chinese and English', 
       const entries = Number((await ok(api, judge, `{ evidenceLogHead { treeSize } }`)).evidenceLogHead.treeSize);
       expect(await apiCheck()).toMatchObject({ intact: true, evidence: { checked: entries, failure: null }, filesChecked: entries });
       const dir = mkdtempSync(join(tmpdir(), 'leakcase-documents-ledger-'));
-      const files = ['--files', config().ledger.evidenceDir, '--files', config().documents.dir];
+      // Pinned to the installation's key, as a court would (without --key or --head the command exits 3).
+      const key = (await ok(api, judge, `{ evidenceLogHead { verifierKey } }`)).evidenceLogHead.verifierKey;
+      const files = ['--files', config().ledger.evidenceDir, '--files', config().documents.dir, '--key', key];
       const offlineEnv = { PATH: process.env.PATH };
       writeFileSync(join(dir, 'before.json'), JSON.stringify(await api.app.get(LedgerExportService).export(caseP)));
       const intact = await run(process.execPath, [CLI, 'ledger', 'verify', join(dir, 'before.json'), ...files], { env: offlineEnv });
