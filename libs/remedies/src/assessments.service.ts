@@ -11,6 +11,7 @@ import {
   InputError,
   type JobContext,
   JobsService,
+  mapConnection,
   MERGED_VIEW,
   NotFoundError,
   Role,
@@ -21,7 +22,6 @@ import type { AssessCompensationInput, DefineDamageModelInput, DistributionArgs 
 import type { Assessment, DamageModel, MemberAssessment } from './assessment.model';
 import { AssessmentsRepository, type AssessmentRow, type DamageModelRow, type MemberAssessmentRow, type SubclassTotalRow } from './assessments.repository';
 import { AssessmentMethod, DamagesRecipient, damagesRecipient, DIVIDING_METHODS } from './rules/compensation';
-import { mapConnection } from './connection';
 import { checkDamageFactors, type DamageFactors, tierMultiplier } from './rules/damage-model';
 
 /** The job kind that computes an assessment. */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Actor, AuditService, ConflictError, type Connection, ForbiddenError, InputError, NotFoundError } from '@app/platform';
+import { type Actor, AuditService, ConflictError, type Connection, ForbiddenError, InputError, mapConnection, NotFoundError } from '@app/platform';
 import { CasesService, Clock, LIABILITY_SOURCES } from '@app/cases';
 import { EvidenceService } from '@app/proof';
 import type {
@@ -13,7 +13,6 @@ import type {
   TransitionRemedyInput,
   VerifyMeasureInput,
 } from './remedy.inputs';
-import { mapConnection } from './connection';
 import { RemedyKindError } from './remedy.errors';
 import type { LiabilitySchedule, RemedyDefendant, RemedyModel } from './remedy.model';
 import { RemediesRepository, type RemedyDefendantRow, type RemedyEvidenceRow, type RemedyMeasureRow, type RemedyRow } from './remedies.repository';

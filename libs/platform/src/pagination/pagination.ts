@@ -152,3 +152,19 @@ export function toConnection<T>(
     pageInfo: { hasNextPage: rows.length > first, endCursor: last === undefined ? null : encodeCursor(list, key(last)) },
   };
 }
+
+/**
+ * `page` with its nodes mapped by `map` (node, index); the edges follow the mapped nodes, keep
+ * their cursors and, as in toConnection, are built only when read.
+ */
+export function mapConnection<T, U>(page: Connection<T>, map: (node: T, index: number) => U): Connection<U> {
+  const nodes = page.nodes.map(map);
+  return {
+    nodes,
+    totalCount: page.totalCount,
+    pageInfo: page.pageInfo,
+    get edges() {
+      return page.edges.map((e, i) => ({ cursor: e.cursor, node: nodes[i] }));
+    },
+  };
+}

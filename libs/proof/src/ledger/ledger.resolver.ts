@@ -1,7 +1,7 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { type Actor, Allow, AuditService, type Connection, CurrentActor, InputError, Job, JobsService, PageArgs, Role } from '@app/platform';
+import { type Actor, Allow, AuditService, type Connection, CurrentActor, InputError, Job, JobsService, mapConnection, PageArgs, Role } from '@app/platform';
 import { EvidenceService } from '../evidence/evidence.service';
 import { EvidenceLogService } from './evidence-log.service';
 import { LedgerChecksService } from './ledger-checks.service';
@@ -118,18 +118,5 @@ function toAlert(row: AlertRow): LedgerAlert {
     firstFailing: row.first_failing === null ? null : String(row.first_failing),
     reason: row.reason,
     detectedAt: row.detected_at,
-  };
-}
-
-function mapConnection<A, B>(page: Connection<A>, map: (a: A) => B): Connection<B> {
-  const nodes = page.nodes.map(map);
-  return {
-    nodes,
-    totalCount: page.totalCount,
-    pageInfo: page.pageInfo,
-    // Lazily, as toConnection does: the cursors are signed only when edges are asked for.
-    get edges() {
-      return page.edges.map((e, i) => ({ cursor: e.cursor, node: nodes[i] }));
-    },
   };
 }
