@@ -69,7 +69,7 @@ describe('audit log', () => {
     });
     const check = await api.gql(`mutation { verifyAuditChain { id } }`, {}, admin);
     const broken = await waitForJob(api.gql, admin, check.data!.verifyAuditChain.id);
-    expect(JSON.parse(broken.result!)).toEqual({ intact: false, checked: 2, firstBrokenSeq: '3' });
+    expect(JSON.parse(broken.result!)).toEqual({ intact: false, checked: 2, firstBrokenSeq: '3', reason: 'row 3 does not chain to the row before it' });
   });
 
   it('detects a deleted row by the gap it leaves', async () => {
