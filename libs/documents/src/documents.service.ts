@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import { Transform } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -365,7 +365,8 @@ export class DocumentsService implements OnModuleInit, OnApplicationBootstrap {
         : undefined;
       const remedies = kind === DocumentKind.REMEDY_SCHEDULE ? await this.remedyFacts(actor, caseModel) : undefined;
       const spec = BUILDERS[kind]({ facts, t, merged: view.merged, roster, remedies });
-      const file = createWriteStream(temporary, { flags: 'wx' });
+      // Opened now, not asynchronously by the stream, so the rm below always finds what it removes.
+      const file = (await open(temporary, 'wx')).createWriteStream();
       const out = new Transform({
         transform(chunk: Buffer, _encoding, callback) {
           hash.update(chunk);

@@ -19,8 +19,7 @@
  *   Chinese Windows); separated by TAB when the header line has more TABs than commas, else by
  *   commas; CRLF or LF.
  */
-import { createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { Duplex, Readable, Transform } from 'node:stream';
@@ -293,7 +292,9 @@ function xlsxReader(limits: XlsxLimits): Duplex {
     const dir = await mkdtemp(join(limits.tempDir, `xlsx-${process.pid}-`));
     try {
       const path = join(dir, 'upload.xlsx');
-      await pipeline(Readable.from(source), createWriteStream(path, { mode: 0o600 }));
+      // Opened before any byte arrives, so a failing upload cannot create the file after the rm below.
+      const file = await open(path, 'wx', 0o600);
+      await pipeline(Readable.from(source), file.createWriteStream());
       yield* workbookRecords(path, limits);
     } finally {
       await rm(dir, { recursive: true, force: true });

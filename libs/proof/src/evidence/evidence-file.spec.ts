@@ -1,7 +1,10 @@
 import { mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DOCX, sniffContentType, sweepStaleParts, XLSX } from './evidence-file';
+import { pbkdf2 } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { promisify } from 'node:util';
+import { DOCX, receiveFile, sniffContentType, sweepStaleParts, XLSX } from './evidence-file';
 
 const none = { word: false, xl: false };
 
@@ -52,5 +55,20 @@ describe('the start-up sweep of partial uploads', () => {
 
   it('does nothing when no upload ever started', () => {
     expect(sweepStaleParts(mkdtempSync(join(tmpdir(), 'leakcase-sweep-')))).toEqual([]);
+  });
+});
+
+describe('receiving an upload that fails', () => {
+  it('leaves no partial file when the upload fails before the file is open (a too-large body, a busy thread pool)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'evidence-'));
+    // Occupy libuv's thread pool so that a file opened asynchronously would open only after the refusal.
+    const busy = Array.from({ length: 8 }, () => promisify(pbkdf2)('x', 'y', 200_000, 32, 'sha256'));
+    const refused = new Readable({ read() {} });
+    refused.on('error', () => undefined);
+    process.nextTick(() => refused.destroy(new Error('request entity too large')));
+    await expect(receiveFile(refused, dir)).rejects.toThrow('request entity too large');
+    await Promise.all(busy);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(readdirSync(join(dir, '.incoming'))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -118,8 +118,11 @@ export async function receiveFile(upload: Readable, dir: string): Promise<Receiv
       done(null, chunk);
     },
   });
+  // Opened here, not by the stream: a stream opens its file asynchronously, so an upload refused
+  // at once (too large) could create the file after the catch below had already removed it.
+  const out = createWriteStream(temp, { fd: openSync(temp, 'wx', 0o640) });
   try {
-    await pipeline(upload, scan, createWriteStream(temp, { mode: 0o640 }));
+    await pipeline(upload, scan, out);
     if (size === 0) throw new InputError('file', 'is empty');
   } catch (error) {
     rmSync(temp, { force: true });
