@@ -6,6 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditChainJob } from './audit/audit-chain.job';
 import { AuditResolver } from './audit/audit.resolver';
 import { AuditService } from './audit/audit.service';
+import { ActorCache } from './auth/actor-cache';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthResolver } from './auth/auth.resolver';
 import { AuthService } from './auth/auth.service';
@@ -74,6 +75,7 @@ export class PlatformModule implements OnApplicationBootstrap {
         { provide: UploadGate, useFactory: (c: AppConfig) => new UploadGate(c.uploads.maxConcurrent, 10), inject: [APP_CONFIG] },
         AuditService,
         AuditChainJob,
+        ActorCache,
         AuthService,
         LoginThrottle,
         UsersService,
@@ -90,14 +92,18 @@ export class PlatformModule implements OnApplicationBootstrap {
     @Inject(PLATFORM_OPTIONS) private readonly options: PlatformOptions,
     private readonly jobs: JobsService,
     private readonly demo: DemoSeed,
+    private readonly actors: ActorCache,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const { config, role } = this.options;
     for (const warning of config.warnings) this.logger.warn(warning);
     if (role === 'api' && config.seedDemo) await this.demo.seedIfEmpty();
+    const url = await resolveDatabaseUrl(config, () => undefined);
+    // Only the API checks tokens; the CLI needs no cache.
+    if (role === 'api') await this.actors.listen(url);
     await this.jobs.start({
-      url: await resolveDatabaseUrl(config, () => undefined),
+      url,
       heartbeatSeconds: config.jobHeartbeatSeconds,
       superviseSeconds: config.jobSuperviseSeconds,
       work: role === 'api',

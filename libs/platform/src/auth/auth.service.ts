@@ -7,6 +7,7 @@ import { AuditService } from '../audit/audit.service';
 import { InputError, UnauthenticatedError } from '../errors/domain-error';
 import { Organisation } from '../organisations/organisation.entity';
 import type { Actor } from './actor';
+import { ActorCache } from './actor-cache';
 import { LoginThrottle, type ThrottleKeys } from './login-throttle';
 import type { LoginResult } from './user.model';
 import { User } from './user.entity';
@@ -34,6 +35,7 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly throttle: LoginThrottle,
     private readonly users: UsersService,
+    private readonly actors: ActorCache,
   ) {}
 
   /**
@@ -80,7 +82,11 @@ export class AuthService {
     return this.issue((await this.userForLogin('u.id = :id', { id: user.id }))!);
   }
 
-  /** Resolves a bearer token to the current (not disabled, not revoked) user; UNAUTHENTICATED otherwise. */
+  /**
+   * Resolves a bearer token to the current (not disabled, not revoked) user; UNAUTHENTICATED
+   * otherwise. The signature and expiry are checked every time; the user lookup only when
+   * ActorCache does not hold this user and generation.
+   */
   async actorForToken(token: string): Promise<Actor> {
     let claims: TokenClaims;
     try {
@@ -88,14 +94,20 @@ export class AuthService {
     } catch {
       throw new UnauthenticatedError('Invalid or expired token');
     }
+    const generation = claims.gen ?? 0;
+    const cached = this.actors.get(claims.sub, generation);
+    if (cached) return cached;
+    const epoch = this.actors.begin();
     const [row] = await this.dataSource.query(
       `SELECT u.id, u.role, u.organisation_id, o.kind
          FROM app_user u JOIN organisation o ON o.id = u.organisation_id
         WHERE u.id = $1 AND u.disabled_at IS NULL AND u.token_generation = $2`,
-      [claims.sub, claims.gen ?? 0],
+      [claims.sub, generation],
     );
     if (!row) throw new UnauthenticatedError('Invalid or expired token');
-    return { userId: row.id, role: row.role, organisationId: row.organisation_id, organisationKind: row.kind };
+    const actor: Actor = { userId: row.id, role: row.role, organisationId: row.organisation_id, organisationKind: row.kind };
+    this.actors.set(generation, actor, epoch);
+    return actor;
   }
 
   /** An enabled user with their password hash and organisation, or undefined. */

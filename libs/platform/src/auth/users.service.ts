@@ -7,6 +7,7 @@ import { returningRows } from '../database/returning';
 import { ConflictError, InputError, NotFoundError } from '../errors/domain-error';
 import { Organisation } from '../organisations/organisation.entity';
 import type { Actor } from './actor';
+import { ActorCache } from './actor-cache';
 import { Role, ROLE_ORGANISATION_KINDS } from './role';
 import { isUniqueViolation } from '../errors/postgres-errors';
 import type { CreateUserInput, UserModel } from './user.model';
@@ -22,6 +23,7 @@ export class UsersService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly audit: AuditService,
+    private readonly actors: ActorCache,
   ) {}
 
   /**
@@ -84,7 +86,7 @@ export class UsersService {
    * NOT_FOUND for an unknown id; CONFLICT when it would leave no active ADMIN.
    */
   disable(id: string, reason: string, actor: Actor | null): Promise<UserModel> {
-    return this.dataSource.transaction(async (manager) => {
+    return this.revoking(id, async (manager) => {
       const [target] = await manager.query(`SELECT role FROM app_user WHERE id = $1`, [id]);
       if (!target) throw new NotFoundError('User', id);
       if (target.role === Role.ADMIN) {
@@ -111,7 +113,7 @@ export class UsersService {
 
   /** Invalidates every token issued to the user so far; a new login works. NOT_FOUND for an unknown id. */
   revokeTokens(id: string, actor: Actor | null): Promise<UserModel> {
-    return this.dataSource.transaction((manager) =>
+    return this.revoking(id, (manager) =>
       this.change(manager, actor, id, `token_generation = token_generation + 1`, [], { action: 'user.revoke-tokens' }),
     );
   }
@@ -123,9 +125,20 @@ export class UsersService {
    */
   async setPassword(id: string, password: string, actor: Actor | null, action = 'user.set-password'): Promise<UserModel> {
     const hash = await argon2.hash(password);
-    return this.dataSource.transaction((manager) =>
+    return this.revoking(id, (manager) =>
       this.change(manager, actor, id, `password_hash = $2, token_generation = token_generation + 1`, [hash], { action }),
     );
+  }
+
+  /**
+   * Runs `work` (which revokes `id`'s tokens) in a transaction, then drops the user's cached actor
+   * here at once: other processes drop theirs on the database's notification, which this process
+   * also gets, but possibly after its client's next request.
+   */
+  private async revoking(id: string, work: (manager: EntityManager) => Promise<UserModel>): Promise<UserModel> {
+    const user = await this.dataSource.transaction(work);
+    this.actors.forget(id);
+    return user;
   }
 
   /** Applies `assignments` (SQL; $1 is the id, `params` follow) to one user and audits it. */
