@@ -12,6 +12,7 @@ import { LoginThrottle, type ThrottleKeys } from './login-throttle';
 import type { LoginResult } from './user.model';
 import { User } from './user.entity';
 import { UsersService } from './users.service';
+import { VerifiedTokens } from './verified-tokens';
 
 const BAD_CREDENTIALS = 'Wrong email or password';
 
@@ -22,12 +23,15 @@ interface TokenClaims {
   sub: string;
   /** The user's token_generation when the token was issued (absent in tokens from before it existed). */
   gen?: number;
+  /** Expiry, seconds since the epoch (set on every token issued). */
+  exp?: number;
 }
 
 /** Password login (argon2id, throttled) and JWT bearer tokens. */
 @Injectable()
 export class AuthService {
   private readonly logger = new Logger('Auth');
+  private readonly verified = new VerifiedTokens<TokenClaims>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -84,15 +88,18 @@ export class AuthService {
 
   /**
    * Resolves a bearer token to the current (not disabled, not revoked) user; UNAUTHENTICATED
-   * otherwise. The signature and expiry are checked every time; the user lookup only when
-   * ActorCache does not hold this user and generation.
+   * otherwise. The signature is checked once per token (VerifiedTokens), the expiry every time;
+   * the user lookup only when ActorCache does not hold this user and generation.
    */
   async actorForToken(token: string): Promise<Actor> {
-    let claims: TokenClaims;
-    try {
-      claims = await this.jwt.verifyAsync<TokenClaims>(token);
-    } catch {
-      throw new UnauthenticatedError('Invalid or expired token');
+    let claims = this.verified.get(token);
+    if (!claims) {
+      try {
+        claims = await this.jwt.verifyAsync<TokenClaims>(token);
+      } catch {
+        throw new UnauthenticatedError('Invalid or expired token');
+      }
+      this.verified.set(token, claims);
     }
     const generation = claims.gen ?? 0;
     const cached = this.actors.get(claims.sub, generation);
