@@ -1,8 +1,9 @@
-import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Info, Mutation, Query, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Actor } from '../auth/actor';
 import { Allow, ANY_ROLE, CurrentActor } from '../auth/auth.decorators';
 import { Role } from '../auth/role';
-import { ConnectionType, type Connection } from '../pagination/pagination';
+import { ConnectionType, type Connection, selectsField } from '../pagination/pagination';
 import { Organisation } from './organisation.entity';
 import { CreateOrganisationInput, OrganisationsArgs, OrganisationsService } from './organisations.service';
 
@@ -14,8 +15,8 @@ export class OrganisationsResolver {
 
   @Allow(...ANY_ROLE)
   @Query(() => OrganisationConnection)
-  organisations(@Args() args: OrganisationsArgs): Promise<Connection<Organisation>> {
-    return this.service.list(args);
+  organisations(@Args() args: OrganisationsArgs, @Info() info: GraphQLResolveInfo): Promise<Connection<Organisation>> {
+    return this.service.list(args, { count: selectsField(info, 'totalCount') });
   }
 
   @Allow(Role.ADMIN)

@@ -12,6 +12,18 @@ import { AdministrativeLevel, Organisation, OrganisationKind } from './organisat
 
 const ORGANISATIONS: CursorList = { name: 'Organisation(name,id)', arity: 2 };
 
+/** An `organisation` row as selected by list(). */
+interface OrganisationRow {
+  id: string;
+  name: string;
+  kind: OrganisationKind;
+  level: AdministrativeLevel | null;
+  created_at: Date;
+}
+
+const toOrganisation = (row: OrganisationRow): Organisation =>
+  Object.assign(new Organisation(), { id: row.id, name: row.name, kind: row.kind, level: row.level, createdAt: row.created_at });
+
 @InputType()
 export class CreateOrganisationInput {
   @Field()
@@ -67,20 +79,29 @@ export class OrganisationsService {
     }
   }
 
-  /** Organisations by name (they are public bodies: every role may list them). */
-  async list(args: OrganisationsArgs): Promise<Connection<Organisation>> {
-    const query = this.dataSource.getRepository(Organisation).createQueryBuilder('o');
-    if (args.kind) query.where('o.kind = :kind', { kind: args.kind });
-    const page = query.clone();
+  /**
+   * Organisations by name (they are public bodies: every role may list them). The page and, when
+   * `count` (the caller reads totalCount), the count of the filtered list come in one query.
+   */
+  async list(args: OrganisationsArgs, { count = true }: { count?: boolean } = {}): Promise<Connection<Organisation>> {
+    const params: unknown[] = [];
+    const filters: string[] = [];
+    if (args.kind) filters.push(`o.kind = $${params.push(args.kind)}`);
+    const keyset = [...filters];
     if (args.after) {
       const [name, id] = decodeCursor(ORGANISATIONS, args.after);
-      page.andWhere('(o.name, o.id) > (:name, :id)', { name, id });
+      keyset.push(`(o.name, o.id) > ($${params.push(name)}, $${params.push(id)})`);
     }
-    const [totalCount, rows] = await Promise.all([
-      query.getCount(),
-      page.orderBy('o.name').addOrderBy('o.id').limit(args.first + 1).getMany(),
-    ]);
-    return toConnection(ORGANISATIONS, rows, args.first, totalCount, (o) => [o.name, o.id]);
+    const where = (conditions: string[]) => (conditions.length ? `WHERE ${conditions.join(' AND ')}` : '');
+    const page = `SELECT o.id, o.name, o.kind, o.level, o.created_at FROM organisation o ${where(keyset)}
+                  ORDER BY o.name, o.id LIMIT $${params.push(args.first + 1)}`;
+    // With the count, an empty page still gives one row (its columns null) carrying the total.
+    const rows: (OrganisationRow & { total?: number })[] = await this.dataSource.query(
+      count ? `SELECT c.total, p.* FROM (SELECT count(*)::int AS total FROM organisation o ${where(filters)}) c LEFT JOIN LATERAL (${page}) p ON true` : page,
+      params,
+    );
+    const organisations = rows.filter((row) => row.id !== null).map(toOrganisation);
+    return toConnection(ORGANISATIONS, organisations, args.first, count ? rows[0].total! : null, (o) => [o.name, o.id]);
   }
 
   /** Fetches many organisations by id in one query (for DataLoader). */

@@ -1,4 +1,5 @@
-import { type CursorList, decodeCursor, encodeCursor, setCursorSecret, toConnection } from './pagination';
+import { buildSchema, execute, parse } from 'graphql';
+import { type CursorList, decodeCursor, encodeCursor, mapConnection, selectsField, setCursorSecret, toConnection } from './pagination';
 
 const BY_DATE: CursorList = { name: 'Deadline(due,id)', arity: 2 };
 const BY_ID: CursorList = { name: 'Case(id)', arity: 1 };
@@ -48,5 +49,58 @@ describe('cursor pagination', () => {
     expect(page.nodes).toEqual([{ id: 1 }, { id: 2 }]);
     expect(page.pageInfo).toEqual({ hasNextPage: true, endCursor: encodeCursor(BY_ID, [2]) });
     expect(toConnection(BY_ID, rows, 3, 3, (r) => [r.id]).pageInfo.hasNextPage).toBe(false);
+  });
+});
+
+describe('selectsField', () => {
+  const schema = buildSchema(`
+    type Page { totalCount: Int, nodes: [String] }
+    type Query { list: Page }
+  `);
+  /** What selectsField says, inside the `list` resolver, about `totalCount` for `document`. */
+  const asks = (document: string): boolean => {
+    let answer: boolean | undefined;
+    execute({
+      schema,
+      document: parse(document),
+      rootValue: {
+        list: (_args: unknown, _context: unknown, info: Parameters<typeof selectsField>[0]) => {
+          answer = selectsField(info, 'totalCount');
+          return { totalCount: 1, nodes: [] };
+        },
+      },
+    });
+    return answer!;
+  };
+
+  it('sees the subfield asked for directly, under an alias, or through inline and named fragments', () => {
+    expect(asks('{ list { totalCount } }')).toBe(true);
+    expect(asks('{ list { n: totalCount } }')).toBe(true);
+    expect(asks('{ list { ... on Page { totalCount } } }')).toBe(true);
+    expect(asks('{ list { ...F } } fragment F on Page { nodes ...G } fragment G on Page { totalCount }')).toBe(true);
+  });
+
+  it('counts a subfield under @skip or @include as asked for', () => {
+    expect(asks('{ list { totalCount @skip(if: true) } }')).toBe(true);
+  });
+
+  it('is false when only other subfields are asked for, a field named alike elsewhere included', () => {
+    expect(asks('{ list { nodes } }')).toBe(false);
+    expect(asks('{ list { totalCount: nodes } }')).toBe(false);
+    expect(asks('{ list { ...F } } fragment F on Page { nodes }')).toBe(false);
+  });
+});
+
+describe('a connection not counted', () => {
+  const list: CursorList = { name: 'Case(id)', arity: 1 };
+
+  it('pages as usual and refuses to give a totalCount it never counted', () => {
+    const page = toConnection(list, [{ id: 1 }, { id: 2 }], 1, null, (r) => [r.id]);
+    expect(page.nodes).toEqual([{ id: 1 }]);
+    expect(page.pageInfo.hasNextPage).toBe(true);
+    expect(() => page.totalCount).toThrow('Case(id): totalCount was not asked for, so not counted');
+    // Mapping the nodes does not read it either.
+    expect(mapConnection(page, (n) => n.id).nodes).toEqual([1]);
+    expect(mapConnection(toConnection(list, [], 1, 7, (r: { id: number }) => [r.id]), (n) => n).totalCount).toBe(7);
   });
 });

@@ -2,6 +2,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { type Type } from '@nestjs/common';
 import { ArgsType, Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { type GraphQLResolveInfo, Kind, type SelectionSetNode } from 'graphql';
 import { InputError } from '../errors/domain-error';
 
 export const MAX_PAGE_SIZE = 500;
@@ -130,15 +131,35 @@ export function decodeCursor(list: CursorList, cursor: string): (string | number
 }
 
 /**
+ * Whether the list field being resolved (`info`) asks for its subfield `name` (e.g. `totalCount`),
+ * under any alias, directly or through inline or named fragments. One under @include or @skip
+ * counts as asked for: computing it needlessly costs a query, leaving it out would be wrong.
+ */
+export function selectsField(info: GraphQLResolveInfo, name: string): boolean {
+  const visited = new Set<string>();
+  const inSet = (set: SelectionSetNode | undefined): boolean =>
+    set !== undefined &&
+    set.selections.some((selection) => {
+      if (selection.kind === Kind.FIELD) return selection.name.value === name;
+      if (selection.kind === Kind.INLINE_FRAGMENT) return inSet(selection.selectionSet);
+      if (visited.has(selection.name.value)) return false;
+      visited.add(selection.name.value);
+      return inSet(info.fragments[selection.name.value]?.selectionSet);
+    });
+  return info.fieldNodes.some((node) => inSet(node.selectionSet));
+}
+
+/**
  * Shapes `rows` (fetched with LIMIT first + 1) into a Connection of `list`; `key` gives each row's sort key.
  * The edges' cursors are signed when `edges` is read: an HMAC per row is most of a page's CPU
- * when the client asks only for nodes and the end cursor.
+ * when the client asks only for nodes and the end cursor. `totalCount` null means the list was
+ * not counted because the caller does not read it (selectsField): reading it then throws.
  */
 export function toConnection<T>(
   list: CursorList,
   rows: T[],
   first: number,
-  totalCount: number,
+  totalCount: number | null,
   key: (row: T) => (string | number)[],
 ): Connection<T> {
   const page = rows.slice(0, first);
@@ -148,20 +169,25 @@ export function toConnection<T>(
       return page.map((node) => ({ node, cursor: encodeCursor(list, key(node)) }));
     },
     nodes: page,
-    totalCount,
+    get totalCount() {
+      if (totalCount === null) throw new Error(`${list.name}: totalCount was not asked for, so not counted`);
+      return totalCount;
+    },
     pageInfo: { hasNextPage: rows.length > first, endCursor: last === undefined ? null : encodeCursor(list, key(last)) },
   };
 }
 
 /**
  * `page` with its nodes mapped by `map` (node, index); the edges follow the mapped nodes, keep
- * their cursors and, as in toConnection, are built only when read.
+ * their cursors and, as in toConnection, are built only when read; so is totalCount.
  */
 export function mapConnection<T, U>(page: Connection<T>, map: (node: T, index: number) => U): Connection<U> {
   const nodes = page.nodes.map(map);
   return {
     nodes,
-    totalCount: page.totalCount,
+    get totalCount() {
+      return page.totalCount;
+    },
     pageInfo: page.pageInfo,
     get edges() {
       return page.edges.map((e, i) => ({ cursor: e.cursor, node: nodes[i] }));
