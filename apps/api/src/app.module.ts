@@ -2,6 +2,7 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { Logger } from 'pino';
 import { type AppConfig, createValidationPipe, formatGraphqlError, type GraphqlContext, Loaders, PlatformModule, StrictDateTime } from '@app/platform';
@@ -59,7 +60,9 @@ export class AppModule {
           parseOptions: { maxTokens: MAX_TOKENS },
           validationRules: armor.validationRules,
           // The cast bridges the CommonJS and ESM type declarations of @apollo/server (same runtime object).
-          plugins: [...armor.plugins, costLimitPlugin(config.graphql.maxCost), graphqlOperationPlugin, ...(config.graphql.graphiql ? [offlineLandingPage] : [])] as unknown as ApolloDriverConfig['plugins'],
+          // No field has a cache hint and no answer is cacheable, so Apollo's default cache-control
+          // plugin would only wrap every field's resolver (a call per field of every row) for nothing.
+          plugins: [ApolloServerPluginCacheControlDisabled(), ...armor.plugins, costLimitPlugin(config.graphql.maxCost), graphqlOperationPlugin, ...(config.graphql.graphiql ? [offlineLandingPage] : [])] as unknown as ApolloDriverConfig['plugins'],
           allowBatchedHttpRequests: false,
           context: ({ req }: { req: GraphqlContext['req'] }): GraphqlContext => {
             refuseDeepDocument(req.method === 'GET' ? req.query.query : req.body?.query);
