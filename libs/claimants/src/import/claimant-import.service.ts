@@ -383,26 +383,30 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
       for (let from = 0; from <= last; from += ENROL_BATCH) {
         const range = [importId, from, from + ENROL_BATCH];
         const [{ n, rows }] = await manager.query(
-          `WITH s AS (
-             SELECT s.*, c.id AS claimant_id FROM claimant_import_row s JOIN claimant c ON c.id_number_index = s.id_number_index
-              WHERE s.import_id = $1 AND s.row_no >= $2 AND s.row_no < $3
-           ), enrolled AS (
+          `WITH enrolled AS (
              INSERT INTO claimant_enrolment (claimant_id, organisation_id, enrolled_by, import_id, name_enc, id_number_enc, phone_enc,
                email_enc, address_enc, phone_index, name_masked, phone_masked, email_masked, consent_given_at, consent_method, consent_scope,
                declared_incident_ids, address_index)
-             SELECT s.claimant_id, $4, $5, $1, s.name_enc, s.id_number_enc, s.phone_enc, s.email_enc, s.address_enc, s.phone_index,
+             SELECT c.id, $4, $5, $1, s.name_enc, s.id_number_enc, s.phone_enc, s.email_enc, s.address_enc, s.phone_index,
                     s.name_masked, s.phone_masked, s.email_masked, s.consent_given_at, s.consent_method, s.consent_scope, s.incident_ids,
                     s.address_index
-               FROM s ORDER BY s.claimant_id
+               FROM claimant_import_row s JOIN claimant c ON c.id_number_index = s.id_number_index
+              WHERE s.import_id = $1 AND s.row_no >= $2 AND s.row_no < $3
+              ORDER BY c.id
              ON CONFLICT (organisation_id, claimant_id) DO NOTHING
              RETURNING id, claimant_id
            ), harms AS (
+             -- Only the few rows that declare harms are read again (most declare none).
              INSERT INTO harm_declaration (claimant_id, enrolment_id, harm_type, amount_fen, evidence_refs)
              SELECT e.claimant_id, e.id, h.type::harm_type, h.amount::bigint, ARRAY(SELECT jsonb_array_elements_text(h.refs))
-               FROM enrolled e JOIN s ON s.claimant_id = e.claimant_id
+               FROM claimant_import_row s
+               JOIN claimant c ON c.id_number_index = s.id_number_index
+               JOIN enrolled e ON e.claimant_id = c.id
                CROSS JOIN LATERAL jsonb_to_recordset(s.harms) AS h(type text, amount text, refs jsonb)
+              WHERE s.import_id = $1 AND s.row_no >= $2 AND s.row_no < $3 AND s.harms <> '[]'::jsonb
            )
-           SELECT (SELECT count(*) FROM enrolled)::int AS n, (SELECT count(*) FROM s)::int AS rows`,
+           SELECT (SELECT count(*) FROM enrolled)::int AS n,
+                  (SELECT count(*) FROM claimant_import_row WHERE import_id = $1 AND row_no >= $2 AND row_no < $3)::int AS rows`,
           [...range, found.organisation_id, found.created_by],
         );
         accepted += n;
