@@ -25,12 +25,17 @@ const REFERENCES = [
  * them: they are the parties, people, cases and imports of legal records, and the audit log names
  * them. Refusing outright, rather than only when an enrolment refers to the row, also closes the
  * gap a per-statement check would otherwise leave (a delete racing an uncommitted enrolment).
+ *
+ * claimant_enrolment_import_idx goes: its one reader was the import job's exposure statement,
+ * which now takes the enrolments from the INSERT that made them (RETURNING); every other query
+ * reaches enrolments by organisation, claimant, case or phone.
  */
 export class EnrolmentReferencesPerStatement1764400120000 implements MigrationInterface {
   name = 'EnrolmentReferencesPerStatement1764400120000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE claimant_enrolment ${REFERENCES.map(([, column]) => `DROP CONSTRAINT claimant_enrolment_${column}_fkey`).join(', ')}`);
+    await q.query(`DROP INDEX claimant_enrolment_import_idx`);
     await q.query(`
       CREATE FUNCTION claimant_enrolment_check_references() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE
@@ -80,5 +85,6 @@ export class EnrolmentReferencesPerStatement1764400120000 implements MigrationIn
       DROP FUNCTION claimant_enrolment_check_references();
     `);
     await q.query(`ALTER TABLE claimant_enrolment ${REFERENCES.map(([table, column]) => `ADD FOREIGN KEY (${column}) REFERENCES ${table} (id)`).join(', ')}`);
+    await q.query(`CREATE INDEX claimant_enrolment_import_idx ON claimant_enrolment (import_id) WHERE import_id IS NOT NULL`);
   }
 }
