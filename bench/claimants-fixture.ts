@@ -5,7 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { loadConfig } from '@app/platform';
 import { idNumberCheckCharacter } from '@app/claimants';
 import { createApi } from '../apps/api/src/bootstrap';
-import { benchDatabase, withClient } from './harness';
+import { benchDatabase, demoActors, withClient } from './harness';
 
 /** Nine GB/T 2260 province codes: 90,000 regions of four digits each (an ID's region must name a province). */
 const PROVINCES = [11, 12, 13, 14, 15, 21, 22, 23, 31];
@@ -57,7 +57,7 @@ export async function rawCopySeconds(url: string, rows: number, width = 32): Pro
   });
 }
 
-/** The API on a fresh benchmark database, with the demo users, and a leak incident registered. */
+/** The API on a fresh benchmark database, with the demo users, and a leak incident registered by the procuratorate and shared with the association. */
 export async function benchApi(dir: string) {
   const database = await benchDatabase();
   const key = randomBytes(32);
@@ -98,6 +98,14 @@ export async function benchApi(dir: string) {
       procurator,
     )
   ).data.registerLeakIncident.id;
+  // Associations enrol only against incidents they can see: the procuratorate shares it with the demo association.
+  const { association: associationOrganisation } = await withClient(database.url, demoActors);
+  const shared = await gql(
+    `mutation($i: ShareLeakIncidentInput!) { shareLeakIncident(input: $i) { id } }`,
+    { i: { incidentId, organisationIds: [associationOrganisation] } },
+    procurator,
+  );
+  if (shared.errors) throw new Error(`bench: sharing the incident failed: ${JSON.stringify(shared.errors)}`);
   return {
     key,
     env,

@@ -25,6 +25,7 @@ import { Documents1764400080000 } from './1764400080000-documents';
 import { DocumentLogIndex1764400095000 } from './1764400095000-document-log-index';
 import { EvidenceListDocument1764400096000 } from './1764400096000-evidence-list-document';
 import { ActorInvalidation1764400110000 } from './1764400110000-actor-invalidation';
+import { EnrolmentReferencesPerStatement1764400120000 } from './1764400120000-enrolment-references-per-statement';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet recorded in `migrations`. */
 export const MIGRATIONS = [
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   DocumentLogIndex1764400095000,
   EvidenceListDocument1764400096000,
   ActorInvalidation1764400110000,
+  EnrolmentReferencesPerStatement1764400120000,
 ];

@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import iconv from 'iconv-lite';
 import request from 'supertest';
+import { ClaimantImportService } from '@app/claimants';
 import { startTestApi, type TestApi } from './support/api';
 import { withClient } from './support/database';
 import { waitForJob } from './support/jobs';
@@ -169,6 +170,38 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
     expect(rows[0].n).toBe(1);
   });
 
+  it("checks every enrolment's claimant, organisation, user, case and import, and never lets one of them be deleted", async () => {
+    const claimantId: string = (await api.gql(ENROL, { i: enrolInput(60, incidentId) }, association)).data!.enrolClaimant.id;
+    const nobody = '00000000-0000-4000-8000-00000000dead';
+    await withClient(api.url, async (db) => {
+      const { rows: [own] } = await db.query(`SELECT organisation_id, enrolled_by FROM claimant_enrolment WHERE claimant_id = $1`, [claimantId]);
+      const { rows: [court] } = await db.query(`SELECT id FROM organisation WHERE kind = 'COURT' LIMIT 1`);
+      // A copy of the enrolment for another organisation (the court: no enrolment of this person yet), one reference broken.
+      const references = { claimant_id: claimantId, organisation_id: court.id, enrolled_by: own.enrolled_by, case_id: null, import_id: null };
+      const enrolWith = (column: keyof typeof references) => {
+        const values = { ...references, [column]: nobody };
+        return db.query(
+          `INSERT INTO claimant_enrolment (claimant_id, organisation_id, enrolled_by, case_id, import_id, name_enc, id_number_enc, phone_enc,
+             phone_index, name_masked, phone_masked, consent_given_at, consent_method, consent_scope)
+           SELECT $2, $3, $4, $5, $6, name_enc, id_number_enc, phone_enc, phone_index, name_masked, phone_masked, consent_given_at, consent_method, consent_scope
+             FROM claimant_enrolment WHERE claimant_id = $1`,
+          [claimantId, values.claimant_id, values.organisation_id, values.enrolled_by, values.case_id, values.import_id],
+        );
+      };
+      for (const column of Object.keys(references) as (keyof typeof references)[]) {
+        await expect(enrolWith(column)).rejects.toMatchObject({ code: '23503', column, message: `claimant_enrolment.${column} refers to a row that does not exist` });
+      }
+      for (const [table, id] of [['claimant', claimantId], ['organisation', own.organisation_id], ['app_user', own.enrolled_by]]) {
+        await expect(db.query(`DELETE FROM ${table} WHERE id = $1`, [id])).rejects.toMatchObject({ code: '23503' });
+        await expect(db.query(`UPDATE ${table} SET id = gen_random_uuid() WHERE id = $1`, [id])).rejects.toMatchObject({ code: '23503' });
+      }
+      for (const table of ['claimant', 'organisation', 'app_user', 'legal_case', 'claimant_import']) {
+        await expect(db.query(`TRUNCATE ${table} CASCADE`)).rejects.toMatchObject({ code: '23503' });
+      }
+      expect((await db.query(`SELECT count(*)::int AS n FROM claimant_enrolment WHERE claimant_id = $1`, [claimantId])).rows[0].n).toBe(1);
+    });
+  });
+
   describe('bulk import', () => {
     const good = (from: number, count: number) => Array.from({ length: count }, (_, i) => csvRow(from + i, incidentId));
 
@@ -301,8 +334,8 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
     });
 
     it('enrols nothing when the enrolment job fails part-way, and its retry enrols the whole file once', async () => {
-      // 3 rows, the last moved past the first batch of 20,000 and made invalid for claimant_enrolment
-      // while the job waits for the organisation's import lock, which the test holds.
+      // 3 rows, the last made invalid for claimant_enrolment while the job waits for the
+      // organisation's import lock, which the test holds.
       const { rows: [{ organisation_id: org }] } = await withClient(api.url, (db) => db.query(`SELECT organisation_id FROM app_user WHERE email = 'association@demo.local'`));
       const csv = [CSV_HEADER, ...good(700, 3)].join('\n');
       const outcome = await withClient(api.url, async (lock) => {
@@ -315,12 +348,12 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
         expect(staged.status).toBe(202);
         const id = staged.body.importId;
         const [{ phone_index: phoneIndex }] = (await lock.query(`SELECT phone_index FROM claimant_import_row WHERE import_id = $1 AND row_no = 4`, [id])).rows;
-        await withClient(api.url, (db) => db.query(`UPDATE claimant_import_row SET row_no = 25000, phone_index = '\\x00' WHERE import_id = $1 AND row_no = 4`, [id]));
+        await withClient(api.url, (db) => db.query(`UPDATE claimant_import_row SET phone_index = '\\x00' WHERE import_id = $1 AND row_no = 4`, [id]));
         await lock.query('COMMIT');
         return { id, jobId: staged.body.jobId, phoneIndex };
       });
 
-      // The job fails in its second batch: the first batch's enrolments and the new claimants roll back with it.
+      // The job fails in its enrolment statement, after inserting the new claimants: they roll back with it.
       const deadline = Date.now() + 30_000;
       let job;
       do {
@@ -339,9 +372,52 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
       expect(await count()).toEqual({ enrolments: 0, status: 'STAGED' });
 
       // Repaired, the retry enrols the three rows once.
-      await withClient(api.url, (db) => db.query(`UPDATE claimant_import_row SET phone_index = $2 WHERE import_id = $1 AND row_no = 25000`, [outcome.id, outcome.phoneIndex]));
+      await withClient(api.url, (db) => db.query(`UPDATE claimant_import_row SET phone_index = $2 WHERE import_id = $1 AND row_no = 4`, [outcome.id, outcome.phoneIndex]));
       expect(await waitForJob(api.gql, association, outcome.jobId, 60_000)).toMatchObject({ status: 'COMPLETED', attempts: 2 });
       expect(await count()).toEqual({ enrolments: 3, status: 'COMPLETE' });
+    });
+
+    it('keeps one claimant per person when two organisations import the same new people at the same moment', async () => {
+      // 40 people nobody enrolled yet, in file order for one organisation and reversed for the other.
+      const people = Array.from({ length: 40 }, (_, i) => csvRow(7100 + i, incidentId));
+      const sheets = [[CSV_HEADER, ...people], [CSV_HEADER, ...[...people].reverse()]].map((lines) => lines.join('\n'));
+      const tokens = [association, designated];
+      const { rows: orgs } = await withClient(api.url, (db) =>
+        db.query(`SELECT organisation_id FROM app_user WHERE email IN ('association@demo.local', 'designated@demo.local')`),
+      );
+      const importer = api.app.get(ClaimantImportService);
+      // Both imports wait on their organisation's import lock, held here, and start together when it is released.
+      const { imports, results } = await withClient(api.url, async (lock) => {
+        await lock.query('BEGIN');
+        for (const { organisation_id: org } of orgs) await lock.query(`SELECT pg_advisory_xact_lock(hashtext('claimant_import'), hashtext($1))`, [org]);
+        const staged = await Promise.all(
+          sheets.map((csv, i) =>
+            request(api.app.getHttpServer())
+              .post('/claimants/import')
+              .set('authorization', `Bearer ${tokens[i]}`)
+              .attach('file', Buffer.from(csv), { filename: 'claimants.csv', contentType: 'text/csv' }),
+          ),
+        );
+        expect(staged.map((r) => r.status)).toEqual([202, 202]);
+        const ids: string[] = staged.map((r) => r.body.importId);
+        // This process runs both (besides the worker, which runs them one at a time): they race.
+        const runs = ids.map((id) => importer.enrolStaged(id));
+        await new Promise((r) => setTimeout(r, 300));
+        await lock.query('COMMIT');
+        return { imports: ids, results: await Promise.all(runs) };
+      });
+      expect(results.map((r) => r.accepted)).toEqual([40, 40]);
+      const { rows } = await withClient(api.url, (db) =>
+        db.query(
+          `SELECT count(*)::int AS enrolments, count(DISTINCT e.claimant_id)::int AS claimants,
+                  count(DISTINCT c.id_number_index)::int AS people,
+                  (SELECT count(*)::int FROM exposure x WHERE x.incident_id = $2 AND x.basis = 'SELF_DECLARED'
+                      AND x.claimant_id IN (SELECT claimant_id FROM claimant_enrolment WHERE import_id = ANY($1::uuid[]))) AS exposures
+             FROM claimant_enrolment e JOIN claimant c ON c.id = e.claimant_id WHERE e.import_id = ANY($1::uuid[])`,
+          [imports, incidentId],
+        ),
+      );
+      expect(rows[0]).toEqual({ enrolments: 80, claimants: 40, people: 40, exposures: 40 });
     });
 
     it('refuses only a row holding a byte invalid in UTF-8, and reads the rest as UTF-8 rather than as mojibake', async () => {

@@ -88,8 +88,8 @@ export const MAX_RECORDED_REJECTIONS = 100_000;
 /** Row numbers of skipped all-empty rows kept per import. */
 const MAX_RECORDED_SKIPS = 1000;
 
-/** Staged rows enrolled per statement group; the job's progress advances by this many. */
-const ENROL_BATCH = 20_000;
+/** Memory for the enrolment job's sorts and joins (SET LOCAL work_mem), per sort or hash. */
+const ENROL_WORK_MEM = '256MB';
 
 interface ImportRow {
   id: string;
@@ -346,11 +346,16 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Enrols the staged rows of an import (the job's work), in one transaction: new claimants (one
-   * statement, in blind-index order so that concurrent imports lock keys in the same order), then
-   * per batch of rows their enrolments and harm declarations, then the self-declared exposures
-   * (one statement, in key order). Imports of one organisation take turns (an advisory lock), so
-   * their enrolments never deadlock. Returns the counts; a COMPLETE import is left as it is.
+   * Enrols the staged rows of an import (the job's work), in one transaction of set-based
+   * statements over all its rows: new claimants (in blind-index order, so that concurrent imports
+   * lock keys in the same order), then the enrolments with their harm declarations and
+   * self-declared exposures (exposures in key order, for the same reason). Progress is reported
+   * after each. Imports of one organisation take turns (an advisory lock), so their enrolments
+   * never deadlock. Returns the counts; a COMPLETE import is left as it is.
+   *
+   * The staging already guarantees what would otherwise be checked per row: one row per person
+   * (duplicates in the file rejected), incidents the importer may see, and valid, sealed values;
+   * claimant_enrolment's references are checked once per statement (see migration 1764400120000).
    */
   async enrolStaged(importId: string, onProgress?: (done: number, total: number) => Promise<void>): Promise<{ importId: string; accepted: number; alreadyEnrolled: number }> {
     return this.dataSource.transaction(async (manager) => {
@@ -358,13 +363,12 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
       if (!found) throw new Error(`claimant import ${importId} does not exist`);
       if (found.status === 'COMPLETE') return { importId, accepted: Number(found.accepted), alreadyEnrolled: Number(found.already_enrolled) };
       await manager.query(`SELECT pg_advisory_xact_lock(hashtext('claimant_import'), hashtext($1))`, [found.organisation_id]);
-      // A batch's staged rows are sorted by claimant and joined in memory, not in temporary files.
-      await manager.query(`SET LOCAL work_mem = '64MB'`);
+      // The staged rows are joined to their claimants and sorted by claimant id in memory rather
+      // than in temporary files (a million rows: about 400 MB, spilled beyond this).
+      await manager.query(`SET LOCAL work_mem = '${ENROL_WORK_MEM}'`);
 
-      const [{ staged, last }] = await manager.query(
-        `SELECT count(*)::int AS staged, coalesce(max(row_no), 0) AS last FROM claimant_import_row WHERE import_id = $1`,
-        [importId],
-      );
+      const [{ staged }] = await manager.query(`SELECT count(*)::int AS staged FROM claimant_import_row WHERE import_id = $1`, [importId]);
+      await onProgress?.(0, staged);
       await manager.query(
         `INSERT INTO claimant (id_number_index, id_number_masked, name_masked)
          SELECT id_number_index, id_number_masked, name_masked FROM claimant_import_row WHERE import_id = $1 ORDER BY id_number_index
@@ -372,54 +376,46 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
         [importId],
       );
       // A large import into a young table (the first one, say): with the statistics of an empty
-      // table the planner joins each batch to claimant row by row, which takes minutes.
+      // table the planner would join the staged rows to claimant row by row.
       const [{ stale }] = await manager.query(
         `SELECT reltuples < $1::float8 * 0.5 AS stale FROM pg_class WHERE oid = 'claimant'::regclass`,
         [staged],
       );
       if (stale) await manager.query(`ANALYZE claimant`);
-      let accepted = 0;
-      let done = 0;
-      for (let from = 0; from <= last; from += ENROL_BATCH) {
-        const range = [importId, from, from + ENROL_BATCH];
-        const [{ n, rows }] = await manager.query(
-          `WITH s AS (
-             SELECT s.*, c.id AS claimant_id FROM claimant_import_row s JOIN claimant c ON c.id_number_index = s.id_number_index
-              WHERE s.import_id = $1 AND s.row_no >= $2 AND s.row_no < $3
-           ), enrolled AS (
-             INSERT INTO claimant_enrolment (claimant_id, organisation_id, enrolled_by, import_id, name_enc, id_number_enc, phone_enc,
-               email_enc, address_enc, phone_index, name_masked, phone_masked, email_masked, consent_given_at, consent_method, consent_scope,
-               declared_incident_ids, address_index)
-             SELECT s.claimant_id, $4, $5, $1, s.name_enc, s.id_number_enc, s.phone_enc, s.email_enc, s.address_enc, s.phone_index,
-                    s.name_masked, s.phone_masked, s.email_masked, s.consent_given_at, s.consent_method, s.consent_scope, s.incident_ids,
-                    s.address_index
-               FROM s ORDER BY s.claimant_id
-             ON CONFLICT (organisation_id, claimant_id) DO NOTHING
-             RETURNING id, claimant_id
-           ), harms AS (
-             INSERT INTO harm_declaration (claimant_id, enrolment_id, harm_type, amount_fen, evidence_refs)
-             SELECT e.claimant_id, e.id, h.type::harm_type, h.amount::bigint, ARRAY(SELECT jsonb_array_elements_text(h.refs))
-               FROM enrolled e JOIN s ON s.claimant_id = e.claimant_id
-               CROSS JOIN LATERAL jsonb_to_recordset(s.harms) AS h(type text, amount text, refs jsonb)
-           )
-           SELECT (SELECT count(*) FROM enrolled)::int AS n, (SELECT count(*) FROM s)::int AS rows`,
-          [...range, found.organisation_id, found.created_by],
-        );
-        accepted += n;
-        done += rows;
-        await onProgress?.(done, staged);
-      }
-      // One statement over the whole import, in key order, like the claimants: another
-      // organisation's import of the same people locks these keys in the same order.
-      await manager.query(
-        `INSERT INTO exposure (incident_id, claimant_id, basis)
-         SELECT DISTINCT i, e.claimant_id, 'SELF_DECLARED'::exposure_basis
-           FROM claimant_enrolment e CROSS JOIN LATERAL unnest(e.declared_incident_ids) AS i
-          WHERE e.import_id = $1
-          ORDER BY 1, 2
-         ON CONFLICT (incident_id, claimant_id, basis) DO NOTHING`,
-        [importId],
+      // Enrolments in claimant order (index locality); the harm declarations of the few rows that
+      // have any; the exposures in key order, one statement over the whole import, like the
+      // claimants: another organisation's import of the same people locks them in the same order.
+      const [{ accepted }] = await manager.query(
+        `WITH enrolled AS (
+           INSERT INTO claimant_enrolment (claimant_id, organisation_id, enrolled_by, import_id, name_enc, id_number_enc, phone_enc,
+             email_enc, address_enc, phone_index, name_masked, phone_masked, email_masked, consent_given_at, consent_method, consent_scope,
+             declared_incident_ids, address_index)
+           SELECT c.id, $2, $3, $1, s.name_enc, s.id_number_enc, s.phone_enc, s.email_enc, s.address_enc, s.phone_index,
+                  s.name_masked, s.phone_masked, s.email_masked, s.consent_given_at, s.consent_method, s.consent_scope, s.incident_ids,
+                  s.address_index
+             FROM claimant_import_row s JOIN claimant c ON c.id_number_index = s.id_number_index
+            WHERE s.import_id = $1
+            ORDER BY c.id
+           ON CONFLICT (organisation_id, claimant_id) DO NOTHING
+           RETURNING id, claimant_id, declared_incident_ids
+         ), harms AS (
+           INSERT INTO harm_declaration (claimant_id, enrolment_id, harm_type, amount_fen, evidence_refs)
+           SELECT e.claimant_id, e.id, h.type::harm_type, h.amount::bigint, ARRAY(SELECT jsonb_array_elements_text(h.refs))
+             FROM claimant_import_row s
+             JOIN claimant c ON c.id_number_index = s.id_number_index
+             JOIN enrolled e ON e.claimant_id = c.id
+             CROSS JOIN LATERAL jsonb_to_recordset(s.harms) AS h(type text, amount text, refs jsonb)
+            WHERE s.import_id = $1 AND s.harms <> '[]'::jsonb
+         ), exposed AS (
+           INSERT INTO exposure (incident_id, claimant_id, basis)
+           SELECT DISTINCT i, e.claimant_id, 'SELF_DECLARED'::exposure_basis FROM enrolled e CROSS JOIN LATERAL unnest(e.declared_incident_ids) AS i
+            ORDER BY 1, 2
+           ON CONFLICT (incident_id, claimant_id, basis) DO NOTHING
+         )
+         SELECT count(*)::int AS accepted FROM enrolled`,
+        [importId, found.organisation_id, found.created_by],
       );
+      await onProgress?.(staged, staged);
       await manager.query(`DELETE FROM claimant_import_row WHERE import_id = $1`, [importId]);
       const alreadyEnrolled = staged - accepted;
       // The time the work ended, not now(): that is the transaction's start, minutes earlier on a big import.
