@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type DataLoader from 'dataloader';
-import { type Loaders, type Organisation, OrganisationsService } from '@app/platform';
+import { type Connection, type Loaders, type Organisation, OrganisationsService } from '@app/platform';
 import type { LeakIncident } from '@app/leaks';
 import type { CaseModel, CaseParty, CaseStageTransition, RelatedCase } from './case.model';
 import { CasesRepository } from './cases.repository';
@@ -56,8 +56,13 @@ export class CaseLoaders {
     return groupLoader(loaders, 'LeakIncident.byCaseId', (ids) => this.cases.incidentsByCaseIds(ids), (i) => i.caseId);
   }
 
-  relatedCases(loaders: Loaders): DataLoader<string, Group<RelatedCase> | null> {
-    return groupLoader(loaders, 'RelatedCase.byCaseId', (ids) => this.cases.relatedCasesByCaseIds(ids), (r) => r.caseId);
+  /** One page (`first`, `after`) of related cases per case: a loader per page asked for. */
+  relatedCases(loaders: Loaders, first: number, after?: string): DataLoader<string, { key: string; page: Connection<RelatedCase> } | null> {
+    return loaders.get(
+      `RelatedCase.byCaseId:${first}:${after ?? ''}`,
+      async (ids) => [...(await this.cases.relatedCasesByCaseIds(ids, first, after))].map(([key, page]) => ({ key, page })),
+      (v) => v.key,
+    );
   }
 
   transitions(loaders: Loaders): DataLoader<string, Group<CaseStageTransition & { caseId: string }> | null> {

@@ -253,6 +253,7 @@ export class RelatedCase extends PickType(CaseModel, ['id', 'type', 'title', 'st
 
 export const CaseConnection = ConnectionType(CaseModel);
 export const CaseDeadlineConnection = ConnectionType(CaseDeadline);
+export const RelatedCaseConnection = ConnectionType(RelatedCase);
 
 /** A deadline computed for planning, as a case would get it, stored nowhere. */
 @ObjectType()

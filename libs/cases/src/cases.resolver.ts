@@ -1,5 +1,5 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { type Actor, Allow, type Connection, CurrentActor, IdArgs, type Loaders, Organisation, Role } from '@app/platform';
+import { type Actor, Allow, type Connection, CurrentActor, IdArgs, type Loaders, Organisation, PageArgs, Role } from '@app/platform';
 import { LeakIncident } from '@app/leaks';
 import {
   AddAgencyInput,
@@ -13,7 +13,7 @@ import {
   TransitionCaseInput,
   UpcomingDeadlinesArgs,
 } from './case.inputs';
-import { CaseConnection, CaseDeadline, CaseDeadlineConnection, CaseModel, CaseParty, CaseStageTransition, RelatedCase } from './case.model';
+import { CaseConnection, CaseDeadline, CaseDeadlineConnection, CaseModel, CaseParty, CaseStageTransition, RelatedCase, RelatedCaseConnection } from './case.model';
 import { CaseLoaders } from './case.loaders';
 import { CasesService } from './cases.service';
 import { Clock } from './clock';
@@ -125,14 +125,19 @@ export class CasesResolver {
     return (await this.loaders.incidents(loaders).load(c.id))?.items ?? [];
   }
 
-  @ResolveField(() => [RelatedCase], {
+  @ResolveField(() => RelatedCaseConnection, {
     nullable: true,
     description:
-      "The other filed cases over one of this case's leak incidents (a procuratorate's and an association's suits over one leak), oldest filing first, whatever their court: for the judges of this case's court only, null for everyone else",
+      "The other filed cases over one of this case's leak incidents (a procuratorate's and an association's suits over one leak), oldest filing first, whatever their court, a page at a time: for the judges of this case's court only, null for everyone else",
   })
-  async relatedCases(@Parent() c: CaseModel, @CurrentActor() actor: Actor, @Context('loaders') loaders: Loaders): Promise<RelatedCase[] | null> {
+  async relatedCases(
+    @Parent() c: CaseModel,
+    @CurrentActor() actor: Actor,
+    @Context('loaders') loaders: Loaders,
+    @Args() { first, after }: PageArgs,
+  ): Promise<Connection<RelatedCase> | null> {
     if (actor.role !== Role.JUDGE || actor.organisationId !== c.courtId) return null;
-    return (await this.loaders.relatedCases(loaders).load(c.id))?.items ?? [];
+    return (await this.loaders.relatedCases(loaders, first, after).load(c.id))!.page;
   }
 
   @ResolveField(() => [CaseStageTransition], { description: 'Every stage change, oldest first' })

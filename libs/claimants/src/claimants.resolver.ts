@@ -1,6 +1,6 @@
 import { Args, ArgsType, Context, Field, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { IsString, MaxLength, MinLength } from 'class-validator';
-import { type Actor, Allow, ANY_ROLE, CurrentActor, type Connection, type GraphqlContext, IdArgs, ownEnrolments, Role } from '@app/platform';
+import { type Actor, Allow, ANY_ROLE, CurrentActor, type Connection, type GraphqlContext, IdArgs, ownEnrolments, PageArgs, Role } from '@app/platform';
 import { EnrolClaimantInput } from './claimant.inputs';
 import {
   Claimant,
@@ -95,14 +95,19 @@ export class ClaimantsResolver {
       .then((v) => v?.rows ?? []);
   }
 
-  @ResolveField(() => [Exposure])
-  exposures(@Parent() claimant: Claimant, @Context() ctx: GraphqlContext, @CurrentActor() actor: Actor): Promise<Exposure[]> {
-    return ctx.loaders
-      .get('Claimant.exposures', async (keys) => {
-        const rows = await this.repository.exposuresByClaimant(ownEnrolments(actor), keys);
-        return keys.map((k) => ({ key: k, rows: rows.filter((r) => r.claimantId === k) }));
+  @ResolveField(() => ExposureConnection, { description: "The claimant's exposures your own enrolment gives (see incidentExposures), by incident and basis, a page at a time" })
+  async exposures(
+    @Parent() claimant: Claimant,
+    @Context() ctx: GraphqlContext,
+    @CurrentActor() actor: Actor,
+    @Args() { first, after }: PageArgs,
+  ): Promise<Connection<Exposure>> {
+    const loaded = await ctx.loaders
+      .get(`Claimant.exposures:${first}:${after ?? ''}`, async (keys) => {
+        const pages = await this.repository.exposuresByClaimant(ownEnrolments(actor), keys, first, after);
+        return [...pages].map(([key, page]) => ({ key, page }));
       }, (v) => v.key)
-      .load(claimant.id)
-      .then((v) => v?.rows ?? []);
+      .load(claimant.id);
+    return loaded!.page;
   }
 }

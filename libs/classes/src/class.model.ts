@@ -218,6 +218,9 @@ export class ClaimantClassMembership {
 }
 
 @ObjectType()
+export class ClaimantClassMembershipConnection extends ConnectionType(ClaimantClassMembership) {}
+
+@ObjectType()
 export class ClassAnomaly {
   @Field(() => ClassAnomalyKind)
   kind: ClassAnomalyKind;
