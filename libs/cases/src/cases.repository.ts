@@ -189,6 +189,12 @@ export class CasesRepository {
   }
 
   /** Links incidents (the caller checked it may); linking one twice changes nothing. */
+  /** How many incidents other than `incidentId` are linked to the case (linking one again adds none). */
+  async otherIncidentCount(manager: EntityManager, caseId: string, incidentId: string): Promise<number> {
+    const [row] = await manager.query(`SELECT count(*)::int AS count FROM case_incident WHERE case_id = $1 AND incident_id <> $2`, [caseId, incidentId]);
+    return row.count;
+  }
+
   async linkIncidents(manager: EntityManager, caseId: string, incidentIds: string[]): Promise<void> {
     if (incidentIds.length === 0) return;
     await manager.query(

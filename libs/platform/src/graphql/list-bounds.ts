@@ -21,8 +21,3 @@ export function maxItemsOf(field: Pick<GraphQLField<unknown, unknown>, 'extensio
   const value = field?.extensions?.[MAX_ITEMS_EXTENSION];
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? value : undefined;
 }
-
-/** The number of members of a TypeScript enum (its names, not a numeric enum's reverse mapping). */
-export function enumSize(values: Record<string, string | number>): number {
-  return Object.keys(values).filter((key) => Number.isNaN(Number(key))).length;
-}
