@@ -1,7 +1,8 @@
 import { ArgsType, Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { IsEnum, IsOptional, IsUUID } from 'class-validator';
-import { ConnectionType, PageArgs } from '@app/platform';
+import { ConnectionType, MaxItems, PageArgs } from '@app/platform';
 import { ConsentMethod, ConsentScope, ExposureBasis, HarmType } from './claimant.enums';
+import { MAX_ENROLMENT_WARNINGS } from './enrolment-record';
 
 export { ConsentMethod, ConsentScope, ExposureBasis, HarmType };
 
@@ -112,6 +113,7 @@ export class Claimant {
   @Field(() => [HarmDeclaration])
   harms: HarmDeclaration[];
 
+  @MaxItems(MAX_ENROLMENT_WARNINGS)
   @Field(() => [EnrolmentWarning], {
     nullable: true,
     description: "What enrolClaimant normalised in this enrolment's values (empty when nothing); null outside enrolClaimant's answer: warnings are not stored",
