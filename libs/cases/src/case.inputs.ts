@@ -23,6 +23,7 @@ import { IsCalendarDate } from './calendar-date.validator';
 import { FirstInstanceProcedure } from './case.model';
 import { CaseStage, CaseType } from './rules/case-types';
 import { CASE_LIMITS } from './rules/case-limits';
+import { CALENDAR_YEARS } from './rules/holiday-calendar';
 import { DeadlineRule } from './rules/deadline-rules';
 import { LiabilityBasis } from './rules/liability';
 import { REPRESENTATIVES } from './rules/standing';
@@ -330,8 +331,8 @@ export class HolidayPeriodInput {
 export class LoadHolidayCalendarYearInput {
   @Field(() => Int)
   @IsInt()
-  @Min(1000)
-  @Max(9999)
+  @Min(CALENDAR_YEARS.first)
+  @Max(CALENDAR_YEARS.last)
   year: number;
 
   @Field({ description: 'The notice it comes from (document number and date)' })
