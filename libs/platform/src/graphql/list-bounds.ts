@@ -1,5 +1,15 @@
 import { Extensions } from '@nestjs/graphql';
-import type { GraphQLField } from 'graphql';
+import {
+  type GraphQLField,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+  getNamedType,
+  getNullableType,
+  isInterfaceType,
+  isLeafType,
+  isListType,
+  isObjectType,
+} from 'graphql';
 
 /** The field extension that declares a list field's largest size (see MaxItems). */
 export const MAX_ITEMS_EXTENSION = 'maxItems';
@@ -20,4 +30,37 @@ export function MaxItems(n: number): MethodDecorator & PropertyDecorator {
 export function maxItemsOf(field: Pick<GraphQLField<unknown, unknown>, 'extensions'> | undefined): number | undefined {
   const value = field?.extensions?.[MAX_ITEMS_EXTENSION];
   return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? value : undefined;
+}
+
+/** A connection type (ConnectionType): its `nodes` and `edges` are sized by the `first` of the field that returns it. */
+function isConnectionType(type: GraphQLNamedType): boolean {
+  if (!isObjectType(type)) return false;
+  const fields = type.getFields();
+  return ['nodes', 'edges', 'pageInfo', 'totalCount'].every((name) => name in fields);
+}
+
+/**
+ * The list fields of `schema` whose size nothing bounds, as `Type.field` with the reason: a
+ * list of objects that declares no MaxItems (its `nodes` and `edges` aside when it is a
+ * connection's), and a field returning a connection without a `first` argument that has a
+ * default. Lists of scalars and enums are left out (each item costs what one scalar does).
+ */
+export function unboundedLists(schema: GraphQLSchema): string[] {
+  const found: string[] = [];
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (type.name.startsWith('__') || !(isObjectType(type) || isInterfaceType(type))) continue;
+    for (const field of Object.values(type.getFields())) {
+      const named = getNamedType(field.type);
+      const name = `${type.name}.${field.name}`;
+      if (isConnectionType(named)) {
+        const first = field.args.find((a) => a.name === 'first');
+        if (first?.defaultValue === undefined) found.push(`${name}: a connection without a default first`);
+        continue;
+      }
+      if (!isListType(getNullableType(field.type)) || isLeafType(named)) continue;
+      if (isConnectionType(type) && (field.name === 'nodes' || field.name === 'edges')) continue;
+      if (maxItemsOf(field) === undefined) found.push(`${name}: a list without first or MaxItems`);
+    }
+  }
+  return found;
 }
