@@ -2,7 +2,7 @@ import { ArgsType, Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/
 import { IsEnum, IsOptional, IsUUID } from 'class-validator';
 import { ConnectionType, MaxItems, PageArgs } from '@app/platform';
 import { ConsentMethod, ConsentScope, ExposureBasis, HarmType } from './claimant.enums';
-import { MAX_ENROLMENT_WARNINGS } from './enrolment-record';
+import { ENROLMENT_LIMITS, MAX_ENROLMENT_WARNINGS } from './enrolment-record';
 
 export { ConsentMethod, ConsentScope, ExposureBasis, HarmType };
 
@@ -110,7 +110,9 @@ export class Claimant {
   @Field(() => Consent)
   consent: Consent;
 
+  // The bound sits on the property: a field's extensions are read from the model, not the resolver.
   @Field(() => [HarmDeclaration])
+  @MaxItems(ENROLMENT_LIMITS.harms)
   harms: HarmDeclaration[];
 
   @MaxItems(MAX_ENROLMENT_WARNINGS)

@@ -1,6 +1,6 @@
 import { Args, ArgsType, Context, Field, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { IsString, MaxLength, MinLength } from 'class-validator';
-import { type Actor, Allow, ANY_ROLE, CurrentActor, type Connection, type GraphqlContext, IdArgs, MaxItems, ownEnrolments, PageArgs, Role } from '@app/platform';
+import { type Actor, Allow, ANY_ROLE, CurrentActor, type Connection, type GraphqlContext, IdArgs, ownEnrolments, PageArgs, Role } from '@app/platform';
 import { EnrolClaimantInput } from './claimant.inputs';
 import { ENROLMENT_LIMITS } from './enrolment-record';
 import {
@@ -86,7 +86,6 @@ export class ClaimantsResolver {
   }
 
   @ResolveField(() => [HarmDeclaration], { description: `The harms your enrolment declared (at most ${ENROLMENT_LIMITS.harms})` })
-  @MaxItems(ENROLMENT_LIMITS.harms)
   harms(@Parent() claimant: Claimant, @Context() ctx: GraphqlContext): Promise<HarmDeclaration[]> {
     return ctx.loaders
       .get('Claimant.harms', async (keys) => {
