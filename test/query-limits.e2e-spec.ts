@@ -233,7 +233,7 @@ describe('query depth, alias and cost limits', () => {
         'LeakIncident.sharedWith': 50,
         'LeakIncident.dataCategories': 16,
         'Claimant.harms': 20,
-        'Remedy.evidence': 200,
+        'Remedy.evidence': 100,
         'Query.holidayCalendarYears': 101,
       });
     });

@@ -27,7 +27,7 @@ import { RemedyMedium } from './rules/proportionality';
  * compliance evidence recorded on it (recordComplianceEvidence refuses more), so that its lists
  * have a size the query cost model can count on.
  */
-export const REMEDY_LIMITS = Object.freeze({ defendants: 50, measures: 50, evidence: 200 });
+export const REMEDY_LIMITS = Object.freeze({ defendants: 50, measures: 50, evidence: 100 });
 
 /** An amount in integer fen, as a decimal string (bigint). */
 export const FEN_PATTERN = /^(0|[1-9][0-9]{0,15})$/;
