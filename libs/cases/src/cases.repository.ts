@@ -310,7 +310,7 @@ export class CasesRepository {
         WHERE ci.case_id = ANY(${p.add(caseIds)}::uuid[])
         GROUP BY ci.case_id, rc.id)`;
     return pagesPerParent(
-      (sql, values) => this.dataSource.query(sql, values),
+      this.dataSource,
       {
         list: RELATED_CASES,
         relation,

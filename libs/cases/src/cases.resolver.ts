@@ -140,7 +140,7 @@ export class CasesResolver {
     @Args() { first, after }: PageArgs,
   ): Promise<Connection<RelatedCase> | null> {
     if (actor.role !== Role.JUDGE || actor.organisationId !== c.courtId) return null;
-    return (await this.loaders.relatedCases(loaders, first, after).load(c.id))!.page;
+    return this.loaders.relatedCases(loaders, c.id, first, after);
   }
 
   @ResolveField(() => [CaseStageTransition], { description: `Every stage change, oldest first (at most ${MAX_CASE_TRANSITIONS}: no stage is entered twice)` })

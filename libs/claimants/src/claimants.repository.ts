@@ -245,7 +245,7 @@ export class ClaimantsRepository {
         FROM ${exposuresIn(view, p)} x JOIN claimant c ON c.id = x.claimant_id
        WHERE x.claimant_id = ANY(${p.add(claimantIds)}::uuid[]))`;
     return pagesPerParent(
-      (sql, values) => this.dataSource.query(sql, values),
+      this.dataSource,
       {
         list: CLAIMANT_EXPOSURES,
         relation,

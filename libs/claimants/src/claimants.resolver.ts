@@ -1,6 +1,6 @@
 import { Args, ArgsType, Context, Field, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { IsString, MaxLength, MinLength } from 'class-validator';
-import { type Actor, Allow, ANY_ROLE, CurrentActor, type Connection, type GraphqlContext, IdArgs, ownEnrolments, PageArgs, Role } from '@app/platform';
+import { type Actor, Allow, ANY_ROLE, CurrentActor, type Connection, type GraphqlContext, IdArgs, loadPage, ownEnrolments, PageArgs, Role } from '@app/platform';
 import { EnrolClaimantInput } from './claimant.inputs';
 import { ENROLMENT_LIMITS } from './enrolment-record';
 import {
@@ -103,12 +103,6 @@ export class ClaimantsResolver {
     @CurrentActor() actor: Actor,
     @Args() { first, after }: PageArgs,
   ): Promise<Connection<Exposure>> {
-    const loaded = await ctx.loaders
-      .get(`Claimant.exposures:${first}:${after ?? ''}`, async (keys) => {
-        const pages = await this.repository.exposuresByClaimant(ownEnrolments(actor), keys, first, after);
-        return [...pages].map(([key, page]) => ({ key, page }));
-      }, (v) => v.key)
-      .load(claimant.id);
-    return loaded!.page;
+    return loadPage(ctx.loaders, 'Claimant.exposures', claimant.id, first, after, (ids) => this.repository.exposuresByClaimant(ownEnrolments(actor), ids, first, after));
   }
 }

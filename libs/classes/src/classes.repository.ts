@@ -934,7 +934,7 @@ export class ClassesRepository {
          FROM ${classMembersIn(view, p)} m JOIN legal_case lc ON lc.id = m.case_id AND ${visibleCase(actor, 'lc', p)}
         WHERE m.claimant_id = ANY(${p.add(claimantIds)}::uuid[]))`;
     return pagesPerParent(
-      (sql, values) => this.dataSource.query(sql, values),
+      this.dataSource,
       {
         list: MEMBERSHIPS,
         relation,

@@ -1,5 +1,5 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { type Actor, Allow, caseMemberView, type Connection, CurrentActor, type GraphqlContext, ownEnrolments, PageArgs, Role } from '@app/platform';
+import { type Actor, Allow, caseMemberView, type Connection, CurrentActor, type GraphqlContext, loadPage, ownEnrolments, PageArgs, Role } from '@app/platform';
 import { Claimant } from '@app/claimants';
 import {
   ClassAnomaliesArgs,
@@ -198,12 +198,8 @@ export class ClaimantMembershipsResolver {
     @Context() ctx: GraphqlContext,
     @Args() { first, after }: PageArgs,
   ): Promise<Connection<ClaimantClassMembership>> {
-    const loaded = await ctx.loaders
-      .get(`Claimant.classMemberships:${actor.organisationId}:${first}:${after ?? ''}`, async (ids) => {
-        const pages = await this.repository.membershipsOfEnrollees(actor, ownEnrolments(actor), ids, first, after);
-        return [...pages].map(([id, page]) => ({ id, page }));
-      }, (v) => v.id)
-      .load(claimant.id);
-    return loaded!.page;
+    return loadPage(ctx.loaders, `Claimant.classMemberships:${actor.organisationId}`, claimant.id, first, after, (ids) =>
+      this.repository.membershipsOfEnrollees(actor, ownEnrolments(actor), ids, first, after),
+    );
   }
 }

@@ -1,3 +1,4 @@
+import type { Loaders } from '../graphql/loaders';
 import type { SqlParams } from '../visibility/visibility';
 import { type Connection, type CursorList, decodeCursor, toConnection } from './pagination';
 
@@ -31,7 +32,7 @@ export interface PerParentList<Row> {
  * Returns a Connection per parent, an empty one for a parent with no rows.
  */
 export async function pagesPerParent<Row>(
-  query: (sql: string, values: unknown[]) => Promise<Record<string, any>[]>,
+  database: { query(sql: string, values: unknown[]): Promise<Record<string, any>[]> },
   spec: PerParentList<Row>,
   parents: readonly string[],
   first: number,
@@ -46,8 +47,8 @@ export async function pagesPerParent<Row>(
     where = `(${order}) > (${key.map((k, i) => `${p.add(values[i])}::${k.cast}`).join(', ')})`;
   }
   const [counts, rows] = await Promise.all([
-    query(`SELECT r.parent::text AS parent, count(*)::int AS count FROM ${relation} r GROUP BY r.parent`, countValues),
-    query(
+    database.query(`SELECT r.parent::text AS parent, count(*)::int AS count FROM ${relation} r GROUP BY r.parent`, countValues),
+    database.query(
       `SELECT * FROM (SELECT r.*, row_number() OVER (PARTITION BY r.parent ORDER BY ${order}) AS page_row FROM ${relation} r WHERE ${where}) r
         WHERE r.page_row <= ${p.add(first + 1)} ORDER BY r.parent, ${order}`,
       p.values,
@@ -60,4 +61,24 @@ export async function pagesPerParent<Row>(
   }
   const totals = new Map(counts.map((c) => [c.parent, c.count as number]));
   return new Map([...byParent].map(([parent, page]) => [parent, toConnection(spec.list, page, first, totals.get(parent) ?? 0, spec.keyOf)]));
+}
+
+/**
+ * The page (`first`, `after`) of a list field of parent `parentId`, through the request's
+ * loaders: every parent asked for with the same arguments in one request shares one `fetch`
+ * (pagesPerParent's call for many parents). `field` names the list and anything the fetch
+ * depends on besides the page (the caller's organisation, say).
+ */
+export async function loadPage<T>(
+  loaders: Loaders,
+  field: string,
+  parentId: string,
+  first: number,
+  after: string | undefined,
+  fetch: (parents: readonly string[]) => Promise<Map<string, Connection<T>>>,
+): Promise<Connection<T>> {
+  const loaded = await loaders
+    .get(`${field}:${first}:${after ?? ''}`, async (ids) => [...(await fetch(ids))].map(([key, page]) => ({ key, page })), (v) => v.key)
+    .load(parentId);
+  return loaded!.page;
 }
