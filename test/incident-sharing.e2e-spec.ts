@@ -245,6 +245,9 @@ describe('incidents the plaintiff side can share', () => {
       const foreign = (await ok(api, judge, `{ cases(first: 1) { pageInfo { endCursor } } }`)).cases.pageInfo.endCursor;
       const refused = await api.gql(PAGE, { n: 1, after: foreign }, judge);
       expect(refused.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+      // Its page size is checked as every list's: 1 to 500.
+      const tooMany = await api.gql(`{ cases(first: 1) { nodes { relatedCases(first: 501) { totalCount } } } }`, {}, judge);
+      expect(tooMany.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
       // The procuratorate's two incidents, I shared with A and (newest) K with B.
       await ok(api, procurator, SHARE, { i: { incidentId: incidentK, organisationIds: [org.DESIGNATED_ORGANISATION] } });
       const incidents = (n: number) =>

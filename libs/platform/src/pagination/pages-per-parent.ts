@@ -2,7 +2,7 @@ import type { Loaders } from '../graphql/loaders';
 import type { SqlParams } from '../visibility/visibility';
 import { type Connection, type CursorList, decodeCursor, toConnection } from './pagination';
 
-/** One column of a sort key: the SQL expression over the relation's alias `r`, and the cast of a cursor value. */
+/** One column of a sort key: a column of the relation (by name), and the SQL type a cursor value is cast to. */
 export interface KeyColumn {
   column: string;
   cast: string;
