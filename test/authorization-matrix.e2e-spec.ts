@@ -402,7 +402,7 @@ describe('authorization matrix', () => {
 
     it("association 1's view of S holds none of the designated organisation's record (harm, loss, evidence, phone)", async () => {
       const view = await ok(api, token.assoc1!, `query($id: ID!) { claimant(id: $id) { phoneMasked nameMasked harms { type amountFen evidenceRefs }
-          exposures { incidentId basis } classMemberships { classId state subclass } } }`, { id: fx.claimantS });
+          exposures { nodes { incidentId basis } } classMemberships { nodes { classId state subclass } } } }`, { id: fx.claimantS });
       const text = JSON.stringify(view);
       expect(text).not.toContain('FRAUD_LOSS');
       expect(text).not.toContain(B_LOSS);

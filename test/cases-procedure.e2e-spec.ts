@@ -452,4 +452,52 @@ describe('case procedure: the four case types from clue to judgment', () => {
       expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'on' });
     });
   });
+
+  describe('how much a case holds (CASE_LIMITS), so that its lists have a bound', () => {
+    const CONFLICT = (what: string, field: string, limit: number) => ({ message: `A case has at most ${limit} ${what}`, extensions: expect.objectContaining({ code: 'CONFLICT', field, limit }) });
+    const partiesOf = async (caseId: string) =>
+      (await gql(procurator, `query($id: ID!) { case(id: $id) { parties { role } incidents { id } } }`, { id: caseId })).data!.case;
+
+    it('takes 50 defendants and refuses a 51st, keeping the 50', async () => {
+      const defendants = Array.from({ length: 50 }, (_, i) => ({ ...handler, name: `被告${i + 1}`, unifiedSocialCreditCode: undefined }));
+      const opened = await openCase(procurator, { type: 'CIVIL_PUBLIC_INTEREST', title: 'Fifty defendants', courtId: ids.court, defendants });
+      const res = await gql(procurator, `mutation($i: AddDefendantInput!) { addDefendant(input: $i) { id } }`, { i: { caseId: opened.id, defendant: { ...defendants[0], name: '被告51' } } });
+      expect(res.errors![0]).toMatchObject(CONFLICT('defendants', 'defendant', 50));
+      expect((await partiesOf(opened.id)).parties.filter((p: { role: string }) => p.role === 'DEFENDANT')).toHaveLength(50);
+    });
+
+    it('takes 10 plaintiffs and refuses an 11th', async () => {
+      const admin = await api.login('admin@demo.local');
+      const procuratorates: string[] = [];
+      for (let i = 0; i < 10; i++) {
+        const res = await gql(admin, `mutation($i: CreateOrganisationInput!) { createOrganisation(input: $i) { id } }`, {
+          i: { name: `第${i + 1}人民检察院`, kind: 'PROCURATORATE', level: 'PREFECTURAL' },
+        });
+        procuratorates.push(res.data!.createOrganisation.id);
+      }
+      const opened = await openCase(procurator, {
+        type: 'CIVIL_PUBLIC_INTEREST',
+        title: 'Ten plaintiffs',
+        courtId: ids.court,
+        plaintiffOrganisationIds: [ids.procuratorate, ...procuratorates.slice(0, 9)],
+        defendants: [handler],
+      });
+      const res = await gql(procurator, `mutation($i: AddCaseOrganisationInput!) { addCaseOrganisation(input: $i) { id } }`, {
+        i: { caseId: opened.id, organisationId: procuratorates[9], role: 'PLAINTIFF' },
+      });
+      expect(res.errors![0]).toMatchObject(CONFLICT('plaintiffs', 'organisationId', 10));
+      expect((await partiesOf(opened.id)).parties.filter((p: { role: string }) => p.role === 'PLAINTIFF')).toHaveLength(10);
+    });
+
+    it('links 50 leak incidents and refuses a 51st; linking one of the 50 again is no new link', async () => {
+      const incidents: string[] = [];
+      for (let i = 0; i < 51; i++) incidents.push(await registerIncident(procurator));
+      const opened = await openCase(procurator, { type: 'CIVIL_PUBLIC_INTEREST', title: 'Fifty incidents', courtId: ids.court, defendants: [handler], incidentIds: incidents.slice(0, 50) });
+      const LINK = `mutation($i: LinkLeakIncidentInput!) { linkLeakIncident(input: $i) { id } }`;
+      expect((await gql(procurator, LINK, { i: { caseId: opened.id, incidentId: incidents[0] } })).errors).toBeUndefined();
+      const res = await gql(procurator, LINK, { i: { caseId: opened.id, incidentId: incidents[50] } });
+      expect(res.errors![0]).toMatchObject(CONFLICT('incidents', 'incidentId', 50));
+      expect((await partiesOf(opened.id)).incidents).toHaveLength(50);
+    });
+  });
 });

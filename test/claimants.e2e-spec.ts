@@ -10,7 +10,7 @@ import { waitForJob } from './support/jobs';
 import { CSV_HEADER, csvRow, enrolInput, INCIDENT_INPUT, phoneFor, shareIncidentsThroughCase, uniqueIdNumber, withBadChecksum } from './support/claimants';
 
 const ENROL = `mutation($i: EnrolClaimantInput!) { enrolClaimant(input: $i) { id nameMasked idNumberMasked phoneMasked
-  consent { method scopes } harms { type amountFen evidenceRefs } exposures { incidentId basis } } }`;
+  consent { method scopes } harms { type amountFen evidenceRefs } exposures { nodes { incidentId basis } } } }`;
 const CLAIMANT = `query($id: ID!) { claimant(id: $id) { id nameMasked } }`;
 const UNMASK = `query($id: ID!) { claimantIdentity(id: $id, reason: "prepare the roster for filing") { name idNumber phone } }`;
 
@@ -48,7 +48,7 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
     expect(c.idNumberMasked).toMatch(/^\d{3}\*{11}[\dX]{4}$/);
     expect(c.phoneMasked).toBe('139****0001');
     expect(c.harms).toEqual([{ type: 'FRAUD_LOSS', amountFen: '23822871', evidenceRefs: ['bank statement 2024-06'] }]);
-    expect(c.exposures).toEqual([{ incidentId, basis: 'SELF_DECLARED' }]);
+    expect(c.exposures.nodes).toEqual([{ incidentId, basis: 'SELF_DECLARED' }]);
   });
 
   it('refuses a bad checksum, a bad phone, consent without both scopes, and a loss without amount, naming the field only', async () => {
@@ -139,7 +139,7 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
     const b = await api.gql(ENROL, { i: enrolInput(8, secondIncident) }, designated);
     expect(b.data!.enrolClaimant.id).toBe(a.data!.enrolClaimant.id);
     const seen = async (token: string) =>
-      (await api.gql(`query($id: ID!) { claimant(id: $id) { exposures { incidentId basis } } }`, { id: a.data!.enrolClaimant.id }, token)).data!.claimant.exposures;
+      (await api.gql(`query($id: ID!) { claimant(id: $id) { exposures { nodes { incidentId basis } } } }`, { id: a.data!.enrolClaimant.id }, token)).data!.claimant.exposures.nodes;
     expect(await seen(association)).toEqual([{ incidentId, basis: 'SELF_DECLARED' }]);
     expect(await seen(designated)).toEqual([{ incidentId: secondIncident, basis: 'SELF_DECLARED' }]);
     // The designated organisation's incident is not the association's to see at all.

@@ -330,8 +330,8 @@ describe('a class built from each member\'s own facts (issue 17): seized categor
     const person = await enrol(api, designated, 1005, [incidentId], { phone: phoneFor(1010), harms: [spam] });
     expect(person).toBe(claimant.get(1005));
     for (let i = 0; ; i++) {
-      const seen = await ok(api, designated, `query($id: ID!) { claimant(id: $id) { exposures { basis } } }`, { id: person });
-      if (seen.claimant.exposures.some((x: { basis: string }) => x.basis === 'DATASET_MATCH')) break;
+      const seen = await ok(api, designated, `query($id: ID!) { claimant(id: $id) { exposures { nodes { basis } } } }`, { id: person });
+      if (seen.claimant.exposures.nodes.some((x: { basis: string }) => x.basis === 'DATASET_MATCH')) break;
       if (i > 100) throw new Error("the designated organisation's enrolment was never matched");
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -50,7 +50,7 @@ describe('classes in representative actions: registration, representatives, visi
   const representatives = async (token: string) =>
     (await ok(api, token, `query($c: ID!) { classRepresentatives(classId: $c) {
         hiddenRepresentatives representatives { position member { claimantId state claimant { nameMasked } } } } }`, { c: classId })).classRepresentatives;
-  const memberships = `classMemberships { classId state subclass exclusionReason }`;
+  const memberships = `classMemberships { nodes { classId state subclass exclusionReason } }`;
   const STRANGER = '00000000-0000-4000-8000-000000000000';
   const members = async (token: string) =>
     (await ok(api, token, `query($c: ID!) { classMembers(classId: $c, first: 100) { totalCount nodes { ${MEMBER_FIELDS} } } }`, { c: classId })).classMembers;
@@ -338,7 +338,7 @@ describe('classes in representative actions: registration, representatives, visi
           i: { classId, claimantId: person.get(n), action: 'EXCLUDE', reason: 'Enrolled twice under two numbers' },
         });
       }
-      const inClass = (c: { classMemberships: { classId: string }[] }) => c.classMemberships.filter((m) => m.classId === classId);
+      const inClass = (c: { classMemberships: { nodes: { classId: string }[] } }) => c.classMemberships.nodes.filter((m) => m.classId === classId);
       const party = await ok(api, association, `query($id: ID!) { claimant(id: $id) { ${memberships} } }`, { id: person.get(110) });
       expect(inClass(party.claimant)).toEqual([{ classId, state: 'EXCLUDED', subclass: 'ORDINARY', exclusionReason: 'Enrolled twice under two numbers' }]);
       // The representative action is not the designated organisation's: the class, its court's
@@ -348,14 +348,14 @@ describe('classes in representative actions: registration, representatives, visi
         a: person.get(120),
         b: person.get(121),
       });
-      expect({ a: data.a.classMemberships, b: data.b.classMemberships }).toEqual({ a: [], b: [] });
+      expect({ a: data.a.classMemberships.nodes, b: data.b.classMemberships.nodes }).toEqual({ a: [], b: [] });
       const res = await api.gql(`query($c: ID!) { classMembers(classId: $c) { totalCount } }`, { c: classId }, designated);
       expect(res.errors![0].extensions!.code).toBe('NOT_FOUND');
     });
 
     it("never shows an organisation the memberships of claimants it did not enrol", async () => {
       const own = await ok(api, association, `query($id: ID!) { claimant(id: $id) { ${memberships} } }`, { id: person.get(102) });
-      expect(own.claimant.classMemberships.filter((m: { classId: string }) => m.classId === classId)).toEqual([
+      expect(own.claimant.classMemberships.nodes.filter((m: { classId: string }) => m.classId === classId)).toEqual([
         { classId, state: 'OPTED_OUT', subclass: 'ORDINARY', exclusionReason: null },
       ]);
       const page = await ok(api, designated, `{ claimants(first: 50) { nodes { id ${memberships} } } }`);
@@ -370,7 +370,7 @@ describe('classes in representative actions: registration, representatives, visi
         countSqlStatements(async () => {
           const data = await ok(api, association, `query($n: Int) { claimants(first: $n) { nodes { ${memberships} } } }`, { n });
           expect(data.claimants.nodes).toHaveLength(n);
-          expect(data.claimants.nodes.every((c: { classMemberships: unknown[] }) => c.classMemberships.length > 0)).toBe(true);
+          expect(data.claimants.nodes.every((c: { classMemberships: { nodes: unknown[] } }) => c.classMemberships.nodes.length > 0)).toBe(true);
         });
       const one = await statements(1);
       expect(await statements(10)).toBe(one);

@@ -239,8 +239,8 @@ describe('classes: formation, subclasses, composition, anomalies and judicial re
       // Its own enrolments are matched by the matching job: until then they verify nothing.
       for (const n of [0, 1]) {
         for (let i = 0; ; i++) {
-          const seen = await ok(api, procurator, `query($id: ID!) { claimant(id: $id) { exposures { basis } } }`, { id: person.get(n) });
-          if (seen.claimant.exposures.some((x: { basis: string }) => x.basis === 'DATASET_MATCH')) break;
+          const seen = await ok(api, procurator, `query($id: ID!) { claimant(id: $id) { exposures { nodes { basis } } } }`, { id: person.get(n) });
+          if (seen.claimant.exposures.nodes.some((x: { basis: string }) => x.basis === 'DATASET_MATCH')) break;
           if (i > 100) throw new Error(`person ${n}'s enrolment by the procuratorate was never matched`);
           await new Promise((r) => setTimeout(r, 100));
         }

@@ -175,8 +175,8 @@ describe('seized datasets: local hashing, resumable upload, matching', () => {
     const deadline = Date.now() + 30_000;
     let bases: string[] = [];
     while (Date.now() < deadline) {
-      const c = await api.gql(`query($id: ID!) { claimant(id: $id) { exposures { basis matchedFields } } }`, { id }, association);
-      bases = c.data!.claimant.exposures.map((x: { basis: string }) => x.basis);
+      const c = await api.gql(`query($id: ID!) { claimant(id: $id) { exposures { nodes { basis matchedFields } } } }`, { id }, association);
+      bases = c.data!.claimant.exposures.nodes.map((x: { basis: string }) => x.basis);
       if (bases.includes('DATASET_MATCH')) break;
       await new Promise((r) => setTimeout(r, 100));
     }

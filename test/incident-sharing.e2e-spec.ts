@@ -193,19 +193,19 @@ describe('incidents the plaintiff side can share', () => {
     });
 
     it("shows each court the other filed case over the same incident (Case.relatedCases), and nobody else", async () => {
-      const RELATED = `query($id: ID!) { case(id: $id) { relatedCases { id type title stage filedOn courtId plaintiffOrganisationIds sharedIncidentIds court { name } plaintiffs { kind } } } }`;
+      const RELATED = `query($id: ID!) { case(id: $id) { relatedCases { nodes { id type title stage filedOn courtId plaintiffOrganisationIds sharedIncidentIds court { name } plaintiffs { kind } } } } }`;
       // The association sues directly; the procuratorate after its 30-day announcement ran out (to 2025-02-09).
       await transition(b, designatedCase, 'INVESTIGATION', '2025-02-03');
       await transition(b, designatedCase, 'FILED', '2025-02-17');
       expect((await ok(api, judge, `{ cases(first: 10) { nodes { id } } }`)).cases.nodes).not.toContainEqual({ id: procuratorCase });
       await transition(procurator, procuratorCase, 'FILED', '2025-03-03');
 
-      expect((await ok(api, judge, RELATED, { id: procuratorCase })).case.relatedCases).toEqual([{
+      expect((await ok(api, judge, RELATED, { id: procuratorCase })).case.relatedCases.nodes).toEqual([{
         id: designatedCase, type: 'CIVIL_PUBLIC_INTEREST', title: '个人信息保护组织诉某某出行平台', stage: 'FILED', filedOn: '2025-02-17',
         courtId: org['第二中级人民法院'], plaintiffOrganisationIds: [org.DESIGNATED_ORGANISATION], sharedIncidentIds: [incidentK],
         court: { name: '第二中级人民法院' }, plaintiffs: [{ kind: 'DESIGNATED_ORGANISATION' }],
       }]);
-      expect((await ok(api, secondJudge, RELATED, { id: designatedCase })).case.relatedCases).toEqual([{
+      expect((await ok(api, secondJudge, RELATED, { id: designatedCase })).case.relatedCases.nodes).toEqual([{
         id: procuratorCase, type: 'CIVIL_PUBLIC_INTEREST', title: '检察院诉某某出行平台', stage: 'FILED', filedOn: '2025-03-03',
         courtId: org.COURT, plaintiffOrganisationIds: [org.PROCURATORATE], sharedIncidentIds: [incidentK],
         court: { name: '示范市中级人民法院 (Demo City Intermediate Court)' }, plaintiffs: [{ kind: 'PROCURATORATE' }],
@@ -225,10 +225,29 @@ describe('incidents the plaintiff side can share', () => {
       // The court's three cases over K, each related to the three other filed cases over K.
       const cases = (n: number) =>
         countSqlStatements(async () => {
-          const data = await ok(api, judge, `query($n: Int!) { cases(first: $n) { nodes { relatedCases { id court { name } plaintiffs { name } } } } }`, { n });
-          expect(data.cases.nodes.map((c: { relatedCases: unknown[] }) => c.relatedCases.length)).toEqual(Array(n).fill(3));
+          const data = await ok(api, judge, `query($n: Int!) { cases(first: $n) { nodes { relatedCases { totalCount nodes { id court { name } plaintiffs { name } } } } } }`, { n });
+          expect(data.cases.nodes.map((c: { relatedCases: { totalCount: number; nodes: unknown[] } }) => [c.relatedCases.totalCount, c.relatedCases.nodes.length])).toEqual(
+            Array(n).fill([3, 3]),
+          );
         });
       expect(await cases(3)).toBe(await cases(1));
+      // A page at a time, oldest filing first: two, then the third after the cursor, for each case of the page.
+      const PAGE = `query($n: Int!, $after: String) { cases(first: $n) { nodes { id relatedCases(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { id filedOn } } } } }`;
+      const first = (await ok(api, judge, PAGE, { n: 1 })).cases.nodes[0];
+      expect(first.relatedCases).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: true } });
+      expect(first.relatedCases.nodes).toHaveLength(2);
+      const rest = (await ok(api, judge, PAGE, { n: 1, after: first.relatedCases.pageInfo.endCursor })).cases.nodes[0].relatedCases;
+      expect(rest).toMatchObject({ totalCount: 3, pageInfo: { hasNextPage: false } });
+      const all = [...first.relatedCases.nodes, ...rest.nodes];
+      expect(new Set(all.map((r: { id: string }) => r.id)).size).toBe(3);
+      expect(all.map((r: { filedOn: string }) => r.filedOn)).toEqual([...all.map((r: { filedOn: string }) => r.filedOn)].sort());
+      // A cursor of another list is refused, naming the argument.
+      const foreign = (await ok(api, judge, `{ cases(first: 1) { pageInfo { endCursor } } }`)).cases.pageInfo.endCursor;
+      const refused = await api.gql(PAGE, { n: 1, after: foreign }, judge);
+      expect(refused.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+      // Its page size is checked as every list's: 1 to 500.
+      const tooMany = await api.gql(`{ cases(first: 1) { nodes { relatedCases(first: 501) { totalCount } } } }`, {}, judge);
+      expect(tooMany.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
       // The procuratorate's two incidents, I shared with A and (newest) K with B.
       await ok(api, procurator, SHARE, { i: { incidentId: incidentK, organisationIds: [org.DESIGNATED_ORGANISATION] } });
       const incidents = (n: number) =>
@@ -238,5 +257,30 @@ describe('incidents the plaintiff side can share', () => {
         });
       expect(await incidents(2)).toBe(await incidents(1));
     });
+  });
+
+  it('shares an incident with at most 50 organisations: a share past them is refused whole, naming the field and the limit', async () => {
+    const incident = await registerIncident(api, procurator);
+    const ids: string[] = [];
+    for (let i = 0; i < 51; i++) {
+      const created = await ok(api, admin, `mutation($i: CreateOrganisationInput!) { createOrganisation(input: $i) { id } }`, {
+        i: { name: `第${i + 1}号个人信息保护组织`, kind: 'DESIGNATED_ORGANISATION' },
+      });
+      ids.push(created.createOrganisation.id);
+    }
+    expect((await ok(api, procurator, SHARE, { i: { incidentId: incident, organisationIds: ids.slice(0, 49) } })).shareLeakIncident.sharedWith).toHaveLength(49);
+    // Two more would make 51: refused, and neither is kept.
+    const refused = await api.gql(SHARE, { i: { incidentId: incident, organisationIds: ids.slice(49) } }, procurator);
+    expect(refused.errors![0]).toMatchObject({
+      message: 'An incident is shared with at most 50 organisations',
+      extensions: { code: 'CONFLICT', field: 'organisationIds', limit: 50 },
+    });
+    const INCIDENT_SHARES = `query($id: ID!) { leakIncident(id: $id) { sharedWith { id } } }`;
+    expect((await ok(api, procurator, INCIDENT_SHARES, { id: incident })).leakIncident.sharedWith).toHaveLength(49);
+    // One more makes 50, and sharing again with one already shared adds nothing.
+    expect((await ok(api, procurator, SHARE, { i: { incidentId: incident, organisationIds: [ids[49], ids[0]] } })).shareLeakIncident.sharedWith).toHaveLength(50);
+    // Stopping one share makes room for another.
+    await ok(api, procurator, UNSHARE, { i: { incidentId: incident, organisationIds: [ids[0]] } });
+    expect((await ok(api, procurator, SHARE, { i: { incidentId: incident, organisationIds: [ids[50]] } })).shareLeakIncident.sharedWith).toHaveLength(50);
   });
 });

@@ -111,11 +111,11 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
   });
 
   it("also (found with the fix): A's exposure of S is first seen no earlier than A's own enrolment, though B declared it before", async () => {
-    const Q = `query($id: ID!) { claimant(id: $id) { enrolledAt exposures { basis firstSeen } } }`;
+    const Q = `query($id: ID!) { claimant(id: $id) { enrolledAt exposures { nodes { basis firstSeen } } } }`;
     const { claimant } = await ok(api, a, Q, { id: person.get('S') });
-    expect(claimant.exposures).toEqual([{ basis: 'SELF_DECLARED', firstSeen: claimant.enrolledAt }]);
+    expect(claimant.exposures.nodes).toEqual([{ basis: 'SELF_DECLARED', firstSeen: claimant.enrolledAt }]);
     const theirs = (await ok(api, b, Q, { id: person.get('S') })).claimant;
-    expect(theirs.exposures[0].firstSeen < claimant.enrolledAt).toBe(true);
+    expect(theirs.exposures.nodes[0].firstSeen < claimant.enrolledAt).toBe(true);
   });
 
   it("issue leak 4: enrolling against an incident the caller cannot see is refused exactly as an unknown incident, in GraphQL and CSV", async () => {
@@ -252,9 +252,9 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
   it("also (red team): a dataset match shows an organisation only its own identifiers' matches, and only once its own enrolment was matched", async () => {
     // The procuratorate's seized data holds B's phone for S, and the phones of F (7070) and G (7071).
     await uploadPhones(api, procurator, incidentI, [7001, 7070, 7071]);
-    const Q = `query($id: ID!) { claimant(id: $id) { exposures { basis matchedFields } } }`;
+    const Q = `query($id: ID!) { claimant(id: $id) { exposures { nodes { basis matchedFields } } } }`;
     const matches = async (token: string, id: string) =>
-      (await ok(api, token, Q, { id })).claimant.exposures.filter((x: { basis: string }) => x.basis === 'DATASET_MATCH');
+      (await ok(api, token, Q, { id })).claimant.exposures.nodes.filter((x: { basis: string }) => x.basis === 'DATASET_MATCH');
     // S matched by B's phone only: B's match, not A's (A's phone for S is not in the data); A's
     // member S is not verified, the court's is.
     expect(await matches(b, person.get('S')!)).toEqual([{ basis: 'DATASET_MATCH', matchedFields: ['PHONE'] }]);
@@ -269,7 +269,7 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
     // F, matched through B's earlier enrolment, and G, new to everyone: A's enrolment of either
     // shows no match until A's own enrolment is matched, then the same match for both.
     const f = await enrol(api, b, 7070, [incidentI], { phone: phoneFor(7070) });
-    const ENROL = `mutation($i: EnrolClaimantInput!) { enrolClaimant(input: $i) { id exposures { basis } } }`;
+    const ENROL = `mutation($i: EnrolClaimantInput!) { enrolClaimant(input: $i) { id exposures { nodes { basis } } } }`;
     const waitForMatch = async (token: string, id: string) => {
       for (let i = 0; i < 100; i++) {
         const found = await matches(token, id);
@@ -282,15 +282,15 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
     const input = (n: number) => ({ name: `张${n}`, idNumber: uniqueIdNumber(n), phone: phoneFor(n), consent: { givenAt: '2025-03-01T02:00:00Z', method: 'ELECTRONIC_SIGNATURE', scopes: ['REPRESENTATION', 'DATA_USE'] }, harms: [], incidentIds: [incidentI] });
     const [fByA, g] = [(await ok(api, a, ENROL, { i: input(7070) })).enrolClaimant, (await ok(api, a, ENROL, { i: input(7071) })).enrolClaimant];
     expect(fByA.id).toBe(f);
-    expect({ f: fByA.exposures, g: g.exposures }).toEqual({ f: [{ basis: 'SELF_DECLARED' }], g: [{ basis: 'SELF_DECLARED' }] });
+    expect({ f: fByA.exposures.nodes, g: g.exposures.nodes }).toEqual({ f: [{ basis: 'SELF_DECLARED' }], g: [{ basis: 'SELF_DECLARED' }] });
     expect(await waitForMatch(a, f)).toEqual(await waitForMatch(a, g.id));
     // Which dataset first matched the person is the court's: it may name another enrolment's match.
     const datasets = async (token: string, id: string) =>
-      (await ok(api, token, `query($id: ID!) { claimant(id: $id) { exposures { basis datasetId } } }`, { id })).claimant.exposures
+      (await ok(api, token, `query($id: ID!) { claimant(id: $id) { exposures { nodes { basis datasetId } } } }`, { id })).claimant.exposures.nodes
         .filter((x: { basis: string }) => x.basis === 'DATASET_MATCH').map((x: { datasetId: string | null }) => x.datasetId);
     expect(await datasets(a, f)).toEqual([null]);
     // Nor does a date tell them apart: a match's is not shown to the plaintiff side.
-    const dates = async (id: string) => (await ok(api, a, `query($id: ID!) { claimant(id: $id) { exposures { basis firstSeen } } }`, { id })).claimant.exposures;
+    const dates = async (id: string) => (await ok(api, a, `query($id: ID!) { claimant(id: $id) { exposures { nodes { basis firstSeen } } } }`, { id })).claimant.exposures.nodes;
     expect(await dates(f)).toEqual(expect.arrayContaining([{ basis: 'DATASET_MATCH', firstSeen: null }]));
     expect(await dates(g.id)).toEqual(expect.arrayContaining([{ basis: 'DATASET_MATCH', firstSeen: null }]));
   });
@@ -300,7 +300,7 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
     // matcher is busy (its lock held here), A enrols H with the same phone and re-forms.
     await uploadPhones(api, procurator, incidentI, [7080]);
     const h = await enrol(api, b, 7080, [incidentI], { phone: phoneFor(7080) });
-    for (let i = 0; i < 100 && !(await ok(api, b, `query($id: ID!) { claimant(id: $id) { exposures { basis } } }`, { id: h })).claimant.exposures.some((x: { basis: string }) => x.basis === 'DATASET_MATCH'); i++) {
+    for (let i = 0; i < 100 && !(await ok(api, b, `query($id: ID!) { claimant(id: $id) { exposures { nodes { basis } } } }`, { id: h })).claimant.exposures.nodes.some((x: { basis: string }) => x.basis === 'DATASET_MATCH'); i++) {
       await new Promise((r) => setTimeout(r, 100));
     }
     const member = async () =>

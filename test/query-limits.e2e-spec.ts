@@ -8,6 +8,9 @@ import {
   type GraphQLInputType,
   type GraphQLSchema,
   getIntrospectionQuery,
+  getOperationAST,
+  printSchema,
+  buildSchema,
   isEnumType,
   isInputObjectType,
   isLeafType,
@@ -17,11 +20,14 @@ import {
   type OperationDefinitionNode,
   parse,
 } from 'graphql';
+import { GraphQLSchemaHost } from '@nestjs/graphql';
 import request from 'supertest';
+import { maxItemsOf, unboundedLists } from '@app/platform';
 import { operationCost } from '../apps/api/src/cost-limit';
 import { DEFAULT_MAX_COST } from '../libs/platform/src/config/config';
 import { MAX_PAGE_SIZE } from '../libs/platform/src/pagination/pagination';
 import { startTestApi, type TestApi } from './support/api';
+import { countSqlStatements } from './support/sql-statements';
 
 /** A field's scalar (and enum) subfields that take no required argument, as a selection. */
 function leaves(fields: Record<string, GraphQLField<unknown, unknown>>): string[] {
@@ -30,17 +36,22 @@ function leaves(fields: Record<string, GraphQLField<unknown, unknown>>): string[
     .map((f) => f.name);
 }
 
+/** A field that returns many objects: a list of objects, or a connection (a page of its own). */
+const isNestedList = (f: GraphQLField<unknown, unknown>) =>
+  (isListType(getNullableType(f.type)) && !isLeafType(getNamedType(f.type))) || getNamedType(f.type).name.endsWith('Connection');
+
 /**
  * The full selection of a list's page, as the schema documents its type: totalCount, pageInfo,
  * and each node's every field (an object field with its own scalar fields), arguments left at
- * their defaults.
+ * their defaults; but not the node's own lists of objects, which multiply the page by their
+ * bound (or their own page size) and so take a smaller page (see the bounds tests below).
  */
 function fullPage(schema: GraphQLSchema, connection: string): string {
   const type = schema.getType(connection);
   if (!isObjectType(type)) throw new Error(connection);
   const node = getNamedType(type.getFields().nodes.type);
   if (!isObjectType(node)) throw new Error(connection);
-  const fields = Object.values(node.getFields()).filter((f) => !f.args.some((a) => isNonNullType(a.type)));
+  const fields = Object.values(node.getFields()).filter((f) => !f.args.some((a) => isNonNullType(a.type)) && !isNestedList(f));
   const selection = fields.map((f) => {
     const named = getNamedType(f.type);
     if (isLeafType(named)) return f.name;
@@ -95,7 +106,10 @@ describe('query depth, alias and cost limits', () => {
     /** Every list of the Query type: its required arguments (passed as variables) and its full page. */
     let lists: { name: string; args: GraphQLArgument[]; page: string }[];
     let schema: GraphQLSchema;
+    /** The schema as the server built it: what its cost limit reads (introspection shows no declared bounds). */
+    let built: GraphQLSchema;
     beforeAll(async () => {
+      built = api.app.get(GraphQLSchemaHost).schema;
       schema = buildClientSchema((await api.gql(getIntrospectionQuery(), {}, admin)).data as never);
       lists = Object.values(schema.getQueryType()!.getFields())
         .filter((f) => getNamedType(f.type).name.endsWith('Connection'))
@@ -143,7 +157,7 @@ describe('query depth, alias and cost limits', () => {
       const members = lists.find((l) => l.name === 'classMembers')!;
       // Enough full pages of 500 members, under aliases, to pass the limit (each page is accepted alone).
       const page = parse(documentOf(members, String(MAX_PAGE_SIZE)));
-      const perPage = operationCost(schema, page, page.definitions[0] as OperationDefinitionNode, valuesOf(members));
+      const perPage = operationCost(built, page, page.definitions[0] as OperationDefinitionNode, valuesOf(members));
       const aliases = Math.floor(DEFAULT_MAX_COST / perPage) + 1;
       const values = valuesOf(members);
       const literal = await api.gql(documentOf(members, String(MAX_PAGE_SIZE), aliases), values, admin);
@@ -160,10 +174,11 @@ describe('query depth, alias and cost limits', () => {
     });
 
     it("counts a page size left out as the list's default (50), and a variable's default when the request gives none", async () => {
-      const members = lists.find((l) => l.name === 'cases')!;
+      // Cases with their parties (each list counted at its bound): heavy enough that a few aliases pass the limit.
+      const members = { ...lists.find((l) => l.name === 'cases')!, page: '{ totalCount nodes { id title parties { name role } } }' };
       const values = valuesOf(members);
       const page = parse(documentOf(members, '50'));
-      const perFifty = operationCost(schema, page, page.definitions[0] as OperationDefinitionNode, values);
+      const perFifty = operationCost(built, page, page.definitions[0] as OperationDefinitionNode, values);
       const aliases = Math.floor(DEFAULT_MAX_COST / perFifty) + 1;
       expect(aliases).toBeLessThanOrEqual(30);
       const omitted = documentOf(members, '50', aliases).replace(/, first: 50/g, '');
@@ -172,6 +187,96 @@ describe('query depth, alias and cost limits', () => {
         const res = await api.gql(document, values, admin);
         expect(res.errors?.[0]?.message).toMatch(/^Query cost limit of \d+ exceeded/);
       }
+    });
+  });
+
+  describe('list bounds', () => {
+    let schema: GraphQLSchema;
+    let procurator: string;
+    beforeAll(async () => {
+      // The schema as built (field extensions included), not as introspection shows it.
+      schema = api.app.get(GraphQLSchemaHost).schema;
+      procurator = await api.login('procurator@demo.local');
+    });
+    const field = (coordinate: string) => {
+      const [type, name] = coordinate.split('.');
+      const owner = schema.getType(type);
+      if (!isObjectType(owner)) throw new Error(type);
+      return owner.getFields()[name];
+    };
+    const costOf = (query: string) => {
+      const document = parse(query);
+      return operationCost(schema, document, getOperationAST(document)!, {});
+    };
+
+    it('has no list of objects that is neither a connection (first/after) nor declares its largest size', () => {
+      expect(unboundedLists(schema)).toEqual([]);
+    });
+
+    it('pages what only the data bounds, and declares the bounds the write paths enforce', () => {
+      for (const connection of ['Case.relatedCases', 'Claimant.exposures', 'Claimant.classMemberships']) {
+        expect([connection, field(connection).args.find((a) => a.name === 'first')?.defaultValue]).toEqual([connection, 50]);
+      }
+      const bounds = Object.fromEntries(
+        ['Case.parties', 'Case.incidents', 'Case.transitions', 'Case.deadlines', 'RelatedCase.plaintiffs', 'LeakIncident.sharedWith', 'LeakIncident.dataCategories', 'Claimant.harms', 'Remedy.evidence', 'Query.holidayCalendarYears'].map(
+          (c) => [c, maxItemsOf(field(c))],
+        ),
+      );
+      // 10 plaintiffs + 1 supporter + 50 defendants + 1 agency + 5 representatives; 11 stages entered once each;
+      // 10 transitions + 67 parties; 16 data categories; 1999 to 2099.
+      expect(bounds).toEqual({
+        'Case.parties': 67,
+        'Case.incidents': 50,
+        'Case.transitions': 10,
+        'Case.deadlines': 77,
+        'RelatedCase.plaintiffs': 10,
+        'LeakIncident.sharedWith': 50,
+        'LeakIncident.dataCategories': 16,
+        'Claimant.harms': 20,
+        'Remedy.evidence': 100,
+        'Query.holidayCalendarYears': 101,
+      });
+    });
+
+    // The red team's query (issue 17's review): a page of cases, each with its parties, incidents
+    // (their categories and sharing), deadlines with their case's parties again, and transitions.
+    // Every nested list cost 1, so it passed the limit and answered 106 MB.
+    const nested = `{ cases(first: 500) { nodes { id title
+        parties { id role name unifiedSocialCreditCode organisation { id name } }
+        incidents { id discoveredOn dataCategories { category sensitive } sharedWith { id name } handler { name } }
+        deadlines { id rule due explanation case { parties { id name role } incidents { id } } }
+        transitions { id from to occurredOn } } } }`;
+
+    it("refuses the red team's nested query by its cost, before any SQL runs; the old model let it through", async () => {
+      // Without the bounds (the schema printed and rebuilt loses the extensions), it cost what it did.
+      const unbounded = buildSchema(printSchema(schema));
+      const document = parse(nested);
+      expect(operationCost(unbounded, document, getOperationAST(document)!, {})).toBeLessThan(DEFAULT_MAX_COST);
+      expect(costOf(nested)).toBeGreaterThan(DEFAULT_MAX_COST);
+
+      let res: Awaited<ReturnType<TestApi['gql']>> | undefined;
+      const refusedStatements = await countSqlStatements(async () => {
+        res = await api.gql(nested, {}, procurator);
+      }, 1);
+      expect(res!.status).toBe(400);
+      expect(res!.data).toBeUndefined();
+      expect(res!.errors).toEqual([
+        { message: `Query cost limit of ${DEFAULT_MAX_COST} exceeded, found ${Math.ceil(costOf(nested))}`, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+      ]);
+      // As many statements as a query that reads nothing (the bearer token's check): none of the query's.
+      const idle = await countSqlStatements(() => api.gql('{ __typename }', {}, procurator), 1);
+      expect(refusedStatements).toBe(idle);
+    });
+
+    it("counts a nested list at its bound: a page of cases with their parties' names and roles costs 761 a case, so 262 pass and 263 do not", async () => {
+      // parties { name role } = (2 + 1.5 × 2) × 67 = 335; a node { id parties } = 2 + 1.5 × 1 + 1.5 × 335 = 506;
+      // cases(first: n) { nodes } = (2 + 1.5 × 506) × n = 761 n: 199,382 at 262, 200,143 at 263.
+      const page = (n: number) => `{ cases(first: ${n}) { nodes { id parties { name role } } } }`;
+      expect(costOf(page(1))).toBe(761);
+      const accepted = await api.gql(page(262), {}, procurator);
+      expect(accepted.errors).toBeUndefined();
+      const refused = await api.gql(page(263), {}, procurator);
+      expect(refused.errors![0].message).toBe(`Query cost limit of ${DEFAULT_MAX_COST} exceeded, found 200143`);
     });
   });
 

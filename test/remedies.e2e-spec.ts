@@ -176,6 +176,20 @@ describe('remedies: lifecycle, overdue, court publication, proportionality, liab
       expect(code(await move(judge, other.id, 'ORDERED', '2999-01-01'))).toBe('BAD_USER_INPUT');
       expect(await moved(judge, other.id, 'DISMISSED', '2025-03-01')).toMatchObject({ status: 'DISMISSED', overdue: false });
     });
+
+    it('holds at most 100 items of compliance evidence on a remedy: the 101st is CONFLICT and not kept', async () => {
+      const other = await seek({ kind: 'CESSATION', measures: [{ description: 'Delete the copies' }] });
+      const RECORD = `mutation($i: RecordComplianceEvidenceInput!) { recordComplianceEvidence(input: $i) { id } }`;
+      const record = (n: number) => api.gql(RECORD, { i: { remedyId: other.id, description: `report ${n}`, recordedOn: '2025-04-04' } }, association);
+      for (let n = 1; n <= 100; n++) expect((await record(n)).errors).toBeUndefined();
+      const refused = await record(101);
+      expect(refused.errors![0]).toMatchObject({
+        message: 'A remedy holds at most 100 items of compliance evidence',
+        extensions: { code: 'CONFLICT', field: 'remedyId', limit: 100 },
+      });
+      const kept = (await ok(api, association, `query($r: ID!) { remedy(remedyId: $r) { evidence { description } } }`, { r: other.id })).remedy.evidence;
+      expect([kept.length, kept.at(-1).description]).toEqual([100, 'report 100']);
+    });
   });
 
   describe('apology', () => {

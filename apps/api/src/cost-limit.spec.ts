@@ -1,13 +1,18 @@
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
-import { buildSchema, getOperationAST, parse, validate } from 'graphql';
+import { buildSchema, getOperationAST, isObjectType, parse, validate } from 'graphql';
+import { MAX_ITEMS_EXTENSION } from '@app/platform';
 import { operationCost } from './cost-limit';
 
 const schema = buildSchema(`
   type Query { items(first: Int = 50, after: String): ItemConnection!  me: User }
   type ItemConnection { totalCount: Int!  nodes: [Item!]! }
-  type Item { id: ID!  name: String  owner: User }
+  type Item { id: ID!  name: String  owner: User  tags: [Tag!]! }
   type User { id: ID!  email: String }
+  type Tag { label: String }
 `);
+// Item.tags declares at most 20 items, as MaxItems(20) does on the built schema.
+const item = schema.getType('Item');
+if (isObjectType(item)) Object.assign(item.getFields().tags, { extensions: { [MAX_ITEMS_EXTENSION]: 20 } });
 
 const cost = (query: string, variables: Record<string, unknown> = {}) => {
   const document = parse(query);
@@ -50,6 +55,12 @@ describe('the cost of an operation', () => {
   it('costs a fragment spread 1 + 1.5 × the fragment (2 + 1.5 × 1 = 3.5), inside the page', () => {
     // items = (2 + 1.5 × (1 + 1.5 × 3.5)) × 10 = (2 + 9.375) × 10
     expect(cost(`{ items(first: 10) { ...F } } fragment F on ItemConnection { totalCount }`)).toBe(113.75);
+  });
+
+  it('multiplies a list without first by its declared bound, nested lists by both: tags { label } is (2 + 1.5) × 20 = 70', () => {
+    // nodes { tags { label } } = 2 + 1.5 × 70 = 107; items = (2 + 1.5 × 107) × 10 = 1625.
+    expect(cost(`{ items(first: 10) { nodes { tags { label } } } }`)).toBe(1625);
+    // The same selection without the bound would have cost (2 + 1.5 × (2 + 1.5 × 3.5)) × 10 = 128.75.
   });
 
   it('sums the root fields, aliases included, and does not count introspection', () => {

@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { maxItemsOf } from '@app/platform';
 import {
   type DocumentNode,
   type FieldNode,
@@ -19,7 +20,8 @@ import {
 /**
  * The cost model of an operation, graphql-armor's (so GRAPHQL_MAX_COST keeps its meaning): a
  * scalar field costs 1, a field with a selection 2 plus its children, each child weighted 1.5 per
- * level of nesting, and a list field's whole subtree multiplied by its page size.
+ * level of nesting, and a list field's whole subtree multiplied by its page size (a connection's
+ * `first`) or by its declared largest size (MaxItems, a list without `first`).
  */
 export const COST_WEIGHTS = Object.freeze({ scalar: 1, object: 2, depthFactor: 1.5 });
 
@@ -32,7 +34,7 @@ const isPageSize = (value: unknown): value is number => typeof value === 'number
  * The cost of `operation` (COST_WEIGHTS) as it will run with `variables` (the request's, as sent):
  * a page size counts whether it is a literal (`first: 500`), a variable (`first: $n`, its value
  * or the variable's default) or left out (the argument's default in the schema, 50 for every
- * list). graphql-armor's rule reads literals only, so a variable page size cost 1. Introspection's
+ * list); a list without `first` counts its declared bound (MaxItems). graphql-armor's rule reads literals only, so a variable page size cost 1. Introspection's
  * `__schema` costs nothing. Fragments are costed once each (validation has refused cycles).
  */
 export function operationCost(
@@ -54,8 +56,13 @@ export function operationCost(
     return declared?.kind === Kind.INT ? Number.parseInt(declared.value, 10) : undefined;
   };
 
-  /** The page size a list field will run with; 1 for a field that is not sized by one. */
+  /**
+   * The most items a field will return: its declared bound (MaxItems), else the page size it will
+   * run with; 1 for a field that is sized by neither (a single object).
+   */
   const pageSize = (node: FieldNode, definition: GraphQLField<unknown, unknown> | undefined): number => {
+    const bound = maxItemsOf(definition);
+    if (bound !== undefined) return bound;
     const given = node.arguments?.find((a) => PAGE_SIZE_ARGUMENTS.includes(a.name.value));
     const name = given?.name.value ?? PAGE_SIZE_ARGUMENTS.find((n) => definition?.args.some((a) => a.name === n));
     let value: unknown;

@@ -22,6 +22,8 @@ import { IsUnifiedSocialCreditCode, LeakHandlerInput } from '@app/leaks';
 import { IsCalendarDate } from './calendar-date.validator';
 import { FirstInstanceProcedure } from './case.model';
 import { CaseStage, CaseType } from './rules/case-types';
+import { CASE_LIMITS } from './rules/case-limits';
+import { CALENDAR_YEARS } from './rules/holiday-calendar';
 import { DeadlineRule } from './rules/deadline-rules';
 import { LiabilityBasis } from './rules/liability';
 import { REPRESENTATIVES } from './rules/standing';
@@ -69,7 +71,7 @@ export class OpenCaseInput {
     description: "Plaintiff organisations; defaults to the caller's organisation, except for a representative action (none)",
   })
   @IsOptional()
-  @ArrayMaxSize(10)
+  @ArrayMaxSize(CASE_LIMITS.plaintiffs)
   @ArrayUnique()
   @IsUUID('all', { each: true })
   plaintiffOrganisationIds?: string[];
@@ -81,7 +83,7 @@ export class OpenCaseInput {
 
   @Field(() => [DefendantInput], { nullable: true })
   @IsOptional()
-  @ArrayMaxSize(50)
+  @ArrayMaxSize(CASE_LIMITS.defendants)
   @ValidateNested({ each: true })
   @Type(() => DefendantInput)
   defendants?: DefendantInput[];
@@ -94,7 +96,7 @@ export class OpenCaseInput {
 
   @Field(() => [ID], { nullable: true, description: "Leak incidents the caller may see (leakIncident): registered by its organisation, shared with it, announced, or linked to another of its cases" })
   @IsOptional()
-  @ArrayMaxSize(50)
+  @ArrayMaxSize(CASE_LIMITS.incidents)
   @ArrayUnique()
   @IsUUID('all', { each: true })
   incidentIds?: string[];
@@ -329,8 +331,8 @@ export class HolidayPeriodInput {
 export class LoadHolidayCalendarYearInput {
   @Field(() => Int)
   @IsInt()
-  @Min(1000)
-  @Max(9999)
+  @Min(CALENDAR_YEARS.first)
+  @Max(CALENDAR_YEARS.last)
   year: number;
 
   @Field({ description: 'The notice it comes from (document number and date)' })

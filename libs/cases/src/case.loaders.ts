@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type DataLoader from 'dataloader';
-import { type Loaders, type Organisation, OrganisationsService } from '@app/platform';
+import { type Connection, type Loaders, loadPage, type Organisation, OrganisationsService } from '@app/platform';
 import type { LeakIncident } from '@app/leaks';
 import type { CaseModel, CaseParty, CaseStageTransition, RelatedCase } from './case.model';
 import { CasesRepository } from './cases.repository';
@@ -56,8 +56,9 @@ export class CaseLoaders {
     return groupLoader(loaders, 'LeakIncident.byCaseId', (ids) => this.cases.incidentsByCaseIds(ids), (i) => i.caseId);
   }
 
-  relatedCases(loaders: Loaders): DataLoader<string, Group<RelatedCase> | null> {
-    return groupLoader(loaders, 'RelatedCase.byCaseId', (ids) => this.cases.relatedCasesByCaseIds(ids), (r) => r.caseId);
+  /** One page (`first`, `after`) of the related cases of case `caseId`, batched with the other cases' pages. */
+  relatedCases(loaders: Loaders, caseId: string, first: number, after?: string): Promise<Connection<RelatedCase>> {
+    return loadPage(loaders, 'RelatedCase.byCaseId', caseId, first, after, (ids) => this.cases.relatedCasesByCaseIds(ids, first, after));
   }
 
   transitions(loaders: Loaders): DataLoader<string, Group<CaseStageTransition & { caseId: string }> | null> {

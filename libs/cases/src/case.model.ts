@@ -1,5 +1,5 @@
 import { Field, ID, Int, ObjectType, PickType, registerEnumType } from '@nestjs/graphql';
-import { ConnectionType } from '@app/platform';
+import { ConnectionType, MaxItems } from '@app/platform';
 import { HandlerRole } from '@app/leaks';
 import { CasePartyRole, CaseStage, CaseType } from './rules/case-types';
 import { DeadlineNature, DeadlineRule } from './rules/deadline-rules';
@@ -253,6 +253,7 @@ export class RelatedCase extends PickType(CaseModel, ['id', 'type', 'title', 'st
 
 export const CaseConnection = ConnectionType(CaseModel);
 export const CaseDeadlineConnection = ConnectionType(CaseDeadline);
+export const RelatedCaseConnection = ConnectionType(RelatedCase);
 
 /** A deadline computed for planning, as a case would get it, stored nowhere. */
 @ObjectType()
@@ -346,9 +347,21 @@ export class RecomputedDeadline {
   contradiction: string | null;
 }
 
+/**
+ * The most recomputed deadlines a load answers with; every one is audited
+ * (`case.deadline-recomputed`, auditEvents), however many.
+ */
+export const MAX_RECOMPUTED_REPORTED = 500;
+
 /** The answer to loading a year: the year as stored, and what its load recomputed. */
 @ObjectType()
 export class LoadedHolidayCalendarYear extends HolidayCalendarYear {
-  @Field(() => [RecomputedDeadline], { description: 'Deadlines whose last day moved or whose gated step was flagged or cleared' })
+  @Field(() => [RecomputedDeadline], {
+    description: `Deadlines whose last day moved or whose gated step was flagged or cleared: the first ${MAX_RECOMPUTED_REPORTED} (recomputedCount says how many; each is in the audit log as case.deadline-recomputed)`,
+  })
+  @MaxItems(MAX_RECOMPUTED_REPORTED)
   recomputed: RecomputedDeadline[];
+
+  @Field(() => Int, { description: 'How many deadlines the load reported (all of them, where recomputed lists the first ones)' })
+  recomputedCount: number;
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Actor, type Connection, type CursorList, decodeCursor, SqlParams as Params, toConnection, visibleCase } from '@app/platform';
+import { type Actor, type Connection, type CursorList, decodeCursor, pagesPerParent, SqlParams as Params, toConnection, visibleCase } from '@app/platform';
 import { type LeakIncident, leakIncidentColumns, type LeakIncidentRow, toLeakIncident, type HandlerRole } from '@app/leaks';
 import type { CaseFilter } from './case.inputs';
 import type { CaseModel, CaseParty, CaseStageTransition, RelatedCase } from './case.model';
@@ -11,6 +11,7 @@ import type { PartyCounts } from './rules/standing';
 import { OVERDUE_CAPABLE_RULES } from './rules/deadline-rules';
 
 const CASES: CursorList = { name: 'Case(id)', arity: 1 };
+const RELATED_CASES: CursorList = { name: 'RelatedCase(filedOn,id)', arity: 2 };
 
 /**
  * SQL for "this open deadline is overdue on `today`" on the deadline alias `d`: the same test as
@@ -188,6 +189,12 @@ export class CasesRepository {
   }
 
   /** Links incidents (the caller checked it may); linking one twice changes nothing. */
+  /** How many incidents other than `incidentId` are linked to the case (linking one again adds none). */
+  async otherIncidentCount(manager: EntityManager, caseId: string, incidentId: string): Promise<number> {
+    const [row] = await manager.query(`SELECT count(*)::int AS count FROM case_incident WHERE case_id = $1 AND incident_id <> $2`, [caseId, incidentId]);
+    return row.count;
+  }
+
   async linkIncidents(manager: EntityManager, caseId: string, incidentIds: string[]): Promise<void> {
     if (incidentIds.length === 0) return;
     await manager.query(
@@ -288,30 +295,48 @@ export class CasesRepository {
    * For each of `caseIds`, the other filed cases linked to one of its incidents, oldest filing
    * first, with the incidents they share and their plaintiff organisations.
    */
-  async relatedCasesByCaseIds(caseIds: readonly string[]): Promise<RelatedCase[]> {
-    const rows: Record<string, any>[] = await this.dataSource.query(
-      `SELECT ci.case_id AS for_case_id, rc.id, rc.case_type AS type, rc.title, rc.stage, rc.filed_on::text AS filed_on, rc.court_id,
+  /**
+   * A page of the related cases (relatedCases) of each of `caseIds`: the other filed cases over
+   * one of its incidents, oldest filing first (keyset on filed_on, id), with each one's count.
+   */
+  relatedCasesByCaseIds(caseIds: readonly string[], first: number, after?: string): Promise<Map<string, Connection<RelatedCase>>> {
+    const p = new Params();
+    const relation = `(SELECT ci.case_id AS parent, rc.id, rc.case_type AS type, rc.title, rc.stage, rc.filed_on, rc.filed_on::text AS filed_on_text, rc.court_id,
               array_agg(DISTINCT ci.incident_id ORDER BY ci.incident_id)::text[] AS shared_incident_ids,
               ARRAY(SELECT p.organisation_id FROM case_party p WHERE p.case_id = rc.id AND p.role = 'PLAINTIFF' ORDER BY p.position)::text[] AS plaintiffs
          FROM case_incident ci
          JOIN case_incident ri ON ri.incident_id = ci.incident_id AND ri.case_id <> ci.case_id
          JOIN legal_case rc ON rc.id = ri.case_id AND rc.filed_on IS NOT NULL
-        WHERE ci.case_id = ANY($1::uuid[])
-        GROUP BY ci.case_id, rc.id
-        ORDER BY ci.case_id, rc.filed_on, rc.id`,
-      [caseIds],
+        WHERE ci.case_id = ANY(${p.add(caseIds)}::uuid[])
+        GROUP BY ci.case_id, rc.id)`;
+    return pagesPerParent(
+      this.dataSource,
+      {
+        list: RELATED_CASES,
+        relation,
+        p,
+        key: [
+          { column: 'filed_on', cast: 'date' },
+          { column: 'id', cast: 'uuid' },
+        ],
+        keyOf: (r) => [r.filedOn!, r.id],
+        map: (r) => ({
+          parent: r.parent,
+          caseId: r.parent,
+          id: r.id,
+          type: r.type,
+          title: r.title,
+          stage: r.stage,
+          filedOn: r.filed_on_text,
+          courtId: r.court_id,
+          plaintiffOrganisationIds: r.plaintiffs,
+          sharedIncidentIds: r.shared_incident_ids,
+        }),
+      },
+      caseIds,
+      first,
+      after,
     );
-    return rows.map((r) => ({
-      caseId: r.for_case_id,
-      id: r.id,
-      type: r.type,
-      title: r.title,
-      stage: r.stage,
-      filedOn: r.filed_on,
-      courtId: r.court_id,
-      plaintiffOrganisationIds: r.plaintiffs,
-      sharedIncidentIds: r.shared_incident_ids,
-    }));
   }
 
   async transitionsByCaseIds(caseIds: readonly string[]): Promise<(CaseStageTransition & { caseId: string })[]> {

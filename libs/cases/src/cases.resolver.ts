@@ -1,5 +1,5 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { type Actor, Allow, type Connection, CurrentActor, IdArgs, type Loaders, Organisation, Role } from '@app/platform';
+import { type Actor, Allow, type Connection, CurrentActor, IdArgs, type Loaders, MaxItems, Organisation, PageArgs, Role } from '@app/platform';
 import { LeakIncident } from '@app/leaks';
 import {
   AddAgencyInput,
@@ -13,12 +13,13 @@ import {
   TransitionCaseInput,
   UpcomingDeadlinesArgs,
 } from './case.inputs';
-import { CaseConnection, CaseDeadline, CaseDeadlineConnection, CaseModel, CaseParty, CaseStageTransition, RelatedCase } from './case.model';
+import { CaseConnection, CaseDeadline, CaseDeadlineConnection, CaseModel, CaseParty, CaseStageTransition, RelatedCase, RelatedCaseConnection } from './case.model';
 import { CaseLoaders } from './case.loaders';
 import { CasesService } from './cases.service';
 import { Clock } from './clock';
 import { toCaseDeadline } from './deadlines.repository';
 import { DeadlinesService } from './deadlines.service';
+import { CASE_LIMITS, MAX_CASE_DEADLINES, MAX_CASE_PARTIES, MAX_CASE_TRANSITIONS } from './rules/case-limits';
 import { CasePartyRole, CaseStage } from './rules/case-types';
 import { transitionsFrom } from './rules/stages';
 import { REPRESENTATIVES } from './rules/standing';
@@ -110,7 +111,8 @@ export class CasesResolver {
     return (await this.loaders.organisation(loaders).load(c.courtId))!;
   }
 
-  @ResolveField(() => [CaseParty], { description: 'In the order they were added' })
+  @ResolveField(() => [CaseParty], { description: `In the order they were added (at most ${MAX_CASE_PARTIES})` })
+  @MaxItems(MAX_CASE_PARTIES)
   async parties(
     @Parent() c: CaseModel,
     @Context('loaders') loaders: Loaders,
@@ -120,27 +122,35 @@ export class CasesResolver {
     return role ? parties.filter((p) => p.role === role) : parties;
   }
 
-  @ResolveField(() => [LeakIncident])
+  @ResolveField(() => [LeakIncident], { description: `The leak incidents linked to the case (at most ${CASE_LIMITS.incidents})` })
+  @MaxItems(CASE_LIMITS.incidents)
   async incidents(@Parent() c: CaseModel, @Context('loaders') loaders: Loaders): Promise<LeakIncident[]> {
     return (await this.loaders.incidents(loaders).load(c.id))?.items ?? [];
   }
 
-  @ResolveField(() => [RelatedCase], {
+  @ResolveField(() => RelatedCaseConnection, {
     nullable: true,
     description:
-      "The other filed cases over one of this case's leak incidents (a procuratorate's and an association's suits over one leak), oldest filing first, whatever their court: for the judges of this case's court only, null for everyone else",
+      "The other filed cases over one of this case's leak incidents (a procuratorate's and an association's suits over one leak), oldest filing first, whatever their court, a page at a time: for the judges of this case's court only, null for everyone else",
   })
-  async relatedCases(@Parent() c: CaseModel, @CurrentActor() actor: Actor, @Context('loaders') loaders: Loaders): Promise<RelatedCase[] | null> {
+  async relatedCases(
+    @Parent() c: CaseModel,
+    @CurrentActor() actor: Actor,
+    @Context('loaders') loaders: Loaders,
+    @Args() { first, after }: PageArgs,
+  ): Promise<Connection<RelatedCase> | null> {
     if (actor.role !== Role.JUDGE || actor.organisationId !== c.courtId) return null;
-    return (await this.loaders.relatedCases(loaders).load(c.id))?.items ?? [];
+    return this.loaders.relatedCases(loaders, c.id, first, after);
   }
 
-  @ResolveField(() => [CaseStageTransition], { description: 'Every stage change, oldest first' })
+  @ResolveField(() => [CaseStageTransition], { description: `Every stage change, oldest first (at most ${MAX_CASE_TRANSITIONS}: no stage is entered twice)` })
+  @MaxItems(MAX_CASE_TRANSITIONS)
   async transitions(@Parent() c: CaseModel, @Context('loaders') loaders: Loaders): Promise<CaseStageTransition[]> {
     return (await this.loaders.transitions(loaders).load(c.id))?.items ?? [];
   }
 
-  @ResolveField(() => [CaseDeadline], { description: 'Every deadline computed for the case, open and closed' })
+  @ResolveField(() => [CaseDeadline], { description: `Every deadline computed for the case, open and closed (at most ${MAX_CASE_DEADLINES})` })
+  @MaxItems(MAX_CASE_DEADLINES)
   async deadlines(@Parent() c: CaseModel, @Context('loaders') loaders: Loaders): Promise<CaseDeadline[]> {
     const today = this.clock.today();
     const [group, calendar] = await Promise.all([this.loaders.deadlines(loaders).load(c.id), this.loaders.calendar(loaders)]);
@@ -182,7 +192,8 @@ export class RelatedCaseResolver {
     return (await this.loaders.organisation(loaders).load(related.courtId))!;
   }
 
-  @ResolveField(() => [Organisation], { description: 'Its plaintiff organisations, in the order they were added' })
+  @ResolveField(() => [Organisation], { description: `Its plaintiff organisations, in the order they were added (at most ${CASE_LIMITS.plaintiffs})` })
+  @MaxItems(CASE_LIMITS.plaintiffs)
   async plaintiffs(@Parent() related: RelatedCase, @Context('loaders') loaders: Loaders): Promise<Organisation[]> {
     return (await this.loaders.organisation(loaders).loadMany(related.plaintiffOrganisationIds)) as Organisation[];
   }

@@ -34,6 +34,7 @@ import { CasesRepository, type NewParty } from './cases.repository';
 import { Clock } from './clock';
 import { DeadlinesRepository, type DeadlineRow } from './deadlines.repository';
 import { DeadlinesService } from './deadlines.service';
+import { checkCaseLimit } from './rules/case-limits';
 import { CasePartyRole, CaseStage, CaseType, PRE_FILING_STAGES } from './rules/case-types';
 import { SERVED_ON_EACH_PARTY } from './rules/deadline-rules';
 import { checkFirstInstanceProcedure } from './rules/procedure';
@@ -172,8 +173,10 @@ export class CasesService {
     return this.changeParties(actor, input.caseId, 'case.add-organisation', beforeFiling, async (manager, found) => {
       const organisation = (await this.organisations(manager, [input.organisationId])).get(input.organisationId)!;
       const role = input.role === 'PLAINTIFF' ? CasePartyRole.PLAINTIFF : CasePartyRole.SUPPORTER;
-      if (role === CasePartyRole.PLAINTIFF) checkPlaintiff(found.type, organisation);
-      else {
+      if (role === CasePartyRole.PLAINTIFF) {
+        checkPlaintiff(found.type, organisation);
+        checkCaseLimit('plaintiffs', (await this.cases.partyCounts(manager, found.id)).plaintiffs, 1, 'organisationId');
+      } else {
         checkSupporter(found.type, organisation);
         if ((await this.cases.partyCounts(manager, found.id)).supporters > 0) {
           throw new ConflictError('The case already has a supporting organisation', { field: 'role' });
@@ -194,6 +197,7 @@ export class CasesService {
       if (found.type === CaseType.ADMINISTRATIVE_PUBLIC_INTEREST) {
         throw new InputError('defendant', 'an administrative public-interest case is brought against the agency: use addAgency');
       }
+      checkCaseLimit('defendants', (await this.cases.partyCounts(manager, found.id)).defendants, 1, 'defendant');
       await this.cases.insertParties(manager, found.id, [defendantParty(input.defendant)]);
       return { handlerRole: input.defendant.role, liabilityBasis: input.defendant.liabilityBasis };
     });
@@ -232,6 +236,7 @@ export class CasesService {
       const found = await this.lockVisible(manager, actor, input.caseId);
       if (found.stage === CaseStage.CLOSED) throw new ConflictError('The case is closed', { stage: found.stage });
       await this.requireVisibleIncidents(manager, actor, [input.incidentId]);
+      checkCaseLimit('incidents', await this.cases.otherIncidentCount(manager, found.id, input.incidentId), 1, 'incidentId');
       await this.cases.linkIncidents(manager, found.id, [input.incidentId]);
       await this.audit.record(manager, actor, {
         action: 'case.link-incident',

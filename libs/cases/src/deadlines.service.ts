@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type Actor, AuditService, type Connection } from '@app/platform';
 import type { UpcomingDeadlinesArgs } from './case.inputs';
-import type { CalendarDay, CaseDeadline, DeadlinePreview, HolidayCalendarYear, LoadedHolidayCalendarYear, RecomputedDeadline } from './case.model';
+import { type CalendarDay, type CaseDeadline, type DeadlinePreview, type HolidayCalendarYear, type LoadedHolidayCalendarYear, MAX_RECOMPUTED_REPORTED, type RecomputedDeadline } from './case.model';
 import { Clock } from './clock';
 import { DeadlinesRepository, type DependingDeadlineRow, type StoredContradiction, toCaseDeadline } from './deadlines.repository';
 import { type CalendarDate, parseCalendarDate } from './rules/calendar-date';
@@ -120,8 +120,8 @@ export class DeadlinesService {
    * HolidayCalendarError names the field), then recomputes every deadline whose end may depend
    * on that year, so provisional deadlines become final. A closed deadline whose new last day is
    * on or after the step that closed it flags that step as premature (a later load that makes it
-   * timely clears the flag). Returns, and audits on each case, every deadline whose last day
-   * moved or whose flag changed; one transaction, the load itself audited with the year and
+   * timely clears the flag). Audits on each case every deadline whose last day moved or whose flag
+   * changed, and returns the first MAX_RECOMPUTED_REPORTED of them with their count; one transaction, the load itself audited with the year and
    * notice. `actor` is null when the CLI loads it.
    */
   loadCalendarYear(actor: Actor | null, data: CalendarYearData): Promise<LoadedHolidayCalendarYear> {
@@ -135,6 +135,7 @@ export class DeadlinesService {
       const affected = await this.repository.dependingOnYear(manager, data.year);
       const recomputed: RecomputedDeadline[] = [];
       let changed = 0;
+      let reportedCount = 0;
       for (const row of affected) {
         const deadline = computeDeadline(row.rule, row.trigger_date, calendar, {
           urgent: row.urgent,
@@ -159,7 +160,8 @@ export class DeadlinesService {
           provisional: deadline.provisional,
           contradiction: contradiction?.reason ?? null,
         };
-        recomputed.push(entry);
+        if (recomputed.length < MAX_RECOMPUTED_REPORTED) recomputed.push(entry);
+        reportedCount++;
         await this.audit.record(manager, actor, {
           action: 'case.deadline-recomputed',
           subjectType: 'CaseDeadline',
@@ -177,10 +179,10 @@ export class DeadlinesService {
           notice: stored.notice,
           replaced: others.length < loaded.length,
           deadlinesRecomputed: changed,
-          deadlinesReported: recomputed.length,
+          deadlinesReported: reportedCount,
         },
       });
-      return { ...stored, recomputed };
+      return { ...stored, recomputed, recomputedCount: reportedCount };
     });
   }
 }

@@ -1,8 +1,9 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { type Actor, Allow, ANY_ROLE, CurrentActor, Role } from '@app/platform';
+import { type Actor, Allow, ANY_ROLE, CurrentActor, MaxItems, Role } from '@app/platform';
 import { CalendarDayArgs, LoadHolidayCalendarYearInput, PreviewDeadlineArgs } from './case.inputs';
 import { CalendarDay, DeadlinePreview, HolidayCalendarYear, LoadedHolidayCalendarYear } from './case.model';
 import { DeadlinesService } from './deadlines.service';
+import { CALENDAR_YEARS } from './rules/holiday-calendar';
 
 /** The holiday calendar, and the deadline rules asked about outside any case. */
 @Resolver(() => HolidayCalendarYear)
@@ -24,7 +25,10 @@ export class HolidayCalendarResolver {
   }
 
   @Allow(...ANY_ROLE)
-  @Query(() => [HolidayCalendarYear], { description: 'The years whose official holiday arrangement is loaded; deadlines in other years are provisional' })
+  @Query(() => [HolidayCalendarYear], {
+    description: `The years whose official holiday arrangement is loaded (${CALENDAR_YEARS.first} to ${CALENDAR_YEARS.last}); deadlines in other years are provisional`,
+  })
+  @MaxItems(CALENDAR_YEARS.last - CALENDAR_YEARS.first + 1)
   holidayCalendarYears(): Promise<HolidayCalendarYear[]> {
     return this.deadlines.calendarYears();
   }

@@ -7,6 +7,7 @@ export * from './cases.service';
 export * from './clock';
 export * from './deadlines.service';
 export * from './rules';
+export * from './rules/case-limits';
 export * from './rules/case-types';
 export * from './rules/liability';
 export * from './rules/procedure';

@@ -112,7 +112,7 @@ export class EnrolClaimantInput {
   @Field(() => [ID], { description: 'Leak incidents the claimant believes exposed them' })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(50)
+  @ArrayMaxSize(ENROLMENT_LIMITS.incidents)
   @ArrayUnique()
   @IsUUID('all', { each: true })
   incidentIds: string[];

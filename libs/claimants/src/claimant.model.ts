@@ -1,7 +1,8 @@
 import { ArgsType, Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { IsEnum, IsOptional, IsUUID } from 'class-validator';
-import { ConnectionType, PageArgs } from '@app/platform';
+import { ConnectionType, MaxItems, PageArgs } from '@app/platform';
 import { ConsentMethod, ConsentScope, ExposureBasis, HarmType } from './claimant.enums';
+import { ENROLMENT_LIMITS, MAX_ENROLMENT_WARNINGS } from './enrolment-record';
 
 export { ConsentMethod, ConsentScope, ExposureBasis, HarmType };
 
@@ -109,9 +110,12 @@ export class Claimant {
   @Field(() => Consent)
   consent: Consent;
 
+  // The bound sits on the property: a field's extensions are read from the model, not the resolver.
   @Field(() => [HarmDeclaration])
+  @MaxItems(ENROLMENT_LIMITS.harms)
   harms: HarmDeclaration[];
 
+  @MaxItems(MAX_ENROLMENT_WARNINGS)
   @Field(() => [EnrolmentWarning], {
     nullable: true,
     description: "What enrolClaimant normalised in this enrolment's values (empty when nothing); null outside enrolClaimant's answer: warnings are not stored",

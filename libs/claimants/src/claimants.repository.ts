@@ -10,6 +10,7 @@ import {
   type EnrolmentView,
   type OwnEnrolments,
   exposuresIn,
+  pagesPerParent,
   SqlParams,
   toConnection,
   visibleIncident,
@@ -19,6 +20,7 @@ import type { SealedEnrolment } from './enrolment-record';
 
 const CLAIMANTS: CursorList = { name: 'Claimant(enrolledAt,id)', arity: 2 };
 const EXPOSURES: CursorList = { name: 'Exposure(claimantId,basis)', arity: 2 };
+const CLAIMANT_EXPOSURES: CursorList = { name: 'Exposure(incidentId,basis)', arity: 2 };
 
 interface EnrolmentRow {
   claimant_id: string;
@@ -233,15 +235,32 @@ export class ClaimantsRepository {
    * view's own enrolment recorded it: the claimant's shared mask is the first enroller's, and
    * would tell another organisation that someone enrolled the person before.
    */
-  async exposuresByClaimant(view: EnrolmentView, claimantIds: readonly string[]): Promise<Exposure[]> {
+  /**
+   * A page of each claimant's exposures in the view (Claimant.exposures), by incident and basis
+   * (keyset on incident_id, basis), with each one's count.
+   */
+  exposuresByClaimant(view: EnrolmentView, claimantIds: readonly string[], first: number, after?: string): Promise<Map<string, Connection<Exposure>>> {
     const p = new SqlParams();
-    const rows = await this.dataSource.query(
-      `SELECT ${EXPOSURE_COLUMNS} FROM ${exposuresIn(view, p)} x JOIN claimant c ON c.id = x.claimant_id
-        WHERE x.claimant_id = ANY(${p.add(claimantIds)}::uuid[])
-        ORDER BY x.first_seen, x.incident_id`,
-      p.values,
+    const relation = `(SELECT x.claimant_id AS parent, x.basis::text AS basis_key, ${EXPOSURE_COLUMNS}
+        FROM ${exposuresIn(view, p)} x JOIN claimant c ON c.id = x.claimant_id
+       WHERE x.claimant_id = ANY(${p.add(claimantIds)}::uuid[]))`;
+    return pagesPerParent(
+      this.dataSource,
+      {
+        list: CLAIMANT_EXPOSURES,
+        relation,
+        p,
+        key: [
+          { column: 'incident_id', cast: 'uuid' },
+          { column: 'basis_key', cast: 'text' },
+        ],
+        keyOf: (x) => [x.incidentId, x.basis],
+        map: (r) => ({ parent: r.parent, ...toExposure(r) }),
+      },
+      claimantIds,
+      first,
+      after,
     );
-    return rows.map(toExposure);
   }
 
   /** Exposures to an incident in the view, on `basis` only when given (list and count), keyset on (claimant_id, basis). */

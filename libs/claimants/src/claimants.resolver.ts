@@ -1,7 +1,8 @@
 import { Args, ArgsType, Context, Field, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { IsString, MaxLength, MinLength } from 'class-validator';
-import { type Actor, Allow, ANY_ROLE, CurrentActor, type Connection, type GraphqlContext, IdArgs, ownEnrolments, Role } from '@app/platform';
+import { type Actor, Allow, ANY_ROLE, CurrentActor, type Connection, type GraphqlContext, IdArgs, loadPage, ownEnrolments, PageArgs, Role } from '@app/platform';
 import { EnrolClaimantInput } from './claimant.inputs';
+import { ENROLMENT_LIMITS } from './enrolment-record';
 import {
   Claimant,
   ClaimantConnection,
@@ -84,7 +85,7 @@ export class ClaimantsResolver {
     return this.service.incidentExposureCounts(actor, incidentId);
   }
 
-  @ResolveField(() => [HarmDeclaration])
+  @ResolveField(() => [HarmDeclaration], { description: `The harms your enrolment declared (at most ${ENROLMENT_LIMITS.harms})` })
   harms(@Parent() claimant: Claimant, @Context() ctx: GraphqlContext): Promise<HarmDeclaration[]> {
     return ctx.loaders
       .get('Claimant.harms', async (keys) => {
@@ -95,14 +96,13 @@ export class ClaimantsResolver {
       .then((v) => v?.rows ?? []);
   }
 
-  @ResolveField(() => [Exposure])
-  exposures(@Parent() claimant: Claimant, @Context() ctx: GraphqlContext, @CurrentActor() actor: Actor): Promise<Exposure[]> {
-    return ctx.loaders
-      .get('Claimant.exposures', async (keys) => {
-        const rows = await this.repository.exposuresByClaimant(ownEnrolments(actor), keys);
-        return keys.map((k) => ({ key: k, rows: rows.filter((r) => r.claimantId === k) }));
-      }, (v) => v.key)
-      .load(claimant.id)
-      .then((v) => v?.rows ?? []);
+  @ResolveField(() => ExposureConnection, { description: "The claimant's exposures your own enrolment gives (see incidentExposures), by incident and basis, a page at a time" })
+  async exposures(
+    @Parent() claimant: Claimant,
+    @Context() ctx: GraphqlContext,
+    @CurrentActor() actor: Actor,
+    @Args() { first, after }: PageArgs,
+  ): Promise<Connection<Exposure>> {
+    return loadPage(ctx.loaders, 'Claimant.exposures', claimant.id, first, after, (ids) => this.repository.exposuresByClaimant(ownEnrolments(actor), ids, first, after));
   }
 }

@@ -49,6 +49,12 @@ describe('sealEnrolment: names, amounts and warnings', () => {
     expect('sealed' in result && result.warnings.map((w) => `${w.field}:${w.code}`)).toEqual(['name:NAME_NORMALISED', 'idNumber:ID_UPGRADED_FROM_15']);
   });
 
+  it('accepts 50 declared leak incidents and refuses 51 (a CSV row as the GraphQL input), naming the field', () => {
+    const ids = Array.from({ length: 51 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+    expect('sealed' in sealEnrolment(sealer, rawEnrolment({ incidentIds: ids.slice(0, 50) }))).toBe(true);
+    expect(sealEnrolment(sealer, rawEnrolment({ incidentIds: ids }))).toEqual({ problem: { field: 'incidentIds', reason: 'at most 50' } });
+  });
+
   it('keeps a loss on any harm type, in its normal form (leading zeros and full-width digits folded)', () => {
     const result = sealEnrolment(sealer, rawEnrolment({ harms: [{ type: HarmType.SCAM_CALLS_OR_SPAM, amountFen: '００１２５０', evidenceRefs: ['通话记录.png'] }] }));
     expect('sealed' in result && result.sealed.harms).toEqual([{ type: HarmType.SCAM_CALLS_OR_SPAM, amountFen: '1250', evidenceRefs: ['通话记录.png'] }]);

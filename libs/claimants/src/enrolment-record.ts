@@ -59,7 +59,10 @@ export interface FieldWarning extends NormaliseWarning {
 }
 
 /** Length limits of an enrolment, the same for the GraphQL input and a CSV row (characters / items). */
-export const ENROLMENT_LIMITS = { name: 100, email: 200, address: 500, evidenceRef: 500, evidenceRefs: 50, harms: 20 } as const;
+export const ENROLMENT_LIMITS = { name: 100, email: 200, address: 500, evidenceRef: 500, evidenceRefs: 50, harms: 20, incidents: 50 } as const;
+
+/** The most warnings sealEnrolment gives: a name normalised, an ID upgraded from 15 digits, an ID possibly truncated (each once). */
+export const MAX_ENROLMENT_WARNINGS = 3;
 
 /** Control and bidirectional-override characters: never part of a name or address, and they garble rosters. */
 const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
@@ -129,6 +132,7 @@ export function sealEnrolment(vault: Sealer, raw: RawEnrolment): { sealed: Seale
     harms.push({ type: harm.type, amountFen, evidenceRefs: harm.evidenceRefs });
   }
   if (raw.incidentIds.length === 0) return { problem: { field: 'incidentIds', reason: 'must name at least one leak incident' } };
+  if (raw.incidentIds.length > ENROLMENT_LIMITS.incidents) return { problem: { field: 'incidentIds', reason: `at most ${ENROLMENT_LIMITS.incidents}` } };
   return {
     warnings,
     sealed: {

@@ -1,7 +1,8 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { ConnectionType } from '@app/platform';
+import { ConnectionType, MaxItems } from '@app/platform';
 import { DataCategory } from '@app/leaks';
 import { ExposureBasis, HarmType } from '@app/claimants';
+import { REPRESENTATIVES } from '@app/cases';
 import { ClassStatus, MemberState } from './rules/membership';
 import { AdequacyWarningKind } from './rules/representatives';
 import { Subclass, SubclassRuleId } from './rules/subclasses';
@@ -218,6 +219,9 @@ export class ClaimantClassMembership {
 }
 
 @ObjectType()
+export class ClaimantClassMembershipConnection extends ConnectionType(ClaimantClassMembership) {}
+
+@ObjectType()
 export class ClassAnomaly {
   @Field(() => ClassAnomalyKind)
   kind: ClassAnomalyKind;
@@ -320,12 +324,15 @@ export class ClassComposition {
   currentMembers: number;
 
   @Field(() => [StateCount])
+  @MaxItems(Object.keys(MemberState).length)
   byState: StateCount[];
 
   @Field(() => [SubclassCount])
+  @MaxItems(Object.keys(Subclass).length)
   bySubclass: SubclassCount[];
 
   @Field(() => [BasisCount])
+  @MaxItems(Object.keys(ExposureBasis).length)
   byBasis: BasisCount[];
 
   @Field(() => Int, { description: 'Current members verified by a dataset match or a breach notice' })
@@ -338,9 +345,11 @@ export class ClassComposition {
   membersWithoutEvidence: number;
 
   @Field(() => [CategoryCount])
+  @MaxItems(Object.keys(DataCategory).length)
   dataCategories: CategoryCount[];
 
   @Field(() => [HarmTypeCount])
+  @MaxItems(Object.keys(HarmType).length)
   harmTypes: HarmTypeCount[];
 
   @Field(() => Int)
@@ -423,7 +432,8 @@ export class ClassRepresentative {
   @Field(() => ClassMember)
   member: ClassMember;
 
-  @Field(() => [AdequacyWarning])
+  @Field(() => [AdequacyWarning], { description: 'Each kind at most once' })
+  @MaxItems(Object.keys(AdequacyWarningKind).length)
   warnings: AdequacyWarning[];
 }
 
@@ -432,7 +442,8 @@ export class ClassRepresentatives {
   @Field(() => ID)
   classId: string;
 
-  @Field(() => [ClassRepresentative], { description: 'The court sees every representative; the plaintiff side those its organisation enrolled' })
+  @Field(() => [ClassRepresentative], { description: `The court sees every representative (at most ${REPRESENTATIVES.max}); the plaintiff side those its organisation enrolled` })
+  @MaxItems(REPRESENTATIVES.max)
   representatives: ClassRepresentative[];
 
   @Field(() => Int, { description: 'Representatives enrolled by other organisations: counted, never shown (0 for the court)' })

@@ -17,6 +17,7 @@ import {
   type Viewer,
   SqlParams as Params,
   MERGED_VIEW,
+  pagesPerParent,
   toConnection,
   visibleCase,
 } from '@app/platform';
@@ -41,6 +42,7 @@ const CLASSES: CursorList = { name: 'Class(createdAt,id)', arity: 2 };
 const CLASS_MEMBERS: CursorList = { name: 'ClassMember(claimantId)', arity: 1 };
 const CLASS_ANOMALIES: CursorList = { name: 'ClassAnomaly(claimantId)', arity: 1 };
 const DECISIONS: CursorList = { name: 'ReviewDecision(decidedAt,id)', arity: 2 };
+const MEMBERSHIPS: CursorList = { name: 'ClaimantClassMembership(classId)', arity: 1 };
 
 /**
  * Whose members, with whose facts, a caller reads: the court the merged view, the plaintiff side
@@ -918,16 +920,33 @@ export class ClassesRepository {
    * that organisation's history of the person), and only where its own enrolment puts them in
    * the class; any other claimant gets none.
    */
-  async membershipsOfEnrollees(actor: Actor, view: MemberView, claimantIds: readonly string[]): Promise<ClaimantClassMembership[]> {
+  /** A page of each claimant's class memberships in `view`, in the cases `actor` may see, by class id, with each one's count. */
+  membershipsOfEnrollees(
+    actor: Actor,
+    view: MemberView,
+    claimantIds: readonly string[],
+    first: number,
+    after?: string,
+  ): Promise<Map<string, Connection<ClaimantClassMembership>>> {
     const p = new Params();
-    const rows = await this.dataSource.query(
-      `SELECT m.claimant_id, m.class_id, m.state, m.subclass, CASE WHEN m.state = 'EXCLUDED' THEN m.state_reason END AS exclusion_reason
+    const relation = `(SELECT m.claimant_id AS parent, m.claimant_id, m.class_id, m.state, m.subclass,
+              CASE WHEN m.state = 'EXCLUDED' THEN m.state_reason END AS exclusion_reason
          FROM ${classMembersIn(view, p)} m JOIN legal_case lc ON lc.id = m.case_id AND ${visibleCase(actor, 'lc', p)}
-        WHERE m.claimant_id = ANY(${p.add(claimantIds)}::uuid[])
-        ORDER BY m.claimant_id, m.class_id`,
-      p.values,
+        WHERE m.claimant_id = ANY(${p.add(claimantIds)}::uuid[]))`;
+    return pagesPerParent(
+      this.dataSource,
+      {
+        list: MEMBERSHIPS,
+        relation,
+        p,
+        key: [{ column: 'class_id', cast: 'uuid' }],
+        keyOf: (m) => [m.classId],
+        map: (r) => ({ parent: r.parent, claimantId: r.claimant_id, classId: r.class_id, state: r.state, subclass: r.subclass, exclusionReason: r.exclusion_reason }),
+      },
+      claimantIds,
+      first,
+      after,
     );
-    return rows.map((r: any) => ({ claimantId: r.claimant_id, classId: r.class_id, state: r.state, subclass: r.subclass, exclusionReason: r.exclusion_reason }));
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { type Actor, Allow, caseMemberView, type Connection, CurrentActor, type GraphqlContext, ownEnrolments, Role } from '@app/platform';
+import { type Actor, Allow, caseMemberView, type Connection, CurrentActor, type GraphqlContext, loadPage, ownEnrolments, PageArgs, Role } from '@app/platform';
 import { Claimant } from '@app/claimants';
 import {
   ClassAnomaliesArgs,
@@ -19,6 +19,7 @@ import {
 } from './class.inputs';
 import {
   ClaimantClassMembership,
+  ClaimantClassMembershipConnection,
   ClassAnomaly,
   ClassAnomalyConnection,
   ClassComposition,
@@ -187,16 +188,18 @@ export class ClassMemberResolver {
 export class ClaimantMembershipsResolver {
   constructor(private readonly repository: ClassesRepository) {}
 
-  @ResolveField(() => [ClaimantClassMembership], {
-    description: "The claimant's class memberships (class, state, subclass, exclusion reason) in the cases you may see, where your own enrolment puts the claimant in the class",
+  @ResolveField(() => ClaimantClassMembershipConnection, {
+    description:
+      "The claimant's class memberships (class, state, subclass, exclusion reason) in the cases you may see, where your own enrolment puts the claimant in the class, by class id, a page at a time",
   })
-  async classMemberships(@Parent() claimant: Claimant, @CurrentActor() actor: Actor, @Context() ctx: GraphqlContext): Promise<ClaimantClassMembership[]> {
-    const loaded = await ctx.loaders
-      .get(`Claimant.classMemberships:${actor.organisationId}`, async (ids) => {
-        const rows = await this.repository.membershipsOfEnrollees(actor, ownEnrolments(actor), ids);
-        return ids.map((id) => ({ id, rows: rows.filter((r) => r.claimantId === id) }));
-      }, (v) => v.id)
-      .load(claimant.id);
-    return loaded?.rows ?? [];
+  async classMemberships(
+    @Parent() claimant: Claimant,
+    @CurrentActor() actor: Actor,
+    @Context() ctx: GraphqlContext,
+    @Args() { first, after }: PageArgs,
+  ): Promise<Connection<ClaimantClassMembership>> {
+    return loadPage(ctx.loaders, `Claimant.classMemberships:${actor.organisationId}`, claimant.id, first, after, (ids) =>
+      this.repository.membershipsOfEnrollees(actor, ownEnrolments(actor), ids, first, after),
+    );
   }
 }

@@ -18,7 +18,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { ConnectionType, PageArgs } from '@app/platform';
+import { ConnectionType, MaxItems, PageArgs } from '@app/platform';
 import { IsUnifiedSocialCreditCode } from './rules/credit-code';
 import { DataCategory } from './rules/data-categories';
 
@@ -79,7 +79,8 @@ export class LeakIncident {
   @Field(() => LeakHandler)
   handler: LeakHandler;
 
-  @Field(() => [ExposedDataCategory])
+  @Field(() => [ExposedDataCategory], { description: 'Each category once' })
+  @MaxItems(Object.keys(DataCategory).length)
   dataCategories: ExposedDataCategory[];
 
   @Field({ description: 'True when any exposed category is sensitive (PIPL art. 28)' })
@@ -227,6 +228,13 @@ export class LeakIncidentsArgs extends PageArgs {
   filter?: LeakIncidentFilter;
 }
 
+/**
+ * The most organisations one incident is shared with at a time (LeakIncident.sharedWith): enough
+ * for every provincial procuratorate and consumer association; beyond that, a published
+ * pre-litigation announcement shows the incident to every organisation with standing.
+ */
+export const MAX_INCIDENT_SHARES = 50;
+
 /** Organisations to share an incident with, or to stop sharing it with. */
 @InputType()
 export class ShareLeakIncidentInput {
@@ -234,9 +242,9 @@ export class ShareLeakIncidentInput {
   @IsUUID()
   incidentId: string;
 
-  @Field(() => [ID], { description: 'Procuratorates, consumer associations or designated organisations (1 to 50, each once)' })
+  @Field(() => [ID], { description: `Procuratorates, consumer associations or designated organisations (1 to ${MAX_INCIDENT_SHARES}, each once)` })
   @ArrayMinSize(1)
-  @ArrayMaxSize(50)
+  @ArrayMaxSize(MAX_INCIDENT_SHARES)
   @ArrayUnique()
   @IsUUID('all', { each: true })
   organisationIds: string[];

@@ -116,6 +116,12 @@ export class LeakIncidentsRepository {
     return rows.map((r) => r.organisation_id);
   }
 
+  /** How many organisations incident `id` is shared with. */
+  async shareCount(manager: EntityManager, id: string): Promise<number> {
+    const [row] = await manager.query(`SELECT count(*)::int AS count FROM leak_incident_share WHERE incident_id = $1`, [id]);
+    return row.count;
+  }
+
   /** Stops sharing incident `id` with `organisationIds`; returns those it was shared with. */
   async unshare(manager: EntityManager, id: string, organisationIds: readonly string[]): Promise<string[]> {
     const rows = await returningRows<{ organisation_id: string }>(

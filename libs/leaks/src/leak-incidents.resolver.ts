@@ -1,6 +1,6 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { type Actor, Allow, type Connection, CurrentActor, IdArgs, type Loaders, Organisation, OrganisationsService, Role } from '@app/platform';
-import { LeakIncident, LeakIncidentConnection, LeakIncidentsArgs, RegisterLeakIncidentInput, ShareLeakIncidentInput } from './leak-incident.model';
+import { type Actor, Allow, type Connection, CurrentActor, IdArgs, type Loaders, MaxItems, Organisation, OrganisationsService, Role } from '@app/platform';
+import { LeakIncident, LeakIncidentConnection, MAX_INCIDENT_SHARES, LeakIncidentsArgs, RegisterLeakIncidentInput, ShareLeakIncidentInput } from './leak-incident.model';
 import { LeakIncidentsRepository } from './leak-incidents.repository';
 import { LeakIncidentsService } from './leak-incidents.service';
 
@@ -56,8 +56,9 @@ export class LeakIncidentsResolver {
 
   @ResolveField(() => [Organisation], {
     nullable: true,
-    description: 'The organisations the incident is shared with (shareLeakIncident), oldest share first: for the registering organisation only, null for everyone else',
+    description: `The organisations the incident is shared with (shareLeakIncident, at most ${MAX_INCIDENT_SHARES}), oldest share first: for the registering organisation only, null for everyone else`,
   })
+  @MaxItems(MAX_INCIDENT_SHARES)
   async sharedWith(@Parent() incident: LeakIncident, @CurrentActor() actor: Actor, @Context('loaders') loaders: Loaders): Promise<Organisation[] | null> {
     if (incident.organisationId !== actor.organisationId) return null;
     const shares = await loaders

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Actor, AuditService, type Connection, InputError, NotFoundError, OrganisationsService, Role, roleOfOrganisationKind } from '@app/platform';
+import { type Actor, AuditService, ConflictError, type Connection, InputError, NotFoundError, OrganisationsService, Role, roleOfOrganisationKind } from '@app/platform';
 import { Clock } from './clock';
 import { involvesSensitiveData } from './rules/data-categories';
-import type { LeakIncident, LeakIncidentsArgs, RegisterLeakIncidentInput, ShareLeakIncidentInput } from './leak-incident.model';
+import { type LeakIncident, type LeakIncidentsArgs, MAX_INCIDENT_SHARES, type RegisterLeakIncidentInput, type ShareLeakIncidentInput } from './leak-incident.model';
 import { LeakIncidentsRepository } from './leak-incidents.repository';
 
 /** The roles of the organisations an incident may be shared with: the plaintiff side, which may enrol and sue. */
@@ -67,13 +67,19 @@ export class LeakIncidentsService {
    * enrolments or matches. Audited (`leak-incident.share`, the organisations newly shared with).
    * NOT_FOUND, as for a missing one, for an incident another organisation registered;
    * BAD_USER_INPUT on `organisationIds.<i>` for an unknown organisation, a court or operator, or
-   * the caller's own. Sharing again with an organisation changes nothing.
+   * the caller's own; CONFLICT (field `organisationIds`, `limit`) when the incident would be
+   * shared with more than MAX_INCIDENT_SHARES organisations. Sharing again with an organisation
+   * changes nothing.
    */
   share(actor: Actor, input: ShareLeakIncidentInput): Promise<LeakIncident> {
     return this.dataSource.transaction(async (manager) => {
       await this.requireOwn(manager, actor, input.incidentId);
       await this.requireShareable(actor, input.organisationIds);
       const added = await this.repository.share(manager, input.incidentId, input.organisationIds, actor.userId);
+      // The incident's row is locked (requireOwn): no concurrent share passes this count.
+      if ((await this.repository.shareCount(manager, input.incidentId)) > MAX_INCIDENT_SHARES) {
+        throw new ConflictError(`An incident is shared with at most ${MAX_INCIDENT_SHARES} organisations`, { field: 'organisationIds', limit: MAX_INCIDENT_SHARES });
+      }
       return this.recorded(manager, actor, 'leak-incident.share', input.incidentId, added);
     });
   }

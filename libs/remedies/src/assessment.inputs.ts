@@ -5,6 +5,7 @@ import { PageArgs } from '@app/platform';
 import { DataCategory } from '@app/leaks';
 import { HarmType } from '@app/claimants';
 import { AssessmentMethod } from './rules/compensation';
+import { MAX_FACTOR_TIERS } from './rules/damage-model';
 import { FEN_PATTERN } from './remedy.inputs';
 
 @InputType()
@@ -66,7 +67,7 @@ export class DefineDamageModelInput {
   @Field(() => [FactorTierInput], { description: 'Ascending, the first at 0 people' })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(20)
+  @ArrayMaxSize(MAX_FACTOR_TIERS)
   @ValidateNested({ each: true })
   @Type(() => FactorTierInput)
   spreadTiers: FactorTierInput[];
@@ -74,7 +75,7 @@ export class DefineDamageModelInput {
   @Field(() => [FactorTierInput], { description: 'Ascending, the first at 0 days' })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(20)
+  @ArrayMaxSize(MAX_FACTOR_TIERS)
   @ValidateNested({ each: true })
   @Type(() => FactorTierInput)
   durationTiers: FactorTierInput[];

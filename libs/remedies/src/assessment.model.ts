@@ -1,9 +1,10 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { ConnectionType } from '@app/platform';
+import { ConnectionType, MaxItems } from '@app/platform';
 import { DataCategory } from '@app/leaks';
 import { HarmType } from '@app/claimants';
 import { Subclass } from '@app/classes';
 import { AssessmentMethod, DamagesRecipient } from './rules/compensation';
+import { MAX_FACTOR_TIERS } from './rules/damage-model';
 
 registerEnumType(AssessmentMethod, { name: 'AssessmentMethod' });
 registerEnumType(DamagesRecipient, { name: 'DamagesRecipient' });
@@ -47,16 +48,20 @@ export class DamageModel {
   @Field(() => Int)
   version: number;
 
-  @Field(() => [CategoryAmount], { description: 'Fen per exposed data category (its sensitivity)' })
+  @Field(() => [CategoryAmount], { description: 'Fen per exposed data category (its sensitivity), each category once' })
+  @MaxItems(Object.keys(DataCategory).length)
   categoryFen: CategoryAmount[];
 
-  @Field(() => [HarmAmount], { description: 'Fen per harm that followed' })
+  @Field(() => [HarmAmount], { description: 'Fen per harm that followed, each harm once' })
+  @MaxItems(Object.keys(HarmType).length)
   harmFen: HarmAmount[];
 
-  @Field(() => [FactorTierModel], { description: 'Multiplier by the people the leak reached' })
+  @Field(() => [FactorTierModel], { description: `Multiplier by the people the leak reached (at most ${MAX_FACTOR_TIERS} tiers)` })
+  @MaxItems(MAX_FACTOR_TIERS)
   spreadTiers: FactorTierModel[];
 
-  @Field(() => [FactorTierModel], { description: 'Multiplier by the days the data was exposed' })
+  @Field(() => [FactorTierModel], { description: `Multiplier by the days the data was exposed (at most ${MAX_FACTOR_TIERS} tiers)` })
+  @MaxItems(MAX_FACTOR_TIERS)
   durationTiers: FactorTierModel[];
 
   @Field()
@@ -142,6 +147,7 @@ export class Assessment {
   totalFen: string | null;
 
   @Field(() => [SubclassTotal], { description: 'Totals by subclass (empty until completed)' })
+  @MaxItems(Object.keys(Subclass).length)
   bySubclass: SubclassTotal[];
 
   @Field()
@@ -179,6 +185,7 @@ export class AmountExplanation {
   division: DivisionExplanation | null;
 
   @Field(() => [CategoryAmount], { description: "The member's exposed categories and each one's fen" })
+  @MaxItems(Object.keys(DataCategory).length)
   categories: CategoryAmount[];
 
   @Field()
@@ -196,7 +203,8 @@ export class AmountExplanation {
   @Field(() => Int)
   durationBasisPoints: number;
 
-  @Field(() => [HarmAmount], { description: "The member's harms and each one's fen" })
+  @Field(() => [HarmAmount], { description: "The member's harms (each type once) and each one's fen" })
+  @MaxItems(Object.keys(HarmType).length)
   harms: HarmAmount[];
 
   @Field()

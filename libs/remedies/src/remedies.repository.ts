@@ -221,6 +221,12 @@ export class RemediesRepository {
     await manager.query(`UPDATE remedy_measure SET verified_on = $2, verification = $3 WHERE id = $1`, [measureId, verifiedOn, verification]);
   }
 
+  /** How many items of compliance evidence remedy `remedyId` holds. */
+  async evidenceCount(manager: EntityManager, remedyId: string): Promise<number> {
+    const [row] = await manager.query(`SELECT count(*)::int AS count FROM remedy_evidence WHERE remedy_id = $1`, [remedyId]);
+    return row.count;
+  }
+
   async insertEvidence(
     manager: EntityManager,
     row: { remedyId: string; measureId: string | null; evidenceItemId: string | null; description: string; recordedOn: string; organisationId: string; recordedBy: string },

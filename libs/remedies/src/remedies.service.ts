@@ -4,14 +4,15 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { type Actor, AuditService, ConflictError, type Connection, ForbiddenError, InputError, mapConnection, NotFoundError } from '@app/platform';
 import { CasesService, Clock, LIABILITY_SOURCES } from '@app/cases';
 import { EvidenceService } from '@app/proof';
-import type {
-  RecordComplianceEvidenceInput,
-  RecordCourtPublicationInput,
-  RecordRemedyPaymentInput,
-  RemediesArgs,
-  SeekRemedyInput,
-  TransitionRemedyInput,
-  VerifyMeasureInput,
+import {
+  REMEDY_LIMITS,
+  type RecordComplianceEvidenceInput,
+  type RecordCourtPublicationInput,
+  type RecordRemedyPaymentInput,
+  type RemediesArgs,
+  type SeekRemedyInput,
+  type TransitionRemedyInput,
+  type VerifyMeasureInput,
 } from './remedy.inputs';
 import { RemedyKindError } from './remedy.errors';
 import type { LiabilitySchedule, RemedyDefendant, RemedyModel } from './remedy.model';
@@ -155,7 +156,7 @@ export class RemediesService {
    * Evidence of compliance (proof of publication, of deletion): a description and, optionally, an
    * item of the evidence log, which must be of the remedy's case and visible to `actor`
    * (`visibleEvidence`); NOT_FOUND for an item of another case or one the caller cannot see, as
-   * for a missing one.
+   * for a missing one; CONFLICT (`limit`) once the remedy holds REMEDY_LIMITS.evidence items.
    */
   async recordEvidence(actor: Actor, input: RecordComplianceEvidenceInput): Promise<RemedyModel> {
     await this.dataSource.transaction(async (manager) => {
@@ -168,6 +169,9 @@ export class RemediesService {
       if (input.evidenceItemId) {
         const item = await this.evidenceItems.get(actor, input.evidenceItemId);
         if (item.caseId !== remedy.case_id) throw new NotFoundError('EvidenceItem', input.evidenceItemId);
+      }
+      if ((await this.repository.evidenceCount(manager, remedy.id)) >= REMEDY_LIMITS.evidence) {
+        throw new ConflictError(`A remedy holds at most ${REMEDY_LIMITS.evidence} items of compliance evidence`, { field: 'remedyId', limit: REMEDY_LIMITS.evidence });
       }
       await this.repository.insertEvidence(manager, {
         remedyId: remedy.id,

@@ -22,6 +22,13 @@ import { LiabilityExtent } from './rules/liability';
 import { RemedyKind, RemedyStatus } from './rules/lifecycle';
 import { RemedyMedium } from './rules/proportionality';
 
+/**
+ * How many of each a remedy holds: the defendants and measures given when it is sought, and the
+ * compliance evidence recorded on it (recordComplianceEvidence refuses more), so that its lists
+ * have a size the query cost model can count on.
+ */
+export const REMEDY_LIMITS = Object.freeze({ defendants: 50, measures: 50, evidence: 100 });
+
 /** An amount in integer fen, as a decimal string (bigint). */
 export const FEN_PATTERN = /^(0|[1-9][0-9]{0,15})$/;
 const FEN_MESSAGE = 'must be a whole number of fen (digits only, at most 16)';
@@ -81,7 +88,7 @@ export class SeekRemedyInput {
   @Field(() => [RemedyDefendantInput])
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(50)
+  @ArrayMaxSize(REMEDY_LIMITS.defendants)
   @ValidateNested({ each: true })
   @Type(() => RemedyDefendantInput)
   defendants: RemedyDefendantInput[];
@@ -98,7 +105,7 @@ export class SeekRemedyInput {
   @Field(() => [RemedyMeasureInput], { nullable: true, description: 'CESSATION and ELIMINATING_IMPACT: the measures' })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(50)
+  @ArrayMaxSize(REMEDY_LIMITS.measures)
   @ValidateNested({ each: true })
   @Type(() => RemedyMeasureInput)
   measures?: RemedyMeasureInput[];

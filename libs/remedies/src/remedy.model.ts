@@ -1,10 +1,11 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { ConnectionType } from '@app/platform';
+import { ConnectionType, MaxItems } from '@app/platform';
 import { LiabilityBasis } from '@app/cases';
 import { EvidenceItem } from '@app/proof';
 import { LiabilityExtent } from './rules/liability';
 import { RemedyKind, RemedyStatus } from './rules/lifecycle';
-import { ProportionalityRule, RemedyMedium } from './rules/proportionality';
+import { PROPORTIONALITY_RULES, ProportionalityRule, RemedyMedium } from './rules/proportionality';
+import { REMEDY_LIMITS } from './remedy.inputs';
 
 registerEnumType(RemedyKind, { name: 'RemedyKind' });
 registerEnumType(RemedyStatus, { name: 'RemedyStatus' });
@@ -158,16 +159,20 @@ export class RemedyModel {
   @Field(() => CourtPublication, { nullable: true })
   courtPublication: CourtPublication | null;
 
-  @Field(() => [RemedyDefendant])
+  @Field(() => [RemedyDefendant], { description: `At most ${REMEDY_LIMITS.defendants}` })
+  @MaxItems(REMEDY_LIMITS.defendants)
   defendants: RemedyDefendant[];
 
-  @Field(() => [RemedyMeasure])
+  @Field(() => [RemedyMeasure], { description: `At most ${REMEDY_LIMITS.measures}` })
+  @MaxItems(REMEDY_LIMITS.measures)
   measures: RemedyMeasure[];
 
-  @Field(() => [ComplianceEvidence])
+  @Field(() => [ComplianceEvidence], { description: `At most ${REMEDY_LIMITS.evidence}` })
+  @MaxItems(REMEDY_LIMITS.evidence)
   evidence: ComplianceEvidence[];
 
-  @Field(() => [ProportionalityWarningModel])
+  @Field(() => [ProportionalityWarningModel], { description: 'Each rule at most once' })
+  @MaxItems(PROPORTIONALITY_RULES.length)
   proportionalityWarnings: ProportionalityWarningModel[];
 }
 
@@ -204,6 +209,7 @@ export class LiabilitySchedule {
   @Field()
   outstandingFen: string;
 
-  @Field(() => [LiabilityScheduleLine])
+  @Field(() => [LiabilityScheduleLine], { description: "One per defendant of the remedy" })
+  @MaxItems(REMEDY_LIMITS.defendants)
   lines: LiabilityScheduleLine[];
 }

@@ -36,10 +36,13 @@ export function calendarCommand(): Command {
         const service = app.get(DeadlinesService);
         for (const year of years) {
           const stored = await service.loadCalendarYear(null, year);
-          process.stdout.write(`Loaded ${stored.year}: ${stored.notice}; ${stored.recomputed.length} deadline(s) moved or flagged\n`);
+          process.stdout.write(`Loaded ${stored.year}: ${stored.notice}; ${stored.recomputedCount} deadline(s) moved or flagged\n`);
           for (const d of stored.recomputed) {
             const flag = d.contradiction ? `; ${d.contradiction}` : '';
             process.stdout.write(`  case ${d.caseId} ${d.rule}: ${d.previousDue} -> ${d.due}${d.provisional ? ' (provisional)' : ''}${flag}\n`);
+          }
+          if (stored.recomputedCount > stored.recomputed.length) {
+            process.stdout.write(`  … and ${stored.recomputedCount - stored.recomputed.length} more, each in the audit log (case.deadline-recomputed)\n`);
           }
         }
       });

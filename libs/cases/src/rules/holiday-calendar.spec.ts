@@ -134,8 +134,11 @@ describe('HolidayCalendar', () => {
       expect(() => validateCalendarYear(year2026({ holidays: [] }))).toThrow('Holiday calendar 2026: holidays:');
       expect(() => validateCalendarYear(year2026({ workdays: undefined }))).toThrow('Holiday calendar 2026: workdays:');
       expect(() => validateCalendarYear(year2026({ year: '2026' }))).toThrow(
-        'Holiday calendar (year unreadable): year "2026": must be a four-digit integer',
+        'Holiday calendar (year unreadable): year "2026": must be a year from 1999 to 2099',
       );
+      // The week-long holidays (and their moved rest days) began with the 1999 revision.
+      expect(() => validateCalendarYear(year2026({ year: 1998 }))).toThrow('Holiday calendar (year unreadable): year 1998: must be a year from 1999 to 2099');
+      expect(() => validateCalendarYear(year2026({ year: 2100 }))).toThrow('year 2100: must be a year from 1999 to 2099');
       expect(() => validateCalendarYear([2026])).toThrow(/Holiday calendar \(year unreadable\): entry/);
     });
 

@@ -11,6 +11,13 @@ import {
 import officialData from './cn-public-holidays.json';
 
 /**
+ * The years a holiday arrangement may be loaded for (so holidayCalendarYears has at most 101):
+ * rest days moved to make week-long holidays date from the 1999 revision of the 全国年节及纪念日放假办法
+ * (State Council Decree No. 270), and each year's arrangement since is a General Office notice.
+ */
+export const CALENDAR_YEARS = Object.freeze({ first: 1999, last: 2099 });
+
+/**
  * One year's official holiday arrangement, as the State Council General Office notice
  * (国务院办公厅关于…部分节假日安排的通知) publishes it between late October and early December of
  * the year before. Shape of one entry of `years` in cn-public-holidays.json.
@@ -79,7 +86,7 @@ function show(value: unknown): string {
 /**
  * Checks one year's arrangement (typically an ADMIN's upload) and returns it typed and frozen,
  * or throws HolidayCalendarError naming the year and the entry. Rules:
- * - `year` is a four-digit integer; `notice` a non-empty string naming the source;
+ * - `year` is an integer within CALENDAR_YEARS; `notice` a non-empty string naming the source;
  * - `holidays` is a non-empty list of [first, last] pairs of real 'YYYY-MM-DD' dates, last >= first,
  *   no two periods sharing a day;
  * - `workdays` are real dates, each a Saturday or Sunday (an adjusted working day replaces a
@@ -93,8 +100,8 @@ export function validateCalendarYear(data: unknown): CalendarYearData {
     throw new HolidayCalendarError(null, 'entry', 'must be an object with year, notice, holidays and workdays');
   }
   const year = data.year;
-  if (typeof year !== 'number' || !Number.isInteger(year) || year < 1000 || year > 9999) {
-    throw new HolidayCalendarError(null, `year ${show(year)}`, 'must be a four-digit integer');
+  if (typeof year !== 'number' || !Number.isInteger(year) || year < CALENDAR_YEARS.first || year > CALENDAR_YEARS.last) {
+    throw new HolidayCalendarError(null, `year ${show(year)}`, `must be a year from ${CALENDAR_YEARS.first} to ${CALENDAR_YEARS.last}`);
   }
   const fail: (entry: string, reason: string) => never = (entry, reason) => {
     throw new HolidayCalendarError(year, entry, reason);

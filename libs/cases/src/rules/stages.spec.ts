@@ -1,5 +1,6 @@
 import { CaseStage, CaseType, PRE_FILING_STAGES } from './case-types';
-import { DeadlineRule } from './deadline-rules';
+import { MAX_CASE_DEADLINES, MAX_CASE_PARTIES, MAX_CASE_TRANSITIONS } from './case-limits';
+import { DeadlineRule, SERVED_ON_EACH_PARTY } from './deadline-rules';
 import {
   checkGate,
   FilingGateError,
@@ -47,6 +48,22 @@ describe('stage machines', () => {
         }
       }
     }
+  });
+
+  it('has no cycle, and opens a period counted from service on each party at most once on any path (the bounds of Case.transitions and Case.deadlines)', () => {
+    // Walks every path from CLUE; a stage reached again on the same path would be a cycle.
+    const walk = (type: CaseType, from: CaseStage, seen: CaseStage[], perParty: number): void => {
+      expect(perParty).toBeLessThanOrEqual(1);
+      for (const t of transitionsFrom(type, from)) {
+        expect(seen).not.toContain(t.to);
+        walk(type, t.to, [...seen, t.to], perParty + (t.opens && SERVED_ON_EACH_PARTY.includes(t.opens) ? 1 : 0));
+      }
+    };
+    for (const type of Object.values(CaseType)) walk(type, CaseStage.CLUE, [CaseStage.CLUE], 0);
+    // 11 stages: at most 10 transitions, and 10 + 67 parties deadlines.
+    expect(MAX_CASE_TRANSITIONS).toBe(10);
+    expect(MAX_CASE_PARTIES).toBe(10 + 1 + 50 + 1 + 5);
+    expect(MAX_CASE_DEADLINES).toBe(77);
   });
 
   it('makes CLOSED final in every machine', () => {

@@ -1,5 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { IsIn, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
+import { MaxItems } from '@app/platform';
+import { MAX_CASE_PARTIES } from '@app/cases';
 import { Bearer, BurdenRule } from '../rules/burden-rules';
 import { ObligationStatus } from '../rules/obligation-status';
 
@@ -90,6 +92,8 @@ export class BurdenOfProof {
   evidencePeriodEnds: string | null;
 
   @Field(() => [Obligation], { description: 'One per element and bearer, in rule-table order' })
+  // One per rule and party (obligation_key), or case-wide (no party).
+  @MaxItems(Object.keys(BurdenRule).length * (MAX_CASE_PARTIES + 1))
   elements: Obligation[];
 }
 

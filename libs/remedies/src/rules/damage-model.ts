@@ -31,11 +31,14 @@ export interface DamageFactors {
 
 /** Largest amount per category or harm: 100,000 yuan. With the multiplier bound, the products stay within bigint. */
 export const MAX_FACTOR_FEN = 10_000_000;
+/** The most tiers of a spread or duration factor (DamageModel.spreadTiers, durationTiers). */
+export const MAX_FACTOR_TIERS = 20;
 /** Largest multiplier: × 10. */
 export const MAX_MULTIPLIER_BP = 100_000;
 
 function checkTiers(tiers: readonly FactorTier[], field: string): void {
   if (tiers.length === 0 || tiers[0].atLeast !== 0) throw new InputError(field, 'must start with a tier at 0');
+  if (tiers.length > MAX_FACTOR_TIERS) throw new InputError(field, `has at most ${MAX_FACTOR_TIERS} tiers`);
   tiers.forEach((t, i) => {
     if (!Number.isSafeInteger(t.atLeast) || t.atLeast < 0) throw new InputError(`${field}[${i}].atLeast`, 'must be a non-negative integer');
     if (i > 0 && t.atLeast <= tiers[i - 1].atLeast) throw new InputError(`${field}[${i}].atLeast`, 'must be greater than the tier before');
