@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { APP_CONFIG, type AppConfig } from '@app/platform';
 import {
-  fileSha256,
+  fileDigest,
   LedgerExportService,
   LedgerIntegrityError,
   LedgerSchedule,
@@ -102,7 +102,7 @@ async function offlineCheck(l: Ledger): Promise<{ ok: boolean; failure: { index:
     return { ok: false, failure: { index: (error.facts.index as number | null) ?? null, reason: error.message }, refused: true };
   }
   const verified = await verifyExport(JSON.parse(JSON.stringify(exported)), {
-    fileHash: (file) => fileSha256(join(l.config.ledger.evidenceDir, file.name)),
+    fileHash: (file) => fileDigest(join(l.config.ledger.evidenceDir, file.name)),
     heldHead: l.heldHead,
   });
   return { ...verified, refused: false };

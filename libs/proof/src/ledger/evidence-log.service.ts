@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig, InputError } from '@app/platform';
 import { LedgerIntegrityError } from './ledger-integrity.error';
-import { encodeLeaf, type LeafValue, type LedgerEntryKind } from './ledger-leaf';
+import { decodeLeaf, encodeLeaf, type LeafValue, type LedgerEntryKind, type LedgerLeaf, type LedgerRecord, type LoggedFile, loggedFile, recordFailure } from './ledger-leaf';
 import { LedgerRepository } from './ledger.repository';
 import { combineRange, consistencyRanges, inclusionRanges, type LeafRange, leafHash, type NodeId, nodeHash, perfectNodes } from './merkle';
 import { noteSigner, type NoteSigner, signHead, type TreeHead, verifierKey } from './signed-note';
@@ -80,6 +80,22 @@ export class EvidenceLogService {
     await this.repository.insertEntry(manager, index, kind, caseId, leaf, hash);
     await this.repository.insertNodes(manager, made);
     return { index, leafHash: hash, treeSize: index + 1 };
+  }
+
+  /**
+   * The entry at `index` checked against what the database records of its item or document
+   * (ledger-leaf.ts `recordFailure`): its leaf and the file it vouches for, or the reason they
+   * disagree (the entry gone, a field edited; field names only). A download serves the file
+   * named here, never the row's.
+   */
+  async loggedRecord(index: number, record: LedgerRecord): Promise<{ leaf: LedgerLeaf; file: LoggedFile } | string> {
+    const entry = await this.repository.entry(index);
+    const leaf = entry ? decodeLeaf(entry.leaf) : `the log has no entry ${index}`;
+    if (typeof leaf === 'string') return leaf;
+    const failure = recordFailure(index, leaf, record);
+    if (failure) return failure;
+    const file = loggedFile(leaf);
+    return typeof file === 'string' ? `entry ${index}: ${file}` : { leaf, file };
   }
 
   /** The current tree head (size and RFC 9162 root). */

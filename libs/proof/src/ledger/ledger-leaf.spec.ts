@@ -5,12 +5,12 @@ const leaf = (kind: LedgerEntryKind, payload: Record<string, string>) => ({ v: 1
 
 describe('loggedFile: the file an entry vouches for', () => {
   it('finds an evidence file by its SHA-256 in the evidence store', () => {
-    expect(loggedFile(leaf(LedgerEntryKind.EVIDENCE, { sha256: HASH }))).toEqual({ store: 'evidence', name: HASH, sha256: HASH });
+    expect(loggedFile(leaf(LedgerEntryKind.EVIDENCE, { sha256: HASH }))).toEqual({ store: 'evidence', name: HASH, sha256: HASH, sizeBytes: null });
   });
 
   it('finds a document by its path in the documents store', () => {
     const file = '3f2c0c1e-0000-4000-8000-000000000001/9d1e0c1e-0000-4000-8000-000000000002.pdf';
-    expect(loggedFile(leaf(LedgerEntryKind.DOCUMENT, { sha256: HASH, file }))).toEqual({ store: 'documents', name: file, sha256: HASH });
+    expect(loggedFile(leaf(LedgerEntryKind.DOCUMENT, { sha256: HASH, file }))).toEqual({ store: 'documents', name: file, sha256: HASH, sizeBytes: null });
   });
 
   it('refuses a hash that is not 64 lower-case hex digits', () => {
