@@ -6,7 +6,7 @@ import { LedgerIntegrityError } from './ledger-integrity.error';
 import { decodeLeaf, encodeLeaf, type LeafValue, type LedgerEntryKind, type LedgerLeaf, type LedgerRecord, type LoggedFile, loggedFile, recordFailure } from './ledger-leaf';
 import { LedgerRepository } from './ledger.repository';
 import { combineRange, consistencyRanges, inclusionRanges, type LeafRange, leafHash, type NodeId, nodeHash, perfectNodes } from './merkle';
-import { noteSigner, type NoteSigner, signHead, type TreeHead, verifierKey } from './signed-note';
+import { noteSigner, type NoteSigner, openSignedHeadWithAny, parseVerifierKey, signHead, type TreeHead, verifierKey } from './signed-note';
 
 /** What `append` returns: the entry's 0-based index, its RFC 9162 leaf hash and the new tree size. */
 export interface AppendedEntry {
@@ -36,6 +36,8 @@ export function ledgerOrigins(name: string): { evidence: string; audit: string }
 @Injectable()
 export class EvidenceLogService {
   readonly signer: NoteSigner;
+  /** The keys whose signed heads verify: the signer's, then LEDGER_TRUSTED_KEYS (earlier keys, kept over a rotation). */
+  readonly trustedKeys: { name: string; publicKey: Buffer }[];
   readonly origins: { evidence: string; audit: string };
 
   constructor(
@@ -44,7 +46,22 @@ export class EvidenceLogService {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.signer = noteSigner(config.ledger.signingSeed, config.ledger.name);
+    this.trustedKeys = [
+      this.signer,
+      ...config.ledger.trustedKeys.map((key, i) => {
+        try {
+          return parseVerifierKey(key);
+        } catch (error) {
+          throw new RangeError(`LEDGER_TRUSTED_KEYS: key ${i + 1}: ${(error as Error).message}`);
+        }
+      }),
+    ];
     this.origins = ledgerOrigins(config.ledger.name);
+  }
+
+  /** A signed head opened with the current key or an earlier trusted one (signed-note.ts openSignedHeadWithAny). */
+  openHead(note: string): TreeHead | string {
+    return openSignedHeadWithAny(note, this.trustedKeys);
   }
 
   /** The signed-note verifier key of the ledger ("<name>+<key id>+<base64 key>"): what a court keeps to check heads. */

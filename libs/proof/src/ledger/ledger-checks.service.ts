@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { APP_CONFIG, type AppConfig, AuditService } from '@app/platform';
+import { APP_CONFIG, type AppConfig, AuditService, InputError } from '@app/platform';
 import { EvidenceLogService } from './evidence-log.service';
 import { fileDigest } from './file-hash';
 import { decodeLeaf, fileFailure, type LedgerRecord, loggedFile, recordFailure } from './ledger-leaf';
@@ -11,7 +11,7 @@ import { LedgerIntegrityError } from './ledger-integrity.error';
 import { type HeldHead, type LedgerFailure, LogVerifier } from './ledger-verifier';
 import { type CheckpointRow, type LedgerLog, LedgerRepository } from './ledger.repository';
 import { verifyConsistency } from './merkle';
-import { openSignedHead, signHead, type TreeHead } from './signed-note';
+import { isSignatureFailure, signHead, type TreeHead } from './signed-note';
 
 /** Leaves read per statement while verifying. */
 const VERIFY_BATCH = 5000;
@@ -153,7 +153,7 @@ export class LedgerChecksService implements OnModuleInit {
     const file = this.checkpointFiles(log).at(-1);
     if (file) notes.push({ note: readFileSync(join(this.config.ledger.checkpointDir, file), 'utf8'), source: `checkpoint file ${file}` });
     for (const { note, source } of notes) {
-      const signed = openSignedHead(note, this.log.signer);
+      const signed = this.log.openHead(note);
       if (typeof signed === 'string') return { index: null, reason: `${source}: ${signed}; a forged head` };
       if (signed.origin !== head.origin) return { index: null, reason: `${source} is a head of ${signed.origin}, not ${head.origin}` };
       const what = log === 'EVIDENCE' ? 'entries' : 'rows';
@@ -208,8 +208,25 @@ export class LedgerChecksService implements OnModuleInit {
   }
 
   /**
+   * A head a caller holds (`verifyLedger(heldEvidenceHead | heldAuditHead)`), opened: it must be
+   * a note of `log` signed by the ledger's key or an earlier trusted one (trailing whitespace
+   * aside). BAD_USER_INPUT on `field` otherwise, and no alert: what a caller hands in says
+   * nothing about the stored logs.
+   */
+  openHeld(log: LedgerLog, note: string, field: string): HeldHead {
+    const head = this.log.openHead(note);
+    if (typeof head === 'string') {
+      throw new InputError(field, isSignatureFailure(head) ? `is not signed by this ledger's key (${head})` : `is not a signed tree head (${head})`);
+    }
+    const origin = log === 'EVIDENCE' ? this.log.origins.evidence : this.log.origins.audit;
+    if (head.origin !== origin) throw new InputError(field, `is a head of ${head.origin}, not of ${origin}`);
+    return { treeSize: head.treeSize, rootHash: head.rootHash, source: 'the held head' };
+  }
+
+  /**
    * Every head of `log` the check compares with: the stored checkpoints, the checkpoint files,
-   * and the held head. The first one not signed by the ledger key is the failure (a forged head).
+   * and the held head (BAD_USER_INPUT when it is not a signed head: `openHeld`). The first stored
+   * one not signed by the ledger key (or an earlier trusted key) is the failure (a forged head).
    */
   private async heads(log: LedgerLog, held: string | null | undefined): Promise<HeldHead[] | LedgerFailure> {
     const origin = log === 'EVIDENCE' ? this.log.origins.evidence : this.log.origins.audit;
@@ -220,10 +237,9 @@ export class LedgerChecksService implements OnModuleInit {
     for (const file of this.checkpointFiles(log)) {
       notes.push({ note: readFileSync(join(this.config.ledger.checkpointDir, file), 'utf8'), source: `checkpoint file ${file}` });
     }
-    if (held) notes.push({ note: held, source: 'the held head' });
-    const heads: HeldHead[] = [];
+    const heads: HeldHead[] = held ? [this.openHeld(log, held, log === 'EVIDENCE' ? 'heldEvidenceHead' : 'heldAuditHead')] : [];
     for (const { note, source } of notes) {
-      const head = openSignedHead(note, this.log.signer);
+      const head = this.log.openHead(note);
       if (typeof head === 'string') return { index: null, reason: `${source}: ${head}; a forged head` };
       if (head.origin !== origin) return { index: null, reason: `${source} is a head of ${head.origin}, not ${origin}` };
       heads.push({ treeSize: head.treeSize, rootHash: head.rootHash, source });

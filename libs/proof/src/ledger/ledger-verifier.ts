@@ -1,6 +1,6 @@
 import { decodeLeaf, type FileDigest, fileFailure, type LedgerEntryKind, type LedgerRecord, type LoggedFile, loggedFile, recordFailure } from './ledger-leaf';
 import { leafHash, TreeFrontier, verifyConsistency, verifyInclusion } from './merkle';
-import { openSignedHead, parseVerifierKey, type TreeHead } from './signed-note';
+import { isSignatureFailure, openSignedHead, parseVerifierKey, type TreeHead } from './signed-note';
 
 /**
  * The ledger's verifier, pure: no database, no server, no file system. The API's scheduled and
@@ -242,7 +242,9 @@ export async function verifyExport(exp: LedgerExport, options: VerifyExportOptio
 /** A held head against the export's head: same key, not beyond it, and consistent with it. */
 function checkHeld(note: string, key: { name: string; publicKey: Buffer }, head: TreeHead, exp: LedgerExport): LedgerFailure | null {
   const held = openSignedHead(note, key);
-  if (typeof held === 'string') return { index: null, reason: `the held head: ${held} (not signed by the export's key)` };
+  if (typeof held === 'string') {
+    return { index: null, reason: isSignatureFailure(held) ? `the held head: ${held} (not signed by the export's key)` : `the held head is not a signed tree head: ${held}` };
+  }
   if (held.origin !== head.origin) return { index: null, reason: `the held head is of log ${held.origin}, the export of ${head.origin}` };
   if (held.treeSize > head.treeSize) {
     return { index: head.treeSize, reason: `the held head has ${held.treeSize} entries, the export's head ${head.treeSize}: entries were deleted` };
