@@ -25,7 +25,7 @@ export const LISTED_FAILURES = 100;
 export interface LogCheck {
   /** Entries (audit: rows) of the log itself verified: all of them unless `logIntact` is false. */
   checked: number;
-  /** The first failure listed, null when none. */
+  /** The failure of the log itself when there is one, else the first failing entry; null when none. */
   failure: LedgerFailure | null;
   /**
    * Every failing entry, in index order, at most LISTED_FAILURES: findings about single entries
@@ -38,8 +38,8 @@ export interface LogCheck {
   logIntact: boolean;
 }
 
-function logCheck(checked: number, failures: LedgerFailure[], failureCount: number, logIntact: boolean): LogCheck {
-  return { checked, failure: failures[0] ?? null, failures, failureCount, logIntact };
+function logCheck(checked: number, failures: LedgerFailure[], failureCount: number, logIntact: boolean, logFailure?: LedgerFailure): LogCheck {
+  return { checked, failure: logFailure ?? failures[0] ?? null, failures, failureCount, logIntact };
 }
 
 /** Per-entry findings of a verification: the first LISTED_FAILURES, the count, and the first of each case with its count. */
@@ -237,13 +237,15 @@ export class LedgerChecksService implements OnModuleInit {
     for (const file of this.checkpointFiles(log)) {
       notes.push({ note: readFileSync(join(this.config.ledger.checkpointDir, file), 'utf8'), source: `checkpoint file ${file}` });
     }
-    const heads: HeldHead[] = held ? [this.openHeld(log, held, log === 'EVIDENCE' ? 'heldEvidenceHead' : 'heldAuditHead')] : [];
+    const heldHead = held ? this.openHeld(log, held, log === 'EVIDENCE' ? 'heldEvidenceHead' : 'heldAuditHead') : null;
+    const heads: HeldHead[] = [];
     for (const { note, source } of notes) {
       const head = this.log.openHead(note);
       if (typeof head === 'string') return { index: null, reason: `${source}: ${head}; a forged head` };
       if (head.origin !== origin) return { index: null, reason: `${source} is a head of ${head.origin}, not ${origin}` };
       heads.push({ treeSize: head.treeSize, rootHash: head.rootHash, source });
     }
+    if (heldHead) heads.push(heldHead);
     return heads;
   }
 
@@ -252,7 +254,8 @@ export class LedgerChecksService implements OnModuleInit {
    * checked. A file or database row that no longer matches its entry is a finding about that
    * entry, and verification goes on past it; a failure of the log itself (a leaf, a subtree, a
    * signed head) stops it. Logs at error level and records an alert per affected case (the
-   * first failing entry of the case, and how many more), and one for a failure of a log itself.
+   * first failing entry of the case, and how many more); a failure of a log itself is its one
+   * alert (every entry is in doubt then; the entries' findings are still listed).
    */
   async verify(held: HeldHeads = {}, progress?: (done: number, total: number) => Promise<void>): Promise<LedgerVerification> {
     const { check: evidence, filesChecked, alerts } = await this.verifyEvidence(held.evidence, progress);
@@ -302,12 +305,10 @@ export class LedgerChecksService implements OnModuleInit {
         findings.add(o.case_id, { index: Number(o.idx), reason: `${what} names entry ${o.idx}, which the log (${verifier.checked} entries) does not hold` });
       }
     }
-    const alerts = findings.perCase();
-    if (logFailure) {
-      findings.add(logFailure.caseId, logFailure.failure);
-      alerts.push(logFailure);
-    }
-    return { check: logCheck(verifier.checked, findings.listed, findings.count, !logFailure), filesChecked, alerts };
+    if (!logFailure) return { check: logCheck(verifier.checked, findings.listed, findings.count, true), filesChecked, alerts: findings.perCase() };
+    // A log that fails itself is the one alert: its entries' findings are listed, but every entry is in doubt.
+    findings.add(logFailure.caseId, logFailure.failure);
+    return { check: logCheck(verifier.checked, findings.listed, findings.count, false, logFailure.failure), filesChecked, alerts: [logFailure] };
   }
 
   /**

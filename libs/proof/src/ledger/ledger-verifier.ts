@@ -222,11 +222,11 @@ export async function verifyExport(exp: LedgerExport, options: VerifyExportOptio
     const decoded = decodeLeaf(leaf);
     if (typeof decoded === 'string') return result({ index, reason: `entry ${index}: ${decoded}` });
     if (decoded.caseId !== exp.caseId) return result({ index, reason: `entry ${index} is not about case ${exp.caseId}` });
-    const recorded = recordFailure(index, decoded, entry.record);
-    if (recorded) return result({ index, reason: recorded });
     if (!Array.isArray(entry.inclusionProof) || entry.inclusionProof.some((p) => !HEX32.test(p))) return result({ index, reason: `entry ${index}'s proof is malformed` });
     const failed = verifyInclusion(index, head.treeSize, hash, entry.inclusionProof.map((p) => Buffer.from(p, 'hex')), head.rootHash);
     if (failed) return result({ index, reason: `entry ${index} is not in the signed tree: ${failed}` });
+    const recorded = recordFailure(index, decoded, entry.record);
+    if (recorded) return result({ index, reason: recorded });
     if (options.fileHash) {
       const file = loggedFile(decoded);
       if (typeof file === 'string') return result({ index, reason: `entry ${index}: ${file}` });
