@@ -290,6 +290,10 @@ describe('evidence items and the evidence log', () => {
       .evidenceInclusionProof;
     const byHand = await run(process.execPath, [CLI, 'ledger', 'check-inclusion', '--leaf-hash', p.leafHash, '--index', '2', '--tree-size', '3', '--root', p.rootHash, '--proof', p.proof.join(',')], { env: offlineEnv });
     expect(byHand.stdout).toBe('OK: leaf 2 is in the tree of 3\n');
+    // An empty proof item (",a,b") is refused, not skipped.
+    const gap = await run(process.execPath, [CLI, 'ledger', 'check-inclusion', '--leaf-hash', p.leafHash, '--index', '2', '--tree-size', '3', '--root', p.rootHash, '--proof', `,${p.proof.join(',')}`], { env: offlineEnv }).catch((e) => e);
+    expect(gap.code).not.toBe(0);
+    expect(gap.stderr).toContain('--proof: each hash is 64 hex digits');
     const wrong = await run(process.execPath, [CLI, 'ledger', 'check-inclusion', '--leaf-hash', p.leafHash, '--index', '1', '--tree-size', '3', '--root', p.rootHash, '--proof', p.proof.join(',')], { env: offlineEnv }).catch((e) => e);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('inclusion proof FAILED');

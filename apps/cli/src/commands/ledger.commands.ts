@@ -7,9 +7,9 @@ import { type LedgerExport, verifyExport } from '@app/proof/ledger/ledger-verifi
 import { verifyConsistency, verifyInclusion } from '@app/proof/ledger/merkle';
 import { CliError } from '../cli-error';
 
-/** A list of 32-byte hashes given as comma-separated hex ("" for none). */
+/** A list of 32-byte hashes given as comma-separated hex ("" for none; an empty item, as in ",a" or "a,,b", is refused). */
 function hashes(value: string, option: string): Buffer[] {
-  const parts = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = value.trim() === '' ? [] : value.split(',').map((s) => s.trim());
   for (const p of parts) if (!/^[0-9a-fA-F]{64}$/.test(p)) throw new CliError(`${option}: each hash is 64 hex digits`);
   return parts.map((p) => Buffer.from(p, 'hex'));
 }
