@@ -554,7 +554,7 @@ describe('documents: filing documents as PDF and XLSX, in Chinese and English', 
 
       const index = Number(announcement.logIndex);
       const result = await apiCheck();
-      expect(result).toMatchObject({ intact: false, evidence: { failure: { index, reason: `entry ${index}'s file ${name} has changed` } } });
+      expect(result).toMatchObject({ intact: false, evidence: { failure: { index, reason: `entry ${index}'s file ${name} has changed (its bytes hash to ${sha256(bytes)})` } } });
       writeFileSync(join(dir, 'after.json'), JSON.stringify(await api.app.get(LedgerExportService).export(caseP)));
       const refused = await run(process.execPath, [CLI, 'ledger', 'verify', join(dir, 'after.json'), ...files], { env: offlineEnv }).catch((e) => e);
       expect(refused.code).toBe(1);
