@@ -19,9 +19,17 @@ const APPENDS = Number(process.env.BENCH_LEDGER_APPENDS ?? 500);
 /** Inclusion proofs built to count the rows each reads. */
 const PROOFS = 200;
 
-/** A leaf like an evidence item's (a document: the verification has no files to read). */
+/**
+ * The payload of bench entry `i`: a document as libs/documents logs it (a DOCUMENT entry names its
+ * file, ledger-leaf.ts `loggedFile`). No file or row exists: the service's check reports each
+ * entry as a finding (file missing, no row) and goes on; the tree itself must verify.
+ */
+function benchPayload(i: number): { [key: string]: string | number } {
+  return { documentId: `bench-${i}`, sha256: randomBytes(32).toString('hex'), sizeBytes: 1000 + i, file: `bench/${i}.pdf` };
+}
+
 function benchLeaf(i: number): Buffer {
-  return encodeLeaf(LedgerEntryKind.DOCUMENT, null, { documentId: `bench-${i}`, sha256: randomBytes(32).toString('hex'), sizeBytes: 1000 + i });
+  return encodeLeaf(LedgerEntryKind.DOCUMENT, null, benchPayload(i));
 }
 
 /**
@@ -32,10 +40,11 @@ function benchLeaf(i: number): Buffer {
  *   each through EvidenceLogService.append: its time per entry, at the end of a large log, is
  *   read against a one-row INSERT transaction (baseline) in the same run, with the rows it reads.
  * - Verification of every entry (leaf hash, every stored subtree compared, the root against the
- *   signed head): in memory (LogVerifier over the leaves and stored subtrees as read) and through
- *   LedgerChecksService.verify (database reads included), each as entries per second against raw
- *   SHA-256 of the same leaf bytes in the same run. A full check hashes every leaf and about as
- *   many interior nodes: 0.5 is the ceiling; the target is 0.4.
+ *   signed head): in memory (LogVerifier over the leaves and stored subtrees as read: the figure
+ *   the issue's target is about) and through LedgerChecksService.verify (database reads, the
+ *   rows of the entries' items and a file look-up each included), each as entries per second
+ *   against raw SHA-256 of the same leaf bytes in the same run. A full check hashes every leaf
+ *   and about as many interior nodes: 0.5 is the ceiling; the target is 0.4.
  * - Rows read per inclusion proof at the full size, from the proofs the service builds.
  */
 export async function ledgerBench(): Promise<BenchFigure[]> {
@@ -93,7 +102,7 @@ export async function ledgerBench(): Promise<BenchFigure[]> {
     const insertSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     started = process.hrtime.bigint();
     for (let i = 0; i < APPENDS; i++) {
-      const payload = { documentId: `bench-${loaded + i}`, sha256: randomBytes(32).toString('hex'), sizeBytes: 1000 + loaded + i };
+      const payload = benchPayload(loaded + i);
       const entry = await dataSource.transaction((m) => log.append(m, LedgerEntryKind.DOCUMENT, null, payload));
       leaves.push(encodeLeaf(LedgerEntryKind.DOCUMENT, null, payload));
       if (entry.index !== loaded + i) throw new Error(`append gave index ${entry.index}, expected ${loaded + i}`);
@@ -132,7 +141,10 @@ export async function ledgerBench(): Promise<BenchFigure[]> {
     started = process.hrtime.bigint();
     const full = await checks.verify();
     const fullSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (!full.intact || full.evidence.checked !== ENTRIES) throw new Error(`verification failed: ${JSON.stringify(full)}`);
+    // Every entry is a finding (no file, no row, see benchPayload); the tree itself must verify in full.
+    if (!full.evidence.logIntact || full.evidence.checked !== ENTRIES || full.evidence.failureCount !== ENTRIES) {
+      throw new Error(`verification failed: ${JSON.stringify(full.evidence.failure)} after ${full.evidence.checked} entries`);
+    }
 
     // Rows read per inclusion proof at the full size.
     let rows = 0;

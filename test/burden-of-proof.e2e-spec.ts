@@ -164,6 +164,7 @@ describe('burden of proof', () => {
         api.gql(`mutation($i: RuleOnObligationInput!) { ruleOnObligation(input: $i) { status rulingReasons whatFollows } }`, { i: { obligationId: security.id, status, reasons } }, token);
       expect((await rule(tokens.association, 'DISCHARGED', 'x')).errors![0].extensions!.code).toBe('FORBIDDEN');
       expect((await rule(tokens.judge, 'DISCHARGED', '')).errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reasons' });
+      expect((await rule(tokens.judge, 'DISCHARGED', ' \n\t ')).errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reasons' });
       const contested = await rule(tokens.judge, 'CONTESTED', 'The audit report is disputed by the plaintiff.');
       expect(contested.data!.ruleOnObligation).toEqual({
         status: 'CONTESTED',

@@ -8,7 +8,7 @@ import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { DocumentsService } from '@app/documents';
 import { APP_CONFIG, type AppConfig } from '@app/platform';
-import { fileSha256, LedgerExportService, verifyExport, verifyInclusion } from '@app/proof';
+import { fileDigest, LedgerExportService, verifyExport, verifyInclusion } from '@app/proof';
 import { startTestApi, type TestApi } from './support/api';
 import { withClient } from './support/database';
 import { CLASS_TEST_KEY, enrol, ok, organisationId, registerIncident, uploadPhones } from './support/classes';
@@ -503,7 +503,7 @@ describe('documents: filing documents as PDF and XLSX, in Chinese and English', 
       // Every document of case P is in its export, and each file is intact.
       const { rows } = await withClient(api.url, (db) => db.query(`SELECT log_index::int AS i FROM case_document WHERE case_id = $1 ORDER BY log_index`, [caseP]));
       expect(exported.entries.map((e) => e.index)).toEqual(rows.map((r: { i: number }) => r.i));
-      const offline = await verifyExport(JSON.parse(JSON.stringify(exported)), { fileHash: (file) => fileSha256(join(config().documents.dir, file.name)) });
+      const offline = await verifyExport(JSON.parse(JSON.stringify(exported)), { fileHash: (file) => fileDigest(join(config().documents.dir, file.name)) });
       expect(offline).toMatchObject({ ok: true, entriesChecked: rows.length, filesChecked: rows.length });
     });
 
@@ -554,7 +554,7 @@ describe('documents: filing documents as PDF and XLSX, in Chinese and English', 
 
       const index = Number(announcement.logIndex);
       const result = await apiCheck();
-      expect(result).toMatchObject({ intact: false, evidence: { failure: { index, reason: `entry ${index}'s file ${name} has changed` } } });
+      expect(result).toMatchObject({ intact: false, evidence: { failure: { index, reason: `entry ${index}'s file ${name} has changed (its bytes hash to ${sha256(bytes)})` } } });
       writeFileSync(join(dir, 'after.json'), JSON.stringify(await api.app.get(LedgerExportService).export(caseP)));
       const refused = await run(process.execPath, [CLI, 'ledger', 'verify', join(dir, 'after.json'), ...files], { env: offlineEnv }).catch((e) => e);
       expect(refused.code).toBe(1);

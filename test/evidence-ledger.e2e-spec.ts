@@ -7,8 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { APP_CONFIG, type AppConfig } from '@app/platform';
+import request from 'supertest';
+import { loadConfig } from '@app/platform';
 import {
-  fileSha256,
+  EvidenceLogService,
+  fileDigest,
+  LedgerChecksService,
   LedgerExportService,
   LedgerIntegrityError,
   LedgerSchedule,
@@ -23,7 +27,8 @@ import {
   verifyExport,
   verifyInclusion,
 } from '@app/proof';
-import { startTestApi, type TestApi } from './support/api';
+import { createApi } from '../apps/api/src/bootstrap';
+import { startTestApi, type TestApi, testEnv } from './support/api';
 import { DEFENDANT, ok } from './support/classes';
 import { withClient } from './support/database';
 import { waitForJob } from './support/jobs';
@@ -102,11 +107,16 @@ async function offlineCheck(l: Ledger): Promise<{ ok: boolean; failure: { index:
     return { ok: false, failure: { index: (error.facts.index as number | null) ?? null, reason: error.message }, refused: true };
   }
   const verified = await verifyExport(JSON.parse(JSON.stringify(exported)), {
-    fileHash: (file) => fileSha256(join(l.config.ledger.evidenceDir, file.name)),
+    fileHash: (file) => fileDigest(join(l.config.ledger.evidenceDir, file.name)),
     heldHead: l.heldHead,
   });
   return { ...verified, refused: false };
 }
+
+/** Runs SQL as it comes, triggers on: what the application's own database user could do. */
+const asApp = async (l: Ledger, sql: string, params: unknown[] = []) => {
+  await withClient(l.api.url, (c) => c.query(sql, params));
+};
 
 /** Runs SQL as the database owner with triggers off, as whoever tampers with the database would. */
 const tamper = (l: Ledger, sql: string, params: unknown[] = []) =>
@@ -280,6 +290,10 @@ describe('evidence items and the evidence log', () => {
       .evidenceInclusionProof;
     const byHand = await run(process.execPath, [CLI, 'ledger', 'check-inclusion', '--leaf-hash', p.leafHash, '--index', '2', '--tree-size', '3', '--root', p.rootHash, '--proof', p.proof.join(',')], { env: offlineEnv });
     expect(byHand.stdout).toBe('OK: leaf 2 is in the tree of 3\n');
+    // An empty proof item (",a,b") is refused, not skipped.
+    const gap = await run(process.execPath, [CLI, 'ledger', 'check-inclusion', '--leaf-hash', p.leafHash, '--index', '2', '--tree-size', '3', '--root', p.rootHash, '--proof', `,${p.proof.join(',')}`], { env: offlineEnv }).catch((e) => e);
+    expect(gap.code).not.toBe(0);
+    expect(gap.stderr).toContain('--proof: each hash is 64 hex digits');
     const wrong = await run(process.execPath, [CLI, 'ledger', 'check-inclusion', '--leaf-hash', p.leafHash, '--index', '1', '--tree-size', '3', '--root', p.rootHash, '--proof', p.proof.join(',')], { env: offlineEnv }).catch((e) => e);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain('inclusion proof FAILED');
@@ -333,6 +347,16 @@ describe('tampering is detected by the API check and by the offline verifier', (
       { index: 2, api: /entry 2's file .* has changed/, offline: /entry 2's file .* has changed/ },
     ],
     [
+      'an evidence item row pointed at another stored file (one plain UPDATE as the application’s user)',
+      (l) => asApp(l, `UPDATE evidence_item e SET sha256 = o.sha256, size_bytes = o.size_bytes FROM evidence_item o WHERE e.ledger_index = 2 AND o.ledger_index = 1`),
+      { index: 2, api: /^entry 2's database row differs from its leaf in sha256, sizeBytes$/, offline: /^entry 2's database row differs from its leaf in sha256, sizeBytes$/ },
+    ],
+    [
+      'an evidence item row moved to another party',
+      (l) => asApp(l, `UPDATE evidence_item SET party_id = $1 WHERE ledger_index = 0`, [l.defendantId]),
+      { index: 0, api: /^entry 0's database row differs from its leaf in partyId$/, offline: /^entry 0's database row differs from its leaf in partyId$/ },
+    ],
+    [
       'an edited log row',
       (l) => tamper(l, `UPDATE ledger_entry SET leaf = convert_to(replace(convert_from(leaf, 'UTF8'), '"pageCount":2', '"pageCount":9'), 'UTF8') WHERE idx = 0`),
       { index: 0, api: /entry 0's leaf does not hash/, offline: /entry 0's leaf does not hash/ },
@@ -383,7 +407,6 @@ describe('tampering is detected by the API check and by the offline verifier', (
         // A head claiming a larger log, its body changed after signing.
         const forged = l.heldHead.replace(/\n3\n/, '\n4\n');
         await tamper(l, `INSERT INTO ledger_checkpoint (log, tree_size, root_hash, note) VALUES ('EVIDENCE', 4, decode(repeat('00', 32), 'hex'), $1)`, [forged]);
-        l.heldHead = forged;
       },
       { index: null, api: /the signature does not verify; a forged head/, offline: /\(evidence log\): checkpoint .*: the signature does not verify; a forged head/, refused: true },
     ],
@@ -415,6 +438,142 @@ describe('tampering is detected by the API check and by the offline verifier', (
         expect(after).toHaveLength(2);
         expect(after[0]).toMatchObject({ log: 'EVIDENCE', caseId: null });
         expect(offline.failure!.reason.endsWith(`: ${after[0].reason}`)).toBe(true);
+      }
+    } finally {
+      await l.api.close();
+    }
+  });
+
+  it('serves the file the leaf names and refuses a row pointed elsewhere; verifies past a failing entry, lists every one and alerts each affected case; the scheduled round still signs the intact tree', async () => {
+    const l = await ledgerWithThreeItems();
+    try {
+      // A second case with one item (entry 3).
+      const other = await caseAtEvidence(l.api, l.tokens, [DEFENDANT]);
+      const added = await submitEvidence(l.api, l.tokens.association, other.id, Buffer.from('第二案的证据\n'), { title: 'Second case note', source: 'Association' });
+      expect(added.body.ledgerIndex).toBe('3');
+      // Case A: entry 0's file changed. Case B: entry 3's row pointed at entry 1's stored file (which is intact).
+      const path = join(l.config.ledger.evidenceDir, l.items[0].sha256);
+      const bytes = readFileSync(path);
+      bytes[bytes.length - 1] ^= 1;
+      writeFileSync(path, bytes);
+      await withClient(l.api.url, (c) =>
+        c.query(`UPDATE evidence_item e SET sha256 = o.sha256, size_bytes = o.size_bytes FROM evidence_item o WHERE e.ledger_index = 3 AND o.ledger_index = 1`),
+      );
+      // The list shows the edited row, but the download refuses it rather than serve entry 1's file.
+      const listed = await ok(l.api, l.tokens.association, `query($c: ID!) { evidenceItems(caseId: $c) { nodes { sha256 } } }`, { c: other.id });
+      expect(listed.evidenceItems.nodes[0].sha256).toBe(l.items[1].sha256);
+      const refused = await downloadEvidence(l.api, l.tokens.association, added.body.id);
+      expect(refused.status).toBe(500);
+      expect(refused.body.toString()).not.toContain('PNG');
+
+      const result = await apiCheck(l);
+      expect(result).toMatchObject({ intact: false, filesChecked: 3 });
+      expect(result.evidence).toMatchObject({ checked: 4, logIntact: true, failureCount: 2 });
+      expect(result.evidence.failures.map((f: { index: number }) => f.index)).toEqual([0, 3]);
+      expect(result.evidence.failures[0].reason).toMatch(/^entry 0's file [0-9a-f]{64} has changed/);
+      expect(result.evidence.failures[1].reason).toBe("entry 3's database row differs from its leaf in sha256, sizeBytes");
+      // One alert per affected case, each naming its own entry.
+      const alerts = (await ok(l.api, l.tokens.admin, `{ ledgerAlerts { nodes { caseId firstFailing } } }`)).ledgerAlerts.nodes;
+      expect(alerts.map((a: { caseId: string; firstFailing: string }) => `${a.caseId}:${a.firstFailing}`).sort()).toEqual([`${l.caseId}:0`, `${other.id}:3`].sort());
+
+      // The tree itself verified: the scheduled round reports the findings and still signs a checkpoint.
+      const jobs = await l.api.app.get(LedgerSchedule).runOnce();
+      const done = JSON.parse((await waitForJob(l.api.gql, l.tokens.admin, jobs!.verify.id)).result!);
+      expect(done).toMatchObject({ intact: false, checkpointed: true, evidence: { failureCount: 2, logIntact: true } });
+    } finally {
+      await l.api.close();
+    }
+  });
+
+  it('compares a generated document’s row with its leaf: a row pointed at another file fails verifyLedger and its download', async () => {
+    const l = await ledgerWithThreeItems();
+    try {
+      const made = await ok(l.api, l.tokens.association, `mutation($i: GenerateDocumentInput!) { generateDocument(input: $i) { document { id logIndex } } }`, {
+        i: { caseId: l.caseId, kind: 'EVIDENCE_LIST', language: 'ZH' },
+      });
+      const { id, logIndex } = made.generateDocument.document;
+      expect(logIndex).toBe('3');
+      expect((await request(l.api.app.getHttpServer()).get(`/documents/${id}`).set('authorization', `Bearer ${l.tokens.association}`)).status).toBe(200);
+      // The row now names a stored evidence file with its hash and size.
+      await withClient(l.api.url, (c) =>
+        c.query(
+          `UPDATE case_document d SET sha256 = e.sha256, size_bytes = e.size_bytes, storage_name = '../evidence/' || encode(e.sha256, 'hex') FROM evidence_item e WHERE d.id = $1 AND e.ledger_index = 2`,
+          [id],
+        ),
+      );
+      expect((await request(l.api.app.getHttpServer()).get(`/documents/${id}`).set('authorization', `Bearer ${l.tokens.association}`)).status).toBe(500);
+      const result = await apiCheck(l);
+      expect(result.evidence.failures).toEqual([{ index: 3, reason: "entry 3's database row differs from its leaf in file, sha256, sizeBytes" }]);
+    } finally {
+      await l.api.close();
+    }
+  });
+
+  it('takes a held head with its final newline lost or doubled; refuses garbage or another key’s head as bad input, with no alert', async () => {
+    const l = await ledgerWithThreeItems();
+    try {
+      for (const held of [l.heldHead.trimEnd(), `${l.heldHead}\n`]) {
+        const job = await ok(l.api, l.tokens.judge, `mutation($h: String) { verifyLedger(heldEvidenceHead: $h) { id } }`, { h: held });
+        expect(JSON.parse((await waitForJob(l.api.gql, l.tokens.judge, job.verifyLedger.id)).result!)).toMatchObject({ intact: true });
+      }
+      const head = openSignedHead(l.heldHead, l.api.app.get(EvidenceLogService).signer) as TreeHead;
+      const foreign = signHead(noteSigner(Buffer.alloc(32, 7), 'leakcase'), head);
+      for (const [held, reason] of [
+        ['hello', 'is not a signed tree head (not a signed note)'],
+        [foreign, "is not signed by this ledger's key (no signature by leakcase)"],
+      ]) {
+        const res = await l.api.gql(`mutation($h: String) { verifyLedger(heldEvidenceHead: $h) { id } }`, { h: held }, l.tokens.judge);
+        expect(res.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'heldEvidenceHead', reason });
+      }
+      expect((await ok(l.api, l.tokens.admin, `{ ledgerAlerts { totalCount } }`)).ledgerAlerts.totalCount).toBe(0);
+      // Offline too: a head file with an extra final newline verifies.
+      const dir = mkdtempSync(join(tmpdir(), 'leakcase-ledger-'));
+      writeFileSync(join(dir, 'export.json'), JSON.stringify(await l.api.app.get(LedgerExportService).export(l.caseId)));
+      writeFileSync(join(dir, 'head.note'), `${l.heldHead}\n\n`);
+      const verified = await run(process.execPath, [CLI, 'ledger', 'verify', join(dir, 'export.json'), '--head', join(dir, 'head.note')], { env: { PATH: process.env.PATH } });
+      expect(verified.stdout).toMatch(/^OK: 3 entries in the signed tree of \d+, consistent with the held head/);
+      writeFileSync(join(dir, 'bad.note'), 'hello\n');
+      const bad = await run(process.execPath, [CLI, 'ledger', 'verify', join(dir, 'export.json'), '--head', join(dir, 'bad.note')], { env: { PATH: process.env.PATH } }).catch((e) => e);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toBe('leakcase: verification FAILED: the held head is not a signed tree head: not a signed note\n');
+    } finally {
+      await l.api.close();
+    }
+  });
+
+  it('keeps the checkpoints of a rotated key valid when LEDGER_TRUSTED_KEYS lists it; without it, signing is refused', async () => {
+    const l = await ledgerWithThreeItems();
+    const oldKey = (await ok(l.api, l.tokens.judge, `{ evidenceLogHead { verifierKey } }`)).evidenceLogHead.verifierKey;
+    const rotated = async (trusted: string) => {
+      const env = testEnv(l.api.url, {
+        LEAKCASE_DATA_DIR: l.config.dataDir,
+        LEDGER_SIGNING_KEY: Buffer.alloc(32, 11).toString('base64'),
+        LEDGER_TRUSTED_KEYS: trusted,
+        LEDGER_CHECKPOINT_SECONDS: '0',
+      });
+      const app = await createApi(loadConfig(env));
+      await app.init();
+      return app;
+    };
+    try {
+      const untrusted = await rotated('');
+      try {
+        await expect(untrusted.get(LedgerChecksService).checkpoint()).rejects.toThrow(/no signature by leakcase; a forged head/);
+      } finally {
+        await untrusted.close();
+      }
+      const trusted = await rotated(`  ${oldKey} ,`);
+      try {
+        // The log grows; the next checkpoint is signed by the new key, after checking it extends the old key's.
+        await submitEvidence(l.api, l.tokens.association, l.caseId, Buffer.from('after the rotation\n'), { title: 't', source: 's' });
+        const checks = trusted.get(LedgerChecksService);
+        const { evidence } = await checks.checkpoint();
+        expect(openSignedHead(evidence.note, noteSigner(Buffer.alloc(32, 11), 'leakcase'))).toMatchObject({ treeSize: 4 });
+        // The old heads (rows, files, and the one the court holds) verify under the earlier key; the new one under the new key.
+        const verified = await checks.verify({ evidence: l.heldHead, audit: l.heldAuditHead });
+        expect(verified).toMatchObject({ intact: true, evidence: { checked: 4, failureCount: 0 } });
+      } finally {
+        await trusted.close();
       }
     } finally {
       await l.api.close();

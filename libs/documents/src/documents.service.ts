@@ -24,7 +24,7 @@ import {
 } from '@app/platform';
 import { type CaseModel, CasesService, Clock } from '@app/cases';
 import { ClassAnomalyKind, type ClassModel, ClassesService } from '@app/classes';
-import { EvidenceLogService, LedgerEntryKind } from '@app/proof';
+import { documentRecord, EvidenceLogService, type LedgerRecord } from '@app/proof';
 import { type Assessment, AssessmentsService, damagesRecipient, DamagesRecipient, type LiabilitySchedule, RemediesService, RemedyKind } from '@app/remedies';
 import { BUILDERS } from './content/builders';
 import type { CaseFacts, DocumentClass } from './content/case-facts';
@@ -157,18 +157,15 @@ export class DocumentsService implements OnModuleInit, OnApplicationBootstrap {
    * SHA-256 and size, and its path in the documents store (where the ledger's checks find it).
    */
   private async appendToLog(manager: EntityManager, document: DocumentModel): Promise<DocumentModel> {
-    const { index } = await this.evidenceLog.append(manager, LedgerEntryKind.DOCUMENT, document.caseId, {
-      documentId: document.id,
-      documentKind: document.kind,
-      language: document.language,
-      format: document.format,
-      version: document.version,
-      sha256: document.sha256,
-      sizeBytes: document.sizeBytes,
-      file: document.storageName.split(sep).join('/'),
-    });
+    const { kind, caseId, payload } = this.record(document);
+    const { index } = await this.evidenceLog.append(manager, kind, caseId, payload);
     await this.repository.setLogIndex(manager, document.id, index);
     return { ...document, logIndex: String(index) };
+  }
+
+  /** What the document's ledger entry records (its path in the store "/"-separated). */
+  private record(document: DocumentModel): LedgerRecord {
+    return documentRecord({ ...document, file: document.storageName.split(sep).join('/') });
   }
 
   /**
@@ -211,7 +208,10 @@ export class DocumentsService implements OnModuleInit, OnApplicationBootstrap {
 
   /**
    * A document's file for download: the caller's organisation's, of a case it may still see;
-   * NOT_FOUND otherwise (another organisation's document is answered like a missing one).
+   * NOT_FOUND otherwise (another organisation's document is answered like a missing one). A
+   * logged document is served from the path its ledger entry names; when its row no longer
+   * agrees with the entry (hash, size, file, kind, version… edited) nothing is served: the cause
+   * (field names) is logged at error level and a plain Error (500) is thrown.
    */
   async file(actor: Actor, id: string): Promise<DocumentFile> {
     const document = await this.repository.findOwn(id, actor.organisationId);
@@ -223,9 +223,19 @@ export class DocumentsService implements OnModuleInit, OnApplicationBootstrap {
       throw error;
     }
     const extension = document.format === DocumentFormat.PDF ? 'pdf' : 'xlsx';
+    let storageName = document.storageName;
+    if (document.logIndex !== null) {
+      // Served as its ledger entry names it: a row edited to point at another file is refused.
+      const logged = await this.evidenceLog.loggedRecord(Number(document.logIndex), this.record(document));
+      if (typeof logged === 'string') {
+        this.logger.error(`document ${id}: ${logged}; not served`);
+        throw new Error('the document does not match its ledger entry');
+      }
+      storageName = logged.file.name;
+    }
     return {
       document,
-      path: join(this.config.documents.dir, document.storageName),
+      path: join(this.config.documents.dir, storageName),
       contentType: CONTENT_TYPE[document.format],
       fileName: `${document.kind.toLowerCase()}-${document.language.toLowerCase()}-v${document.version}.${extension}`,
     };

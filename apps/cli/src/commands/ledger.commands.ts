@@ -1,14 +1,15 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { fileSha256 } from '@app/proof/ledger/file-hash';
+import { fileDigest } from '@app/proof/ledger/file-hash';
+import type { FileDigest } from '@app/proof/ledger/ledger-leaf';
 import { type LedgerExport, verifyExport } from '@app/proof/ledger/ledger-verifier';
 import { verifyConsistency, verifyInclusion } from '@app/proof/ledger/merkle';
 import { CliError } from '../cli-error';
 
-/** A list of 32-byte hashes given as comma-separated hex ("" for none). */
+/** A list of 32-byte hashes given as comma-separated hex ("" for none; an empty item, as in ",a" or "a,,b", is refused). */
 function hashes(value: string, option: string): Buffer[] {
-  const parts = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = value.trim() === '' ? [] : value.split(',').map((s) => s.trim());
   for (const p of parts) if (!/^[0-9a-fA-F]{64}$/.test(p)) throw new CliError(`${option}: each hash is 64 hex digits`);
   return parts.map((p) => Buffer.from(p, 'hex'));
 }
@@ -38,11 +39,11 @@ function readJson(file: string): unknown {
   }
 }
 
-/** The SHA-256 of `name` in the first of `dirs` that holds it; null when none does. */
-async function firstFileSha256(dirs: string[], name: string): Promise<string | null> {
+/** The SHA-256 and size of `name` in the first of `dirs` that holds it; null when none does. */
+async function firstFileDigest(dirs: string[], name: string): Promise<FileDigest | null> {
   for (const dir of dirs) {
-    const hash = await fileSha256(join(dir, name));
-    if (hash !== null) return hash;
+    const digest = await fileDigest(join(dir, name));
+    if (digest !== null) return digest;
   }
   return null;
 }
@@ -117,7 +118,7 @@ export function ledgerCommand(): Command {
       const exported = readJson(file) as LedgerExport;
       const pinnedKey = options.key === undefined ? undefined : readKey(options.key);
       const outcome = await verifyExport(exported, {
-        fileHash: options.files.length ? (logged) => firstFileSha256(options.files, logged.name) : undefined,
+        fileHash: options.files.length ? (logged) => firstFileDigest(options.files, logged.name) : undefined,
         heldHead: options.head ? readHead(options.head) : undefined,
         pinnedKey,
       });

@@ -52,6 +52,7 @@ const EnvSchema = z.object({
   LEDGER_SIGNING_KEY: z.string().optional(),
   LEDGER_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores').default('leakcase'),
   LEDGER_CHECKPOINT_DIR: z.string().min(1).optional(),
+  LEDGER_TRUSTED_KEYS: z.string().default(''),
   LEDGER_CHECKPOINT_SECONDS: z.coerce.number().int().min(0).default(3600),
   EVIDENCE_DIR: z.string().min(1).optional(),
   EVIDENCE_MAX_BYTES: z.coerce.number().int().positive().default(200 * 1024 * 1024),
@@ -124,6 +125,11 @@ export interface AppConfig {
 export interface LedgerConfig {
   signingSeed: Buffer;
   name: string;
+  /**
+   * Earlier verifier keys of the ledger (LEDGER_TRUSTED_KEYS, signed-note verifier keys
+   * separated by commas or whitespace): checkpoints they signed before a key rotation still verify.
+   */
+  trustedKeys: string[];
   checkpointDir: string;
   checkpointSeconds: number;
   evidenceDir: string;
@@ -217,6 +223,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): AppConfig {
     ledger: {
       signingSeed: vaultKey('LEDGER_SIGNING_KEY', env.LEDGER_SIGNING_KEY, dataDir, 'ledger-signing-key', warnings),
       name: env.LEDGER_NAME,
+      trustedKeys: env.LEDGER_TRUSTED_KEYS.split(/[\s,]+/).filter(Boolean),
       checkpointDir: resolve(dataDir, env.LEDGER_CHECKPOINT_DIR ?? 'checkpoints'),
       checkpointSeconds: env.LEDGER_CHECKPOINT_SECONDS,
       evidenceDir: resolve(dataDir, env.EVIDENCE_DIR ?? 'evidence'),

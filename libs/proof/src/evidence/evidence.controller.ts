@@ -2,7 +2,8 @@ import { createReadStream } from 'node:fs';
 import { Controller, Get, HttpCode, Inject, Logger, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { type Actor, Allow, APP_CONFIG, type AppConfig, CurrentActor, InputError, Role, uploadStream } from '@app/platform';
-import { fileSha256 } from '../ledger/file-hash';
+import { fileDigest } from '../ledger/file-hash';
+import { fileFailure } from '../ledger/ledger-leaf';
 import type { EvidenceItem } from './evidence.model';
 import { SubmitEvidenceQuery } from './evidence.inputs';
 import { EvidenceService } from './evidence.service';
@@ -13,9 +14,10 @@ import { EvidenceService } from './evidence.service';
  * `POST /cases/:caseId/evidence?title=…&source=…[&partyId=…][&obligationIds=a,b]`: the file as
  * multipart/form-data (field `file`) or as the raw body (application/octet-stream), at most
  * EVIDENCE_MAX_BYTES; answers 201 with the item (its hash, sniffed type, pages, log position).
- * `GET /evidence/:id/file`: the bytes, to whoever may see the item (audited). The stored file is
- * hashed before anything is sent: when it is missing or its SHA-256 is no longer the item's,
- * nothing of it is served, the answer is 500 with the request id and the cause is logged at
+ * `GET /evidence/:id/file`: the bytes, to whoever may see the item (audited): the file its ledger
+ * entry names (EvidenceService.file refuses an item whose row no longer matches its entry). The
+ * stored file is hashed before anything is sent: when it is missing or its SHA-256 or size is no
+ * longer the entry's, nothing of it is served, the answer is 500 with the request id and the cause is logged at
  * error level (`verifyLedger` then names the entry).
  */
 @Controller()
@@ -41,19 +43,20 @@ export class EvidenceController {
   @Allow(Role.PROCURATOR, Role.ASSOCIATION_STAFF, Role.JUDGE)
   @Get('evidence/:id/file')
   async file(@CurrentActor() actor: Actor, @Param('id') id: string, @Res() res: Response): Promise<void> {
-    const file = await this.evidence.file(actor, id);
+    const served = await this.evidence.file(actor, id);
+    const { file } = served;
     // Files are at most EVIDENCE_MAX_BYTES: hashing first costs one read and never sends changed bytes.
-    const actual = await fileSha256(file.path);
-    if (actual !== file.sha256) {
-      this.logger.error(`evidence item ${id}: its stored file ${file.sha256} is ${actual === null ? 'missing' : 'changed'}; not served`);
-      throw new Error(`the stored evidence file is ${actual === null ? 'missing' : 'changed'}`);
+    const failure = fileFailure(served.index, file, await fileDigest(served.path));
+    if (failure) {
+      this.logger.error(`evidence item ${id}: ${failure}; not served`);
+      throw new Error('the stored evidence file does not match its ledger entry');
     }
     res.status(200);
-    res.setHeader('content-type', file.contentType);
-    res.setHeader('content-length', file.sizeBytes);
+    res.setHeader('content-type', served.contentType);
+    res.setHeader('content-length', String(file.sizeBytes));
     res.setHeader('content-disposition', `attachment; filename="${file.sha256}"`);
     res.setHeader('x-content-type-options', 'nosniff');
-    createReadStream(file.path)
+    createReadStream(served.path)
       .on('error', () => res.destroy())
       .pipe(res);
   }

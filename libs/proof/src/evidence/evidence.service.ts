@@ -8,7 +8,7 @@ import { isUUID } from 'class-validator';
 import { type Actor, APP_CONFIG, type AppConfig, AuditService, type Connection, InputError, NotFoundError, Role } from '@app/platform';
 import { CasesService } from '@app/cases';
 import { EvidenceLogService } from '../ledger/evidence-log.service';
-import { LedgerEntryKind } from '../ledger/ledger-leaf';
+import { evidenceRecord, type LoggedFile } from '../ledger/ledger-leaf';
 import { receiveFile, sweepStaleParts } from './evidence-file';
 import type { EvidenceItem } from './evidence.model';
 import { EvidenceRepository } from './evidence.repository';
@@ -17,12 +17,15 @@ import type { SubmitEvidenceQuery } from './evidence.inputs';
 /** Parties whose evidence the court records for them (they have no users of their own). */
 const RECORDED_BY_COURT = ['DEFENDANT', 'AGENCY', 'REPRESENTATIVE'];
 
-/** Where a stored evidence file is and how to serve it. */
+/**
+ * Where a stored evidence file is and how to serve it, as the item's ledger entry records it:
+ * `file` names it by its SHA-256 and size (ledger-leaf.ts `loggedFile`), `index` the entry.
+ */
 export interface EvidenceFile {
   path: string;
   contentType: string;
-  sizeBytes: string;
-  sha256: string;
+  file: LoggedFile;
+  index: number;
 }
 
 /**
@@ -70,14 +73,8 @@ export class EvidenceService implements OnApplicationBootstrap {
     const id = randomUUID();
     try {
       await this.dataSource.transaction(async (manager) => {
-        const entry = await this.log.append(manager, LedgerEntryKind.EVIDENCE, caseId, {
-          evidenceId: id,
-          partyId,
-          sha256: file.sha256,
-          sizeBytes: file.sizeBytes,
-          contentType: file.contentType,
-          pageCount: file.pageCount,
-        });
+        const record = evidenceRecord({ id, caseId, partyId, sha256: file.sha256, sizeBytes: file.sizeBytes, contentType: file.contentType, pageCount: file.pageCount });
+        const entry = await this.log.append(manager, record.kind, record.caseId, record.payload);
         await this.repository.insert(
           manager,
           {
@@ -144,16 +141,27 @@ export class EvidenceService implements OnApplicationBootstrap {
     return this.repository.findVisibleByIds(actor, ids.filter((id) => isUUID(id)));
   }
 
-  /** The file of an item `actor` may see, audited as a download. */
+  /**
+   * The file of an item `actor` may see, audited as a download: the one its ledger entry names,
+   * with the type the entry records. When the item's row no longer agrees with its entry (its
+   * hash, size, type, pages, party or case edited, or the entry gone) nothing is served: the
+   * cause (field names only) is logged at error level and a plain Error (500) is thrown.
+   */
   async file(actor: Actor, id: string): Promise<EvidenceFile> {
     const item = await this.get(actor, id);
+    const index = Number(item.ledgerIndex);
+    const logged = await this.log.loggedRecord(index, evidenceRecord({ ...item, sizeBytes: Number(item.sizeBytes) }));
+    if (typeof logged === 'string') {
+      this.logger.error(`evidence item ${id}: ${logged}; not served`);
+      throw new Error('the evidence item does not match its ledger entry');
+    }
     await this.audit.record(this.dataSource.manager, actor, {
       action: 'evidence.download',
       subjectType: 'EvidenceItem',
       subjectId: id,
       caseId: item.caseId,
     });
-    return { path: join(this.config.ledger.evidenceDir, item.sha256), contentType: item.contentType, sizeBytes: item.sizeBytes, sha256: item.sha256 };
+    return { path: join(this.config.ledger.evidenceDir, logged.file.name), contentType: String(logged.leaf.payload.contentType), file: logged.file, index };
   }
 
   /**

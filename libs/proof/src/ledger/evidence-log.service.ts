@@ -3,10 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig, InputError } from '@app/platform';
 import { LedgerIntegrityError } from './ledger-integrity.error';
-import { encodeLeaf, type LeafValue, type LedgerEntryKind } from './ledger-leaf';
+import { decodeLeaf, encodeLeaf, type LeafValue, type LedgerEntryKind, type LedgerLeaf, type LedgerRecord, type LoggedFile, loggedFile, recordFailure } from './ledger-leaf';
 import { LedgerRepository } from './ledger.repository';
 import { combineRange, consistencyRanges, inclusionRanges, type LeafRange, leafHash, type NodeId, nodeHash, perfectNodes } from './merkle';
-import { noteSigner, type NoteSigner, signHead, type TreeHead, verifierKey } from './signed-note';
+import { noteSigner, type NoteSigner, openSignedHeadWithAny, parseVerifierKey, signHead, type TreeHead, verifierKey } from './signed-note';
 
 /** What `append` returns: the entry's 0-based index, its RFC 9162 leaf hash and the new tree size. */
 export interface AppendedEntry {
@@ -36,6 +36,8 @@ export function ledgerOrigins(name: string): { evidence: string; audit: string }
 @Injectable()
 export class EvidenceLogService {
   readonly signer: NoteSigner;
+  /** The keys whose signed heads verify: the signer's, then LEDGER_TRUSTED_KEYS (earlier keys, kept over a rotation). */
+  readonly trustedKeys: { name: string; publicKey: Buffer }[];
   readonly origins: { evidence: string; audit: string };
 
   constructor(
@@ -44,7 +46,22 @@ export class EvidenceLogService {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.signer = noteSigner(config.ledger.signingSeed, config.ledger.name);
+    this.trustedKeys = [
+      this.signer,
+      ...config.ledger.trustedKeys.map((key, i) => {
+        try {
+          return parseVerifierKey(key);
+        } catch (error) {
+          throw new RangeError(`LEDGER_TRUSTED_KEYS: key ${i + 1}: ${(error as Error).message}`);
+        }
+      }),
+    ];
     this.origins = ledgerOrigins(config.ledger.name);
+  }
+
+  /** A signed head opened with the current key or an earlier trusted one (signed-note.ts openSignedHeadWithAny). */
+  openHead(note: string): TreeHead | string {
+    return openSignedHeadWithAny(note, this.trustedKeys);
   }
 
   /** The signed-note verifier key of the ledger ("<name>+<key id>+<base64 key>"): what a court keeps to check heads. */
@@ -80,6 +97,22 @@ export class EvidenceLogService {
     await this.repository.insertEntry(manager, index, kind, caseId, leaf, hash);
     await this.repository.insertNodes(manager, made);
     return { index, leafHash: hash, treeSize: index + 1 };
+  }
+
+  /**
+   * The entry at `index` checked against what the database records of its item or document
+   * (ledger-leaf.ts `recordFailure`): its leaf and the file it vouches for, or the reason they
+   * disagree (the entry gone, a field edited; field names only). A download serves the file
+   * named here, never the row's.
+   */
+  async loggedRecord(index: number, record: LedgerRecord): Promise<{ leaf: LedgerLeaf; file: LoggedFile } | string> {
+    const entry = await this.repository.entry(index);
+    const leaf = entry ? decodeLeaf(entry.leaf) : `the log has no entry ${index}`;
+    if (typeof leaf === 'string') return leaf;
+    const failure = recordFailure(index, leaf, record);
+    if (failure) return failure;
+    const file = loggedFile(leaf);
+    return typeof file === 'string' ? `entry ${index}: ${file}` : { leaf, file };
   }
 
   /** The current tree head (size and RFC 9162 root). */

@@ -3,26 +3,66 @@ import { join } from 'node:path';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { APP_CONFIG, type AppConfig, AuditService } from '@app/platform';
+import { APP_CONFIG, type AppConfig, AuditService, InputError } from '@app/platform';
 import { EvidenceLogService } from './evidence-log.service';
-import { fileSha256 } from './file-hash';
-import { decodeLeaf, loggedFile } from './ledger-leaf';
+import { fileDigest } from './file-hash';
+import { decodeLeaf, fileFailure, type LedgerRecord, loggedFile, recordFailure } from './ledger-leaf';
 import { LedgerIntegrityError } from './ledger-integrity.error';
 import { type HeldHead, type LedgerFailure, LogVerifier } from './ledger-verifier';
 import { type CheckpointRow, type LedgerLog, LedgerRepository } from './ledger.repository';
 import { verifyConsistency } from './merkle';
-import { openSignedHead, signHead, type TreeHead } from './signed-note';
+import { isSignatureFailure, signHead, type TreeHead } from './signed-note';
 
 /** Leaves read per statement while verifying. */
 const VERIFY_BATCH = 5000;
 /** Audit rows checked per statement. */
 const AUDIT_BATCH = 50_000;
 
+/** Failures a verification lists per log (the rest are counted). */
+export const LISTED_FAILURES = 100;
+
 /** The outcome of checking one log. */
 export interface LogCheck {
-  /** Entries (audit: rows) checked before the first failure, or all of them. */
+  /** Entries (audit: rows) of the log itself verified: all of them unless `logIntact` is false. */
   checked: number;
+  /** The failure of the log itself when there is one, else the first failing entry; null when none. */
   failure: LedgerFailure | null;
+  /**
+   * Every failing entry, in index order, at most LISTED_FAILURES: findings about single entries
+   * (a file, a database row), then the failure of the log itself, if any.
+   */
+  failures: LedgerFailure[];
+  /** How many failures there are, listed or not. */
+  failureCount: number;
+  /** Whether the log itself (leaves, subtrees, chain, signed heads) verified, its entries' files and rows aside. */
+  logIntact: boolean;
+}
+
+function logCheck(checked: number, failures: LedgerFailure[], failureCount: number, logIntact: boolean, logFailure?: LedgerFailure): LogCheck {
+  return { checked, failure: logFailure ?? failures[0] ?? null, failures, failureCount, logIntact };
+}
+
+/** Per-entry findings of a verification: the first LISTED_FAILURES, the count, and the first of each case with its count. */
+class Findings {
+  readonly listed: LedgerFailure[] = [];
+  count = 0;
+  private readonly cases = new Map<string | null, { failure: LedgerFailure; count: number }>();
+
+  add(caseId: string | null, failure: LedgerFailure): void {
+    if (this.listed.length < LISTED_FAILURES) this.listed.push(failure);
+    this.count++;
+    const seen = this.cases.get(caseId);
+    if (seen) seen.count++;
+    else this.cases.set(caseId, { failure, count: 1 });
+  }
+
+  /** One alert per affected case: its first failing entry, and how many more of the case fail. */
+  perCase(): { caseId: string | null; failure: LedgerFailure }[] {
+    return [...this.cases].map(([caseId, { failure, count }]) => ({
+      caseId,
+      failure: count > 1 ? { index: failure.index, reason: `${failure.reason} (and ${count - 1} more failing entries of this case)` } : failure,
+    }));
+  }
 }
 
 /** The outcome of a full verification of both logs (the `ledger.verify` job's result). */
@@ -113,7 +153,7 @@ export class LedgerChecksService implements OnModuleInit {
     const file = this.checkpointFiles(log).at(-1);
     if (file) notes.push({ note: readFileSync(join(this.config.ledger.checkpointDir, file), 'utf8'), source: `checkpoint file ${file}` });
     for (const { note, source } of notes) {
-      const signed = openSignedHead(note, this.log.signer);
+      const signed = this.log.openHead(note);
       if (typeof signed === 'string') return { index: null, reason: `${source}: ${signed}; a forged head` };
       if (signed.origin !== head.origin) return { index: null, reason: `${source} is a head of ${signed.origin}, not ${head.origin}` };
       const what = log === 'EVIDENCE' ? 'entries' : 'rows';
@@ -168,8 +208,25 @@ export class LedgerChecksService implements OnModuleInit {
   }
 
   /**
+   * A head a caller holds (`verifyLedger(heldEvidenceHead | heldAuditHead)`), opened: it must be
+   * a note of `log` signed by the ledger's key or an earlier trusted one (trailing whitespace
+   * aside). BAD_USER_INPUT on `field` otherwise, and no alert: what a caller hands in says
+   * nothing about the stored logs.
+   */
+  openHeld(log: LedgerLog, note: string, field: string): HeldHead {
+    const head = this.log.openHead(note);
+    if (typeof head === 'string') {
+      throw new InputError(field, isSignatureFailure(head) ? `is not signed by this ledger's key (${head})` : `is not a signed tree head (${head})`);
+    }
+    const origin = log === 'EVIDENCE' ? this.log.origins.evidence : this.log.origins.audit;
+    if (head.origin !== origin) throw new InputError(field, `is a head of ${head.origin}, not of ${origin}`);
+    return { treeSize: head.treeSize, rootHash: head.rootHash, source: 'the held head' };
+  }
+
+  /**
    * Every head of `log` the check compares with: the stored checkpoints, the checkpoint files,
-   * and the held head. The first one not signed by the ledger key is the failure (a forged head).
+   * and the held head (BAD_USER_INPUT when it is not a signed head: `openHeld`). The first stored
+   * one not signed by the ledger key (or an earlier trusted key) is the failure (a forged head).
    */
   private async heads(log: LedgerLog, held: string | null | undefined): Promise<HeldHead[] | LedgerFailure> {
     const origin = log === 'EVIDENCE' ? this.log.origins.evidence : this.log.origins.audit;
@@ -180,77 +237,110 @@ export class LedgerChecksService implements OnModuleInit {
     for (const file of this.checkpointFiles(log)) {
       notes.push({ note: readFileSync(join(this.config.ledger.checkpointDir, file), 'utf8'), source: `checkpoint file ${file}` });
     }
-    if (held) notes.push({ note: held, source: 'the held head' });
+    const heldHead = held ? this.openHeld(log, held, log === 'EVIDENCE' ? 'heldEvidenceHead' : 'heldAuditHead') : null;
     const heads: HeldHead[] = [];
     for (const { note, source } of notes) {
-      const head = openSignedHead(note, this.log.signer);
+      const head = this.log.openHead(note);
       if (typeof head === 'string') return { index: null, reason: `${source}: ${head}; a forged head` };
       if (head.origin !== origin) return { index: null, reason: `${source} is a head of ${head.origin}, not ${origin}` };
       heads.push({ treeSize: head.treeSize, rootHash: head.rootHash, source });
     }
+    if (heldHead) heads.push(heldHead);
     return heads;
   }
 
   /**
    * Verifies both logs in full (see the class comment); `progress` is told the evidence entries
-   * checked. Records an alert and logs at error level for each log that fails.
+   * checked. A file or database row that no longer matches its entry is a finding about that
+   * entry, and verification goes on past it; a failure of the log itself (a leaf, a subtree, a
+   * signed head) stops it. Logs at error level and records an alert per affected case (the
+   * first failing entry of the case, and how many more); a failure of a log itself is its one
+   * alert (every entry is in doubt then; the entries' findings are still listed).
    */
   async verify(held: HeldHeads = {}, progress?: (done: number, total: number) => Promise<void>): Promise<LedgerVerification> {
-    const { check: evidence, filesChecked, caseId } = await this.verifyEvidence(held.evidence, progress);
+    const { check: evidence, filesChecked, alerts } = await this.verifyEvidence(held.evidence, progress);
     const { check: audit, caseId: auditCaseId } = await this.verifyAudit(held.audit);
-    for (const [log, check, affected] of [['EVIDENCE', evidence, caseId], ['AUDIT', audit, auditCaseId]] as const) {
-      if (check.failure) await this.raise(log, affected, check.failure);
-    }
+    for (const alert of alerts) await this.raise('EVIDENCE', alert.caseId, alert.failure);
+    if (audit.failure) await this.raise('AUDIT', auditCaseId, audit.failure);
     return { intact: !evidence.failure && !audit.failure, evidence, audit, filesChecked };
   }
 
   private async verifyEvidence(
     held: string | null | undefined,
     progress?: (done: number, total: number) => Promise<void>,
-  ): Promise<{ check: LogCheck; filesChecked: number; caseId: string | null }> {
+  ): Promise<{ check: LogCheck; filesChecked: number; alerts: { caseId: string | null; failure: LedgerFailure }[] }> {
     const heads = await this.heads('EVIDENCE', held);
-    if (!Array.isArray(heads)) return { check: { checked: 0, failure: heads }, filesChecked: 0, caseId: null };
+    if (!Array.isArray(heads)) return { check: logCheck(0, [heads], 1, false), filesChecked: 0, alerts: [{ caseId: null, failure: heads }] };
     const verifier = new LogVerifier(heads);
+    const findings = new Findings();
     const total = await this.repository.size();
     let filesChecked = 0;
-    const fail = (failure: LedgerFailure, caseId: string | null) => ({ check: { checked: verifier.checked, failure }, filesChecked, caseId });
-    for (let from = 0; ; ) {
+    let logFailure: { caseId: string | null; failure: LedgerFailure } | null = null;
+    batches: for (let from = 0; ; ) {
       const rows = await this.repository.entries(from, VERIFY_BATCH);
       if (rows.length === 0) break;
-      const nodes = await this.repository.nodesCompletedBy(from, Number(rows.at(-1)!.idx) + 1);
+      const [nodes, records] = await Promise.all([
+        this.repository.nodesCompletedBy(from, Number(rows.at(-1)!.idx) + 1),
+        this.repository.records(rows.map((r) => Number(r.idx))),
+      ]);
       for (const row of rows) {
         const index = Number(row.idx);
         const failure = verifier.next({ index, leaf: row.leaf, leafHash: row.leaf_hash }, nodes);
-        if (failure) return fail(failure, row.case_id);
-        const leaf = decodeLeaf(row.leaf);
-        if (typeof leaf === 'string') return fail({ index, reason: `entry ${index}: ${leaf}` }, row.case_id);
-        const file = loggedFile(leaf);
-        if (typeof file === 'string') return fail({ index, reason: `entry ${index}: ${file}` }, row.case_id);
-        const actual = await fileSha256(join(file.store === 'evidence' ? this.config.ledger.evidenceDir : this.config.documents.dir, file.name));
-        if (actual !== file.sha256) {
-          return fail({ index, reason: actual === null ? `entry ${index}'s file ${file.name} is missing` : `entry ${index}'s file ${file.name} has changed` }, row.case_id);
+        if (failure) {
+          logFailure = { caseId: row.case_id, failure };
+          break batches;
         }
-        filesChecked++;
+        const reasons = await this.checkEntry(index, row.leaf, records.get(index) ?? []);
+        if (reasons.fileChecked) filesChecked++;
+        if (reasons.failed.length) findings.add(row.case_id, { index, reason: reasons.failed.join('; ') });
       }
       from = Number(rows.at(-1)!.idx) + 1;
       await progress?.(verifier.checked, total);
     }
-    const failure = verifier.finish();
-    return failure ? fail(failure, null) : { check: { checked: verifier.checked, failure: null }, filesChecked, caseId: null };
+    const beyond = logFailure ? null : verifier.finish();
+    if (beyond) logFailure = { caseId: null, failure: beyond };
+    if (!logFailure) {
+      for (const o of await this.repository.unloggedRecords(verifier.checked, LISTED_FAILURES)) {
+        const what = o.kind === 'EVIDENCE' ? 'an evidence item' : 'a document';
+        findings.add(o.case_id, { index: Number(o.idx), reason: `${what} names entry ${o.idx}, which the log (${verifier.checked} entries) does not hold` });
+      }
+    }
+    if (!logFailure) return { check: logCheck(verifier.checked, findings.listed, findings.count, true), filesChecked, alerts: findings.perCase() };
+    // A log that fails itself is the one alert: its entries' findings are listed, but every entry is in doubt.
+    findings.add(logFailure.caseId, logFailure.failure);
+    return { check: logCheck(verifier.checked, findings.listed, findings.count, false, logFailure.failure), filesChecked, alerts: [logFailure] };
+  }
+
+  /**
+   * One entry whose leaf is in the verified tree: the leaf decodes, the database's row of its
+   * item or document matches it, and its file is there with the hash and size it records.
+   */
+  private async checkEntry(index: number, bytes: Buffer, records: LedgerRecord[]): Promise<{ failed: string[]; fileChecked: boolean }> {
+    const leaf = decodeLeaf(bytes);
+    if (typeof leaf === 'string') return { failed: [`entry ${index}: ${leaf}`], fileChecked: false };
+    const failed: string[] = [];
+    const recorded = records.length > 1 ? `entry ${index} is claimed by ${records.length} database rows` : recordFailure(index, leaf, records[0]);
+    if (recorded) failed.push(recorded);
+    const file = loggedFile(leaf);
+    if (typeof file === 'string') return { failed: [...failed, `entry ${index}: ${file}`], fileChecked: false };
+    const wrong = fileFailure(index, file, await fileDigest(join(file.store === 'evidence' ? this.config.ledger.evidenceDir : this.config.documents.dir, file.name)));
+    if (wrong) failed.push(wrong);
+    return { failed, fileChecked: !wrong };
   }
 
   private async verifyAudit(held: string | null | undefined): Promise<{ check: LogCheck; caseId: string | null }> {
     const heads = await this.heads('AUDIT', held);
-    if (!Array.isArray(heads)) return { check: { checked: 0, failure: heads }, caseId: null };
+    if (!Array.isArray(heads)) return { check: logCheck(0, [heads], 1, false), caseId: null };
     const last = (await this.repository.auditHead())?.seq ?? 0;
     for (let from = 1; from <= last; from += AUDIT_BATCH) {
       const report = await this.audit.verifyRange(from, Math.min(from + AUDIT_BATCH - 1, last));
       if (!report.intact) {
         const seq = Number(report.firstBrokenSeq);
-        return { check: { checked: seq - 1, failure: { index: seq, reason: `audit row ${seq} does not chain to the row before it` } }, caseId: null };
+        return { check: logCheck(seq - 1, [{ index: seq, reason: `audit row ${seq} does not chain to the row before it` }], 1, false), caseId: null };
       }
     }
-    return { check: { checked: last, failure: await this.auditAgainstHeads(heads, last) }, caseId: null };
+    const failure = await this.auditAgainstHeads(heads, last);
+    return { check: failure ? logCheck(last, [failure], 1, false) : logCheck(last, [], 0, true), caseId: null };
   }
 
   /** The audit chain (last row `last`) against signed heads: each must be a row with the hash it signed. */

@@ -16,7 +16,7 @@ const EXPORT_BATCH = 1000;
  * Builds the export of one case's ledger entries that `leakcase ledger export` writes and
  * `leakcase ledger verify` checks offline (ledger-verifier.ts `verifyExport`): a fresh signed
  * head (also stored as a checkpoint), every entry of the case with its inclusion proof to that
- * head (an evidence item or generated document whose entry is gone from the log is listed with a
+ * head and what the database records of its item or document (compared with the leaf), (an evidence item or generated document whose entry is gone from the log is listed with a
  * null leaf), and every
  * other evidence-log checkpoint: an earlier one with its consistency proof to the head, a larger
  * one (the log lost entries since) as it is, for the verifier to report. Audited (no actor).
@@ -45,11 +45,19 @@ export class LedgerExportService {
     const entries: LedgerExport['entries'] = [];
     for (let after = -1; ; ) {
       const rows = await this.repository.caseEntries(caseId, after, EXPORT_BATCH);
+      const records = await this.repository.records(rows.map((r) => Number(r.idx)));
       for (const row of rows) {
         const index = Number(row.idx);
         if (index >= treeSize) break;
         const { proof } = await this.log.inclusionProof(index, treeSize);
-        entries.push({ index, kind: row.kind, leaf: row.leaf.toString('base64'), leafHash: row.leaf_hash.toString('hex'), inclusionProof: proof.map((p) => p.toString('hex')) });
+        entries.push({
+          index,
+          kind: row.kind,
+          leaf: row.leaf.toString('base64'),
+          leafHash: row.leaf_hash.toString('hex'),
+          inclusionProof: proof.map((p) => p.toString('hex')),
+          record: records.get(index)?.[0] ?? null,
+        });
       }
       if (rows.length < EXPORT_BATCH) break;
       after = Number(rows.at(-1)!.idx);
@@ -62,7 +70,10 @@ export class LedgerExportService {
         WHERE NOT EXISTS (SELECT 1 FROM ledger_entry le WHERE le.idx = o.idx)`,
       [caseId],
     );
-    for (const o of orphans) entries.push({ index: Number(o.idx), kind: o.kind, leaf: null, leafHash: null, inclusionProof: [] });
+    const orphanRecords = await this.repository.records(orphans.map((o) => Number(o.idx)));
+    for (const o of orphans) {
+      entries.push({ index: Number(o.idx), kind: o.kind, leaf: null, leafHash: null, inclusionProof: [], record: orphanRecords.get(Number(o.idx))?.[0] ?? null });
+    }
     entries.sort((a, b) => a.index - b.index);
 
     const checkpoints: LedgerExport['checkpoints'] = [];

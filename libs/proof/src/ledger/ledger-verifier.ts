@@ -1,6 +1,6 @@
-import { decodeLeaf, type LedgerEntryKind, type LoggedFile, loggedFile } from './ledger-leaf';
+import { decodeLeaf, type FileDigest, fileFailure, type LedgerEntryKind, type LedgerRecord, type LoggedFile, loggedFile, recordFailure } from './ledger-leaf';
 import { leafHash, TreeFrontier, verifyConsistency, verifyInclusion } from './merkle';
-import { openSignedHead, parseVerifierKey, type TreeHead } from './signed-note';
+import { isSignatureFailure, openSignedHead, parseVerifierKey, type TreeHead } from './signed-note';
 
 /**
  * The ledger's verifier, pure: no database, no server, no file system. The API's scheduled and
@@ -126,8 +126,12 @@ export interface LedgerExport {
   caseId: string;
   /** The signed head every inclusion proof leads to. */
   head: string;
-  /** The case's entries in index order; `leaf` null for an evidence item or document whose entry is gone. */
-  entries: { index: number; kind: LedgerEntryKind; leaf: string | null; leafHash: string | null; inclusionProof: string[] }[];
+  /**
+   * The case's entries in index order; `leaf` null for an evidence item or document whose entry
+   * is gone. `record`: what the database lists for the entry's item or document (what the API
+   * shows and serves), null when its row is gone; the verifier compares it with the leaf.
+   */
+  entries: { index: number; kind: LedgerEntryKind; leaf: string | null; leafHash: string | null; inclusionProof: string[]; record: LedgerRecord | null }[];
   /** Earlier signed heads, each with the consistency proof (hex) from it to `head`. */
   checkpoints: { note: string; consistencyProof: string[] }[];
 }
@@ -135,10 +139,10 @@ export interface LedgerExport {
 /** What the offline verifier was given besides the export. */
 export interface VerifyExportOptions {
   /**
-   * SHA-256 (hex) of the file an entry vouches for (an evidence file or a generated document,
-   * ledger-leaf.ts `loggedFile`), or null when it is absent (`--files DIR`).
+   * SHA-256 (hex) and size of the file an entry vouches for (an evidence file or a generated
+   * document, ledger-leaf.ts `loggedFile`), or null when it is absent (`--files DIR`).
    */
-  fileHash?: (file: LoggedFile) => Promise<string | null>;
+  fileHash?: (file: LoggedFile) => Promise<FileDigest | null>;
   /** A signed head the checker kept (`--head HEAD.json`): the export must be consistent with it. */
   heldHead?: string;
   /**
@@ -163,7 +167,8 @@ const HEX32 = /^[0-9a-f]{64}$/;
 /**
  * Checks an export without the server or the database: the head's signature, every earlier
  * checkpoint's signature and consistency with the head, each entry's leaf hash and inclusion
- * proof, each evidence file and generated document (when `fileHash` is given) and a held head (truncation, rewrite,
+ * proof, each entry's database record against its leaf, each evidence file and generated
+ * document (when `fileHash` is given: bytes and size) and a held head (truncation, rewrite,
  * forgery). Stops at the first failure and names it.
  */
 export async function verifyExport(exp: LedgerExport, options: VerifyExportOptions = {}): Promise<ExportVerification> {
@@ -220,12 +225,13 @@ export async function verifyExport(exp: LedgerExport, options: VerifyExportOptio
     if (!Array.isArray(entry.inclusionProof) || entry.inclusionProof.some((p) => !HEX32.test(p))) return result({ index, reason: `entry ${index}'s proof is malformed` });
     const failed = verifyInclusion(index, head.treeSize, hash, entry.inclusionProof.map((p) => Buffer.from(p, 'hex')), head.rootHash);
     if (failed) return result({ index, reason: `entry ${index} is not in the signed tree: ${failed}` });
+    const recorded = recordFailure(index, decoded, entry.record);
+    if (recorded) return result({ index, reason: recorded });
     if (options.fileHash) {
       const file = loggedFile(decoded);
       if (typeof file === 'string') return result({ index, reason: `entry ${index}: ${file}` });
-      const actual = await options.fileHash(file);
-      if (actual === null) return result({ index, reason: `entry ${index}'s file ${file.name} is missing` });
-      if (actual !== file.sha256) return result({ index, reason: `entry ${index}'s file ${file.name} has changed (its bytes hash to ${actual})` });
+      const failed = fileFailure(index, file, await options.fileHash(file));
+      if (failed) return result({ index, reason: failed });
       filesChecked++;
     }
     entriesChecked++;
@@ -236,7 +242,9 @@ export async function verifyExport(exp: LedgerExport, options: VerifyExportOptio
 /** A held head against the export's head: same key, not beyond it, and consistent with it. */
 function checkHeld(note: string, key: { name: string; publicKey: Buffer }, head: TreeHead, exp: LedgerExport): LedgerFailure | null {
   const held = openSignedHead(note, key);
-  if (typeof held === 'string') return { index: null, reason: `the held head: ${held} (not signed by the export's key)` };
+  if (typeof held === 'string') {
+    return { index: null, reason: isSignatureFailure(held) ? `the held head: ${held} (not signed by the export's key)` : `the held head is not a signed tree head: ${held}` };
+  }
   if (held.origin !== head.origin) return { index: null, reason: `the held head is of log ${held.origin}, the export of ${head.origin}` };
   if (held.treeSize > head.treeSize) {
     return { index: head.treeSize, reason: `the held head has ${held.treeSize} entries, the export's head ${head.treeSize}: entries were deleted` };

@@ -9,7 +9,7 @@ export const LEDGER_VERIFY = 'ledger.verify';
 
 /**
  * The heads the caller holds (signed notes), compared with the logs (none for a scheduled run);
- * `checkpoint`: sign a checkpoint of both logs once they verified intact (the scheduled round).
+ * `checkpoint`: sign a checkpoint of both logs once they themselves verified (the scheduled round).
  */
 export type LedgerVerifyPayload = HeldHeads & { checkpoint?: boolean };
 
@@ -19,8 +19,9 @@ const SCHEDULE_LOCK = `hashtext('leakcase.ledger.schedule')`;
 /**
  * The `ledger.verify` job: a full verification of the evidence log and the audit chain
  * (LedgerChecksService.verify), progress in evidence entries. Its result is the
- * LedgerVerification; a failure is also an alert and an error log line. With `checkpoint`, an
- * intact verification is followed by a checkpoint (never a failed one: a tampered log is not signed).
+ * LedgerVerification; a failure is also an alert and an error log line. With `checkpoint`, a
+ * verification that found both logs themselves intact is followed by a checkpoint, even when some
+ * entries' files or rows failed (those stay findings and alerts); a tampered log is never signed.
  */
 @Injectable()
 export class LedgerVerifyJob implements OnModuleInit {
@@ -35,7 +36,9 @@ export class LedgerVerifyJob implements OnModuleInit {
 
   async run(ctx: JobContext<LedgerVerifyPayload>): Promise<Record<string, unknown>> {
     const result = await this.checks.verify(ctx.payload, (done, total) => ctx.progress(done, total));
-    const checkpointed = ctx.payload.checkpoint && result.intact ? await this.checks.checkpoint() : null;
+    // A missing or changed file (or an edited item row) is a finding about its entry; the tree itself verified and may be signed.
+    const signable = result.evidence.logIntact && result.audit.logIntact;
+    const checkpointed = ctx.payload.checkpoint && signable ? await this.checks.checkpoint() : null;
     return { ...result, ...(ctx.payload.checkpoint ? { checkpointed: checkpointed !== null } : {}) } as unknown as Record<string, unknown>;
   }
 }

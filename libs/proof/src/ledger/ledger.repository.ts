@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type Actor, type Connection, type CursorList, decodeCursor, Role, SqlParams, toConnection, visibleCase } from '@app/platform';
-import type { LedgerEntryKind } from './ledger-leaf';
+import { documentRecord, evidenceRecord, type LedgerEntryKind, type LedgerRecord } from './ledger-leaf';
 import { NodeTable } from './ledger-verifier';
 import type { NodeId } from './merkle';
 
@@ -13,6 +13,24 @@ export interface LedgerEntryRow {
   case_id: string | null;
   leaf: Buffer;
   leaf_hash: Buffer;
+}
+
+/** An evidence_item or case_document row as `records` reads it. */
+interface RecordRow {
+  kind: 'EVIDENCE' | 'DOCUMENT';
+  idx: string;
+  id: string;
+  case_id: string;
+  party_id: string | null;
+  sha256: string;
+  size_bytes: string;
+  content_type: string | null;
+  page_count: number | null;
+  document_kind: string | null;
+  language: string | null;
+  format: string | null;
+  version: number | null;
+  storage_name: string | null;
 }
 
 /** Which log a checkpoint signs. */
@@ -83,9 +101,63 @@ export class LedgerRepository {
     ]);
   }
 
+  /** The stored leaf at `index`, if any. */
+  async entry(index: number): Promise<LedgerEntryRow | undefined> {
+    const [row] = await this.dataSource.query(`SELECT idx, kind, case_id, leaf, leaf_hash FROM ledger_entry WHERE idx = $1`, [index]);
+    return row;
+  }
+
   /** Leaves with index >= `from`, in index order, at most `limit`. */
   entries(from: number, limit: number): Promise<LedgerEntryRow[]> {
     return this.dataSource.query(`SELECT idx, kind, case_id, leaf, leaf_hash FROM ledger_entry WHERE idx >= $1 ORDER BY idx LIMIT $2`, [from, limit]);
+  }
+
+  /**
+   * What the database records about the entries at `indices` (evidence_item.ledger_index,
+   * case_document.log_index), in the leaves' terms (ledger-leaf.ts `evidenceRecord`,
+   * `documentRecord`), by index: normally one record each; two when an item and a document
+   * claim the same entry. One statement over the two unique indexes.
+   */
+  async records(indices: readonly number[], manager: EntityManager = this.dataSource.manager): Promise<Map<number, LedgerRecord[]>> {
+    const rows: RecordRow[] = await manager.query(
+      `SELECT 'EVIDENCE' AS kind, ev.ledger_index AS idx, ev.id, ev.case_id, ev.party_id, encode(ev.sha256, 'hex') AS sha256, ev.size_bytes::text AS size_bytes,
+              ev.content_type, ev.page_count, NULL AS document_kind, NULL AS language, NULL AS format, NULL::int AS version, NULL AS storage_name
+         FROM evidence_item ev WHERE ev.ledger_index = ANY($1::bigint[])
+       UNION ALL
+       SELECT 'DOCUMENT', d.log_index, d.id, d.case_id, NULL, encode(d.sha256, 'hex'), d.size_bytes::text, NULL, NULL, d.kind, d.language, d.format, d.version, d.storage_name
+         FROM case_document d WHERE d.log_index = ANY($1::bigint[])`,
+      [indices],
+    );
+    const byIndex = new Map<number, LedgerRecord[]>();
+    for (const r of rows) {
+      const record =
+        r.kind === 'EVIDENCE'
+          ? evidenceRecord({ id: r.id, caseId: r.case_id, partyId: r.party_id!, sha256: r.sha256, sizeBytes: Number(r.size_bytes), contentType: r.content_type!, pageCount: r.page_count })
+          : documentRecord({
+              id: r.id,
+              caseId: r.case_id,
+              kind: r.document_kind!,
+              language: r.language!,
+              format: r.format!,
+              version: r.version!,
+              sha256: r.sha256,
+              sizeBytes: Number(r.size_bytes),
+              file: r.storage_name!.split('\\').join('/'),
+            });
+      const list = byIndex.get(Number(r.idx)) ?? [];
+      list.push(record);
+      byIndex.set(Number(r.idx), list);
+    }
+    return byIndex;
+  }
+
+  /** Evidence items and documents that claim an entry at or beyond `size` (none the log holds), at most `limit`, by index. */
+  unloggedRecords(size: number, limit: number): Promise<{ idx: string; case_id: string; kind: LedgerEntryKind }[]> {
+    return this.dataSource.query(
+      `SELECT * FROM (SELECT ledger_index AS idx, case_id, 'EVIDENCE' AS kind FROM evidence_item WHERE ledger_index >= $1
+                      UNION ALL SELECT log_index, case_id, 'DOCUMENT' FROM case_document WHERE log_index >= $1) o ORDER BY idx LIMIT $2`,
+      [size, limit],
+    );
   }
 
   /**

@@ -76,12 +76,17 @@ export class LedgerResolver {
   }
 
   /**
-   * Starts a full verification of the evidence log (leaves, subtrees, files, checkpoints) and the
-   * audit chain, against the heads the caller holds; the outcome is in `job(id).result`.
+   * Starts a full verification of the evidence log (leaves, subtrees, files, item and document
+   * rows, checkpoints) and the audit chain, against the heads the caller holds; the outcome is in
+   * `job(id).result`. BAD_USER_INPUT for a held head that is not a head of its log signed by the
+   * ledger's key or an earlier trusted one (trailing whitespace is tolerated).
    */
   @Allow(Role.ADMIN, Role.JUDGE)
   @Mutation(() => Job)
   verifyLedger(@CurrentActor() actor: Actor, @Args() args: VerifyLedgerArgs): Promise<Job> {
+    // A held head that is not a signed head of its log is the caller's mistake: refused here, before any job or alert.
+    if (args.heldEvidenceHead) this.checks.openHeld('EVIDENCE', args.heldEvidenceHead, 'heldEvidenceHead');
+    if (args.heldAuditHead) this.checks.openHeld('AUDIT', args.heldAuditHead, 'heldAuditHead');
     return this.dataSource.transaction(async (manager) => {
       const payload: LedgerVerifyPayload = { evidence: args.heldEvidenceHead ?? null, audit: args.heldAuditHead ?? null };
       const job = await this.jobs.enqueue(manager, actor, LEDGER_VERIFY, payload as Record<string, unknown>);

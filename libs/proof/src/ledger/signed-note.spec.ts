@@ -1,4 +1,4 @@
-import { checkpointBody, noteSigner, openNote, openSignedHead, parseVerifierKey, signHead, signNote, verifierKey } from './signed-note';
+import { checkpointBody, isSignatureFailure, noteSigner, openNote, openSignedHead, openSignedHeadWithAny, parseVerifierKey, signHead, signNote, verifierKey } from './signed-note';
 
 // The example of golang.org/x/mod sumdb/note (note.go's package comment and example_test.go):
 // the signer key PRIVATE+KEY+PeterNeumann+c74f20a3+<base64(0x01 || seed)>, its verifier key and
@@ -40,5 +40,31 @@ describe('signed notes and checkpoints (C2SP signed-note, tlog-checkpoint)', () 
     expect(openSignedHead(note, signer)).toEqual(head);
     // A forged head: the size changed after signing.
     expect(openSignedHead(note.replace('\n8\n', '\n9\n'), signer)).toBe('the signature does not verify');
+  });
+
+  it('reads a note that lost its final newline or gained trailing whitespace (as `$(cat file)` or an editor leaves it)', () => {
+    const key = parseVerifierKey(GO_VERIFIER_KEY);
+    for (const copy of [GO_NOTE.slice(0, -1), `${GO_NOTE}\n`, `${GO_NOTE}  \r\n`]) expect(openNote(copy, key)).toEqual({ text: GO_TEXT });
+    // Whitespace inside the signed text still counts.
+    expect(openNote(GO_NOTE.replace('problem,\n', 'problem, \n'), key)).toBe('the signature does not verify');
+  });
+
+  it('tells a malformed note from one signed by another key or forged', () => {
+    const key = parseVerifierKey(GO_VERIFIER_KEY);
+    expect(openNote('hello', key)).toBe('not a signed note');
+    expect(isSignatureFailure('not a signed note')).toBe(false);
+    expect(isSignatureFailure('a signature line is malformed')).toBe(false);
+    expect(isSignatureFailure('the signature does not verify')).toBe(true);
+    expect(isSignatureFailure('no signature by leakcase')).toBe(true);
+  });
+
+  it('opens a head signed by an earlier trusted key (a rotation), and names the current key when none signed it', () => {
+    const old = noteSigner(Buffer.alloc(32, 1), 'leakcase');
+    const current = noteSigner(Buffer.alloc(32, 2), 'leakcase');
+    const head = { origin: 'leakcase/evidence', treeSize: 1, rootHash: Buffer.alloc(32, 5) };
+    const note = signHead(old, head);
+    expect(openSignedHead(note, current)).toBe('no signature by leakcase');
+    expect(openSignedHeadWithAny(note, [current, old])).toEqual(head);
+    expect(openSignedHeadWithAny(note, [current])).toBe('no signature by leakcase');
   });
 });

@@ -80,9 +80,12 @@ export function signHead(signer: NoteSigner, head: TreeHead): string {
 /**
  * Opens a signed note: checks that a line of the key `key` (its name and id) signs the text.
  * Returns the text, or the reason it cannot be trusted (forged or altered, signed by another
- * key, malformed). Other signers' lines (witness cosignatures) are ignored.
+ * key, malformed). Other signers' lines (witness cosignatures) are ignored, and so is whitespace
+ * after the last line (a copy with a final newline lost or added).
  */
-export function openNote(note: string, key: { name: string; publicKey: Buffer }): { text: string } | string {
+export function openNote(given: string, key: { name: string; publicKey: Buffer }): { text: string } | string {
+  // Whitespace after the last signature line is not signed: a copy that lost or gained a final newline is the same note.
+  const note = `${given.trimEnd()}\n`;
   const split = note.lastIndexOf('\n\n');
   if (split < 0 || !note.endsWith('\n')) return 'not a signed note';
   const text = note.slice(0, split + 1);
@@ -115,4 +118,23 @@ export function openSignedHead(note: string, key: { name: string; publicKey: Buf
   const treeSize = Number(parts[1]);
   if (!Number.isSafeInteger(treeSize)) return 'the checkpoint tree size is too large';
   return { origin: parts[0], treeSize, rootHash };
+}
+
+/** The reasons of openNote/openSignedHead that concern the key (a forgery or another key), as opposed to a malformed note. */
+export function isSignatureFailure(reason: string): boolean {
+  return reason === 'the signature does not verify' || reason.startsWith('no signature by ');
+}
+
+/**
+ * Opens a signed head with the first of `keys` that signed it (the current key first, then
+ * earlier ones a rotation left trusted). The reason from the first key when none did.
+ */
+export function openSignedHeadWithAny(note: string, keys: readonly { name: string; publicKey: Buffer }[]): TreeHead | string {
+  let first: string | undefined;
+  for (const key of keys) {
+    const head = openSignedHead(note, key);
+    if (typeof head !== 'string') return head;
+    first ??= head;
+  }
+  return first ?? 'no key to check it with';
 }

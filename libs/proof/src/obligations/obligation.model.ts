@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { IsIn, IsNotEmpty, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsIn, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { MaxItems } from '@app/platform';
 import { MAX_CASE_PARTIES } from '@app/cases';
 import { Bearer, BurdenRule } from '../rules/burden-rules';
@@ -112,7 +112,7 @@ export class RuleOnObligationInput {
 
   @Field()
   @IsString()
-  @IsNotEmpty()
+  @Matches(/\S/, { message: 'must not be blank' })
   @MaxLength(5000)
   reasons: string;
 }
@@ -130,7 +130,7 @@ export class FlagAdverseInferenceInput {
 
   @Field({ description: 'Which evidence, and why the refusal is without good reason' })
   @IsString()
-  @IsNotEmpty()
+  @Matches(/\S/, { message: 'must not be blank' })
   @MaxLength(5000)
   reasons: string;
 }
