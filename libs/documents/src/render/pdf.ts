@@ -56,11 +56,11 @@ export async function renderPdf(spec: DocumentSpec, out: Writable, labels: PdfLa
   // paused while `out` is full, kept in its own buffer every page written meanwhile (a third of a
   // megabyte per thousand rows, the whole file when the layout never yielded).
   doc.on('data', (chunk: Buffer) => out.write(chunk));
-  const finishing = once(out, 'finish');
+  // pdfkit emits 'end' (and `out` then 'finish') asynchronously, after doc.end().
   doc.on('end', () => out.end());
   await layout(spec, doc, labels, pages, out, onRows);
   doc.end();
-  await finishing;
+  await once(out, 'finish');
   return { pages };
 }
 
