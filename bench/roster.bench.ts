@@ -108,7 +108,7 @@ async function bareLoop(file: string, rows: number, perPage: number): Promise<{ 
  * (`leakcase documents generate`, which runs a large roster's job in its own process) in a child
  * process, for the PDF and the XLSX roster, against the same CLI making a 2,000-member roster.
  * With BENCH_ROSTER_RSS_MEMBERS=1000000 also of a 1,000,000-member roster (target: under 400 MB;
- * about 20 minutes more on two quiet cores).
+ * its PDF alone over an hour on a loaded 2-core machine).
  */
 export async function rosterBench(): Promise<BenchFigure[]> {
   const database = await benchDatabase();
