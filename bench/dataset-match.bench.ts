@@ -1,16 +1,13 @@
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { from as copyFrom } from 'pg-copy-streams';
 import { blindIndex, IdentifierKind } from '@app/claimants';
 import { MATCH_DATASET_SQL, MATCH_WORK_MEM } from '@app/claimants/datasets/matching.repository';
 import { hashDatasetFile } from '../apps/cli/src/dataset/dataset-upload';
-import { type BenchFigure, scratchDir, withClient } from './harness';
+import { type BenchFigure, CLI, runChild, scratchDir, withClient } from './harness';
 import { benchApi, idNumber, phone, planShape, rawCopySeconds, writeLines } from './claimants-fixture';
 
 const DATASET_ROWS = Number(process.env.BENCH_DATASET_ROWS ?? 10_000_000);
 const CLAIMANTS = Number(process.env.BENCH_CLAIMANTS ?? 1_000_000);
-const CLI = join(__dirname, '..', 'apps', 'cli', 'src', 'main.js');
 
 /**
  * bench/dataset-match: import DATASET_ROWS rows through the compiled CLI (hashing in worker
@@ -68,35 +65,13 @@ export async function datasetMatchBench(): Promise<BenchFigure[]> {
     const floorSeconds = (performance.now() - floorStarted) / 1000;
     if (floor.rows !== DATASET_ROWS) throw new Error(`crypto floor hashed ${floor.rows} rows`);
 
-    // End to end: the compiled CLI, under /usr/bin/time for its peak RSS.
-    const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
-    const rssFile = join(dir, 'cli-rss');
-    const args = [CLI, 'dataset', 'import', '--incident', api.incidentId, file, '--columns', 'id_number,phone', '--server', api.base];
+    // End to end: the compiled CLI, in a child process for its own peak RSS.
     const started = performance.now();
-    const child = timeBin
-      ? spawn(timeBin, ['-f', '%M', '-o', rssFile, process.execPath, ...args], { env: { ...process.env, ...api.env, LEAKCASE_TOKEN: api.procurator }, stdio: ['ignore', 'pipe', 'pipe'] })
-      : spawn(process.execPath, args, { env: { ...process.env, ...api.env, LEAKCASE_TOKEN: api.procurator }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    let sampledKb = 0;
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err = (err + d).slice(-2000)));
-    const sampler = setInterval(() => {
-      try {
-        // The node process: the child itself, or /usr/bin/time's child.
-        const pids = [child.pid!, ...readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)];
-        for (const pid of pids) {
-          const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-          if (m) sampledKb = Math.max(sampledKb, Number(m[1]));
-        }
-      } catch {
-        // exited
-      }
-    }, 100);
-    const code = await new Promise<number | null>((r) => child.on('exit', r));
-    clearInterval(sampler);
-    if (code !== 0) throw new Error(`CLI exited with ${code}: ${out} ${err}`);
-    const peakKb = timeBin && existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) : sampledKb;
+    const { stdout: out, peakKb, sampledKb } = await runChild(
+      [CLI, 'dataset', 'import', '--incident', api.incidentId, file, '--columns', 'id_number,phone', '--server', api.base],
+      { ...api.env, LEAKCASE_TOKEN: api.procurator },
+      dir,
+    );
     const datasetId = /Dataset ([0-9a-f-]{36})/.exec(out)![1];
     const uploaded = performance.now();
     let matchedAt = 0;

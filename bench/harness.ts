@@ -1,4 +1,5 @@
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -73,9 +74,13 @@ export async function benchDatabase(): Promise<{ url: string }> {
   return { url: cluster.url };
 }
 
-/** Configuration of an API started by a benchmark on `databaseUrl`: quiet, throwaway data dir. */
-export function benchConfig(databaseUrl: string, extra: Record<string, string> = {}): AppConfig {
-  return loadConfig({
+/**
+ * The environment of an API (or a CLI) started by a benchmark on `databaseUrl`: quiet, throwaway
+ * data dir (its development keys are made there on first use, so processes given the same
+ * environment share them).
+ */
+export function benchEnv(databaseUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
     NODE_ENV: 'development',
     DATABASE_URL: databaseUrl,
     LEAKCASE_DATA_DIR: scratchDir('leakcase-bench-data-'),
@@ -83,7 +88,60 @@ export function benchConfig(databaseUrl: string, extra: Record<string, string> =
     LOG_LEVEL: 'silent',
     PORT: '0',
     ...extra,
-  });
+  };
+}
+
+/** Configuration of an API started by a benchmark on `databaseUrl` (see benchEnv). */
+export function benchConfig(databaseUrl: string, extra: Record<string, string> = {}): AppConfig {
+  return loadConfig(benchEnv(databaseUrl, extra));
+}
+
+/** The compiled CLI (`npm run bench` runs from dist/). */
+export const CLI = join(__dirname, '..', 'apps', 'cli', 'src', 'main.js');
+
+/** What a child process printed, and its peak resident memory. */
+export interface ChildRun {
+  stdout: string;
+  /** Peak RSS in KiB: the kernel's high-water mark, from /usr/bin/time when present, else `sampledKb`. */
+  peakKb: number;
+  /** The highest VmHWM read from /proc every 100 ms (misses at most the last 100 ms). */
+  sampledKb: number;
+  seconds: number;
+}
+
+/**
+ * Runs `node args…` in a child process with `env` added, so that its peak RSS is its own (not
+ * the benchmark's). Throws on a non-zero exit, with the end of its output.
+ */
+export async function runChild(args: string[], env: Record<string, string>, dir: string): Promise<ChildRun> {
+  const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+  const rssFile = join(dir, `child-rss-${Date.now()}`);
+  const started = performance.now();
+  const options = { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'] };
+  const child = timeBin ? spawn(timeBin, ['-f', '%M', '-o', rssFile, process.execPath, ...args], options) : spawn(process.execPath, args, options);
+  let stdout = '';
+  let stderr = '';
+  let sampledKb = 0;
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-2000)));
+  const sampler = setInterval(() => {
+    try {
+      // The node process: the child itself, or /usr/bin/time's child.
+      const pids = [child.pid!, ...readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)];
+      for (const pid of pids) {
+        const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+        if (m) sampledKb = Math.max(sampledKb, Number(m[1]));
+      }
+    } catch {
+      // exited
+    }
+  }, 100);
+  const code = await new Promise<number | null>((r) => child.on('exit', r));
+  clearInterval(sampler);
+  const seconds = (performance.now() - started) / 1000;
+  if (code !== 0) throw new Error(`${args.slice(0, 3).join(' ')} exited with ${code}: ${stdout} ${stderr}`);
+  const peakKb = timeBin && existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) : sampledKb;
+  return { stdout, peakKb, sampledKb, seconds };
 }
 
 /** The demo court, the demo consumer association and its user (the seeded demo data), by id. */

@@ -3,6 +3,13 @@ import { pdfPages, pdfText } from '../../../../test/support/poppler';
 import { EN } from '../texts/en';
 import { ZH } from '../texts/zh';
 import { renderPdf } from './pdf';
+
+// pdfkit's font engine, its font parser counted.
+jest.mock('fontkit', () => {
+  const actual = jest.requireActual('fontkit');
+  return { ...actual, create: jest.fn(actual.create) };
+});
+const parsed = () => (require('fontkit').create as jest.Mock).mock.calls.length;
 import type { Cell, DocumentSpec } from './spec';
 
 async function render(spec: DocumentSpec, texts = EN): Promise<{ pdf: Buffer; pages: number }> {
@@ -69,6 +76,17 @@ describe('renderPdf', () => {
     // pdftotext drops the spaces between CJK and Latin characters: compare without whitespace.
     const text = pdfText(pdf).replace(/\s+/g, '');
     for (let p = 1; p <= pages; p++) expect(text).toContain(`第${p}页/共${pages}页`);
+  });
+
+  it('parses each font file once per process, not in each pass of each document', async () => {
+    await render(rosterSpec(3));
+    const zh = await render(rosterSpec(60), ZH);
+    const en = await render(rosterSpec(60));
+    // Regular and bold, once each, for every document of this file so far (each laid out twice).
+    expect(parsed()).toBe(2);
+    // Each document still embeds the glyphs it uses.
+    expect(pdfText(zh.pdf).replace(/\s+/g, '')).toContain(`第${zh.pages}页/共${zh.pages}页`);
+    expect(pdfText(en.pdf)).toContain('row-60');
   });
 
   it('fails when the rows read are not the rows counted (a changed snapshot)', async () => {

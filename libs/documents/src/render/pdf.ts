@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import PDFDocument from 'pdfkit';
+import { reclaimer } from './memory';
 import type { Block, Cell, Column, DocumentSpec, NumberFormat } from './spec';
 
 const FONT_DIR = dirname(require.resolve('node-source-han-sans-sc/package.json'));
@@ -50,7 +51,13 @@ export interface PdfResult {
 export async function renderPdf(spec: DocumentSpec, out: Writable, labels: PdfLabels, onRows?: (rows: number) => Promise<void>): Promise<PdfResult> {
   const pages = await layout(spec, newDocument(spec, labels), labels, null);
   const doc = newDocument(spec, labels);
-  doc.pipe(out);
+  // Each chunk pdfkit emits goes straight into `out`, and the layout waits for `out` to drain
+  // (see streamTable). Not doc.pipe(out): pdfkit ignores backpressure, so a piped document,
+  // paused while `out` is full, kept in its own buffer every page written meanwhile (a third of a
+  // megabyte per thousand rows, the whole file when the layout never yielded).
+  doc.on('data', (chunk: Buffer) => out.write(chunk));
+  // pdfkit emits 'end' (and `out` then 'finish') asynchronously, after doc.end().
+  doc.on('end', () => out.end());
   await layout(spec, doc, labels, pages, out, onRows);
   doc.end();
   await once(out, 'finish');
@@ -79,14 +86,29 @@ function newDocument(spec: DocumentSpec, labels: PdfLabels): PDFKit.PDFDocument 
     lang: labels.lang,
     info: { Title: spec.title, Creator: 'leakcase', Producer: 'leakcase (pdfkit)' },
   });
-  fonts ??= { regular: readFileSync(FONT_REGULAR), bold: readFileSync(FONT_BOLD) };
-  doc.registerFont('regular', fonts.regular);
-  doc.registerFont('bold', fonts.bold);
+  fonts ??= { regular: parseFont(FONT_REGULAR), bold: parseFont(FONT_BOLD) };
+  // pdfkit takes a parsed font as it takes a file (its typings know only paths and bytes).
+  doc.registerFont('regular', fonts.regular as PDFKit.Mixins.PDFFontSource);
+  doc.registerFont('bold', fonts.bold as PDFKit.Mixins.PDFFontSource);
   return doc;
 }
 
-/** The font files, read once per process (about 16 MB each; pdfkit embeds the glyphs used). */
-let fonts: { regular: Buffer; bold: Buffer } | undefined;
+/**
+ * The fonts, read and parsed once per process (about 16 MB each) and shared by every document:
+ * each document embeds its own subset of the glyphs it uses. Given a file's bytes, pdfkit would
+ * parse the font again in every document that uses it: each of the two passes of every document.
+ */
+let fonts: { regular: object; bold: object } | undefined;
+
+/**
+ * A font file parsed by pdfkit's font engine (a fontkit font), through a throwaway document so
+ * that the engine is the very one pdfkit uses.
+ */
+function parseFont(file: string): object {
+  const doc = new PDFDocument({ autoFirstPage: false });
+  doc.registerFont('font', readFileSync(file)).font('font');
+  return (doc as unknown as { _font: { font: object } })._font.font;
+}
 
 /**
  * One pass over the blocks. With `total` null it only counts pages (nothing is read from a
@@ -270,6 +292,7 @@ async function layout(
     doc.font('regular').fontSize(TABLE.fontSize);
     let y = doc.y;
     let written = 0;
+    const reclaim = reclaimer();
     for await (const batch of block.rows()) {
       for (const row of batch) {
         if (y + TABLE.rowHeight > bottom()) {
@@ -291,6 +314,7 @@ async function layout(
       written += batch.length;
       doc.y = y;
       if (out && out.writableNeedDrain) await once(out, 'drain');
+      reclaim(batch.length);
       await onRows?.(written);
     }
     if (written !== block.count) throw new Error(`stream-table ${block.name}: ${written} rows read, ${block.count} counted`);
