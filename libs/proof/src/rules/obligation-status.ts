@@ -29,13 +29,13 @@ export function effectiveStatus(stored: ObligationStatus, due: string | null, to
 /**
  * Why the court may not set an obligation back to OPEN on `today`, or null when it may: once
  * the evidence period ended (`due` before `today`) an open obligation is FAILED by the period
- * itself (SPC evidence provisions (2019) art. 51), so a reopening needs a new period first: the
- * court extends it (art. 54: on a party's timely application; a new EVIDENCE_PERIOD deadline),
- * and the obligation is OPEN again until the new period ends. Pure.
+ * itself (SPC evidence provisions (2019) art. 51), so a reopening needs a later period: the
+ * court's extension (art. 54: on a party's application before the period ends), which would be a
+ * new EVIDENCE_PERIOD deadline; no operation records one yet, so the message says so. Pure.
  */
 export function reopeningRefusal(due: string | null, today: string): string | null {
   return due !== null && due < today
-    ? `the evidence period ended on ${due}: an obligation still open after it is FAILED (SPC evidence provisions (2019) art. 51); extend the evidence period first (art. 54), then the obligation is OPEN until the new period ends`
+    ? `the evidence period ended on ${due}: an obligation still open after it is FAILED (SPC evidence provisions (2019) art. 51); it is OPEN again only under a later evidence period (art. 54: an extension the court grants on a party's application made before the period ended), and leakcase does not record extensions yet`
     : null;
 }
 
