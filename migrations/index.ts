@@ -24,6 +24,7 @@ import { RemedyScheduleDocument1764400072000 } from './1764400072000-remedy-sche
 import { Documents1764400080000 } from './1764400080000-documents';
 import { DocumentLogIndex1764400095000 } from './1764400095000-document-log-index';
 import { EvidenceListDocument1764400096000 } from './1764400096000-evidence-list-document';
+import { AssessmentMemberClaimantIndex1764400130000 } from './1764400130000-assessment-member-claimant-index';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet recorded in `migrations`. */
 export const MIGRATIONS = [
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   Documents1764400080000,
   DocumentLogIndex1764400095000,
   EvidenceListDocument1764400096000,
+  AssessmentMemberClaimantIndex1764400130000,
 ];
