@@ -91,8 +91,10 @@ const SHARING_STATES_SQL = `(${CURRENT_STATES.map((s) => `'${s}'`).join(', ')})`
  */
 const memberCategories = (m: string) => `${m}.data_categories`;
 
-/** The first claimant id of bucket `b` (0–255): the bucket of an id is its first byte. */
-const bucketStart = (b: string) => `(lpad(to_hex(${b}), 2, '0') || '000000-0000-0000-0000-000000000000')::uuid`;
+/** The claimant ids of bucket `b` (0–255), the ids whose first byte is b, as a condition on `id`. */
+const inBucket = (id: string, b: string) =>
+  `${id} BETWEEN (lpad(to_hex(${b}), 2, '0') || '000000-0000-0000-0000-000000000000')::uuid
+             AND (lpad(to_hex(${b}), 2, '0') || 'ffffff-ffff-ffff-ffff-ffffffffffff')::uuid`;
 
 /**
  * Every sharing member's amount and explanation, as one set-based statement: every sharing member
@@ -136,7 +138,7 @@ export function assessMembersSql(view: EnrolmentView, p: Params, t: AssessmentTe
                              FROM d, (SELECT bucket, members, (sum(members) OVER (ORDER BY bucket))::bigint AS upto FROM buckets) b
                             WHERE d.extra > 0 AND b.upto >= d.extra ORDER BY b.bucket LIMIT 1),
       division AS MATERIALIZED (
-        SELECT d.base, (SELECT m.claimant_id FROM ${members(` AND m.claimant_id >= ${bucketStart('cut.bucket')}`)}
+        SELECT d.base, (SELECT m.claimant_id FROM ${members(` AND ${inBucket('m.claimant_id', 'cut.bucket')}`)}
                          ORDER BY m.claimant_id OFFSET cut.position - 1 LIMIT 1) AS last_extra
           FROM d LEFT JOIN cut ON true)
     `;
