@@ -6,8 +6,10 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * assessment id selects the partition and the key inside it need only be the claimant: the
  * two-column primary key (whose constant first column made its build sort on full 32-byte keys)
  * becomes a btree on claimant_id alone, defined once on the parent so that every partition,
- * existing and attached later, has it. One row per claimant is kept by construction: a
- * partition is written by one INSERT … SELECT from the class's members, one row per claimant.
+ * existing and attached later, has it (an attach builds it in one pass). Its pages are filled
+ * (fillfactor 100): a partition is never changed once attached. One row per claimant is kept by
+ * construction: a partition is written by one INSERT … SELECT from the class's members, one row
+ * per claimant.
  */
 export class AssessmentMemberClaimantIndex1764400130000 implements MigrationInterface {
   name = 'AssessmentMemberClaimantIndex1764400130000';
@@ -15,7 +17,7 @@ export class AssessmentMemberClaimantIndex1764400130000 implements MigrationInte
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
       ALTER TABLE assessment_member DROP CONSTRAINT assessment_member_pkey;
-      CREATE INDEX assessment_member_claimant_idx ON assessment_member (claimant_id);
+      CREATE INDEX assessment_member_claimant_idx ON assessment_member (claimant_id) WITH (fillfactor = 100);
     `);
   }
 
