@@ -26,6 +26,7 @@ import { DocumentLogIndex1764400095000 } from './1764400095000-document-log-inde
 import { EvidenceListDocument1764400096000 } from './1764400096000-evidence-list-document';
 import { ActorInvalidation1764400110000 } from './1764400110000-actor-invalidation';
 import { EnrolmentReferencesPerStatement1764400120000 } from './1764400120000-enrolment-references-per-statement';
+import { AssessmentMemberClaimantIndex1764400130000 } from './1764400130000-assessment-member-claimant-index';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet recorded in `migrations`. */
 export const MIGRATIONS = [
@@ -57,4 +58,5 @@ export const MIGRATIONS = [
   EvidenceListDocument1764400096000,
   ActorInvalidation1764400110000,
   EnrolmentReferencesPerStatement1764400120000,
+  AssessmentMemberClaimantIndex1764400130000,
 ];

@@ -91,61 +91,75 @@ const SHARING_STATES_SQL = `(${CURRENT_STATES.map((s) => `'${s}'`).join(', ')})`
  */
 const memberCategories = (m: string) => `${m}.data_categories`;
 
+/** The claimant ids of bucket `b` (0–255), the ids whose first byte is b, as a condition on `id`. */
+const inBucket = (id: string, b: string) =>
+  `${id} BETWEEN (lpad(to_hex(${b}), 2, '0') || '000000-0000-0000-0000-000000000000')::uuid
+             AND (lpad(to_hex(${b}), 2, '0') || 'ffffff-ffff-ffff-ffff-ffffffffffff')::uuid`;
+
 /**
- * The assessment of a class as one set-based statement: every sharing member of the view (the
- * visibility policy's classMembersIn: the court's merged facts, or one organisation's own) gets
+ * Every sharing member's amount and explanation, as one set-based statement: every sharing member
+ * of the view (the visibility policy's classMembersIn: the court's merged facts, or one
+ * organisation's own) gets
  *
  *   property = LOSS: its declared loss if it has evidence, else 0;
  *              GAIN / DISCRETIONARY: the largest-remainder division of the total into n equal
  *              shares: floor(total / n) each; every remainder ties, so the tie rule gives the
- *              (total mod n) extra fen to the members with the lowest claimant ids (those up to
- *              the (total mod n)-th id, found once by the ordered index, from whichever end is
- *              nearer: at most n/2 index entries); the shares add up to the total exactly;
+ *              (total mod n) extra fen to the members with the lowest claimant ids;
  *   moral    = floor(Σ category fen × spread × duration / 10⁸) + Σ harm fen (rules/damage-model.ts);
  *   amount   = property + moral,
  *
- * written with the facts it came from (its explanation), and the totals by subclass from the
- * rows written (RETURNING), so the members are read once. n and the last id to get an extra fen
- * are computed once (materialized), so the members are read in one pass, in no particular order.
- * `target` is the table written (the assessment's own partition, see assess). Used by the
- * repository and bench/assessment.
+ * written with the facts it came from (its explanation) into `target` (the assessment's own
+ * partition, see assess; no index while it is written).
+ *
+ * The division is found before the members are written, in the same statement (one snapshot):
+ * one pass counts the members per bucket of claimant ids (an id's first byte: 256 buckets in
+ * id order), which gives n and the bucket holding the (total mod n)-th id; the ordered index
+ * then walks that one bucket (about n/256 entries) to the last id that gets an extra fen. So its
+ * cost does not depend on the total: no sort of the members, and no walk of up to n/2 of them.
+ * The members are then read once, in no particular order; the factor sums are computed once
+ * per distinct (categories, harms) pair (memoized). Used by the repository and bench/assessment.
  */
-export function assessMembersSql(view: EnrolmentView, p: Params, t: AssessmentTerms, target = 'assessment_member'): string {
+export function assessMembersSql(view: EnrolmentView, p: Params, t: AssessmentTerms, target: string): string {
   const classId = p.add(t.classId);
-  const members = () => `${classMembersIn(view, p)} m WHERE m.class_id = ${classId} AND m.state IN ${SHARING_STATES_SQL}`;
+  const members = (condition = '') => `${classMembersIn(view, p)} m WHERE m.class_id = ${classId} AND m.state IN ${SHARING_STATES_SQL}${condition}`;
   const categories = p.add(JSON.stringify(t.categoryFen));
   const harms = p.add(JSON.stringify(t.harmFen));
   const proven = 'CASE WHEN m.has_evidence THEN m.declared_loss_fen END';
-  const moral = `(cf.fen * ${p.add(t.spreadBasisPoints)}::bigint * ${p.add(t.durationBasisPoints)}::bigint / 100000000 + hf.fen)`;
   let property = `coalesce(${proven}, 0)`;
   let division = '';
-  let withDivision = '';
   if (t.dividedTotalFen !== null) {
     const total = `${p.add(t.dividedTotalFen)}::bigint`;
-    // MATERIALIZED: computed once, never inlined into the per-member expression.
-    division = `WITH n AS MATERIALIZED (SELECT count(*) AS n FROM ${members()}),
-      d AS MATERIALIZED (SELECT n.n, ${total} / nullif(n.n, 0) AS base, ${total} % nullif(n.n, 0) AS extra FROM n),
-      division AS MATERIALIZED (SELECT d.base, CASE
-          WHEN d.extra = 0 THEN NULL
-          WHEN d.extra - 1 <= d.n - d.extra THEN (SELECT m.claimant_id FROM ${members()} ORDER BY m.claimant_id OFFSET d.extra - 1 LIMIT 1)
-          ELSE (SELECT m.claimant_id FROM ${members()} ORDER BY m.claimant_id DESC OFFSET d.n - d.extra LIMIT 1) END AS last_extra FROM d)`;
-    withDivision = 'CROSS JOIN division';
+    // MATERIALIZED: each computed once, never inlined into the per-member expression.
+    division = `WITH buckets AS MATERIALIZED (
+        SELECT get_byte(uuid_send(m.claimant_id), 0) AS bucket, count(*) AS members FROM ${members()} GROUP BY 1),
+      d AS MATERIALIZED (SELECT ${total} / nullif(n, 0) AS base, ${total} % nullif(n, 0) AS extra
+                           FROM (SELECT coalesce(sum(members), 0)::bigint AS n FROM buckets) n),
+      cut AS MATERIALIZED (SELECT b.bucket, d.extra - (b.upto - b.members) AS position
+                             FROM d, (SELECT bucket, members, (sum(members) OVER (ORDER BY bucket))::bigint AS upto FROM buckets) b
+                            WHERE d.extra > 0 AND b.upto >= d.extra ORDER BY b.bucket LIMIT 1),
+      division AS MATERIALIZED (
+        SELECT d.base, (SELECT m.claimant_id FROM ${members(` AND ${inBucket('m.claimant_id', 'cut.bucket')}`)}
+                         ORDER BY m.claimant_id OFFSET cut.position - 1 LIMIT 1) AS last_extra
+          FROM d LEFT JOIN cut ON true)
+    `;
     property = '(division.base + CASE WHEN m.claimant_id <= division.last_extra THEN 1 ELSE 0 END)';
   }
   const assessmentId = `${p.add(t.assessmentId)}::uuid`;
-  return `${division ? `${division},` : 'WITH'} written AS (
-    INSERT INTO ${target} (assessment_id, claimant_id, subclass, data_categories, harm_types, proven_loss_fen,
+  // OFFSET 0 keeps the factor sums a subquery of the member's two arrays, so that it is memoized
+  // by them rather than pulled up into per-member subplans.
+  return `${division}INSERT INTO ${target} (assessment_id, claimant_id, subclass, data_categories, harm_types, proven_loss_fen,
                                    property_fen, category_fen, harm_fen, moral_fen, amount_fen)
     SELECT ${assessmentId}, m.claimant_id, m.subclass, ${memberCategories('m')}, m.harm_types, ${proven},
-           ${property}, cf.fen, hf.fen, ${moral}, ${property} + ${moral}
+           ${property}, f.category_fen, f.harm_fen, f.moral_fen, ${property} + f.moral_fen
       FROM ${classMembersIn(view, p)} m
-      ${withDivision}
-      CROSS JOIN LATERAL (SELECT coalesce(sum((${categories}::jsonb ->> c::text)::bigint), 0)::bigint AS fen FROM unnest(${memberCategories('m')}) c) cf
-      CROSS JOIN LATERAL (SELECT coalesce(sum((${harms}::jsonb ->> h::text)::bigint), 0)::bigint AS fen FROM unnest(m.harm_types) h) hf
-     WHERE m.class_id = ${classId} AND m.state IN ${SHARING_STATES_SQL}
-    RETURNING subclass, property_fen, moral_fen, amount_fen)
-    INSERT INTO assessment_subclass_total (assessment_id, subclass, members, property_fen, moral_fen, amount_fen)
-    SELECT ${assessmentId}, subclass, count(*), sum(property_fen), sum(moral_fen), sum(amount_fen) FROM written GROUP BY subclass`;
+      ${division ? 'CROSS JOIN division' : ''}
+      CROSS JOIN LATERAL (
+        SELECT s.category_fen, s.harm_fen,
+               s.category_fen * ${p.add(t.spreadBasisPoints)}::bigint * ${p.add(t.durationBasisPoints)}::bigint / 100000000 + s.harm_fen AS moral_fen
+          FROM (SELECT (SELECT coalesce(sum((${categories}::jsonb ->> c::text)::bigint), 0)::bigint FROM unnest(${memberCategories('m')}) c) AS category_fen,
+                       (SELECT coalesce(sum((${harms}::jsonb ->> h::text)::bigint), 0)::bigint FROM unnest(m.harm_types) h) AS harm_fen
+                OFFSET 0) s) f
+     WHERE m.class_id = ${classId} AND m.state IN ${SHARING_STATES_SQL}`;
 }
 
 const ASSESSMENT_COLUMNS = `a.id, a.case_id, a.class_id, a.organisation_id, a.merged, a.method, a.model_id, dm.version AS model_version, dm.factors,
@@ -234,19 +248,25 @@ export class AssessmentsRepository {
   }
 
   /**
-   * Computes an assessment: every member's amount and the totals by subclass (assessMembersSql),
-   * then the assessment's own totals, in the caller's transaction; returns the number of members.
+   * Computes an assessment in the caller's transaction: every member's amount (assessMembersSql)
+   * written to the assessment's own partition, the totals by subclass from the rows written,
+   * then the partition attached (which builds its claimant index, the parent's, in one pass) and
+   * the assessment's own totals; returns the number of members.
    */
   async assess(manager: EntityManager, view: EnrolmentView, terms: AssessmentTerms): Promise<number> {
-    // The assessment's own partition: written without an index, then keyed in one pass and
-    // attached (its CHECK spares the attach a scan). A failed job's transaction drops it again.
+    // Written without an index, then indexed in one pass and attached (its CHECK spares the
+    // attach a scan). A failed job's transaction drops it again.
     if (!UUID.test(terms.assessmentId)) throw new Error('assess: the assessment id is not a uuid');
     const id = terms.assessmentId.toLowerCase();
     const partition = `assessment_member_${id.replaceAll('-', '')}`;
     await manager.query(`CREATE TABLE ${partition} (LIKE assessment_member, CHECK (assessment_id = '${id}'))`);
     const p = new Params();
     await manager.query(assessMembersSql(view, p, terms, partition), p.values);
-    await manager.query(`ALTER TABLE ${partition} ADD PRIMARY KEY (assessment_id, claimant_id)`);
+    await manager.query(
+      `INSERT INTO assessment_subclass_total (assessment_id, subclass, members, property_fen, moral_fen, amount_fen)
+       SELECT $1, subclass, count(*), sum(property_fen), sum(moral_fen), sum(amount_fen) FROM ${partition} GROUP BY subclass`,
+      [id],
+    );
     await manager.query(`ALTER TABLE assessment_member ATTACH PARTITION ${partition} FOR VALUES IN ('${id}')`);
     const [row] = await returningRows<{ members: number }>(
       manager,
