@@ -139,7 +139,7 @@ describe('burden of proof', () => {
         i: { obligationId: recorded.id, status: 'OPEN', reasons: 'Further evidence is expected.' },
       }, tokens.judge);
       expect(reopen.errors![0]).toMatchObject({
-        message: 'status: the evidence period ended on 2025-03-11: an obligation still open after it is FAILED (SPC evidence provisions (2019) art. 51); it is OPEN again only under a later evidence period (art. 54: an extension the court grants on a party's application made before the period ended), and leakcase does not record extensions yet',
+        message: 'status: the evidence period ended on 2025-03-11: an obligation still open after it is FAILED (SPC evidence provisions (2019) art. 51); it is OPEN again only under a later evidence period (art. 54: an extension the court grants on an application made before the period ended), and leakcase does not record extensions yet',
         extensions: { code: 'CONFLICT', field: 'status' },
       });
       expect((await burden(tokens.association, passed.id)).elements.find((e: any) => e.rule === 'LAWFUL_BASIS')).toMatchObject({ status: 'FAILED', recordedStatus: 'FAILED' });

@@ -35,7 +35,7 @@ export function effectiveStatus(stored: ObligationStatus, due: string | null, to
  */
 export function reopeningRefusal(due: string | null, today: string): string | null {
   return due !== null && due < today
-    ? `the evidence period ended on ${due}: an obligation still open after it is FAILED (SPC evidence provisions (2019) art. 51); it is OPEN again only under a later evidence period (art. 54: an extension the court grants on a party's application made before the period ended), and leakcase does not record extensions yet`
+    ? `the evidence period ended on ${due}: an obligation still open after it is FAILED (SPC evidence provisions (2019) art. 51); it is OPEN again only under a later evidence period (art. 54: an extension the court grants on an application made before the period ended), and leakcase does not record extensions yet`
     : null;
 }
 
