@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { DataSource } from 'typeorm';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -129,7 +129,8 @@ export async function ledgerBench(): Promise<BenchFigure[]> {
         }),
       );
     const rawSeconds = best(() => {
-      for (const leaf of leaves) createHash('sha256').update(leaf).digest();
+      // The fastest raw SHA-256 Node offers for one buffer (one-shot crypto.hash, as the product uses).
+      for (const leaf of leaves) hash('sha256', leaf, 'buffer');
     });
     const memorySeconds = best(() => {
       const verifier = new LogVerifier([{ treeSize: head.treeSize, rootHash: head.rootHash, source: 'the bench head' }]);
