@@ -186,6 +186,12 @@ export class CaseDeadline extends ComputedDeadline {
 
   @Field(() => StepContradiction, { nullable: true, description: 'Set when a holiday-calendar reload made the step that closed it premature' })
   contradiction: StepContradiction | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The deadline this one extends (the court granted a party\'s application, SPC evidence provisions (2019) art. 54): counted from that one\'s last day, which was closed on the day of the grant',
+  })
+  extendsDeadlineId: string | null;
 }
 
 @ObjectType()

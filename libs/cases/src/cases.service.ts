@@ -370,7 +370,8 @@ export class CasesService {
     });
   }
 
-  private async lockVisible(manager: EntityManager, actor: Actor, caseId: string): Promise<CaseModel> {
+  /** The case if `actor` may see it, its row locked in `manager`'s transaction (serialising acts on the case); NOT_FOUND otherwise. */
+  async lockVisible(manager: EntityManager, actor: Actor, caseId: string): Promise<CaseModel> {
     const found = await this.cases.findVisible(actor, caseId, manager, true);
     if (!found) throw new NotFoundError('Case', caseId);
     return found;

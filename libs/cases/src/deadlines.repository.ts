@@ -13,7 +13,8 @@ const DEADLINES: CursorList = { name: 'Deadline(due,id)', arity: 2 };
 
 const DEADLINE_COLUMNS = `d.id, d.case_id, d.rule, d.source, d.trigger_date::text AS trigger_date, d.urgent, d.court_set_days,
   d.procedure, d.period_unit, d.period_length, d.nominal_due::text AS nominal_due, d.due::text AS due, d.provisional,
-  d.provisional_reason, d.closed_on::text AS closed_on, d.party_id, d.contradicted_transition_id, d.contradiction, d.contradicted_at`;
+  d.provisional_reason, d.closed_on::text AS closed_on, d.party_id, d.contradicted_transition_id, d.contradiction, d.contradicted_at,
+  d.extends_deadline_id`;
 
 export interface DeadlineRow {
   id: string;
@@ -35,6 +36,8 @@ export interface DeadlineRow {
   contradicted_transition_id: string | null;
   contradiction: string | null;
   contradicted_at: Date | null;
+  /** The deadline this one extends (SPC evidence provisions (2019) art. 54), if it is an extension. */
+  extends_deadline_id: string | null;
 }
 
 /** A deadline that may depend on a year, with the transition that closed it (a closed one's). */
@@ -77,6 +80,7 @@ export function toCaseDeadline(row: DeadlineRow, today: string, calendar: Holida
       ? { transitionId: row.contradicted_transition_id, reason: row.contradiction!, flaggedAt: row.contradicted_at! }
       : null,
     explanation: explainDeadline({ triggerDate: row.trigger_date, period, nominalDue: row.nominal_due, due: row.due }, calendar),
+    extendsDeadlineId: row.extends_deadline_id,
   };
 }
 
@@ -85,27 +89,44 @@ export function toCaseDeadline(row: DeadlineRow, today: string, calendar: Holida
 export class DeadlinesRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /** Stores a computed deadline; returns its id. `extendsDeadlineId`: the deadline it extends, if any. */
   async insert(
     manager: EntityManager,
     caseId: string,
     deadline: Deadline,
-    options: { urgent: boolean; days: number | null; procedure: string | null; partyId: string | null },
-  ): Promise<void> {
-    await manager.query(
+    options: { urgent: boolean; days: number | null; procedure: string | null; partyId: string | null; extendsDeadlineId?: string | null },
+  ): Promise<string> {
+    const [row] = await manager.query(
       `INSERT INTO case_deadline (case_id, rule, trigger_date, urgent, court_set_days, procedure, period_unit, period_length,
-         source, nominal_due, due, provisional, provisional_reason, party_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+         source, nominal_due, due, provisional, provisional_reason, party_id, extends_deadline_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id`,
       [
         caseId, deadline.rule, deadline.triggerDate, options.urgent, options.days, options.procedure, deadline.period.unit,
         deadline.period.length, deadline.source, deadline.nominalDue, deadline.due, deadline.provisional, deadline.provisionalReason ?? null,
-        options.partyId,
+        options.partyId, options.extendsDeadlineId ?? null,
       ],
     );
+    return row.id;
   }
 
   /** The case's open deadlines (those of the stage it is in). */
   async open(manager: EntityManager, caseId: string): Promise<DeadlineRow[]> {
     return manager.query(`SELECT ${DEADLINE_COLUMNS} FROM case_deadline d WHERE d.case_id = $1 AND d.closed_on IS NULL`, [caseId]);
+  }
+
+  /** The case's open deadline of `rule` that runs for every party (no party_id), locked; undefined when there is none. */
+  async openOfRule(manager: EntityManager, caseId: string, rule: DeadlineRule): Promise<DeadlineRow | undefined> {
+    const [row] = await manager.query(
+      `SELECT ${DEADLINE_COLUMNS} FROM case_deadline d WHERE d.case_id = $1 AND d.rule = $2 AND d.closed_on IS NULL AND d.party_id IS NULL
+        ORDER BY d.created_at DESC, d.id DESC LIMIT 1 FOR UPDATE`,
+      [caseId, rule],
+    );
+    return row;
+  }
+
+  /** Closes one deadline on `on` (Asia/Shanghai date). */
+  async close(manager: EntityManager, caseId: string, id: string, on: string): Promise<void> {
+    await manager.query(`UPDATE case_deadline SET closed_on = $3 WHERE case_id = $1 AND id = $2`, [caseId, id, on]);
   }
 
   async closeOpen(manager: EntityManager, caseId: string, on: string): Promise<void> {

@@ -5,9 +5,9 @@ import { type Actor, AuditService, type Connection } from '@app/platform';
 import type { UpcomingDeadlinesArgs } from './case.inputs';
 import { type CalendarDay, type CaseDeadline, type DeadlinePreview, type HolidayCalendarYear, type LoadedHolidayCalendarYear, MAX_RECOMPUTED_REPORTED, type RecomputedDeadline } from './case.model';
 import { Clock } from './clock';
-import { DeadlinesRepository, type DependingDeadlineRow, type StoredContradiction, toCaseDeadline } from './deadlines.repository';
-import { type CalendarDate, parseCalendarDate } from './rules/calendar-date';
-import { computeDeadline, type DeadlineOptions, type DeadlineRule } from './rules/deadline-rules';
+import { DeadlinesRepository, type DeadlineRow, type DependingDeadlineRow, type StoredContradiction, toCaseDeadline } from './deadlines.repository';
+import { type CalendarDate, parseCalendarDate, toDayNumber } from './rules/calendar-date';
+import { computeDeadline, type Deadline, type DeadlineOptions, type DeadlineRule } from './rules/deadline-rules';
 import { countingRuleFor, explainCalendarDay, explainDeadline } from './rules/explanations';
 import { type CalendarYearData, HolidayCalendar } from './rules/holiday-calendar';
 import { addDays } from './rules/periods';
@@ -64,6 +64,35 @@ export class DeadlinesService {
       procedure: options.procedure ?? null,
       partyId,
     });
+  }
+
+  /**
+   * The case's open deadline of `rule` that runs for every party (locked until the transaction
+   * ends), as stored; undefined when the case has none open (not at the stage that runs it).
+   */
+  current(manager: EntityManager, caseId: string, rule: DeadlineRule): Promise<DeadlineRow | undefined> {
+    return this.repository.openOfRule(manager, caseId, rule);
+  }
+
+  /**
+   * The court extends the open deadline `current` so that its period runs to `until` (Asia/Shanghai
+   * date after `current.due`): a new deadline of the same rule, counted in days from `current.due`
+   * by the rule's `extension` (computeDeadline with `extension: true`, moved off rest days like
+   * any other; a DeadlineRuleError when the rule is not extendable), replaces it; `current` is
+   * closed on `on`, the day of the grant. Returns the new deadline's id and computed end.
+   */
+  async extend(manager: EntityManager, current: DeadlineRow, until: CalendarDate, on: CalendarDate): Promise<{ id: string; deadline: Deadline }> {
+    const days = toDayNumber(until) - toDayNumber(current.due);
+    const deadline = computeDeadline(current.rule, current.due, await this.calendar(manager), { days, extension: true });
+    await this.repository.close(manager, current.case_id, current.id, on);
+    const id = await this.repository.insert(manager, current.case_id, deadline, {
+      urgent: false,
+      days,
+      procedure: null,
+      partyId: null,
+      extendsDeadlineId: current.id,
+    });
+    return { id, deadline };
   }
 
   async upcoming(actor: Actor, args: UpcomingDeadlinesArgs): Promise<Connection<CaseDeadline>> {
@@ -141,6 +170,7 @@ export class DeadlinesService {
           urgent: row.urgent,
           days: row.court_set_days,
           procedure: row.procedure,
+          extension: row.extends_deadline_id !== null,
         });
         const contradiction = contradictedStep(row, deadline.due);
         const reported = deadline.due !== row.due || (contradiction?.reason ?? null) !== row.contradiction;

@@ -13,3 +13,4 @@ export * from './rules/liability';
 export * from './rules/procedure';
 export * from './rules/stages';
 export * from './rules/standing';
+export type { DeadlineRow } from './deadlines.repository';

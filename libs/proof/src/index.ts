@@ -15,4 +15,7 @@ export * from './obligations/obligations.service';
 export * from './proof.module';
 export * from './rules/obligation-status';
 export * from './rules/burden-rules';
+export * from './rules/evidence-period-extension';
+export * from './extensions/evidence-period-extension.model';
+export * from './extensions/evidence-period-extensions.service';
 export * from './ledger/ledger-integrity.error';

@@ -9,6 +9,9 @@ import { LedgerExportService } from './ledger/ledger-export.service';
 import { LedgerResolver } from './ledger/ledger.resolver';
 import { LedgerRepository } from './ledger/ledger.repository';
 import { LedgerSchedule, LedgerVerifyJob } from './ledger/ledger-verify.job';
+import { EvidencePeriodExtensionsRepository } from './extensions/evidence-period-extensions.repository';
+import { BurdenOfProofExtensionsResolver, EvidencePeriodExtensionsResolver } from './extensions/evidence-period-extensions.resolver';
+import { EvidencePeriodExtensionsService } from './extensions/evidence-period-extensions.service';
 import { ObligationFailuresJob } from './obligations/obligation-failures.job';
 import { ObligationsRepository } from './obligations/obligations.repository';
 import { ObligationsResolver } from './obligations/obligations.resolver';
@@ -23,6 +26,8 @@ const SERVICES = [
   EvidenceService,
   ObligationsRepository,
   ObligationsService,
+  EvidencePeriodExtensionsRepository,
+  EvidencePeriodExtensionsService,
 ];
 
 /**
@@ -41,7 +46,7 @@ export class ProofCoreModule {}
 @Module({
   imports: [ProofCoreModule],
   controllers: [EvidenceController],
-  providers: [LedgerResolver, EvidenceResolver, ObligationsResolver, LedgerSchedule],
+  providers: [LedgerResolver, EvidenceResolver, ObligationsResolver, EvidencePeriodExtensionsResolver, BurdenOfProofExtensionsResolver, LedgerSchedule],
   exports: [ProofCoreModule],
 })
 export class ProofModule {}

@@ -152,6 +152,41 @@ describe('deadline rules', () => {
     });
   });
 
+  describe('EVIDENCE_PERIOD extended by the court (evidence provisions art. 54; CPL art. 68)', () => {
+    it('counts the extension from the last day of the period it extends, with no bound of art. 51', () => {
+      // 7 days after Monday 2026-03-16: Monday 2026-03-23, fewer than the 15 an ordinary period needs.
+      expect(computeDeadline(DeadlineRule.EVIDENCE_PERIOD, '2026-03-16', calendar, { days: 7, extension: true })).toMatchObject({
+        period: { unit: 'DAYS', length: 7 },
+        source: 'SPC provisions on evidence in civil procedure (2019), art. 54; Civil Procedure Law (2023), art. 68',
+        due: '2026-03-23',
+      });
+      // 30 days in a case that was in simplified procedure: no 15-day ceiling either.
+      expect(computeDeadline(DeadlineRule.EVIDENCE_PERIOD, '2026-03-16', calendar, { days: 30, extension: true }).due).toBe('2026-04-15');
+    });
+
+    it('moves an extension ending on a rest day to the next working day (Civil Code art. 203)', () => {
+      // 2026-03-16 + 5 days = Saturday 2026-03-21: the last day is Monday 2026-03-23.
+      expect(computeDeadline(DeadlineRule.EVIDENCE_PERIOD, '2026-03-16', calendar, { days: 5, extension: true })).toMatchObject({
+        nominalDue: '2026-03-21',
+        due: '2026-03-23',
+      });
+    });
+
+    it('refuses an extension without days, with a procedure, or of a rule the court does not extend', () => {
+      expect(errorOf(() => computeDeadline(DeadlineRule.EVIDENCE_PERIOD, '2026-03-16', calendar, { extension: true }))).toMatchObject({ field: 'days' });
+      expect(errorOf(() => computeDeadline(DeadlineRule.EVIDENCE_PERIOD, '2026-03-16', calendar, { days: 0, extension: true }))).toMatchObject({ field: 'days' });
+      expect(
+        errorOf(() => computeDeadline(DeadlineRule.EVIDENCE_PERIOD, '2026-03-16', calendar, { days: 7, procedure: 'ORDINARY', extension: true })),
+      ).toMatchObject({ field: 'procedure' });
+      expect(errorOf(() => computeDeadline(DeadlineRule.APPEAL_JUDGMENT, '2026-03-16', calendar, { days: 7, extension: true }))).toMatchObject({
+        field: 'days',
+      });
+      expect(errorOf(() => computeDeadline(DeadlineRule.REGISTRATION_PERIOD, '2026-03-16', calendar, { days: 30, extension: true }))).toMatchObject({
+        field: 'extension',
+      });
+    });
+  });
+
   describe('APPEAL_JUDGMENT and APPEAL_RULING (15 and 10 days from service, CPL art. 171)', () => {
     it('gives 15 days against a judgment, moved off the Dragon Boat holiday 2026', () => {
       expect(computeDeadline(DeadlineRule.APPEAL_JUDGMENT, '2026-06-04', calendar)).toMatchObject({

@@ -57,6 +57,11 @@ export interface DeadlineRuleDefinition {
   readonly courtSetDays?: DayBounds;
   /** The court must set the length in days (`options.days`), bounded per `options.procedure`. */
   readonly courtSetDaysByProcedure?: Readonly<Record<CourtProcedure, DayBounds>>;
+  /**
+   * The court may extend the period on a party's application (`options.extension`): the extension
+   * is `options.days` counted from the last day of the period it extends, with no statutory bound.
+   */
+  readonly extension?: { readonly source: string };
 }
 
 const PROCURATORIAL_PIL = 'SPC/SPP interpretation on procuratorial public-interest litigation';
@@ -113,6 +118,8 @@ export const DEADLINE_RULES: Readonly<Record<DeadlineRule, DeadlineRuleDefinitio
       'Evidence period (举证期限) set by the court at first instance: at least 15 days in ordinary procedure, at most 15 days in simplified procedure',
     trigger: 'the day the notice of the evidence period is served',
     courtSetDaysByProcedure: { ORDINARY: { min: 15 }, SIMPLIFIED: { min: 1, max: 15 } },
+    // SPC evidence provisions (2019) art. 54; CPL (2023) art. 68: extended on a party's timely application, for every party.
+    extension: { source: `${EVIDENCE_PROVISIONS}, art. 54; ${CPL}, art. 68` },
   },
   // CPL (2023) art. 171: appeal against a first-instance judgment within 15 days of service.
   [DeadlineRule.APPEAL_JUDGMENT]: {
@@ -175,13 +182,19 @@ export function isOverdue(rule: DeadlineRule, due: CalendarDate, closedOn: Calen
  * - `urgent`: PROCURATORIAL_RECOMMENDATION_RESPONSE only, the 15-day variant (harm ongoing);
  * - `days`: the length in days the court set, REGISTRATION_PERIOD (optional, >= 30) and
  *   EVIDENCE_PERIOD (required, bounded by `procedure`);
- * - `procedure`: EVIDENCE_PERIOD only (required).
- * A field given for a rule it does not apply to is refused (`urgent: false` is accepted anywhere).
+ * - `procedure`: EVIDENCE_PERIOD only (required);
+ * - `extension`: the period is the court's extension of an earlier one of the same rule
+ *   (EVIDENCE_PERIOD: SPC evidence provisions (2019) art. 54): `days` (required, at least 1) are
+ *   counted from the trigger, the earlier period's last day, without the bounds of the original
+ *   period; `procedure` does not apply.
+ * A field given for a rule it does not apply to is refused (`urgent: false` and `extension: false`
+ * are accepted anywhere).
  */
 export interface DeadlineOptions {
   readonly urgent?: boolean | null;
   readonly days?: number | null;
   readonly procedure?: CourtProcedure | null;
+  readonly extension?: boolean | null;
 }
 
 /** A computed deadline: the PeriodEnd plus what was applied, to store and to show with its source. */
@@ -204,7 +217,7 @@ export class DeadlineRuleError extends DomainError {
   constructor(
     /** The DeadlineRule name, or the unknown name that was given. */
     readonly rule: string,
-    /** The input at fault: 'rule', 'triggerDate', 'urgent', 'days' or 'procedure'. */
+    /** The input at fault: 'rule', 'triggerDate', 'urgent', 'days', 'procedure' or 'extension'. */
     readonly field: string,
     requirement: string,
     facts: { bound?: number; value?: number; source?: string } = {},
@@ -250,7 +263,7 @@ function checkDays(rule: DeadlineRule, days: unknown, bounds: DayBounds, source:
 /** The period a rule gives for these options, or a DeadlineRuleError. */
 function periodFor(rule: DeadlineRule, options: DeadlineOptions): { period: PeriodLength; source: string } {
   const def: DeadlineRuleDefinition = DEADLINE_RULES[rule];
-  const { urgent, days, procedure } = options;
+  const { urgent, days, procedure, extension } = options;
 
   if (given(urgent) && typeof urgent !== 'boolean') {
     throw new DeadlineRuleError(rule, 'urgent', 'must be true or false');
@@ -265,6 +278,14 @@ function periodFor(rule: DeadlineRule, options: DeadlineOptions): { period: Peri
     throw new DeadlineRuleError(rule, 'procedure', 'does not apply to this rule');
   }
 
+  if (extension === true) {
+    if (!def.extension) throw new DeadlineRuleError(rule, 'extension', 'does not apply to this rule: the court does not extend it');
+    if (given(procedure) || urgent === true) {
+      throw new DeadlineRuleError(rule, given(procedure) ? 'procedure' : 'urgent', 'does not apply to an extension', { source: def.extension.source });
+    }
+    if (!given(days)) throw new DeadlineRuleError(rule, 'days', 'is required: the court sets the extension', { source: def.extension.source });
+    return { period: { unit: 'DAYS', length: checkDays(rule, days, {}, def.extension.source) }, source: def.extension.source };
+  }
   if (urgent === true && def.urgent) {
     return { period: { unit: def.urgent.unit, length: def.urgent.length }, source: def.urgent.source };
   }

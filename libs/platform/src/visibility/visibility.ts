@@ -334,3 +334,23 @@ export function visibleEvidence(actor: Viewer, alias: string, p: SqlParams): str
       return 'false';
   }
 }
+
+/**
+ * The applications to extend the evidence period `actor` may see, as a predicate on `alias`
+ * (evidence_period_extension): the court of the case sees every one; a plaintiff-side
+ * organisation of the case sees its own, and the others once granted, since a granted extension
+ * applies to every party and each is notified of it, while a refusal is notified to the
+ * applicant only (SPC evidence provisions (2019) art. 54); nobody else sees any.
+ */
+export function visibleExtensionApplication(actor: Viewer, alias: string, p: SqlParams): string {
+  const inCase = `EXISTS (SELECT 1 FROM legal_case vx WHERE vx.id = ${alias}.case_id AND ${visibleCase(actor, 'vx', p)})`;
+  switch (actor.role) {
+    case Role.JUDGE:
+      return inCase;
+    case Role.PROCURATOR:
+    case Role.ASSOCIATION_STAFF:
+      return `(${inCase} AND (${alias}.organisation_id = ${p.add(actor.organisationId)} OR ${alias}.status = 'GRANTED'))`;
+    default:
+      return 'false';
+  }
+}

@@ -5,17 +5,15 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { isUUID } from 'class-validator';
-import { type Actor, APP_CONFIG, type AppConfig, AuditService, type Connection, InputError, NotFoundError, Role } from '@app/platform';
+import { type Actor, APP_CONFIG, type AppConfig, AuditService, type Connection, InputError, NotFoundError } from '@app/platform';
 import { CasesService } from '@app/cases';
+import { actingParty } from '../acting-party';
 import { EvidenceLogService } from '../ledger/evidence-log.service';
 import { evidenceRecord, type LoggedFile } from '../ledger/ledger-leaf';
 import { receiveFile, sweepStaleParts } from './evidence-file';
 import type { EvidenceItem } from './evidence.model';
 import { EvidenceRepository } from './evidence.repository';
 import type { SubmitEvidenceQuery } from './evidence.inputs';
-
-/** Parties whose evidence the court records for them (they have no users of their own). */
-const RECORDED_BY_COURT = ['DEFENDANT', 'AGENCY', 'REPRESENTATIVE'];
 
 /**
  * Where a stored evidence file is and how to serve it, as the item's ledger entry records it:
@@ -111,16 +109,7 @@ export class EvidenceService implements OnApplicationBootstrap {
 
   /** The party the caller submits for: its own organisation's party, or (the court) the defendant, agency or representative named. */
   private async submittingParty(actor: Actor, caseId: string, given: string | undefined): Promise<string> {
-    const parties = await this.repository.parties(caseId);
-    if (actor.role === Role.JUDGE) {
-      const party = parties.find((p) => p.id === given);
-      if (!given) throw new InputError('partyId', 'is required: the defendant, agency or representative whose evidence the court records');
-      if (!party || !RECORDED_BY_COURT.includes(party.role)) throw new InputError('partyId', 'is not a defendant, agency or representative of this case');
-      return party.id;
-    }
-    const own = parties.find((p) => p.organisation_id === actor.organisationId && (given === undefined || p.id === given));
-    if (!own) throw new InputError('partyId', given ? 'is not a party of your organisation in this case' : 'your organisation is not a party of this case');
-    return own.id;
+    return actingParty(actor, await this.repository.parties(caseId), given, 'evidence');
   }
 
   /** The items of a case `actor` sees (NOT_FOUND for a case it cannot see), in log order. */

@@ -8,17 +8,44 @@ import { ObligationStatus } from '../rules/obligation-status';
 registerEnumType(Bearer, { name: 'ProofBearer', description: 'Who must prove an element: the plaintiff side, or a named defendant or agency' });
 registerEnumType(BurdenRule, { name: 'BurdenRule', description: 'The named rows of the burden-of-proof rule table (libs/proof/src/rules/burden-rules.ts)' });
 
-/** The court's art. 95 flag on an obligation. */
+/**
+ * The most adverse-inference flags an obligation holds, withdrawn ones included (they stay as
+ * history); flagAdverseInference refuses one more. Not law: one flag per withholding party and
+ * evidence requested, far more than a case needs, few enough for the query cost model.
+ */
+export const MAX_ADVERSE_INFERENCES = 20;
+
+/**
+ * One art. 95 flag of the court on an obligation (SPC evidence provisions (2019) art. 95): a party
+ * that controls evidence the court asked for refuses without good reason to produce it, so the
+ * court may presume the other side's account of that evidence true. One per withholding party
+ * and evidence; the court may withdraw it with reasons (kept, with the withdrawal).
+ */
 @ObjectType()
 export class AdverseInference {
+  @Field(() => ID)
+  id: string;
+
   @Field(() => ID, { description: 'The party that holds the evidence and refuses to produce it' })
   partyId: string;
+
+  @Field({ description: 'The evidence the court asked for and the party withholds' })
+  evidence: string;
 
   @Field()
   reasons: string;
 
   @Field()
   flaggedAt: Date;
+
+  @Field({ description: 'False once withdrawn: only a standing flag lets the court presume (whatFollows says so)' })
+  standing: boolean;
+
+  @Field(() => Date, { nullable: true })
+  withdrawnAt: Date | null;
+
+  @Field(() => String, { nullable: true, description: "The court's reasons for withdrawing it (the evidence was produced, or the refusal had good reason)" })
+  withdrawalReasons: string | null;
 }
 
 /** One burden-of-proof obligation of a case: one element, its bearer, deadline, status and what follows. */
@@ -51,8 +78,11 @@ export class Obligation {
   @Field({ description: 'What follows when it is not proved' })
   consequence: string;
 
-  @Field(() => String, { nullable: true, description: 'Last day of the evidence period (EVIDENCE_PERIOD deadline of the case), YYYY-MM-DD; null until the court sets it' })
+  @Field(() => String, { nullable: true, description: 'Last day of the evidence period (EVIDENCE_PERIOD deadline of the case, as extended by the court), YYYY-MM-DD; null until the court sets it' })
   deadline: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Last day of the evidence period as the court first set it; differs from deadline once the court extended the period (SPC evidence provisions (2019) art. 54)' })
+  originalDeadline: string | null;
 
   @Field(() => ObligationStatus, { description: 'As of today: FAILED once the evidence period ended with it OPEN, whether or not the job has recorded it yet' })
   status: ObligationStatus;
@@ -69,8 +99,9 @@ export class Obligation {
   @Field(() => Date, { nullable: true })
   ruledAt: Date | null;
 
-  @Field(() => AdverseInference, { nullable: true })
-  adverseInference: AdverseInference | null;
+  @Field(() => [AdverseInference], { description: 'The court\'s art. 95 flags on it, standing and withdrawn, in the order flagged' })
+  @MaxItems(MAX_ADVERSE_INFERENCES)
+  adverseInferences: AdverseInference[];
 
   @Field(() => [ID], { description: 'The evidence items addressing it that the caller may see, in log order' })
   evidenceIds: string[];
@@ -78,7 +109,7 @@ export class Obligation {
   @Field(() => Int, { description: 'How many those are' })
   evidenceCount: number;
 
-  @Field({ description: 'What follows, in words: deadline and consequence while open, the consequence once failed, the art. 95 presumption when flagged' })
+  @Field({ description: 'What follows, in words: deadline (and its extension) and consequence while open, the consequence once failed, the art. 95 presumption per standing flag' })
   whatFollows: string;
 }
 
@@ -88,8 +119,11 @@ export class BurdenOfProof {
   @Field(() => ID)
   caseId: string;
 
-  @Field(() => String, { nullable: true, description: 'Last day of the evidence period, null until the court sets it' })
+  @Field(() => String, { nullable: true, description: 'Last day of the evidence period (as extended), null until the court sets it' })
   evidencePeriodEnds: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Last day of the evidence period as the court first set it, before any extension (art. 54)' })
+  evidencePeriodFirstEnds: string | null;
 
   @Field(() => [Obligation], { description: 'One per element and bearer, in rule-table order' })
   // One per rule and party (obligation_key), or case-wide (no party).
@@ -117,7 +151,7 @@ export class RuleOnObligationInput {
   reasons: string;
 }
 
-/** The court's art. 95 flag: the withholding party and the reasons. */
+/** The court's art. 95 flag: the withholding party, the evidence and the reasons. */
 @InputType()
 export class FlagAdverseInferenceInput {
   @Field(() => ID)
@@ -128,7 +162,27 @@ export class FlagAdverseInferenceInput {
   @IsUUID()
   partyId: string;
 
-  @Field({ description: 'Which evidence, and why the refusal is without good reason' })
+  @Field({ description: 'The evidence the court asked for and the party withholds (one flag per party and evidence)' })
+  @IsString()
+  @Matches(/\S/, { message: 'must not be blank' })
+  @MaxLength(500)
+  evidence: string;
+
+  @Field({ description: 'Why the refusal is without good reason' })
+  @IsString()
+  @Matches(/\S/, { message: 'must not be blank' })
+  @MaxLength(5000)
+  reasons: string;
+}
+
+/** The court withdraws an art. 95 flag, with reasons. */
+@InputType()
+export class WithdrawAdverseInferenceInput {
+  @Field(() => ID)
+  @IsUUID()
+  adverseInferenceId: string;
+
+  @Field({ description: 'Why: the evidence was produced, or the refusal had good reason' })
   @IsString()
   @Matches(/\S/, { message: 'must not be blank' })
   @MaxLength(5000)

@@ -5,9 +5,26 @@ import { type Actor, SqlParams, visibleEvidence } from '@app/platform';
 import { BURDEN_RULES, type BurdenParty, type BurdenRule, type GeneratedObligation } from '../rules/burden-rules';
 import type { ObligationStatus } from '../rules/obligation-status';
 
-/** The last day of the case's evidence period: its latest EVIDENCE_PERIOD deadline (cases library). */
-const EVIDENCE_DUE = (caseColumn: string) =>
-  `(SELECT d.due FROM case_deadline d WHERE d.case_id = ${caseColumn} AND d.rule = 'EVIDENCE_PERIOD' ORDER BY d.created_at DESC, d.id DESC LIMIT 1)`;
+/**
+ * The last day of the case's evidence period: its latest EVIDENCE_PERIOD deadline (cases library),
+ * which is the court's latest extension once it extended the period (SPC evidence provisions
+ * (2019) art. 54). `first`: the period as the court first set it (the latest that extends none).
+ */
+const EVIDENCE_DUE = (caseColumn: string, first = false) =>
+  `(SELECT d.due FROM case_deadline d WHERE d.case_id = ${caseColumn} AND d.rule = 'EVIDENCE_PERIOD'${first ? ' AND d.extends_deadline_id IS NULL' : ''}
+     ORDER BY d.created_at DESC, d.id DESC LIMIT 1)`;
+
+/** An art. 95 flag as read with its obligation (timestamps as JSON text). */
+export interface AdverseInferenceRow {
+  id: string;
+  party_id: string;
+  party_name: string | null;
+  evidence: string;
+  reasons: string;
+  flagged_at: string;
+  withdrawn_at: string | null;
+  withdrawal_reasons: string | null;
+}
 
 /** An obligation as read for a caller: with the evidence period's last day and the evidence it may see. */
 export interface ObligationRow {
@@ -24,11 +41,9 @@ export interface ObligationRow {
   failure_recorded_at: Date | null;
   ruling_reasons: string | null;
   ruled_at: Date | null;
-  adverse_inference_party_id: string | null;
-  adverse_inference_reasons: string | null;
-  adverse_inference_at: Date | null;
-  adverse_party_name: string | null;
+  adverse_inferences: AdverseInferenceRow[];
   deadline: string | null;
+  first_deadline: string | null;
   evidence_ids: string[];
 }
 
@@ -75,11 +90,16 @@ export class ObligationsRepository {
   async forCase(actor: Actor, caseId: string, order: readonly BurdenRule[], manager: EntityManager = this.dataSource.manager): Promise<ObligationRow[]> {
     const p = new SqlParams();
     return manager.query(
-      `SELECT o.*, ${EVIDENCE_DUE('o.case_id')}::text AS deadline, coalesce(ap.name, (SELECT og.name FROM organisation og WHERE og.id = ap.organisation_id)) AS adverse_party_name,
+      `SELECT o.*, ${EVIDENCE_DUE('o.case_id')}::text AS deadline, ${EVIDENCE_DUE('o.case_id', true)}::text AS first_deadline,
+              (SELECT coalesce(json_agg(json_build_object('id', a.id, 'party_id', a.party_id,
+                        'party_name', coalesce(ap.name, (SELECT og.name FROM organisation og WHERE og.id = ap.organisation_id)),
+                        'evidence', a.evidence, 'reasons', a.reasons, 'flagged_at', a.flagged_at, 'withdrawn_at', a.withdrawn_at,
+                        'withdrawal_reasons', a.withdrawal_reasons) ORDER BY a.flagged_at, a.id), '[]')
+                 FROM adverse_inference a JOIN case_party ap ON ap.case_id = a.case_id AND ap.id = a.party_id
+                WHERE a.obligation_id = o.id) AS adverse_inferences,
               (SELECT coalesce(array_agg(ev.id ORDER BY ev.ledger_index), '{}') FROM evidence_obligation eo JOIN evidence_item ev ON ev.id = eo.evidence_id
                 WHERE eo.obligation_id = o.id AND ${visibleEvidence(actor, 'ev', p)}) AS evidence_ids
          FROM obligation o
-         LEFT JOIN case_party ap ON ap.case_id = o.case_id AND ap.id = o.adverse_inference_party_id
         WHERE o.case_id = ${p.add(caseId)}
         ORDER BY array_position(${p.add(order)}::text[], o.rule), o.party_id NULLS FIRST, o.id`,
       p.values,
@@ -96,11 +116,49 @@ export class ObligationsRepository {
     await manager.query(`UPDATE obligation SET status = $2, ruling_reasons = $3, ruled_by = $4, ruled_at = now() WHERE id = $1`, [id, status, reasons, judge]);
   }
 
-  async flagAdverse(manager: EntityManager, id: string, partyId: string, reasons: string): Promise<void> {
-    await manager.query(
-      `UPDATE obligation SET adverse_inference_party_id = $2, adverse_inference_reasons = $3, adverse_inference_at = now() WHERE id = $1`,
-      [id, partyId, reasons],
+  /** How many art. 95 flags the obligation holds, withdrawn ones included. */
+  async adverseCount(manager: EntityManager, id: string): Promise<number> {
+    const [{ count }] = await manager.query(`SELECT count(*)::int AS count FROM adverse_inference WHERE obligation_id = $1`, [id]);
+    return count;
+  }
+
+  /** Adds an art. 95 flag; false when a standing one for the same party and evidence exists (adverse_inference_standing_key). */
+  async flagAdverse(manager: EntityManager, caseId: string, id: string, flag: { partyId: string; evidence: string; reasons: string }, judge: string): Promise<boolean> {
+    const rows: unknown[] = await manager.query(
+      `INSERT INTO adverse_inference (case_id, obligation_id, party_id, evidence, reasons, flagged_by) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT DO NOTHING RETURNING id`,
+      [caseId, id, flag.partyId, flag.evidence, flag.reasons, judge],
     );
+    return rows.length > 0;
+  }
+
+  /** The obligation of an art. 95 flag, locking the obligation row (as lockedCase) and the flag: its case and whether it still stands. */
+  async lockedFlag(manager: EntityManager, flagId: string): Promise<{ obligation_id: string; case_id: string; standing: boolean } | undefined> {
+    const [row] = await manager.query(
+      `SELECT a.obligation_id, o.case_id, a.withdrawn_at IS NULL AS standing FROM adverse_inference a JOIN obligation o ON o.id = a.obligation_id
+        WHERE a.id = $1 FOR UPDATE`,
+      [flagId],
+    );
+    return row;
+  }
+
+  async withdrawAdverse(manager: EntityManager, flagId: string, reasons: string, judge: string): Promise<void> {
+    await manager.query(`UPDATE adverse_inference SET withdrawn_at = now(), withdrawn_by = $3, withdrawal_reasons = $2 WHERE id = $1`, [flagId, reasons, judge]);
+  }
+
+  /**
+   * Sets back to OPEN the obligations of the case that the obligation-failure job recorded FAILED
+   * (and the court has not ruled on since), because the court extended the evidence period they
+   * failed by; returns their ids. See ObligationsService.periodExtended for why.
+   */
+  async reopenRecordedFailures(manager: EntityManager, caseId: string): Promise<string[]> {
+    const rows: { id: string }[] = await manager.query(
+      `UPDATE obligation SET status = 'OPEN', failure_recorded_at = NULL
+        WHERE case_id = $1 AND status = 'FAILED' AND failure_recorded_at IS NOT NULL AND (ruled_at IS NULL OR ruled_at < failure_recorded_at)
+        RETURNING id`,
+      [caseId],
+    );
+    return rows.map((r) => r.id);
   }
 
   /**

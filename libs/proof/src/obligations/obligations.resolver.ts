@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { IsUUID } from 'class-validator';
 import type { DataSource } from 'typeorm';
 import { type Actor, Allow, AuditService, CurrentActor, Job, JobsService, Role } from '@app/platform';
-import { BurdenOfProof, FlagAdverseInferenceInput, Obligation, RuleOnObligationInput } from './obligation.model';
+import { BurdenOfProof, FlagAdverseInferenceInput, Obligation, RuleOnObligationInput, WithdrawAdverseInferenceInput } from './obligation.model';
 import { ObligationsService } from './obligations.service';
 import { RECORD_OBLIGATION_FAILURES } from './obligation-failures.job';
 
@@ -49,6 +49,13 @@ export class ObligationsResolver {
   @Mutation(() => Obligation)
   flagAdverseInference(@CurrentActor() actor: Actor, @Args('input') input: FlagAdverseInferenceInput): Promise<Obligation> {
     return this.obligations.flagAdverseInference(actor, input);
+  }
+
+  /** The court withdraws an art. 95 flag, with reasons; it stays in the obligation's history. */
+  @Allow(Role.JUDGE)
+  @Mutation(() => Obligation)
+  withdrawAdverseInference(@CurrentActor() actor: Actor, @Args('input') input: WithdrawAdverseInferenceInput): Promise<Obligation> {
+    return this.obligations.withdrawAdverseInference(actor, input);
   }
 
   /** Starts the job that records FAILED on every obligation whose evidence period has ended (it also runs on schedule). */

@@ -6,7 +6,7 @@ import { CasesService, Clock } from '@app/cases';
 import { EvidenceRepository } from '../evidence/evidence.repository';
 import { BurdenRule, obligationsFor } from '../rules/burden-rules';
 import { effectiveStatus, ObligationStatus, reopeningRefusal, whatFollows } from '../rules/obligation-status';
-import type { BurdenOfProof, FlagAdverseInferenceInput, Obligation, RuleOnObligationInput } from './obligation.model';
+import { type BurdenOfProof, type FlagAdverseInferenceInput, MAX_ADVERSE_INFERENCES, type Obligation, type RuleOnObligationInput, type WithdrawAdverseInferenceInput } from './obligation.model';
 import { type ObligationRow, ObligationsRepository } from './obligations.repository';
 
 const RULE_ORDER = Object.values(BurdenRule);
@@ -33,16 +33,19 @@ export class ObligationsService {
     await this.cases.get(actor, caseId);
     const today = this.clock.today();
     const rows = await this.repository.forCase(actor, caseId, RULE_ORDER);
-    const due = rows[0]?.deadline ?? (await this.evidenceDue(caseId));
-    return { caseId, evidencePeriodEnds: due, elements: rows.map((row) => toObligation(row, today)) };
+    const period = rows.length ? { due: rows[0].deadline, firstDue: rows[0].first_deadline } : await this.evidencePeriod(caseId);
+    return { caseId, evidencePeriodEnds: period.due, evidencePeriodFirstEnds: period.firstDue, elements: rows.map((row) => toObligation(row, today)) };
   }
 
-  private async evidenceDue(caseId: string): Promise<string | null> {
-    const [row] = await this.dataSource.query(
-      `SELECT due::text FROM case_deadline WHERE case_id = $1 AND rule = 'EVIDENCE_PERIOD' ORDER BY created_at DESC, id DESC LIMIT 1`,
+  /** The case's evidence period: its last day (as extended) and the last day the court first set; nulls until it sets one. */
+  private async evidencePeriod(caseId: string, manager: EntityManager = this.dataSource.manager): Promise<{ due: string | null; firstDue: string | null }> {
+    const [row] = await manager.query(
+      `SELECT (array_agg(due::text ORDER BY created_at DESC, id DESC))[1] AS due,
+              (array_agg(due::text ORDER BY created_at DESC, id DESC) FILTER (WHERE extends_deadline_id IS NULL))[1] AS first_due
+         FROM case_deadline WHERE case_id = $1 AND rule = 'EVIDENCE_PERIOD'`,
       [caseId],
     );
-    return row?.due ?? null;
+    return { due: row?.due ?? null, firstDue: row?.first_due ?? null };
   }
 
   /**
@@ -65,7 +68,7 @@ export class ObligationsService {
    */
   rule(actor: Actor, input: RuleOnObligationInput): Promise<Obligation> {
     return this.courtAct(actor, input.obligationId, 'obligation.rule', { status: input.status }, async (manager, caseId) => {
-      const refusal = input.status === ObligationStatus.OPEN ? reopeningRefusal(await this.evidenceDue(caseId), this.clock.today()) : null;
+      const refusal = input.status === ObligationStatus.OPEN ? reopeningRefusal((await this.evidencePeriod(caseId, manager)).due, this.clock.today()) : null;
       if (refusal) throw new ConflictError(`status: ${refusal}`, { field: 'status' });
       await this.repository.rule(manager, input.obligationId, input.status, input.reasons, actor.userId);
     });
@@ -73,14 +76,77 @@ export class ObligationsService {
 
   /**
    * The court flags that a party holding evidence on an obligation refuses to produce it without
-   * good reason (SPC evidence provisions (2019) art. 95), with reasons (audited).
+   * good reason (SPC evidence provisions (2019) art. 95), naming the evidence, with reasons
+   * (audited). The article speaks of one party and one piece of evidence, so an obligation may
+   * hold several flags: one standing flag per party and evidence (CONFLICT for a second), at most
+   * MAX_ADVERSE_INFERENCES in all (CONFLICT beyond).
    */
   flagAdverseInference(actor: Actor, input: FlagAdverseInferenceInput): Promise<Obligation> {
     return this.courtAct(actor, input.obligationId, 'obligation.adverse-inference', { partyId: input.partyId }, async (manager, caseId) => {
       const parties = await this.evidence.parties(caseId, manager);
       if (!parties.some((p) => p.id === input.partyId)) throw new InputError('partyId', 'is not a party of the case');
-      await this.repository.flagAdverse(manager, input.obligationId, input.partyId, input.reasons);
+      if ((await this.repository.adverseCount(manager, input.obligationId)) >= MAX_ADVERSE_INFERENCES) {
+        throw new ConflictError(`obligationId: the obligation already holds ${MAX_ADVERSE_INFERENCES} adverse-inference flags, the most it may`, { field: 'obligationId' });
+      }
+      const flag = { partyId: input.partyId, evidence: input.evidence.trim(), reasons: input.reasons };
+      if (!(await this.repository.flagAdverse(manager, caseId, input.obligationId, flag, actor.userId))) {
+        throw new ConflictError('evidence: the party is already flagged for withholding this evidence on this obligation', { field: 'evidence' });
+      }
     });
+  }
+
+  /**
+   * The court withdraws an art. 95 flag with reasons (the evidence was produced, or the refusal
+   * had good reason): kept as history, no longer standing, so the presumption no longer follows;
+   * audited. NOT_FOUND unless the caller is the court of its case; CONFLICT when already withdrawn.
+   */
+  async withdrawAdverseInference(actor: Actor, input: WithdrawAdverseInferenceInput): Promise<Obligation> {
+    const id = input.adverseInferenceId;
+    const { caseId, obligationId } = await this.dataSource.transaction(async (manager) => {
+      const flag = await this.repository.lockedFlag(manager, id);
+      if (!flag || !(await this.sees(actor, flag.case_id))) throw new NotFoundError('AdverseInference', id);
+      if (!flag.standing) throw new ConflictError('adverseInferenceId: the flag was already withdrawn', { field: 'adverseInferenceId' });
+      await this.repository.withdrawAdverse(manager, id, input.reasons, actor.userId);
+      await this.audit.record(manager, actor, {
+        action: 'obligation.adverse-inference-withdrawn',
+        subjectType: 'Obligation',
+        subjectId: flag.obligation_id,
+        caseId: flag.case_id,
+        details: { adverseInferenceId: id },
+      });
+      return { caseId: flag.case_id, obligationId: flag.obligation_id };
+    });
+    return this.one(actor, caseId, obligationId);
+  }
+
+  /**
+   * After the court extended the evidence period of case `caseId` (SPC evidence provisions (2019)
+   * art. 54), in the grant's transaction: the obligations the obligation-failure job recorded
+   * FAILED by the period's former end are OPEN again (audited with their ids), since that end no
+   * longer holds. A grant made before the former end finds none: the job records a failure only
+   * once the period's last day has passed, and a period extended before its end never ended, so
+   * nothing can have failed by it. A grant after the end, on an application made in time (the law
+   * asks the application, not the ruling, to come before the end), extends that same period too:
+   * the failures recorded meanwhile fall with the end they were recorded by. The court's own
+   * FAILED rulings stand.
+   */
+  async periodExtended(manager: EntityManager, actor: Actor, caseId: string): Promise<number> {
+    const reopened = await this.repository.reopenRecordedFailures(manager, caseId);
+    if (reopened.length) {
+      await this.audit.record(manager, actor, {
+        action: 'obligations.failures-reopened',
+        subjectType: 'Case',
+        subjectId: caseId,
+        caseId,
+        details: { obligationIds: reopened, reason: 'evidence period extended (SPC evidence provisions (2019) art. 54)' },
+      });
+    }
+    return reopened.length;
+  }
+
+  /** True when `actor` may see case `caseId`. */
+  private sees(actor: Actor, caseId: string): Promise<boolean> {
+    return this.cases.get(actor, caseId).then(() => true, () => false);
   }
 
   /**
@@ -97,7 +163,7 @@ export class ObligationsService {
   ): Promise<Obligation> {
     const caseId = await this.dataSource.transaction(async (manager) => {
       const caseId = await this.repository.lockedCase(manager, id);
-      if (!caseId || !(await this.cases.get(actor, caseId).then(() => true, () => false))) throw new NotFoundError('Obligation', id);
+      if (!caseId || !(await this.sees(actor, caseId))) throw new NotFoundError('Obligation', id);
       await work(manager, caseId);
       await this.audit.record(manager, actor, { action, subjectType: 'Obligation', subjectId: id, caseId, details });
       return caseId;
@@ -124,6 +190,16 @@ export class ObligationsService {
 
 function toObligation(row: ObligationRow, today: string): Obligation {
   const status = effectiveStatus(row.status, row.deadline, today);
+  const adverseInferences = row.adverse_inferences.map((a) => ({
+    id: a.id,
+    partyId: a.party_id,
+    evidence: a.evidence,
+    reasons: a.reasons,
+    flaggedAt: new Date(a.flagged_at),
+    standing: a.withdrawn_at === null,
+    withdrawnAt: a.withdrawn_at === null ? null : new Date(a.withdrawn_at),
+    withdrawalReasons: a.withdrawal_reasons,
+  }));
   return {
     id: row.id,
     caseId: row.case_id,
@@ -135,16 +211,20 @@ function toObligation(row: ObligationRow, today: string): Obligation {
     typicalEvidence: row.typical_evidence,
     consequence: row.consequence,
     deadline: row.deadline,
+    originalDeadline: row.first_deadline,
     status,
     recordedStatus: row.status,
     failureRecordedAt: row.failure_recorded_at,
     rulingReasons: row.ruling_reasons,
     ruledAt: row.ruled_at,
-    adverseInference: row.adverse_inference_party_id
-      ? { partyId: row.adverse_inference_party_id, reasons: row.adverse_inference_reasons!, flaggedAt: row.adverse_inference_at! }
-      : null,
+    adverseInferences,
     evidenceIds: row.evidence_ids,
     evidenceCount: row.evidence_ids.length,
-    whatFollows: whatFollows(status, row.consequence, row.deadline, row.adverse_inference_party_id ? { partyName: row.adverse_party_name ?? 'A party' } : null),
+    whatFollows: whatFollows(
+      status,
+      row.consequence,
+      row.deadline ? { due: row.deadline, firstDue: row.first_deadline ?? row.deadline } : null,
+      row.adverse_inferences.filter((a) => a.withdrawn_at === null).map((a) => ({ partyName: a.party_name ?? 'A party', evidence: a.evidence })),
+    ),
   };
 }

@@ -30,36 +30,51 @@ export function effectiveStatus(stored: ObligationStatus, due: string | null, to
  * Why the court may not set an obligation back to OPEN on `today`, or null when it may: once
  * the evidence period ended (`due` before `today`) an open obligation is FAILED by the period
  * itself (SPC evidence provisions (2019) art. 51), so a reopening needs a later period: the
- * court's extension (art. 54: on a party's application before the period ends), which would be a
- * new EVIDENCE_PERIOD deadline; no operation records one yet, so the message says so. Pure.
+ * court's extension on a party's application made before the period ended (art. 54, rule
+ * EVIDENCE_PERIOD_EXTENSION), which moves `due`. Pure.
  */
 export function reopeningRefusal(due: string | null, today: string): string | null {
   return due !== null && due < today
-    ? `the evidence period ended on ${due}: an obligation still open after it is FAILED (SPC evidence provisions (2019) art. 51); it is OPEN again only under a later evidence period (art. 54: an extension the court grants on an application made before the period ended), and leakcase does not record extensions yet`
+    ? `the evidence period ended on ${due}: an obligation still open after it is FAILED (SPC evidence provisions (2019) art. 51); it is OPEN again only under a later evidence period: an extension the court grants on a party's application made before the period ended (art. 54; applyForEvidencePeriodExtension, then ruleOnEvidencePeriodExtension)`
     : null;
 }
 
-/** The court's adverse-inference flag on an obligation (SPC evidence provisions (2019) art. 95). */
+/** A standing adverse-inference flag of the court on an obligation (SPC evidence provisions (2019) art. 95). */
 export interface AdverseInferenceFacts {
+  /** The party that holds the evidence and refuses to produce it. */
   partyName: string;
+  /** The evidence the court asked for. */
+  evidence: string;
+}
+
+/** The evidence period an obligation is due by: its last day, and the last day the court first set (before any extension). */
+export interface EvidencePeriodFacts {
+  due: string;
+  firstDue: string;
 }
 
 /**
  * What follows from an obligation in words, for the burden-of-proof summary: its consequence when
- * FAILED, the deadline and consequence while OPEN, and the art. 95 presumption when the court
- * flagged that a party holding the evidence refuses to produce it. Pure.
+ * FAILED, the deadline (and that it was extended, art. 54) and consequence while OPEN, and the
+ * art. 95 presumption for each standing flag of a party holding evidence that refuses to produce
+ * it. `period` is null until the court sets the evidence period. Pure.
  */
-export function whatFollows(status: ObligationStatus, consequence: string, due: string | null, adverse: AdverseInferenceFacts | null): string {
+export function whatFollows(status: ObligationStatus, consequence: string, period: EvidencePeriodFacts | null, adverse: readonly AdverseInferenceFacts[]): string {
+  const extended = period && period.firstDue !== period.due ? ` as extended from ${period.firstDue} (SPC evidence provisions (2019) art. 54)` : '';
   const base = {
     [ObligationStatus.FAILED]: `Not proved: ${consequence}`,
     [ObligationStatus.DISCHARGED]: 'Proved: nothing follows against the bearer on this element',
     [ObligationStatus.WAIVED]: 'Not in issue: waived or admitted',
     [ObligationStatus.CONTESTED]: 'Contested: the court weighs the evidence at the hearing',
-    [ObligationStatus.OPEN]: due
-      ? `To be proved by ${due} (24:00, Asia/Shanghai), the last day of the evidence period; if not: ${consequence}`
+    [ObligationStatus.OPEN]: period
+      ? `To be proved by ${period.due} (24:00, Asia/Shanghai), the last day of the evidence period${extended}; if not: ${consequence}`
       : `To be proved within the evidence period the court sets (SPC evidence provisions (2019) art. 51); if not: ${consequence}`,
   }[status];
-  return adverse
-    ? `${base}. ${adverse.partyName} holds evidence on it and refuses to produce it without good reason: the court may presume the other side's account of that evidence true (SPC evidence provisions (2019) art. 95)`
-    : base;
+  return [
+    base,
+    ...adverse.map(
+      (a) =>
+        `${a.partyName} holds evidence on it (${a.evidence}) and refuses to produce it without good reason: the court may presume the other side's account of that evidence true (SPC evidence provisions (2019) art. 95)`,
+    ),
+  ].join('. ');
 }
