@@ -4,7 +4,7 @@ import { waitForJob } from './support/jobs';
 import { caseAtEvidence, submitEvidence, TWO_PAGE_PDF } from './support/proof';
 
 const ELEMENTS = `caseId evidencePeriodEnds elements { id rule bearer partyId element legalBasis consequence deadline status recordedStatus
-  failureRecordedAt rulingReasons evidenceIds evidenceCount whatFollows adverseInference { partyId reasons } }`;
+  failureRecordedAt rulingReasons evidenceIds evidenceCount whatFollows adverseInferences { id partyId evidence reasons standing } }`;
 const FAULT_PRESUMED = 'fault is presumed: the defendant bears liability (PIPL art. 69(1); Civil Code art. 1165(2))';
 const SHANGHAI_TODAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 
@@ -139,7 +139,7 @@ describe('burden of proof', () => {
         i: { obligationId: recorded.id, status: 'OPEN', reasons: 'Further evidence is expected.' },
       }, tokens.judge);
       expect(reopen.errors![0]).toMatchObject({
-        message: 'status: the evidence period ended on 2025-03-11: an obligation still open after it is FAILED (SPC evidence provisions (2019) art. 51); it is OPEN again only under a later evidence period (art. 54: an extension the court grants on an application made before the period ended), and leakcase does not record extensions yet',
+        message: "status: the evidence period ended on 2025-03-11: an obligation still open after it is FAILED (SPC evidence provisions (2019) art. 51); it is OPEN again only under a later evidence period: an extension the court grants on a party's application made before the period ended (art. 54; applyForEvidencePeriodExtension, then ruleOnEvidencePeriodExtension)",
         extensions: { code: 'CONFLICT', field: 'status' },
       });
       expect((await burden(tokens.association, passed.id)).elements.find((e: any) => e.rule === 'LAWFUL_BASIS')).toMatchObject({ status: 'FAILED', recordedStatus: 'FAILED' });
@@ -176,17 +176,76 @@ describe('burden of proof', () => {
     it('flags a party that holds evidence and refuses to produce it, and says the court may presume the other side’s account (art. 95)', async () => {
       const lawful = elements.find((e) => e.rule === 'LAWFUL_BASIS');
       const d = c.parties.find((p) => p.role === 'DEFENDANT')!.id;
-      const flagged = await ok(api, tokens.judge, `mutation($i: FlagAdverseInferenceInput!) { flagAdverseInference(input: $i) { adverseInference { partyId reasons } whatFollows } }`, {
-        i: { obligationId: lawful.id, partyId: d, reasons: 'The consent logs were ordered produced and were not.' },
+      const flagged = await ok(api, tokens.judge, `mutation($i: FlagAdverseInferenceInput!) { flagAdverseInference(input: $i) { adverseInferences { partyId evidence reasons standing } whatFollows } }`, {
+        i: { obligationId: lawful.id, partyId: d, evidence: 'the consent logs of 2023', reasons: 'The consent logs were ordered produced and were not.' },
       });
-      expect(flagged.flagAdverseInference.adverseInference).toEqual({ partyId: d, reasons: 'The consent logs were ordered produced and were not.' });
+      expect(flagged.flagAdverseInference.adverseInferences).toEqual([
+        { partyId: d, evidence: 'the consent logs of 2023', reasons: 'The consent logs were ordered produced and were not.', standing: true },
+      ]);
       expect(flagged.flagAdverseInference.whatFollows).toContain(
-        "裁定平台 holds evidence on it and refuses to produce it without good reason: the court may presume the other side's account of that evidence true (SPC evidence provisions (2019) art. 95)",
+        "裁定平台 holds evidence on it (the consent logs of 2023) and refuses to produce it without good reason: the court may presume the other side's account of that evidence true (SPC evidence provisions (2019) art. 95)",
       );
       const foreign = await api.gql(`mutation($i: FlagAdverseInferenceInput!) { flagAdverseInference(input: $i) { id } }`, {
-        i: { obligationId: lawful.id, partyId: '00000000-0000-4000-8000-000000000000', reasons: 'x' },
+        i: { obligationId: lawful.id, partyId: '00000000-0000-4000-8000-000000000000', evidence: 'x', reasons: 'x' },
       }, tokens.judge);
       expect(foreign.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'partyId' });
+    });
+
+    it('keeps one standing flag per withholding party and evidence: a second piece of evidence is a second flag, the same one again is refused', async () => {
+      const security = elements.find((e) => e.rule === 'SECURITY_DUTIES');
+      const d = c.parties.find((p) => p.role === 'DEFENDANT')!.id;
+      const plaintiff = c.parties.find((p) => p.role === 'PLAINTIFF')!.id;
+      const flag = (partyId: string, evidence: string) =>
+        api.gql(`mutation($i: FlagAdverseInferenceInput!) { flagAdverseInference(input: $i) { adverseInferences { partyId evidence standing } } }`, {
+          i: { obligationId: security.id, partyId, evidence, reasons: 'Ordered produced on 2025-03-01; not produced.' },
+        }, tokens.judge);
+      await flag(d, 'the 2023 access logs');
+      // The plaintiff side may hold evidence too (art. 95 speaks of either party).
+      await flag(plaintiff, 'the original complaint letters');
+      const second = (await flag(d, 'the penetration-test report')).data!.flagAdverseInference.adverseInferences;
+      expect(second).toEqual([
+        { partyId: d, evidence: 'the 2023 access logs', standing: true },
+        { partyId: plaintiff, evidence: 'the original complaint letters', standing: true },
+        { partyId: d, evidence: 'the penetration-test report', standing: true },
+      ]);
+      const same = await flag(d, 'The 2023 Access Logs');
+      expect(same.errors![0].extensions).toMatchObject({ code: 'CONFLICT', field: 'evidence' });
+    });
+
+    it('lets the court withdraw a flag with reasons: kept in the history, no longer standing, the presumption gone, audited', async () => {
+      const remedial = elements.find((e) => e.rule === 'REMEDIAL_MEASURES');
+      const d = c.parties.find((p) => p.role === 'DEFENDANT')!.id;
+      const flagged = await ok(api, tokens.judge, `mutation($i: FlagAdverseInferenceInput!) { flagAdverseInference(input: $i) { adverseInferences { id } whatFollows } }`, {
+        i: { obligationId: remedial.id, partyId: d, evidence: 'the breach notices', reasons: 'Ordered produced; not produced.' },
+      });
+      const flagId = flagged.flagAdverseInference.adverseInferences[0].id;
+      expect(flagged.flagAdverseInference.whatFollows).toContain('art. 95');
+
+      const withdraw = (token: string, id: string, reasons: string) =>
+        api.gql(`mutation($i: WithdrawAdverseInferenceInput!) { withdrawAdverseInference(input: $i) {
+            adverseInferences { id evidence standing withdrawnAt withdrawalReasons } whatFollows } }`, { i: { adverseInferenceId: id, reasons } }, token);
+      expect((await withdraw(tokens.association, flagId, 'x')).errors![0].extensions!.code).toBe('FORBIDDEN');
+      expect((await withdraw(tokens.judge, flagId, ' ')).errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reasons' });
+      const missing = await withdraw(tokens.judge, '00000000-0000-4000-8000-000000000000', 'x');
+      expect(missing.errors![0]).toMatchObject({ message: 'AdverseInference 00000000-0000-4000-8000-000000000000 not found', extensions: { code: 'NOT_FOUND' } });
+
+      const withdrawn = (await withdraw(tokens.judge, flagId, 'The notices were produced at the exchange on 2025-03-05.')).data!.withdrawAdverseInference;
+      expect(withdrawn.adverseInferences).toEqual([
+        { id: flagId, evidence: 'the breach notices', standing: false, withdrawnAt: expect.any(String), withdrawalReasons: 'The notices were produced at the exchange on 2025-03-05.' },
+      ]);
+      expect(withdrawn.whatFollows).not.toContain('art. 95');
+      expect((await withdraw(tokens.judge, flagId, 'again')).errors![0].extensions).toMatchObject({ code: 'CONFLICT', field: 'adverseInferenceId' });
+
+      // Withdrawn, the same evidence may be flagged again if the party withholds it later.
+      const again = await ok(api, tokens.judge, `mutation($i: FlagAdverseInferenceInput!) { flagAdverseInference(input: $i) { adverseInferences { standing } } }`, {
+        i: { obligationId: remedial.id, partyId: d, evidence: 'the breach notices', reasons: 'Withheld again.' },
+      });
+      expect(again.flagAdverseInference.adverseInferences).toEqual([{ standing: false }, { standing: true }]);
+
+      const audit = await ok(api, tokens.judge, `query($c: String!) { auditEvents(first: 100, filter: { caseId: $c, action: "obligation.adverse-inference-withdrawn" }) { nodes { subjectId details } } }`, { c: c.id });
+      expect(audit.auditEvents.nodes.map((e: any) => ({ subjectId: e.subjectId, details: JSON.parse(e.details) }))).toEqual([
+        { subjectId: remedial.id, details: { adverseInferenceId: flagId } },
+      ]);
     });
 
     it('counts the evidence addressing each element that the caller may see', async () => {

@@ -223,12 +223,12 @@ describe('query depth, alias and cost limits', () => {
         ),
       );
       // 10 plaintiffs + 1 supporter + 50 defendants + 1 agency + 5 representatives; 11 stages entered once each;
-      // 10 transitions + 67 parties; 16 data categories; 1999 to 2099.
+      // 10 transitions + 67 parties + 10 extensions; 16 data categories; 1999 to 2099.
       expect(bounds).toEqual({
         'Case.parties': 67,
         'Case.incidents': 50,
         'Case.transitions': 10,
-        'Case.deadlines': 77,
+        'Case.deadlines': 87,
         'RelatedCase.plaintiffs': 10,
         'LeakIncident.sharedWith': 50,
         'LeakIncident.dataCategories': 16,

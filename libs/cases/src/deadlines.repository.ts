@@ -124,6 +124,12 @@ export class DeadlinesRepository {
     return row;
   }
 
+  /** How many of the case's deadlines are extensions of another. */
+  async extensionCount(manager: EntityManager, caseId: string): Promise<number> {
+    const [{ count }] = await manager.query(`SELECT count(*)::int AS count FROM case_deadline WHERE case_id = $1 AND extends_deadline_id IS NOT NULL`, [caseId]);
+    return count;
+  }
+
   /** Closes one deadline on `on` (Asia/Shanghai date). */
   async close(manager: EntityManager, caseId: string, id: string, on: string): Promise<void> {
     await manager.query(`UPDATE case_deadline SET closed_on = $3 WHERE case_id = $1 AND id = $2`, [caseId, id, on]);

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Actor, AuditService, type Connection } from '@app/platform';
+import { type Actor, AuditService, ConflictError, type Connection } from '@app/platform';
 import type { UpcomingDeadlinesArgs } from './case.inputs';
 import { type CalendarDay, type CaseDeadline, type DeadlinePreview, type HolidayCalendarYear, type LoadedHolidayCalendarYear, MAX_RECOMPUTED_REPORTED, type RecomputedDeadline } from './case.model';
 import { Clock } from './clock';
 import { DeadlinesRepository, type DeadlineRow, type DependingDeadlineRow, type StoredContradiction, toCaseDeadline } from './deadlines.repository';
 import { type CalendarDate, parseCalendarDate, toDayNumber } from './rules/calendar-date';
+import { MAX_DEADLINE_EXTENSIONS } from './rules/case-limits';
 import { computeDeadline, type Deadline, type DeadlineOptions, type DeadlineRule } from './rules/deadline-rules';
 import { countingRuleFor, explainCalendarDay, explainDeadline } from './rules/explanations';
 import { type CalendarYearData, HolidayCalendar } from './rules/holiday-calendar';
@@ -79,9 +80,13 @@ export class DeadlinesService {
    * date after `current.due`): a new deadline of the same rule, counted in days from `current.due`
    * by the rule's `extension` (computeDeadline with `extension: true`, moved off rest days like
    * any other; a DeadlineRuleError when the rule is not extendable), replaces it; `current` is
-   * closed on `on`, the day of the grant. Returns the new deadline's id and computed end.
+   * closed on `on`, the day of the grant. CONFLICT when the case already had MAX_DEADLINE_EXTENSIONS
+   * extensions. Returns the new deadline's id and computed end.
    */
   async extend(manager: EntityManager, current: DeadlineRow, until: CalendarDate, on: CalendarDate): Promise<{ id: string; deadline: Deadline }> {
+    if ((await this.repository.extensionCount(manager, current.case_id)) >= MAX_DEADLINE_EXTENSIONS) {
+      throw new ConflictError(`A case's deadlines are extended at most ${MAX_DEADLINE_EXTENSIONS} times`, { limit: MAX_DEADLINE_EXTENSIONS });
+    }
     const days = toDayNumber(until) - toDayNumber(current.due);
     const deadline = computeDeadline(current.rule, current.due, await this.calendar(manager), { days, extension: true });
     await this.repository.close(manager, current.case_id, current.id, on);

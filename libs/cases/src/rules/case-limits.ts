@@ -21,10 +21,18 @@ export const MAX_CASE_PARTIES = CASE_LIMITS.plaintiffs + 1 + CASE_LIMITS.defenda
 export const MAX_CASE_TRANSITIONS = Object.keys(CaseStage).length - 1;
 
 /**
- * The most deadlines of a case: each transition opens at most one, except the one period counted
- * from the service on each party (SERVED_ON_EACH_PARTY, at most once on any path), one per party.
+ * The most times the court may extend a case's deadlines (the evidence period, SPC evidence
+ * provisions (2019) art. 54: each grant is a new deadline); DeadlinesService.extend refuses one
+ * more. Not law: the court extends "appropriately", rarely more than once or twice.
  */
-export const MAX_CASE_DEADLINES = MAX_CASE_TRANSITIONS + MAX_CASE_PARTIES;
+export const MAX_DEADLINE_EXTENSIONS = 10;
+
+/**
+ * The most deadlines of a case: each transition opens at most one, except the one period counted
+ * from the service on each party (SERVED_ON_EACH_PARTY, at most once on any path), one per party;
+ * and each extension the court grants (MAX_DEADLINE_EXTENSIONS).
+ */
+export const MAX_CASE_DEADLINES = MAX_CASE_TRANSITIONS + MAX_CASE_PARTIES + MAX_DEADLINE_EXTENSIONS;
 
 /** CONFLICT when a case already holds `limit` of `what` and `adding` more are asked for; names the input field. */
 export function checkCaseLimit(what: keyof typeof CASE_LIMITS, already: number, adding: number, field: string): void {

@@ -60,10 +60,10 @@ describe('stage machines', () => {
       }
     };
     for (const type of Object.values(CaseType)) walk(type, CaseStage.CLUE, [CaseStage.CLUE], 0);
-    // 11 stages: at most 10 transitions, and 10 + 67 parties deadlines.
+    // 11 stages: at most 10 transitions, and 10 + 67 parties + 10 extensions deadlines.
     expect(MAX_CASE_TRANSITIONS).toBe(10);
     expect(MAX_CASE_PARTIES).toBe(10 + 1 + 50 + 1 + 5);
-    expect(MAX_CASE_DEADLINES).toBe(77);
+    expect(MAX_CASE_DEADLINES).toBe(87);
   });
 
   it('makes CLOSED final in every machine', () => {

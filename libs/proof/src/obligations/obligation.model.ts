@@ -1,8 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { IsIn, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { MaxItems } from '@app/platform';
-import { MAX_CASE_PARTIES } from '@app/cases';
-import { Bearer, BurdenRule } from '../rules/burden-rules';
+import { Bearer, BurdenRule, MAX_OBLIGATIONS } from '../rules/burden-rules';
 import { ObligationStatus } from '../rules/obligation-status';
 
 registerEnumType(Bearer, { name: 'ProofBearer', description: 'Who must prove an element: the plaintiff side, or a named defendant or agency' });
@@ -126,8 +125,7 @@ export class BurdenOfProof {
   evidencePeriodFirstEnds: string | null;
 
   @Field(() => [Obligation], { description: 'One per element and bearer, in rule-table order' })
-  // One per rule and party (obligation_key), or case-wide (no party).
-  @MaxItems(Object.keys(BurdenRule).length * (MAX_CASE_PARTIES + 1))
+  @MaxItems(MAX_OBLIGATIONS)
   elements: Obligation[];
 }
 

@@ -1,5 +1,5 @@
 import { CaseType, LiabilityBasis } from '@app/cases';
-import { Bearer, BURDEN_RULES, BurdenRule, obligationsFor, type BurdenParty } from './burden-rules';
+import { Bearer, BURDEN_RULES, BurdenRule, MAX_OBLIGATIONS, obligationsFor, type BurdenParty } from './burden-rules';
 
 const plaintiff: BurdenParty = { id: 'p', role: 'PLAINTIFF', liabilityBasis: null };
 const defendant = (id: string, basis: LiabilityBasis): BurdenParty => ({ id, role: 'DEFENDANT', liabilityBasis: basis });
@@ -40,5 +40,13 @@ describe('the burden-of-proof rule table (domain.md section 4)', () => {
       expect(BURDEN_RULES[rule].consequence).toMatch(/^fault is presumed/);
       expect(BURDEN_RULES[rule].legalBasis).toContain('69(1)');
     }
+  });
+
+  it('bounds the obligations of a case: a representative action against 50 joint tortfeasors has the most', () => {
+    // 4 plaintiff rows (handling, act, damage, class membership) + 50 defendants × 5 rows of a joint
+    // tortfeasor (lawful basis, security duties, remedial measures, no causation, joint infringement).
+    expect(MAX_OBLIGATIONS).toBe(4 + 50 * 5);
+    const defendants: BurdenParty[] = Array.from({ length: 50 }, (_, i) => ({ id: `d${i}`, role: 'DEFENDANT', liabilityBasis: LiabilityBasis.JOINT_TORT }));
+    expect(obligationsFor(CaseType.REPRESENTATIVE_ACTION, defendants)).toHaveLength(MAX_OBLIGATIONS);
   });
 });

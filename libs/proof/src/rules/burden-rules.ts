@@ -1,4 +1,4 @@
-import { CaseType, LiabilityBasis } from '@app/cases';
+import { CASE_LIMITS, CaseType, LiabilityBasis } from '@app/cases';
 
 /**
  * Who must prove what in a leak case (domain.md section 4): the rule table of the reversed burden
@@ -240,3 +240,19 @@ export function obligationsFor(type: CaseType, parties: readonly BurdenParty[]):
   }
   return out;
 }
+
+/**
+ * The most obligations a case can have, from the rule table and the case limits: for the case
+ * type that gives the most, its case-wide rows, its per-defendant rows of the liability basis
+ * with the most rows for each of at most CASE_LIMITS.defendants defendants (one basis each), and
+ * its agency rows for the one agency (StandingRule.ONE_AGENCY). BurdenOfProof.elements' bound.
+ */
+export const MAX_OBLIGATIONS = Math.max(
+  ...Object.values(CaseType).map((type) => {
+    const rows = Object.values(BURDEN_RULES).filter((def) => def.caseTypes.includes(type));
+    const caseWide = rows.filter((def) => !def.bases && def.bearer !== Bearer.AGENCY).length;
+    const perDefendant = Math.max(0, ...Object.values(LiabilityBasis).map((basis) => rows.filter((def) => def.bases?.includes(basis)).length));
+    const agency = rows.filter((def) => def.bearer === Bearer.AGENCY).length;
+    return caseWide + perDefendant * CASE_LIMITS.defendants + agency;
+  }),
+);
