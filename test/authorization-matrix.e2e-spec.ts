@@ -276,6 +276,31 @@ describe('authorization matrix', () => {
     const evidenceId = await newEvidence();
     const lawful = (await ok(api, assoc1, `mutation($c: ID!) { generateObligations(caseId: $c) { elements { id rule partyId } } }`, { c: caseId }))
       .generateObligations.elements.find((e: { rule: string }) => e.rule === 'LAWFUL_BASIS');
+    // A second case in evidence exchange, its period running a year from today, with an application of association 1 to extend it.
+    const shanghaiToday = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    const evidenceCaseId = (await ok(api, assoc1, `mutation($i: OpenCaseInput!) { openCase(input: $i) { id } }`, {
+      i: { type: 'SUPPORTED', title: 'Matrix evidence case', courtId: orgs.court1, supportingOrganisationId: orgs.proc1, defendants: [DEFENDANT] },
+    })).openCase.id;
+    await ok(api, assoc1, `mutation($i: AddCaseOrganisationInput!) { addCaseOrganisation(input: $i) { id } }`, {
+      i: { caseId: evidenceCaseId, organisationId: orgs.desig1, role: 'PLAINTIFF' },
+    });
+    await transition(assoc1, evidenceCaseId, 'INVESTIGATION', '2025-02-03');
+    await transition(assoc1, evidenceCaseId, 'FILED', '2025-02-17');
+    const atEvidence = await ok(api, judge1, `mutation($i: TransitionCaseInput!) { transitionCase(input: $i) { parties(role: DEFENDANT) { id } } }`, {
+      i: { caseId: evidenceCaseId, to: 'EVIDENCE_EXCHANGE', on: shanghaiToday, days: 365, procedure: 'ORDINARY' },
+    });
+    const evidenceCaseDefendant = atEvidence.transitionCase.parties[0].id;
+    const newExtensionApplication = async () =>
+      (await ok(api, assoc1, `mutation($i: ApplyForEvidencePeriodExtensionInput!) { applyForEvidencePeriodExtension(input: $i) { id } }`, {
+        i: { caseId: evidenceCaseId, reasons: 'The forensic report is not ready.' },
+      })).applyForEvidencePeriodExtension.id as string;
+    const extensionApplication = await newExtensionApplication();
+    const newAdverseInference = async () => {
+      const flagged = await ok(api, judge1, `mutation($i: FlagAdverseInferenceInput!) { flagAdverseInference(input: $i) { adverseInferences { id } } }`, {
+        i: { obligationId: lawful.id, partyId: lawful.partyId, evidence: `matrix logs ${++suffix}`, reasons: 'Ordered produced; not produced.' },
+      });
+      return flagged.flagAdverseInference.adverseInferences.at(-1).id as string;
+    };
     // Remedies: a compensation ordered on the case, fresh ordered remedies, each organisation's damage model, association 1's assessment.
     const defendantPartyId = (await ok(api, assoc1, `query($c: ID!) { case(id: $c) { parties(role: DEFENDANT) { id } } }`, { c: caseId })).case.parties[0].id;
     const seekOrdered = async (input: Record<string, unknown>) => {
@@ -311,6 +336,10 @@ describe('authorization matrix', () => {
       newEvidence,
       obligationId: lawful.id,
       obligationPartyId: lawful.partyId,
+      newAdverseInference,
+      evidenceCaseId,
+      evidenceCaseDefendant,
+      newExtensionApplication,
       ownIncident,
       incident1,
       caseId,
@@ -354,7 +383,7 @@ describe('authorization matrix', () => {
       csv,
       enrolment: (incidentId) => enrolInput(next++, incidentId),
     };
-    secrets = [remedyId, assessed.id, caseId, classId, incident1, evidenceId, lawful.id, ownIncident.assoc1!, ownIncident.desig1!, upload.jobId!, upload.datasetId, imported.body.importId, documentId, ...people.values()];
+    secrets = [evidenceCaseId, extensionApplication, remedyId, assessed.id, caseId, classId, incident1, evidenceId, lawful.id, ownIncident.assoc1!, ownIncident.desig1!, upload.jobId!, upload.datasetId, imported.body.importId, documentId, ...people.values()];
   });
 
   afterAll(async () => {

@@ -65,6 +65,16 @@ export interface Fixtures {
   /** The LAWFUL_BASIS obligation of the case's defendant, and that defendant's party id. */
   obligationId: string;
   obligationPartyId: string;
+  /** A fresh art. 95 flag of court 1 on obligationId. */
+  newAdverseInference(): Promise<string>;
+  /**
+   * A SUPPORTED case like caseId (association 1 and the designated organisation sue, procuratorate 1
+   * supports, at court 1) in evidence exchange, its period running 365 days from today; its
+   * defendant's party id; a fresh pending application of association 1 to extend its period.
+   */
+  evidenceCaseId: string;
+  evidenceCaseDefendant: string;
+  newExtensionApplication(): Promise<string>;
   /** Association 1's composition report of caseId (a document is its organisation's alone). */
   documentId: string;
   /** A fresh person number, for enrolments that must not collide. */
@@ -464,6 +474,14 @@ export const QUERIES: Record<string, GraphqlOperation> = {
     addressed: 'caseId',
     expect: caseParties(),
   },
+  evidencePeriodExtensions: {
+    kind: 'query',
+    document: `query($c: ID!) { evidencePeriodExtensions(caseId: $c, first: 50) { totalCount nodes { id status } } }`,
+    variables: (fx) => ({ c: fx.evidenceCaseId }),
+    addressed: 'evidenceCaseId',
+    // Association 1's pending application: its own and the court's to see; the other parties see granted ones only.
+    expect: caseParties({ proc1: 'LIST', desig1: 'LIST' }),
+  },
   evidenceItems: {
     kind: 'query',
     document: `query($c: ID!) { evidenceItems(caseId: $c, first: 50) { totalCount nodes { id } } }`,
@@ -836,8 +854,32 @@ export const MUTATIONS: Record<string, GraphqlOperation> = {
   flagAdverseInference: {
     kind: 'mutation',
     document: `mutation($i: FlagAdverseInferenceInput!) { flagAdverseInference(input: $i) { id } }`,
-    variables: (fx) => ({ i: { obligationId: fx.obligationId, partyId: fx.obligationPartyId, reasons: REASON } }),
+    variables: (fx) => ({ i: { obligationId: fx.obligationId, partyId: fx.obligationPartyId, evidence: 'matrix evidence', reasons: REASON } }),
     addressed: 'obligationId',
+    expect: court(),
+  },
+  withdrawAdverseInference: {
+    kind: 'mutation',
+    document: `mutation($i: WithdrawAdverseInferenceInput!) { withdrawAdverseInference(input: $i) { id } }`,
+    variables: async (fx) => ({ i: { adverseInferenceId: await fx.newAdverseInference(), reasons: REASON } }),
+    addressed: 'newAdverseInference',
+    expect: court(),
+  },
+  applyForEvidencePeriodExtension: {
+    kind: 'mutation',
+    document: `mutation($i: ApplyForEvidencePeriodExtensionInput!) { applyForEvidencePeriodExtension(input: $i) { id } }`,
+    // The plaintiff side applies for its own party; the court records the defendant's application.
+    variables: (fx, caller) => ({
+      i: { caseId: fx.evidenceCaseId, reasons: REASON, ...(ROLE_OF[caller as Exclude<Caller, 'anon'>] === 'JUDGE' ? { partyId: fx.evidenceCaseDefendant } : {}) },
+    }),
+    addressed: 'evidenceCaseId',
+    expect: caseParties(),
+  },
+  ruleOnEvidencePeriodExtension: {
+    kind: 'mutation',
+    document: `mutation($i: RuleOnEvidencePeriodExtensionInput!) { ruleOnEvidencePeriodExtension(input: $i) { id status } }`,
+    variables: async (fx) => ({ i: { applicationId: await fx.newExtensionApplication(), decision: 'REFUSED', reasons: REASON } }),
+    addressed: 'newExtensionApplication',
     expect: court(),
   },
   generateObligations: {
