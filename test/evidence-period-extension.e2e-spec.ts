@@ -136,6 +136,26 @@ describe('extending the evidence period', () => {
       expect(again.errors![0].extensions).toMatchObject({ code: 'CONFLICT', field: 'applicationId' });
     });
 
+    it('recomputes the extension like any deadline when the year’s holiday arrangement is reloaded', async () => {
+      // The official 2025 arrangement (国办发明电〔2024〕12号), then the same with Tuesday 2025-03-25 a holiday.
+      const official = {
+        year: 2025,
+        notice: '国办发明电〔2024〕12号, 2024-11-12',
+        holidays: [
+          ['2025-01-01', '2025-01-01'], ['2025-01-28', '2025-02-04'], ['2025-04-04', '2025-04-06'], ['2025-05-01', '2025-05-05'],
+          ['2025-05-31', '2025-06-02'], ['2025-10-01', '2025-10-08'],
+        ].map(([first, last]) => ({ first, last })),
+        workdays: ['2025-01-26', '2025-02-08', '2025-04-27', '2025-09-28', '2025-10-11'],
+      };
+      const load = async (input: Record<string, unknown>) =>
+        (await ok(api, tokens.admin, `mutation($i: LoadHolidayCalendarYearInput!) { loadHolidayCalendarYear(input: $i) { recomputed { caseId previousDue due } } }`, { i: input }))
+          .loadHolidayCalendarYear.recomputed.filter((r: { caseId: string }) => r.caseId === c.id);
+      const moved = await load({ ...official, notice: 'test arrangement', holidays: [...official.holidays, { first: '2025-03-25', last: '2025-03-25' }] });
+      expect(moved).toEqual([{ caseId: c.id, previousDue: '2025-03-25', due: '2025-03-26' }]);
+      expect(element(await burden(tokens.judge, c.id), 'LAWFUL_BASIS').deadline).toBe('2025-03-26');
+      expect(await load(official)).toEqual([{ caseId: c.id, previousDue: '2025-03-26', due: '2025-03-25' }]);
+    });
+
     it('reads OPEN just after the old end, and the job records nothing until the new end has passed', async () => {
       on('2025-03-12');
       const lawful = element(await burden(tokens.association, c.id), 'LAWFUL_BASIS');
