@@ -323,13 +323,23 @@ function announcementAudience(alias: string): string {
  * nobody else sees any.
  */
 export function visibleEvidence(actor: Viewer, alias: string, p: SqlParams): string {
+  return partyRecordOfCase(actor, alias, p, `${alias}.exchanged_at IS NOT NULL`);
+}
+
+/**
+ * A record a party files in a case (`alias` has case_id and organisation_id, the filing
+ * organisation's), as a predicate: the court of the case sees every one; a plaintiff-side
+ * organisation of the case its own and those `shared` (a predicate on `alias`) with every party;
+ * nobody else any.
+ */
+function partyRecordOfCase(actor: Viewer, alias: string, p: SqlParams, shared: string): string {
   const inCase = (viewer: Viewer) => `EXISTS (SELECT 1 FROM legal_case ve WHERE ve.id = ${alias}.case_id AND ${visibleCase(viewer, 've', p)})`;
   switch (actor.role) {
     case Role.JUDGE:
       return inCase(actor);
     case Role.PROCURATOR:
     case Role.ASSOCIATION_STAFF:
-      return `(${inCase(actor)} AND (${alias}.organisation_id = ${p.add(actor.organisationId)} OR ${alias}.exchanged_at IS NOT NULL))`;
+      return `(${inCase(actor)} AND (${alias}.organisation_id = ${p.add(actor.organisationId)} OR ${shared}))`;
     default:
       return 'false';
   }
@@ -343,14 +353,5 @@ export function visibleEvidence(actor: Viewer, alias: string, p: SqlParams): str
  * applicant only (SPC evidence provisions (2019) art. 54); nobody else sees any.
  */
 export function visibleExtensionApplication(actor: Viewer, alias: string, p: SqlParams): string {
-  const inCase = `EXISTS (SELECT 1 FROM legal_case vx WHERE vx.id = ${alias}.case_id AND ${visibleCase(actor, 'vx', p)})`;
-  switch (actor.role) {
-    case Role.JUDGE:
-      return inCase;
-    case Role.PROCURATOR:
-    case Role.ASSOCIATION_STAFF:
-      return `(${inCase} AND (${alias}.organisation_id = ${p.add(actor.organisationId)} OR ${alias}.status = 'GRANTED'))`;
-    default:
-      return 'false';
-  }
+  return partyRecordOfCase(actor, alias, p, `${alias}.status = 'GRANTED'`);
 }
