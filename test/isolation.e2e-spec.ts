@@ -280,7 +280,16 @@ describe('isolation between organisations: the plaintiff side sees its own enrol
     };
     await waitForMatch(b, f);
     const input = (n: number) => ({ name: `张${n}`, idNumber: uniqueIdNumber(n), phone: phoneFor(n), consent: { givenAt: '2025-03-01T02:00:00Z', method: 'ELECTRONIC_SIGNATURE', scopes: ['REPRESENTATION', 'DATA_USE'] }, harms: [], incidentIds: [incidentI] });
-    const [fByA, g] = [(await ok(api, a, ENROL, { i: input(7070) })).enrolClaimant, (await ok(api, a, ENROL, { i: input(7071) })).enrolClaimant];
+    // The matcher is held busy while A enrols both: under load it could otherwise match A's
+    // enrolment of F before the mutation's answer is read, and the answer would (rightly) show it.
+    const [fByA, g] = await withClient(api.url, async (db) => {
+      await db.query(`SELECT pg_advisory_lock(hashtext('leakcase.matching'))`);
+      try {
+        return [(await ok(api, a, ENROL, { i: input(7070) })).enrolClaimant, (await ok(api, a, ENROL, { i: input(7071) })).enrolClaimant];
+      } finally {
+        await db.query(`SELECT pg_advisory_unlock(hashtext('leakcase.matching'))`);
+      }
+    });
     expect(fByA.id).toBe(f);
     expect({ f: fByA.exposures.nodes, g: g.exposures.nodes }).toEqual({ f: [{ basis: 'SELF_DECLARED' }], g: [{ basis: 'SELF_DECLARED' }] });
     expect(await waitForMatch(a, f)).toEqual(await waitForMatch(a, g.id));
