@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import autocannon from 'autocannon';
@@ -14,6 +16,8 @@ const ROUND_SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 /** Rounds, each loading every target in turn, so that all are measured across the same load. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const CONNECTIONS = 10;
+/** Rounds of the sequential phase, each one request to every target (BENCH_SEQUENTIAL_ROUNDS). */
+const SEQUENTIAL_ROUNDS = Number(process.env.BENCH_SEQUENTIAL_ROUNDS ?? 2000);
 
 /** A target of the benchmark: where to send which body. */
 interface Target {
@@ -60,8 +64,53 @@ async function interleaved(targets: Target[]): Promise<{ rates: number[]; rounds
   return { rates: totals.map((t) => t.requests / t.seconds), rounds };
 }
 
+/** CPU time this process spent serving a server's requests, and how many. */
+interface CpuMeter {
+  microseconds: number;
+  requests: number;
+}
+
+/**
+ * Meters `server`: the process's CPU time (all its threads: JavaScript, garbage collection,
+ * libuv) from each request's arrival to the end of its answer. Meaningful while one request is
+ * in flight in the whole process at a time (sequentialCpu), when that time is the request's own.
+ */
+function cpuMeter(server: Server): CpuMeter {
+  const meter = { microseconds: 0, requests: 0 };
+  server.prependListener('request', (_req, res) => {
+    const start = process.cpuUsage();
+    res.once('finish', () => {
+      const used = process.cpuUsage(start);
+      meter.microseconds += used.user + used.system;
+      meter.requests += 1;
+    });
+  });
+  return meter;
+}
+
+/**
+ * Server CPU microseconds per request of each target (metered by `meters`): a child process
+ * (sequential-client) sends one request to each target in turn, SEQUENTIAL_ROUNDS times, after
+ * a tenth as many unmetered. The load of the rest of the machine slows every target alike, which
+ * a rate on a shared machine cannot promise: PostgreSQL, a process apart, is scheduled behind it.
+ */
+async function sequentialCpu(targets: Target[], meters: CpuMeter[]): Promise<number[]> {
+  const client = join(__dirname, 'sequential-client.js');
+  const run = (rounds: number) =>
+    new Promise<void>((resolve, reject) =>
+      execFile(process.execPath, [client, JSON.stringify(targets), String(rounds)], (error, _out, stderr) => (error ? reject(new Error(`sequential client: ${stderr}`)) : resolve())),
+    );
+  await run(Math.ceil(SEQUENTIAL_ROUNDS / 10));
+  for (const meter of meters) Object.assign(meter, { microseconds: 0, requests: 0 });
+  await run(SEQUENTIAL_ROUNDS);
+  return meters.map((m) => m.microseconds / m.requests);
+}
+
 /** A bare @apollo/server on express, listening on a free port of 127.0.0.1. */
-async function bareApollo(typeDefs: string, resolvers: Record<string, Record<string, () => unknown>>): Promise<{ url: string; stop: () => Promise<void> }> {
+async function bareApollo(
+  typeDefs: string,
+  resolvers: Record<string, Record<string, () => unknown>>,
+): Promise<{ url: string; server: Server; stop: () => Promise<void> }> {
   const server = new ApolloServer({ typeDefs, resolvers });
   await server.start();
   const app = express().use('/graphql', express.json(), expressMiddleware(server));
@@ -70,6 +119,7 @@ async function bareApollo(typeDefs: string, resolvers: Record<string, Record<str
   });
   return {
     url: `http://127.0.0.1:${(listening.address() as AddressInfo).port}/graphql`,
+    server: listening,
     stop: async () => {
       await server.stop();
       await new Promise((r) => listening.close(r));
@@ -87,6 +137,9 @@ const LIST_QUERY = '{ organisations(first: 50) { totalCount pageInfo { hasNextPa
  * the same query with the same page (the API's answer, kept in memory: no auth, no limits, no
  * SQL), and one answering the constant `{ hello }`. All three are loaded in turn, round after
  * round (interleaved); each ratio is of the totals, its spread over the rounds in the measure.
+ * Then the server CPU each spends per request, requests sent one at a time to each in turn
+ * (sequentialCpu), against the same two baselines: on a loaded machine the rates mostly measure
+ * how soon PostgreSQL gets a core, the CPU per request what the API costs.
  */
 export async function graphqlRps(): Promise<BenchFigure[]> {
   const database = await benchDatabase();
@@ -116,11 +169,13 @@ export async function graphqlRps(): Promise<BenchFigure[]> {
     }
 
     const list = JSON.stringify({ query: LIST_QUERY });
-    const { rates, rounds } = await interleaved([
+    const targets: Target[] = [
       { url: apiUrl, body: list, headers: auth },
       { url: sameShape.url, body: list },
       { url: constant.url, body: JSON.stringify({ query: '{ hello }' }) },
-    ]);
+    ];
+    const { rates, rounds } = await interleaved(targets);
+    const cpu = await sequentialCpu(targets, [cpuMeter(api.getHttpServer()), cpuMeter(sameShape.server), cpuMeter(constant.server)]);
     const [measured] = rates;
     const figure = (i: number, baseline: string): BenchFigure => {
       const ratios = rounds.map((r) => r[0] / r[i]);
@@ -134,7 +189,18 @@ export async function graphqlRps(): Promise<BenchFigure[]> {
         ratio: measured / rates[i],
       };
     };
-    return [figure(1, 'bare @apollo/server, same schema and page from memory'), figure(2, 'bare @apollo/server constant { hello }')];
+    // Requests per second of server CPU, so that the ratio reads as the rates' does (higher is better).
+    const cpuFigure = (i: number, baseline: string): BenchFigure => ({
+      benchmark: 'graphql-rps',
+      measure: `the same list, server CPU per request ${cpu[0].toFixed(0)} µs against ${cpu[i].toFixed(0)} µs (sequential, alternating)`,
+      value: 1e6 / cpu[0],
+      unit: 'req/CPU-s',
+      baseline,
+      baselineValue: 1e6 / cpu[i],
+      ratio: cpu[i] / cpu[0],
+    });
+    const [same, hello] = ['bare @apollo/server, same schema and page from memory', 'bare @apollo/server constant { hello }'];
+    return [figure(1, same), figure(2, hello), cpuFigure(1, same), cpuFigure(2, hello)];
   } finally {
     for (const stop of stops.reverse()) await stop();
   }

@@ -16,6 +16,10 @@ export async function createApi(config: AppConfig): Promise<NestExpressApplicati
     // Registered below, so that their errors are answered in JSON (bodyParserErrors).
     bodyParser: false,
   });
+  // No ETag (a SHA-1 of every answer body, for conditional GETs that no client of a POST API
+  // makes) and no X-Powered-By (it names the framework to a prober).
+  app.set('etag', false);
+  app.disable('x-powered-by');
   app.use(requestContextMiddleware(logger));
   app.useBodyParser('json');
   app.useBodyParser('urlencoded', { extended: true });

@@ -1,7 +1,7 @@
 import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { buildSchema, getOperationAST, isObjectType, parse, validate } from 'graphql';
 import { MAX_ITEMS_EXTENSION } from '@app/platform';
-import { operationCost } from './cost-limit';
+import { costLimitPlugin, operationCost } from './cost-limit';
 
 const schema = buildSchema(`
   type Query { items(first: Int = 50, after: String): ItemConnection!  me: User }
@@ -66,5 +66,29 @@ describe('the cost of an operation', () => {
   it('sums the root fields, aliases included, and does not count introspection', () => {
     expect(cost(`{ a: items(first: 10) ${PAGE} b: items(first: 10) ${PAGE} }`)).toBe(220);
     expect(cost(`{ __schema { types { name fields { name } } } }`)).toBe(0);
+  });
+});
+
+describe('the cost limit plugin', () => {
+  /** Runs the plugin's didResolveOperation for `document`'s operation as Apollo would: the same nodes each time. */
+  const check = async (plugin: ReturnType<typeof costLimitPlugin>, document: ReturnType<typeof parse>, variables: Record<string, unknown> = {}) => {
+    const hooks = await plugin.requestDidStart!({} as never);
+    const context = { schema, document, operation: getOperationAST(document)!, request: { variables } };
+    return (hooks as { didResolveOperation: (c: unknown) => Promise<void> }).didResolveOperation(context);
+  };
+
+  it('refuses an operation over the limit every time it is sent, not only the first', async () => {
+    const plugin = costLimitPlugin(109);
+    const document = parse(`{ items(first: 10) ${PAGE} }`);
+    await expect(check(plugin, document)).rejects.toThrow('Query cost limit of 109 exceeded, found 110');
+    await expect(check(plugin, document)).rejects.toThrow('Query cost limit of 109 exceeded, found 110');
+  });
+
+  it('costs an operation sized by a variable anew with each request: 10 rows pass, then 500 are refused', async () => {
+    const plugin = costLimitPlugin(1000);
+    const document = parse(`query($n: Int!) { items(first: $n) ${PAGE} }`);
+    await expect(check(plugin, document, { n: 10 })).resolves.toBeUndefined();
+    await expect(check(plugin, document, { n: 500 })).rejects.toThrow('found 5500');
+    await expect(check(plugin, document, { n: 10 })).resolves.toBeUndefined();
   });
 });

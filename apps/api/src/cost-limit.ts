@@ -43,6 +43,17 @@ export function operationCost(
   operation: OperationDefinitionNode,
   variables: Readonly<Record<string, unknown>>,
 ): number {
+  return measureOperation(schema, document, operation, variables).cost;
+}
+
+/** operationCost, and whether it read any variable (when not, it is the same for every request of `operation`). */
+function measureOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  variables: Readonly<Record<string, unknown>>,
+): { cost: number; readsVariables: boolean } {
+  let readsVariables = false;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
@@ -51,6 +62,7 @@ export function operationCost(
   const { scalar, object, depthFactor } = COST_WEIGHTS;
 
   const variableValue = (name: string): unknown => {
+    readsVariables = true;
     if (Object.prototype.hasOwnProperty.call(variables, name)) return variables[name];
     const declared = operation.variableDefinitions?.find((v) => v.variable.name.value === name)?.defaultValue;
     return declared?.kind === Kind.INT ? Number.parseInt(declared.value, 10) : undefined;
@@ -106,7 +118,8 @@ export function operationCost(
   }
 
   const root = schema.getRootType(operation.operation) ?? undefined;
-  return operation.selectionSet.selections.reduce((sum, node) => sum + selection(node, root), 0);
+  const cost = operation.selectionSet.selections.reduce((sum, node) => sum + selection(node, root), 0);
+  return { cost, readsVariables };
 }
 
 /**
@@ -116,12 +129,20 @@ export function operationCost(
  * It replaces graphql-armor's cost rule, which runs at validation, before variables are known.
  */
 export function costLimitPlugin(maxCost: number): ApolloServerPlugin {
+  // Apollo keeps each parsed and validated document and hands the same operation node to every
+  // request of the same text, so the cost of one whose cost reads no variable is computed once.
+  const fixedCosts = new WeakMap<OperationDefinitionNode, number>();
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ schema, document, operation, request }) {
           if (!operation) return;
-          const cost = operationCost(schema, document, operation, request.variables ?? {});
+          let cost = fixedCosts.get(operation);
+          if (cost === undefined) {
+            const measured = measureOperation(schema, document, operation, request.variables ?? {});
+            cost = measured.cost;
+            if (!measured.readsVariables) fixedCosts.set(operation, cost);
+          }
           if (cost > maxCost) {
             throw new GraphQLError(`Query cost limit of ${maxCost} exceeded, found ${Math.ceil(cost)}`, {
               extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } },

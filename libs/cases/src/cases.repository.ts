@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Actor, type Connection, type CursorList, decodeCursor, pagesPerParent, SqlParams as Params, toConnection, visibleCase } from '@app/platform';
+import { type Actor, type Connection, countStatement, type CursorList, decodeCursor, pagesPerParent, SqlParams as Params, toConnection, visibleCase } from '@app/platform';
 import { type LeakIncident, leakIncidentColumns, type LeakIncidentRow, toLeakIncident, type HandlerRole } from '@app/leaks';
 import type { CaseFilter } from './case.inputs';
 import type { CaseModel, CaseParty, CaseStageTransition, RelatedCase } from './case.model';
@@ -251,7 +251,7 @@ export class CasesRepository {
            WHERE d.case_id = c.id AND ${overdueDeadlineSql('d', p, today)})`,
       );
     }
-    const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM legal_case c WHERE ${where.join(' AND ')}`, p.values);
+    const count = countStatement(this.dataSource, `SELECT count(*)::int AS count FROM legal_case c WHERE ${where.join(' AND ')}`, p.values);
     if (after) {
       // The cursor is the last row's id; its created_at is read back at full precision.
       const [id] = decodeCursor(CASES, after);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Actor, type Connection, type CursorList, decodeCursor, SqlParams as Params, toConnection, visibleCase } from '@app/platform';
+import { type Actor, type Connection, countStatement, type CursorList, decodeCursor, SqlParams as Params, toConnection, visibleCase } from '@app/platform';
 import { overdueDeadlineSql } from './cases.repository';
 import type { CaseDeadline, HolidayCalendarYear } from './case.model';
 import type { CaseStage, CaseType } from './rules/case-types';
@@ -158,7 +158,7 @@ export class DeadlinesRepository {
     if (args.dueBy) where.push(`d.due <= ${p.add(args.dueBy)}::date`);
     if (args.overdueOnly) where.push(overdueDeadlineSql('d', p, today));
     const from = 'case_deadline d JOIN legal_case c ON c.id = d.case_id';
-    const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM ${from} WHERE ${where.join(' AND ')}`, p.values);
+    const count = countStatement(this.dataSource, `SELECT count(*)::int AS count FROM ${from} WHERE ${where.join(' AND ')}`, p.values);
     if (args.after) {
       const [due, id] = decodeCursor(DEADLINES, args.after);
       where.push(`(d.due, d.id) > (${p.add(due)}::date, ${p.add(id)}::uuid)`);

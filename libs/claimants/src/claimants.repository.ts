@@ -12,6 +12,7 @@ import {
   exposuresIn,
   pagesPerParent,
   SqlParams,
+  countStatement,
   toConnection,
   visibleIncident,
 } from '@app/platform';
@@ -203,22 +204,18 @@ export class ClaimantsRepository {
       conditions.push(`EXISTS (SELECT 1 FROM ${exposuresIn(view, p)} x WHERE x.incident_id = ${p.add(incidentId)} AND x.claimant_id = e.claimant_id)`);
     }
     const from = `${enrolmentsIn(view, p)} e`;
-    const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
-    const countValues = [...p.values];
+    const count = countStatement(this.dataSource, `SELECT count(*)::int AS count FROM ${from} ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}`, p.values);
     if (after) {
       const [at, id] = decodeCursor(CLAIMANTS, after);
       conditions.push(`(e.created_at, e.claimant_id) > (${p.add(at)}::timestamptz, ${p.add(id)}::uuid)`);
     }
-    const [[{ count }], rows] = await Promise.all([
-      this.dataSource.query(`SELECT count(*)::int AS count FROM ${from} ${where}`, countValues),
-      this.dataSource.query(
-        `SELECT ${ENROLMENT_COLUMNS} FROM ${from} JOIN claimant c ON c.id = e.claimant_id
-          ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
-          ORDER BY e.created_at, e.claimant_id LIMIT ${p.add(first + 1)}`,
-        p.values,
-      ),
-    ]);
-    return toConnection(CLAIMANTS, (rows as EnrolmentRow[]).map(toClaimant), first, count, (c) => [c.enrolledAt.toISOString(), c.id]);
+    const rows: EnrolmentRow[] = await this.dataSource.query(
+      `SELECT ${ENROLMENT_COLUMNS} FROM ${from} JOIN claimant c ON c.id = e.claimant_id
+        ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''}
+        ORDER BY e.created_at, e.claimant_id LIMIT ${p.add(first + 1)}`,
+      p.values,
+    );
+    return toConnection(CLAIMANTS, rows.map(toClaimant), first, count, (c) => [c.enrolledAt.toISOString(), c.id]);
   }
 
   async harmsByEnrolment(enrolmentIds: readonly string[]): Promise<(HarmDeclaration & { enrolmentId: string })[]> {
@@ -269,20 +266,16 @@ export class ClaimantsRepository {
     const from = `${exposuresIn(view, p)} x`;
     const conditions = [`x.incident_id = ${p.add(incidentId)}`];
     if (basis) conditions.push(`x.basis = ${p.add(basis)}::exposure_basis`);
-    const countValues = [...p.values];
-    const where = conditions.join(' AND ');
+    const count = countStatement(this.dataSource, `SELECT count(*)::int AS count FROM ${from} WHERE ${conditions.join(' AND ')}`, p.values);
     if (after) {
       const [claimantId, basis] = decodeCursor(EXPOSURES, after);
       conditions.push(`(x.claimant_id, x.basis::text) > (${p.add(claimantId)}::uuid, ${p.add(basis)}::text)`);
     }
-    const [[{ count }], rows] = await Promise.all([
-      this.dataSource.query(`SELECT count(*)::int AS count FROM ${from} WHERE ${where}`, countValues),
-      this.dataSource.query(
-        `SELECT ${EXPOSURE_COLUMNS} FROM ${from} JOIN claimant c ON c.id = x.claimant_id
-          WHERE ${conditions.join(' AND ')} ORDER BY x.claimant_id, x.basis::text LIMIT ${p.add(first + 1)}`,
-        p.values,
-      ),
-    ]);
+    const rows = await this.dataSource.query(
+      `SELECT ${EXPOSURE_COLUMNS} FROM ${from} JOIN claimant c ON c.id = x.claimant_id
+        WHERE ${conditions.join(' AND ')} ORDER BY x.claimant_id, x.basis::text LIMIT ${p.add(first + 1)}`,
+      p.values,
+    );
     return toConnection(EXPOSURES, rows.map(toExposure), first, count, (x: Exposure) => [x.claimantId, x.basis]);
   }
 

@@ -18,6 +18,7 @@ import {
   SqlParams as Params,
   MERGED_VIEW,
   pagesPerParent,
+  countStatement,
   toConnection,
   visibleCase,
 } from '@app/platform';
@@ -355,18 +356,15 @@ export class ClassesRepository {
   async listByCase(caseId: string, first: number, after?: string): Promise<Connection<ClassModel>> {
     const p = new Params();
     const conditions = [`k.case_id = ${p.add(caseId)}`];
-    const countValues = [...p.values];
+    const total = countStatement(this.dataSource, `SELECT count(*)::int AS count FROM case_class k WHERE k.case_id = $1`, p.values);
     if (after) {
       const [at, id] = decodeCursor(CLASSES, after);
       conditions.push(`(k.created_at, k.id) > (${p.add(at)}::timestamptz, ${p.add(id)}::uuid)`);
     }
-    const [rows, [{ total }]] = await Promise.all([
-      this.dataSource.query(
-        `SELECT ${CLASS_COLUMNS} FROM case_class k WHERE ${conditions.join(' AND ')} ORDER BY k.created_at, k.id LIMIT ${p.add(first + 1)}`,
-        p.values,
-      ),
-      this.dataSource.query(`SELECT count(*)::int AS total FROM case_class k WHERE k.case_id = $1`, countValues),
-    ]);
+    const rows = await this.dataSource.query(
+      `SELECT ${CLASS_COLUMNS} FROM case_class k WHERE ${conditions.join(' AND ')} ORDER BY k.created_at, k.id LIMIT ${p.add(first + 1)}`,
+      p.values,
+    );
     return toConnection(CLASSES, rows.map(toClass), first, total, (c) => [c.createdAt.toISOString(), c.id]);
   }
 
@@ -691,7 +689,7 @@ export class ClassesRepository {
     }), (a) => a.member.claimantId);
   }
 
-  /** A keyset page on m.claimant_id with its total, the two queries in parallel. */
+  /** A keyset page on m.claimant_id with its total (counted when read). */
   private async page<T>(
     list: CursorList,
     query: PageQuery,
@@ -702,18 +700,15 @@ export class ClassesRepository {
     map: (row: any) => T,
     key: (item: T) => string,
   ): Promise<Connection<T>> {
-    const countValues = [...p.values];
-    const columns = typeof query.columns === 'function' ? query.columns(p) : query.columns;
     const prefix = query.prefix ?? '';
+    const total = countStatement(this.dataSource, `${prefix} SELECT count(*)::int AS count FROM ${query.from} WHERE ${conditions.join(' AND ')}`, p.values);
+    const columns = typeof query.columns === 'function' ? query.columns(p) : query.columns;
     const pageConditions = [...conditions];
     if (after) pageConditions.push(`m.claimant_id > ${p.add(String(decodeCursor(list, after)[0]))}::uuid`);
-    const [rows, [{ total }]] = await Promise.all([
-      this.dataSource.query(
-        `${prefix} SELECT ${columns} FROM ${query.from} WHERE ${pageConditions.join(' AND ')} ORDER BY m.claimant_id LIMIT ${p.add(first + 1)}`,
-        p.values,
-      ),
-      this.dataSource.query(`${prefix} SELECT count(*)::int AS total FROM ${query.from} WHERE ${conditions.join(' AND ')}`, countValues),
-    ]);
+    const rows = await this.dataSource.query(
+      `${prefix} SELECT ${columns} FROM ${query.from} WHERE ${pageConditions.join(' AND ')} ORDER BY m.claimant_id LIMIT ${p.add(first + 1)}`,
+      p.values,
+    );
     return toConnection(list, rows.map(map), first, total, (item) => [key(item)]);
   }
 
@@ -814,19 +809,15 @@ export class ClassesRepository {
         'CASE WHEN d.claimant_id IS NOT NULL THEN d.touched::text END AS touched,',
       );
     }
-    const countValues = [...p.values];
-    const where = conditions.join(' AND ');
+    const total = countStatement(this.dataSource, `SELECT count(*)::int AS count FROM review_decision d WHERE ${conditions.join(' AND ')}`, p.values);
     if (after) {
       const [at, id] = decodeCursor(DECISIONS, after);
       conditions.push(`(d.decided_at, d.id) > (${p.add(at)}::timestamptz, ${p.add(id)}::uuid)`);
     }
-    const [rows, [{ total }]] = await Promise.all([
-      this.dataSource.query(
-        `SELECT ${columns} FROM review_decision d WHERE ${conditions.join(' AND ')} ORDER BY d.decided_at, d.id LIMIT ${p.add(first + 1)}`,
-        p.values,
-      ),
-      this.dataSource.query(`SELECT count(*)::int AS total FROM review_decision d WHERE ${where}`, countValues),
-    ]);
+    const rows = await this.dataSource.query(
+      `SELECT ${columns} FROM review_decision d WHERE ${conditions.join(' AND ')} ORDER BY d.decided_at, d.id LIMIT ${p.add(first + 1)}`,
+      p.values,
+    );
     return toConnection(DECISIONS, rows.map(toDecision), first, total, (d) => [d.decidedAt.toISOString(), d.id]);
   }
 

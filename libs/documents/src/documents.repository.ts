@@ -9,6 +9,7 @@ import {
   decodeCursor,
   type EnrolmentView,
   SqlParams,
+  countStatement,
   toConnection,
   type Viewer,
   visibleEvidence,
@@ -117,19 +118,15 @@ export class DocumentsRepository {
     const p = new SqlParams();
     const conditions = [`d.case_id = ${p.add(caseId)}`, `d.organisation_id = ${p.add(organisationId)}`];
     if (kind) conditions.push(`d.kind = ${p.add(kind)}`);
-    const countValues = [...p.values];
-    const where = conditions.join(' AND ');
+    const total = countStatement(this.dataSource, `SELECT count(*)::int AS count FROM case_document d WHERE ${conditions.join(' AND ')}`, p.values);
     if (after) {
       const [at, id] = decodeCursor(DOCUMENTS, after);
       conditions.push(`(d.created_at, d.id) < (${p.add(at)}::timestamptz, ${p.add(id)}::uuid)`);
     }
-    const [rows, [{ total }]] = await Promise.all([
-      this.dataSource.query(
-        `SELECT ${DOCUMENT_COLUMNS} FROM case_document d WHERE ${conditions.join(' AND ')} ORDER BY d.created_at DESC, d.id DESC LIMIT ${p.add(first + 1)}`,
-        p.values,
-      ),
-      this.dataSource.query(`SELECT count(*)::int AS total FROM case_document d WHERE ${where}`, countValues),
-    ]);
+    const rows = await this.dataSource.query(
+      `SELECT ${DOCUMENT_COLUMNS} FROM case_document d WHERE ${conditions.join(' AND ')} ORDER BY d.created_at DESC, d.id DESC LIMIT ${p.add(first + 1)}`,
+      p.values,
+    );
     return toConnection(DOCUMENTS, rows.map(toDocument), first, total, (d) => [d.createdAt.toISOString(), d.id]);
   }
 

@@ -315,11 +315,11 @@ export class DocumentsService implements OnModuleInit, OnApplicationBootstrap {
           Promise.all(
             (full ? Object.values(ClassAnomalyKind) : []).map(async (kind) => ({
               kind,
-              members: (await this.classes.anomalies(actor, klass.id, kind, SHARED_PHONE_THRESHOLD, 1)).totalCount,
+              members: await (await this.classes.anomalies(actor, klass.id, kind, SHARED_PHONE_THRESHOLD, 1)).totalCount,
             })),
           ),
         ]);
-        classes.push({ klass, composition, anomalies, decisions: decisions?.nodes ?? [], decisionsTotal: decisions?.totalCount ?? 0 });
+        classes.push({ klass, composition, anomalies, decisions: decisions?.nodes ?? [], decisionsTotal: decisions ? await decisions.totalCount : 0 });
       }
     }
     return {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Connection, type CursorList, decodeCursor, returningRows, SqlParams, toConnection, type Viewer, visibleIncident } from '@app/platform';
+import { type Connection, countStatement, type CursorList, decodeCursor, returningRows, SqlParams, toConnection, type Viewer, visibleIncident } from '@app/platform';
 import { type DataCategory, isSensitive } from './rules/data-categories';
 import type { DiscoveryChannel, HandlerRole, LeakIncident, LeakIncidentFilter } from './leak-incident.model';
 
@@ -164,7 +164,7 @@ export class LeakIncidentsRepository {
     if (filter.discoveredFrom) add('i.discovered_on >= ?', filter.discoveredFrom);
     if (filter.discoveredTo) add('i.discovered_on <= ?', filter.discoveredTo);
 
-    const [{ count }] = await this.dataSource.query(`SELECT count(*)::int AS count FROM leak_incident i WHERE ${where.join(' AND ')}`, [...p.values]);
+    const count = countStatement(this.dataSource, `SELECT count(*)::int AS count FROM leak_incident i WHERE ${where.join(' AND ')}`, p.values);
     if (after) {
       // The cursor is the last row's id; its created_at is read back at full (microsecond) precision.
       const [id] = decodeCursor(LEAK_INCIDENTS, after);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { classMembersIn, type Connection, returningRows, type CursorList, decodeCursor, type EnrolmentView, SqlParams as Params, toConnection } from '@app/platform';
+import { classMembersIn, type Connection, countStatement, returningRows, type CursorList, decodeCursor, type EnrolmentView, SqlParams as Params, toConnection } from '@app/platform';
 import { CURRENT_STATES, type Subclass } from '@app/classes';
 import type { DataCategory } from '@app/leaks';
 import type { HarmType } from '@app/claimants';
@@ -193,7 +193,7 @@ export class AssessmentsRepository {
   async listModels(organisationId: string, first: number, after?: string): Promise<Connection<DamageModelRow>> {
     const p = new Params();
     const conditions = [`organisation_id = ${p.add(organisationId)}`];
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM damage_model WHERE ${conditions[0]}`, p.values);
+    const total = countStatement(this.dataSource, `SELECT count(*)::int AS count FROM damage_model WHERE ${conditions[0]}`, p.values);
     if (after) {
       const [createdAt, id] = decodeCursor(MODELS, after);
       conditions.push(`(created_at, id) > (${p.add(createdAt)}::timestamptz, ${p.add(id)}::uuid)`);
@@ -286,7 +286,7 @@ export class AssessmentsRepository {
     const p = new Params();
     const conditions = [`a.case_id = ${p.add(caseId)}`];
     if (!court) conditions.push(`a.organisation_id = ${p.add(organisationId)}`);
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM assessment a WHERE ${conditions.join(' AND ')}`, p.values);
+    const total = countStatement(this.dataSource, `SELECT count(*)::int AS count FROM assessment a WHERE ${conditions.join(' AND ')}`, p.values);
     if (after) {
       const [createdAt, id] = decodeCursor(ASSESSMENTS, after);
       conditions.push(`(a.created_at, a.id) > (${p.add(createdAt)}::timestamptz, ${p.add(id)}::uuid)`);

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Connection, type CursorList, decodeCursor, SqlParams as Params, toConnection } from '@app/platform';
+import { type Connection, countStatement, type CursorList, decodeCursor, SqlParams as Params, toConnection } from '@app/platform';
 import type { LiabilityBasis } from '@app/cases';
 import type { LiabilityExtent } from './rules/liability';
 import { OWING_STATUSES, type RemedyKind, type RemedyStatus } from './rules/lifecycle';
@@ -147,7 +147,7 @@ export class RemediesRepository {
   async listByCase(caseId: string, today: string, overdueOnly: boolean, first: number, after?: string): Promise<Connection<RemedyRow>> {
     const filter = (q: Params) => [`r.case_id = ${q.add(caseId)}`, ...(overdueOnly ? [overdueSql('r', q.add(today))] : [])];
     const counted = new Params();
-    const [{ total }] = await this.dataSource.query(`SELECT count(*)::int AS total FROM remedy r WHERE ${filter(counted).join(' AND ')}`, counted.values);
+    const total = countStatement(this.dataSource, `SELECT count(*)::int AS count FROM remedy r WHERE ${filter(counted).join(' AND ')}`, counted.values);
     const p = new Params();
     const todayParam = p.add(today);
     const conditions = filter(p);

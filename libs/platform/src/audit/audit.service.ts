@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor } from '../auth/actor';
 import { currentRequest } from '../logging/request-context';
-import { type Connection, type CursorList, decodeCursor, toConnection } from '../pagination/pagination';
+import { type Connection, countStatement, type CursorList, decodeCursor, toConnection } from '../pagination/pagination';
 import type { AuditChainReport, AuditEvent, AuditEventFilter } from './audit-event.model';
 
 const AUDIT_EVENTS: CursorList = { name: 'AuditEvent(seq)', arity: 1 };
@@ -100,20 +100,17 @@ export class AuditService {
     if (filter.from) add('occurred_at >= ?', filter.from);
     if (filter.to) add('occurred_at < ?', filter.to);
     const filtered = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const counted = this.dataSource.query(`SELECT count(*)::int AS count FROM audit_event ${filtered}`, [...params]);
+    const count = countStatement(this.dataSource, `SELECT count(*)::int AS count FROM audit_event ${filtered}`, params);
 
     if (after) add('seq < ?', decodeCursor(AUDIT_EVENTS, after)[0]);
     params.push(first + 1);
-    const [[{ count }], rows] = await Promise.all([
-      counted,
-      this.dataSource.query(
-        `SELECT id, seq, occurred_at, actor_id, organisation_id, case_id, action, subject_type, subject_id,
-                request_id, details, hash
-           FROM audit_event WHERE ${where.join(' AND ') || 'true'}
-          ORDER BY seq DESC LIMIT $${params.length}`,
-        params,
-      ) as Promise<AuditRow[]>,
-    ]);
+    const rows: AuditRow[] = await this.dataSource.query(
+      `SELECT id, seq, occurred_at, actor_id, organisation_id, case_id, action, subject_type, subject_id,
+              request_id, details, hash
+         FROM audit_event WHERE ${where.join(' AND ') || 'true'}
+        ORDER BY seq DESC LIMIT $${params.length}`,
+      params,
+    );
     return toConnection(AUDIT_EVENTS, rows.map(toModel), first, count, (e) => [Number(e.seq)]);
   }
 

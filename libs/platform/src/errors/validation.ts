@@ -1,6 +1,7 @@
 import { type ArgumentMetadata, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
-import { validate } from 'class-validator';
+import { validate, type ValidatorOptions } from 'class-validator';
+import { PageArgs } from '../pagination/pagination';
 import { InputError } from './domain-error';
 import { findUnstorableText, UNSTORABLE_TEXT_REASON } from './storable-text';
 
@@ -26,11 +27,39 @@ function refuseUnstorableText(value: unknown, root?: string): void {
  * sees only the declared fields, and names the field the same way.
  */
 class InputPipe extends ValidationPipe {
+  /**
+   * The arguments of lists (PageArgs and its subclasses: a page size, a cursor, ids, enums, dates,
+   * no personal data) that passed validation, as JSON by class, at most LIST_VERDICTS a class, the
+   * oldest first out: a list is asked for with the same arguments again and again, its
+   * validation is a pure function of their values, and class-validator's lookup of a class's
+   * rules walks every validated class of the API (most of a list request's validation cost).
+   */
+  private readonly validListArguments = new Map<object, Set<string>>();
+
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (INPUT_PARAMETERS.has(metadata.type)) refuseUnstorableText(value, typeof metadata.data === 'string' ? metadata.data : undefined);
     return super.transform(value, metadata);
   }
+
+  protected override async validate(object: object, options?: ValidatorOptions): Promise<ValidationError[]> {
+    if (!(object instanceof PageArgs)) return super.validate(object, options);
+    const key = JSON.stringify(object);
+    let valid = this.validListArguments.get(object.constructor);
+    if (valid?.has(key)) return [];
+    const errors = await super.validate(object, options);
+    if (errors.length === 0 && key.length <= LIST_VERDICT_KEY_CHARS) {
+      if (!valid) this.validListArguments.set(object.constructor, (valid = new Set()));
+      if (valid.size >= LIST_VERDICTS) valid.delete(valid.values().next().value!);
+      valid.add(key);
+    }
+    return errors;
+  }
 }
+
+/** Most valid argument sets InputPipe remembers per list class. */
+const LIST_VERDICTS = 1000;
+/** Longest argument set (as JSON) it remembers: a page size, a cursor and a few filters fit. */
+const LIST_VERDICT_KEY_CHARS = 1000;
 
 /** The first failing constraint, with its dotted field path (e.g. `input.defendants.0.name`). */
 function firstFailure(errors: ValidationError[], prefix = ''): { field: string; reason: string } | undefined {

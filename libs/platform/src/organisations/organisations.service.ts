@@ -7,7 +7,7 @@ import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { ConflictError } from '../errors/domain-error';
 import { isUniqueViolation } from '../errors/postgres-errors';
-import { type Connection, type CursorList, decodeCursor, PageArgs, toConnection } from '../pagination/pagination';
+import { type Connection, countStatement, type CursorList, decodeCursor, PageArgs, toConnection } from '../pagination/pagination';
 import { AdministrativeLevel, Organisation, OrganisationKind } from './organisation.entity';
 
 const ORGANISATIONS: CursorList = { name: 'Organisation(name,id)', arity: 2 };
@@ -80,28 +80,31 @@ export class OrganisationsService {
   }
 
   /**
-   * Organisations by name (they are public bodies: every role may list them). The page and, when
-   * `count` (the caller reads totalCount), the count of the filtered list come in one query.
+   * Organisations by name (they are public bodies: every role may list them). With `count` (the
+   * caller reads totalCount) the page and the count of the filtered list come in one statement;
+   * without it, the count is a statement of its own, run only if totalCount is read after all.
    */
   async list(args: OrganisationsArgs, { count = true }: { count?: boolean } = {}): Promise<Connection<Organisation>> {
     const params: unknown[] = [];
     const filters: string[] = [];
     if (args.kind) filters.push(`o.kind = $${params.push(args.kind)}`);
+    const where = (conditions: string[]) => (conditions.length ? `WHERE ${conditions.join(' AND ')}` : '');
+    const counting = `SELECT count(*)::int AS count FROM organisation o ${where(filters)}`;
+    const counted = countStatement(this.dataSource, counting, params);
     const keyset = [...filters];
     if (args.after) {
       const [name, id] = decodeCursor(ORGANISATIONS, args.after);
       keyset.push(`(o.name, o.id) > ($${params.push(name)}, $${params.push(id)})`);
     }
-    const where = (conditions: string[]) => (conditions.length ? `WHERE ${conditions.join(' AND ')}` : '');
     const page = `SELECT o.id, o.name, o.kind, o.level, o.created_at FROM organisation o ${where(keyset)}
                   ORDER BY o.name, o.id LIMIT $${params.push(args.first + 1)}`;
     // With the count, an empty page still gives one row (its columns null) carrying the total.
-    const rows: (OrganisationRow & { total?: number })[] = await this.dataSource.query(
-      count ? `SELECT c.total, p.* FROM (SELECT count(*)::int AS total FROM organisation o ${where(filters)}) c LEFT JOIN LATERAL (${page}) p ON true` : page,
+    const rows: (OrganisationRow & { count?: number })[] = await this.dataSource.query(
+      count ? `SELECT c.count, p.* FROM (${counting}) c LEFT JOIN LATERAL (${page}) p ON true` : page,
       params,
     );
     const organisations = rows.filter((row) => row.id !== null).map(toOrganisation);
-    return toConnection(ORGANISATIONS, organisations, args.first, count ? rows[0].total! : null, (o) => [o.name, o.id]);
+    return toConnection(ORGANISATIONS, organisations, args.first, count ? rows[0].count! : counted, (o) => [o.name, o.id]);
   }
 
   /** Fetches many organisations by id in one query (for DataLoader). */

@@ -25,10 +25,10 @@ export interface PerParentList<Row> {
 }
 
 /**
- * A page of a list field for each of many parents in two queries, however many parents (a
- * field loaded through a DataLoader): each parent's rows after `after` (one cursor for every
- * parent: a client pages one parent at a time) up to `first`, in key order, with the parent's
- * whole count. `after` is a cursor of `list` (decodeCursor: BAD_USER_INPUT on `after` otherwise).
+ * A page of a list field for each of many parents in one query, however many parents (a field
+ * loaded through a DataLoader): each parent's rows after `after` (one cursor for every parent: a
+ * client pages one parent at a time) up to `first`, in key order, with the parent's whole count
+ * (every parent's in a second query, run when the first totalCount is read). `after` is a cursor of `list` (decodeCursor: BAD_USER_INPUT on `after` otherwise).
  * Returns a Connection per parent, an empty one for a parent with no rows.
  */
 export async function pagesPerParent<Row>(
@@ -46,21 +46,24 @@ export async function pagesPerParent<Row>(
     const values = decodeCursor(spec.list, after);
     where = `(${order}) > (${key.map((k, i) => `${p.add(values[i])}::${k.cast}`).join(', ')})`;
   }
-  const [counts, rows] = await Promise.all([
-    database.query(`SELECT r.parent::text AS parent, count(*)::int AS count FROM ${relation} r GROUP BY r.parent`, countValues),
-    database.query(
-      `SELECT * FROM (SELECT r.*, row_number() OVER (PARTITION BY r.parent ORDER BY ${order}) AS page_row FROM ${relation} r WHERE ${where}) r
-        WHERE r.page_row <= ${p.add(first + 1)} ORDER BY r.parent, ${order}`,
-      p.values,
-    ),
-  ]);
+  const rows = await database.query(
+    `SELECT * FROM (SELECT r.*, row_number() OVER (PARTITION BY r.parent ORDER BY ${order}) AS page_row FROM ${relation} r WHERE ${where}) r
+      WHERE r.page_row <= ${p.add(first + 1)} ORDER BY r.parent, ${order}`,
+    p.values,
+  );
   const byParent = new Map<string, Row[]>(parents.map((id) => [id, []]));
   for (const raw of rows) {
     const row = spec.map(raw);
     byParent.get(row.parent)?.push(row);
   }
-  const totals = new Map(counts.map((c) => [c.parent, c.count as number]));
-  return new Map([...byParent].map(([parent, page]) => [parent, toConnection(spec.list, page, first, totals.get(parent) ?? 0, spec.keyOf)]));
+  // Every parent's count in one statement, run when the first of them is read.
+  let totals: Promise<Map<string, number>> | undefined;
+  const countAll = () =>
+    (totals ??= database
+      .query(`SELECT r.parent::text AS parent, count(*)::int AS count FROM ${relation} r GROUP BY r.parent`, countValues)
+      .then((counts) => new Map(counts.map((c) => [c.parent as string, c.count as number]))));
+  const countOf = (parent: string) => async () => (await countAll()).get(parent) ?? 0;
+  return new Map([...byParent].map(([parent, page]) => [parent, toConnection(spec.list, page, first, countOf(parent), spec.keyOf)]));
 }
 
 /**

@@ -91,16 +91,25 @@ describe('selectsField', () => {
   });
 });
 
-describe('a connection not counted', () => {
+describe('the count of a connection', () => {
   const list: CursorList = { name: 'Case(id)', arity: 1 };
 
-  it('pages as usual and refuses to give a totalCount it never counted', () => {
-    const page = toConnection(list, [{ id: 1 }, { id: 2 }], 1, null, (r) => [r.id]);
+  it('runs the count only when totalCount is read, and once however often it is read', async () => {
+    let runs = 0;
+    const page = toConnection(list, [{ id: 1 }, { id: 2 }], 1, async () => ++runs && 7, (r) => [r.id]);
     expect(page.nodes).toEqual([{ id: 1 }]);
     expect(page.pageInfo.hasNextPage).toBe(true);
-    expect(() => page.totalCount).toThrow('Case(id): totalCount was not asked for, so not counted');
-    // Mapping the nodes does not read it either.
-    expect(mapConnection(page, (n) => n.id).nodes).toEqual([1]);
-    expect(mapConnection(toConnection(list, [], 1, 7, (r: { id: number }) => [r.id]), (n) => n).totalCount).toBe(7);
+    expect(page.edges.map((e) => e.node)).toEqual([{ id: 1 }]);
+    // Mapping the nodes does not count either.
+    const mapped = mapConnection(page, (n) => n.id);
+    expect(mapped.nodes).toEqual([1]);
+    expect(runs).toBe(0);
+    await expect(mapped.totalCount).resolves.toBe(7);
+    await expect(page.totalCount).resolves.toBe(7);
+    expect(runs).toBe(1);
+  });
+
+  it('gives a count the page already has as it is', async () => {
+    await expect(mapConnection(toConnection(list, [], 1, 7, (r: { id: number }) => [r.id]), (n) => n).totalCount).resolves.toBe(7);
   });
 });

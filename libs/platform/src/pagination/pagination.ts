@@ -45,13 +45,25 @@ export class PageInfo {
   endCursor: string | null;
 }
 
-/** A page of T with Relay-style cursors and the total count of the filtered list. */
+/**
+ * A page of T with Relay-style cursors and the total count of the filtered list. The count is
+ * taken when `totalCount` is first read (GraphQL reads it only when the client selects it), so a
+ * page asked for without totalCount runs no count statement.
+ */
 export interface Connection<T> {
   edges: { cursor: string; node: T }[];
   nodes: T[];
   pageInfo: PageInfo;
-  totalCount: number;
+  readonly totalCount: Promise<number>;
 }
+
+/**
+ * How a list is counted (toConnection): the number, when the page's own statement gave it, or
+ * the statement that counts it, run on the first read of totalCount and not otherwise. The
+ * statement must not depend on anything that ends with the page's reading (its transaction,
+ * parameters the page's query appends to later).
+ */
+export type ListCount = number | (() => Promise<number>);
 
 /** Builds the GraphQL Connection type for a node type: `XConnection { edges, nodes, pageInfo, totalCount }`. */
 export function ConnectionType<T>(node: Type<T>): Type<Connection<T>> {
@@ -76,9 +88,24 @@ export function ConnectionType<T>(node: Type<T>): Type<Connection<T>> {
     pageInfo: PageInfo;
 
     @Field(() => Int)
-    totalCount: number;
+    totalCount: Promise<number>;
   }
   return ConnectionClass as Type<Connection<T>>;
+}
+
+/** What countStatement runs its statement on: a DataSource or an EntityManager outside a transaction. */
+export interface CountDatabase {
+  query(sql: string, values: unknown[]): Promise<{ count: number | string }[]>;
+}
+
+/**
+ * A ListCount that runs `sql` (one row, the count in column `count`) with `values` when totalCount
+ * is first read. `values` is copied now, since the page's query usually appends its cursor and
+ * limit to the same array afterwards.
+ */
+export function countStatement(database: CountDatabase, sql: string, values: readonly unknown[]): () => Promise<number> {
+  const snapshot = [...values];
+  return async () => Number((await database.query(sql, snapshot))[0].count);
 }
 
 /**
@@ -133,7 +160,8 @@ export function decodeCursor(list: CursorList, cursor: string): (string | number
 /**
  * Whether the list field being resolved (`info`) asks for its subfield `name` (e.g. `totalCount`),
  * under any alias, directly or through inline or named fragments. One under @include or @skip
- * counts as asked for: computing it needlessly costs a query, leaving it out would be wrong.
+ * counts as asked for. For a list that can count in its page's own statement: toConnection
+ * already counts only when totalCount is read.
  */
 export function selectsField(info: GraphQLResolveInfo, name: string): boolean {
   const visited = new Set<string>();
@@ -152,26 +180,21 @@ export function selectsField(info: GraphQLResolveInfo, name: string): boolean {
 /**
  * Shapes `rows` (fetched with LIMIT first + 1) into a Connection of `list`; `key` gives each row's sort key.
  * The edges' cursors are signed when `edges` is read: an HMAC per row is most of a page's CPU
- * when the client asks only for nodes and the end cursor. `totalCount` null means the list was
- * not counted because the caller does not read it (selectsField): reading it then throws.
+ * when the client asks only for nodes and the end cursor. `count` (ListCount) is run when
+ * totalCount is first read, once.
  */
-export function toConnection<T>(
-  list: CursorList,
-  rows: T[],
-  first: number,
-  totalCount: number | null,
-  key: (row: T) => (string | number)[],
-): Connection<T> {
+export function toConnection<T>(list: CursorList, rows: T[], first: number, count: ListCount, key: (row: T) => (string | number)[]): Connection<T> {
   const page = rows.slice(0, first);
   const last = page.at(-1);
+  let counted: Promise<number> | undefined;
   return {
     get edges() {
       return page.map((node) => ({ node, cursor: encodeCursor(list, key(node)) }));
     },
     nodes: page,
     get totalCount() {
-      if (totalCount === null) throw new Error(`${list.name}: totalCount was not asked for, so not counted`);
-      return totalCount;
+      counted ??= typeof count === 'number' ? Promise.resolve(count) : count();
+      return counted;
     },
     pageInfo: { hasNextPage: rows.length > first, endCursor: last === undefined ? null : encodeCursor(list, key(last)) },
   };
@@ -179,7 +202,8 @@ export function toConnection<T>(
 
 /**
  * `page` with its nodes mapped by `map` (node, index); the edges follow the mapped nodes, keep
- * their cursors and, as in toConnection, are built only when read; so is totalCount.
+ * their cursors and, as in toConnection, are built only when read; totalCount is `page`'s, so
+ * counted only when read.
  */
 export function mapConnection<T, U>(page: Connection<T>, map: (node: T, index: number) => U): Connection<U> {
   const nodes = page.nodes.map(map);

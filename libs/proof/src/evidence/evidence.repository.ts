@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Actor, type Connection, type CursorList, decodeCursor, SqlParams, toConnection, visibleEvidence } from '@app/platform';
+import { type Actor, type Connection, countStatement, type CursorList, decodeCursor, SqlParams, toConnection, visibleEvidence } from '@app/platform';
 import type { EvidenceItem } from './evidence.model';
 
 const EVIDENCE_ITEMS: CursorList = { name: 'EvidenceItem(ledgerIndex)', arity: 1 };
@@ -91,14 +91,13 @@ export class EvidenceRepository {
   async list(actor: Actor, caseId: string, first: number, after?: string): Promise<Connection<EvidenceItem>> {
     const p = new SqlParams();
     const where = [`ev.case_id = ${p.add(caseId)}`, visibleEvidence(actor, 'ev', p)];
-    const counted = this.dataSource.query(`SELECT count(*)::int AS count FROM evidence_item ev WHERE ${where.join(' AND ')}`, [...p.values]);
+    const count = countStatement(this.dataSource, `SELECT count(*)::int AS count FROM evidence_item ev WHERE ${where.join(' AND ')}`, p.values);
     if (after) where.push(`ev.ledger_index > ${p.add(decodeCursor(EVIDENCE_ITEMS, after)[0])}`);
     const rows: EvidenceRow[] = await this.dataSource.query(
       `SELECT ${EVIDENCE_COLUMNS} FROM evidence_item ev LEFT JOIN ledger_entry le ON le.idx = ev.ledger_index
         WHERE ${where.join(' AND ')} ORDER BY ev.ledger_index LIMIT ${p.add(first + 1)}`,
       p.values,
     );
-    const [{ count }] = await counted;
     return toConnection(EVIDENCE_ITEMS, rows.map(toModel), first, count, (e) => [Number(e.ledgerIndex)]);
   }
 

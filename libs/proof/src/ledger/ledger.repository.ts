@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Actor, type Connection, type CursorList, decodeCursor, Role, SqlParams, toConnection, visibleCase } from '@app/platform';
+import { type Actor, type Connection, countStatement, type CursorList, decodeCursor, Role, SqlParams, toConnection, visibleCase } from '@app/platform';
 import { documentRecord, evidenceRecord, type LedgerEntryKind, type LedgerRecord } from './ledger-leaf';
 import { NodeTable } from './ledger-verifier';
 import type { NodeId } from './merkle';
@@ -243,7 +243,7 @@ export class LedgerRepository {
   async listCheckpoints(log: LedgerLog, first: number, after?: string): Promise<Connection<CheckpointRow>> {
     const p = new SqlParams();
     const where = [`log = ${p.add(log)}`];
-    const counted = this.dataSource.query(`SELECT count(*)::int AS count FROM ledger_checkpoint WHERE ${where[0]}`, [...p.values]);
+    const count = countStatement(this.dataSource, `SELECT count(*)::int AS count FROM ledger_checkpoint WHERE ${where[0]}`, p.values);
     if (after) {
       const [size, id] = decodeCursor(CHECKPOINTS, after);
       where.push(`(tree_size, id) < (${p.add(size)}::bigint, ${p.add(id)}::uuid)`);
@@ -252,7 +252,6 @@ export class LedgerRepository {
       `SELECT * FROM ledger_checkpoint WHERE ${where.join(' AND ')} ORDER BY tree_size DESC, id DESC LIMIT ${p.add(first + 1)}`,
       p.values,
     );
-    const [{ count }] = await counted;
     return toConnection(CHECKPOINTS, rows, first, count, (r) => [String(r.tree_size), r.id]);
   }
 
@@ -266,7 +265,7 @@ export class LedgerRepository {
     const where = [
       actor.role === Role.ADMIN ? 'true' : `(a.case_id IS NULL OR EXISTS (SELECT 1 FROM legal_case c WHERE c.id = a.case_id AND ${visibleCase(actor, 'c', p)}))`,
     ];
-    const counted = this.dataSource.query(`SELECT count(*)::int AS count FROM ledger_alert a WHERE ${where[0]}`, [...p.values]);
+    const count = countStatement(this.dataSource, `SELECT count(*)::int AS count FROM ledger_alert a WHERE ${where[0]}`, p.values);
     if (after) {
       const [at, id] = decodeCursor(ALERTS, after);
       where.push(`(a.detected_at, a.id) < (${p.add(at)}::timestamptz, ${p.add(id)}::uuid)`);
@@ -276,7 +275,6 @@ export class LedgerRepository {
         ORDER BY a.detected_at DESC, a.id DESC LIMIT ${p.add(first + 1)}`,
       p.values,
     );
-    const [{ count }] = await counted;
     return toConnection(ALERTS, rows, first, count, (r) => [r.at, r.id]);
   }
 }
