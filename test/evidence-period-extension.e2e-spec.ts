@@ -36,6 +36,10 @@ describe('extending the evidence period', () => {
     (await ok(api, token, `query($c: ID!) { burdenOfProof(caseId: $c) { evidencePeriodEnds evidencePeriodFirstEnds elements { ${ELEMENT} }
         extensions(first: 10) { totalCount nodes { id status extendedTo } } } }`, { c: caseId })).burdenOfProof;
   const element = (b: { elements: { rule: string }[] }, rule: string) => b.elements.find((e) => e.rule === rule) as any;
+  /** The details of the case's audit records of `action`, newest first. */
+  const audited = async (caseId: string, action: string) =>
+    (await ok(api, tokens.judge, `query($c: String!, $a: String!) { auditEvents(first: 5, filter: { caseId: $c, action: $a }) { nodes { details } } }`, { c: caseId, a: action }))
+      .auditEvents.nodes.map((n: { details: string }) => JSON.parse(n.details));
   const runFailureJob = async () => {
     const job = await ok(api, tokens.admin, `mutation { recordObligationFailures { id } }`);
     return JSON.parse((await waitForJob(api.gql, tokens.admin, job.recordObligationFailures.id)).result!);
@@ -132,6 +136,9 @@ describe('extending the evidence period', () => {
       for (const e of b.elements) expect(e).toMatchObject({ deadline: '2025-03-25', originalDeadline: '2025-03-11', status: 'OPEN' });
       // Granted: now every party sees it (art. 54: the others are notified).
       expect(b.extensions.nodes).toEqual([{ id: applicationId, status: 'GRANTED', extendedTo: '2025-03-25' }]);
+      // Granted before the end: nothing had failed, so nothing is reopened and no such record is written.
+      expect(await audited(c.id, 'obligations.failures-reopened')).toEqual([]);
+      expect(await audited(c.id, 'evidence-period.extension-ruled')).toEqual([expect.objectContaining({ reopened: 0 })]);
       const again = await ruleOn(tokens.judge, { applicationId, decision: 'REFUSED', reasons: 'Changed my mind.' });
       expect(again.errors![0].extensions).toMatchObject({ code: 'CONFLICT', field: 'applicationId' });
     });
@@ -258,7 +265,12 @@ describe('extending the evidence period', () => {
       const after = await burden(tokens.judge, c.id);
       expect(element(after, 'LAWFUL_BASIS')).toMatchObject({ status: 'OPEN', recordedStatus: 'OPEN', failureRecordedAt: null, deadline: '2025-03-20' });
       expect(element(after, 'INFRINGING_ACT')).toMatchObject({ status: 'FAILED', recordedStatus: 'FAILED' });
-      expect(after.elements.filter((e: any) => e.status === 'OPEN').length).toBe(6);
+      const reopened = after.elements.filter((e: any) => e.status === 'OPEN').map((e: any) => e.id);
+      expect(reopened.length).toBe(6);
+      // The audit names the six obligations set back to OPEN, and the ruling counts them.
+      const [failuresReopened] = await audited(c.id, 'obligations.failures-reopened');
+      expect([...failuresReopened.obligationIds].sort()).toEqual([...reopened].sort());
+      expect(await audited(c.id, 'evidence-period.extension-ruled')).toEqual([expect.objectContaining({ reopened: 6 })]);
       await runFailureJob();
       expect(element(await burden(tokens.judge, c.id), 'LAWFUL_BASIS')).toMatchObject({ status: 'OPEN', recordedStatus: 'OPEN' });
     });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Actor, type Connection, countStatement, type CursorList, decodeCursor, SqlParams, toConnection, visibleEvidence } from '@app/platform';
+import { type Actor, type Connection, countStatement, type CursorList, decodeCursor, returningRows, SqlParams, toConnection, visibleEvidence } from '@app/platform';
 import type { EvidenceItem } from './evidence.model';
 
 const EVIDENCE_ITEMS: CursorList = { name: 'EvidenceItem(ledgerIndex)', arity: 1 };
@@ -103,8 +103,8 @@ export class EvidenceRepository {
 
   /** Marks an item exchanged (once); false when it was already. */
   async markExchanged(manager: EntityManager, id: string): Promise<boolean> {
-    const rows = await manager.query(`UPDATE evidence_item SET exchanged_at = now() WHERE id = $1 AND exchanged_at IS NULL RETURNING id`, [id]);
-    return (Array.isArray(rows[0]) ? rows[0] : rows).length > 0;
+    const rows = await returningRows(manager, `UPDATE evidence_item SET exchanged_at = now() WHERE id = $1 AND exchanged_at IS NULL RETURNING id`, [id]);
+    return rows.length > 0;
   }
 
   /** The ids among `ids` that are obligations of case `caseId`. */

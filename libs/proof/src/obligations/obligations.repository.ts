@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Actor, SqlParams, visibleEvidence } from '@app/platform';
+import { type Actor, returningRows, SqlParams, visibleEvidence } from '@app/platform';
 import { BURDEN_RULES, type BurdenParty, type BurdenRule, type GeneratedObligation } from '../rules/burden-rules';
 import type { ObligationStatus } from '../rules/obligation-status';
 
@@ -152,7 +152,8 @@ export class ObligationsRepository {
    * failed by; returns their ids. See ObligationsService.periodExtended for why.
    */
   async reopenRecordedFailures(manager: EntityManager, caseId: string): Promise<string[]> {
-    const rows: { id: string }[] = await manager.query(
+    const rows = await returningRows<{ id: string }>(
+      manager,
       `UPDATE obligation SET status = 'OPEN', failure_recorded_at = NULL
         WHERE case_id = $1 AND status = 'FAILED' AND failure_recorded_at IS NOT NULL AND (ruled_at IS NULL OR ruled_at < failure_recorded_at)
         RETURNING id`,
