@@ -274,8 +274,12 @@ describe('authorization matrix', () => {
       return res.body.id as string;
     };
     const evidenceId = await newEvidence();
-    const lawful = (await ok(api, assoc1, `mutation($c: ID!) { generateObligations(caseId: $c) { elements { id rule partyId } } }`, { c: caseId }))
-      .generateObligations.elements.find((e: { rule: string }) => e.rule === 'LAWFUL_BASIS');
+    const obligations = (await ok(api, assoc1, `mutation($c: ID!) { generateObligations(caseId: $c) { elements { id rule partyId } } }`, { c: caseId }))
+      .generateObligations.elements;
+    // The defendant's own no-fault element, and the plaintiff side's HANDLING: the one an art. 95 flag
+    // against the defendant may be on (a bearer is never flagged on its own obligation).
+    const lawful = obligations.find((e: { rule: string }) => e.rule === 'LAWFUL_BASIS');
+    const handling = obligations.find((e: { rule: string }) => e.rule === 'HANDLING');
     // A second case in evidence exchange, its period running a year from today, with an application of association 1 to extend it.
     const shanghaiToday = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
     const evidenceCaseId = (await ok(api, assoc1, `mutation($i: OpenCaseInput!) { openCase(input: $i) { id } }`, {
@@ -297,7 +301,7 @@ describe('authorization matrix', () => {
     const extensionApplication = await newExtensionApplication();
     const newAdverseInference = async () => {
       const flagged = await ok(api, judge1, `mutation($i: FlagAdverseInferenceInput!) { flagAdverseInference(input: $i) { adverseInferences { id } } }`, {
-        i: { obligationId: lawful.id, partyId: lawful.partyId, evidence: `matrix logs ${++suffix}`, reasons: 'Ordered produced; not produced.' },
+        i: { obligationId: handling.id, partyId: lawful.partyId, evidence: `matrix logs ${++suffix}`, reasons: 'Ordered produced; not produced.' },
       });
       return flagged.flagAdverseInference.adverseInferences.at(-1).id as string;
     };
@@ -334,7 +338,7 @@ describe('authorization matrix', () => {
       orgs,
       evidenceId,
       newEvidence,
-      obligationId: lawful.id,
+      obligationId: handling.id,
       obligationPartyId: lawful.partyId,
       newAdverseInference,
       evidenceCaseId,
@@ -383,7 +387,7 @@ describe('authorization matrix', () => {
       csv,
       enrolment: (incidentId) => enrolInput(next++, incidentId),
     };
-    secrets = [evidenceCaseId, extensionApplication, remedyId, assessed.id, caseId, classId, incident1, evidenceId, lawful.id, ownIncident.assoc1!, ownIncident.desig1!, upload.jobId!, upload.datasetId, imported.body.importId, documentId, ...people.values()];
+    secrets = [evidenceCaseId, extensionApplication, remedyId, assessed.id, caseId, classId, incident1, evidenceId, handling.id, ownIncident.assoc1!, ownIncident.desig1!, upload.jobId!, upload.datasetId, imported.body.importId, documentId, ...people.values()];
   });
 
   afterAll(async () => {

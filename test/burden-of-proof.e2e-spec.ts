@@ -174,10 +174,11 @@ describe('burden of proof', () => {
     });
 
     it('flags a party that holds evidence and refuses to produce it, and says the court may presume the other side’s account (art. 95)', async () => {
-      const lawful = elements.find((e) => e.rule === 'LAWFUL_BASIS');
+      // The plaintiff side must prove the infringing act; the defendant holds the access logs.
+      const act = elements.find((e) => e.rule === 'INFRINGING_ACT');
       const d = c.parties.find((p) => p.role === 'DEFENDANT')!.id;
       const flagged = await ok(api, tokens.judge, `mutation($i: FlagAdverseInferenceInput!) { flagAdverseInference(input: $i) { adverseInferences { partyId evidence reasons standing } whatFollows } }`, {
-        i: { obligationId: lawful.id, partyId: d, evidence: 'the consent logs of 2023', reasons: 'The consent logs were ordered produced and were not.' },
+        i: { obligationId: act.id, partyId: d, evidence: 'the consent logs of 2023', reasons: 'The consent logs were ordered produced and were not.' },
       });
       expect(flagged.flagAdverseInference.adverseInferences).toEqual([
         { partyId: d, evidence: 'the consent logs of 2023', reasons: 'The consent logs were ordered produced and were not.', standing: true },
@@ -186,37 +187,44 @@ describe('burden of proof', () => {
         "裁定平台 holds evidence on it (the consent logs of 2023) and refuses to produce it without good reason: the court may presume the other side's account of that evidence true (SPC evidence provisions (2019) art. 95)",
       );
       const foreign = await api.gql(`mutation($i: FlagAdverseInferenceInput!) { flagAdverseInference(input: $i) { id } }`, {
-        i: { obligationId: lawful.id, partyId: '00000000-0000-4000-8000-000000000000', evidence: 'x', reasons: 'x' },
+        i: { obligationId: act.id, partyId: '00000000-0000-4000-8000-000000000000', evidence: 'x', reasons: 'x' },
       }, tokens.judge);
       expect(foreign.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'partyId' });
+      // Not against the bearer: a defendant withholding evidence on its own no-fault element, or the
+      // plaintiff on what it must prove, simply fails to prove it.
+      const plaintiff = c.parties.find((p) => p.role === 'PLAINTIFF')!.id;
+      for (const [rule, partyId] of [['LAWFUL_BASIS', d], ['INFRINGING_ACT', plaintiff]]) {
+        const own = await api.gql(`mutation($i: FlagAdverseInferenceInput!) { flagAdverseInference(input: $i) { id } }`, {
+          i: { obligationId: elements.find((e) => e.rule === rule).id, partyId, evidence: 'its own records', reasons: 'Not produced.' },
+        }, tokens.judge);
+        expect(own.errors![0]).toMatchObject({ message: expect.stringContaining('bears this obligation itself'), extensions: { code: 'BAD_USER_INPUT', field: 'partyId' } });
+      }
     });
 
     it('keeps one standing flag per withholding party and evidence: a second piece of evidence is a second flag, the same one again is refused', async () => {
+      // The defendant proves it met its security duties; the plaintiff side may hold evidence on
+      // them too (art. 95 speaks of either party, against the one bearing the burden).
       const security = elements.find((e) => e.rule === 'SECURITY_DUTIES');
-      const d = c.parties.find((p) => p.role === 'DEFENDANT')!.id;
       const plaintiff = c.parties.find((p) => p.role === 'PLAINTIFF')!.id;
       const flag = (partyId: string, evidence: string) =>
         api.gql(`mutation($i: FlagAdverseInferenceInput!) { flagAdverseInference(input: $i) { adverseInferences { partyId evidence standing } } }`, {
           i: { obligationId: security.id, partyId, evidence, reasons: 'Ordered produced on 2025-03-01; not produced.' },
         }, tokens.judge);
-      await flag(d, 'the 2023 access logs');
-      // The plaintiff side may hold evidence too (art. 95 speaks of either party).
       await flag(plaintiff, 'the original complaint letters');
-      const second = (await flag(d, 'the penetration-test report')).data!.flagAdverseInference.adverseInferences;
+      const second = (await flag(plaintiff, 'the members’ screenshots of the leak')).data!.flagAdverseInference.adverseInferences;
       expect(second).toEqual([
-        { partyId: d, evidence: 'the 2023 access logs', standing: true },
         { partyId: plaintiff, evidence: 'the original complaint letters', standing: true },
-        { partyId: d, evidence: 'the penetration-test report', standing: true },
+        { partyId: plaintiff, evidence: 'the members’ screenshots of the leak', standing: true },
       ]);
-      const same = await flag(d, 'The 2023 Access Logs');
+      const same = await flag(plaintiff, 'The Original Complaint Letters');
       expect(same.errors![0].extensions).toMatchObject({ code: 'CONFLICT', field: 'evidence' });
     });
 
     it('lets the court withdraw a flag with reasons: kept in the history, no longer standing, the presumption gone, audited', async () => {
-      const remedial = elements.find((e) => e.rule === 'REMEDIAL_MEASURES');
+      const damage = elements.find((e) => e.rule === 'DAMAGE');
       const d = c.parties.find((p) => p.role === 'DEFENDANT')!.id;
       const flagged = await ok(api, tokens.judge, `mutation($i: FlagAdverseInferenceInput!) { flagAdverseInference(input: $i) { adverseInferences { id } whatFollows } }`, {
-        i: { obligationId: remedial.id, partyId: d, evidence: 'the breach notices', reasons: 'Ordered produced; not produced.' },
+        i: { obligationId: damage.id, partyId: d, evidence: 'the breach notices', reasons: 'Ordered produced; not produced.' },
       });
       const flagId = flagged.flagAdverseInference.adverseInferences[0].id;
       expect(flagged.flagAdverseInference.whatFollows).toContain('art. 95');
@@ -238,13 +246,13 @@ describe('burden of proof', () => {
 
       // Withdrawn, the same evidence may be flagged again if the party withholds it later.
       const again = await ok(api, tokens.judge, `mutation($i: FlagAdverseInferenceInput!) { flagAdverseInference(input: $i) { adverseInferences { standing } } }`, {
-        i: { obligationId: remedial.id, partyId: d, evidence: 'the breach notices', reasons: 'Withheld again.' },
+        i: { obligationId: damage.id, partyId: d, evidence: 'the breach notices', reasons: 'Withheld again.' },
       });
       expect(again.flagAdverseInference.adverseInferences).toEqual([{ standing: false }, { standing: true }]);
 
       const audit = await ok(api, tokens.judge, `query($c: String!) { auditEvents(first: 100, filter: { caseId: $c, action: "obligation.adverse-inference-withdrawn" }) { nodes { subjectId details } } }`, { c: c.id });
       expect(audit.auditEvents.nodes.map((e: any) => ({ subjectId: e.subjectId, details: JSON.parse(e.details) }))).toEqual([
-        { subjectId: remedial.id, details: { adverseInferenceId: flagId } },
+        { subjectId: damage.id, details: { adverseInferenceId: flagId } },
       ]);
     });
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type Actor, returningRows, SqlParams, visibleEvidence } from '@app/platform';
-import { BURDEN_RULES, type BurdenParty, type BurdenRule, type GeneratedObligation } from '../rules/burden-rules';
+import { type Bearer, BURDEN_RULES, type BurdenParty, type BurdenRule, type GeneratedObligation } from '../rules/burden-rules';
 import type { ObligationStatus } from '../rules/obligation-status';
 
 /**
@@ -107,6 +107,12 @@ export class ObligationsRepository {
   }
 
   /** The obligation's case, locking the row for a ruling. */
+  /** Obligation `id`'s bearer and party (null for the plaintiff side's case-wide rows). */
+  async bearerOf(manager: EntityManager, id: string): Promise<{ bearer: Bearer; party_id: string | null }> {
+    const [row] = await manager.query(`SELECT bearer, party_id FROM obligation WHERE id = $1`, [id]);
+    return row;
+  }
+
   async lockedCase(manager: EntityManager, id: string): Promise<string | undefined> {
     const [row] = await manager.query(`SELECT case_id FROM obligation WHERE id = $1 FOR UPDATE`, [id]);
     return row?.case_id;

@@ -4,7 +4,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { type Actor, AuditService, ConflictError, InputError, NotFoundError } from '@app/platform';
 import { CasesService, Clock } from '@app/cases';
 import { EvidenceRepository } from '../evidence/evidence.repository';
-import { BurdenRule, obligationsFor } from '../rules/burden-rules';
+import { adverseInferenceRefusal, type BurdenParty, BurdenRule, obligationsFor } from '../rules/burden-rules';
 import { effectiveStatus, ObligationStatus, reopeningRefusal, whatFollows } from '../rules/obligation-status';
 import { type BurdenOfProof, type FlagAdverseInferenceInput, MAX_ADVERSE_INFERENCES, type Obligation, type RuleOnObligationInput, type WithdrawAdverseInferenceInput } from './obligation.model';
 import { type ObligationRow, ObligationsRepository } from './obligations.repository';
@@ -84,7 +84,11 @@ export class ObligationsService {
   flagAdverseInference(actor: Actor, input: FlagAdverseInferenceInput): Promise<Obligation> {
     return this.courtAct(actor, input.obligationId, 'obligation.adverse-inference', { partyId: input.partyId }, async (manager, caseId) => {
       const parties = await this.evidence.parties(caseId, manager);
-      if (!parties.some((p) => p.id === input.partyId)) throw new InputError('partyId', 'is not a party of the case');
+      const withholding = parties.find((p) => p.id === input.partyId);
+      if (!withholding) throw new InputError('partyId', 'is not a party of the case');
+      const { bearer, party_id } = await this.repository.bearerOf(manager, input.obligationId);
+      const refusal = adverseInferenceRefusal(bearer, party_id, withholding as Pick<BurdenParty, 'id' | 'role'>);
+      if (refusal) throw new InputError('partyId', refusal);
       if ((await this.repository.adverseCount(manager, input.obligationId)) >= MAX_ADVERSE_INFERENCES) {
         throw new ConflictError(`obligationId: the obligation already holds ${MAX_ADVERSE_INFERENCES} adverse-inference flags, the most it may`, { field: 'obligationId' });
       }

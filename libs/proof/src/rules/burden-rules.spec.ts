@@ -1,5 +1,5 @@
 import { CaseType, LiabilityBasis } from '@app/cases';
-import { Bearer, BURDEN_RULES, BurdenRule, MAX_OBLIGATIONS, obligationsFor, type BurdenParty } from './burden-rules';
+import { adverseInferenceRefusal, Bearer, BURDEN_RULES, BurdenRule, MAX_OBLIGATIONS, obligationsFor, type BurdenParty } from './burden-rules';
 
 const plaintiff: BurdenParty = { id: 'p', role: 'PLAINTIFF', liabilityBasis: null };
 const defendant = (id: string, basis: LiabilityBasis): BurdenParty => ({ id, role: 'DEFENDANT', liabilityBasis: basis });
@@ -48,5 +48,25 @@ describe('the burden-of-proof rule table (domain.md section 4)', () => {
     expect(MAX_OBLIGATIONS).toBe(4 + 50 * 5);
     const defendants: BurdenParty[] = Array.from({ length: 50 }, (_, i) => ({ id: `d${i}`, role: 'DEFENDANT', liabilityBasis: LiabilityBasis.JOINT_TORT }));
     expect(obligationsFor(CaseType.REPRESENTATIVE_ACTION, defendants)).toHaveLength(MAX_OBLIGATIONS);
+  });
+
+  describe('art. 95 adverse inference: only against a party that does not bear the obligation (SPC evidence provisions (2019) art. 95)', () => {
+    const d = { id: 'd', role: 'DEFENDANT' } as const;
+    const e = { id: 'e', role: 'DEFENDANT' } as const;
+    it('lets the court flag a defendant withholding evidence on what the plaintiff side must prove', () => {
+      expect(adverseInferenceRefusal(Bearer.PLAINTIFF, null, d)).toBeNull();
+      expect(adverseInferenceRefusal(Bearer.PLAINTIFF, 'd', { id: 'a', role: 'AGENCY' })).toBeNull();
+    });
+    it('refuses to flag any party of the plaintiff side on a plaintiff-side obligation: the plaintiff, a supporter, a representative', () => {
+      for (const role of ['PLAINTIFF', 'SUPPORTER', 'REPRESENTATIVE'] as const) {
+        expect(adverseInferenceRefusal(Bearer.PLAINTIFF, null, { id: 'x', role })).toMatch(/^bears this obligation itself/);
+      }
+    });
+    it('refuses to flag the defendant on its own no-fault obligation, and allows the plaintiff side and a co-defendant', () => {
+      expect(adverseInferenceRefusal(Bearer.DEFENDANT, 'd', d)).toMatch(/art\. 95\)$/);
+      expect(adverseInferenceRefusal(Bearer.DEFENDANT, 'd', { id: 'p', role: 'PLAINTIFF' })).toBeNull();
+      expect(adverseInferenceRefusal(Bearer.DEFENDANT, 'd', e)).toBeNull();
+      expect(adverseInferenceRefusal(Bearer.AGENCY, 'a', { id: 'a', role: 'AGENCY' })).not.toBeNull();
+    });
   });
 });

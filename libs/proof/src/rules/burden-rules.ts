@@ -256,3 +256,22 @@ export const MAX_OBLIGATIONS = Math.max(
     return caseWide + perDefendant * CASE_LIMITS.defendants + agency;
   }),
 );
+
+/** The parties on the side of the plaintiff: they bear the PLAINTIFF rows together. */
+const PLAINTIFF_SIDE: readonly BurdenParty['role'][] = ['PLAINTIFF', 'SUPPORTER', 'REPRESENTATIVE'];
+
+/**
+ * ADVERSE_INFERENCE (SPC evidence provisions (2019) art. 95: "一方当事人控制证据无正当理由拒不提交，
+ * 对待证事实负有举证责任的当事人主张该证据的内容不利于控制人的…"): the presumption is the burdened
+ * party's, against the other party that controls the evidence. So the party flagged for withholding
+ * may not be the one bearing the obligation (for a PLAINTIFF row the whole plaintiff side; for a
+ * DEFENDANT or AGENCY row that party itself): a bearer that withholds its own evidence simply fails
+ * to discharge its burden. `obligationPartyId` is the obligation's party (null for the plaintiff
+ * side's case-wide rows). Returns why the flag is refused, or null when the article can apply.
+ */
+export function adverseInferenceRefusal(bearer: Bearer, obligationPartyId: string | null, withholding: Pick<BurdenParty, 'id' | 'role'>): string | null {
+  const bears = bearer === Bearer.PLAINTIFF ? PLAINTIFF_SIDE.includes(withholding.role) : withholding.id === obligationPartyId;
+  return bears
+    ? 'bears this obligation itself: art. 95 presumes against the other party that withholds evidence; a bearer that withholds simply fails to prove (SPC evidence provisions (2019) art. 95)'
+    : null;
+}
