@@ -27,6 +27,7 @@ import { EvidenceListDocument1764400096000 } from './1764400096000-evidence-list
 import { ActorInvalidation1764400110000 } from './1764400110000-actor-invalidation';
 import { EnrolmentReferencesPerStatement1764400120000 } from './1764400120000-enrolment-references-per-statement';
 import { AssessmentMemberClaimantIndex1764400130000 } from './1764400130000-assessment-member-claimant-index';
+import { BulkEnrolmentChecks1764400140000 } from './1764400140000-bulk-enrolment-checks';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet recorded in `migrations`. */
 export const MIGRATIONS = [
@@ -59,4 +60,5 @@ export const MIGRATIONS = [
   ActorInvalidation1764400110000,
   EnrolmentReferencesPerStatement1764400120000,
   AssessmentMemberClaimantIndex1764400130000,
+  BulkEnrolmentChecks1764400140000,
 ];

@@ -313,7 +313,8 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
       expect(staged.body).toMatchObject({ status: 'STAGED', rows: 5, accepted: null, alreadyEnrolled: null, rejected: 2, rejectionsListed: 2 });
 
       const job = await waitForJob(api.gql, association, staged.body.jobId);
-      expect(job).toMatchObject({ status: 'COMPLETED', done: 3, total: 3, attempts: 1 });
+      // Three rows through three statements (claimants, enrolments, exposures).
+      expect(job).toMatchObject({ status: 'COMPLETED', done: 9, total: 9, attempts: 1 });
       const report = (path: string, token = association) => request(api.app.getHttpServer()).get(path).set('authorization', `Bearer ${token}`);
       const done = await report(`/claimants/imports/${staged.body.importId}`);
       expect(done.status).toBe(200);
@@ -331,6 +332,43 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
       expect((await report(`/claimants/imports/not-a-uuid`)).status).toBe(404);
       expect((await report(`/claimants/imports/${staged.body.importId}`, judge)).status).toBe(403);
       expect((await report(`/claimants/imports/${staged.body.importId}?limit=0`)).status).toBe(400);
+    });
+
+    it("reports the job's progress after each statement: the claimants written while the enrolments wait", async () => {
+      // Person 7300 is already a claimant (the designated organisation enrolled them). While the test
+      // holds an uncommitted enrolment of that person for the association, the job's enrolment
+      // statement waits for it, after its claimant statement.
+      const enrolled = await api.gql(ENROL, { i: enrolInput(7300, incidentId) }, designated);
+      expect(enrolled.errors).toBeUndefined();
+      const JOB = `query($id: ID!) { job(id: $id) { status done total } }`;
+      const jobId = await withClient(api.url, async (hold) => {
+        await hold.query('BEGIN');
+        await hold.query(
+          `INSERT INTO claimant_enrolment (claimant_id, organisation_id, name_enc, id_number_enc, phone_enc, phone_index, name_masked, phone_masked,
+             consent_given_at, consent_method, consent_scope)
+           SELECT $1, organisation_id, '\\x00', '\\x00', '\\x00', $2, '*', '*', now(), 'WRITTEN_SIGNATURE', '{REPRESENTATION}'
+             FROM app_user WHERE email = 'association@demo.local'`,
+          [enrolled.data!.enrolClaimant.id, Buffer.alloc(32)],
+        );
+        const staged = await request(api.app.getHttpServer())
+          .post('/claimants/import')
+          .set('authorization', `Bearer ${association}`)
+          .attach('file', Buffer.from([CSV_HEADER, csvRow(7300, incidentId), ...good(7301, 3)].join('\n')), { filename: 'claimants.csv', contentType: 'text/csv' });
+        expect(staged.status).toBe(202);
+        // 4 rows, 3 statements: 12 in all; the claimants' 4 done.
+        const deadline = Date.now() + 30_000;
+        let job;
+        do {
+          await new Promise((r) => setTimeout(r, 100));
+          job = (await api.gql(JOB, { id: staged.body.jobId }, association)).data!.job;
+        } while (job.done < 4 && Date.now() < deadline);
+        await new Promise((r) => setTimeout(r, 300));
+        job = (await api.gql(JOB, { id: staged.body.jobId }, association)).data!.job;
+        expect(job).toEqual({ status: 'RUNNING', done: 4, total: 12 });
+        await hold.query('ROLLBACK');
+        return staged.body.jobId as string;
+      });
+      expect(await waitForJob(api.gql, association, jobId)).toMatchObject({ status: 'COMPLETED', done: 12, total: 12, attempts: 1 });
     });
 
     it('enrols nothing when the enrolment job fails part-way, and its retry enrols the whole file once', async () => {
