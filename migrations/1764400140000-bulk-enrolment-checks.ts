@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
-import { CHECK_REFERENCES } from './1764400120000-enrolment-references-per-statement';
+import { CHECK_REFERENCES, PARENT_CHECKS } from './1764400120000-enrolment-references-per-statement';
 
 /**
  * Bulk enrolment's set-based checks at the scale of an import (issue 16).
@@ -30,12 +30,7 @@ export class BulkEnrolmentChecks1764400140000 implements MigrationInterface {
         claimants float8;
         nestloop text;
       BEGIN
-        WITH parents AS (SELECT DISTINCT organisation_id, enrolled_by, case_id, import_id FROM written)
-        SELECT CASE
-                 WHEN EXISTS (SELECT 1 FROM parents p WHERE NOT EXISTS (SELECT 1 FROM organisation o WHERE o.id = p.organisation_id)) THEN 'organisation_id'
-                 WHEN EXISTS (SELECT 1 FROM parents p WHERE p.enrolled_by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM app_user u WHERE u.id = p.enrolled_by)) THEN 'enrolled_by'
-                 WHEN EXISTS (SELECT 1 FROM parents p WHERE p.case_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM legal_case c WHERE c.id = p.case_id)) THEN 'case_id'
-                 WHEN EXISTS (SELECT 1 FROM parents p WHERE p.import_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM claimant_import i WHERE i.id = p.import_id)) THEN 'import_id'
+        ${PARENT_CHECKS}
                END INTO missing;
         IF missing IS NULL THEN
           SELECT count(*) INTO written_rows FROM written;
