@@ -26,8 +26,9 @@ export async function enrolBench(): Promise<BenchFigure[]> {
 /**
  * bench/enrol: bulk enrolment of `count` claimants through the REST upload (parsing,
  * validation, encryption, blind indexes, staging COPY, dedupe, set-based inserts in the enrolment
- * job), end to end: until the import is COMPLETE; and the enrolment job alone (its SQL), which
- * must enrol every row in one attempt or the benchmark fails.
+ * job), end to end: until the import is COMPLETE; and apart, the upload with its staging (until
+ * the 202) and the enrolment job alone (its SQL), which must enrol every row in one attempt or the
+ * benchmark fails.
  * Baselines measured in the same run: a raw COPY of as many 32-byte rows into an unindexed table,
  * and the crypto floor: the same rows validated, encrypted and blind-indexed into COPY lines on
  * every core (the import's own sealing threads), with no HTTP, no CSV parsing and no database.
