@@ -202,6 +202,30 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
     });
   });
 
+  it("checks the claimants of a bulk write (10,000 rows and more) as a set, refusing one missing claimant among them", async () => {
+    await withClient(api.url, async (db) => {
+      // 10,000 new claimants (random blind indexes) and an enrolment of each by the court's organisation, in one statement each.
+      const enrolAll = (broken: boolean) =>
+        db.query(
+          `WITH people AS (
+             INSERT INTO claimant (id_number_index, id_number_masked, name_masked)
+             SELECT decode(md5(g::text || clock_timestamp()::text) || md5(g::text), 'hex'), '*', '*' FROM generate_series(1, 10000) g RETURNING id
+           )
+           INSERT INTO claimant_enrolment (claimant_id, organisation_id, name_enc, id_number_enc, phone_enc, phone_index, name_masked, phone_masked,
+             consent_given_at, consent_method, consent_scope)
+           SELECT CASE WHEN $1 AND p.n = 5000 THEN gen_random_uuid() ELSE p.id END, o.id, '\\x00', '\\x00', '\\x00', $2, '*', '*', now(), 'WRITTEN_SIGNATURE', '{REPRESENTATION}'
+             FROM (SELECT id, row_number() OVER () AS n FROM people) p, (SELECT id FROM organisation WHERE kind = 'COURT' LIMIT 1) o`,
+          [broken, Buffer.alloc(32)],
+        );
+      await db.query('BEGIN');
+      await expect(enrolAll(true)).rejects.toMatchObject({ code: '23503', column: 'claimant_id', message: 'claimant_enrolment.claimant_id refers to a row that does not exist' });
+      await db.query('ROLLBACK');
+      await db.query('BEGIN');
+      expect((await enrolAll(false)).rowCount).toBe(10_000);
+      await db.query('ROLLBACK');
+    });
+  });
+
   describe('bulk import', () => {
     const good = (from: number, count: number) => Array.from({ length: count }, (_, i) => csvRow(from + i, incidentId));
 
