@@ -10,6 +10,33 @@ const REFERENCES = [
 ] as const;
 
 /**
+ * The check of an enrolment statement's organisations, users, cases and imports (each distinct one
+ * once): the start of a CASE naming the first column whose row is missing, read INTO `missing`.
+ */
+export const PARENT_CHECKS = `WITH parents AS (SELECT DISTINCT organisation_id, enrolled_by, case_id, import_id FROM written)
+        SELECT CASE
+                 WHEN EXISTS (SELECT 1 FROM parents p WHERE NOT EXISTS (SELECT 1 FROM organisation o WHERE o.id = p.organisation_id)) THEN 'organisation_id'
+                 WHEN EXISTS (SELECT 1 FROM parents p WHERE p.enrolled_by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM app_user u WHERE u.id = p.enrolled_by)) THEN 'enrolled_by'
+                 WHEN EXISTS (SELECT 1 FROM parents p WHERE p.case_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM legal_case c WHERE c.id = p.case_id)) THEN 'case_id'
+                 WHEN EXISTS (SELECT 1 FROM parents p WHERE p.import_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM claimant_import i WHERE i.id = p.import_id)) THEN 'import_id'`;
+
+/** The statement trigger's function, checking each row's claimant with a probe of claimant's primary key. */
+export const CHECK_REFERENCES = `
+      CREATE FUNCTION claimant_enrolment_check_references() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        missing text;
+      BEGIN
+        ${PARENT_CHECKS}
+                 WHEN EXISTS (SELECT 1 FROM written w WHERE NOT EXISTS (SELECT 1 FROM claimant c WHERE c.id = w.claimant_id)) THEN 'claimant_id'
+               END INTO missing;
+        IF missing IS NOT NULL THEN
+          RAISE EXCEPTION 'claimant_enrolment.% refers to a row that does not exist', missing
+            USING ERRCODE = 'foreign_key_violation', TABLE = 'claimant_enrolment', COLUMN = missing;
+        END IF;
+        RETURN NULL;
+      END $$;`;
+
+/**
  * claimant_enrolment's five references are checked once per statement instead of once per row.
  *
  * As foreign keys they cost five trigger calls per enrolment (a query and a row lock each): 40% of
@@ -37,24 +64,7 @@ export class EnrolmentReferencesPerStatement1764400120000 implements MigrationIn
     await q.query(`ALTER TABLE claimant_enrolment ${REFERENCES.map(([, column]) => `DROP CONSTRAINT claimant_enrolment_${column}_fkey`).join(', ')}`);
     await q.query(`DROP INDEX claimant_enrolment_import_idx`);
     await q.query(`
-      CREATE FUNCTION claimant_enrolment_check_references() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE
-        missing text;
-      BEGIN
-        WITH parents AS (SELECT DISTINCT organisation_id, enrolled_by, case_id, import_id FROM written)
-        SELECT CASE
-                 WHEN EXISTS (SELECT 1 FROM parents p WHERE NOT EXISTS (SELECT 1 FROM organisation o WHERE o.id = p.organisation_id)) THEN 'organisation_id'
-                 WHEN EXISTS (SELECT 1 FROM parents p WHERE p.enrolled_by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM app_user u WHERE u.id = p.enrolled_by)) THEN 'enrolled_by'
-                 WHEN EXISTS (SELECT 1 FROM parents p WHERE p.case_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM legal_case c WHERE c.id = p.case_id)) THEN 'case_id'
-                 WHEN EXISTS (SELECT 1 FROM parents p WHERE p.import_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM claimant_import i WHERE i.id = p.import_id)) THEN 'import_id'
-                 WHEN EXISTS (SELECT 1 FROM written w WHERE NOT EXISTS (SELECT 1 FROM claimant c WHERE c.id = w.claimant_id)) THEN 'claimant_id'
-               END INTO missing;
-        IF missing IS NOT NULL THEN
-          RAISE EXCEPTION 'claimant_enrolment.% refers to a row that does not exist', missing
-            USING ERRCODE = 'foreign_key_violation', TABLE = 'claimant_enrolment', COLUMN = missing;
-        END IF;
-        RETURN NULL;
-      END $$;
+      ${CHECK_REFERENCES}
       CREATE TRIGGER claimant_enrolment_references_insert AFTER INSERT ON claimant_enrolment
         REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION claimant_enrolment_check_references();
       CREATE TRIGGER claimant_enrolment_references_update AFTER UPDATE ON claimant_enrolment

@@ -202,6 +202,30 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
     });
   });
 
+  it("checks the claimants of a bulk write (10,000 rows and more) as a set, refusing one missing claimant among them", async () => {
+    await withClient(api.url, async (db) => {
+      // 10,000 new claimants (random blind indexes) and an enrolment of each by the court's organisation, in one statement each.
+      const enrolAll = (broken: boolean) =>
+        db.query(
+          `WITH people AS (
+             INSERT INTO claimant (id_number_index, id_number_masked, name_masked)
+             SELECT decode(md5(g::text || clock_timestamp()::text) || md5(g::text), 'hex'), '*', '*' FROM generate_series(1, 10000) g RETURNING id
+           )
+           INSERT INTO claimant_enrolment (claimant_id, organisation_id, name_enc, id_number_enc, phone_enc, phone_index, name_masked, phone_masked,
+             consent_given_at, consent_method, consent_scope)
+           SELECT CASE WHEN $1 AND p.n = 5000 THEN gen_random_uuid() ELSE p.id END, o.id, '\\x00', '\\x00', '\\x00', $2, '*', '*', now(), 'WRITTEN_SIGNATURE', '{REPRESENTATION}'
+             FROM (SELECT id, row_number() OVER () AS n FROM people) p, (SELECT id FROM organisation WHERE kind = 'COURT' LIMIT 1) o`,
+          [broken, Buffer.alloc(32)],
+        );
+      await db.query('BEGIN');
+      await expect(enrolAll(true)).rejects.toMatchObject({ code: '23503', column: 'claimant_id', message: 'claimant_enrolment.claimant_id refers to a row that does not exist' });
+      await db.query('ROLLBACK');
+      await db.query('BEGIN');
+      expect((await enrolAll(false)).rowCount).toBe(10_000);
+      await db.query('ROLLBACK');
+    });
+  });
+
   describe('bulk import', () => {
     const good = (from: number, count: number) => Array.from({ length: count }, (_, i) => csvRow(from + i, incidentId));
 
@@ -313,7 +337,8 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
       expect(staged.body).toMatchObject({ status: 'STAGED', rows: 5, accepted: null, alreadyEnrolled: null, rejected: 2, rejectionsListed: 2 });
 
       const job = await waitForJob(api.gql, association, staged.body.jobId);
-      expect(job).toMatchObject({ status: 'COMPLETED', done: 3, total: 3, attempts: 1 });
+      // Three rows through three statements (claimants, enrolments, exposures).
+      expect(job).toMatchObject({ status: 'COMPLETED', done: 9, total: 9, attempts: 1 });
       const report = (path: string, token = association) => request(api.app.getHttpServer()).get(path).set('authorization', `Bearer ${token}`);
       const done = await report(`/claimants/imports/${staged.body.importId}`);
       expect(done.status).toBe(200);
@@ -331,6 +356,43 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
       expect((await report(`/claimants/imports/not-a-uuid`)).status).toBe(404);
       expect((await report(`/claimants/imports/${staged.body.importId}`, judge)).status).toBe(403);
       expect((await report(`/claimants/imports/${staged.body.importId}?limit=0`)).status).toBe(400);
+    });
+
+    it("reports the job's progress after each statement: the claimants written while the enrolments wait", async () => {
+      // Person 7300 is already a claimant (the designated organisation enrolled them). While the test
+      // holds an uncommitted enrolment of that person for the association, the job's enrolment
+      // statement waits for it, after its claimant statement.
+      const enrolled = await api.gql(ENROL, { i: enrolInput(7300, incidentId) }, designated);
+      expect(enrolled.errors).toBeUndefined();
+      const JOB = `query($id: ID!) { job(id: $id) { status done total } }`;
+      const jobId = await withClient(api.url, async (hold) => {
+        await hold.query('BEGIN');
+        await hold.query(
+          `INSERT INTO claimant_enrolment (claimant_id, organisation_id, name_enc, id_number_enc, phone_enc, phone_index, name_masked, phone_masked,
+             consent_given_at, consent_method, consent_scope)
+           SELECT $1, organisation_id, '\\x00', '\\x00', '\\x00', $2, '*', '*', now(), 'WRITTEN_SIGNATURE', '{REPRESENTATION}'
+             FROM app_user WHERE email = 'association@demo.local'`,
+          [enrolled.data!.enrolClaimant.id, Buffer.alloc(32)],
+        );
+        const staged = await request(api.app.getHttpServer())
+          .post('/claimants/import')
+          .set('authorization', `Bearer ${association}`)
+          .attach('file', Buffer.from([CSV_HEADER, csvRow(7300, incidentId), ...good(7301, 3)].join('\n')), { filename: 'claimants.csv', contentType: 'text/csv' });
+        expect(staged.status).toBe(202);
+        // 4 rows, 3 statements: 12 in all; the claimants' 4 done.
+        const deadline = Date.now() + 30_000;
+        let job;
+        do {
+          await new Promise((r) => setTimeout(r, 100));
+          job = (await api.gql(JOB, { id: staged.body.jobId }, association)).data!.job;
+        } while (job.done < 4 && Date.now() < deadline);
+        await new Promise((r) => setTimeout(r, 300));
+        job = (await api.gql(JOB, { id: staged.body.jobId }, association)).data!.job;
+        expect(job).toEqual({ status: 'RUNNING', done: 4, total: 12 });
+        await hold.query('ROLLBACK');
+        return staged.body.jobId as string;
+      });
+      expect(await waitForJob(api.gql, association, jobId)).toMatchObject({ status: 'COMPLETED', done: 12, total: 12, attempts: 1 });
     });
 
     it('enrols nothing when the enrolment job fails part-way, and its retry enrols the whole file once', async () => {

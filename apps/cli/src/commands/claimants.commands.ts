@@ -77,18 +77,24 @@ export function claimantsCommand(): Command {
             throw error;
           });
         // No worker runs in the CLI: it runs the enrolment job itself, showing the job's progress.
-        bar.setTotal(Math.max(staged.rows - staged.rejected, 1));
-        bar.update(0, { phase: 'enrolling', rows: 0 });
+        // The job counts each staged row once per statement (claimants, enrolments, exposures): its total, once it has set it.
+        const enrolling = Math.max(staged.rows - staged.rejected, 1);
+        bar.setTotal(enrolling);
+        bar.update(0, { phase: 'enrolling', rows: enrolling });
         const jobs = app.get(JobsService);
+        const show = (job: { done: number; total: number | null }) => {
+          if (job.total) bar.setTotal(job.total);
+          bar.update(job.done, { rows: enrolling });
+        };
         const poll = setInterval(() => {
-          void jobs.get(actor, staged.jobId!).then((job) => bar.update(job.done, { rows: job.done }), () => undefined);
+          void jobs.get(actor, staged.jobId!).then(show, () => undefined);
         }, 250);
         await jobs.runNow(staged.jobId!).finally(async () => {
           clearInterval(poll);
           // The last count, so that the final line says where the job ended (a small file ends
           // before the first poll).
           const ended = await jobs.get(actor, staged.jobId!).catch(() => null);
-          if (ended) bar.update(ended.done, { rows: ended.done });
+          if (ended) show(ended);
           bar.stop();
         });
         const report = await imports.report(actor, staged.importId);

@@ -18,7 +18,8 @@ import { maskHeaderDigits, readHeader } from './plan';
 import { SealPool, type StagedBatch } from './seal-pool';
 import type { ReportLine } from './sheet-files';
 import { type Cell, type Delimiter, openSheet, removeStaleXlsxUploads, type SheetFormat, type SheetRecord } from './sheet';
-import type { RowRejection, RowWarning } from './stage-rows';
+import { RepeatFilter } from './repeat-filter';
+import { ID_INDEX_BYTES, type RowRejection, type RowWarning } from './stage-rows';
 
 export * from './columns';
 export { parseMapping, type RawImportDefaults, readImportDefaults } from './plan';
@@ -88,6 +89,9 @@ export const MAX_RECORDED_REJECTIONS = 100_000;
 /** Row numbers of skipped all-empty rows kept per import. */
 const MAX_RECORDED_SKIPS = 1000;
 
+/** The enrolment job's statements over the staged rows (claimants, enrolments, exposures): its progress counts each row once per statement. */
+const ENROL_STEPS = 3;
+
 /** Memory for the enrolment job's sorts and joins (SET LOCAL work_mem), per sort or hash. */
 const ENROL_WORK_MEM = '256MB';
 
@@ -116,13 +120,15 @@ interface ImportRow {
  * `stage` (the upload): one streaming pass reads the sheet (sniffed: XLSX, or text in UTF-8,
  * GB18030 or UTF-16; comma or TAB), applies the per-upload defaults, validates
  * and seals every row (encrypted, blind-indexed, masked: on the sealing threads) and COPYs it
- * into claimant_import_row; then rejects duplicates inside the file and unknown incidents in SQL,
+ * into claimant_import_row; then rejects duplicates inside the file (among the keys a Bloom filter
+ * saw twice) and rows declaring incidents the importer may not see (checked once per incident) in SQL,
  * records every rejection, and queues the enrolment job, all in one transaction. A file-level
  * error (encoding, header, truncation) rolls everything back. Memory stays constant: rows are
  * never collected in Node.
  *
- * `enrolStaged` (the job): enrols the staged rows in one transaction, advancing the job's progress
- * batch by batch, and deletes them. Re-importing adds nothing: enrolments are unique per
+ * `enrolStaged` (the job): enrols the staged rows in one transaction of three set-based
+ * statements (claimants, enrolments, exposures), advancing the job's progress after each by the
+ * number of staged rows (total: three times the rows), and removes them. Re-importing adds nothing: enrolments are unique per
  * (organisation, claimant). A job that dies is retried and starts over (its transaction rolled
  * back); a second run of a COMPLETE import changes nothing.
  */
@@ -213,9 +219,14 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
         batchRows = [];
         batchRecords = [];
       };
+      // What the statements after the COPY check as a set: which keys may repeat, which incidents are declared.
+      const repeats = new RepeatFilter();
+      const declared = new Set<string>();
       const take = (batch: StagedBatch) => {
         for (const r of batch.rejections) reject(r);
         for (const w of batch.warnings) warn(w);
+        repeats.addAll(batch.idIndexes, ID_INDEX_BYTES);
+        for (const id of batch.incidentIds) declared.add(id);
         if (batch.text) stage.push(batch.text);
       };
       const stage = new Transform({
@@ -277,8 +288,9 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
       options.onProgress?.(rows);
       // The statements below and the job's join these rows: the planner must know how many there
       // are. The table is emptied after every import, and with the statistics of an empty table
-      // the duplicates statement compares rows pairwise (hours for 200,000 rows).
-      await manager.query(`ANALYZE claimant_import_row`);
+      // the duplicates statement compares rows pairwise (hours for 200,000 rows). Only the columns
+      // those statements filter and join on: the row count comes with any of them.
+      await manager.query(`ANALYZE claimant_import_row (import_id, id_number_index, harms)`);
 
       for (let i = 0; i < recorded.length; i += 10_000) {
         const part = recorded.slice(i, i + 10_000);
@@ -299,33 +311,39 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
           [importId, part.map((w) => w.row), seqs.slice(i, i + 10_000), part.map((w) => w.field), part.map((w) => w.code), part.map((w) => w.message)],
         );
       }
-      // Duplicates inside the file: the first occurrence stays, later ones are rejected.
-      const [{ n: duplicates }] = await manager.query(
+      // Duplicates inside the file: the first occurrence stays, later ones are rejected. Only the
+      // keys the filter saw more than once are looked at (none, usually).
+      const repeated = repeats.repeated();
+      const [{ n: duplicates }] = repeated.length === 0 ? [{ n: 0 }] : await manager.query(
         `WITH d AS (
            DELETE FROM claimant_import_row s USING (
-             SELECT row_no, min(row_no) OVER (PARTITION BY id_number_index) AS first FROM claimant_import_row WHERE import_id = $1
+             SELECT row_no, min(row_no) OVER (PARTITION BY id_number_index) AS first FROM claimant_import_row
+              WHERE import_id = $1 AND id_number_index IN (SELECT decode(k, 'hex') FROM unnest($2::text[]) k)
            ) d WHERE s.import_id = $1 AND s.row_no = d.row_no AND d.row_no <> d.first RETURNING s.row_no, d.first
          ), r AS (
            INSERT INTO claimant_import_rejection (import_id, row_no, field, reason)
            SELECT $1, row_no, 'id_number', format('duplicates row %s of this file', first) FROM d RETURNING 1
          ) SELECT count(*)::int AS n FROM r`,
-        [importId],
+        [importId, repeated],
       );
-      // Incidents the importer may not enrol against, missing or not visible to it: one reason for both.
+      // Incidents the importer may not enrol against, missing or not visible to it: one reason for
+      // both. The declared incidents are few: checked once each, and only the rows declaring one
+      // that fails are looked for.
       const ip = new SqlParams();
-      const imp = ip.add(importId);
+      const declaredIds = ip.add([...declared]);
       const visible = visibleIncident(actor, 'l', ip);
-      const [{ n: unknownIncidents }] = await manager.query(
+      const refused: { id: string }[] = await manager.query(
+        `SELECT i AS id FROM unnest(${declaredIds}::uuid[]) i WHERE NOT EXISTS (SELECT 1 FROM leak_incident l WHERE l.id = i AND ${visible})`,
+        ip.values,
+      );
+      const [{ n: unknownIncidents }] = refused.length === 0 ? [{ n: 0 }] : await manager.query(
         `WITH d AS (
-           DELETE FROM claimant_import_row s
-            WHERE s.import_id = ${imp}
-              AND EXISTS (SELECT 1 FROM unnest(s.incident_ids) i WHERE NOT EXISTS (SELECT 1 FROM leak_incident l WHERE l.id = i AND ${visible}))
-           RETURNING row_no
+           DELETE FROM claimant_import_row s WHERE s.import_id = $1 AND s.incident_ids && $2::uuid[] RETURNING row_no
          ), r AS (
            INSERT INTO claimant_import_rejection (import_id, row_no, field, reason)
-           SELECT ${imp}, row_no, 'incident_ids', ${ip.add(UNKNOWN_INCIDENT)} FROM d RETURNING 1
+           SELECT $1, row_no, 'incident_ids', $3 FROM d RETURNING 1
          ) SELECT count(*)::int AS n FROM r`,
-        ip.values,
+        [importId, refused.map((r) => r.id), UNKNOWN_INCIDENT],
       );
       rejected += duplicates + unknownIncidents;
 
@@ -367,14 +385,18 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
       // than in temporary files (a million rows: about 400 MB, spilled beyond this).
       await manager.query(`SET LOCAL work_mem = '${ENROL_WORK_MEM}'`);
 
-      const [{ staged }] = await manager.query(`SELECT count(*)::int AS staged FROM claimant_import_row WHERE import_id = $1`, [importId]);
-      await onProgress?.(0, staged);
+      // Every data row was staged or rejected (the duplicates and unknown incidents taken out of the staged rows count as rejected).
+      const staged = Number(found.rows) - Number(found.rejected);
+      // Progress counts staged rows through the three statements below: claimants, enrolments, exposures.
+      const total = ENROL_STEPS * staged;
+      await onProgress?.(0, total);
       await manager.query(
         `INSERT INTO claimant (id_number_index, id_number_masked, name_masked)
          SELECT id_number_index, id_number_masked, name_masked FROM claimant_import_row WHERE import_id = $1 ORDER BY id_number_index
          ON CONFLICT (id_number_index) DO NOTHING`,
         [importId],
       );
+      await onProgress?.(staged, total);
       // A large import into a young table (the first one, say): with the statistics of an empty
       // table the planner would join the staged rows to claimant row by row.
       const [{ stale }] = await manager.query(
@@ -382,9 +404,10 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
         [staged],
       );
       if (stale) await manager.query(`ANALYZE claimant`);
-      // Enrolments in claimant order (index locality); the harm declarations of the few rows that
-      // have any; the exposures in key order, one statement over the whole import, like the
-      // claimants: another organisation's import of the same people locks them in the same order.
+      // Enrolments in claimant order (index locality), with the harm declarations of the few rows
+      // that have any (claimant_import_row_harms_idx finds them); the new enrolments' claimants and
+      // declared incidents are kept for the exposures (a temporary table: no WAL).
+      await manager.query(`CREATE TEMPORARY TABLE claimant_import_enrolled (claimant_id uuid NOT NULL, incident_ids uuid[] NOT NULL) ON COMMIT DROP`);
       const [{ accepted }] = await manager.query(
         `WITH enrolled AS (
            INSERT INTO claimant_enrolment (claimant_id, organisation_id, enrolled_by, import_id, name_enc, id_number_enc, phone_enc,
@@ -406,17 +429,24 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
              JOIN enrolled e ON e.claimant_id = c.id
              CROSS JOIN LATERAL jsonb_to_recordset(s.harms) AS h(type text, amount text, refs jsonb)
             WHERE s.import_id = $1 AND s.harms <> '[]'::jsonb
-         ), exposed AS (
-           INSERT INTO exposure (incident_id, claimant_id, basis)
-           SELECT DISTINCT i, e.claimant_id, 'SELF_DECLARED'::exposure_basis FROM enrolled e CROSS JOIN LATERAL unnest(e.declared_incident_ids) AS i
-            ORDER BY 1, 2
-           ON CONFLICT (incident_id, claimant_id, basis) DO NOTHING
+         ), kept AS (
+           INSERT INTO claimant_import_enrolled (claimant_id, incident_ids) SELECT claimant_id, declared_incident_ids FROM enrolled RETURNING 1
          )
-         SELECT count(*)::int AS accepted FROM enrolled`,
+         SELECT count(*)::int AS accepted FROM kept`,
         [importId, found.organisation_id, found.created_by],
       );
-      await onProgress?.(staged, staged);
-      await manager.query(`DELETE FROM claimant_import_row WHERE import_id = $1`, [importId]);
+      await onProgress?.(2 * staged, total);
+      // The self-declared exposures in key order, like the claimants: another organisation's
+      // import of the same people locks them in the same order. A claimant is enrolled once per
+      // organisation and a row's incidents are distinct (stageRow): no pair repeats.
+      await manager.query(
+        `INSERT INTO exposure (incident_id, claimant_id, basis)
+         SELECT i, e.claimant_id, 'SELF_DECLARED'::exposure_basis FROM claimant_import_enrolled e CROSS JOIN LATERAL unnest(e.incident_ids) AS i
+          ORDER BY 1, 2
+         ON CONFLICT (incident_id, claimant_id, basis) DO NOTHING`,
+      );
+      await onProgress?.(total, total);
+      await this.removeStagedRows(manager, importId);
       const alreadyEnrolled = staged - accepted;
       // The time the work ended, not now(): that is the transaction's start, minutes earlier on a big import.
       await manager.query(
@@ -433,6 +463,32 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
       if (accepted > 0) await this.matching.queueRematch(manager, actor);
       return { importId, accepted, alreadyEnrolled };
     });
+  }
+
+  /**
+   * Removes an enrolled import's staged rows, in the job's transaction. When they are the only
+   * rows staged and no other transaction uses the table (the usual case), the table is truncated:
+   * a new empty file instead of a million deleted rows and their WAL. Otherwise (another import
+   * staged, staging, or being enrolled) they are deleted. The lock is not waited for: another
+   * import's job may be waiting for this one's claimants while it holds the table.
+   */
+  private async removeStagedRows(manager: EntityManager, importId: string): Promise<void> {
+    await manager.query(`SAVEPOINT remove_staged_rows`);
+    try {
+      await manager.query(`LOCK TABLE claimant_import_row IN ACCESS EXCLUSIVE MODE NOWAIT`);
+      await manager.query(`RELEASE SAVEPOINT remove_staged_rows`);
+    } catch {
+      await manager.query(`ROLLBACK TO SAVEPOINT remove_staged_rows`);
+      await manager.query(`DELETE FROM claimant_import_row WHERE import_id = $1`, [importId]);
+      return;
+    }
+    // No other import's rows: nothing below or above this import id in the primary key.
+    const [{ only }] = await manager.query(
+      `SELECT NOT EXISTS (SELECT 1 FROM claimant_import_row WHERE import_id < $1) AND NOT EXISTS (SELECT 1 FROM claimant_import_row WHERE import_id > $1) AS only`,
+      [importId],
+    );
+    if (only) await manager.query(`TRUNCATE claimant_import_row`);
+    else await manager.query(`DELETE FROM claimant_import_row WHERE import_id = $1`, [importId]);
   }
 
   /**

@@ -3,7 +3,7 @@ import { ConsentMethod, ConsentScope, HarmType } from '../claimant.enums';
 import { createSealer } from '../vault/sealer';
 import type { ImportColumn, ImportPlan } from './columns';
 import type { Cell } from './sheet';
-import { type RowRejection, type RowWarning, STORED_AS_NUMBER, stageRow } from './stage-rows';
+import { type RowRejection, type RowWarning, STORED_AS_NUMBER, stageBatch, stageRow } from './stage-rows';
 
 const sealer = createSealer({ encryptionKey: randomBytes(32), keyVersion: 1, blindIndexKey: randomBytes(32) });
 const INCIDENT = '3f1e2d4c-5b6a-4978-8a9b-0c1d2e3f4a5b';
@@ -101,5 +101,21 @@ describe('stageRow: a sheet row with the per-upload defaults', () => {
   it('reads an Excel serial date in the consent date column', () => {
     // 45748: 2025-01-01 is serial 45658, and 31 + 28 + 31 days later is 2025-04-01.
     expect(stage([...H, 'consent_given_at'], [...PERSON, 45748], 'xlsx').staged!.givenAt).toBe('2025-03-31T16:00:00.000Z');
+  });
+});
+
+describe('stageBatch: what the staging checks as a set', () => {
+  it("returns the staged rows' ID blind indexes in line order and their distinct incidents; a rejected row gives neither", () => {
+    const other = '0b7c6d5e-4f3a-4b2c-9d1e-0f1a2b3c4d5e';
+    const header: (ImportColumn | null)[] = ['name', 'id_number', 'phone', 'incident_ids'];
+    const records = [
+      ['张三', '110105198503120012', '13800000001', INCIDENT],
+      ['李四', '110105198503120012X', '13800000002', other], // 19 characters: rejected
+      ['王五', '11010519491231002X', '13800000003', `${other.toUpperCase()};${INCIDENT}`],
+    ];
+    const batch = stageBatch(sealer, 'import', { header, defaults: DEFAULTS, format: 'csv' }, [2, 3, 4], records);
+    expect(batch.rejections.map((r) => r.row)).toEqual([3]);
+    expect(Buffer.from(batch.idIndexes)).toEqual(Buffer.concat([sealer.idIndex('110105198503120012'), sealer.idIndex('11010519491231002X')]));
+    expect(batch.incidentIds.sort()).toEqual([other, INCIDENT].sort());
   });
 });

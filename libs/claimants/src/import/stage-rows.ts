@@ -35,11 +35,15 @@ export interface RowWarning {
   message: string;
 }
 
-/** One batch staged: COPY text, rejections and warnings, in row order. */
+/** One batch staged: COPY text, rejections and warnings, in row order; and what the staging checks as a set. */
 export interface StagedBatch {
   text: string;
   rejections: RowRejection[];
   warnings: RowWarning[];
+  /** The ID-number blind indexes of the staged lines (32 bytes each, in line order), for the duplicate check. */
+  idIndexes: Uint8Array;
+  /** The distinct leak incidents the staged lines declare (lower-case UUIDs), for the visibility check. */
+  incidentIds: string[];
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -64,6 +68,7 @@ export function stageRow(
   plan: ImportPlan,
   reject: (r: RowRejection) => void,
   warn: (w: RowWarning) => void,
+  staged?: (sealed: SealedEnrolment) => void,
 ): string | null {
   const { header, defaults } = plan;
   const refuse = (field: string, reason: string) => (reject({ row, field, reason }), null);
@@ -150,6 +155,7 @@ export function stageRow(
   }
   for (const w of declared.warnings) warn({ row, field: 'harm_types', code: w.code, message: w.message });
   for (const w of result.warnings) warn({ row, field: SHEET_FIELD[w.field] ?? w.field, code: w.code, message: w.message });
+  staged?.(result.sealed);
   return stageLine(importId, row, result.sealed);
 }
 
@@ -208,10 +214,20 @@ function stageLine(importId: string, row: number, s: SealedEnrolment): string {
 export function stageBatch(sealer: Sealer, importId: string, plan: ImportPlan, rows: readonly number[], records: readonly (readonly Cell[])[]): StagedBatch {
   const rejections: RowRejection[] = [];
   const warnings: RowWarning[] = [];
+  const idIndexes = new Uint8Array(records.length * ID_INDEX_BYTES);
+  const incidentIds = new Set<string>();
+  let staged = 0;
+  const keep = (sealed: SealedEnrolment) => {
+    idIndexes.set(sealed.idNumberIndex, staged++ * ID_INDEX_BYTES);
+    for (const id of sealed.incidentIds) incidentIds.add(id);
+  };
   let text = '';
   for (let i = 0; i < records.length; i++) {
-    const line = stageRow(sealer, importId, rows[i], records[i], plan, (r) => rejections.push(r), (w) => warnings.push(w));
+    const line = stageRow(sealer, importId, rows[i], records[i], plan, (r) => rejections.push(r), (w) => warnings.push(w), keep);
     if (line) text += line;
   }
-  return { text, rejections, warnings };
+  return { text, rejections, warnings, idIndexes: idIndexes.slice(0, staged * ID_INDEX_BYTES), incidentIds: [...incidentIds] };
 }
+
+/** Bytes of a blind index (HMAC-SHA256). */
+export const ID_INDEX_BYTES = 32;
