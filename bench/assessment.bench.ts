@@ -13,8 +13,8 @@ const log = (line: string) => process.stderr.write(`  [assessment] ${line}\n`);
 /**
  * The compensation assessment of a class of BENCH_ASSESSMENT_MEMBERS (default 1,000,000) members
  * in the court's merged view: the repository's whole assessment (every member's amount and the
- * facts that explain it, by one INSERT … SELECT with the largest-remainder division; the totals
- * by subclass; the claimant index the reads use, built as the partition is attached; the
+ * facts that explain it, with the largest-remainder division and the totals by subclass, by one
+ * statement; the claimant index the reads use, built as the partition is attached; the
  * assessment's totals) against a plain INSERT … SELECT of the same number of rows, with the
  * same columns, from class_member into an unindexed table; each in a rolled-back transaction,
  * best of BENCH_ASSESSMENT_RUNS (target: ratio at most 2). For the record, the same plain INSERT
@@ -110,15 +110,23 @@ export async function assessmentBench(): Promise<BenchFigure[]> {
           members = await repository.assess(manager, MERGED_VIEW, terms);
           assessTimes.push(performance.now() - start);
           // The computation's checks, inside the timed transaction but after its statements:
-          // the shares add up to the total exactly.
-          const [{ property }] = await manager.query(`SELECT sum(property_fen)::text AS property FROM assessment_member WHERE assessment_id = $1`, [assessment.id]);
+          // the shares add up to the total exactly, and the totals by subclass (from the class's
+          // tally) to the rows written.
+          const [{ property, same }] = await manager.query(
+            `SELECT (SELECT sum(property_fen)::text FROM assessment_member WHERE assessment_id = $1) AS property,
+                    (SELECT array_agg(row(subclass, members, property_fen, moral_fen, amount_fen)::text ORDER BY subclass) FROM assessment_subclass_total WHERE assessment_id = $1)
+                  = (SELECT array_agg(row(subclass, n, p, m, a)::text ORDER BY subclass) FROM (
+                      SELECT subclass, count(*) AS n, sum(property_fen) AS p, sum(moral_fen) AS m, sum(amount_fen) AS a FROM assessment_member WHERE assessment_id = $1 GROUP BY 1) x) AS same`,
+            [assessment.id],
+          );
           if (property !== terms.dividedTotalFen) throw new Error(`the shares add up to ${property}, not ${terms.dividedTotalFen}`);
+          if (!same) throw new Error('the totals by subclass differ from the sums of the rows');
           throw new RollBack();
         }).catch((error: unknown) => {
           if (!(error instanceof RollBack)) throw error;
         });
       }
-      log(`${members} members assessed; the shares of ${terms.dividedTotalFen} fen add up exactly`);
+      log(`${members} members assessed; the shares of ${terms.dividedTotalFen} fen add up exactly, and the totals by subclass to the rows`);
       log(`the plain INSERT into a table with the same index (claimant_id): ${Math.min(...indexedTimes).toFixed(0)} ms (assessment / indexed = ${(Math.min(...assessTimes) / Math.min(...indexedTimes)).toFixed(2)})`);
       const p = new SqlParams();
       await db.query(`CREATE TABLE bench_explained_assessment (LIKE assessment_member)`);

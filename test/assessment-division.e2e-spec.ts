@@ -17,7 +17,9 @@ import { withClient } from './support/database';
  * downward walk's reach).
  *
  * n = 8. A total T gives each floor(T / 8) fen and one more to the first T mod 8 by claimant id:
- * up to 4 extra fen the walk goes up from A1, past 4 down from D1.
+ * up to 4 extra fen the walk goes up from A1, past 4 down from D1. A2, C1 and D1 are in the
+ * SENSITIVE_DATA subclass, the other five in ORDINARY: the totals by subclass count each one's
+ * extra fen from the same side.
  * The factor model is empty (no moral damage), so a member's amount is its share.
  */
 const ID = {
@@ -33,6 +35,7 @@ const ID = {
   E0: 'ff000000-0000-4000-8000-000000000000',
   D1: 'ffffffff-ffff-4fff-bfff-ffffffffffff',
 };
+const SENSITIVE = ['A2', 'C1', 'D1'];
 const SHARING = ['A1', 'A2', 'A3', 'B1', 'C1', 'C2', 'C3', 'D1'] as const;
 
 describe('largest-remainder division by claimant id', () => {
@@ -68,8 +71,8 @@ describe('largest-remainder division by claimant id', () => {
         ]);
         await db.query(
           `INSERT INTO class_member (class_id, claimant_id, case_id, state, subclass, bases, verified, data_categories, harm_types, has_evidence, evidence_outside_window)
-           VALUES ($1, $2, $3, $4, 'ORDINARY', '{SELF_DECLARED}', false, '{NAME}', '{}', false, false)`,
-          [klass.id, id, kase.id, name === 'A0' || name === 'C0' ? 'OPTED_OUT' : name === 'E0' ? 'EXCLUDED' : 'ADMITTED'],
+           VALUES ($1, $2, $3, $4, $5, '{SELF_DECLARED}', false, '{NAME}', '{}', false, false)`,
+          [klass.id, id, kase.id, name === 'A0' || name === 'C0' ? 'OPTED_OUT' : name === 'E0' ? 'EXCLUDED' : 'ADMITTED', SENSITIVE.includes(name) ? 'SENSITIVE_DATA' : 'ORDINARY'],
         );
       }
       const { rows: [model] } = await db.query(
@@ -100,7 +103,14 @@ describe('largest-remainder division by claimant id', () => {
     expect(members).toBe(8);
     const page = await repository.members(id, 100);
     const name = new Map(Object.entries(ID).map(([n, i]) => [i, n]));
-    return { id, byName: Object.fromEntries(page.nodes.map((r) => [name.get(r.claimant_id)!, Number(r.amount_fen)])) };
+    const byName = Object.fromEntries(page.nodes.map((r) => [name.get(r.claimant_id)!, Number(r.amount_fen)]));
+    // The totals by subclass (computed from the class's tally, not the rows) add up the rows.
+    const sum = (names: string[]) => names.reduce((s, n) => s + (byName[n] ?? 0), 0);
+    const totals = Object.fromEntries((await repository.subclassTotals([id])).map((t) => [t.subclass, [Number(t.members), Number(t.property_fen), Number(t.amount_fen)]]));
+    const sensitive = SHARING.filter((n) => SENSITIVE.includes(n));
+    const ordinary = SHARING.filter((n) => !SENSITIVE.includes(n));
+    expect(totals).toEqual({ SENSITIVE_DATA: [3, sum(sensitive), sum(sensitive)], ORDINARY: [5, sum(ordinary), sum(ordinary)] });
+    return { id, byName };
   }
 
   const expected = (base: number, extra: number) => Object.fromEntries(SHARING.map((n, i) => [n, base + (i < extra ? 1 : 0)]));
@@ -138,9 +148,10 @@ describe('largest-remainder division by claimant id', () => {
     expect(next.nodes.map((r) => r.claimant_id)).toEqual([ID.B1, ID.C1, ID.C2]);
   });
 
-  it('writes the totals by subclass from the rows: 8 members, 86 fen', async () => {
-    const { id } = await shares(86);
-    const [totals] = await repository.subclassTotals([id]);
-    expect(totals).toMatchObject({ subclass: 'ORDINARY', members: '8', property_fen: '86', moral_fen: '0', amount_fen: '86' });
+  it('writes the totals by subclass: 86 fen is 32 (A2 11, C1 11, D1 10) and 54; 83 fen is 31 (A2 11, C1 10, D1 10) and 52', async () => {
+    const totals = async (total: number) =>
+      (await repository.subclassTotals([(await shares(total)).id])).map((t) => [t.subclass, t.members, t.property_fen, t.moral_fen, t.amount_fen]);
+    expect(await totals(86)).toEqual([['SENSITIVE_DATA', '3', '32', '0', '32'], ['ORDINARY', '5', '54', '0', '54']]);
+    expect(await totals(83)).toEqual([['SENSITIVE_DATA', '3', '31', '0', '31'], ['ORDINARY', '5', '52', '0', '52']]);
   });
 });
