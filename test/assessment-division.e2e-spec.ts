@@ -19,7 +19,7 @@ import { withClient } from './support/database';
  * n = 8. A total T gives each floor(T / 8) fen and one more to the first T mod 8 by claimant id:
  * up to 4 extra fen the walk goes up from A1, past 4 down from D1. A2, C1 and D1 are in the
  * SENSITIVE_DATA subclass, the other five in ORDINARY: the totals by subclass count each one's
- * extra fen from the same side.
+ * extra fen.
  * The factor model is empty (no moral damage), so a member's amount is its share.
  */
 const ID = {
@@ -104,7 +104,7 @@ describe('largest-remainder division by claimant id', () => {
     const page = await repository.members(id, 100);
     const name = new Map(Object.entries(ID).map(([n, i]) => [i, n]));
     const byName = Object.fromEntries(page.nodes.map((r) => [name.get(r.claimant_id)!, Number(r.amount_fen)]));
-    // The totals by subclass (computed from the class's tally, not the rows) add up the rows.
+    // The totals by subclass add up the rows.
     const sum = (names: string[]) => names.reduce((s, n) => s + (byName[n] ?? 0), 0);
     const totals = Object.fromEntries((await repository.subclassTotals([id])).map((t) => [t.subclass, [Number(t.members), Number(t.property_fen), Number(t.amount_fen)]]));
     const sensitive = SHARING.filter((n) => SENSITIVE.includes(n));

@@ -94,107 +94,73 @@ const NON_SHARING_STATES_SQL = `(${Object.values(MemberState).filter((s) => !CUR
 const memberCategories = (m: string) => `${m}.data_categories`;
 
 /**
- * The factor sums of a member with categories `categories` and harms `harms` (SQL expressions),
- * as a relation (category_fen, harm_fen, moral_fen) to join laterally: moral = floor(Σ category
- * fen × spread × duration / 10⁸) + Σ harm fen (rules/damage-model.ts; Civil Code art. 1183). The
- * one SQL form of the formula, for the members' rows and for the totals. OFFSET 0 keeps the sums
- * a subquery of the two arrays, so that it is memoized by them rather than pulled up into
- * per-row subplans.
- */
-function factorSums(p: Params, t: AssessmentTerms, categories: string, harms: string): string {
-  const categoryFen = p.add(JSON.stringify(t.categoryFen));
-  const harmFen = p.add(JSON.stringify(t.harmFen));
-  return `(SELECT s.category_fen, s.harm_fen,
-                  s.category_fen * ${p.add(t.spreadBasisPoints)}::bigint * ${p.add(t.durationBasisPoints)}::bigint / 100000000 + s.harm_fen AS moral_fen
-             FROM (SELECT (SELECT coalesce(sum((${categoryFen}::jsonb ->> c::text)::bigint), 0)::bigint FROM unnest(${categories}) c) AS category_fen,
-                          (SELECT coalesce(sum((${harmFen}::jsonb ->> h::text)::bigint), 0)::bigint FROM unnest(${harms}) h) AS harm_fen
-                   OFFSET 0) s)`;
-}
-
-/**
- * Every sharing member's amount and explanation, and the totals by subclass, as one set-based
- * statement (one snapshot): every sharing member of the view (the visibility policy's
- * classMembersIn: the court's merged facts, or one organisation's own) gets
+ * Every sharing member's amount and explanation, as one set-based statement: every sharing member
+ * of the view (the visibility policy's classMembersIn: the court's merged facts, or one
+ * organisation's own) gets
  *
  *   property = LOSS: its declared loss if it has evidence, else 0;
  *              GAIN / DISCRETIONARY: the largest-remainder division of the total into n equal
  *              shares: floor(total / n) each; every remainder ties, so the tie rule gives the
  *              (total mod n) extra fen to the members with the lowest claimant ids;
- *   moral    = factorSums;
+ *   moral    = floor(Σ category fen × spread × duration / 10⁸) + Σ harm fen (rules/damage-model.ts);
  *   amount   = property + moral,
  *
  * written with the facts it came from (its explanation) into `target` (the assessment's own
- * partition, see assess; no index while it is written), and the totals by subclass written to
- * assessment_subclass_total.
+ * partition, see assess; no index while it is written).
  *
- * Nothing but the write reads every member. The members' facts come as tally rows (members and
- * declared-loss sums per subclass, categories, harms and evidence): the class's tally in the
- * merged view (class_tally, kept on every membership change), an organisation's own members
- * aggregated in its view (it has no tally). They give n, and the totals: members × moral per
- * row, proven losses from the evidenced rows' sums, and for a divided total floor(total / n) ×
- * members plus the extra fen of the subclass. The last id to get an extra fen is found by a walk
- * of the ordered claimant index from whichever end is nearer (at most n/2 entries), stepping over
- * the few non-sharing members by their ids (the claimant index does not hold the state, so the
- * walk reads the index alone); the extra fen per subclass are counted over the same side of that
- * id (the state index holds subclass and claimant). The members are read once, in no particular
- * order; the factor sums are computed once per distinct (categories, harms) pair (memoized).
- * Used by the repository and bench/assessment.
+ * The division is found before the members are written, in the same statement (one snapshot),
+ * without a pass over the members: n from the class's tally in the merged view (class_tally,
+ * kept on every membership change; an organisation's view, which has none, counts its own), and
+ * the last id to get an extra fen by a walk of the ordered claimant index from whichever end is
+ * nearer (at most n/2 entries). The walk leaves out the few non-sharing members by their ids
+ * rather than filtering on the state, which the claimant index does not hold, so it reads the
+ * index alone. The members are then read once, in no particular order; the factor sums are
+ * computed once per distinct (categories, harms) pair (memoized). Used by the repository and
+ * bench/assessment.
  */
 export function assessMembersSql(view: EnrolmentView, p: Params, t: AssessmentTerms, target: string): string {
   const classId = p.add(t.classId);
-  const assessmentId = `${p.add(t.assessmentId)}::uuid`;
-  const members = (alias: string, condition = '') =>
-    `${classMembersIn(view, p)} ${alias} WHERE ${alias}.class_id = ${classId} AND ${alias}.state IN ${SHARING_STATES_SQL}${condition}`;
-  const facts = view.merged
-    ? `SELECT subclass, data_categories, harm_types, has_evidence, sum(members) AS members, sum(loss_sum_fen) AS loss_sum_fen
-         FROM class_tally WHERE class_id = ${classId} AND state IN ${SHARING_STATES_SQL} AND members <> 0 GROUP BY 1, 2, 3, 4`
-    : `SELECT m.subclass, ${memberCategories('m')} AS data_categories, m.harm_types, m.has_evidence, count(*) AS members,
-              coalesce(sum(m.declared_loss_fen), 0) AS loss_sum_fen
-         FROM ${members('m')} GROUP BY 1, 2, 3, 4`;
+  const categories = p.add(JSON.stringify(t.categoryFen));
+  const harms = p.add(JSON.stringify(t.harmFen));
   const proven = 'CASE WHEN m.has_evidence THEN m.declared_loss_fen END';
   let property = `coalesce(${proven}, 0)`;
-  let factsProperty = 'CASE WHEN f.has_evidence THEN f.loss_sum_fen ELSE 0 END';
-  let extraBySubclass = '0';
   let division = '';
   if (t.dividedTotalFen !== null) {
     const total = `${p.add(t.dividedTotalFen)}::bigint`;
+    const n = view.merged
+      ? `SELECT coalesce(sum(t.members), 0)::bigint FROM class_tally t WHERE t.class_id = ${classId} AND t.state IN ${SHARING_STATES_SQL}`
+      : `SELECT count(*) FROM ${classMembersIn(view, p)} m WHERE m.class_id = ${classId} AND m.state IN ${SHARING_STATES_SQL}`;
     const walk = (order: 'ASC' | 'DESC', skip: string) =>
       `(SELECT m.claimant_id FROM ${classMembersIn(view, p)} m
          WHERE m.class_id = ${classId}
            AND m.claimant_id NOT IN (SELECT o.claimant_id FROM ${classMembersIn(view, p)} o WHERE o.class_id = ${classId} AND o.state IN ${NON_SHARING_STATES_SQL})
          ORDER BY m.claimant_id ${order} OFFSET ${skip} LIMIT 1)`;
     // MATERIALIZED: each computed once, never inlined into the per-member expression. The
-    // (extra)-th lowest id is the (n - extra + 1)-th highest. `low`: the walk went up.
-    division = `,
-      d AS MATERIALIZED (SELECT n.n, ${total} / nullif(n.n, 0) AS base, ${total} % nullif(n.n, 0) AS extra,
-                                coalesce(${total} % nullif(n.n, 0) <= n.n - ${total} % nullif(n.n, 0), true) AS low
-                           FROM (SELECT coalesce(sum(members), 0)::bigint FROM facts) n(n)),
+    // (extra)-th lowest id is the (n - extra + 1)-th highest.
+    division = `WITH d AS MATERIALIZED (SELECT n.n, ${total} / nullif(n.n, 0) AS base, ${total} % nullif(n.n, 0) AS extra FROM (${n}) n(n)),
       division AS MATERIALIZED (
         SELECT d.base, CASE WHEN coalesce(d.extra, 0) = 0 THEN NULL
-                            WHEN d.low THEN ${walk('ASC', 'd.extra - 1')}
+                            WHEN d.extra <= d.n - d.extra THEN ${walk('ASC', 'd.extra - 1')}
                             ELSE ${walk('DESC', 'd.n - d.extra')} END AS last_extra
-          FROM d),
-      below AS MATERIALIZED (SELECT m.subclass, count(*) AS members FROM ${members('m', ' AND m.claimant_id <= (SELECT last_extra FROM division) AND (SELECT low FROM d)')} GROUP BY 1),
-      above AS MATERIALIZED (SELECT m.subclass, count(*) AS members FROM ${members('m', ' AND m.claimant_id > (SELECT last_extra FROM division) AND NOT (SELECT low FROM d)')} GROUP BY 1)`;
+          FROM d)
+    `;
     property = '(division.base + CASE WHEN m.claimant_id <= division.last_extra THEN 1 ELSE 0 END)';
-    factsProperty = '(SELECT base FROM d) * f.members';
-    // The extra fen of a subclass: its members up to the last id, counted from the nearer end.
-    extraBySubclass = `CASE WHEN (SELECT low FROM d) THEN coalesce((SELECT b.members FROM below b WHERE b.subclass = t.subclass), 0)
-                            ELSE t.members - coalesce((SELECT a.members FROM above a WHERE a.subclass = t.subclass), 0) END`;
   }
-  return `WITH facts AS MATERIALIZED (${facts})${division},
-      totals AS (
-        INSERT INTO assessment_subclass_total (assessment_id, subclass, members, property_fen, moral_fen, amount_fen)
-        SELECT ${assessmentId}, t.subclass, t.members, t.property_fen + ${extraBySubclass}, t.moral_fen, t.property_fen + ${extraBySubclass} + t.moral_fen
-          FROM (SELECT f.subclass, sum(f.members)::bigint AS members, sum(${factsProperty})::bigint AS property_fen, sum(f.members * g.moral_fen)::bigint AS moral_fen
-                  FROM facts f CROSS JOIN LATERAL ${factorSums(p, t, 'f.data_categories', 'f.harm_types')} g GROUP BY f.subclass) t)
-    INSERT INTO ${target} (assessment_id, claimant_id, subclass, data_categories, harm_types, proven_loss_fen,
-                           property_fen, category_fen, harm_fen, moral_fen, amount_fen)
+  const assessmentId = `${p.add(t.assessmentId)}::uuid`;
+  // OFFSET 0 keeps the factor sums a subquery of the member's two arrays, so that it is memoized
+  // by them rather than pulled up into per-member subplans.
+  return `${division}INSERT INTO ${target} (assessment_id, claimant_id, subclass, data_categories, harm_types, proven_loss_fen,
+                                   property_fen, category_fen, harm_fen, moral_fen, amount_fen)
     SELECT ${assessmentId}, m.claimant_id, m.subclass, ${memberCategories('m')}, m.harm_types, ${proven},
            ${property}, f.category_fen, f.harm_fen, f.moral_fen, ${property} + f.moral_fen
       FROM ${classMembersIn(view, p)} m
       ${division ? 'CROSS JOIN division' : ''}
-      CROSS JOIN LATERAL ${factorSums(p, t, memberCategories('m'), 'm.harm_types')} f
+      CROSS JOIN LATERAL (
+        SELECT s.category_fen, s.harm_fen,
+               s.category_fen * ${p.add(t.spreadBasisPoints)}::bigint * ${p.add(t.durationBasisPoints)}::bigint / 100000000 + s.harm_fen AS moral_fen
+          FROM (SELECT (SELECT coalesce(sum((${categories}::jsonb ->> c::text)::bigint), 0)::bigint FROM unnest(${memberCategories('m')}) c) AS category_fen,
+                       (SELECT coalesce(sum((${harms}::jsonb ->> h::text)::bigint), 0)::bigint FROM unnest(m.harm_types) h) AS harm_fen
+                OFFSET 0) s) f
      WHERE m.class_id = ${classId} AND m.state IN ${SHARING_STATES_SQL}`;
 }
 
@@ -284,8 +250,8 @@ export class AssessmentsRepository {
   }
 
   /**
-   * Computes an assessment in the caller's transaction: every member's amount written to the
-   * assessment's own partition and the totals by subclass, by one statement (assessMembersSql),
+   * Computes an assessment in the caller's transaction: every member's amount (assessMembersSql)
+   * written to the assessment's own partition, the totals by subclass from the rows written,
    * then the partition attached (which builds its claimant index, the parent's, in one pass) and
    * the assessment's own totals; returns the number of members.
    */
@@ -298,6 +264,17 @@ export class AssessmentsRepository {
     await manager.query(`CREATE TABLE ${partition} (LIKE assessment_member, CHECK (assessment_id = '${id}'))`);
     const p = new Params();
     await manager.query(assessMembersSql(view, p, terms, partition), p.values);
+    // The totals by subclass of the rows written: a plain SELECT, which PostgreSQL may run in
+    // parallel workers (an INSERT … SELECT never is), then its few rows stored.
+    const totals: { subclass: string; members: string; property: string; moral: string; amount: string }[] = await manager.query(
+      `SELECT subclass, count(*)::text AS members, sum(property_fen)::text AS property, sum(moral_fen)::text AS moral, sum(amount_fen)::text AS amount
+         FROM ${partition} GROUP BY subclass`,
+    );
+    await manager.query(
+      `INSERT INTO assessment_subclass_total (assessment_id, subclass, members, property_fen, moral_fen, amount_fen)
+       SELECT $1, * FROM unnest($2::class_subclass[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[])`,
+      [id, ...(['subclass', 'members', 'property', 'moral', 'amount'] as const).map((k) => totals.map((t) => t[k]))],
+    );
     await manager.query(`ALTER TABLE assessment_member ATTACH PARTITION ${partition} FOR VALUES IN ('${id}')`);
     const [row] = await returningRows<{ members: number }>(
       manager,
