@@ -144,7 +144,8 @@ export function assessMembersSql(view: EnrolmentView, p: Params, t: AssessmentTe
                             ELSE ${walk('DESC', 'd.n - d.extra')} END AS last_extra
           FROM d)
     `;
-    property = '(division.base + CASE WHEN m.claimant_id <= division.last_extra THEN 1 ELSE 0 END)';
+    // Scalar subqueries of the CTE: parameters computed once, not a join evaluated per member.
+    property = '((SELECT base FROM division) + CASE WHEN m.claimant_id <= (SELECT last_extra FROM division) THEN 1 ELSE 0 END)';
   }
   const assessmentId = `${p.add(t.assessmentId)}::uuid`;
   // OFFSET 0 keeps the factor sums a subquery of the member's two arrays, so that it is memoized
@@ -154,7 +155,6 @@ export function assessMembersSql(view: EnrolmentView, p: Params, t: AssessmentTe
     SELECT ${assessmentId}, m.claimant_id, m.subclass, ${memberCategories('m')}, m.harm_types, ${proven},
            ${property}, f.category_fen, f.harm_fen, f.moral_fen, ${property} + f.moral_fen
       FROM ${classMembersIn(view, p)} m
-      ${division ? 'CROSS JOIN division' : ''}
       CROSS JOIN LATERAL (
         SELECT s.category_fen, s.harm_fen,
                s.category_fen * ${p.add(t.spreadBasisPoints)}::bigint * ${p.add(t.durationBasisPoints)}::bigint / 100000000 + s.harm_fen AS moral_fen
@@ -266,9 +266,10 @@ export class AssessmentsRepository {
     await manager.query(assessMembersSql(view, p, terms, partition), p.values);
     // The totals by subclass of the rows written: a plain SELECT, which PostgreSQL may run in
     // parallel workers (an INSERT … SELECT never is), then its few rows stored.
+    // (Each amount is its property plus its moral damage, so their sums add up the same way.)
     const totals: { subclass: string; members: string; property: string; moral: string; amount: string }[] = await manager.query(
-      `SELECT subclass, count(*)::text AS members, sum(property_fen)::text AS property, sum(moral_fen)::text AS moral, sum(amount_fen)::text AS amount
-         FROM ${partition} GROUP BY subclass`,
+      `SELECT subclass, members::text, property::text, moral::text, (property + moral)::text AS amount
+         FROM (SELECT subclass, count(*) AS members, sum(property_fen) AS property, sum(moral_fen) AS moral FROM ${partition} GROUP BY subclass) t`,
     );
     await manager.query(
       `INSERT INTO assessment_subclass_total (assessment_id, subclass, members, property_fen, moral_fen, amount_fen)
