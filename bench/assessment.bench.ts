@@ -17,8 +17,9 @@ const log = (line: string) => process.stderr.write(`  [assessment] ${line}\n`);
  * by subclass; the claimant index the reads use, built as the partition is attached; the
  * assessment's totals) against a plain INSERT … SELECT of the same number of rows, with the
  * same columns, from class_member into an unindexed table; each in a rolled-back transaction,
- * best of BENCH_ASSESSMENT_RUNS (target: ratio at most 2). For the record, the same plain INSERT
- * into a table with the product's index, and the statement's EXPLAIN.
+ * best of BENCH_ASSESSMENT_RUNS (target: ratio at most 2). For the record, one assessment of a
+ * total whose cut is the furthest from both ends (n / 2 extra fen), the same plain INSERT into a
+ * table with the product's index, and the statement's EXPLAIN.
  *
  * The class is written straight into class_member (formation is the class-composition
  * benchmark's): a tenth with medical data, a tenth with a proven fraud loss, four tenths scam
@@ -102,23 +103,39 @@ export async function assessmentBench(): Promise<BenchFigure[]> {
       const plainTimes: number[] = [];
       const indexedTimes: number[] = [];
       let members = 0;
-      for (let i = 0; i < RUNS; i++) {
-        plainTimes.push(await timedAndRolledBack(db, plainSql, [assessment.id, klass.id]));
-        indexedTimes.push(await timedAndRolledBack(db, indexedSql, [assessment.id, klass.id]));
+      /** One assessment by `t`, timed, checked and rolled back. */
+      const assessOnce = async (t: AssessmentTerms): Promise<number> => {
+        let time = 0;
         await dataSource.transaction(async (manager) => {
           const start = performance.now();
-          members = await repository.assess(manager, MERGED_VIEW, terms);
-          assessTimes.push(performance.now() - start);
+          members = await repository.assess(manager, MERGED_VIEW, t);
+          time = performance.now() - start;
           // The computation's checks, inside the timed transaction but after its statements:
-          // the shares add up to the total exactly.
-          const [{ property }] = await manager.query(`SELECT sum(property_fen)::text AS property FROM assessment_member WHERE assessment_id = $1`, [assessment.id]);
-          if (property !== terms.dividedTotalFen) throw new Error(`the shares add up to ${property}, not ${terms.dividedTotalFen}`);
+          // the shares add up to the total exactly, and the totals by subclass to the rows written.
+          const [{ property, same }] = await manager.query(
+            `SELECT (SELECT sum(property_fen)::text FROM assessment_member WHERE assessment_id = $1) AS property,
+                    (SELECT array_agg(row(subclass, members, property_fen, moral_fen, amount_fen)::text ORDER BY subclass) FROM assessment_subclass_total WHERE assessment_id = $1)
+                  = (SELECT array_agg(row(subclass, n, p, m, a)::text ORDER BY subclass) FROM (
+                      SELECT subclass, count(*) AS n, sum(property_fen) AS p, sum(moral_fen) AS m, sum(amount_fen) AS a FROM assessment_member WHERE assessment_id = $1 GROUP BY 1) x) AS same`,
+            [t.assessmentId],
+          );
+          if (property !== t.dividedTotalFen) throw new Error(`the shares add up to ${property}, not ${t.dividedTotalFen}`);
+          if (!same) throw new Error('the totals by subclass differ from the sums of the rows');
           throw new RollBack();
         }).catch((error: unknown) => {
           if (!(error instanceof RollBack)) throw error;
         });
+        return time;
+      };
+      for (let i = 0; i < RUNS; i++) {
+        plainTimes.push(await timedAndRolledBack(db, plainSql, [assessment.id, klass.id]));
+        indexedTimes.push(await timedAndRolledBack(db, indexedSql, [assessment.id, klass.id]));
+        assessTimes.push(await assessOnce(terms));
       }
-      log(`${members} members assessed; the shares of ${terms.dividedTotalFen} fen add up exactly`);
+      // For the record, the longest cut: n / 2 extra fen, the walks' most (half the claimant index).
+      const worst = await assessOnce({ ...terms, dividedTotalFen: String(members * 100 + Math.floor(members / 2)) });
+      log(`with ${Math.floor(members / 2)} extra fen (the longest walk to the cut): ${worst.toFixed(0)} ms (ratio ${(worst / Math.min(...plainTimes)).toFixed(2)})`);
+      log(`${members} members assessed; the shares of ${terms.dividedTotalFen} fen add up exactly, and the totals by subclass to the rows`);
       log(`the plain INSERT into a table with the same index (claimant_id): ${Math.min(...indexedTimes).toFixed(0)} ms (assessment / indexed = ${(Math.min(...assessTimes) / Math.min(...indexedTimes)).toFixed(2)})`);
       const p = new SqlParams();
       await db.query(`CREATE TABLE bench_explained_assessment (LIKE assessment_member)`);

@@ -61,6 +61,6 @@ export const MIGRATIONS = [
   ActorInvalidation1764400110000,
   EnrolmentReferencesPerStatement1764400120000,
   AssessmentMemberClaimantIndex1764400130000,
-  EvidencePeriodExtensions1764400150000,
   BulkEnrolmentChecks1764400140000,
+  EvidencePeriodExtensions1764400150000,
 ];

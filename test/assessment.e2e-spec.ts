@@ -4,6 +4,7 @@ import { startTestApi, type TestApi } from './support/api';
 import { CLASS_TEST_KEY, enrol, ok, organisationId, registerIncident, uploadSeized } from './support/classes';
 import { phoneFor } from './support/claimants';
 import { waitForJob } from './support/jobs';
+import { countSqlStatements } from './support/sql-statements';
 
 /**
  * Compensation assessments with hand-computed amounts.
@@ -130,6 +131,23 @@ describe('compensation assessment', () => {
     const s = await schedule(a.id);
     expect(s.totalCount).toBe(3);
     expect(amountsOf(s.nodes)).toEqual({ 1: '65400', 2: '62400', 3: '10000' });
+  });
+
+  it("the distribution schedule names each member by the masks of the association's own enrolment, batched (one query per page)", async () => {
+    const [a] = (await ok(api, association, `query($c: ID!) { assessments(caseId: $c) { nodes { id } } }`, { c: caseB })).assessments.nodes;
+    const page = (first: number) =>
+      ok(api, association, `query($a: ID!, $f: Int!) { distributionSchedule(assessmentId: $a, first: $f) { nodes { claimantId amountFen claimant { id nameMasked idNumberMasked } } } }`,
+        { a: a.id, f: first });
+    const nodes = (await page(10)).distributionSchedule.nodes;
+    const byPerson = Object.fromEntries(nodes.map((n: any) => [[...person].find(([, id]) => id === n.claimantId)![0], n.claimant]));
+    // Names 张1, 张2, 张3; ID numbers 11000019900102101(1), …0103101(7), …0104101(2) (GB 11643 check characters by hand).
+    expect(byPerson).toEqual({
+      1: { id: person.get(1), nameMasked: '张*', idNumberMasked: '110***********1011' },
+      2: { id: person.get(2), nameMasked: '张*', idNumberMasked: '110***********1017' },
+      3: { id: person.get(3), nameMasked: '张*', idNumberMasked: '110***********1012' },
+    });
+    // No N+1: a page of three members costs the statements of a page of one.
+    expect(await countSqlStatements(() => page(10))).toBe(await countSqlStatements(() => page(1)));
   });
 
   it("explains a member's amount: which factors, which values", async () => {

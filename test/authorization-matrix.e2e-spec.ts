@@ -492,7 +492,7 @@ describe('authorization matrix', () => {
         })).assessCompensation;
         expect((await waitForJob(api.gql, token[caller]!, queued.jobId)).status).toBe('COMPLETED');
         const member = (await ok(api, token[caller]!, `query($a: ID!, $c: ID!) { memberAssessment(assessmentId: $a, claimantId: $c) {
-            propertyFen amountFen explanation { provenLossFen harms { harmType fen } } } }`, { a: queued.id, c: fx.claimantS })).memberAssessment;
+            propertyFen amountFen explanation { provenLossFen harms { harmType fen } } claimant { nameMasked idNumberMasked } } }`, { a: queued.id, c: fx.claimantS })).memberAssessment;
         return { id: queued.id as string, member };
       };
       const a = await amountOfS('assoc1');
@@ -500,7 +500,13 @@ describe('authorization matrix', () => {
       expect(JSON.stringify(a.member)).not.toContain(B_LOSS);
       const b = await amountOfS('desig1');
       expect(b.member).toMatchObject({ propertyFen: B_LOSS, explanation: { provenLossFen: B_LOSS, harms: [{ harmType: 'FRAUD_LOSS', fen: 0 }] } });
-      expect((await amountOfS('judge1')).member.propertyFen).toBe(B_LOSS);
+      // S's masks: association 1 recorded 张100, the designated organisation 张百(另录); the ID number
+      // 110000199004171015 is the person's. The court sees the first of the parties' enrolments, association 1's.
+      expect(a.member.claimant).toEqual({ nameMasked: '张***', idNumberMasked: '110***********1015' });
+      expect(b.member.claimant).toEqual({ nameMasked: '张*****', idNumberMasked: '110***********1015' });
+      const court = (await amountOfS('judge1')).member;
+      expect(court.propertyFen).toBe(B_LOSS);
+      expect(court.claimant).toEqual({ nameMasked: '张***', idNumberMasked: '110***********1015' });
       // Neither association reads the other's assessment: the same NOT_FOUND as a random id.
       const q = `query($a: ID!) { assessment(assessmentId: $a) { id } }`;
       const foreign = await gqlRaw(q, { a: b.id }, 'assoc1');

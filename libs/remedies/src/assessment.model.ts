@@ -234,6 +234,9 @@ export class MemberAssessment {
 
   @Field(() => AmountExplanation)
   explanation: AmountExplanation;
+
+  /** The assessed class (not in the API): the `claimant` field's masked identifiers are read from its enrolments. */
+  classId: string;
 }
 
 export const MemberAssessmentConnection = ConnectionType(MemberAssessment);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { classMembersIn, type Connection, countStatement, returningRows, type CursorList, decodeCursor, type EnrolmentView, SqlParams as Params, toConnection } from '@app/platform';
-import { CURRENT_STATES, type Subclass } from '@app/classes';
+import { CURRENT_STATES, MemberState, type Subclass } from '@app/classes';
 import type { DataCategory } from '@app/leaks';
 import type { HarmType } from '@app/claimants';
 import type { AssessmentMethod, DamagesRecipient } from './rules/compensation';
@@ -83,6 +83,8 @@ export interface AssessmentTerms {
 
 /** The states whose members share in the compensation: not the excluded nor the opted-out. */
 const SHARING_STATES_SQL = `(${CURRENT_STATES.map((s) => `'${s}'`).join(', ')})`;
+/** The other states: members who have no share. */
+const NON_SHARING_STATES_SQL = `(${Object.values(MemberState).filter((s) => !CURRENT_STATES.includes(s)).map((s) => `'${s}'`).join(', ')})`;
 
 /**
  * The data categories exposed for member `m` as the class exposes them (class_member's, or the
@@ -90,11 +92,6 @@ const SHARING_STATES_SQL = `(${CURRENT_STATES.map((s) => `'${s}'`).join(', ')})`
  * change of how classes derive a member's categories flows through.
  */
 const memberCategories = (m: string) => `${m}.data_categories`;
-
-/** The claimant ids of bucket `b` (0–255), the ids whose first byte is b, as a condition on `id`. */
-const inBucket = (id: string, b: string) =>
-  `${id} BETWEEN (lpad(to_hex(${b}), 2, '0') || '000000-0000-0000-0000-000000000000')::uuid
-             AND (lpad(to_hex(${b}), 2, '0') || 'ffffff-ffff-ffff-ffff-ffffffffffff')::uuid`;
 
 /**
  * Every sharing member's amount and explanation, as one set-based statement: every sharing member
@@ -111,17 +108,18 @@ const inBucket = (id: string, b: string) =>
  * written with the facts it came from (its explanation) into `target` (the assessment's own
  * partition, see assess; no index while it is written).
  *
- * The division is found before the members are written, in the same statement (one snapshot):
- * one pass counts the members per bucket of claimant ids (an id's first byte: 256 buckets in
- * id order), which gives n and the bucket holding the (total mod n)-th id; the ordered index
- * then walks that one bucket (about n/256 entries) to the last id that gets an extra fen. So its
- * cost does not depend on the total: no sort of the members, and no walk of up to n/2 of them.
- * The members are then read once, in no particular order; the factor sums are computed once
- * per distinct (categories, harms) pair (memoized). Used by the repository and bench/assessment.
+ * The division is found before the members are written, in the same statement (one snapshot),
+ * without a pass over the members: n from the class's tally in the merged view (class_tally,
+ * kept on every membership change; an organisation's view, which has none, counts its own), and
+ * the last id to get an extra fen by a walk of the ordered claimant index from whichever end is
+ * nearer (at most n/2 entries). The walk leaves out the few non-sharing members by their ids
+ * rather than filtering on the state, which the claimant index does not hold, so it reads the
+ * index alone. The members are then read once, in no particular order; the factor sums are
+ * computed once per distinct (categories, harms) pair (memoized). Used by the repository and
+ * bench/assessment.
  */
 export function assessMembersSql(view: EnrolmentView, p: Params, t: AssessmentTerms, target: string): string {
   const classId = p.add(t.classId);
-  const members = (condition = '') => `${classMembersIn(view, p)} m WHERE m.class_id = ${classId} AND m.state IN ${SHARING_STATES_SQL}${condition}`;
   const categories = p.add(JSON.stringify(t.categoryFen));
   const harms = p.add(JSON.stringify(t.harmFen));
   const proven = 'CASE WHEN m.has_evidence THEN m.declared_loss_fen END';
@@ -129,20 +127,25 @@ export function assessMembersSql(view: EnrolmentView, p: Params, t: AssessmentTe
   let division = '';
   if (t.dividedTotalFen !== null) {
     const total = `${p.add(t.dividedTotalFen)}::bigint`;
-    // MATERIALIZED: each computed once, never inlined into the per-member expression.
-    division = `WITH buckets AS MATERIALIZED (
-        SELECT get_byte(uuid_send(m.claimant_id), 0) AS bucket, count(*) AS members FROM ${members()} GROUP BY 1),
-      d AS MATERIALIZED (SELECT ${total} / nullif(n, 0) AS base, ${total} % nullif(n, 0) AS extra
-                           FROM (SELECT coalesce(sum(members), 0)::bigint AS n FROM buckets) n),
-      cut AS MATERIALIZED (SELECT b.bucket, d.extra - (b.upto - b.members) AS position
-                             FROM d, (SELECT bucket, members, (sum(members) OVER (ORDER BY bucket))::bigint AS upto FROM buckets) b
-                            WHERE d.extra > 0 AND b.upto >= d.extra ORDER BY b.bucket LIMIT 1),
+    const n = view.merged
+      ? `SELECT coalesce(sum(t.members), 0)::bigint FROM class_tally t WHERE t.class_id = ${classId} AND t.state IN ${SHARING_STATES_SQL}`
+      : `SELECT count(*) FROM ${classMembersIn(view, p)} m WHERE m.class_id = ${classId} AND m.state IN ${SHARING_STATES_SQL}`;
+    const walk = (order: 'ASC' | 'DESC', skip: string) =>
+      `(SELECT m.claimant_id FROM ${classMembersIn(view, p)} m
+         WHERE m.class_id = ${classId}
+           AND m.claimant_id NOT IN (SELECT o.claimant_id FROM ${classMembersIn(view, p)} o WHERE o.class_id = ${classId} AND o.state IN ${NON_SHARING_STATES_SQL})
+         ORDER BY m.claimant_id ${order} OFFSET ${skip} LIMIT 1)`;
+    // MATERIALIZED: each computed once, never inlined into the per-member expression. The
+    // (extra)-th lowest id is the (n - extra + 1)-th highest.
+    division = `WITH d AS MATERIALIZED (SELECT n.n, ${total} / nullif(n.n, 0) AS base, ${total} % nullif(n.n, 0) AS extra FROM (${n}) n(n)),
       division AS MATERIALIZED (
-        SELECT d.base, (SELECT m.claimant_id FROM ${members(` AND ${inBucket('m.claimant_id', 'cut.bucket')}`)}
-                         ORDER BY m.claimant_id OFFSET cut.position - 1 LIMIT 1) AS last_extra
-          FROM d LEFT JOIN cut ON true)
+        SELECT d.base, CASE WHEN coalesce(d.extra, 0) = 0 THEN NULL
+                            WHEN d.extra <= d.n - d.extra THEN ${walk('ASC', 'd.extra - 1')}
+                            ELSE ${walk('DESC', 'd.n - d.extra')} END AS last_extra
+          FROM d)
     `;
-    property = '(division.base + CASE WHEN m.claimant_id <= division.last_extra THEN 1 ELSE 0 END)';
+    // Scalar subqueries of the CTE: parameters computed once, not a join evaluated per member.
+    property = '((SELECT base FROM division) + CASE WHEN m.claimant_id <= (SELECT last_extra FROM division) THEN 1 ELSE 0 END)';
   }
   const assessmentId = `${p.add(t.assessmentId)}::uuid`;
   // OFFSET 0 keeps the factor sums a subquery of the member's two arrays, so that it is memoized
@@ -152,7 +155,6 @@ export function assessMembersSql(view: EnrolmentView, p: Params, t: AssessmentTe
     SELECT ${assessmentId}, m.claimant_id, m.subclass, ${memberCategories('m')}, m.harm_types, ${proven},
            ${property}, f.category_fen, f.harm_fen, f.moral_fen, ${property} + f.moral_fen
       FROM ${classMembersIn(view, p)} m
-      ${division ? 'CROSS JOIN division' : ''}
       CROSS JOIN LATERAL (
         SELECT s.category_fen, s.harm_fen,
                s.category_fen * ${p.add(t.spreadBasisPoints)}::bigint * ${p.add(t.durationBasisPoints)}::bigint / 100000000 + s.harm_fen AS moral_fen
@@ -262,10 +264,17 @@ export class AssessmentsRepository {
     await manager.query(`CREATE TABLE ${partition} (LIKE assessment_member, CHECK (assessment_id = '${id}'))`);
     const p = new Params();
     await manager.query(assessMembersSql(view, p, terms, partition), p.values);
+    // The totals by subclass of the rows written: a plain SELECT, which PostgreSQL may run in
+    // parallel workers (an INSERT … SELECT never is), then its few rows stored.
+    // (Each amount is its property plus its moral damage, so their sums add up the same way.)
+    const totals: { subclass: string; members: string; property: string; moral: string; amount: string }[] = await manager.query(
+      `SELECT subclass, members::text, property::text, moral::text, (property + moral)::text AS amount
+         FROM (SELECT subclass, count(*) AS members, sum(property_fen) AS property, sum(moral_fen) AS moral FROM ${partition} GROUP BY subclass) t`,
+    );
     await manager.query(
       `INSERT INTO assessment_subclass_total (assessment_id, subclass, members, property_fen, moral_fen, amount_fen)
-       SELECT $1, subclass, count(*), sum(property_fen), sum(moral_fen), sum(amount_fen) FROM ${partition} GROUP BY subclass`,
-      [id],
+       SELECT $1, * FROM unnest($2::class_subclass[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[])`,
+      [id, ...(['subclass', 'members', 'property', 'moral', 'amount'] as const).map((k) => totals.map((t) => t[k]))],
     );
     await manager.query(`ALTER TABLE assessment_member ATTACH PARTITION ${partition} FOR VALUES IN ('${id}')`);
     const [row] = await returningRows<{ members: number }>(

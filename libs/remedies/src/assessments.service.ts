@@ -17,7 +17,7 @@ import {
   Role,
 } from '@app/platform';
 import { CasesService } from '@app/cases';
-import { ClassesService } from '@app/classes';
+import { ClassesRepository, ClassesService, type MaskedClaimant } from '@app/classes';
 import type { AssessCompensationInput, DefineDamageModelInput, DistributionArgs } from './assessment.inputs';
 import type { Assessment, DamageModel, MemberAssessment } from './assessment.model';
 import { AssessmentsRepository, type AssessmentRow, type DamageModelRow, type MemberAssessmentRow, type SubclassTotalRow } from './assessments.repository';
@@ -61,6 +61,7 @@ export class AssessmentsService implements OnModuleInit {
     private readonly repository: AssessmentsRepository,
     private readonly cases: CasesService,
     private readonly classes: ClassesService,
+    private readonly classRepository: ClassesRepository,
     private readonly jobs: JobsService,
     private readonly audit: AuditService,
   ) {}
@@ -192,9 +193,15 @@ export class AssessmentsService implements OnModuleInit {
     return a;
   }
 
-  /** The view an assessment was computed from, for reading its members' masked identifiers. */
-  viewOf(a: AssessmentRow): EnrolmentView {
-    return a.merged ? MERGED_VIEW : { merged: false, organisationId: a.organisation_id };
+  /**
+   * The masked name and ID number of members `claimantIds` of class `classId`, for a caller who
+   * may read an assessment of the class (checked before: the rows come from `member` or
+   * `distribution`), through the visibility policy: the plaintiff side sees the name as its own
+   * enrolment recorded it, the court the merged view (the first of the case's parties'). One
+   * query for any number of members (the schedule's DataLoader and the XLSX's batches).
+   */
+  maskedMembers(actor: Actor, classId: string, claimantIds: readonly string[]): Promise<MaskedClaimant[]> {
+    return this.classRepository.maskedClaimants(caseMemberView(actor), classId, claimantIds);
   }
 
   /** The assessment if the caller may read it: its own organisation's, or one of a case filed at its court. */
@@ -256,6 +263,7 @@ export function toMemberAssessment(a: AssessmentRow, r: MemberAssessmentRow): Me
         })();
   return {
     claimantId: r.claimant_id,
+    classId: a.class_id,
     subclass: r.subclass,
     propertyFen: r.property_fen,
     moralFen: r.moral_fen,

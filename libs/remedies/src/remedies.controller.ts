@@ -2,7 +2,6 @@ import { Controller, Get, Param, ParseUUIDPipe, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import ExcelJS from 'exceljs';
 import { type Actor, Allow, CurrentActor, Role } from '@app/platform';
-import { ClassesRepository } from '@app/classes';
 import { AssessmentsRepository } from './assessments.repository';
 import { AssessmentsService } from './assessments.service';
 import { RemediesService } from './remedies.service';
@@ -28,7 +27,6 @@ export class RemediesController {
     private readonly remedies: RemediesService,
     private readonly assessments: AssessmentsService,
     private readonly assessmentRows: AssessmentsRepository,
-    private readonly classes: ClassesRepository,
   ) {}
 
   /** The per-defendant schedule of a compensation remedy. */
@@ -73,7 +71,6 @@ export class RemediesController {
   @Get('assessments/:id/distribution.xlsx')
   async distribution(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Res() res: Response): Promise<void> {
     const assessment = await this.assessments.distributable(actor, id);
-    const view = this.assessments.viewOf(assessment);
     send(res, `distribution-${id}.xlsx`);
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: res, useSharedStrings: false, useStyles: true });
     const sheet = workbook.addWorksheet('Distribution');
@@ -89,7 +86,7 @@ export class RemediesController {
     let after: string | undefined;
     for (;;) {
       const page = await this.assessmentRows.members(assessment.id, BATCH, after);
-      const masks = new Map((await this.classes.maskedClaimants(view, assessment.class_id, page.nodes.map((m) => m.claimant_id))).map((m) => [m.id, m]));
+      const masks = new Map((await this.assessments.maskedMembers(actor, assessment.class_id, page.nodes.map((m) => m.claimant_id))).map((m) => [m.id, m]));
       for (const m of page.nodes) {
         const mask = masks.get(m.claimant_id);
         addRow(sheet, columns, {

@@ -5,7 +5,7 @@ import { AssessmentsRepository } from './assessments.repository';
 import { AssessmentsService } from './assessments.service';
 import { RemediesController } from './remedies.controller';
 import { RemediesRepository } from './remedies.repository';
-import { AssessmentsResolver, ComplianceEvidenceResolver, RemediesResolver } from './remedies.resolver';
+import { AssessmentsResolver, ComplianceEvidenceResolver, MemberAssessmentResolver, RemediesResolver } from './remedies.resolver';
 import { RemediesService } from './remedies.service';
 
 /**
@@ -16,7 +16,7 @@ import { RemediesService } from './remedies.service';
 @Module({
   imports: [ClassesModule, ProofCoreModule],
   controllers: [RemediesController],
-  providers: [RemediesRepository, RemediesService, AssessmentsRepository, AssessmentsService, RemediesResolver, ComplianceEvidenceResolver, AssessmentsResolver],
+  providers: [RemediesRepository, RemediesService, AssessmentsRepository, AssessmentsService, RemediesResolver, ComplianceEvidenceResolver, AssessmentsResolver, MemberAssessmentResolver],
   exports: [RemediesService, AssessmentsService, AssessmentsRepository],
 })
 export class RemediesModule {}

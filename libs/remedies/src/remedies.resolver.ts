@@ -1,5 +1,6 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { type Actor, Allow, type Connection, CurrentActor, type Loaders, PageArgs, Role } from '@app/platform';
+import { MaskedClaimant } from '@app/classes';
 import { EvidenceItem, EvidenceService } from '@app/proof';
 import {
   AssessCompensationInput,
@@ -151,5 +152,21 @@ export class AssessmentsResolver {
   @Query(() => MemberAssessmentConnection)
   async distributionSchedule(@CurrentActor() actor: Actor, @Args() args: DistributionArgs): Promise<Connection<MemberAssessment>> {
     return (await this.service.distribution(actor, args)).page;
+  }
+}
+
+/** A member's masked identifiers on its amount, batched: a page of N members costs one query. */
+@Resolver(() => MemberAssessment)
+export class MemberAssessmentResolver {
+  constructor(private readonly service: AssessmentsService) {}
+
+  @ResolveField(() => MaskedClaimant, {
+    description: "The member's masked name and ID number: the plaintiff side's from its own enrolment, the court's from the merged view",
+  })
+  claimant(@Parent() member: MemberAssessment, @CurrentActor() actor: Actor, @Context('loaders') loaders: Loaders): Promise<MaskedClaimant | null> {
+    // A member's amount reaches a caller only through an assessment it may read (member, distribution).
+    return loaders
+      .get(`MemberAssessment.claimant:${member.classId}`, (ids) => this.service.maskedMembers(actor, member.classId, ids), (c) => c.id)
+      .load(member.claimantId);
   }
 }
