@@ -45,7 +45,11 @@ describe('signed notes and checkpoints (C2SP signed-note, tlog-checkpoint)', () 
   it('reads a note that lost its final newline or gained trailing whitespace (as `$(cat file)` or an editor leaves it)', () => {
     const key = parseVerifierKey(GO_VERIFIER_KEY);
     for (const copy of [GO_NOTE.slice(0, -1), `${GO_NOTE}\n`, `${GO_NOTE}  \r\n`]) expect(openNote(copy, key)).toEqual({ text: GO_TEXT });
-    // Whitespace inside the signed text still counts.
+    // A copy saved with Windows line endings, or pasted after blank lines (a court clerk's editor).
+    for (const copy of [GO_NOTE.replace(/\n/g, '\r\n'), `\n\r\n${GO_NOTE}`, `  \n${GO_NOTE}`]) expect(openNote(copy, key)).toEqual({ text: GO_TEXT });
+    // Whitespace inside the signed text still counts, and so does a lone carriage return in it.
+    expect(openNote(GO_NOTE.replace('problem,\n', 'problem,\r\r\n'), key)).toBe('the signature does not verify');
+    expect(openNote(` ${GO_NOTE}`, key)).toBe('the signature does not verify');
     expect(openNote(GO_NOTE.replace('problem,\n', 'problem, \n'), key)).toBe('the signature does not verify');
   });
 

@@ -80,12 +80,16 @@ export function signHead(signer: NoteSigner, head: TreeHead): string {
 /**
  * Opens a signed note: checks that a line of the key `key` (its name and id) signs the text.
  * Returns the text, or the reason it cannot be trusted (forged or altered, signed by another
- * key, malformed). Other signers' lines (witness cosignatures) are ignored, and so is whitespace
- * after the last line (a copy with a final newline lost or added).
+ * key, malformed). Other signers' lines (witness cosignatures) are ignored, and so are whitespace
+ * after the last line (a copy with a final newline lost or added), Windows line endings and blank
+ * lines before the text.
  */
 export function openNote(given: string, key: { name: string; publicKey: Buffer }): { text: string } | string {
-  // Whitespace after the last signature line is not signed: a copy that lost or gained a final newline is the same note.
-  const note = `${given.trimEnd()}\n`;
+  // Whitespace after the last signature line is not signed: a copy that lost or gained a final
+  // newline is the same note. Nor are line endings or blank lines before the text: a signed note's
+  // text holds no carriage return and starts with a non-empty line (C2SP signed-note), so a copy
+  // saved with Windows line endings, or pasted after a blank line, is read as the note it copies.
+  const note = `${given.replace(/\r\n/g, '\n').replace(/^\s*\n/, '').trimEnd()}\n`;
   const split = note.lastIndexOf('\n\n');
   if (split < 0 || !note.endsWith('\n')) return 'not a signed note';
   const text = note.slice(0, split + 1);
