@@ -255,6 +255,13 @@ describe('extending the evidence period', () => {
         i: { obligationId: infringing.id, status: 'FAILED', reasons: 'The plaintiff withdrew its only evidence of the act.' },
       });
 
+      // The period has ended, but the hearing waits for the ruling on the application made in time.
+      const hearing = await api.gql(`mutation($i: TransitionCaseInput!) { transitionCase(input: $i) { stage } }`, { i: { caseId: c.id, to: 'HEARING', on: '2025-03-12' } }, tokens.judge);
+      expect(hearing.errors![0]).toMatchObject({
+        message: expect.stringContaining("1 application(s) to extend the evidence period, made in time, await the court's ruling (SPC evidence provisions (2019) art. 54)"),
+        extensions: { code: 'CONFLICT', gate: 'EVIDENCE_PERIOD_EXPIRED' },
+      });
+
       // Not before the day of the grant.
       const early = await ruleOn(tokens.judge, { applicationId: applied.id, decision: 'GRANTED', newEnd: '2025-03-11', reasons: 'x' });
       expect(early.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'newEnd' });

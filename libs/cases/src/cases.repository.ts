@@ -169,6 +169,16 @@ export class CasesRepository {
   }
 
   /** True when a procuratorate is among the case's plaintiffs. */
+  /**
+   * The case's applications to extend the evidence period that await a ruling (the table is
+   * libs/proof's, migration 1764400150000; read here because the stage machine gates on it and
+   * the cases library cannot depend on proof).
+   */
+  async pendingExtensionApplications(manager: EntityManager, caseId: string): Promise<number> {
+    const [row] = await manager.query(`SELECT count(*)::int AS n FROM evidence_period_extension WHERE case_id = $1 AND status = 'PENDING'`, [caseId]);
+    return row.n;
+  }
+
   async hasProcuratoratePlaintiff(manager: EntityManager, caseId: string): Promise<boolean> {
     const [row] = await manager.query(
       `SELECT EXISTS (SELECT 1 FROM case_party p JOIN organisation o ON o.id = p.organisation_id

@@ -38,7 +38,7 @@ import { checkCaseLimit } from './rules/case-limits';
 import { CasePartyRole, CaseStage, CaseType, PRE_FILING_STAGES } from './rules/case-types';
 import { SERVED_ON_EACH_PARTY } from './rules/deadline-rules';
 import { checkFirstInstanceProcedure } from './rules/procedure';
-import { checkGate, findTransition, PERIOD_GATES, type TransitionActor } from './rules/stages';
+import { checkGate, findTransition, PERIOD_GATES, type TransitionActor, TransitionGate } from './rules/stages';
 import {
   checkAgencyAllowed,
   checkPlaintiff,
@@ -282,6 +282,9 @@ export class CasesService {
         openDeadline: governing && { rule: governing.rule, due: governing.due, source: governing.source, provisionalReason: governing.provisional_reason },
         confirmProvisionalEnd: input.confirmProvisionalEnd === true,
         agencyResponse: found.agencyResponse ? { on: found.agencyResponse.respondedOn, adequate: found.agencyResponse.adequate } : undefined,
+        pendingExtensionApplications: transition.gates?.includes(TransitionGate.EVIDENCE_PERIOD_EXPIRED)
+          ? await this.cases.pendingExtensionApplications(manager, found.id)
+          : 0,
       };
       (transition.gates ?? []).forEach((gate) => checkGate(gate, facts));
       if (input.to === CaseStage.FILED) {

@@ -199,6 +199,12 @@ describe('filing gates', () => {
     it('allows the hearing from the day after the last day', () => {
       expect(gateError(TransitionGate.EVIDENCE_PERIOD_EXPIRED, { ...evidence, on: '2025-12-04' })).toBeUndefined();
     });
+
+    it('keeps the hearing waiting while an application to extend, made in time, awaits a ruling (art. 54)', () => {
+      const pending = gateError(TransitionGate.EVIDENCE_PERIOD_EXPIRED, { ...evidence, on: '2025-12-04', pendingExtensionApplications: 2 });
+      expect(pending!.message).toContain("2 application(s) to extend the evidence period, made in time, await the court's ruling (SPC evidence provisions (2019) art. 54)");
+      expect(gateError(TransitionGate.EVIDENCE_PERIOD_EXPIRED, { ...evidence, on: '2025-12-04', pendingExtensionApplications: 0 })).toBeUndefined();
+    });
   });
 
   describe('enforcement once the judgment is in effect (CPL (2023) arts. 171, 158; APL art. 85)', () => {

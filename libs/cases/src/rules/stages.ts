@@ -185,6 +185,8 @@ export interface GateFacts {
   readonly confirmProvisionalEnd?: boolean;
   /** The agency's written response to a recommendation, once recorded. */
   readonly agencyResponse?: { on: CalendarDate; adequate: boolean };
+  /** Applications to extend the evidence period not yet ruled on (each was made before the period ended). */
+  readonly pendingExtensionApplications?: number;
 }
 
 const dayAfter = (date: CalendarDate) => fromDayNumber(toDayNumber(date) + 1);
@@ -260,6 +262,11 @@ export function checkGate(gate: TransitionGate, facts: GateFacts): void {
     case TransitionGate.EVIDENCE_PERIOD_EXPIRED:
       // SPC evidence provisions (2019) art. 51: a party may submit evidence until the period's last day.
       requirePeriodOver(gate, facts, 'the evidence period');
+      // Art. 54: an application made before the end may be granted after it, extending the same
+      // period; a hearing begun first would leave no period to extend.
+      if (facts.pendingExtensionApplications) {
+        refuse(`${facts.pendingExtensionApplications} application(s) to extend the evidence period, made in time, await the court's ruling (SPC evidence provisions (2019) art. 54): rule on them first`);
+      }
       return;
     case TransitionGate.APPEAL_PERIOD_EXPIRED:
       // CPL (2023) arts. 171, 158 (APL art. 85 for administrative cases): a first-instance judgment
