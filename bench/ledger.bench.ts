@@ -86,9 +86,10 @@ export async function ledgerBench(): Promise<BenchFigure[]> {
         return `${i}\tDOCUMENT\t${hex(leaf)}\t${hex(hashes[i])}\n`;
       });
       const tree = new TreeFrontier();
-      await copy(c, `COPY ledger_node (level, idx, hash) FROM STDIN`, loaded, (i) =>
-        tree.push(hashes[i]).map(([level, idx, hash]) => `${level}\t${idx}\t${hex(hash)}\n`).join(''),
-      );
+      await copy(c, `COPY ledger_node (level, idx, hash) FROM STDIN`, loaded, (i) => {
+        tree.push(hashes[i]);
+        return tree.completedNodes().map(([level, idx, hash]) => `${level}\t${idx}\t${hex(hash)}\n`).join('');
+      });
       await c.query(`ANALYZE ledger_entry; ANALYZE ledger_node`);
     });
 

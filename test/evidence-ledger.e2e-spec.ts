@@ -394,7 +394,10 @@ describe('tampering is detected by the API check and by the offline verifier', (
         const tree = new TreeFrontier();
         const nodes: [number, number, Buffer][] = [];
         const leaves = rows.map((r: any) => Buffer.from(r.leaf.replace('"pageCount":2', '"pageCount":9')));
-        for (const leaf of leaves) nodes.push(...tree.push(createHash('sha256').update(Buffer.concat([Buffer.from([0]), leaf])).digest()));
+        for (const leaf of leaves) {
+          tree.push(createHash('sha256').update(Buffer.concat([Buffer.from([0]), leaf])).digest());
+          nodes.push(...tree.completedNodes());
+        }
         await tamper(l, `DELETE FROM ledger_node; DELETE FROM ledger_checkpoint WHERE log = 'EVIDENCE'`);
         for (const [i, leaf] of leaves.entries()) await tamper(l, `UPDATE ledger_entry SET leaf = $2, leaf_hash = $3 WHERE idx = $1`, [i, leaf, nodes.find((n) => n[0] === 0 && n[1] === i)![2]]);
         for (const [level, idx, hash] of nodes) await tamper(l, `INSERT INTO ledger_node (level, idx, hash) VALUES ($1, $2, $3)`, [level, idx, hash]);

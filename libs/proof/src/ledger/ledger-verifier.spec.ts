@@ -11,7 +11,8 @@ function log(n: number) {
     const leaf = Buffer.from(`entry ${i}`);
     const hash = leafHash(leaf);
     leaves.push({ index: i, leaf, leafHash: hash });
-    for (const [level, index, node] of tree.push(hash)) nodes.set(level, index, node);
+    tree.push(hash);
+    for (const [level, index, node] of tree.completedNodes()) nodes.set(level, index, node);
     roots.push(tree.root());
   }
   return { leaves, nodes, roots };
@@ -52,7 +53,10 @@ describe('LogVerifier: a whole log against its stored subtrees and held heads', 
     const edited = leaves.map((l) => (l.index === 2 ? { index: 2, leaf, leafHash: leafHash(leaf) } : l));
     const table = new NodeTable();
     const tree = new TreeFrontier();
-    for (const l of leaves) for (const [level, index, node] of tree.push(l.leafHash)) table.set(level, index, level === 0 && index === 2 ? leafHash(leaf) : node);
+    for (const l of leaves) {
+      tree.push(l.leafHash);
+      for (const [level, index, node] of tree.completedNodes()) table.set(level, index, level === 0 && index === 2 ? leafHash(leaf) : node);
+    }
     expect(run(edited, table, [])).toEqual({ index: 2, reason: 'the stored subtree hash 1/1 does not match entries 2-3' });
   });
 
@@ -61,7 +65,10 @@ describe('LogVerifier: a whole log against its stored subtrees and held heads', 
     rewritten.leaves[1] = { index: 1, leaf: Buffer.from('other'), leafHash: leafHash(Buffer.from('other')) };
     const re = new TreeFrontier();
     const table = new NodeTable();
-    for (const l of rewritten.leaves) for (const [level, index, node] of re.push(l.leafHash)) table.set(level, index, node);
+    for (const l of rewritten.leaves) {
+      re.push(l.leafHash);
+      for (const [level, index, node] of re.completedNodes()) table.set(level, index, node);
+    }
     expect(run(rewritten.leaves, table, [head(5)])).toEqual({ index: 4, reason: 'the root of the first 5 entries differs from head 5: the log was rewritten' });
     expect(run(leaves.slice(0, 6), nodes, [head(7)])).toEqual({ index: 6, reason: 'the log has 6 entries but head 7 signed 7: entries were deleted' });
   });

@@ -1,5 +1,5 @@
 import { decodeLeaf, type FileDigest, fileFailure, type LedgerEntryKind, type LedgerRecord, type LoggedFile, loggedFile, recordFailure } from './ledger-leaf';
-import { leafHash, TreeFrontier, verifyConsistency, verifyInclusion } from './merkle';
+import { leafHash, sameHash, TreeFrontier, verifyConsistency, verifyInclusion } from './merkle';
 import { isSignatureFailure, openSignedHead, parseVerifierKey, type TreeHead } from './signed-note';
 
 /**
@@ -63,6 +63,8 @@ export class LogVerifier {
   private readonly tree = new TreeFrontier();
   private readonly heads: HeldHead[];
   private headAt = 0;
+  /** The size of the next held head to compare with (Infinity when none is left): one comparison per entry. */
+  private nextHeadSize = Infinity;
   failure: LedgerFailure | null = null;
 
   constructor(heads: readonly HeldHead[]) {
@@ -75,23 +77,27 @@ export class LogVerifier {
   }
 
   /**
-   * Feeds the next leaf with the stored subtree hashes it completes (keyed "level/index"; pass
-   * null to skip that comparison). Returns the failure, once there is one.
+   * Feeds the next leaf with the stored subtree hashes it completes (pass null to skip that
+   * comparison). Returns the failure, once there is one.
    */
   next(entry: StoredLeaf, storedNodes: NodeTable | null): LedgerFailure | null {
     if (this.failure) return this.failure;
     const expected = this.tree.size;
     if (entry.index !== expected) return this.fail(expected, entry.index > expected ? `entry ${expected} is missing` : `entry ${entry.index} is out of order`);
     const hash = leafHash(entry.leaf);
-    if (!hash.equals(entry.leafHash)) return this.fail(expected, `entry ${expected}'s leaf does not hash to its stored leaf hash`);
-    for (const [level, index, node] of this.tree.push(hash)) {
-      const stored = storedNodes?.get(level, index);
-      if (storedNodes && (!stored || !stored.equals(node))) {
-        // Blame the subtree's first entry: each of its entries matched its own stored leaf hash, so any of them may be the edited one.
-        return this.fail(index * 2 ** level, `the stored subtree hash ${level}/${index} does not match entries ${index * 2 ** level}-${(index + 1) * 2 ** level - 1}`);
+    if (!sameHash(hash, entry.leafHash)) return this.fail(expected, `entry ${expected}'s leaf does not hash to its stored leaf hash`);
+    const completed = this.tree.push(hash);
+    if (storedNodes) {
+      const nodes = this.tree.completed;
+      for (let level = 0, index = expected; level < completed; level++, index = (index - 1) / 2) {
+        const stored = storedNodes.get(level, index);
+        if (!stored || !sameHash(stored, nodes[level])) {
+          // Blame the subtree's first entry: each of its entries matched its own stored leaf hash, so any of them may be the edited one.
+          return this.fail(index * 2 ** level, `the stored subtree hash ${level}/${index} does not match entries ${index * 2 ** level}-${(index + 1) * 2 ** level - 1}`);
+        }
       }
     }
-    return this.checkHeads();
+    return expected + 1 === this.nextHeadSize ? this.checkHeads() : null;
   }
 
   /** The failure when a held head is beyond the log's end, or null. */
@@ -109,6 +115,7 @@ export class LogVerifier {
         return this.fail(head.treeSize === 0 ? null : head.treeSize - 1, `the root of the first ${head.treeSize} entries differs from ${head.source}: the log was rewritten`);
       }
     }
+    this.nextHeadSize = this.heads[this.headAt]?.treeSize ?? Infinity;
     return null;
   }
 

@@ -52,7 +52,10 @@ const CONSISTENCY: [number, number, Buffer[]][] = [
 function storedNodes(n: number): Map<string, Buffer> {
   const tree = new TreeFrontier();
   const nodes = new Map<string, Buffer>();
-  for (const leaf of LEAVES.slice(0, n)) for (const [level, index, hash] of tree.push(leafHash(leaf))) nodes.set(`${level}/${index}`, hash);
+  for (const leaf of LEAVES.slice(0, n)) {
+    tree.push(leafHash(leaf));
+    for (const [level, index, hash] of tree.completedNodes()) nodes.set(`${level}/${index}`, hash);
+  }
   return nodes;
 }
 const rangeHash = (nodes: Map<string, Buffer>, range: LeafRange) => combineRange(perfectNodes(range).map((id) => nodes.get(`${id.level}/${id.index}`)!));
