@@ -49,7 +49,7 @@ async function firstFileDigest(dirs: string[], name: string): Promise<FileDigest
 }
 
 /** A held head file: a signed note as text, or JSON with its `note` (as `evidenceLogHead` returns it). */
-function readHead(file: string): string {
+export function readHead(file: string): string {
   const text = readFileSync(file, 'utf8');
   try {
     const parsed = JSON.parse(text);
