@@ -284,10 +284,22 @@ describe('evidence items and the evidence log', () => {
     const unpinned = await run(process.execPath, [CLI, 'ledger', 'verify', join(dir, 'resigned.json')], { env: offlineEnv }).catch((e) => e);
     expect(unpinned.code).toBe(3);
     expect(unpinned.stdout).toContain("(the export's own key, NOT pinned)");
-    expect(unpinned.stderr).toContain('WARNING: neither --key nor --head');
+    expect(unpinned.stderr).toContain('WARNING: neither --key, LEDGER_TRUSTED_KEYS nor --head');
     const caught = await run(process.execPath, [CLI, 'ledger', 'verify', join(dir, 'resigned.json'), '--key', realKey], { env: offlineEnv }).catch((e) => e);
     expect(caught.code).toBe(1);
     expect(caught.stderr).toMatch(/^leakcase: verification FAILED: the export is signed by .*, not by the pinned key .*: a forged export\n$/);
+    // The keys to trust may also come from LEDGER_TRUSTED_KEYS, or be several --key: one of them must have signed the export.
+    const forgerKey = verifierKey(forger.name, forger.publicKey);
+    const byEnv = await run(process.execPath, [CLI, 'ledger', 'verify', join(dir, 'export.json')], { env: { ...offlineEnv, LEDGER_TRUSTED_KEYS: `${forgerKey}, ${realKey}` } });
+    expect(byEnv.stdout).toContain(`Key: ${realKey} (pinned by LEDGER_TRUSTED_KEYS)`);
+    expect(byEnv.stderr).toBe('');
+    const forgedByEnv = await run(process.execPath, [CLI, 'ledger', 'verify', join(dir, 'resigned.json')], { env: { ...offlineEnv, LEDGER_TRUSTED_KEYS: realKey } }).catch((e) => e);
+    expect(forgedByEnv.code).toBe(1);
+    expect(forgedByEnv.stderr).toContain(`not by the pinned key ${realKey}: a forged export`);
+    const twoKeys = await run(process.execPath, [CLI, 'ledger', 'verify', join(dir, 'resigned.json'), '--key', realKey, '--key', join(dir, 'key.txt')], { env: offlineEnv }).catch((e) => e);
+    expect(twoKeys.stderr).toContain(`not by any of the pinned keys ${realKey}, ${realKey}: a forged export`);
+    const eitherKey = await run(process.execPath, [CLI, 'ledger', 'verify', join(dir, 'export.json'), '--key', forgerKey, '--key', realKey], { env: offlineEnv });
+    expect(eitherKey.stdout).toContain(`Key: ${realKey} (pinned with --key)`);
 
     const p = (await ok(l.api, l.tokens.judge, `query($e: ID!) { evidenceInclusionProof(evidenceId: $e, treeSize: 3) { leafHash proof rootHash } }`, { e: l.items[2].id }))
       .evidenceInclusionProof;

@@ -238,11 +238,11 @@ export interface VerifyExportOptions {
   /** A signed head the checker kept (`--head HEAD.json`): the export must be consistent with it. */
   heldHead?: string;
   /**
-   * The installation's verifier key the checker pinned (`--key`, a signed-note verifier key):
-   * the export must be signed by it. Without it (and without `heldHead`) the export's own key is
-   * trusted, so a fully re-signed forgery passes.
+   * The installation's verifier keys the checker trusts (`--key`, or LEDGER_TRUSTED_KEYS;
+   * signed-note verifier keys): the export must be signed by one of them. Without them (and
+   * without `heldHead`) the export's own key is trusted, so a fully re-signed forgery passes.
    */
-  pinnedKey?: string;
+  pinnedKeys?: readonly string[];
 }
 
 /** The outcome of an offline verification: the entries checked, and the first failure if any. */
@@ -281,15 +281,18 @@ export async function verifyExport(exp: LedgerExport, options: VerifyExportOptio
   } catch (error) {
     return result({ index: null, reason: `verifierKey: ${(error as Error).message}` });
   }
-  if (options.pinnedKey !== undefined) {
-    let pinned: { name: string; publicKey: Buffer };
-    try {
-      pinned = parseVerifierKey(options.pinnedKey.trim());
-    } catch (error) {
-      return result({ index: null, reason: `the pinned key: ${(error as Error).message}` });
+  if (options.pinnedKeys !== undefined) {
+    const pinned: { name: string; publicKey: Buffer }[] = [];
+    for (const [i, text] of options.pinnedKeys.entries()) {
+      try {
+        pinned.push(parseVerifierKey(text.trim()));
+      } catch (error) {
+        return result({ index: null, reason: `pinned key ${i + 1}: ${(error as Error).message}` });
+      }
     }
-    if (pinned.name !== key.name || !pinned.publicKey.equals(key.publicKey)) {
-      return result({ index: null, reason: `the export is signed by ${exp.verifierKey}, not by the pinned key ${options.pinnedKey.trim()}: a forged export` });
+    if (!pinned.some((p) => p.name === key.name && p.publicKey.equals(key.publicKey))) {
+      const listed = options.pinnedKeys.map((k) => k.trim()).join(', ');
+      return result({ index: null, reason: `the export is signed by ${exp.verifierKey}, not by ${pinned.length === 1 ? 'the pinned key' : 'any of the pinned keys'} ${listed}: a forged export` });
     }
   }
   const head = openSignedHead(exp.head, key);

@@ -30,12 +30,10 @@ export function leafHash(leaf: Uint8Array): Buffer {
   return hash('sha256', (leafViews[n] ??= leafInput.subarray(0, n + 1)), 'buffer');
 }
 
-/**
- * The interior node hash of RFC 9162 2.1.1: SHA-256(0x01 || left || right), of two 32-byte
- * hashes (RangeError otherwise).
- */
+/** The interior node hash of RFC 9162 2.1.1: SHA-256(0x01 || left || right). */
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  if (left.length !== 32 || right.length !== 32) throw new RangeError('a node hashes two 32-byte hashes');
+  // A stored value of another length (a tampered row) is hashed as it is: the mismatch it causes is the finding.
+  if (left.length !== 32 || right.length !== 32) return hash('sha256', Buffer.concat([NODE_PREFIX, left, right]), 'buffer');
   // One preallocated input buffer: no allocation besides the digest (synchronous, so never shared mid-hash).
   NODE_INPUT.set(left, 1);
   NODE_INPUT.set(right, 33);
@@ -53,6 +51,7 @@ export function sameHash(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 const LEAF_PREFIX = Buffer.from([0]);
+const NODE_PREFIX = Buffer.from([1]);
 /** leafHash's reused input: byte 0 stays 0x00 (zero-filled), the leaf follows; grown up to LEAF_INPUT_MAX bytes. */
 let leafInput = Buffer.alloc(1024);
 /** leafInput's first n + 1 bytes, by leaf length n (sync use only: never shared mid-hash). */
