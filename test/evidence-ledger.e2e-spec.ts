@@ -17,9 +17,11 @@ import {
   LedgerIntegrityError,
   LedgerSchedule,
   noteSigner,
+  openNote,
   openSignedHead,
   parseVerifierKey,
   signHead,
+  signNote,
   TreeFrontier,
   type TreeHead,
   verifierKey,
@@ -276,15 +278,28 @@ describe('evidence items and the evidence log', () => {
     const resigned = JSON.parse(readFileSync(join(dir, 'export.json'), 'utf8'));
     const head = openSignedHead(resigned.head, parseVerifierKey(realKey)) as TreeHead;
     const forger = noteSigner(Buffer.alloc(32, 7), parseVerifierKey(realKey).name);
-    Object.assign(resigned, { head: signHead(forger, head), verifierKey: verifierKey(forger.name, forger.publicKey), checkpoints: [] });
+    const list = openNote(resigned.caseEntries, parseVerifierKey(realKey)) as { text: string };
+    Object.assign(resigned, { head: signHead(forger, head), caseEntries: signNote(forger, list.text), verifierKey: verifierKey(forger.name, forger.publicKey), checkpoints: [] });
     writeFileSync(join(dir, 'resigned.json'), JSON.stringify(resigned));
     const unpinned = await run(process.execPath, [CLI, 'ledger', 'verify', join(dir, 'resigned.json')], { env: offlineEnv }).catch((e) => e);
     expect(unpinned.code).toBe(3);
     expect(unpinned.stdout).toContain("(the export's own key, NOT pinned)");
-    expect(unpinned.stderr).toContain('WARNING: neither --key nor --head');
+    expect(unpinned.stderr).toContain('WARNING: neither --key, LEDGER_TRUSTED_KEYS nor --head');
     const caught = await run(process.execPath, [CLI, 'ledger', 'verify', join(dir, 'resigned.json'), '--key', realKey], { env: offlineEnv }).catch((e) => e);
     expect(caught.code).toBe(1);
     expect(caught.stderr).toMatch(/^leakcase: verification FAILED: the export is signed by .*, not by the pinned key .*: a forged export\n$/);
+    // The keys to trust may also come from LEDGER_TRUSTED_KEYS, or be several --key: one of them must have signed the export.
+    const forgerKey = verifierKey(forger.name, forger.publicKey);
+    const byEnv = await run(process.execPath, [CLI, 'ledger', 'verify', join(dir, 'export.json')], { env: { ...offlineEnv, LEDGER_TRUSTED_KEYS: `${forgerKey}, ${realKey}` } });
+    expect(byEnv.stdout).toContain(`Key: ${realKey} (pinned by LEDGER_TRUSTED_KEYS)`);
+    expect(byEnv.stderr).toBe('');
+    const forgedByEnv = await run(process.execPath, [CLI, 'ledger', 'verify', join(dir, 'resigned.json')], { env: { ...offlineEnv, LEDGER_TRUSTED_KEYS: realKey } }).catch((e) => e);
+    expect(forgedByEnv.code).toBe(1);
+    expect(forgedByEnv.stderr).toContain(`not by the pinned key ${realKey}: a forged export`);
+    const twoKeys = await run(process.execPath, [CLI, 'ledger', 'verify', join(dir, 'resigned.json'), '--key', realKey, '--key', join(dir, 'key.txt')], { env: offlineEnv }).catch((e) => e);
+    expect(twoKeys.stderr).toContain(`not by any of the pinned keys ${realKey}, ${realKey}: a forged export`);
+    const eitherKey = await run(process.execPath, [CLI, 'ledger', 'verify', join(dir, 'export.json'), '--key', forgerKey, '--key', realKey], { env: offlineEnv });
+    expect(eitherKey.stdout).toContain(`Key: ${realKey} (pinned with --key)`);
 
     const p = (await ok(l.api, l.tokens.judge, `query($e: ID!) { evidenceInclusionProof(evidenceId: $e, treeSize: 3) { leafHash proof rootHash } }`, { e: l.items[2].id }))
       .evidenceInclusionProof;
@@ -300,6 +315,48 @@ describe('evidence items and the evidence log', () => {
     const c = (await ok(l.api, l.tokens.judge, `{ evidenceConsistencyProof(from: 2, to: 3) { fromRoot toRoot proof } }`)).evidenceConsistencyProof;
     const consistent = await run(process.execPath, [CLI, 'ledger', 'check-consistency', '--from', '2', '--to', '3', '--from-root', c.fromRoot, '--to-root', c.toRoot, '--proof', c.proof.join(',')], { env: offlineEnv });
     expect(consistent.stdout).toBe('OK: the tree of 3 extends the tree of 2\n');
+  });
+
+  it("refuses an export with one of the case's entries dropped, added or reordered, naming the entry, against the signed list of the case's entries", async () => {
+    // Another case with one item: entry 3, in the same tree as the first case's entries 0-2.
+    const other = await caseAtEvidence(l.api, l.tokens, [DEFENDANT]);
+    expect((await submitEvidence(l.api, l.tokens.association, other.id, Buffer.from('another case'), { title: 'Other', source: 's' })).body.ledgerIndex).toBe('3');
+    const exports = l.api.app.get(LedgerExportService);
+    const exported = JSON.parse(JSON.stringify(await exports.export(l.caseId)));
+    const otherExport = JSON.parse(JSON.stringify(await exports.export(other.id)));
+    // The signed text lists entries 0, 1 and 2 of the case at the head of 4 entries, by their leaf hashes.
+    const root = openSignedHead(exported.head, parseVerifierKey(exported.verifierKey)) as TreeHead;
+    const hashes = await Promise.all([0, 1, 2].map((i) => leafHashOf(l, i)));
+    expect(exported.caseEntries.split('\n\n')[0].split('\n')).toEqual([
+      'leakcase-case-entries/1', 'leakcase/evidence', '4', root.rootHash.toString('base64'), l.caseId, '3', `0 ${hashes[0]}`, `1 ${hashes[1]}`, `2 ${hashes[2]}`,
+    ]);
+    const check = async (exp: unknown) => (await verifyExport(exp as any, { heldHead: l.heldHead })).failure;
+    expect(await check(exported)).toBeNull();
+    expect(await check(otherExport)).toBeNull();
+    const [e0, e1, e2] = exported.entries;
+    const missing = (i: number) => ({ index: i, reason: `entry ${i} of the case is missing from the export (the signed list of the case's entries holds it)` });
+    expect(await check({ ...exported, entries: [e0, e2] })).toEqual(missing(1));
+    expect(await check({ ...exported, entries: [e0, e1] })).toEqual(missing(2));
+    expect(await check({ ...exported, entries: [e1, e2] })).toEqual(missing(0));
+    expect(await check({ ...exported, entries: [e0, e2, e1] })).toEqual({ index: 1, reason: "entry 1 is out of order: the signed list of the case's entries has it before entry 2" });
+    expect(await check({ ...exported, entries: [e1, e0, e2] })).toEqual({ index: 0, reason: "entry 0 is out of order: the signed list of the case's entries has it before entry 1" });
+    expect(await check({ ...exported, entries: [e0, e1, e2, otherExport.entries[0]] })).toEqual({ index: 3, reason: "entry 3 is not in the signed list of the case's entries" });
+    // The list cannot be edited, stripped or taken from another case's export.
+    const edited = exported.caseEntries.replace(/\n2 [0-9a-f]{64}\n/, '\n').replace('\n3\n0 ', '\n2\n0 ');
+    expect(await check({ ...exported, caseEntries: edited, entries: [e0, e1] })).toEqual({ index: null, reason: "the signed list of the case's entries: the signature does not verify" });
+    expect(await check({ ...exported, caseEntries: undefined })).toEqual({ index: null, reason: 'not a leakcase ledger export (format 2)' });
+    expect(await check({ ...exported, caseEntries: otherExport.caseEntries })).toEqual({ index: null, reason: "the signed list of the case's entries is about another case or head than the export" });
+
+    // The CLI, with no database: the untouched export passes, the one with entry 1 removed fails naming it.
+    const dir = mkdtempSync(join(tmpdir(), 'leakcase-ledger-'));
+    writeFileSync(join(dir, 'export.json'), JSON.stringify(exported));
+    writeFileSync(join(dir, 'dropped.json'), JSON.stringify({ ...exported, entries: [e0, e2] }));
+    const offlineEnv = { PATH: process.env.PATH };
+    const passed = await run(process.execPath, [CLI, 'ledger', 'verify', join(dir, 'export.json'), '--key', exported.verifierKey], { env: offlineEnv });
+    expect(passed.stdout).toMatch(/^OK: 3 entries in the signed tree of 4/);
+    const dropped = await run(process.execPath, [CLI, 'ledger', 'verify', join(dir, 'dropped.json'), '--key', exported.verifierKey], { env: offlineEnv }).catch((e) => e);
+    expect(dropped.code).toBe(1);
+    expect(dropped.stderr).toBe("leakcase: verification FAILED at entry 1: entry 1 of the case is missing from the export (the signed list of the case's entries holds it)\n");
   });
 
   it('accepts a multipart upload whose file is exactly EVIDENCE_MAX_BYTES (the limit counts the file, not the framing)', async () => {
@@ -394,7 +451,10 @@ describe('tampering is detected by the API check and by the offline verifier', (
         const tree = new TreeFrontier();
         const nodes: [number, number, Buffer][] = [];
         const leaves = rows.map((r: any) => Buffer.from(r.leaf.replace('"pageCount":2', '"pageCount":9')));
-        for (const leaf of leaves) nodes.push(...tree.push(createHash('sha256').update(Buffer.concat([Buffer.from([0]), leaf])).digest()));
+        for (const leaf of leaves) {
+          tree.push(createHash('sha256').update(Buffer.concat([Buffer.from([0]), leaf])).digest());
+          nodes.push(...tree.completedNodes());
+        }
         await tamper(l, `DELETE FROM ledger_node; DELETE FROM ledger_checkpoint WHERE log = 'EVIDENCE'`);
         for (const [i, leaf] of leaves.entries()) await tamper(l, `UPDATE ledger_entry SET leaf = $2, leaf_hash = $3 WHERE idx = $1`, [i, leaf, nodes.find((n) => n[0] === 0 && n[1] === i)![2]]);
         for (const [level, idx, hash] of nodes) await tamper(l, `INSERT INTO ledger_node (level, idx, hash) VALUES ($1, $2, $3)`, [level, idx, hash]);
@@ -624,6 +684,29 @@ describe('tampering is detected by the API check and by the offline verifier', (
     const l = await ledgerWithThreeItems();
     try {
       const heldSeq = Number(l.heldAuditHead.split('\n')[1]);
+      // `leakcase audit verify` says what it compared: the chain, the signed checkpoints (rows and files), the held head.
+      const dir = mkdtempSync(join(tmpdir(), 'leakcase-audit-'));
+      writeFileSync(join(dir, 'audit-head.note'), l.heldAuditHead);
+      const env = { PATH: process.env.PATH, NODE_ENV: 'test', DATABASE_URL: l.api.url, LEAKCASE_DATA_DIR: l.config.dataDir, JWT_SECRET: 'test-secret-test-secret-test-secret-0123' };
+      const auditVerify = (...args: string[]) => run(process.execPath, [CLI, 'audit', 'verify', ...args], { env }).catch((e) => e);
+      const last = async () => Number((await withClient(l.api.url, (c) => c.query(`SELECT max(seq) AS seq FROM audit_event`))).rows[0].seq);
+      const signed = await withClient(l.api.url, (c) => c.query(`SELECT max(tree_size) AS size, count(*)::int AS n FROM ledger_checkpoint WHERE log = 'AUDIT'`));
+      const files = readdirSync(l.config.ledger.checkpointDir).filter((f) => f.startsWith('audit-'));
+      expect(Number(signed.rows[0].size)).toBe(heldSeq);
+      let rows = await last();
+      const plain = await auditVerify();
+      expect(plain.code ?? 0).toBe(0);
+      expect(plain.stdout).toBe(
+        `Intact: the hash chain of ${rows} rows holds\n` +
+          `Signed heads: consistent with ${signed.rows[0].n + files.length} signed audit head(s) (checkpoint rows and files); the newest signs row ${heldSeq}` +
+          `${rows > heldSeq ? `, rows ${heldSeq + 1}-${rows} are covered by the chain only` : ''}\n` +
+          'Held head: none given (--head): a rewrite that also replaced every stored checkpoint and checkpoint file would not show\n',
+      );
+      rows = await last();
+      const withHead = await auditVerify('--head', join(dir, 'audit-head.note'));
+      expect(withHead.stdout).toContain(`Signed heads: consistent with ${signed.rows[0].n + files.length + 1} signed audit head(s) (checkpoint rows and files, and the held head); the newest signs row ${heldSeq}`);
+      expect(withHead.stdout).not.toContain('Held head: none given');
+
       // Rewrite: change one row's details and recompute every hash from there with the database's own function.
       await withClient(l.api.url, async (c) => {
         await c.query(`SET session_replication_role = replica`);
@@ -650,6 +733,21 @@ describe('tampering is detected by the API check and by the offline verifier', (
       await tamper(l, `DELETE FROM audit_event WHERE seq >= $1`, [heldSeq - 2]);
       const truncated = await apiCheck(l);
       expect(truncated.audit.failure.reason).toMatch(new RegExp(`the audit chain ends at \\d+ but .* signed ${heldSeq}: rows were deleted`));
+      const broken = await auditVerify();
+      expect(broken.code).toBe(2);
+      expect(broken.stdout).toMatch(new RegExp(`^BROKEN: the audit chain ends at \\d+ but checkpoint .* signed ${heldSeq}: rows were deleted\n$`));
+
+      // With every signed audit checkpoint gone (rows and files), only the chain can be checked: the CLI says so and exits 3,
+      // and the held head given with --head still catches the deleted rows.
+      await tamper(l, `DELETE FROM ledger_checkpoint WHERE log = 'AUDIT'`);
+      for (const f of files) rmSync(join(l.config.ledger.checkpointDir, f));
+      const unsigned = await auditVerify();
+      expect(unsigned.code).toBe(3);
+      expect(unsigned.stdout).toBe(`Intact: the hash chain of ${await last()} rows holds\nSigned heads: NONE compared (no signed audit checkpoint exists yet and no --head was given)\n`);
+      expect(unsigned.stderr).toContain('WARNING: only the hash chain was checked');
+      const held = await auditVerify('--head', join(dir, 'audit-head.note'));
+      expect(held.code).toBe(2);
+      expect(held.stdout).toMatch(new RegExp(`^BROKEN: the audit chain ends at \\d+ but the held head signed ${heldSeq}: rows were deleted\n$`));
     } finally {
       await l.api.close();
     }

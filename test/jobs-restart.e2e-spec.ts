@@ -58,7 +58,7 @@ describe('durable jobs', () => {
     } while (job.status !== 'COMPLETED' && Date.now() < deadline);
 
     expect(job).toMatchObject({ status: 'COMPLETED', attempts: 2, done: job.total });
-    expect(JSON.parse(job.result)).toEqual({ intact: true, checked: job.total, firstBrokenSeq: null, reason: null });
+    expect(JSON.parse(job.result)).toMatchObject({ intact: true, checked: job.total, firstBrokenSeq: null, reason: null });
     await withClient(database.url, async (db) => {
       const { rows } = await db.query(`SELECT state FROM pgboss.job WHERE id = $1`, [jobId]);
       expect(rows).toEqual([{ state: 'completed' }]);

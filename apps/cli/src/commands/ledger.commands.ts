@@ -49,7 +49,7 @@ async function firstFileDigest(dirs: string[], name: string): Promise<FileDigest
 }
 
 /** A held head file: a signed note as text, or JSON with its `note` (as `evidenceLogHead` returns it). */
-function readHead(file: string): string {
+export function readHead(file: string): string {
   const text = readFileSync(file, 'utf8');
   try {
     const parsed = JSON.parse(text);
@@ -113,14 +113,20 @@ export function ledgerCommand(): Command {
       [] as string[],
     )
     .option('--head <file>', 'a signed head kept earlier (a signed note, or the JSON of evidenceLogHead)')
-    .option('--key <key or file>', "the installation's verifier key (`leakcase ledger key`, or evidenceLogHead's verifierKey), or a file holding it: the export must be signed by it")
-    .action(async (file: string, options: { files: string[]; head?: string; key?: string }) => {
+    .option(
+      '--key <key or file>',
+      "the installation's verifier key (`leakcase ledger key`, or evidenceLogHead's verifierKey), or a file holding it: the export must be signed by it (repeat it to accept any of several; without it, the keys of LEDGER_TRUSTED_KEYS when set)",
+      (key: string, keys: string[]) => [...keys, key],
+      [] as string[],
+    )
+    .action(async (file: string, options: { files: string[]; head?: string; key: string[] }) => {
       const exported = readJson(file) as LedgerExport;
-      const pinnedKey = options.key === undefined ? undefined : readKey(options.key);
+      const trusted = (process.env.LEDGER_TRUSTED_KEYS ?? '').split(/[\s,]+/).filter(Boolean);
+      const pinned = options.key.length ? { keys: options.key.map(readKey), by: 'pinned with --key' } : trusted.length ? { keys: trusted, by: 'pinned by LEDGER_TRUSTED_KEYS' } : null;
       const outcome = await verifyExport(exported, {
         fileHash: options.files.length ? (logged) => firstFileDigest(options.files, logged.name) : undefined,
         heldHead: options.head ? readHead(options.head) : undefined,
-        pinnedKey,
+        pinnedKeys: pinned?.keys,
       });
       if (!outcome.ok) {
         const at = outcome.failure!.index === null ? '' : ` at entry ${outcome.failure!.index}`;
@@ -129,9 +135,11 @@ export function ledgerCommand(): Command {
       process.stdout.write(
         `OK: ${outcome.entriesChecked} entries in the signed tree of ${outcome.treeSize}${options.files.length ? `, ${outcome.filesChecked} files intact` : ''}${options.head ? ', consistent with the held head' : ''}\n`,
       );
-      process.stdout.write(`Key: ${exported.verifierKey} (${pinnedKey ? 'pinned with --key' : options.head ? 'the held head is signed by it' : "the export's own key, NOT pinned"})\n`);
-      if (!pinnedKey && !options.head) {
-        process.stderr.write("leakcase: WARNING: neither --key nor --head: the export was checked against the key it carries, so a fully re-signed forgery would pass; pin the installation's key with --key (exit code 3)\n");
+      process.stdout.write(`Key: ${exported.verifierKey} (${pinned ? pinned.by : options.head ? 'the held head is signed by it' : "the export's own key, NOT pinned"})\n`);
+      if (!pinned && !options.head) {
+        process.stderr.write(
+          "leakcase: WARNING: neither --key, LEDGER_TRUSTED_KEYS nor --head: the export was checked against the key it carries, so a fully re-signed forgery would pass; pin the installation's key with --key (exit code 3)\n",
+        );
         process.exitCode = 3;
       }
     });

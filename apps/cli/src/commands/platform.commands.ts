@@ -6,6 +6,7 @@ import { withApp } from '../context';
 import { readSecretFromStdin } from '../stdin';
 import { CliError } from '../cli-error';
 import { progressBar } from '../progress';
+import { readHead } from './ledger.commands';
 
 /** `leakcase migrate`: applies pending migrations and lists what the schema has. */
 export function migrateCommand(): Command {
@@ -153,15 +154,22 @@ export function organisationsCommand(): Command {
   return organisations;
 }
 
-/** `leakcase audit verify`: checks the whole audit hash chain, with a progress bar, then against its signed checkpoints. */
+/**
+ * `leakcase audit verify`: checks the whole audit hash chain, with a progress bar, then against
+ * its signed checkpoints (rows and files) and the held head given with --head, and says which of
+ * these it compared: with no signed head at all, only the chain was checked (deleted newest rows
+ * or a rewrite with recomputed hashes would pass), and it says so (exit code 3).
+ */
 export function auditCommand(): Command {
   const audit = new Command('audit').description('The tamper-evident audit log');
   audit
     .command('verify')
-    .description('Recompute the audit log hash chain and report the first broken row, if any')
+    .description('Recompute the audit log hash chain and report the first broken row, if any; then compare it with the signed audit checkpoints and a held head')
     .option('--batch <rows>', 'rows per batch', (v) => positiveInt(v, '--batch'), 10_000)
-    .action((options: { batch: number }) =>
+    .option('--head <file>', 'a signed audit head kept earlier, outside this installation (a signed note, as ledgerCheckpoints(log: AUDIT) lists them)')
+    .action((options: { batch: number; head?: string }) =>
       withApp(async (app) => {
+        const held = options.head === undefined ? undefined : readHead(options.head);
         const service = app.get(AuditService);
         const last = await service.lastSeq();
         const bar = progressBar('audit chain [{bar}] {value}/{total} rows');
@@ -178,13 +186,25 @@ export function auditCommand(): Command {
           bar.update(to);
         }
         bar.stop();
-        const heads = await service.checkHeads();
-        if (heads) {
-          process.stdout.write(`BROKEN: ${heads.reason}\n`);
+        const heads = await service.checkHeads(held);
+        if (heads?.failure) {
+          process.stdout.write(`BROKEN: ${heads.failure.reason}\n`);
           process.exitCode = 2;
           return;
         }
-        process.stdout.write(`Intact: ${last} rows checked, consistent with the latest signed audit checkpoint\n`);
+        process.stdout.write(`Intact: the hash chain of ${last} rows holds\n`);
+        if (!heads || heads.heads === 0) {
+          process.stdout.write('Signed heads: NONE compared (no signed audit checkpoint exists yet and no --head was given)\n');
+          process.stderr.write('leakcase: WARNING: only the hash chain was checked: deleted newest rows or a rewrite with recomputed hashes would not show (exit code 3)\n');
+          process.exitCode = 3;
+          return;
+        }
+        const unsigned = last - heads.newestSigned!;
+        process.stdout.write(
+          `Signed heads: consistent with ${heads.heads} signed audit head(s) (checkpoint rows and files${heads.held ? ', and the held head' : ''}); the newest signs row ${heads.newestSigned}` +
+            `${unsigned > 0 ? `, rows ${heads.newestSigned! + 1}-${last} are covered by the chain only` : ''}\n`,
+        );
+        if (!heads.held) process.stdout.write('Held head: none given (--head): a rewrite that also replaced every stored checkpoint and checkpoint file would not show\n');
       }),
     );
   return audit;

@@ -14,7 +14,8 @@ export interface AuditChainPayload {
  * Checks the audit hash chain batch by batch, checkpointing after each batch so that a
  * restarted server resumes where the previous attempt stopped, then the chain against its
  * latest signed heads (AuditService.checkHeads): a rewrite with recomputed hashes or deleted
- * newest rows is broken too, `reason` saying why.
+ * newest rows is broken too, `reason` saying why. The result says how many signed heads were
+ * compared (`signedHeadsChecked`, 0 when no checkpoint exists yet) and the newest row they sign.
  */
 @Injectable()
 export class AuditChainJob implements OnModuleInit {
@@ -41,7 +42,10 @@ export class AuditChainJob implements OnModuleInit {
       await ctx.progress(to);
     }
     const heads = await this.audit.checkHeads();
-    if (heads) return { intact: false, checked: toSeq, firstBrokenSeq: heads.seq === null ? null : String(heads.seq), reason: heads.reason };
-    return { intact: true, checked: toSeq, firstBrokenSeq: null, reason: null };
+    // What the signed heads covered: none at all (no checkpoint yet), or rows up to newestSigned.
+    const signed = { signedHeadsChecked: heads?.heads ?? 0, newestSignedSeq: heads?.newestSigned ?? null };
+    const failure = heads?.failure;
+    if (failure) return { intact: false, checked: toSeq, firstBrokenSeq: failure.seq === null ? null : String(failure.seq), reason: failure.reason, ...signed };
+    return { intact: true, checked: toSeq, firstBrokenSeq: null, reason: null, ...signed };
   }
 }

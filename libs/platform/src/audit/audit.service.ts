@@ -41,11 +41,26 @@ interface AuditRow {
  * Chaining (seq, prev_hash, hash) happens in the database trigger `audit_event_chain`.
  */
 /**
- * A check of the audit chain against signed heads kept outside the database (libs/proof
- * registers the ledger's signed audit checkpoints, rows and files): null when every head is a
- * row of the chain with the hash it signed, else the seq to blame (null: none) and why.
+ * What a check of the audit chain against signed heads compared it with, and the outcome:
+ * `failure` null when every head is a row of the chain with the hash it signed, else the seq to
+ * blame (null: none) and why.
  */
-export type AuditHeadCheck = () => Promise<{ seq: number | null; reason: string } | null>;
+export interface AuditHeadReport {
+  failure: { seq: number | null; reason: string } | null;
+  /** Signed heads compared: the stored checkpoints and checkpoint files, and the held head when given (0: none exists). */
+  heads: number;
+  /** The newest row a compared head signed; null when no head was compared. Rows after it are covered by no signature. */
+  newestSigned: number | null;
+  /** Whether a held head (a signed audit head the caller kept, outside this installation) was compared. */
+  held: boolean;
+}
+
+/**
+ * A check of the audit chain against signed heads kept outside the database (libs/proof
+ * registers the ledger's signed audit checkpoints, rows and files, and a held head the caller
+ * gives as a signed note; InputError when that is not a signed audit head of this ledger).
+ */
+export type AuditHeadCheck = (held?: string) => Promise<AuditHeadReport>;
 
 @Injectable()
 export class AuditService {
@@ -59,11 +74,12 @@ export class AuditService {
   }
 
   /**
-   * The chain against its signed heads (deleted newest rows, a rewrite with recomputed hashes,
-   * which `verifyRange` cannot see); null when intact or no head check is registered.
+   * The chain against its signed heads and the held head `held` if given (deleted newest rows, a
+   * rewrite with recomputed hashes, which `verifyRange` cannot see): what was compared and the
+   * failure; null when no head check is registered (nothing was compared).
    */
-  checkHeads(): Promise<{ seq: number | null; reason: string } | null> {
-    return this.headCheck ? this.headCheck() : Promise.resolve(null);
+  checkHeads(held?: string): Promise<AuditHeadReport | null> {
+    return this.headCheck ? this.headCheck(held) : Promise.resolve(null);
   }
 
   async record(manager: EntityManager, actor: Pick<Actor, 'userId' | 'organisationId'> | null, entry: AuditEntry): Promise<void> {

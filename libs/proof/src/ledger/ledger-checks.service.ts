@@ -101,12 +101,18 @@ export class LedgerChecksService implements OnModuleInit {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Lets `verifyAuditChain` and `leakcase audit verify` check the chain against the signed audit checkpoints. */
+  /** Lets `verifyAuditChain` and `leakcase audit verify` check the chain against the signed audit checkpoints (and a held audit head). */
   onModuleInit(): void {
-    this.audit.registerHeadCheck(async () => {
-      const heads = await this.heads('AUDIT', null);
-      const failure = Array.isArray(heads) ? await this.auditAgainstHeads(heads, (await this.repository.auditHead())?.seq ?? 0) : heads;
-      return failure && { seq: failure.index, reason: failure.reason };
+    this.audit.registerHeadCheck(async (held) => {
+      const heads = await this.heads('AUDIT', held);
+      if (!Array.isArray(heads)) return { failure: { seq: heads.index, reason: heads.reason }, heads: 0, newestSigned: null, held: false };
+      const failure = await this.auditAgainstHeads(heads, (await this.repository.auditHead())?.seq ?? 0);
+      return {
+        failure: failure && { seq: failure.index, reason: failure.reason },
+        heads: heads.length,
+        newestSigned: heads.length ? Math.max(...heads.map((h) => h.treeSize)) : null,
+        held: Boolean(held),
+      };
     });
   }
 

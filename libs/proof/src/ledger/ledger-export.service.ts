@@ -4,10 +4,10 @@ import type { DataSource } from 'typeorm';
 import { AuditService, NotFoundError } from '@app/platform';
 import { EvidenceLogService } from './evidence-log.service';
 import { LedgerChecksService } from './ledger-checks.service';
-import type { LedgerExport } from './ledger-verifier';
+import { type CaseEntries, caseEntriesBody, type LedgerExport } from './ledger-verifier';
 import type { LedgerEntryKind } from './ledger-leaf';
 import { LedgerRepository } from './ledger.repository';
-import { openSignedHead } from './signed-note';
+import { openSignedHead, signNote } from './signed-note';
 
 /** Entries read per statement while exporting. */
 const EXPORT_BATCH = 1000;
@@ -15,7 +15,9 @@ const EXPORT_BATCH = 1000;
 /**
  * Builds the export of one case's ledger entries that `leakcase ledger export` writes and
  * `leakcase ledger verify` checks offline (ledger-verifier.ts `verifyExport`): a fresh signed
- * head (also stored as a checkpoint), every entry of the case with its inclusion proof to that
+ * head (also stored as a checkpoint), the list of the case's entries at that head signed with
+ * the ledger key (ledger-verifier.ts `caseEntriesBody`: an entry dropped from the export, added
+ * or reordered fails verification), every entry of the case with its inclusion proof to that
  * head and what the database records of its item or document (compared with the leaf), (an evidence item or generated document whose entry is gone from the log is listed with a
  * null leaf), and every
  * other evidence-log checkpoint: an earlier one with its consistency proof to the head, a larger
@@ -43,6 +45,7 @@ export class LedgerExportService {
     const missing = await this.repository.firstMissingEntry(treeSize);
     if (missing !== null) throw await this.checks.refuse('EVIDENCE', null, { index: missing, reason: `entry ${missing} is missing from the log` });
     const entries: LedgerExport['entries'] = [];
+    const listed: CaseEntries['entries'] = [];
     for (let after = -1; ; ) {
       const rows = await this.repository.caseEntries(caseId, after, EXPORT_BATCH);
       const records = await this.repository.records(rows.map((r) => Number(r.idx)));
@@ -50,6 +53,7 @@ export class LedgerExportService {
         const index = Number(row.idx);
         if (index >= treeSize) break;
         const { proof } = await this.log.inclusionProof(index, treeSize);
+        listed.push({ index, leafHash: row.leaf_hash.toString('hex') });
         entries.push({
           index,
           kind: row.kind,
@@ -95,6 +99,7 @@ export class LedgerExportService {
       caseId,
       details: { entries: entries.length, treeSize },
     });
-    return { format: 'leakcase-ledger-export/1', verifierKey: this.log.verifierKey, caseId, head: checkpoint.note, entries, checkpoints };
+    const caseEntries = signNote(this.log.signer, caseEntriesBody({ origin: this.log.origins.evidence, caseId, treeSize, rootHash: checkpoint.root_hash, entries: listed }));
+    return { format: 'leakcase-ledger-export/2', verifierKey: this.log.verifierKey, caseId, head: checkpoint.note, caseEntries, entries, checkpoints };
   }
 }

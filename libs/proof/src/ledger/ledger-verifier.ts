@@ -1,6 +1,6 @@
 import { decodeLeaf, type FileDigest, fileFailure, type LedgerEntryKind, type LedgerRecord, type LoggedFile, loggedFile, recordFailure } from './ledger-leaf';
-import { leafHash, TreeFrontier, verifyConsistency, verifyInclusion } from './merkle';
-import { isSignatureFailure, openSignedHead, parseVerifierKey, type TreeHead } from './signed-note';
+import { leafHash, sameHash, TreeFrontier, verifyConsistency, verifyInclusion } from './merkle';
+import { isSignatureFailure, openNote, openSignedHead, parseVerifierKey, type TreeHead } from './signed-note';
 
 /**
  * The ledger's verifier, pure: no database, no server, no file system. The API's scheduled and
@@ -24,26 +24,56 @@ export interface HeldHead {
 
 /**
  * Stored perfect-subtree hashes by level and index, as a verification reads them batch by
- * batch: per level, a run of consecutive indices from `base` (no string keys on the hot path).
+ * batch: per level, the hashes of a run of consecutive indices from `base`, 32 bytes each in
+ * one contiguous buffer (a verification compares about two per entry: contiguous memory keeps
+ * that from costing a cache miss each), with a byte per index saying whether it is present.
  */
 export class NodeTable {
-  private readonly levels: { base: number; hashes: (Buffer | undefined)[] }[] = [];
+  private readonly levels: { base: number; hashes: Buffer; state: Uint8Array }[] = [];
 
-  /** Adds the hash of subtree (level, index). */
-  set(level: number, index: number, hash: Buffer): void {
-    const row = (this.levels[level] ??= { base: index, hashes: [] });
-    if (index < row.base) {
-      row.hashes.unshift(...new Array<undefined>(row.base - index));
-      row.base = index;
+  /** Adds the hash of subtree (level, index); a stored value that is not 32 bytes never matches. */
+  set(level: number, index: number, hash: Uint8Array): void {
+    let row = this.levels[level];
+    if (!row || index < row.base || index - row.base >= row.state.length) row = this.grow(level, index);
+    const at = index - row.base;
+    if (hash.length === 32) {
+      row.hashes.set(hash, at * 32);
+      row.state[at] = PRESENT;
+    } else {
+      row.state[at] = MALFORMED;
     }
-    row.hashes[index - row.base] = hash;
   }
 
-  get(level: number, index: number): Buffer | undefined {
+  /** Whether subtree (level, index) is stored with hash `hash` (false when it is missing). */
+  matches(level: number, index: number, hash: Uint8Array): boolean {
     const row = this.levels[level];
-    return row && index >= row.base ? row.hashes[index - row.base] : undefined;
+    const at = row ? index - row.base : -1;
+    if (at < 0 || at >= row.state.length || row.state[at] !== PRESENT || hash.length !== 32) return false;
+    const hashes = row.hashes;
+    const offset = at * 32;
+    for (let i = 0; i < 32; i++) if (hashes[offset + i] !== hash[i]) return false;
+    return true;
+  }
+
+  /** Makes room for `index` at `level` (twice the room needed, to amortise), keeping what is stored. */
+  private grow(level: number, index: number): { base: number; hashes: Buffer; state: Uint8Array } {
+    const old = this.levels[level];
+    const base = old ? Math.min(old.base, index) : index;
+    const end = old ? Math.max(old.base + old.state.length, index + 1) : index + 1;
+    const capacity = Math.max(16, 2 * (end - base));
+    const row = { base, hashes: Buffer.alloc(capacity * 32), state: new Uint8Array(capacity) };
+    if (old) {
+      row.hashes.set(old.hashes, (old.base - base) * 32);
+      row.state.set(old.state, old.base - base);
+    }
+    this.levels[level] = row;
+    return row;
   }
 }
+
+/** NodeTable's state of an index. */
+const PRESENT = 1;
+const MALFORMED = 2;
 
 /** One stored leaf as the log holds it. */
 export interface StoredLeaf {
@@ -63,6 +93,8 @@ export class LogVerifier {
   private readonly tree = new TreeFrontier();
   private readonly heads: HeldHead[];
   private headAt = 0;
+  /** The size of the next held head to compare with (Infinity when none is left): one comparison per entry. */
+  private nextHeadSize = Infinity;
   failure: LedgerFailure | null = null;
 
   constructor(heads: readonly HeldHead[]) {
@@ -75,23 +107,26 @@ export class LogVerifier {
   }
 
   /**
-   * Feeds the next leaf with the stored subtree hashes it completes (keyed "level/index"; pass
-   * null to skip that comparison). Returns the failure, once there is one.
+   * Feeds the next leaf with the stored subtree hashes it completes (pass null to skip that
+   * comparison). Returns the failure, once there is one.
    */
   next(entry: StoredLeaf, storedNodes: NodeTable | null): LedgerFailure | null {
     if (this.failure) return this.failure;
     const expected = this.tree.size;
     if (entry.index !== expected) return this.fail(expected, entry.index > expected ? `entry ${expected} is missing` : `entry ${entry.index} is out of order`);
     const hash = leafHash(entry.leaf);
-    if (!hash.equals(entry.leafHash)) return this.fail(expected, `entry ${expected}'s leaf does not hash to its stored leaf hash`);
-    for (const [level, index, node] of this.tree.push(hash)) {
-      const stored = storedNodes?.get(level, index);
-      if (storedNodes && (!stored || !stored.equals(node))) {
-        // Blame the subtree's first entry: each of its entries matched its own stored leaf hash, so any of them may be the edited one.
-        return this.fail(index * 2 ** level, `the stored subtree hash ${level}/${index} does not match entries ${index * 2 ** level}-${(index + 1) * 2 ** level - 1}`);
+    if (!sameHash(hash, entry.leafHash)) return this.fail(expected, `entry ${expected}'s leaf does not hash to its stored leaf hash`);
+    const completed = this.tree.push(hash);
+    if (storedNodes) {
+      const nodes = this.tree.completed;
+      for (let level = 0, index = expected; level < completed; level++, index = (index - 1) / 2) {
+        if (!storedNodes.matches(level, index, nodes[level])) {
+          // Blame the subtree's first entry: each of its entries matched its own stored leaf hash, so any of them may be the edited one.
+          return this.fail(index * 2 ** level, `the stored subtree hash ${level}/${index} does not match entries ${index * 2 ** level}-${(index + 1) * 2 ** level - 1}`);
+        }
       }
     }
-    return this.checkHeads();
+    return expected + 1 === this.nextHeadSize ? this.checkHeads() : null;
   }
 
   /** The failure when a held head is beyond the log's end, or null. */
@@ -109,6 +144,7 @@ export class LogVerifier {
         return this.fail(head.treeSize === 0 ? null : head.treeSize - 1, `the root of the first ${head.treeSize} entries differs from ${head.source}: the log was rewritten`);
       }
     }
+    this.nextHeadSize = this.heads[this.headAt]?.treeSize ?? Infinity;
     return null;
   }
 
@@ -118,14 +154,70 @@ export class LogVerifier {
   }
 }
 
+/** The first line of a signed list of a case's entries (`caseEntriesBody`). */
+const CASE_ENTRIES_FORMAT = 'leakcase-case-entries/1';
+
+/** Which log entries belong to a case at a tree size: what `caseEntriesBody` lists and `openCaseEntries` returns. */
+export interface CaseEntries {
+  /** The log's origin, as in its signed heads. */
+  origin: string;
+  caseId: string;
+  /** The tree size and root the list is about (the export's head). */
+  treeSize: number;
+  rootHash: Buffer;
+  /** The case's entries below `treeSize`, in index order, with their leaf hashes (hex). */
+  entries: { index: number; leafHash: string }[];
+}
+
+/**
+ * The text of the signed list of a case's entries an export carries (signed as a C2SP signed
+ * note with the ledger key, like the heads): "leakcase-case-entries/1", the origin, the tree
+ * size, the base64 root, the case id, the number of entries, then one line per entry "<index>
+ * <hex leaf hash>" in index order; each line ends with a newline.
+ */
+export function caseEntriesBody(list: CaseEntries): string {
+  const lines = [CASE_ENTRIES_FORMAT, list.origin, String(list.treeSize), list.rootHash.toString('base64'), list.caseId, String(list.entries.length)];
+  for (const e of list.entries) lines.push(`${e.index} ${e.leafHash}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Opens a signed list of a case's entries (`caseEntriesBody`) with `key`: the list, or the
+ * reason it cannot be trusted (signature, or a malformed body: indices not increasing, a
+ * count that does not match).
+ */
+export function openCaseEntries(note: string, key: { name: string; publicKey: Buffer }): CaseEntries | string {
+  const opened = openNote(note, key);
+  if (typeof opened === 'string') return opened;
+  const lines = opened.text.split('\n').slice(0, -1);
+  const [format, origin, size, root, caseId, count] = lines;
+  const rootHash = Buffer.from(root ?? '', 'base64');
+  if (format !== CASE_ENTRIES_FORMAT || lines.length < 6 || !/^(0|[1-9]\d{0,15})$/.test(size) || !/^(0|[1-9]\d{0,15})$/.test(count)) return 'the list is malformed';
+  if (rootHash.length !== 32 || rootHash.toString('base64') !== root) return 'the list\'s root hash is malformed';
+  if (Number(count) !== lines.length - 6) return 'the list\'s count does not match its lines';
+  const entries: CaseEntries['entries'] = [];
+  for (const line of lines.slice(6)) {
+    const match = /^(0|[1-9]\d{0,15}) ([0-9a-f]{64})$/.exec(line);
+    if (!match || (entries.length > 0 && Number(match[1]) <= entries[entries.length - 1].index)) return 'the list\'s entries are malformed or not in increasing order';
+    entries.push({ index: Number(match[1]), leafHash: match[2] });
+  }
+  return { origin, caseId, treeSize: Number(size), rootHash, entries };
+}
+
 /** An export of one case's ledger entries (`leakcase ledger export`), as JSON. */
 export interface LedgerExport {
-  format: 'leakcase-ledger-export/1';
+  format: 'leakcase-ledger-export/2';
   /** signed-note verifier key of the ledger. */
   verifierKey: string;
   caseId: string;
   /** The signed head every inclusion proof leads to. */
   head: string;
+  /**
+   * Which entries of the log belong to the case at the head's size, signed by the ledger key
+   * (`caseEntriesBody`): the verifier refuses an export whose entries are not exactly these
+   * (one dropped, one added, one reordered or replaced).
+   */
+  caseEntries: string;
   /**
    * The case's entries in index order; `leaf` null for an evidence item or document whose entry
    * is gone. `record`: what the database lists for the entry's item or document (what the API
@@ -146,11 +238,11 @@ export interface VerifyExportOptions {
   /** A signed head the checker kept (`--head HEAD.json`): the export must be consistent with it. */
   heldHead?: string;
   /**
-   * The installation's verifier key the checker pinned (`--key`, a signed-note verifier key):
-   * the export must be signed by it. Without it (and without `heldHead`) the export's own key is
-   * trusted, so a fully re-signed forgery passes.
+   * The installation's verifier keys the checker trusts (`--key`, or LEDGER_TRUSTED_KEYS;
+   * signed-note verifier keys): the export must be signed by one of them. Without them (and
+   * without `heldHead`) the export's own key is trusted, so a fully re-signed forgery passes.
    */
-  pinnedKey?: string;
+  pinnedKeys?: readonly string[];
 }
 
 /** The outcome of an offline verification: the entries checked, and the first failure if any. */
@@ -166,7 +258,8 @@ const HEX32 = /^[0-9a-f]{64}$/;
 
 /**
  * Checks an export without the server or the database: the head's signature, every earlier
- * checkpoint's signature and consistency with the head, each entry's leaf hash and inclusion
+ * checkpoint's signature and consistency with the head, the signed list of the case's entries
+ * (the export holds exactly those, in order: none dropped, added or replaced), each entry's leaf hash and inclusion
  * proof, each entry's database record against its leaf, each evidence file and generated
  * document (when `fileHash` is given: bytes and size) and a held head (truncation, rewrite,
  * forgery). Stops at the first failure and names it.
@@ -176,8 +269,11 @@ export async function verifyExport(exp: LedgerExport, options: VerifyExportOptio
   let filesChecked = 0;
   let treeSize = 0;
   const result = (failure: LedgerFailure | null): ExportVerification => ({ ok: !failure, treeSize, entriesChecked, filesChecked, failure });
-  if (exp?.format !== 'leakcase-ledger-export/1' || !Array.isArray(exp.entries) || !Array.isArray(exp.checkpoints)) {
-    return result({ index: null, reason: 'not a leakcase ledger export (format 1)' });
+  if ((exp?.format as string) === 'leakcase-ledger-export/1') {
+    return result({ index: null, reason: "a format-1 export carries no signed list of the case's entries: export it again" });
+  }
+  if (exp?.format !== 'leakcase-ledger-export/2' || !Array.isArray(exp.entries) || !Array.isArray(exp.checkpoints) || typeof exp.caseEntries !== 'string') {
+    return result({ index: null, reason: 'not a leakcase ledger export (format 2)' });
   }
   let key: { name: string; publicKey: Buffer };
   try {
@@ -185,15 +281,18 @@ export async function verifyExport(exp: LedgerExport, options: VerifyExportOptio
   } catch (error) {
     return result({ index: null, reason: `verifierKey: ${(error as Error).message}` });
   }
-  if (options.pinnedKey !== undefined) {
-    let pinned: { name: string; publicKey: Buffer };
-    try {
-      pinned = parseVerifierKey(options.pinnedKey.trim());
-    } catch (error) {
-      return result({ index: null, reason: `the pinned key: ${(error as Error).message}` });
+  if (options.pinnedKeys !== undefined) {
+    const pinned: { name: string; publicKey: Buffer }[] = [];
+    for (const [i, text] of options.pinnedKeys.entries()) {
+      try {
+        pinned.push(parseVerifierKey(text.trim()));
+      } catch (error) {
+        return result({ index: null, reason: `pinned key ${i + 1}: ${(error as Error).message}` });
+      }
     }
-    if (pinned.name !== key.name || !pinned.publicKey.equals(key.publicKey)) {
-      return result({ index: null, reason: `the export is signed by ${exp.verifierKey}, not by the pinned key ${options.pinnedKey.trim()}: a forged export` });
+    if (!pinned.some((p) => p.name === key.name && p.publicKey.equals(key.publicKey))) {
+      const listed = options.pinnedKeys.map((k) => k.trim()).join(', ');
+      return result({ index: null, reason: `the export is signed by ${exp.verifierKey}, not by ${pinned.length === 1 ? 'the pinned key' : 'any of the pinned keys'} ${listed}: a forged export` });
     }
   }
   const head = openSignedHead(exp.head, key);
@@ -209,6 +308,13 @@ export async function verifyExport(exp: LedgerExport, options: VerifyExportOptio
     if (failure) return result(failure);
   }
 
+  const listed = openCaseEntries(exp.caseEntries, key);
+  if (typeof listed === 'string') return result({ index: null, reason: `the signed list of the case's entries: ${listed}` });
+  if (listed.origin !== head.origin || listed.caseId !== exp.caseId || listed.treeSize !== head.treeSize || !listed.rootHash.equals(head.rootHash)) {
+    return result({ index: null, reason: "the signed list of the case's entries is about another case or head than the export" });
+  }
+  /** The next entry of the signed list the export must hold. */
+  let at = 0;
   let previous = -1;
   for (const entry of exp.entries) {
     const index = entry.index;
@@ -216,6 +322,19 @@ export async function verifyExport(exp: LedgerExport, options: VerifyExportOptio
     previous = index;
     if (index >= head.treeSize) return result({ index, reason: `entry ${index} is beyond the signed head (${head.treeSize} entries)` });
     if (entry.leaf === null) return result({ index, reason: `entry ${index} is missing from the log` });
+    const want = listed.entries[at];
+    if (want && want.index < index) {
+      const moved = exp.entries.some((e) => e?.index === want.index);
+      return result({
+        index: want.index,
+        reason: moved
+          ? `entry ${want.index} is out of order: the signed list of the case's entries has it before entry ${index}`
+          : `entry ${want.index} of the case is missing from the export (the signed list of the case's entries holds it)`,
+      });
+    }
+    if (!want || want.index > index) return result({ index, reason: `entry ${index} is not in the signed list of the case's entries` });
+    if (want.leafHash !== entry.leafHash) return result({ index, reason: `entry ${index}'s leaf hash differs from the signed list of the case's entries` });
+    at++;
     const leaf = Buffer.from(entry.leaf, 'base64');
     const hash = leafHash(leaf);
     if (entry.leafHash !== hash.toString('hex')) return result({ index, reason: `entry ${index}'s leaf does not hash to its leaf hash` });
@@ -236,6 +355,8 @@ export async function verifyExport(exp: LedgerExport, options: VerifyExportOptio
     }
     entriesChecked++;
   }
+  const left = listed.entries[at];
+  if (left) return result({ index: left.index, reason: `entry ${left.index} of the case is missing from the export (the signed list of the case's entries holds it)` });
   return result(null);
 }
 

@@ -5,6 +5,7 @@ import {
   EMPTY_ROOT,
   inclusionRanges,
   leafHash,
+  nodeHash,
   perfectNodes,
   type LeafRange,
   TreeFrontier,
@@ -52,7 +53,10 @@ const CONSISTENCY: [number, number, Buffer[]][] = [
 function storedNodes(n: number): Map<string, Buffer> {
   const tree = new TreeFrontier();
   const nodes = new Map<string, Buffer>();
-  for (const leaf of LEAVES.slice(0, n)) for (const [level, index, hash] of tree.push(leafHash(leaf))) nodes.set(`${level}/${index}`, hash);
+  for (const leaf of LEAVES.slice(0, n)) {
+    tree.push(leafHash(leaf));
+    for (const [level, index, hash] of tree.completedNodes()) nodes.set(`${level}/${index}`, hash);
+  }
   return nodes;
 }
 const rangeHash = (nodes: Map<string, Buffer>, range: LeafRange) => combineRange(perfectNodes(range).map((id) => nodes.get(`${id.level}/${id.index}`)!));
@@ -149,5 +153,24 @@ describe('the RFC 9162 Merkle tree on the CT / Trillian 8-leaf vectors', () => {
       // ceil(log2 n) = 20 siblings, of which at most one is an unbalanced right part (at most 20 subtrees more).
       expect(reads).toBeLessThanOrEqual(40);
     }
+  });
+});
+
+describe('leafHash and nodeHash through reused input buffers', () => {
+  const reference = (prefix: number, ...parts: Buffer[]) => createHash('sha256').update(Buffer.from([prefix])).update(Buffer.concat(parts)).digest();
+
+  it('hash leaves of any length, in any order, as SHA-256(0x00 || leaf): long, short, the same length again, past the reuse limit', () => {
+    const lengths = [10, 3, 10, 0, 1023, 1024, 5000, 4, 70_000, 10, 65_535, 65_536];
+    lengths.forEach((n, i) => {
+      const leaf = Buffer.alloc(n, i + 1);
+      expect(leafHash(leaf)).toEqual(reference(0, leaf));
+    });
+  });
+
+  it('hash nodes as SHA-256(0x01 || left || right), and values of another length (a tampered row) as they are', () => {
+    const [a, b] = [Buffer.alloc(32, 0xaa), Buffer.alloc(32, 0xbb)];
+    expect(nodeHash(a, b)).toEqual(reference(1, a, b));
+    expect(nodeHash(b, a)).toEqual(reference(1, b, a));
+    expect(nodeHash(a, b.subarray(1))).toEqual(reference(1, a, b.subarray(1)));
   });
 });
