@@ -392,7 +392,7 @@ async function leafHashOf(l: Ledger, index: number): Promise<string> {
  * by the offline verifier of an export, each naming the first entry to blame.
  */
 describe('tampering is detected by the API check and by the offline verifier', () => {
-  const scenarios: [string, (l: Ledger) => Promise<void>, { index: number | null; api: RegExp; offline: RegExp; refused?: boolean }][] = [
+  const scenarios: [string, (l: Ledger) => Promise<void>, { index: number | null; api: RegExp; offline: RegExp; refused?: boolean; logWide?: boolean }][] = [
     [
       'a changed byte in a stored evidence file',
       async (l) => {
@@ -416,17 +416,17 @@ describe('tampering is detected by the API check and by the offline verifier', (
     [
       'an edited log row',
       (l) => tamper(l, `UPDATE ledger_entry SET leaf = convert_to(replace(convert_from(leaf, 'UTF8'), '"pageCount":2', '"pageCount":9'), 'UTF8') WHERE idx = 0`),
-      { index: 0, api: /entry 0's leaf does not hash/, offline: /entry 0's leaf does not hash/ },
+      { index: 0, logWide: true, api: /entry 0's leaf does not hash/, offline: /entry 0's leaf does not hash/ },
     ],
     [
       'a deleted log row',
       (l) => tamper(l, `DELETE FROM ledger_entry WHERE idx = 1`),
-      { index: 1, api: /entry 1 is missing/, offline: /ledger verification FAILED \(evidence log, entry 1\): entry 1 is missing from the log/, refused: true },
+      { index: 1, logWide: true, api: /entry 1 is missing/, offline: /ledger verification FAILED \(evidence log, entry 1\): entry 1 is missing from the log/, refused: true },
     ],
     [
       'a deleted log row with its evidence item (the subtree hashes kept)',
       (l) => tamper(l, `DELETE FROM evidence_item WHERE ledger_index = 1; DELETE FROM ledger_entry WHERE idx = 1`),
-      { index: 1, api: /entry 1 is missing/, offline: /ledger verification FAILED \(evidence log, entry 1\): entry 1 is missing from the log/, refused: true },
+      { index: 1, logWide: true, api: /entry 1 is missing/, offline: /ledger verification FAILED \(evidence log, entry 1\): entry 1 is missing from the log/, refused: true },
     ],
     [
       'two reordered log rows',
@@ -436,12 +436,12 @@ describe('tampering is detected by the API check and by the offline verifier', (
           `UPDATE ledger_entry e SET leaf = o.leaf, leaf_hash = o.leaf_hash, kind = o.kind, case_id = o.case_id
              FROM ledger_entry o WHERE (e.idx, o.idx) IN ((0, 1), (1, 0))`,
         ),
-      { index: 0, api: /stored subtree hash 0\/0 does not match/, offline: /entry 0 is not in the signed tree/ },
+      { index: 0, logWide: true, api: /stored subtree hash 0\/0 does not match/, offline: /entry 0 is not in the signed tree/ },
     ],
     [
       'the newest rows deleted',
       (l) => tamper(l, `DELETE FROM ledger_node WHERE (level = 0 AND idx = 2); DELETE FROM ledger_entry WHERE idx = 2`),
-      { index: 2, api: /the log has 2 entries but .* signed 3: entries were deleted/, offline: /entry 2\): the log has 2 entries but checkpoint .* signed 3: entries were deleted/, refused: true },
+      { index: 2, logWide: true, api: /the log has 2 entries but .* signed 3: entries were deleted/, offline: /entry 2\): the log has 2 entries but checkpoint .* signed 3: entries were deleted/, refused: true },
     ],
     [
       'a full rewrite with recomputed hashes',
@@ -459,7 +459,7 @@ describe('tampering is detected by the API check and by the offline verifier', (
         for (const [i, leaf] of leaves.entries()) await tamper(l, `UPDATE ledger_entry SET leaf = $2, leaf_hash = $3 WHERE idx = $1`, [i, leaf, nodes.find((n) => n[0] === 0 && n[1] === i)![2]]);
         for (const [level, idx, hash] of nodes) await tamper(l, `INSERT INTO ledger_node (level, idx, hash) VALUES ($1, $2, $3)`, [level, idx, hash]);
       },
-      { index: 2, api: /root of the first 3 entries differs from checkpoint file .*: the log was rewritten/, offline: /the root of the 3 entries differs from checkpoint file .*: the log was rewritten/, refused: true },
+      { index: 2, logWide: true, api: /root of the first 3 entries differs from checkpoint file .*: the log was rewritten/, offline: /the root of the 3 entries differs from checkpoint file .*: the log was rewritten/, refused: true },
     ],
     [
       'a forged tree head',
@@ -468,7 +468,7 @@ describe('tampering is detected by the API check and by the offline verifier', (
         const forged = l.heldHead.replace(/\n3\n/, '\n4\n');
         await tamper(l, `INSERT INTO ledger_checkpoint (log, tree_size, root_hash, note) VALUES ('EVIDENCE', 4, decode(repeat('00', 32), 'hex'), $1)`, [forged]);
       },
-      { index: null, api: /the signature does not verify; a forged head/, offline: /\(evidence log\): checkpoint .*: the signature does not verify; a forged head/, refused: true },
+      { index: null, logWide: true, api: /the signature does not verify; a forged head/, offline: /\(evidence log\): checkpoint .*: the signature does not verify; a forged head/, refused: true },
     ],
   ];
 
@@ -481,9 +481,10 @@ describe('tampering is detected by the API check and by the offline verifier', (
       expect(result.intact).toBe(false);
       expect(result.evidence.failure).toMatchObject({ index: expected.index });
       expect(result.evidence.failure.reason).toMatch(expected.api);
-      // The failure is an alert for ADMIN, and for the judge of the case when an entry of it is to blame.
+      // The failure is an alert for ADMIN, and for the judge of the case when an entry of it is to
+      // blame; a log that fails itself (every later entry of every case in doubt) is everyone's.
       const alerts = (await ok(l.api, l.tokens.admin, `{ ledgerAlerts { nodes { log caseId firstFailing reason } } }`)).ledgerAlerts.nodes;
-      expect(alerts).toEqual([expect.objectContaining({ log: 'EVIDENCE', reason: result.evidence.failure.reason })]);
+      expect(alerts).toEqual([expect.objectContaining({ log: 'EVIDENCE', reason: result.evidence.failure.reason, caseId: expected.logWide ? null : l.caseId })]);
       const judgeAlerts = (await ok(l.api, l.tokens.judge, `{ ledgerAlerts { totalCount } }`)).ledgerAlerts.totalCount;
       expect(judgeAlerts).toBe(1);
 
@@ -671,10 +672,12 @@ describe('tampering is detected by the API check and by the offline verifier', (
 
       expect((await ok(l.api, l.tokens.judge, checkpoints)).ledgerCheckpoints.totalCount).toBe(before);
       expect(readdirSync(l.config.ledger.checkpointDir).sort()).toEqual(files);
-      // Two refusals (log-wide, no case) and the round's failed verification: every judge sees the log-wide ones.
+      // Two refusals and the round's failed verification, all three log-wide (no case: a rewritten
+      // log puts every case in doubt), so every judge sees them, not only the judge of the case
+      // whose entry the check stopped at.
       const alerts = (await ok(l.api, l.tokens.judge, `{ ledgerAlerts { nodes { caseId reason } } }`)).ledgerAlerts.nodes;
-      expect(alerts.filter((a: { caseId: string | null }) => a.caseId === null)).toHaveLength(2);
       expect(alerts).toHaveLength(3);
+      expect(alerts.every((a: { caseId: string | null }) => a.caseId === null)).toBe(true);
     } finally {
       await l.api.close();
     }

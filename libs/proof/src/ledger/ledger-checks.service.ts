@@ -293,7 +293,9 @@ export class LedgerChecksService implements OnModuleInit {
         const index = Number(row.idx);
         const failure = verifier.next({ index, leaf: row.leaf, leafHash: row.leaf_hash }, nodes);
         if (failure) {
-          logFailure = { caseId: row.case_id, failure };
+          // The log itself fails here (a row edited, missing or rewritten): every later entry of
+          // every case is in doubt, so the alert is log-wide (ADMIN and every judge), like a truncation.
+          logFailure = { caseId: null, failure };
           break batches;
         }
         const reasons = await this.checkEntry(index, row.leaf, records.get(index) ?? []);
