@@ -268,6 +268,10 @@ describe('evidence items and the evidence log', () => {
     const refused = await run(process.execPath, [CLI, 'ledger', 'verify', join(dir, 'forged.json')], { env: offlineEnv }).catch((e) => e);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toBe("leakcase: verification FAILED: the export's head: the signature does not verify\n");
+    // A held head that is not there is named, not an unexpected error.
+    const absent = await run(process.execPath, [CLI, 'ledger', 'verify', join(dir, 'export.json'), '--head', join(dir, 'absent.note')], { env: offlineEnv }).catch((e) => e);
+    expect(absent.code).toBe(1);
+    expect(absent.stderr).toBe(`leakcase: cannot read ${join(dir, 'absent.note')}: ENOENT\n`);
 
     // Without --key or --head the export's own key is trusted: a fully re-signed forgery (another key, same name) verifies,
     // with a warning and exit code 3; the installation's key pinned with --key (here in a file) refuses it.

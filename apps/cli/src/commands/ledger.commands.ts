@@ -25,13 +25,17 @@ function count(value: string, option: string): number {
   return Number(value);
 }
 
-function readJson(file: string): unknown {
-  let text: string;
+/** The text of `file`; a CliError naming the file and the system's code (ENOENT, EACCES…) when it cannot be read. */
+function readText(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (error) {
     throw new CliError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
+}
+
+function readJson(file: string): unknown {
+  const text = readText(file);
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -50,7 +54,7 @@ async function firstFileDigest(dirs: string[], name: string): Promise<FileDigest
 
 /** A held head file: a signed note as text, or JSON with its `note` (as `evidenceLogHead` returns it). */
 export function readHead(file: string): string {
-  const text = readFileSync(file, 'utf8');
+  const text = readText(file);
   try {
     const parsed = JSON.parse(text);
     const note = parsed?.note ?? parsed?.data?.evidenceLogHead?.note;
