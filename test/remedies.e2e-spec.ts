@@ -252,6 +252,17 @@ describe('remedies: lifecycle, overdue, court publication, proportionality, liab
       const sought = await seek({ kind: 'ELIMINATING_IMPACT', measures: [{ description: 'Notify the recipients of the data' }] });
       const res = await move(judge, sought.id, 'DISMISSED', '2025-03-10', { dueOn: '2025-04-30' });
       expect((res.errors as any)[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'dueOn' });
+      // Nor may the term end before the order that sets it (it would be overdue from the start); the order's own day is allowed.
+      const early = await move(judge, sought.id, 'ORDERED', '2025-03-10', { dueOn: '2025-03-09' });
+      expect((early.errors as any)[0]).toMatchObject({ message: 'dueOn: is before the order (2025-03-10)', extensions: { code: 'BAD_USER_INPUT', field: 'dueOn' } });
+      expect(await moved(judge, sought.id, 'ORDERED', '2025-03-10', { dueOn: '2025-03-10' })).toMatchObject({ status: 'ORDERED', dueOn: '2025-03-10' });
+    });
+
+    it('a dismissed compensation is owed by no one: its schedule shows nothing to pay', async () => {
+      const sought = await seek({ kind: 'COMPENSATION', amountFen: '1000', defendants: [{ partyId: party.company }] });
+      await moved(judge, sought.id, 'DISMISSED', '2025-03-10');
+      const s = (await ok(api, judge, `query($r: ID!) { liabilitySchedule(remedyId: $r) { totalFen paidFen outstandingFen lines { answersForFen remainingFen } } }`, { r: sought.id })).liabilitySchedule;
+      expect(s).toEqual({ totalFen: '0', paidFen: '0', outstandingFen: '0', lines: [{ answersForFen: '0', remainingFen: '0' }] });
     });
   });
 
@@ -346,9 +357,15 @@ describe('remedies: lifecycle, overdue, court publication, proportionality, liab
     });
 
     it('in compliance, then complied once paid; no payment after', async () => {
+      const overdue = async () => (await ok(api, judge, `query($r: ID!) { remedy(remedyId: $r) { overdue } }`, { r: remedyId })).remedy.overdue;
+      const listedOverdue = async () => (await remedies(true)).nodes.some((n: { id: string }) => n.id === remedyId);
       expect(await moved(association, remedyId, 'IN_COMPLIANCE', '2025-08-02')).toMatchObject({ status: 'IN_COMPLIANCE' });
+      // Due on 2025-09-30, 40,000 fen still unpaid today: overdue.
+      expect([await overdue(), await listedOverdue()]).toEqual([true, true]);
       expect(code(await pay(judge, party.company, '40000'))).toBeUndefined();
       expect(await schedule()).toMatchObject({ paidFen: '1000000', outstandingFen: '0' });
+      // Paid in full: nothing is owed, so not overdue, though compliance is not recorded yet.
+      expect([await overdue(), await listedOverdue()]).toEqual([false, false]);
       expect(await moved(judge, remedyId, 'COMPLIED', '2025-08-03')).toMatchObject({ status: 'COMPLIED', overdue: false });
       expect(code(await pay(judge, party.provider, '1'))).toBe('CONFLICT');
     });

@@ -65,11 +65,15 @@ const OWING_SQL = `(${OWING_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 
 /**
  * "Remedy r is overdue on `today`" as SQL (the same test as isDueOverdue): the defendant owes it
- * and its due date, or the due date of one of its unverified measures, is before today.
+ * and its due date, or the due date of one of its unverified measures, is before today. A
+ * compensation whose payments have reached its amount is owed no longer, whatever its status
+ * (nothing remains to pay, though the court has not yet recorded compliance).
  */
 function overdueSql(r: string, today: string): string {
   return `(${r}.status IN ${OWING_SQL} AND (coalesce(${r}.due_on < ${today}::date, false) OR EXISTS (
-            SELECT 1 FROM remedy_measure om WHERE om.remedy_id = ${r}.id AND om.verified_on IS NULL AND om.due_on < ${today}::date)))`;
+            SELECT 1 FROM remedy_measure om WHERE om.remedy_id = ${r}.id AND om.verified_on IS NULL AND om.due_on < ${today}::date))
+          AND NOT (${r}.kind = 'COMPENSATION' AND ${r}.amount_fen IS NOT NULL
+                   AND (SELECT coalesce(sum(op.amount_fen), 0) FROM remedy_payment op WHERE op.remedy_id = ${r}.id) >= ${r}.amount_fen))`;
 }
 
 const remedyColumns = (today: string) => `r.id, r.case_id, r.kind, r.status, r.description, r.due_on::text AS due_on, r.medium, r.duration_days,

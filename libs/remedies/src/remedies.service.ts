@@ -120,6 +120,8 @@ export class RemediesService {
       checkRemedyTransition(remedy.status, input.to, by);
       const setsTerms = input.to === RemedyStatus.ORDERED || input.to === RemedyStatus.SETTLED;
       if (input.dueOn && !setsTerms) throw new InputError('dueOn', `is set by an order or settlement, not by a move to ${input.to}`);
+      // A term to perform runs from the order or settlement: one ending before it is overdue at birth.
+      if (input.dueOn && input.dueOn < input.on) throw new InputError('dueOn', `is before the ${input.to === RemedyStatus.ORDERED ? 'order' : 'settlement'} (${input.on})`);
       if (input.amountFen && !(setsTerms && remedy.kind === RemedyKind.COMPENSATION)) {
         throw new InputError('amountFen', 'is set by the order or settlement of a COMPENSATION');
       }
@@ -245,7 +247,8 @@ export class RemediesService {
   private async schedule(manager: EntityManager, remedy: RemedyRow): Promise<LiabilitySchedule> {
     const defendants = await this.repository.defendants([remedy.id], manager);
     const paid = await this.repository.paidByDefendant(remedy.id, manager);
-    const total = BigInt(remedy.amount_fen!);
+    // A dismissed claim is owed by no one (CPL (2023) art. 155): the schedule shows nothing to pay.
+    const total = remedy.status === RemedyStatus.DISMISSED ? 0n : BigInt(remedy.amount_fen!);
     const lines = liabilitySchedule(
       total,
       defendants.map((d) => ({ partyId: d.party_id, extent: d.extent, shareBasisPoints: d.share_basis_points })),
