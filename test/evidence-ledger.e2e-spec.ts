@@ -456,7 +456,7 @@ describe('tampering is detected by the API check and by the offline verifier', (
         const nodes: [number, number, Buffer][] = [];
         const leaves = rows.map((r: any) => Buffer.from(r.leaf.replace('"pageCount":2', '"pageCount":9')));
         for (const leaf of leaves) {
-          tree.push(createHash('sha256').update(Buffer.concat([Buffer.from([0]), leaf])).digest());
+          tree.push(createHash('sha256').update(Buffer.concat([Buffer.from([0]), leaf])).digest('binary'));
           nodes.push(...tree.completedNodes());
         }
         await tamper(l, `DELETE FROM ledger_node; DELETE FROM ledger_checkpoint WHERE log = 'EVIDENCE'`);

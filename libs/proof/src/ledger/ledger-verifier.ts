@@ -1,5 +1,5 @@
 import { decodeLeaf, type FileDigest, fileFailure, type LedgerEntryKind, type LedgerRecord, type LoggedFile, loggedFile, recordFailure } from './ledger-leaf';
-import { leafHash, sameHash, TreeFrontier, verifyConsistency, verifyInclusion } from './merkle';
+import { type Digest, leafDigest, leafHash, sameDigest, TreeFrontier, verifyConsistency, verifyInclusion } from './merkle';
 import { isSignatureFailure, openNote, openSignedHead, parseVerifierKey, type TreeHead } from './signed-note';
 
 /**
@@ -24,56 +24,34 @@ export interface HeldHead {
 
 /**
  * Stored perfect-subtree hashes by level and index, as a verification reads them batch by
- * batch: per level, the hashes of a run of consecutive indices from `base`, 32 bytes each in
- * one contiguous buffer (a verification compares about two per entry: contiguous memory keeps
- * that from costing a cache miss each), with a byte per index saying whether it is present.
+ * batch: per level, the hashes of a run of consecutive indices from `base`, each as a `Digest`
+ * (converted once when read), so that each of the two or so comparisons per entry is a string
+ * comparison with the recomputed digest; null for a stored value that is not 32 bytes.
  */
 export class NodeTable {
-  private readonly levels: { base: number; hashes: Buffer; state: Uint8Array }[] = [];
+  private readonly levels: { base: number; digests: (Digest | null | undefined)[] }[] = [];
 
   /** Adds the hash of subtree (level, index); a stored value that is not 32 bytes never matches. */
-  set(level: number, index: number, hash: Uint8Array): void {
-    let row = this.levels[level];
-    if (!row || index < row.base || index - row.base >= row.state.length) row = this.grow(level, index);
-    const at = index - row.base;
-    if (hash.length === 32) {
-      row.hashes.set(hash, at * 32);
-      row.state[at] = PRESENT;
-    } else {
-      row.state[at] = MALFORMED;
-    }
-  }
-
-  /** Whether subtree (level, index) is stored with hash `hash` (false when it is missing). */
-  matches(level: number, index: number, hash: Uint8Array): boolean {
+  set(level: number, index: number, hash: Buffer): void {
+    const digest = hash.length === 32 ? hash.toString('latin1') : null;
     const row = this.levels[level];
-    const at = row ? index - row.base : -1;
-    if (at < 0 || at >= row.state.length || row.state[at] !== PRESENT || hash.length !== 32) return false;
-    const hashes = row.hashes;
-    const offset = at * 32;
-    for (let i = 0; i < 32; i++) if (hashes[offset + i] !== hash[i]) return false;
-    return true;
+    if (!row) {
+      this.levels[level] = { base: index, digests: [digest] };
+    } else if (index >= row.base) {
+      row.digests[index - row.base] = digest;
+    } else {
+      // Below the first index set (batches are read in increasing order, so rare): move the run up.
+      row.digests = [digest, ...new Array<undefined>(row.base - index - 1), ...row.digests];
+      row.base = index;
+    }
   }
 
-  /** Makes room for `index` at `level` (twice the room needed, to amortise), keeping what is stored. */
-  private grow(level: number, index: number): { base: number; hashes: Buffer; state: Uint8Array } {
-    const old = this.levels[level];
-    const base = old ? Math.min(old.base, index) : index;
-    const end = old ? Math.max(old.base + old.state.length, index + 1) : index + 1;
-    const capacity = Math.max(16, 2 * (end - base));
-    const row = { base, hashes: Buffer.alloc(capacity * 32), state: new Uint8Array(capacity) };
-    if (old) {
-      row.hashes.set(old.hashes, (old.base - base) * 32);
-      row.state.set(old.state, old.base - base);
-    }
-    this.levels[level] = row;
-    return row;
+  /** Whether subtree (level, index) is stored with hash `digest` (false when it is missing). */
+  matches(level: number, index: number, digest: Digest): boolean {
+    const row = this.levels[level];
+    return row !== undefined && row.digests[index - row.base] === digest;
   }
 }
-
-/** NodeTable's state of an index. */
-const PRESENT = 1;
-const MALFORMED = 2;
 
 /** One stored leaf as the log holds it. */
 export interface StoredLeaf {
@@ -114,8 +92,8 @@ export class LogVerifier {
     if (this.failure) return this.failure;
     const expected = this.tree.size;
     if (entry.index !== expected) return this.fail(expected, entry.index > expected ? `entry ${expected} is missing` : `entry ${entry.index} is out of order`);
-    const hash = leafHash(entry.leaf);
-    if (!sameHash(hash, entry.leafHash)) return this.fail(expected, `entry ${expected}'s leaf does not hash to its stored leaf hash`);
+    const hash = leafDigest(entry.leaf);
+    if (!sameDigest(hash, entry.leafHash)) return this.fail(expected, `entry ${expected}'s leaf does not hash to its stored leaf hash`);
     const completed = this.tree.push(hash);
     if (storedNodes) {
       const nodes = this.tree.completed;

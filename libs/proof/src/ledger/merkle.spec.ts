@@ -4,9 +4,12 @@ import {
   consistencyRanges,
   EMPTY_ROOT,
   inclusionRanges,
+  leafDigest,
   leafHash,
+  nodeDigest,
   nodeHash,
   perfectNodes,
+  sameDigest,
   type LeafRange,
   TreeFrontier,
   verifyConsistency,
@@ -54,7 +57,7 @@ function storedNodes(n: number): Map<string, Buffer> {
   const tree = new TreeFrontier();
   const nodes = new Map<string, Buffer>();
   for (const leaf of LEAVES.slice(0, n)) {
-    tree.push(leafHash(leaf));
+    tree.push(leafDigest(leaf));
     for (const [level, index, hash] of tree.completedNodes()) nodes.set(`${level}/${index}`, hash);
   }
   return nodes;
@@ -75,7 +78,7 @@ describe('the RFC 9162 Merkle tree on the CT / Trillian 8-leaf vectors', () => {
   it('gives the published root for every tree size 1 to 8, from its frontier and from its stored subtrees', () => {
     const tree = new TreeFrontier();
     LEAVES.forEach((leaf, i) => {
-      tree.push(leafHash(leaf));
+      tree.push(leafDigest(leaf));
       expect(tree.root().toString('hex')).toBe(ROOTS[i].toString('hex'));
       expect(rangeHash(storedNodes(i + 1), { start: 0, end: i + 1 })).toEqual(ROOTS[i]);
     });
@@ -156,7 +159,7 @@ describe('the RFC 9162 Merkle tree on the CT / Trillian 8-leaf vectors', () => {
   });
 });
 
-describe('leafHash and nodeHash through reused input buffers', () => {
+describe('leafHash, nodeHash and their Digest forms through reused input buffers', () => {
   const reference = (prefix: number, ...parts: Buffer[]) => createHash('sha256').update(Buffer.from([prefix])).update(Buffer.concat(parts)).digest();
 
   it('hash leaves of any length, in any order, as SHA-256(0x00 || leaf): long, short, the same length again, past the reuse limit', () => {
@@ -164,6 +167,7 @@ describe('leafHash and nodeHash through reused input buffers', () => {
     lengths.forEach((n, i) => {
       const leaf = Buffer.alloc(n, i + 1);
       expect(leafHash(leaf)).toEqual(reference(0, leaf));
+      expect(Buffer.from(leafDigest(leaf), 'latin1')).toEqual(reference(0, leaf));
     });
   });
 
@@ -172,5 +176,26 @@ describe('leafHash and nodeHash through reused input buffers', () => {
     expect(nodeHash(a, b)).toEqual(reference(1, a, b));
     expect(nodeHash(b, a)).toEqual(reference(1, b, a));
     expect(nodeHash(a, b.subarray(1))).toEqual(reference(1, a, b.subarray(1)));
+  });
+
+  it('hash nodes of Digests (bytes 0x00-0xff, one Latin-1 character each) as SHA-256(0x01 || left || right)', () => {
+    // Every byte value on each side, so a character above 0x7f must come out as one byte, not as UTF-8.
+    const left = Buffer.from(Array.from({ length: 32 }, (_, i) => i * 8 + 7));
+    const right = Buffer.from(Array.from({ length: 32 }, (_, i) => 255 - i * 8));
+    expect(Buffer.from(nodeDigest(left.toString('latin1'), right.toString('latin1')), 'latin1')).toEqual(reference(1, left, right));
+    expect(Buffer.from(nodeDigest(right.toString('latin1'), left.toString('latin1')), 'latin1')).toEqual(reference(1, right, left));
+  });
+
+  it('compare a Digest with a hash byte by byte: the first and the last byte count, and the length', () => {
+    const hash = reference(0, Buffer.from('x'));
+    const digest = hash.toString('latin1');
+    expect(sameDigest(digest, hash)).toBe(true);
+    for (const at of [0, 31]) {
+      const other = Buffer.from(hash);
+      other[at] ^= 0x80;
+      expect(sameDigest(digest, other)).toBe(false);
+    }
+    expect(sameDigest(digest.slice(0, 31), hash)).toBe(false);
+    expect(sameDigest(digest, hash.subarray(0, 31))).toBe(false);
   });
 });
