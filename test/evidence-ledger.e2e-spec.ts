@@ -413,6 +413,14 @@ describe('tampering is detected by the API check and by the offline verifier', (
       { index: 2, api: /^entry 2's database row differs from its leaf in sha256, sizeBytes$/, offline: /^entry 2's database row differs from its leaf in sha256, sizeBytes$/ },
     ],
     [
+      "an entry moved out of its case in the log's case column (an export lists a case's entries by it)",
+      async (l) => {
+        const other = await caseAtEvidence(l.api, l.tokens, [DEFENDANT]);
+        await tamper(l, `UPDATE ledger_entry SET case_id = $1 WHERE idx = 0`, [other.id]);
+      },
+      { index: 0, api: /^entry 0's case column differs from its leaf$/, offline: /\(evidence log, entry 0\): entry 0's case column differs from its case's records$/, refused: true },
+    ],
+    [
       'an evidence item row moved to another party',
       (l) => asApp(l, `UPDATE evidence_item SET party_id = $1 WHERE ledger_index = 0`, [l.defendantId]),
       { index: 0, api: /^entry 0's database row differs from its leaf in partyId$/, offline: /^entry 0's database row differs from its leaf in partyId$/ },
@@ -498,10 +506,10 @@ describe('tampering is detected by the API check and by the offline verifier', (
       expect(offline.refused).toBe(expected.refused ?? false);
       expect(offline.failure!.reason).toMatch(expected.offline);
       if (offline.refused) {
-        // The refusal is a log-wide alert: ADMIN and every judge see it.
+        // The refusal is an alert too: log-wide (ADMIN and every judge) when the log itself fails, else the case's.
         const after = (await ok(l.api, l.tokens.judge, `{ ledgerAlerts { nodes { log caseId reason } } }`)).ledgerAlerts.nodes;
         expect(after).toHaveLength(2);
-        expect(after[0]).toMatchObject({ log: 'EVIDENCE', caseId: null });
+        expect(after[0]).toMatchObject({ log: 'EVIDENCE', caseId: expected.logWide ? null : l.caseId });
         expect(offline.failure!.reason.endsWith(`: ${after[0].reason}`)).toBe(true);
       }
     } finally {

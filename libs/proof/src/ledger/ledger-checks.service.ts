@@ -298,9 +298,9 @@ export class LedgerChecksService implements OnModuleInit {
           logFailure = { caseId: null, failure };
           break batches;
         }
-        const reasons = await this.checkEntry(index, row.leaf, records.get(index) ?? []);
+        const reasons = await this.checkEntry(index, row.leaf, row.case_id, records.get(index) ?? []);
         if (reasons.fileChecked) filesChecked++;
-        if (reasons.failed.length) findings.add(row.case_id, { index, reason: reasons.failed.join('; ') });
+        if (reasons.failed.length) findings.add(reasons.caseId, { index, reason: reasons.failed.join('; ') });
       }
       from = Number(rows.at(-1)!.idx) + 1;
       await progress?.(verifier.checked, total);
@@ -320,20 +320,29 @@ export class LedgerChecksService implements OnModuleInit {
   }
 
   /**
-   * One entry whose leaf is in the verified tree: the leaf decodes, the database's row of its
-   * item or document matches it, and its file is there with the hash and size it records.
+   * One entry whose leaf is in the verified tree: the leaf decodes, the entry's case column
+   * names the leaf's case (an export lists a case's entries by that column, so an entry moved
+   * out of it would leave the export unseen), the database's row of its item or document
+   * matches the leaf, and its file is there with the hash and size it records. `caseId`: the
+   * case to alert, the leaf's when it decodes (the tree vouches for it), else the column's.
    */
-  private async checkEntry(index: number, bytes: Buffer, records: LedgerRecord[]): Promise<{ failed: string[]; fileChecked: boolean }> {
+  private async checkEntry(
+    index: number,
+    bytes: Buffer,
+    caseColumn: string | null,
+    records: LedgerRecord[],
+  ): Promise<{ failed: string[]; fileChecked: boolean; caseId: string | null }> {
     const leaf = decodeLeaf(bytes);
-    if (typeof leaf === 'string') return { failed: [`entry ${index}: ${leaf}`], fileChecked: false };
+    if (typeof leaf === 'string') return { failed: [`entry ${index}: ${leaf}`], fileChecked: false, caseId: caseColumn };
     const failed: string[] = [];
+    if (leaf.caseId !== caseColumn) failed.push(`entry ${index}'s case column differs from its leaf`);
     const recorded = records.length > 1 ? `entry ${index} is claimed by ${records.length} database rows` : recordFailure(index, leaf, records[0]);
     if (recorded) failed.push(recorded);
     const file = loggedFile(leaf);
-    if (typeof file === 'string') return { failed: [...failed, `entry ${index}: ${file}`], fileChecked: false };
+    if (typeof file === 'string') return { failed: [...failed, `entry ${index}: ${file}`], fileChecked: false, caseId: leaf.caseId };
     const wrong = fileFailure(index, file, await fileDigest(join(file.store === 'evidence' ? this.config.ledger.evidenceDir : this.config.documents.dir, file.name)));
     if (wrong) failed.push(wrong);
-    return { failed, fileChecked: !wrong };
+    return { failed, fileChecked: !wrong, caseId: leaf.caseId };
   }
 
   private async verifyAudit(held: string | null | undefined): Promise<{ check: LogCheck; caseId: string | null }> {

@@ -66,14 +66,22 @@ export class LedgerExportService {
       if (rows.length < EXPORT_BATCH) break;
       after = Number(rows.at(-1)!.idx);
     }
-    // Evidence items and generated documents of the case whose log entry is missing: listed so the verifier names them.
-    const orphans: { idx: string; kind: LedgerEntryKind }[] = await this.dataSource.query(
-      `SELECT o.idx, o.kind FROM (SELECT ledger_index AS idx, 'EVIDENCE' AS kind FROM evidence_item WHERE case_id = $1
-                                  UNION ALL
-                                  SELECT log_index, 'DOCUMENT' FROM case_document WHERE case_id = $1 AND log_index IS NOT NULL) o
-        WHERE NOT EXISTS (SELECT 1 FROM ledger_entry le WHERE le.idx = o.idx)`,
+    // Evidence items and generated documents of the case whose log entry is missing (listed so the
+    // verifier names them) or names another case in its case column (the entries above are listed by
+    // that column, so the entry would be left out unseen: refused, as the full verification finds it).
+    const unlisted: { idx: string; kind: LedgerEntryKind; missing: boolean }[] = await this.dataSource.query(
+      `SELECT o.idx, o.kind, le.idx IS NULL AS missing
+         FROM (SELECT ledger_index AS idx, 'EVIDENCE' AS kind FROM evidence_item WHERE case_id = $1
+               UNION ALL
+               SELECT log_index, 'DOCUMENT' FROM case_document WHERE case_id = $1 AND log_index IS NOT NULL) o
+         LEFT JOIN ledger_entry le ON le.idx = o.idx
+        WHERE le.idx IS NULL OR le.case_id IS DISTINCT FROM $1::uuid
+        ORDER BY o.idx`,
       [caseId],
     );
+    const moved = unlisted.find((o) => !o.missing);
+    if (moved) throw await this.checks.refuse('EVIDENCE', caseId, { index: Number(moved.idx), reason: `entry ${moved.idx}'s case column differs from its case's records` });
+    const orphans = unlisted.filter((o) => o.missing);
     const orphanRecords = await this.repository.records(orphans.map((o) => Number(o.idx)));
     for (const o of orphans) {
       entries.push({ index: Number(o.idx), kind: o.kind, leaf: null, leafHash: null, inclusionProof: [], record: orphanRecords.get(Number(o.idx))?.[0] ?? null });
