@@ -300,4 +300,19 @@ describe('extending the evidence period', () => {
       expect(asOther.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'partyId' });
     });
   });
+
+  it('refuses an application once the deadlines were extended 10 times, since no grant could follow, writing nothing', async () => {
+    const c = await newCase('延期十次');
+    on('2025-03-10');
+    let end = '2025-03-11';
+    for (let i = 1; i <= 10; i++) {
+      const applied = (await apply(tokens.association, { caseId: c.id, reasons: `Reason ${i}.` })).data!.applyForEvidencePeriodExtension;
+      // One calendar day past the current end each time (moved to Monday when it falls on a weekend).
+      const next = new Date(Date.parse(`${end}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+      end = (await ruleOn(tokens.judge, { applicationId: applied.id, decision: 'GRANTED', newEnd: next, reasons: `Grant ${i}.` })).data!.ruleOnEvidencePeriodExtension.extendedTo;
+    }
+    const eleventh = await apply(tokens.association, { caseId: c.id, reasons: 'Once more.' });
+    expect(eleventh.errors![0]).toMatchObject({ message: "A case's deadlines are extended at most 10 times", extensions: { code: 'CONFLICT', limit: 10 } });
+    expect((await listed(tokens.judge, c.id)).totalCount).toBe(10);
+  });
 });

@@ -76,6 +76,16 @@ export class DeadlinesService {
   }
 
   /**
+   * CONFLICT (with `limit`) when the case's deadlines were already extended
+   * MAX_DEADLINE_EXTENSIONS times: no further extension can be granted, so none can be applied for.
+   */
+  async assertExtensible(manager: EntityManager, caseId: string): Promise<void> {
+    if ((await this.repository.extensionCount(manager, caseId)) >= MAX_DEADLINE_EXTENSIONS) {
+      throw new ConflictError(`A case's deadlines are extended at most ${MAX_DEADLINE_EXTENSIONS} times`, { limit: MAX_DEADLINE_EXTENSIONS });
+    }
+  }
+
+  /**
    * The court extends the open deadline `current` so that its period runs to `until` (Asia/Shanghai
    * date after `current.due`): a new deadline of the same rule, counted in days from `current.due`
    * by the rule's `extension` (computeDeadline with `extension: true`, moved off rest days like
@@ -84,9 +94,7 @@ export class DeadlinesService {
    * extensions. Returns the new deadline's id and computed end.
    */
   async extend(manager: EntityManager, current: DeadlineRow, until: CalendarDate, on: CalendarDate): Promise<{ id: string; deadline: Deadline }> {
-    if ((await this.repository.extensionCount(manager, current.case_id)) >= MAX_DEADLINE_EXTENSIONS) {
-      throw new ConflictError(`A case's deadlines are extended at most ${MAX_DEADLINE_EXTENSIONS} times`, { limit: MAX_DEADLINE_EXTENSIONS });
-    }
+    await this.assertExtensible(manager, current.case_id);
     const days = toDayNumber(until) - toDayNumber(current.due);
     const deadline = computeDeadline(current.rule, current.due, await this.calendar(manager), { days, extension: true });
     await this.repository.close(manager, current.case_id, current.id, on);

@@ -42,7 +42,8 @@ export class EvidencePeriodExtensionsService {
    * Records a party's application: the plaintiff side's for its own party, the court's record of
    * a defendant's, agency's or representative's (actingParty). NOT_FOUND for a case the caller
    * cannot see; BAD_USER_INPUT for a party it may not apply for or a requestedEnd not after the
-   * current end; CONFLICT (rule named, with `due`) when no evidence period runs or it has ended.
+   * current end; CONFLICT (rule named, with `due`) when no evidence period runs or it has ended,
+   * and CONFLICT (with `limit`) when the case's deadlines were extended as often as they may be.
    */
   apply(actor: Actor, input: ApplyForEvidencePeriodExtensionInput): Promise<EvidencePeriodExtension> {
     return this.dataSource.transaction(async (manager) => {
@@ -55,6 +56,7 @@ export class EvidencePeriodExtensionsService {
       if (input.requestedEnd && input.requestedEnd <= current!.due) {
         throw new InputError('requestedEnd', `must be after the current end of the evidence period, ${current!.due}`);
       }
+      await this.deadlines.assertExtensible(manager, input.caseId);
       const id = await this.repository.insert(manager, {
         caseId: input.caseId,
         partyId,
