@@ -33,4 +33,5 @@ export * from './database/returning';
 export * from './database/with-client';
 export { freePort, isAlive, startEmbeddedPostgres } from './database/embedded-postgres';
 export * from './errors/domain-error.filter';
+export * from './spreadsheet/formula-injection';
 export * from './visibility/visibility';

@@ -1,11 +1,11 @@
 import { Controller, Get, Param, ParseUUIDPipe, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import ExcelJS from 'exceljs';
-import { type Actor, Allow, CurrentActor, Role } from '@app/platform';
+import { type Actor, Allow, CurrentActor, neutraliseFormula, Role } from '@app/platform';
 import { AssessmentsRepository } from './assessments.repository';
 import { AssessmentsService } from './assessments.service';
 import { RemediesService } from './remedies.service';
-import { addRow, type ExportColumn, safeText, setColumns, yuan } from './xlsx';
+import { addRow, type ExportColumn, setColumns, yuan } from './xlsx';
 
 const CASE_ROLES = [Role.PROCURATOR, Role.ASSOCIATION_STAFF, Role.JUDGE];
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -50,7 +50,7 @@ export class RemediesController {
     for (const line of schedule.lines) {
       const d = line.defendant;
       addRow(sheet, columns, {
-        name: safeText(d.name),
+        name: neutraliseFormula(d.name),
         basis: d.basis,
         source: d.basisSource,
         extent: d.extent,
@@ -90,8 +90,8 @@ export class RemediesController {
       for (const m of page.nodes) {
         const mask = masks.get(m.claimant_id);
         addRow(sheet, columns, {
-          name: safeText(mask?.nameMasked ?? ''),
-          idNumber: safeText(mask?.idNumberMasked ?? ''),
+          name: neutraliseFormula(mask?.nameMasked ?? ''),
+          idNumber: neutraliseFormula(mask?.idNumberMasked ?? ''),
           subclass: m.subclass,
           property: yuan(m.property_fen),
           moral: yuan(m.moral_fen),

@@ -1,16 +1,5 @@
 import ExcelJS from 'exceljs';
 
-/** Characters that make a spreadsheet read a cell as a formula (or a DDE command) when they lead it. */
-const FORMULA_LEADS = ['=', '+', '-', '@', '\t', '\r'];
-
-/**
- * A string as a cell value no spreadsheet reads as a formula: one beginning with = + - @ TAB or
- * CR gets a leading apostrophe (OWASP CSV injection advice), so it shows as the text it is.
- */
-export function safeText(value: string): string {
-  return FORMULA_LEADS.some((lead) => value.startsWith(lead)) ? `'${value}` : value;
-}
-
 /** Fen (decimal string or bigint) as a number of yuan, shown to the fen with the `0.00` format. */
 export function yuan(fen: string | bigint): number {
   return Number(BigInt(fen)) / 100;

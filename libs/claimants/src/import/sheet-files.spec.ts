@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import ExcelJS from 'exceljs';
-import { claimantTemplate, neutraliseCell, reportSheet, toCsv } from './sheet-files';
+import { claimantTemplate, reportSheet, toCsv } from './sheet-files';
 import { openSheet, type SheetRecord } from './sheet';
 
 const TEMPLATE_HEADERS = ['姓名', '身份证号', '手机号', '邮箱', '地址', '同意日期', '同意方式', '同意范围', '损害类型', '损失金额(元)', '证据', '泄露事件'];
@@ -16,16 +16,8 @@ async function records(bytes: Buffer): Promise<SheetRecord[]> {
   return out;
 }
 
-describe('neutraliseCell and toCsv', () => {
-  it('prefixes an apostrophe to what a spreadsheet would read as a formula, and nothing else', () => {
-    expect(['=1+1', '+86 138', '-5', '@SUM(A1)', '\tx', '\rx'].map(neutraliseCell)).toEqual(["'=1+1", "'+86 138", "'-5", "'@SUM(A1)", "'\tx", "'\rx"]);
-    expect(['张三', '1=1', '', 'a-b'].map(neutraliseCell)).toEqual(['张三', '1=1', '', 'a-b']);
-  });
-
+describe('toCsv', () => {
   it('neutralises a formula after a separator a spreadsheet may split at (red team F8), and quotes the cell so it stays one', () => {
-    expect(['x;=1+1', 'y\t=1+1', 'z, @SUM(A1)', 'a;\u00a0+cmd', 'b\n-2+3'].map(neutraliseCell)).toEqual(["'x;=1+1", "'y\t=1+1", "'z, @SUM(A1)", "'a;\u00a0+cmd", "'b\n-2+3"]);
-    // A separator not followed by a trigger, or a trigger not after one, is plain text.
-    expect(['委托诉讼;个人信息处理', 'a;b=c', '2025-03-01'].map(neutraliseCell)).toEqual(['委托诉讼;个人信息处理', 'a;b=c', '2025-03-01']);
     expect(toCsv([['', 'IGNORED_COLUMN', 'x;=1+1'], ['', 'IGNORED_COLUMN', 'y\t=1+1'], ['a;b']]).toString('utf8')).toBe(
       '\uFEFF,IGNORED_COLUMN,"\'x;=1+1"\r\n,IGNORED_COLUMN,"\'y\t=1+1"\r\n"a;b"\r\n',
     );

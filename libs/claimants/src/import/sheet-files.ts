@@ -3,6 +3,7 @@
  * as a sheet (CSV and XLSX). Pure: no Nest, no database.
  */
 import ExcelJS from 'exceljs';
+import { neutraliseFormula } from '@app/platform/spreadsheet/formula-injection';
 import { CONSENT_METHOD_WORDS, CONSENT_SCOPE_WORDS, ConsentScope, HARM_TYPE_WORDS } from '../claimant.enums';
 import { IMPORT_COLUMNS, type ImportColumn } from './columns';
 
@@ -24,24 +25,13 @@ export const TEMPLATE_ROWS = 2000;
 export const templateHeader = (column: ImportColumn): string => IMPORT_COLUMNS[column][1];
 
 /**
- * A cell that a spreadsheet would read as a formula (CSV injection) prefixed with an apostrophe,
- * so it shows as the text it is: one whose first character is `=`, `+`, `-`, `@`, TAB or CR, or
- * in which such a character follows a separator a spreadsheet may split the cell at (`,`, `;`,
- * TAB, CR, LF, with spaces between): Excel with `;` as its list separator, or text pasted into a
- * sheet, would otherwise evaluate `x;=1+1`'s second part.
- */
-export function neutraliseCell(text: string): string {
-  return /^[=+\-@\t\r]|[,;\t\r\n][ \u00a0]*[=+\-@]/.test(text) ? `'${text}` : text;
-}
-
-/**
  * RFC 4180 CSV, UTF-8 with a BOM (so Excel reads Chinese), CRLF, every cell neutralised, and
  * quoted when it holds a separator of any locale (`,`, `;`, TAB), a quote or a line break, so
  * that the apostrophe keeps the whole cell text.
  */
 export function toCsv(rows: readonly (readonly (string | number)[])[]): Buffer {
   const cell = (v: string | number) => {
-    const text = neutraliseCell(String(v));
+    const text = neutraliseFormula(String(v));
     return /[",;\t\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
   return Buffer.from(`\uFEFF${rows.map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`, 'utf8');

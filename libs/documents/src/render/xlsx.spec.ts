@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { Cell, DocumentSpec } from './spec';
-import { continuationName, neutraliseFormula, renderXlsx } from './xlsx';
+import { continuationName, renderXlsx } from './xlsx';
 
 /** Renders `spec` with at most `sheetRows` data rows a sheet; the workbook read back. */
 async function render(spec: DocumentSpec, sheetRows: number): Promise<ExcelJS.Workbook> {
@@ -61,18 +61,5 @@ describe('renderXlsx past a sheet\'s row limit', () => {
     const long = 'A'.repeat(40);
     expect(continuationName(long, 1)).toBe('A'.repeat(31));
     expect(continuationName(long, 12)).toBe(`${'A'.repeat(26)} (12)`);
-  });
-});
-
-describe('neutraliseFormula', () => {
-  it.each(['=1+1', '+86 139', '-2', '@SUM(A1)', '\tx', '\rx'])('keeps %j as text by prefixing an apostrophe', (text) => {
-    expect(neutraliseFormula(text)).toBe(`'${text}`);
-  });
-
-  it('leaves ordinary text as it is, a formula sign inside the text included', () => {
-    expect(neutraliseFormula('张*')).toBe('张*');
-    expect(neutraliseFormula('110***********1234')).toBe('110***********1234');
-    expect(neutraliseFormula('a=b')).toBe('a=b');
-    expect(neutraliseFormula('')).toBe('');
   });
 });

@@ -1,23 +1,12 @@
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import { neutraliseFormula } from '@app/platform/spreadsheet/formula-injection';
 import { reclaimer } from './memory';
 import type { Block, Cell, Column, DocumentSpec, NumberFormat } from './spec';
 
 /** Spreadsheet number formats: counts as integers, money as yuan with two decimals, shares as percentages. */
 const NUM_FMT: Record<NumberFormat, string> = { count: '#,##0', fen: '#,##0.00', share: '0.0%' };
-
-/** The first characters that make a spreadsheet read a cell as a formula (or a command in a CSV export of it). */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-/**
- * A text cell's value as stored: text that a spreadsheet would read as a formula (it starts with
- * = + - @, a tab or a carriage return) is prefixed with an apostrophe, so it stays text when the
- * sheet is opened, re-typed or saved as CSV (OWASP's advice on formula injection).
- */
-export function neutraliseFormula(text: string): string {
-  return FORMULA_START.test(text) ? `'${text}` : text;
-}
 
 /** A cell's stored value: numbers as numbers (money converted from fen to yuan), text neutralised. */
 function cellValue(column: Column, value: Cell): string | number | null {
