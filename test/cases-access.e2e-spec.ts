@@ -223,7 +223,7 @@ describe('cases: visibility, lists, deadlines and the holiday calendar', () => {
       const data = await ok(tokens.procurator, `{ upcomingDeadlines { totalCount nodes { ${DEADLINE} } } }`);
       expect(data.upcomingDeadlines.totalCount).toBe(3);
       const [first, second, third] = data.upcomingDeadlines.nodes;
-      expect(first).toMatchObject({ rule: 'PRE_LITIGATION_ANNOUNCEMENT', nature: 'WAITING_PERIOD', due: '2023-05-01', overdue: false, case: { id: announcedCase } });
+      expect(first).toMatchObject({ rule: 'PRE_LITIGATION_ANNOUNCEMENT', nature: 'WAITING_PERIOD', due: '2023-05-02', overdue: false, case: { id: announcedCase } });
       expect(second).toMatchObject({ rule: 'PROCURATORIAL_RECOMMENDATION_RESPONSE', nature: 'TIME_LIMIT', due: '2024-03-11', overdue: true, case: { id: unansweredCase } });
       expect(third).toMatchObject({ rule: 'PROCURATORIAL_RECOMMENDATION_RESPONSE', overdue: false, case: { id: currentCase } });
 
@@ -236,7 +236,7 @@ describe('cases: visibility, lists, deadlines and the holiday calendar', () => {
     it('never flags a pre-litigation announcement that has run out as overdue: it is a waiting period, not a duty', async () => {
       const data = await ok(tokens.procurator, `query($id: ID!) { case(id: $id) { deadlines { rule nature due overdue closedOn } } }`, { id: announcedCase });
       expect(data.case.deadlines).toEqual([
-        { rule: 'PRE_LITIGATION_ANNOUNCEMENT', nature: 'WAITING_PERIOD', due: '2023-05-01', overdue: false, closedOn: null },
+        { rule: 'PRE_LITIGATION_ANNOUNCEMENT', nature: 'WAITING_PERIOD', due: '2023-05-02', overdue: false, closedOn: null },
       ]);
     });
 
@@ -249,8 +249,8 @@ describe('cases: visibility, lists, deadlines and the holiday calendar', () => {
 
     it('says a deadline in a year without a loaded calendar is provisional, and why', async () => {
       const data = await ok(tokens.procurator, `query($id: ID!) { case(id: $id) { deadlines { ${DEADLINE} } } }`, { id: announcedCase });
-      // 2023-04-29 is a Saturday; by the weekday rule alone the period runs to Monday 2023-05-01.
-      expect(data.case.deadlines[0]).toMatchObject({ nominalDue: '2023-04-29', due: '2023-05-01', provisional: true });
+      // 2023-04-29 is a Saturday, 2023-04-30 a Sunday and Monday 2023-05-01 Labour Day (fixed by date): by these alone the period runs to Tuesday 2023-05-02.
+      expect(data.case.deadlines[0]).toMatchObject({ nominalDue: '2023-04-29', due: '2023-05-02', provisional: true });
       expect(data.case.deadlines[0].provisionalReason).toMatch(/arrangement for 2023 is not loaded/);
     });
 

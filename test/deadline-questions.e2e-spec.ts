@@ -137,12 +137,14 @@ describe('deadlines a user can ask about', () => {
       expect(await day('2024-02-29')).toMatchObject({ restDay: false, kind: 'WEEKDAY', weekday: 'Thursday', provisional: false });
     });
 
-    it('answers for 2027, not loaded, by the weekday rule and says so', async () => {
+    it('answers for 2027, not loaded, by the weekday rule and the holidays fixed by date, and says so', async () => {
+      // Friday 2027-10-01 is National Day whatever 2027's arrangement will say; Monday 2027-10-04 is judged by the weekday rule.
+      expect(await day('2027-10-04')).toMatchObject({ restDay: false, kind: 'WEEKDAY', provisional: true });
       expect(await day('2027-10-01')).toMatchObject({
-        restDay: false,
-        kind: 'WEEKDAY',
+        restDay: true,
+        kind: 'FIXED_DATE_HOLIDAY',
         provisional: true,
-        provisionalReason: expect.stringMatching(/^Provisional: computed by the weekday rule only because the official holiday arrangement for 2027 is not loaded/),
+        provisionalReason: expect.stringMatching(/^Provisional: computed by the weekday rule and the holidays fixed by date only because the official holiday arrangement for 2027 is not loaded/),
       });
     });
 

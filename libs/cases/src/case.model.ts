@@ -18,6 +18,9 @@ registerEnumType(DayKind, {
     WEEKDAY: { description: 'Monday to Friday outside any holiday period: a working day' },
     WEEKEND: { description: 'Saturday or Sunday not made a working day: a rest day' },
     HOLIDAY: { description: 'Inside a statutory holiday period of a loaded arrangement: a rest day' },
+    FIXED_DATE_HOLIDAY: {
+      description: "A holiday the Measures on National Holidays fix by date (New Year's Day, Labour Day, National Day), in a year whose arrangement is not loaded: a rest day",
+    },
     ADJUSTED_WORKING_DAY: { description: 'A Saturday or Sunday the arrangement made a working day (调休上班)' },
   },
 });

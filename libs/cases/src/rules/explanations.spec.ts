@@ -112,16 +112,17 @@ describe('explanations', () => {
       expect(explainCalendarDay('2024-02-29', calendar)).toMatchObject({ kind: DayKind.WEEKDAY, weekday: 'Thursday', provisional: false });
     });
 
-    it('says a day of an unloaded year is provisional and judged by the weekday rule only', () => {
+    it('says a day of an unloaded year is provisional and judged by the weekday rule and the holidays fixed by date only', () => {
       expect(explainCalendarDay('2027-10-01', calendar)).toEqual({
         date: '2027-10-01',
         weekday: 'Friday',
-        kind: DayKind.WEEKDAY,
-        restDay: false,
-        explanation: '2027-10-01 is a Friday: a working day',
+        kind: DayKind.FIXED_DATE_HOLIDAY,
+        restDay: true,
+        holiday: ['2027-10-01', '2027-10-03'],
+        explanation: '2027-10-01 falls in National Day (国庆节), 2027-10-01..2027-10-03, a holiday fixed by date (Measures on National Holidays and Memorial Days, art. 2): a rest day',
         provisional: true,
         provisionalReason:
-          'Provisional: computed by the weekday rule only because the official holiday arrangement for 2027 is not loaded ' +
+          'Provisional: computed by the weekday rule and the holidays fixed by date only because the official holiday arrangement for 2027 is not loaded ' +
           "(the State Council publishes each year's arrangement late in the year before); recompute once loaded.",
       });
     });

@@ -1,5 +1,5 @@
 import { type CalendarDate, dateParts, weekdayName } from './calendar-date';
-import { type DayStatus, DayKind, type HolidayCalendar } from './holiday-calendar';
+import { type DayStatus, DayKind, FIXED_DATE_HOLIDAYS, fixedDateHoliday, type HolidayCalendar } from './holiday-calendar';
 import { type PeriodEnd, type PeriodLength, type PeriodUnit, provisionalReason } from './periods';
 
 /**
@@ -23,6 +23,12 @@ export function describeDay(status: DayStatus): string {
   switch (status.kind) {
     case DayKind.HOLIDAY:
       return `${date} falls in the holiday ${status.holiday![0]}..${status.holiday![1]} of ${by}: a rest day`;
+    case DayKind.FIXED_DATE_HOLIDAY: {
+      const [first, last] = status.holiday!;
+      const name = fixedDateHoliday(date)!.name;
+      const holiday = first === last ? `is ${name}` : `falls in ${name}, ${first}..${last}`;
+      return `${date} ${holiday}, a holiday fixed by date (${FIXED_DATE_HOLIDAYS.source}): a rest day`;
+    }
     case DayKind.ADJUSTED_WORKING_DAY:
       return `${date} is a working day by ${by}, though a ${weekdayName(date)}`;
     case DayKind.WEEKEND:

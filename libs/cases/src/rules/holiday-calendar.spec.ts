@@ -1,5 +1,5 @@
 import { DomainError, ErrorCode } from '@app/platform/errors/domain-error';
-import { HolidayCalendar, HolidayCalendarError, validateCalendarYear } from './holiday-calendar';
+import { DayKind, HolidayCalendar, HolidayCalendarError, validateCalendarYear } from './holiday-calendar';
 
 /** A valid year of data (2026's official arrangement unless overridden). */
 function year2026(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -55,10 +55,28 @@ describe('HolidayCalendar', () => {
       expect(calendar.isRestDay('2026-01-04')).toBe(false);
     });
 
-    it('falls back to the weekday rule for an unloaded year and reports that year as unloaded', () => {
-      expect(calendar.isRestDay('2027-01-01')).toBe(false);
+    it('falls back to the weekday rule and the holidays fixed by date for an unloaded year, and reports that year as unloaded', () => {
+      // Friday 2027-01-01 is New Year's Day; Saturday 2027-01-02 a weekend day; Monday 2027-01-04 a working day.
+      expect(calendar.isRestDay('2027-01-01')).toBe(true);
       expect(calendar.isRestDay('2027-01-02')).toBe(true);
+      expect(calendar.isRestDay('2027-01-04')).toBe(false);
       expect(calendar.unloadedYearsFor('2027-01-01')).toEqual([2027]);
+    });
+
+    it('knows the holidays the Measures fix by date in an unloaded year: 1 January, 1 May (and 2 May from 2025), 1-3 October', () => {
+      const fixed = (date: string, first: string, last: string) => ({ date, kind: DayKind.FIXED_DATE_HOLIDAY, restDay: true, holiday: [first, last] });
+      expect(calendar.dayStatus('2028-01-01')).toEqual(fixed('2028-01-01', '2028-01-01', '2028-01-01'));
+      // Labour Day: Monday and Tuesday 2028-05-01/02 under the 2024 revision; in 2023 only Monday 2023-05-01 (Tuesday 2023-05-02 by the weekday rule).
+      expect(calendar.dayStatus('2028-05-01')).toEqual(fixed('2028-05-01', '2028-05-01', '2028-05-02'));
+      expect(calendar.dayStatus('2028-05-02')).toEqual(fixed('2028-05-02', '2028-05-01', '2028-05-02'));
+      expect(calendar.dayStatus('2028-05-03')).toEqual({ date: '2028-05-03', kind: DayKind.WEEKDAY, restDay: false });
+      expect(calendar.dayStatus('2023-05-01')).toEqual(fixed('2023-05-01', '2023-05-01', '2023-05-01'));
+      expect(calendar.dayStatus('2023-05-02')).toEqual({ date: '2023-05-02', kind: DayKind.WEEKDAY, restDay: false });
+      // National Day, even on a Sunday (2027-10-03); Monday 2027-10-04 by the weekday rule only.
+      expect(calendar.dayStatus('2027-10-03')).toEqual(fixed('2027-10-03', '2027-10-01', '2027-10-03'));
+      expect(calendar.dayStatus('2027-10-04')).toEqual({ date: '2027-10-04', kind: DayKind.WEEKDAY, restDay: false });
+      // A loaded year answers from its arrangement, which names its own holiday period.
+      expect(calendar.dayStatus('2026-10-01')).toMatchObject({ kind: DayKind.HOLIDAY, holiday: ['2026-10-01', '2026-10-07'] });
     });
 
     it('reports the next year as needed for a December date, since its notice may arrange late December', () => {

@@ -168,6 +168,38 @@ export function validateCalendarYear(data: unknown): CalendarYearData {
   });
 }
 
+/**
+ * The holidays the Measures on National Holidays and Memorial Days (全国年节及纪念日放假办法) fix by
+ * Gregorian date: New Year's Day (元旦) 1 January, Labour Day (劳动节) 1 May (1-2 May from the 2024
+ * revision, in force 1 January 2025), National Day (国庆节) 1-3 October. A year's arrangement adds
+ * days around them but never makes them working days, so they are rest days even in a year whose
+ * arrangement is not loaded. The other holidays (Spring Festival, Qingming, Dragon Boat, Mid-Autumn)
+ * follow the lunar calendar or a solar term and are known only from the year's arrangement.
+ */
+export const FIXED_DATE_HOLIDAYS = Object.freeze({
+  // 全国年节及纪念日放假办法 art. 2 (State Council Decree No. 513 of 2007 and No. 644 of 2013; No. 797 of 2024, in force 2025-01-01).
+  source: 'Measures on National Holidays and Memorial Days, art. 2',
+});
+
+/**
+ * The holiday the Measures fix on `date` (years since 2008, when the current list began), with
+ * its name and its days that year (inclusive), or undefined.
+ */
+export function fixedDateHoliday(date: CalendarDate): { name: string; period: readonly [CalendarDate, CalendarDate] } | undefined {
+  const { year, month, day } = dateParts(date);
+  const on = (m: number, first: number, last: number) => [`${year}-${pad(m)}-${pad(first)}`, `${year}-${pad(m)}-${pad(last)}`] as const;
+  if (month === 1 && day === 1) return { name: "New Year's Day (元旦)", period: on(1, 1, 1) };
+  // Labour Day: one day until the 2024 revision (Decree No. 797), two from 2025.
+  const labourDays = year >= 2025 ? 2 : 1;
+  if (month === 5 && day <= labourDays) return { name: 'Labour Day (劳动节)', period: on(5, 1, labourDays) };
+  if (month === 10 && day <= 3) return { name: 'National Day (国庆节)', period: on(10, 1, 3) };
+  return undefined;
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
 /** Why a day is, or is not, a legal rest day (HolidayCalendar.dayStatus). */
 export enum DayKind {
   /** Monday to Friday outside any holiday period: a working day. */
@@ -176,6 +208,8 @@ export enum DayKind {
   WEEKEND = 'WEEKEND',
   /** Inside a statutory holiday period of a loaded arrangement: a rest day. */
   HOLIDAY = 'HOLIDAY',
+  /** A holiday the Measures fix by date (FIXED_DATE_HOLIDAYS), in a year whose arrangement is not loaded: a rest day. */
+  FIXED_DATE_HOLIDAY = 'FIXED_DATE_HOLIDAY',
   /** A Saturday or Sunday a loaded arrangement made a working day (调休上班). */
   ADJUSTED_WORKING_DAY = 'ADJUSTED_WORKING_DAY',
 }
@@ -183,7 +217,7 @@ export enum DayKind {
 /**
  * What the calendar says of one Asia/Shanghai calendar date, and from which data: for HOLIDAY
  * and ADJUSTED_WORKING_DAY the arrangement (`year`, `notice`) that decided it, and for HOLIDAY
- * the inclusive period it lies in. Says nothing of provisional answers (unloadedYearsFor).
+ * and FIXED_DATE_HOLIDAY the inclusive period it lies in. Says nothing of provisional answers (unloadedYearsFor).
  */
 export interface DayStatus {
   readonly date: CalendarDate;
@@ -205,7 +239,8 @@ interface ArrangedDay {
  * year's notice made them working days. Built from per-year official data; immutable.
  *
  * For a year that is not loaded, `isRestDay` falls back to the weekday rule (Saturday and Sunday
- * rest, nothing else); callers must treat such answers as provisional (`unloadedYearsFor`).
+ * rest) and the holidays fixed by date (FIXED_DATE_HOLIDAYS), nothing else; callers must treat
+ * such answers as provisional (`unloadedYearsFor`).
  */
 export class HolidayCalendar {
   private static officialCalendar?: HolidayCalendar;
@@ -285,7 +320,8 @@ export class HolidayCalendar {
 
   /**
    * True when `date` (Asia/Shanghai calendar date) is a legal rest day: a statutory holiday, or a
-   * Saturday or Sunday that is not an adjusted working day. Weekday rule only for unloaded years.
+   * Saturday or Sunday that is not an adjusted working day. For unloaded years: the weekday rule
+   * and the holidays fixed by date.
    */
   isRestDay(date: CalendarDate): boolean {
     return this.dayStatus(date).restDay;
@@ -293,7 +329,8 @@ export class HolidayCalendar {
 
   /**
    * Whether `date` (Asia/Shanghai calendar date) is a rest day and why: a holiday period or an
-   * adjusted working day of a loaded arrangement first, else the weekday rule.
+   * adjusted working day of a loaded arrangement first, then (in a year not loaded) a holiday
+   * fixed by date, else the weekday rule.
    */
   dayStatus(date: CalendarDate): DayStatus {
     const day = toDayNumber(date);
@@ -303,6 +340,8 @@ export class HolidayCalendar {
     }
     const working = this.workingDays.get(day);
     if (working) return { date, kind: DayKind.ADJUSTED_WORKING_DAY, restDay: false, arrangement: arrangementOf(working.data) };
+    const fixed = this.years.has(dateParts(date).year) ? undefined : fixedDateHoliday(date);
+    if (fixed) return { date, kind: DayKind.FIXED_DATE_HOLIDAY, restDay: true, holiday: fixed.period };
     return isWeekend(date) ? { date, kind: DayKind.WEEKEND, restDay: true } : { date, kind: DayKind.WEEKDAY, restDay: false };
   }
 

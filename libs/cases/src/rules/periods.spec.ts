@@ -105,7 +105,7 @@ describe('counting a period (Civil Code arts. 200-203, Civil Procedure Law art. 
     it('comes back provisional, naming 2027, when the last day falls in 2027', () => {
       const end = endOfPeriod('2026-12-20', days(15), official);
       expect(end).toMatchObject({ due: '2027-01-04', nominalDue: '2027-01-04', shiftedForRestDays: false, provisional: true });
-      expect(end.provisionalReason).toMatch(/weekday rule only because the official holiday arrangement for 2027 is not loaded/);
+      expect(end.provisionalReason).toMatch(/weekday rule and the holidays fixed by date only because the official holiday arrangement for 2027 is not loaded/);
     });
 
     it('still shifts a 2027 weekend last day by the weekday rule, provisionally', () => {
@@ -135,12 +135,13 @@ describe('counting a period (Civil Code arts. 200-203, Civil Procedure Law art. 
       const fixture = new HolidayCalendar([
         { year: 2030, notice: 'test fixture', holidays: [['2030-12-31', '2030-12-31']], workdays: [] },
       ]);
-      expect(moveOffRestDays('2030-12-31', fixture)).toMatchObject({ due: '2031-01-01', provisional: true });
+      // 2031-01-01 (a Wednesday) is New Year's Day whatever 2031's arrangement says: the first working day is Thursday 2031-01-02.
+      expect(moveOffRestDays('2030-12-31', fixture)).toMatchObject({ due: '2031-01-02', provisional: true });
       expect(moveOffRestDays('2030-12-31', fixture).provisionalReason).toMatch(
-        /loaded 2030 arrangement for days in 2030 and by the weekday rule only for days in 2031 because the official holiday arrangement for 2031 is not loaded/,
+        /loaded 2030 arrangement for days in 2030 and by the weekday rule and the holidays fixed by date only for days in 2031 because the official holiday arrangement for 2031 is not loaded/,
       );
       const reason = moveOffRestDays('2031-12-31', new HolidayCalendar([])).provisionalReason;
-      expect(reason).toMatch(/weekday rule only because the official holiday arrangement for 2031 is not loaded/);
+      expect(reason).toMatch(/weekday rule and the holidays fixed by date only because the official holiday arrangement for 2031 is not loaded/);
       expect(reason).toMatch(/arrangement for 2032, which may also move the last days of December 2031, is not loaded/);
     });
 

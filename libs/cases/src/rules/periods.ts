@@ -16,7 +16,7 @@ export interface PeriodLength {
  * - `due`: the last day after art. 203 moved a rest day to the next working day;
  * - `shiftedForRestDays`: due !== nominalDue;
  * - `provisional`: the answer for some day that had to be judged may still change: its own
- *   year's official arrangement is not loaded (judged by the weekday rule only), or it is a
+ *   year's official arrangement is not loaded (judged by the weekday rule and the holidays fixed by date only), or it is a
  *   December day whose next year's arrangement is not loaded (that notice may arrange the last
  *   days of December). `provisionalReason` says which of the two, for which year(s).
  *   Recompute once the year is loaded. While provisional, `nominalDue` is the
@@ -105,7 +105,8 @@ function listYears(years: number[]): string {
 /**
  * Why the judged days (Asia/Shanghai calendar dates) may still change, or undefined when the
  * answer is final. Two different situations (see HolidayCalendar.unloadedYearsFor): a day in a
- * year with no loaded arrangement was judged by the weekday rule only; a December day of a loaded
+ * year with no loaded arrangement was judged by the weekday rule and the holidays fixed by date
+ * only; a December day of a loaded
  * year was judged with that year's arrangement, but the next year's notice, not loaded yet, may
  * still arrange it.
  */
@@ -122,8 +123,8 @@ export function provisionalReason(judged: CalendarDate[], calendar: HolidayCalen
     const loaded = sorted(judged.map(yearOf).filter((year) => calendar.hasYear(year)));
     const how =
       loaded.length > 0
-        ? `computed with the loaded ${listYears(loaded)} arrangement for days in ${listYears(loaded)} and by the weekday rule only for days in ${listYears(weekdayRule)}`
-        : 'computed by the weekday rule only';
+        ? `computed with the loaded ${listYears(loaded)} arrangement for days in ${listYears(loaded)} and by the weekday rule and the holidays fixed by date only for days in ${listYears(weekdayRule)}`
+        : 'computed by the weekday rule and the holidays fixed by date only';
     parts.push(`${how} because the official holiday ${arrangement} not loaded`);
   }
   if (nextYears.length > 0) {
