@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import iconv from 'iconv-lite';
+import { Client } from 'pg';
 import request from 'supertest';
 import { ClaimantImportService } from '@app/claimants';
 import { startTestApi, type TestApi } from './support/api';
@@ -480,6 +481,76 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
         ),
       );
       expect(rows[0]).toEqual({ enrolments: 80, claimants: 40, people: 40, exposures: 40 });
+    });
+
+    it('enrols every row in one attempt when other transactions commit the same claimant, enrolment or exposure while the job writes them', async () => {
+      // Five new people (rows 2 to 6). Before the job: person 2 (row 4) and person 3 (row 5) become
+      // claimants. Held open meanwhile, then committed each while the job's statement waits on it:
+      // person 0's claimant, the association's enrolment of person 2, and person 3's self-declared
+      // exposure to the incident.
+      const { rows: [{ organisation_id: org }] } = await withClient(api.url, (db) => db.query(`SELECT organisation_id FROM app_user WHERE email = 'association@demo.local'`));
+      const clients = [0, 1, 2, 3].map(() => new Client({ connectionString: api.url }));
+      await Promise.all(clients.map((c) => c.connect()));
+      const [lock, ...held] = clients;
+      const [claimantHold, enrolmentHold, exposureHold] = held;
+      try {
+        await lock.query('BEGIN');
+        await lock.query(`SELECT pg_advisory_xact_lock(hashtext('claimant_import'), hashtext($1))`, [org]);
+        const staged = await request(api.app.getHttpServer())
+          .post('/claimants/import')
+          .set('authorization', `Bearer ${association}`)
+          .attach('file', Buffer.from([CSV_HEADER, ...good(7400, 5)].join('\n')), { filename: 'claimants.csv', contentType: 'text/csv' });
+        expect(staged.status).toBe(202);
+        const importId: string = staged.body.importId;
+        const keys: Buffer[] = (await lock.query(`SELECT id_number_index FROM claimant_import_row WHERE import_id = $1 ORDER BY row_no`, [importId])).rows.map((r) => r.id_number_index);
+        const claimant = `INSERT INTO claimant (id_number_index, id_number_masked, name_masked) VALUES ($1, '110***********0000', '*') RETURNING id`;
+        const [person2, person3] = await withClient(api.url, async (db) => [(await db.query(claimant, [keys[2]])).rows[0].id, (await db.query(claimant, [keys[3]])).rows[0].id]);
+        for (const c of held) await c.query('BEGIN');
+        await claimantHold.query(claimant, [keys[0]]);
+        await enrolmentHold.query(
+          `INSERT INTO claimant_enrolment (claimant_id, organisation_id, name_enc, id_number_enc, phone_enc, phone_index, name_masked, phone_masked,
+             consent_given_at, consent_method, consent_scope)
+           VALUES ($1, $2, '\\x00', '\\x00', '\\x00', $3, '*', '*', now(), 'WRITTEN_SIGNATURE', '{REPRESENTATION}')`,
+          [person2, org, Buffer.alloc(32)],
+        );
+        await exposureHold.query(`INSERT INTO exposure (incident_id, claimant_id, basis) VALUES ($1, $2, 'SELF_DECLARED')`, [incidentId, person3]);
+        await lock.query('COMMIT');
+
+        // Each held row is committed once the job's statement writing that table waits for it.
+        const waitingOn = async (statement: string) => {
+          const deadline = Date.now() + 30_000;
+          for (;;) {
+            const { rows } = await lock.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`, [`%${statement}%`]);
+            if (rows[0].n === 1) return;
+            if (Date.now() > deadline) throw new Error(`the job never waited in ${statement}`);
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        };
+        await waitingOn('INSERT INTO claimant (');
+        await claimantHold.query('COMMIT');
+        await waitingOn('INSERT INTO claimant_enrolment (');
+        await enrolmentHold.query('COMMIT');
+        await waitingOn('INSERT INTO exposure (');
+        await exposureHold.query('COMMIT');
+
+        expect(await waitForJob(api.gql, association, staged.body.jobId)).toMatchObject({ status: 'COMPLETED', attempts: 1 });
+        const report = await request(api.app.getHttpServer()).get(`/claimants/imports/${importId}`).set('authorization', `Bearer ${association}`);
+        expect(report.body).toMatchObject({ status: 'COMPLETE', rows: 5, accepted: 4, alreadyEnrolled: 1, rejected: 0 });
+        const { rows: [counts] } = await withClient(api.url, (db) =>
+          db.query(
+            `SELECT (SELECT count(*)::int FROM claimant WHERE id_number_index = ANY($1::bytea[])) AS claimants,
+                    (SELECT count(*)::int FROM claimant_enrolment e JOIN claimant c ON c.id = e.claimant_id WHERE e.organisation_id = $2 AND c.id_number_index = ANY($1::bytea[])) AS enrolments,
+                    (SELECT count(*)::int FROM exposure x JOIN claimant c ON c.id = x.claimant_id
+                      WHERE x.incident_id = $3 AND x.basis = 'SELF_DECLARED' AND c.id_number_index = ANY($1::bytea[])) AS exposures`,
+            [keys, org, incidentId],
+          ),
+        );
+        // One claimant per person; the association's five enrolments (four by the import); the
+        // exposures of the four it enrolled, person 3's the one committed beside it.
+        expect(counts).toEqual({ claimants: 5, enrolments: 5, exposures: 4 });
+      } finally {
+        await Promise.all(clients.map((c) => c.end()));
+      }
     });
 
     it('refuses only a row holding a byte invalid in UTF-8, and reads the rest as UTF-8 rather than as mojibake', async () => {
