@@ -390,14 +390,21 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
       // Progress counts staged rows through the three statements below: claimants, enrolments, exposures.
       const total = ENROL_STEPS * staged;
       await onProgress?.(0, total);
+      // The new claimants' ids are random, drawn as many as there are new people and handed out in
+      // ascending order with the blind indexes: claimant's primary key is then written in one
+      // ordered pass instead of a random leaf per person.
       await this.insertNew(
         manager,
         'claimant_id_number_index_key',
         (onConflict) =>
-          `INSERT INTO claimant (id_number_index, id_number_masked, name_masked)
-           SELECT id_number_index, id_number_masked, name_masked FROM claimant_import_row s
-            WHERE import_id = $1${onConflict ? '' : ' AND NOT EXISTS (SELECT 1 FROM claimant c WHERE c.id_number_index = s.id_number_index)'}
-            ORDER BY id_number_index
+          `WITH s AS (
+             SELECT id_number_index, id_number_masked, name_masked, row_number() OVER (ORDER BY id_number_index) AS n FROM claimant_import_row s
+              WHERE import_id = $1${onConflict ? '' : ' AND NOT EXISTS (SELECT 1 FROM claimant c WHERE c.id_number_index = s.id_number_index)'}
+           ), i AS (
+             SELECT id, row_number() OVER (ORDER BY id) AS n FROM (SELECT gen_random_uuid() AS id FROM generate_series(1, (SELECT count(*) FROM s))) g
+           )
+           INSERT INTO claimant (id, id_number_index, id_number_masked, name_masked)
+           SELECT i.id, s.id_number_index, s.id_number_masked, s.name_masked FROM s JOIN i USING (n) ORDER BY s.n
            ${onConflict ? 'ON CONFLICT (id_number_index) DO NOTHING' : ''}`,
         [importId],
       );
