@@ -203,6 +203,52 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
     });
   });
 
+  it("checks the claimants of every write but the enrolment job's own statement, which vouches for its import's rows only", async () => {
+    await withClient(api.url, async (db) => {
+      // The designated organisation writes; the claimant is the association's (enrolled through the form).
+      const [{ organisation_id: org }] = (await db.query(`SELECT organisation_id FROM app_user WHERE email = 'designated@demo.local'`)).rows;
+      const newImport = async (): Promise<string> =>
+        (await db.query(`INSERT INTO claimant_import (organisation_id, encoding, rows, rejected) VALUES ($1, 'utf-8', 0, 0) RETURNING id`, [org])).rows[0].id;
+      const [importId, otherImport] = [await newImport(), await newImport()];
+      const claimantId: string = (await api.gql(ENROL, { i: enrolInput(61, incidentId) }, association)).data!.enrolClaimant.id;
+      // Two rows: an existing claimant's and a missing one's, of the given imports.
+      const write = (imports: (string | null)[]) =>
+        db.query(
+          `INSERT INTO claimant_enrolment (claimant_id, organisation_id, import_id, name_enc, id_number_enc, phone_enc, phone_index, name_masked, phone_masked,
+             consent_given_at, consent_method, consent_scope)
+           SELECT c, $1, i, '\\x00', '\\x00', '\\x00', $2, '*', '*', now(), 'WRITTEN_SIGNATURE', '{REPRESENTATION}'
+             FROM unnest($3::uuid[], $4::uuid[]) AS w(c, i)`,
+          [org, Buffer.alloc(32), [claimantId, '00000000-0000-4000-8000-00000000dead'], imports],
+        );
+      const refused = { code: '23503', column: 'claimant_id' };
+      for (const imports of [[importId, importId], [importId, otherImport], [importId, null], [null, null]]) {
+        await db.query('BEGIN');
+        // Without the job's setting: every write is checked.
+        await expect(write(imports)).rejects.toMatchObject(refused);
+        await db.query('ROLLBACK');
+      }
+      for (const imports of [[importId, otherImport], [importId, null], [otherImport, otherImport]]) {
+        await db.query('BEGIN');
+        await db.query(`SELECT set_config('leakcase.enrolment_claimants_joined', $1, true)`, [importId]);
+        // The setting names one import; rows of another import, or of none, are checked.
+        await expect(write(imports)).rejects.toMatchObject(refused);
+        await db.query('ROLLBACK');
+      }
+      await db.query('BEGIN');
+      await db.query(`SELECT set_config('leakcase.enrolment_claimants_joined', $1, true)`, [importId]);
+      // The organisation is checked whatever the setting says.
+      await expect(
+        db.query(
+          `INSERT INTO claimant_enrolment (claimant_id, organisation_id, import_id, name_enc, id_number_enc, phone_enc, phone_index, name_masked, phone_masked,
+             consent_given_at, consent_method, consent_scope)
+           VALUES ($1, '00000000-0000-4000-8000-00000000beef', $2, '\\x00', '\\x00', '\\x00', $3, '*', '*', now(), 'WRITTEN_SIGNATURE', '{REPRESENTATION}')`,
+          [claimantId, importId, Buffer.alloc(32)],
+        ),
+      ).rejects.toMatchObject({ code: '23503', column: 'organisation_id' });
+      await db.query('ROLLBACK');
+    });
+  });
+
   it("checks the claimants of a bulk write (10,000 rows and more) as a set, refusing one missing claimant among them", async () => {
     await withClient(api.url, async (db) => {
       // 10,000 new claimants (random blind indexes) and an enrolment of each by the court's organisation, in one statement each.

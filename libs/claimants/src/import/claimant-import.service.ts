@@ -9,6 +9,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type Actor, APP_CONFIG, type AppConfig, AuditService, DomainError, isUniqueViolation, type JobContext, JobsService, NotFoundError, SqlParams, type Viewer, visibleIncident } from '@app/platform';
+import { CLAIMANTS_JOINED_SETTING } from '../../../../migrations/1764400180000-enrolment-import-claimants-joined';
 import { ImportFileError, UNKNOWN_INCIDENT } from '../claimant.errors';
 import { MatchingJobs } from '../datasets/matching.jobs';
 import { VaultService } from '../vault/vault.service';
@@ -373,7 +374,9 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
    *
    * The staging already guarantees what would otherwise be checked per row: one row per person
    * (duplicates in the file rejected), incidents the importer may see, and valid, sealed values;
-   * claimant_enrolment's references are checked once per statement (see migration 1764400120000).
+   * claimant_enrolment's references are checked once per statement (see migration 1764400120000),
+   * except the claimants of the job's own enrolment statement, which takes them from claimant
+   * (migration 1764400180000).
    */
   async enrolStaged(importId: string, onProgress?: (done: number, total: number) => Promise<void>): Promise<{ importId: string; accepted: number; alreadyEnrolled: number }> {
     return this.dataSource.transaction(async (manager) => {
@@ -420,6 +423,9 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
       // that have any (claimant_import_row_harms_idx finds them); the new enrolments' claimants and
       // declared incidents are kept for the exposures (a temporary table: no WAL).
       await manager.query(`CREATE TEMPORARY TABLE claimant_import_enrolled (claimant_id uuid NOT NULL, incident_ids uuid[] NOT NULL) ON COMMIT DROP`);
+      // Its claimant ids come from claimant in the same statement (never deleted): the references
+      // trigger is told so and leaves out its claimant check for this import's rows (migration 1764400180000).
+      await manager.query(`SELECT set_config($1, $2, true)`, [CLAIMANTS_JOINED_SETTING, importId]);
       const [{ accepted }] = await this.insertNew(
         manager,
         'claimant_enrolment_organisation_key',
@@ -449,6 +455,7 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
          SELECT count(*)::int AS accepted FROM kept`,
         [importId, found.organisation_id, found.created_by],
       );
+      await manager.query(`SELECT set_config($1, '', true)`, [CLAIMANTS_JOINED_SETTING]);
       await onProgress?.(2 * staged, total);
       // The self-declared exposures in key order, like the claimants: another organisation's
       // import of the same people locks them in the same order. A claimant is enrolled once per
