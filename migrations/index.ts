@@ -28,6 +28,7 @@ import { ActorInvalidation1764400110000 } from './1764400110000-actor-invalidati
 import { EnrolmentReferencesPerStatement1764400120000 } from './1764400120000-enrolment-references-per-statement';
 import { AssessmentMemberClaimantIndex1764400130000 } from './1764400130000-assessment-member-claimant-index';
 import { EvidencePeriodExtensions1764400150000 } from './1764400150000-evidence-period-extensions';
+import { EnrolmentImportClaimantsJoined1764400180000 } from './1764400180000-enrolment-import-claimants-joined';
 import { BulkEnrolmentChecks1764400140000 } from './1764400140000-bulk-enrolment-checks';
 
 /** Every migration, oldest first. TypeORM runs the ones not yet recorded in `migrations`. */
@@ -63,4 +64,5 @@ export const MIGRATIONS = [
   AssessmentMemberClaimantIndex1764400130000,
   BulkEnrolmentChecks1764400140000,
   EvidencePeriodExtensions1764400150000,
+  EnrolmentImportClaimantsJoined1764400180000,
 ];

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import iconv from 'iconv-lite';
+import { Client } from 'pg';
 import request from 'supertest';
 import { ClaimantImportService } from '@app/claimants';
 import { startTestApi, type TestApi } from './support/api';
@@ -199,6 +200,52 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
         await expect(db.query(`TRUNCATE ${table} CASCADE`)).rejects.toMatchObject({ code: '23503' });
       }
       expect((await db.query(`SELECT count(*)::int AS n FROM claimant_enrolment WHERE claimant_id = $1`, [claimantId])).rows[0].n).toBe(1);
+    });
+  });
+
+  it("checks the claimants of every write but the enrolment job's own statement, which vouches for its import's rows only", async () => {
+    await withClient(api.url, async (db) => {
+      // The designated organisation writes; the claimant is the association's (enrolled through the form).
+      const [{ organisation_id: org }] = (await db.query(`SELECT organisation_id FROM app_user WHERE email = 'designated@demo.local'`)).rows;
+      const newImport = async (): Promise<string> =>
+        (await db.query(`INSERT INTO claimant_import (organisation_id, encoding, rows, rejected) VALUES ($1, 'utf-8', 0, 0) RETURNING id`, [org])).rows[0].id;
+      const [importId, otherImport] = [await newImport(), await newImport()];
+      const claimantId: string = (await api.gql(ENROL, { i: enrolInput(61, incidentId) }, association)).data!.enrolClaimant.id;
+      // Two rows: an existing claimant's and a missing one's, of the given imports.
+      const write = (imports: (string | null)[]) =>
+        db.query(
+          `INSERT INTO claimant_enrolment (claimant_id, organisation_id, import_id, name_enc, id_number_enc, phone_enc, phone_index, name_masked, phone_masked,
+             consent_given_at, consent_method, consent_scope)
+           SELECT c, $1, i, '\\x00', '\\x00', '\\x00', $2, '*', '*', now(), 'WRITTEN_SIGNATURE', '{REPRESENTATION}'
+             FROM unnest($3::uuid[], $4::uuid[]) AS w(c, i)`,
+          [org, Buffer.alloc(32), [claimantId, '00000000-0000-4000-8000-00000000dead'], imports],
+        );
+      const refused = { code: '23503', column: 'claimant_id' };
+      for (const imports of [[importId, importId], [importId, otherImport], [importId, null], [null, null]]) {
+        await db.query('BEGIN');
+        // Without the job's setting: every write is checked.
+        await expect(write(imports)).rejects.toMatchObject(refused);
+        await db.query('ROLLBACK');
+      }
+      for (const imports of [[importId, otherImport], [importId, null], [otherImport, otherImport]]) {
+        await db.query('BEGIN');
+        await db.query(`SELECT set_config('leakcase.enrolment_claimants_joined', $1, true)`, [importId]);
+        // The setting names one import; rows of another import, or of none, are checked.
+        await expect(write(imports)).rejects.toMatchObject(refused);
+        await db.query('ROLLBACK');
+      }
+      await db.query('BEGIN');
+      await db.query(`SELECT set_config('leakcase.enrolment_claimants_joined', $1, true)`, [importId]);
+      // The organisation is checked whatever the setting says.
+      await expect(
+        db.query(
+          `INSERT INTO claimant_enrolment (claimant_id, organisation_id, import_id, name_enc, id_number_enc, phone_enc, phone_index, name_masked, phone_masked,
+             consent_given_at, consent_method, consent_scope)
+           VALUES ($1, '00000000-0000-4000-8000-00000000beef', $2, '\\x00', '\\x00', '\\x00', $3, '*', '*', now(), 'WRITTEN_SIGNATURE', '{REPRESENTATION}')`,
+          [claimantId, importId, Buffer.alloc(32)],
+        ),
+      ).rejects.toMatchObject({ code: '23503', column: 'organisation_id' });
+      await db.query('ROLLBACK');
     });
   });
 
@@ -480,6 +527,76 @@ describe('claimants: enrolment, the vault, dedupe and bulk import', () => {
         ),
       );
       expect(rows[0]).toEqual({ enrolments: 80, claimants: 40, people: 40, exposures: 40 });
+    });
+
+    it('enrols every row in one attempt when other transactions commit the same claimant, enrolment or exposure while the job writes them', async () => {
+      // Five new people (rows 2 to 6). Before the job: person 2 (row 4) and person 3 (row 5) become
+      // claimants. Held open meanwhile, then committed each while the job's statement waits on it:
+      // person 0's claimant, the association's enrolment of person 2, and person 3's self-declared
+      // exposure to the incident.
+      const { rows: [{ organisation_id: org }] } = await withClient(api.url, (db) => db.query(`SELECT organisation_id FROM app_user WHERE email = 'association@demo.local'`));
+      const clients = [0, 1, 2, 3].map(() => new Client({ connectionString: api.url }));
+      await Promise.all(clients.map((c) => c.connect()));
+      const [lock, ...held] = clients;
+      const [claimantHold, enrolmentHold, exposureHold] = held;
+      try {
+        await lock.query('BEGIN');
+        await lock.query(`SELECT pg_advisory_xact_lock(hashtext('claimant_import'), hashtext($1))`, [org]);
+        const staged = await request(api.app.getHttpServer())
+          .post('/claimants/import')
+          .set('authorization', `Bearer ${association}`)
+          .attach('file', Buffer.from([CSV_HEADER, ...good(7400, 5)].join('\n')), { filename: 'claimants.csv', contentType: 'text/csv' });
+        expect(staged.status).toBe(202);
+        const importId: string = staged.body.importId;
+        const keys: Buffer[] = (await lock.query(`SELECT id_number_index FROM claimant_import_row WHERE import_id = $1 ORDER BY row_no`, [importId])).rows.map((r) => r.id_number_index);
+        const claimant = `INSERT INTO claimant (id_number_index, id_number_masked, name_masked) VALUES ($1, '110***********0000', '*') RETURNING id`;
+        const [person2, person3] = await withClient(api.url, async (db) => [(await db.query(claimant, [keys[2]])).rows[0].id, (await db.query(claimant, [keys[3]])).rows[0].id]);
+        for (const c of held) await c.query('BEGIN');
+        await claimantHold.query(claimant, [keys[0]]);
+        await enrolmentHold.query(
+          `INSERT INTO claimant_enrolment (claimant_id, organisation_id, name_enc, id_number_enc, phone_enc, phone_index, name_masked, phone_masked,
+             consent_given_at, consent_method, consent_scope)
+           VALUES ($1, $2, '\\x00', '\\x00', '\\x00', $3, '*', '*', now(), 'WRITTEN_SIGNATURE', '{REPRESENTATION}')`,
+          [person2, org, Buffer.alloc(32)],
+        );
+        await exposureHold.query(`INSERT INTO exposure (incident_id, claimant_id, basis) VALUES ($1, $2, 'SELF_DECLARED')`, [incidentId, person3]);
+        await lock.query('COMMIT');
+
+        // Each held row is committed once the job's statement writing that table waits for it.
+        const waitingOn = async (statement: string) => {
+          const deadline = Date.now() + 30_000;
+          for (;;) {
+            const { rows } = await lock.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`, [`%${statement}%`]);
+            if (rows[0].n === 1) return;
+            if (Date.now() > deadline) throw new Error(`the job never waited in ${statement}`);
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        };
+        await waitingOn('INSERT INTO claimant (');
+        await claimantHold.query('COMMIT');
+        await waitingOn('INSERT INTO claimant_enrolment (');
+        await enrolmentHold.query('COMMIT');
+        await waitingOn('INSERT INTO exposure (');
+        await exposureHold.query('COMMIT');
+
+        expect(await waitForJob(api.gql, association, staged.body.jobId)).toMatchObject({ status: 'COMPLETED', attempts: 1 });
+        const report = await request(api.app.getHttpServer()).get(`/claimants/imports/${importId}`).set('authorization', `Bearer ${association}`);
+        expect(report.body).toMatchObject({ status: 'COMPLETE', rows: 5, accepted: 4, alreadyEnrolled: 1, rejected: 0 });
+        const { rows: [counts] } = await withClient(api.url, (db) =>
+          db.query(
+            `SELECT (SELECT count(*)::int FROM claimant WHERE id_number_index = ANY($1::bytea[])) AS claimants,
+                    (SELECT count(*)::int FROM claimant_enrolment e JOIN claimant c ON c.id = e.claimant_id WHERE e.organisation_id = $2 AND c.id_number_index = ANY($1::bytea[])) AS enrolments,
+                    (SELECT count(*)::int FROM exposure x JOIN claimant c ON c.id = x.claimant_id
+                      WHERE x.incident_id = $3 AND x.basis = 'SELF_DECLARED' AND c.id_number_index = ANY($1::bytea[])) AS exposures`,
+            [keys, org, incidentId],
+          ),
+        );
+        // One claimant per person; the association's five enrolments (four by the import); the
+        // exposures of the four it enrolled, person 3's the one committed beside it.
+        expect(counts).toEqual({ claimants: 5, enrolments: 5, exposures: 4 });
+      } finally {
+        await Promise.all(clients.map((c) => c.end()));
+      }
     });
 
     it('refuses only a row holding a byte invalid in UTF-8, and reads the rest as UTF-8 rather than as mojibake', async () => {

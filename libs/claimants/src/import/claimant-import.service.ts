@@ -8,7 +8,8 @@ import { CsvError } from 'csv-parse';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Actor, APP_CONFIG, type AppConfig, AuditService, DomainError, type JobContext, JobsService, NotFoundError, SqlParams, type Viewer, visibleIncident } from '@app/platform';
+import { type Actor, APP_CONFIG, type AppConfig, AuditService, DomainError, isUniqueViolation, type JobContext, JobsService, NotFoundError, SqlParams, type Viewer, visibleIncident } from '@app/platform';
+import { CLAIMANTS_JOINED_SETTING } from '../../../../migrations/1764400180000-enrolment-import-claimants-joined';
 import { ImportFileError, UNKNOWN_INCIDENT } from '../claimant.errors';
 import { MatchingJobs } from '../datasets/matching.jobs';
 import { VaultService } from '../vault/vault.service';
@@ -373,7 +374,9 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
    *
    * The staging already guarantees what would otherwise be checked per row: one row per person
    * (duplicates in the file rejected), incidents the importer may see, and valid, sealed values;
-   * claimant_enrolment's references are checked once per statement (see migration 1764400120000).
+   * claimant_enrolment's references are checked once per statement (see migration 1764400120000),
+   * except the claimants of the job's own enrolment statement, which takes them from claimant
+   * (migration 1764400180000).
    */
   async enrolStaged(importId: string, onProgress?: (done: number, total: number) => Promise<void>): Promise<{ importId: string; accepted: number; alreadyEnrolled: number }> {
     return this.dataSource.transaction(async (manager) => {
@@ -390,10 +393,22 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
       // Progress counts staged rows through the three statements below: claimants, enrolments, exposures.
       const total = ENROL_STEPS * staged;
       await onProgress?.(0, total);
-      await manager.query(
-        `INSERT INTO claimant (id_number_index, id_number_masked, name_masked)
-         SELECT id_number_index, id_number_masked, name_masked FROM claimant_import_row WHERE import_id = $1 ORDER BY id_number_index
-         ON CONFLICT (id_number_index) DO NOTHING`,
+      // The new claimants' ids are random, drawn as many as there are new people and handed out in
+      // ascending order with the blind indexes: claimant's primary key is then written in one
+      // ordered pass instead of a random leaf per person.
+      await this.insertNew(
+        manager,
+        'claimant_id_number_index_key',
+        (onConflict) =>
+          `WITH s AS (
+             SELECT id_number_index, id_number_masked, name_masked, row_number() OVER (ORDER BY id_number_index) AS n FROM claimant_import_row s
+              WHERE import_id = $1${onConflict ? '' : ' AND NOT EXISTS (SELECT 1 FROM claimant c WHERE c.id_number_index = s.id_number_index)'}
+           ), i AS (
+             SELECT id, row_number() OVER (ORDER BY id) AS n FROM (SELECT gen_random_uuid() AS id FROM generate_series(1, (SELECT count(*) FROM s))) g
+           )
+           INSERT INTO claimant (id, id_number_index, id_number_masked, name_masked)
+           SELECT i.id, s.id_number_index, s.id_number_masked, s.name_masked FROM s JOIN i USING (n) ORDER BY s.n
+           ${onConflict ? 'ON CONFLICT (id_number_index) DO NOTHING' : ''}`,
         [importId],
       );
       await onProgress?.(staged, total);
@@ -408,8 +423,13 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
       // that have any (claimant_import_row_harms_idx finds them); the new enrolments' claimants and
       // declared incidents are kept for the exposures (a temporary table: no WAL).
       await manager.query(`CREATE TEMPORARY TABLE claimant_import_enrolled (claimant_id uuid NOT NULL, incident_ids uuid[] NOT NULL) ON COMMIT DROP`);
-      const [{ accepted }] = await manager.query(
-        `WITH enrolled AS (
+      // Its claimant ids come from claimant in the same statement (never deleted): the references
+      // trigger is told so and leaves out its claimant check for this import's rows (migration 1764400180000).
+      await manager.query(`SELECT set_config($1, $2, true)`, [CLAIMANTS_JOINED_SETTING, importId]);
+      const [{ accepted }] = await this.insertNew(
+        manager,
+        'claimant_enrolment_organisation_key',
+        (onConflict) => `WITH enrolled AS (
            INSERT INTO claimant_enrolment (claimant_id, organisation_id, enrolled_by, import_id, name_enc, id_number_enc, phone_enc,
              email_enc, address_enc, phone_index, name_masked, phone_masked, email_masked, consent_given_at, consent_method, consent_scope,
              declared_incident_ids, address_index)
@@ -417,9 +437,9 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
                   s.name_masked, s.phone_masked, s.email_masked, s.consent_given_at, s.consent_method, s.consent_scope, s.incident_ids,
                   s.address_index
              FROM claimant_import_row s JOIN claimant c ON c.id_number_index = s.id_number_index
-            WHERE s.import_id = $1
+            WHERE s.import_id = $1${onConflict ? '' : ' AND NOT EXISTS (SELECT 1 FROM claimant_enrolment x WHERE x.organisation_id = $2 AND x.claimant_id = c.id)'}
             ORDER BY c.id
-           ON CONFLICT (organisation_id, claimant_id) DO NOTHING
+           ${onConflict ? 'ON CONFLICT (organisation_id, claimant_id) DO NOTHING' : ''}
            RETURNING id, claimant_id, declared_incident_ids
          ), harms AS (
            INSERT INTO harm_declaration (claimant_id, enrolment_id, harm_type, amount_fen, evidence_refs)
@@ -435,15 +455,21 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
          SELECT count(*)::int AS accepted FROM kept`,
         [importId, found.organisation_id, found.created_by],
       );
+      await manager.query(`SELECT set_config($1, '', true)`, [CLAIMANTS_JOINED_SETTING]);
       await onProgress?.(2 * staged, total);
       // The self-declared exposures in key order, like the claimants: another organisation's
       // import of the same people locks them in the same order. A claimant is enrolled once per
       // organisation and a row's incidents are distinct (stageRow): no pair repeats.
-      await manager.query(
-        `INSERT INTO exposure (incident_id, claimant_id, basis)
-         SELECT i, e.claimant_id, 'SELF_DECLARED'::exposure_basis FROM claimant_import_enrolled e CROSS JOIN LATERAL unnest(e.incident_ids) AS i
-          ORDER BY 1, 2
-         ON CONFLICT (incident_id, claimant_id, basis) DO NOTHING`,
+      await this.insertNew(
+        manager,
+        'exposure_pkey',
+        (onConflict) =>
+          `INSERT INTO exposure (incident_id, claimant_id, basis)
+           SELECT i, e.claimant_id, 'SELF_DECLARED'::exposure_basis FROM claimant_import_enrolled e CROSS JOIN LATERAL unnest(e.incident_ids) AS i
+           ${onConflict ? '' : `WHERE NOT EXISTS (SELECT 1 FROM exposure x WHERE x.incident_id = i AND x.claimant_id = e.claimant_id AND x.basis = 'SELF_DECLARED')`}
+            ORDER BY 1, 2
+           ${onConflict ? 'ON CONFLICT (incident_id, claimant_id, basis) DO NOTHING' : ''}`,
+        [],
       );
       await onProgress?.(total, total);
       await this.removeStagedRows(manager, importId);
@@ -463,6 +489,30 @@ export class ClaimantImportService implements OnModuleInit, OnModuleDestroy {
       if (accepted > 0) await this.matching.queueRematch(manager, actor);
       return { importId, accepted, alreadyEnrolled };
     });
+  }
+
+  /**
+   * Runs one of the enrolment job's bulk inserts, `statement(false)`: the rows that no committed row
+   * conflicts with (an anti-join in the statement), inserted plainly. ON CONFLICT's speculative
+   * insertion (a probe of the arbiter index, then an insert confirmed by a WAL record of its own)
+   * cost a fifth of the job's SQL. When another transaction commits a row with one of the same keys
+   * (on the unique index `arbiter`) after the statement began, the insert fails with
+   * unique_violation: it is rolled back to a savepoint and `statement(true)` runs instead, with ON
+   * CONFLICT DO NOTHING, which skips such rows. A transaction still open on a same key is waited
+   * for either way. Returns the statement's rows.
+   */
+  private async insertNew(manager: EntityManager, arbiter: string, statement: (onConflict: boolean) => string, params: unknown[]): Promise<any[]> {
+    await manager.query(`SAVEPOINT enrol_insert`);
+    try {
+      const rows = await manager.query(statement(false), params);
+      await manager.query(`RELEASE SAVEPOINT enrol_insert`);
+      return rows;
+    } catch (error) {
+      if (!isUniqueViolation(error, arbiter)) throw error;
+      await manager.query(`ROLLBACK TO SAVEPOINT enrol_insert`);
+      await manager.query(`RELEASE SAVEPOINT enrol_insert`);
+      return manager.query(statement(true), params);
+    }
   }
 
   /**
