@@ -6,6 +6,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/actor';
 import { ConflictError } from '../errors/domain-error';
+import { queryNamed } from '../database/named-statement';
 import { isUniqueViolation } from '../errors/postgres-errors';
 import { type Connection, countStatement, type CursorList, decodeCursor, PageArgs, toConnection } from '../pagination/pagination';
 import { AdministrativeLevel, Organisation, OrganisationKind } from './organisation.entity';
@@ -99,7 +100,8 @@ export class OrganisationsService {
     const page = `SELECT o.id, o.name, o.kind, o.level, o.created_at FROM organisation o ${where(keyset)}
                   ORDER BY o.name, o.id LIMIT $${params.push(args.first + 1)}`;
     // With the count, an empty page still gives one row (its columns null) carrying the total.
-    const rows: (OrganisationRow & { count?: number })[] = await this.dataSource.query(
+    const rows = await queryNamed<OrganisationRow & { count?: number }>(
+      this.dataSource,
       count ? `SELECT c.count, p.* FROM (${counting}) c LEFT JOIN LATERAL (${page}) p ON true` : page,
       params,
     );
