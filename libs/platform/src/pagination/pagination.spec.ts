@@ -1,5 +1,5 @@
 import { buildSchema, execute, parse } from 'graphql';
-import { type CursorList, decodeCursor, encodeCursor, mapConnection, selectsField, setCursorSecret, toConnection } from './pagination';
+import { type CursorList, decodeCursor, encodeCursor, mapConnection, selectsField, selectsNodeField, setCursorSecret, toConnection } from './pagination';
 
 const BY_DATE: CursorList = { name: 'Deadline(due,id)', arity: 2 };
 const BY_ID: CursorList = { name: 'Case(id)', arity: 1 };
@@ -88,6 +88,46 @@ describe('selectsField', () => {
     expect(asks('{ list { nodes } }')).toBe(false);
     expect(asks('{ list { totalCount: nodes } }')).toBe(false);
     expect(asks('{ list { ...F } } fragment F on Page { nodes }')).toBe(false);
+  });
+});
+
+describe('selectsNodeField', () => {
+  const schema = buildSchema(`
+    type Node { id: ID, createdAt: String, child: Node }
+    type Edge { cursor: String, node: Node }
+    type Page { totalCount: Int, nodes: [Node], edges: [Edge] }
+    type Query { list: Page }
+  `);
+  /** What selectsNodeField says, inside the `list` resolver, about the nodes' `createdAt` for `document`. */
+  const asks = (document: string): boolean => {
+    let answer: boolean | undefined;
+    execute({
+      schema,
+      document: parse(document),
+      rootValue: {
+        list: (_args: unknown, _context: unknown, info: Parameters<typeof selectsNodeField>[0]) => {
+          answer = selectsNodeField(info, 'createdAt');
+          return { nodes: [], edges: [] };
+        },
+      },
+    });
+    return answer!;
+  };
+
+  it('sees the field under nodes or edges { node }, aliased or through fragments at any level', () => {
+    expect(asks('{ list { nodes { createdAt } } }')).toBe(true);
+    expect(asks('{ list { edges { node { at: createdAt } } } }')).toBe(true);
+    expect(asks('{ list { ... on Page { nodes { ... on Node { createdAt } } } } }')).toBe(true);
+    expect(asks('{ list { ...P } } fragment P on Page { edges { node { ...N } } } fragment N on Node { id ...M } fragment M on Node { createdAt }')).toBe(true);
+    expect(asks('{ list { nodes { ...N } edges { node { ...N } } } } fragment N on Node { createdAt }')).toBe(true);
+  });
+
+  it('is false when the nodes do not ask for it, even where a field of that name is asked elsewhere', () => {
+    expect(asks('{ list { totalCount nodes { id } edges { cursor node { id } } } }')).toBe(false);
+    expect(asks('{ list { nodes { createdAt: id } } }')).toBe(false);
+    expect(asks('{ list { nodes { child { createdAt } } } }')).toBe(false);
+    expect(asks('{ list { edges { createdAt: cursor } } }')).toBe(false);
+    expect(asks('{ list { nodes { ...N } } } fragment N on Node { id child { createdAt } }')).toBe(false);
   });
 });
 
