@@ -1,4 +1,5 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -93,8 +94,14 @@ function cpuMeter(server: Server): CpuMeter {
  * (sequential-client) sends one request to each target in turn, SEQUENTIAL_ROUNDS times, after
  * a tenth as many unmetered. The load of the rest of the machine slows every target alike, which
  * a rate on a shared machine cannot promise: PostgreSQL, a process apart, is scheduled behind it.
+ * Also the CPU the PostgreSQL backends on `databaseUrl` spent per request of the first target,
+ * when they run on this machine (backendCpuMeter).
  */
-async function sequentialCpu(targets: Target[], meters: CpuMeter[]): Promise<number[]> {
+async function sequentialCpu(
+  targets: Target[],
+  meters: CpuMeter[],
+  databaseUrl: string,
+): Promise<{ server: number[]; database: number | undefined }> {
   const client = join(__dirname, 'sequential-client.js');
   const run = (rounds: number) =>
     new Promise<void>((resolve, reject) =>
@@ -102,8 +109,57 @@ async function sequentialCpu(targets: Target[], meters: CpuMeter[]): Promise<num
     );
   await run(Math.ceil(SEQUENTIAL_ROUNDS / 10));
   for (const meter of meters) Object.assign(meter, { microseconds: 0, requests: 0 });
+  // After the warm-up, whose connection the pool hands out again for every request of the run.
+  const backends = await backendCpuMeter(databaseUrl);
+  const before = backends?.();
   await run(SEQUENTIAL_ROUNDS);
-  return meters.map((m) => m.microseconds / m.requests);
+  return {
+    server: meters.map((m) => m.microseconds / m.requests),
+    database: backends && backendCpuBetween(before!, backends()) / meters[0].requests,
+  };
+}
+
+/**
+ * The PostgreSQL backends serving the API on `databaseUrl`, from /proc: a function that reads
+ * each one's CPU time so far (microseconds by PID), or undefined when the server is not on this
+ * machine (reached neither through a Unix-domain socket nor on a loopback address) or /proc
+ * cannot be read (not Linux).
+ */
+async function backendCpuMeter(databaseUrl: string): Promise<(() => Map<number, number>) | undefined> {
+  const { rows } = await withClient(databaseUrl, (c) =>
+    c.query<{ pid: number; local: boolean }>(
+      `SELECT pid, coalesce(host(inet_server_addr()) IN ('127.0.0.1', '::1'), true) AS local
+         FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'leakcase'`,
+    ),
+  );
+  if (!rows.length || !rows[0].local) return undefined;
+  let ticksPerSecond: number;
+  try {
+    ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+  } catch {
+    return undefined;
+  }
+  const read = () => {
+    const used = new Map<number, number>();
+    for (const { pid } of rows) {
+      try {
+        // utime and stime, fields 14 and 15 of /proc/<pid>/stat (after the parenthesised command name).
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+        used.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1e6) / ticksPerSecond);
+      } catch {
+        // ended (the pool closes idle connections)
+      }
+    }
+    return used;
+  };
+  return read().size ? read : undefined;
+}
+
+/** CPU microseconds between two readings of backendCpuMeter, of the backends in both (one that ended in between sat idle). */
+function backendCpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let sum = 0;
+  for (const [pid, used] of after) if (before.has(pid)) sum += used - before.get(pid)!;
+  return sum;
 }
 
 /** A bare @apollo/server on express, listening on a free port of 127.0.0.1. */
@@ -138,8 +194,9 @@ const LIST_QUERY = '{ organisations(first: 50) { totalCount pageInfo { hasNextPa
  * SQL), and one answering the constant `{ hello }`. All three are loaded in turn, round after
  * round (interleaved); each ratio is of the totals, its spread over the rounds in the measure.
  * Then the server CPU each spends per request, requests sent one at a time to each in turn
- * (sequentialCpu), against the same two baselines: on a loaded machine the rates mostly measure
- * how soon PostgreSQL gets a core, the CPU per request what the API costs.
+ * (sequentialCpu), against the same two baselines, with what PostgreSQL's backends spent on top
+ * for the API: on a loaded machine the rates mostly measure how soon PostgreSQL gets a core, the
+ * CPU per request what the API costs.
  */
 export async function graphqlRps(): Promise<BenchFigure[]> {
   const database = await benchDatabase();
@@ -175,7 +232,12 @@ export async function graphqlRps(): Promise<BenchFigure[]> {
       { url: constant.url, body: JSON.stringify({ query: '{ hello }' }) },
     ];
     const { rates, rounds } = await interleaved(targets);
-    const cpu = await sequentialCpu(targets, [cpuMeter(api.getHttpServer()), cpuMeter(sameShape.server), cpuMeter(constant.server)]);
+    const { server: cpu, database: databaseCpu } = await sequentialCpu(
+      targets,
+      [cpuMeter(api.getHttpServer()), cpuMeter(sameShape.server), cpuMeter(constant.server)],
+      database.url,
+    );
+    const postgres = databaseCpu === undefined ? '' : ` (PostgreSQL's backends ${databaseCpu.toFixed(0)} µs more)`;
     const [measured] = rates;
     const figure = (i: number, baseline: string): BenchFigure => {
       const ratios = rounds.map((r) => r[0] / r[i]);
@@ -192,7 +254,7 @@ export async function graphqlRps(): Promise<BenchFigure[]> {
     // Requests per second of server CPU, so that the ratio reads as the rates' does (higher is better).
     const cpuFigure = (i: number, baseline: string): BenchFigure => ({
       benchmark: 'graphql-rps',
-      measure: `the same list, server CPU per request ${cpu[0].toFixed(0)} µs against ${cpu[i].toFixed(0)} µs (sequential, alternating)`,
+      measure: `the same list, server CPU per request ${cpu[0].toFixed(0)} µs${postgres} against ${cpu[i].toFixed(0)} µs (sequential, alternating)`,
       value: 1e6 / cpu[0],
       unit: 'req/CPU-s',
       baseline,

@@ -1,4 +1,5 @@
 import { startTestApi, type TestApi } from './support/api';
+import { withClient } from './support/database';
 
 /**
  * The directory of organisations, paged by name: its page and its count come in one query, and
@@ -50,5 +51,16 @@ describe('organisations list', () => {
     expect(withoutCount.nodes).toEqual([{ name: 'Designated list A' }, { name: 'Designated list B' }]);
     const res = await api.gql(`{ organisations(first: 1, kind: DESIGNATED_ORGANISATION) { ...Counted } } fragment Counted on OrganisationConnection { n: totalCount }`, {}, token);
     expect(res.data!.organisations).toEqual({ n: 4 });
+  });
+
+  it('gives each organisation its creation time when asked for it, under nodes or under edges', async () => {
+    const { rows } = await withClient(api.url, (c) =>
+      c.query(`SELECT name, created_at FROM organisation WHERE name = ANY($1) ORDER BY name`, [NAMES.slice(0, 2)]),
+    );
+    const expected = rows.map((row) => ({ name: row.name, createdAt: (row.created_at as Date).toISOString() }));
+    const asIso = (nodes: { name: string; createdAt: string }[]) => nodes.map((n) => ({ name: n.name, createdAt: new Date(n.createdAt).toISOString() }));
+    expect(asIso((await page(`{ nodes { name createdAt } }`)).nodes)).toEqual(expected);
+    const edges = (await page(`{ edges { node { name createdAt } } }`)).edges;
+    expect(asIso(edges.map((e: { node: { name: string; createdAt: string } }) => e.node))).toEqual(expected);
   });
 });

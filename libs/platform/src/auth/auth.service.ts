@@ -4,9 +4,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import * as argon2 from 'argon2';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { queryNamed } from '../database/named-statement';
 import { InputError, UnauthenticatedError } from '../errors/domain-error';
-import { Organisation } from '../organisations/organisation.entity';
+import { Organisation, type OrganisationKind } from '../organisations/organisation.entity';
 import type { Actor } from './actor';
+import type { Role } from './role';
 import { ActorCache } from './actor-cache';
 import { LoginThrottle, type ThrottleKeys } from './login-throttle';
 import type { LoginResult } from './user.model';
@@ -105,7 +107,8 @@ export class AuthService {
     const cached = this.actors.get(claims.sub, generation);
     if (cached) return cached;
     const epoch = this.actors.begin();
-    const [row] = await this.dataSource.query(
+    const [row] = await queryNamed<{ id: string; role: Role; organisation_id: string; kind: OrganisationKind }>(
+      this.dataSource,
       `SELECT u.id, u.role, u.organisation_id, o.kind
          FROM app_user u JOIN organisation o ON o.id = u.organisation_id
         WHERE u.id = $1 AND u.disabled_at IS NULL AND u.token_generation = $2`,

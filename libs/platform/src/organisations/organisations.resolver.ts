@@ -3,7 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { Actor } from '../auth/actor';
 import { Allow, ANY_ROLE, CurrentActor } from '../auth/auth.decorators';
 import { Role } from '../auth/role';
-import { ConnectionType, type Connection, selectsField } from '../pagination/pagination';
+import { ConnectionType, type Connection, selectsField, selectsNodeField } from '../pagination/pagination';
 import { Organisation } from './organisation.entity';
 import { CreateOrganisationInput, OrganisationsArgs, OrganisationsService } from './organisations.service';
 
@@ -16,7 +16,7 @@ export class OrganisationsResolver {
   @Allow(...ANY_ROLE)
   @Query(() => OrganisationConnection)
   organisations(@Args() args: OrganisationsArgs, @Info() info: GraphQLResolveInfo): Promise<Connection<Organisation>> {
-    return this.service.list(args, { count: selectsField(info, 'totalCount') });
+    return this.service.list(args, { count: selectsField(info, 'totalCount'), createdAt: selectsNodeField(info, 'createdAt') });
   }
 
   @Allow(Role.ADMIN)

@@ -1,5 +1,5 @@
 import { buildSchema, execute, parse } from 'graphql';
-import { type CursorList, decodeCursor, encodeCursor, mapConnection, selectsField, setCursorSecret, toConnection } from './pagination';
+import { type CursorList, decodeCursor, encodeCursor, mapConnection, selectsField, selectsNodeField, setCursorSecret, toConnection } from './pagination';
 
 const BY_DATE: CursorList = { name: 'Deadline(due,id)', arity: 2 };
 const BY_ID: CursorList = { name: 'Case(id)', arity: 1 };
@@ -52,32 +52,39 @@ describe('cursor pagination', () => {
   });
 });
 
-describe('selectsField', () => {
-  const schema = buildSchema(`
-    type Page { totalCount: Int, nodes: [String] }
-    type Query { list: Page }
-  `);
-  /** What selectsField says, inside the `list` resolver, about `totalCount` for `document`. */
-  const asks = (document: string): boolean => {
-    let answer: boolean | undefined;
-    execute({
-      schema,
-      document: parse(document),
-      rootValue: {
-        list: (_args: unknown, _context: unknown, info: Parameters<typeof selectsField>[0]) => {
-          answer = selectsField(info, 'totalCount');
-          return { totalCount: 1, nodes: [] };
-        },
+/** A list's schema: its count, its nodes and its edges. */
+const LIST_SCHEMA = buildSchema(`
+  type Node { id: ID, createdAt: String, child: Node }
+  type Edge { cursor: String, node: Node }
+  type Page { totalCount: Int, nodes: [Node], edges: [Edge] }
+  type Query { list: Page }
+`);
+
+/** What `ask` says inside the `list` resolver of LIST_SCHEMA for `document`. */
+function askInListResolver(document: string, ask: (info: Parameters<typeof selectsField>[0]) => boolean): boolean {
+  let answer: boolean | undefined;
+  execute({
+    schema: LIST_SCHEMA,
+    document: parse(document),
+    rootValue: {
+      list: (_args: unknown, _context: unknown, info: Parameters<typeof selectsField>[0]) => {
+        answer = ask(info);
+        return { totalCount: 1, nodes: [], edges: [] };
       },
-    });
-    return answer!;
-  };
+    },
+  });
+  return answer!;
+}
+
+describe('selectsField', () => {
+  /** What selectsField says about `totalCount` for `document`. */
+  const asks = (document: string) => askInListResolver(document, (info) => selectsField(info, 'totalCount'));
 
   it('sees the subfield asked for directly, under an alias, or through inline and named fragments', () => {
     expect(asks('{ list { totalCount } }')).toBe(true);
     expect(asks('{ list { n: totalCount } }')).toBe(true);
     expect(asks('{ list { ... on Page { totalCount } } }')).toBe(true);
-    expect(asks('{ list { ...F } } fragment F on Page { nodes ...G } fragment G on Page { totalCount }')).toBe(true);
+    expect(asks('{ list { ...F } } fragment F on Page { nodes { id } ...G } fragment G on Page { totalCount }')).toBe(true);
   });
 
   it('counts a subfield under @skip or @include as asked for', () => {
@@ -85,9 +92,30 @@ describe('selectsField', () => {
   });
 
   it('is false when only other subfields are asked for, a field named alike elsewhere included', () => {
-    expect(asks('{ list { nodes } }')).toBe(false);
-    expect(asks('{ list { totalCount: nodes } }')).toBe(false);
-    expect(asks('{ list { ...F } } fragment F on Page { nodes }')).toBe(false);
+    expect(asks('{ list { nodes { id } } }')).toBe(false);
+    expect(asks('{ list { totalCount: nodes { id } } }')).toBe(false);
+    expect(asks('{ list { ...F } } fragment F on Page { nodes { id } }')).toBe(false);
+  });
+});
+
+describe('selectsNodeField', () => {
+  /** What selectsNodeField says about the nodes' `createdAt` for `document`. */
+  const asks = (document: string) => askInListResolver(document, (info) => selectsNodeField(info, 'createdAt'));
+
+  it('sees the field under nodes or edges { node }, aliased or through fragments at any level', () => {
+    expect(asks('{ list { nodes { createdAt } } }')).toBe(true);
+    expect(asks('{ list { edges { node { at: createdAt } } } }')).toBe(true);
+    expect(asks('{ list { ... on Page { nodes { ... on Node { createdAt } } } } }')).toBe(true);
+    expect(asks('{ list { ...P } } fragment P on Page { edges { node { ...N } } } fragment N on Node { id ...M } fragment M on Node { createdAt }')).toBe(true);
+    expect(asks('{ list { nodes { ...N } edges { node { ...N } } } } fragment N on Node { createdAt }')).toBe(true);
+  });
+
+  it('is false when the nodes do not ask for it, even where a field of that name is asked elsewhere', () => {
+    expect(asks('{ list { totalCount nodes { id } edges { cursor node { id } } } }')).toBe(false);
+    expect(asks('{ list { nodes { createdAt: id } } }')).toBe(false);
+    expect(asks('{ list { nodes { child { createdAt } } } }')).toBe(false);
+    expect(asks('{ list { edges { createdAt: cursor } } }')).toBe(false);
+    expect(asks('{ list { nodes { ...N } } } fragment N on Node { id child { createdAt } }')).toBe(false);
   });
 });
 

@@ -164,17 +164,33 @@ export function decodeCursor(list: CursorList, cursor: string): (string | number
  * already counts only when totalCount is read.
  */
 export function selectsField(info: GraphQLResolveInfo, name: string): boolean {
+  return selectsPath(info, [name]);
+}
+
+/**
+ * Whether the connection field being resolved (`info`) asks for the field `name` of its nodes,
+ * under `nodes` or `edges { node }`, as selectsField reads a selection: for a list that selects
+ * a costly column only when it is read.
+ */
+export function selectsNodeField(info: GraphQLResolveInfo, name: string): boolean {
+  return selectsPath(info, ['nodes', name]) || selectsPath(info, ['edges', 'node', name]);
+}
+
+/** Whether `info`'s field selects the field `path[0]`, and within it `path[1]`, and so on. */
+function selectsPath(info: GraphQLResolveInfo, path: string[]): boolean {
   const visited = new Set<string>();
-  const inSet = (set: SelectionSetNode | undefined): boolean =>
+  const inSet = (set: SelectionSetNode | undefined, [name, ...rest]: string[]): boolean =>
     set !== undefined &&
     set.selections.some((selection) => {
-      if (selection.kind === Kind.FIELD) return selection.name.value === name;
-      if (selection.kind === Kind.INLINE_FRAGMENT) return inSet(selection.selectionSet);
-      if (visited.has(selection.name.value)) return false;
-      visited.add(selection.name.value);
-      return inSet(info.fragments[selection.name.value]?.selectionSet);
+      if (selection.kind === Kind.FIELD) return selection.name.value === name && (rest.length === 0 || inSet(selection.selectionSet, rest));
+      if (selection.kind === Kind.INLINE_FRAGMENT) return inSet(selection.selectionSet, [name, ...rest]);
+      // A fragment spread twice at one level is read once; nested levels may spread it again.
+      const key = `${path.length - rest.length}:${selection.name.value}`;
+      if (visited.has(key)) return false;
+      visited.add(key);
+      return inSet(info.fragments[selection.name.value]?.selectionSet, [name, ...rest]);
     });
-  return info.fieldNodes.some((node) => inSet(node.selectionSet));
+  return info.fieldNodes.some((node) => inSet(node.selectionSet, path));
 }
 
 /**
