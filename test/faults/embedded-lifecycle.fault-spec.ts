@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -21,8 +21,8 @@ const started: ChildProcess[] = [];
 const dataDirs: string[] = [];
 
 /** Starts the compiled API on the embedded server of `dataDir` (DATABASE_URL unset). */
-function spawnApi(dataDir: string, port: number): Api {
-  const env: NodeJS.ProcessEnv = { ...process.env, LEAKCASE_DATA_DIR: dataDir, PORT: String(port), NODE_ENV: 'test', LOG_LEVEL: 'info' };
+function spawnApi(dataDir: string, port: number, extra: NodeJS.ProcessEnv = {}): Api {
+  const env: NodeJS.ProcessEnv = { ...process.env, LEAKCASE_DATA_DIR: dataDir, PORT: String(port), NODE_ENV: 'test', LOG_LEVEL: 'info', ...extra };
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, [API], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   started.push(child);
@@ -34,8 +34,8 @@ function spawnApi(dataDir: string, port: number): Api {
 }
 
 /** Starts the API and waits until /health answers. */
-async function startApi(dataDir: string): Promise<Api> {
-  const api = spawnApi(dataDir, await freePort());
+async function startApi(dataDir: string, extra: NodeJS.ProcessEnv = {}): Promise<Api> {
+  const api = spawnApi(dataDir, await freePort(), extra);
   for (const deadline = Date.now() + 60_000; ; ) {
     if (api.child.exitCode !== null) throw new Error(`API exited with ${api.child.exitCode}:\n${api.output()}`);
     if (await fetch(`${api.baseUrl}/health`).then((r) => r.ok, () => false)) return api;
@@ -155,20 +155,27 @@ describe('the embedded server across stops, kills and crashes', () => {
     expect(postgresOf(dataDir)).toEqual([]);
   });
 
-  it('starts over a postmaster.pid left by a power cut whose PID now belongs to another process', async () => {
+  it('starts over a postmaster.pid and a socket lock file left by a power cut whose PID now belongs to another process', async () => {
     const dataDir = newDataDir();
-    const first = await startApi(dataDir);
+    // A fixed port, so that the second start's socket is the one whose lock file the power cut left.
+    const fixed = { EMBEDDED_PG_PORT: String(await freePort()) };
+    const first = await startApi(dataDir, fixed);
     const pidFile = join(dataDir, 'pg', 'postmaster.pid');
+    const lockFile = join(dataDir, 'pg', `.s.PGSQL.${fixed.EMBEDDED_PG_PORT}.lock`);
     const [, ...rest] = readFileSync(pidFile, 'utf8').split('\n');
+    const [, ...lockRest] = readFileSync(lockFile, 'utf8').split('\n');
     expect(await stopApi(first, 'SIGTERM')).toBe(0);
-    const foreign = spawn('sleep', ['60']);
+    // The PID now belongs to a live process of the server's own user, which PostgreSQL cannot tell from a postmaster.
+    const foreign = spawn('sleep', ['60'], { uid: statSync(join(dataDir, 'pg')).uid });
     started.push(foreign);
     try {
       writeFileSync(pidFile, [String(foreign.pid), ...rest].join('\n'));
-      const second = await startApi(dataDir);
+      writeFileSync(lockFile, [String(foreign.pid), ...lockRest].join('\n'));
+      const second = await startApi(dataDir, fixed);
       expect((await httpGql(second.baseUrl, LOGIN)).data.login.token).toEqual(expect.any(String));
       expect(await stopApi(second, 'SIGTERM')).toBe(0);
       expect(second.output()).toContain('is not a PostgreSQL server');
+      expect(second.output()).toContain(`.s.PGSQL.${fixed.EMBEDDED_PG_PORT}.lock: left by the same server`);
       expect(postgresOf(dataDir)).toEqual([]);
     } finally {
       foreign.kill('SIGKILL');

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -204,6 +204,14 @@ function runningServer(databaseDir: string, log: (message: string) => void): { p
   if (/postgres$/.test(command[0] ?? '') && dataArg > 0 && resolve(command[dataArg + 1] ?? '') === databaseDir) return postmaster;
   log(`Removing ${join(databaseDir, 'postmaster.pid')}: its process ${postmaster.pid} is not a PostgreSQL server (left by a crash or power cut)`);
   unlinkSync(join(databaseDir, 'postmaster.pid'));
+  // The socket's lock file (the socket lives in this directory, socketDirectory) names the same
+  // dead server's PID: PostgreSQL would refuse to start over it as it would over postmaster.pid.
+  for (const name of readdirSync(databaseDir)) {
+    if (/^\.s\.PGSQL\.\d+\.lock$/.test(name)) {
+      log(`Removing ${join(databaseDir, name)}: left by the same server`);
+      unlinkSync(join(databaseDir, name));
+    }
+  }
   return undefined;
 }
 
