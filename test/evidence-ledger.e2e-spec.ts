@@ -517,6 +517,17 @@ describe('tampering is detected by the API check and by the offline verifier', (
     }
   });
 
+  it("refuses the export of the case an entry was moved into by the log's case column, too", async () => {
+    const l = await ledgerWithThreeItems();
+    try {
+      const other = await caseAtEvidence(l.api, l.tokens, [DEFENDANT]);
+      await tamper(l, `UPDATE ledger_entry SET case_id = $1 WHERE idx = 0`, [other.id]);
+      await expect(l.api.app.get(LedgerExportService).export(other.id)).rejects.toThrow(/\(evidence log, entry 0\): entry 0's case column differs from its leaf$/);
+    } finally {
+      await l.api.close();
+    }
+  });
+
   it('serves the file the leaf names and refuses a row pointed elsewhere; verifies past a failing entry, lists every one and alerts each affected case; the scheduled round still signs the intact tree', async () => {
     const l = await ledgerWithThreeItems();
     try {

@@ -5,7 +5,7 @@ import { AuditService, NotFoundError } from '@app/platform';
 import { EvidenceLogService } from './evidence-log.service';
 import { LedgerChecksService } from './ledger-checks.service';
 import { type CaseEntries, caseEntriesBody, type LedgerExport } from './ledger-verifier';
-import type { LedgerEntryKind } from './ledger-leaf';
+import { decodeLeaf, type LedgerEntryKind } from './ledger-leaf';
 import { LedgerRepository } from './ledger.repository';
 import { openSignedHead, signNote } from './signed-note';
 
@@ -52,6 +52,12 @@ export class LedgerExportService {
       for (const row of rows) {
         const index = Number(row.idx);
         if (index >= treeSize) break;
+        // An entry moved into this case by its case column: the signed list would vouch for an entry
+        // whose leaf names another case (a leaf that does not decode is the offline verifier's finding).
+        const leaf = decodeLeaf(row.leaf);
+        if (typeof leaf !== 'string' && leaf.caseId !== caseId) {
+          throw await this.checks.refuse('EVIDENCE', caseId, { index, reason: `entry ${index}'s case column differs from its leaf` });
+        }
         const { proof } = await this.log.inclusionProof(index, treeSize);
         listed.push({ index, leafHash: row.leaf_hash.toString('hex') });
         entries.push({
