@@ -63,7 +63,7 @@ describe('HolidayCalendar', () => {
       expect(calendar.unloadedYearsFor('2027-01-01')).toEqual([2027]);
     });
 
-    it('knows the holidays the Measures fix by date in an unloaded year: 1 January, 1 May (and 2 May from 2025), 1-3 October', () => {
+    it('knows the holidays the Measures fix by date in an unloaded year: 1 January, 1 May (1-3 May until 2007, 1-2 May from 2025), 1-3 October', () => {
       const fixed = (date: string, first: string, last: string) => ({ date, kind: DayKind.FIXED_DATE_HOLIDAY, restDay: true, holiday: [first, last] });
       expect(calendar.dayStatus('2028-01-01')).toEqual(fixed('2028-01-01', '2028-01-01', '2028-01-01'));
       // Labour Day: Monday and Tuesday 2028-05-01/02 under the 2024 revision; in 2023 only Monday 2023-05-01 (Tuesday 2023-05-02 by the weekday rule).
@@ -72,6 +72,8 @@ describe('HolidayCalendar', () => {
       expect(calendar.dayStatus('2028-05-03')).toEqual({ date: '2028-05-03', kind: DayKind.WEEKDAY, restDay: false });
       expect(calendar.dayStatus('2023-05-01')).toEqual(fixed('2023-05-01', '2023-05-01', '2023-05-01'));
       expect(calendar.dayStatus('2023-05-02')).toEqual({ date: '2023-05-02', kind: DayKind.WEEKDAY, restDay: false });
+      // Under the 1999 revision, until 2007: 1-3 May (Thursday 2007-05-03).
+      expect(calendar.dayStatus('2007-05-03')).toEqual(fixed('2007-05-03', '2007-05-01', '2007-05-03'));
       // National Day, even on a Sunday (2027-10-03); Monday 2027-10-04 by the weekday rule only.
       expect(calendar.dayStatus('2027-10-03')).toEqual(fixed('2027-10-03', '2027-10-01', '2027-10-03'));
       expect(calendar.dayStatus('2027-10-04')).toEqual({ date: '2027-10-04', kind: DayKind.WEEKDAY, restDay: false });

@@ -170,27 +170,27 @@ export function validateCalendarYear(data: unknown): CalendarYearData {
 
 /**
  * The holidays the Measures on National Holidays and Memorial Days (全国年节及纪念日放假办法) fix by
- * Gregorian date: New Year's Day (元旦) 1 January, Labour Day (劳动节) 1 May (1-2 May from the 2024
- * revision, in force 1 January 2025), National Day (国庆节) 1-3 October. A year's arrangement adds
+ * Gregorian date: New Year's Day (元旦) 1 January, Labour Day (劳动节) 1 May (1-3 May until 2007,
+ * 1-2 May from the 2024 revision, in force 1 January 2025), National Day (国庆节) 1-3 October. A year's arrangement adds
  * days around them but never makes them working days, so they are rest days even in a year whose
  * arrangement is not loaded. The other holidays (Spring Festival, Qingming, Dragon Boat, Mid-Autumn)
  * follow the lunar calendar or a solar term and are known only from the year's arrangement.
  */
 export const FIXED_DATE_HOLIDAYS = Object.freeze({
-  // 全国年节及纪念日放假办法 art. 2 (State Council Decree No. 513 of 2007 and No. 644 of 2013; No. 797 of 2024, in force 2025-01-01).
+  // 全国年节及纪念日放假办法 art. 2 (State Council Decree No. 270 of 1999; No. 513 of 2007, in force 2008-01-01; No. 644 of 2013; No. 797 of 2024, in force 2025-01-01).
   source: 'Measures on National Holidays and Memorial Days, art. 2',
 });
 
 /**
- * The holiday the Measures fix on `date` (years since 2008, when the current list began), with
- * its name and its days that year (inclusive), or undefined.
+ * The holiday the Measures fix on `date` (years from 2000, under the 1999 revision and later),
+ * with its name and its days that year (inclusive), or undefined.
  */
 export function fixedDateHoliday(date: CalendarDate): { name: string; period: readonly [CalendarDate, CalendarDate] } | undefined {
   const { year, month, day } = dateParts(date);
   const on = (m: number, first: number, last: number) => [`${year}-${pad(m)}-${pad(first)}`, `${year}-${pad(m)}-${pad(last)}`] as const;
   if (month === 1 && day === 1) return { name: "New Year's Day (元旦)", period: on(1, 1, 1) };
-  // Labour Day: one day until the 2024 revision (Decree No. 797), two from 2025.
-  const labourDays = year >= 2025 ? 2 : 1;
+  // Labour Day: three days under the 1999 revision (Decree No. 270) to 2007, one from 2008 (No. 513), two from 2025 (No. 797).
+  const labourDays = year >= 2025 ? 2 : year >= 2008 ? 1 : 3;
   if (month === 5 && day <= labourDays) return { name: 'Labour Day (劳动节)', period: on(5, 1, labourDays) };
   if (month === 10 && day <= 3) return { name: 'National Day (国庆节)', period: on(10, 1, 3) };
   return undefined;
